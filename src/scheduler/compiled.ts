@@ -1,0 +1,290 @@
+/**
+ * A pod's scheduling requirements, compiled once per template: 10,000 replicas of a
+ * Deployment share one CompiledPod. Everything the default plugins read in their hot
+ * loops is here as numbers or interned ids; the raw v1 spec stays available for
+ * plugins that compile their own forms (InterPodAffinity, PodTopologySpread, custom
+ * plugins), which they may cache in `pluginData` under their name.
+ */
+import type { Container, Pod, PodSpec, Toleration } from "../model/types.js";
+import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
+import { compileNodeSelector, compileNodeSelectorMap, compileNodeSelectorTerm, type CompiledNodeSelectorTerm } from "./labels/nodeSelector.js";
+import { TaintEffect, taintEffectCode, parseGoInt, type ClusterStrings } from "./labels/strings.js";
+
+/** Upstream pkg/scheduler/util DefaultMilliCPURequest: 0.1 core, for scoring only. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+/** Upstream DefaultMemoryRequest: 200 MiB (not MB), for scoring only. */
+export const DEFAULT_MEMORY_REQUEST_BYTES = 200 * 1024 * 1024;
+
+/** The virtual taint NodeUnschedulable checks (v1.TaintNodeUnschedulable). */
+export const TAINT_NODE_UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
+
+export interface CompiledToleration {
+  key: string;
+  /** "Equal" or "Exists" ("" means Equal); Gt/Lt (alpha in 1.35) compare integers. */
+  operator: string;
+  value: string;
+  /** TaintEffect code; Any (0) matches all effects. */
+  effect: number;
+}
+
+/** A preferred node affinity term with its weight. */
+export interface WeightedTerm {
+  weight: number;
+  term: CompiledNodeSelectorTerm;
+}
+
+export interface ResourceRequests {
+  cpuMilli: number;
+  memoryBytes: number;
+  ephemeralBytes: number;
+  /** Scalar (extended) resources by name. */
+  scalars: Map<string, number>;
+}
+
+export class CompiledPod {
+  /** Template key: pods with equal keys share this object. */
+  readonly key: string;
+  readonly spec: PodSpec;
+  readonly namespace: string;
+  readonly namespaceId: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Flat sorted [key, value, ...] label ids. */
+  readonly labelIds: Int32Array;
+  readonly priority: number;
+  /** spec.nodeName ("" when unset). */
+  readonly nodeName: string;
+  /** spec.preemptionPolicy ("PreemptLowerPriority" default). */
+  readonly preemptionPolicy: string;
+
+  // Requests as the Fit filter sees them (actual requests, init max rule, sidecars, overhead).
+  readonly cpuMilli: number;
+  readonly memoryBytes: number;
+  readonly ephemeralBytes: number;
+  /** Scalar resource ids (ClusterStrings.resources) and amounts, parallel arrays. */
+  readonly scalarIds: Int32Array;
+  readonly scalarAmounts: Float64Array;
+  /** cpu, memory, ephemeral-storage and every scalar are 0. */
+  readonly requestsNothing: boolean;
+  // Requests as Fit scoring sees them (100m / 200Mi for containers that list none).
+  readonly nonzeroCpuMilli: number;
+  readonly nonzeroMemoryBytes: number;
+
+  // NodeAffinity.
+  readonly nodeSelector: CompiledNodeSelectorTerm | null;
+  /** Required node affinity terms (ORed); null when there is no required affinity. */
+  readonly requiredTerms: CompiledNodeSelectorTerm[] | null;
+  readonly preferredTerms: WeightedTerm[];
+
+  // TaintToleration / NodeUnschedulable.
+  readonly tolerations: CompiledToleration[];
+  readonly toleratesUnschedulable: boolean;
+  /** Per taint id: 0 = not computed, 1 = tolerated, 2 = not (all tolerations). */
+  tolerated: Uint8Array = new Uint8Array(16);
+  /** Same, only tolerations with effect "" or PreferNoSchedule (TaintToleration score). */
+  toleratedPrefer: Uint8Array = new Uint8Array(16);
+
+  // NodePorts: flat [protocolPort, hostIP id, ...] with protocolPort = protocol*65536 + port.
+  readonly hostPorts: Int32Array;
+
+  // ImageLocality: normalized image names of containers and init containers.
+  readonly images: readonly string[];
+  readonly containerCount: number;
+
+  /** Plugin-owned compiled forms (e.g. InterPodAffinity terms), keyed by plugin name. */
+  readonly pluginData = new Map<string, unknown>();
+
+  constructor(key: string, pod: Pod, strings: ClusterStrings, priority: number) {
+    const spec = pod.spec ?? { containers: [] };
+    this.key = key;
+    this.spec = spec;
+    this.namespace = pod.metadata?.namespace ?? "default";
+    this.namespaceId = strings.namespaces.id(this.namespace);
+    this.labels = pod.metadata?.labels ?? {};
+    this.labelIds = strings.labelList(pod.metadata?.labels);
+    this.priority = priority;
+    this.nodeName = spec.nodeName ?? "";
+    this.preemptionPolicy = spec.preemptionPolicy ?? "PreemptLowerPriority";
+
+    const req = podRequests(spec, false);
+    const nz = podRequests(spec, true);
+    this.cpuMilli = req.cpuMilli;
+    this.memoryBytes = req.memoryBytes;
+    this.ephemeralBytes = req.ephemeralBytes;
+    const scalars = [...req.scalars].filter(([, v]) => v !== 0);
+    this.scalarIds = Int32Array.from(scalars.map(([name]) => strings.resources.id(name)));
+    this.scalarAmounts = Float64Array.from(scalars.map(([, v]) => v));
+    this.requestsNothing = req.cpuMilli === 0 && req.memoryBytes === 0 && req.ephemeralBytes === 0 && scalars.length === 0;
+    this.nonzeroCpuMilli = nz.cpuMilli;
+    this.nonzeroMemoryBytes = nz.memoryBytes;
+
+    this.nodeSelector = compileNodeSelectorMap(spec.nodeSelector, strings);
+    const na = spec.affinity?.nodeAffinity;
+    this.requiredTerms = compileNodeSelector(na?.requiredDuringSchedulingIgnoredDuringExecution, strings);
+    this.preferredTerms = (na?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((p) => ({
+      weight: p.weight,
+      term: compileNodeSelectorTerm(p.preference ?? {}, strings),
+    }));
+
+    this.tolerations = (spec.tolerations ?? []).map(compileToleration);
+    this.toleratesUnschedulable = this.tolerations.some((t) => tolerationMatches(t, TAINT_NODE_UNSCHEDULABLE, "", TaintEffect.NoSchedule));
+
+    const ports: number[] = [];
+    for (const c of spec.containers ?? []) {
+      for (const p of c.ports ?? []) {
+        if (!p.hostPort || p.hostPort <= 0) continue;
+        ports.push(protocolCode(p.protocol) * 65536 + p.hostPort, strings.hostIPs.id(p.hostIP || "0.0.0.0"));
+      }
+    }
+    this.hostPorts = Int32Array.from(ports);
+
+    const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+    this.images = all.map((c) => normalizedImageName(c.image ?? ""));
+    this.containerCount = all.length;
+  }
+
+  /** Is taint id `t` tolerated by any toleration (TaintToleration filter, NodeUnschedulable)? */
+  tolerates(t: number, strings: ClusterStrings): boolean {
+    if (t >= this.tolerated.length) this.tolerated = growBytes(this.tolerated, t);
+    let c = this.tolerated[t];
+    if (c === 0) {
+      c = this.tolerations.some((tol) => tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t])) ? 1 : 2;
+      this.tolerated[t] = c;
+    }
+    return c === 1;
+  }
+
+  /** Is taint id `t` tolerated by a toleration with effect "" or PreferNoSchedule (scoring)? */
+  toleratesPrefer(t: number, strings: ClusterStrings): boolean {
+    if (t >= this.toleratedPrefer.length) this.toleratedPrefer = growBytes(this.toleratedPrefer, t);
+    let c = this.toleratedPrefer[t];
+    if (c === 0) {
+      c = this.tolerations.some(
+        (tol) =>
+          (tol.effect === TaintEffect.Any || tol.effect === TaintEffect.PreferNoSchedule) &&
+          tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t]),
+      )
+        ? 1
+        : 2;
+      this.toleratedPrefer[t] = c;
+    }
+    return c === 1;
+  }
+}
+
+function growBytes(a: Uint8Array, index: number): Uint8Array {
+  let n = a.length;
+  while (n <= index) n *= 2;
+  const b = new Uint8Array(n);
+  b.set(a);
+  return b;
+}
+
+function compileToleration(t: Toleration): CompiledToleration {
+  return { key: t.key ?? "", operator: t.operator ?? "Equal", value: t.value ?? "", effect: taintEffectCode(t.effect) };
+}
+
+/** v1 Toleration.ToleratesTaint. */
+export function tolerationMatches(t: CompiledToleration, taintKey: string, taintValue: string, taintEffect: number): boolean {
+  if (t.effect !== TaintEffect.Any && t.effect !== taintEffect) return false;
+  if (t.key !== "" && t.key !== taintKey) return false;
+  switch (t.operator) {
+    case "Exists":
+      return true;
+    case "":
+    case "Equal":
+      return t.value === taintValue;
+    case "Gt":
+    case "Lt": {
+      // TaintTolerationComparisonOperators (alpha, 1.35): integer comparison, parse errors never match.
+      const tv = parseGoInt(taintValue);
+      const v = parseGoInt(t.value);
+      if (Number.isNaN(tv) || Number.isNaN(v)) return false;
+      return t.operator === "Gt" ? tv > v : tv < v;
+    }
+    default:
+      return false;
+  }
+}
+
+function protocolCode(p: string | undefined): number {
+  switch (p) {
+    case "UDP":
+      return 1;
+    case "SCTP":
+      return 2;
+    default:
+      return 0; // "" means TCP
+  }
+}
+
+/** ImageLocality's normalization: append ":latest" when the name has no tag. */
+export function normalizedImageName(name: string): string {
+  if (name.lastIndexOf(":") <= name.lastIndexOf("/")) return name + ":latest";
+  return name;
+}
+
+const FIXED = new Set(["cpu", "memory", "ephemeral-storage", "pods"]);
+
+function containerRequests(c: Container, nonzero: boolean): ResourceRequests {
+  const r = c.resources?.requests ?? {};
+  const out: ResourceRequests = { cpuMilli: 0, memoryBytes: 0, ephemeralBytes: 0, scalars: new Map() };
+  // Non-zero defaults apply per container only when the key is missing; an explicit 0 stays 0.
+  out.cpuMilli = r.cpu !== undefined ? cpuMilli(r.cpu) : nonzero ? DEFAULT_MILLI_CPU_REQUEST : 0;
+  out.memoryBytes = r.memory !== undefined ? bytes(r.memory) : nonzero ? DEFAULT_MEMORY_REQUEST_BYTES : 0;
+  out.ephemeralBytes = r["ephemeral-storage"] !== undefined ? bytes(r["ephemeral-storage"]) : 0;
+  for (const [name, q] of Object.entries(r)) if (!FIXED.has(name)) out.scalars.set(name, quantityValue(parseQuantity(q)));
+  return out;
+}
+
+function add(a: ResourceRequests, b: ResourceRequests): ResourceRequests {
+  const scalars = new Map(a.scalars);
+  for (const [k, v] of b.scalars) scalars.set(k, (scalars.get(k) ?? 0) + v);
+  return { cpuMilli: a.cpuMilli + b.cpuMilli, memoryBytes: a.memoryBytes + b.memoryBytes, ephemeralBytes: a.ephemeralBytes + b.ephemeralBytes, scalars };
+}
+
+function max(a: ResourceRequests, b: ResourceRequests): ResourceRequests {
+  const scalars = new Map(a.scalars);
+  for (const [k, v] of b.scalars) scalars.set(k, Math.max(scalars.get(k) ?? 0, v));
+  return {
+    cpuMilli: Math.max(a.cpuMilli, b.cpuMilli),
+    memoryBytes: Math.max(a.memoryBytes, b.memoryBytes),
+    ephemeralBytes: Math.max(a.ephemeralBytes, b.ephemeralBytes),
+    scalars,
+  };
+}
+
+const ZERO = (): ResourceRequests => ({ cpuMilli: 0, memoryBytes: 0, ephemeralBytes: 0, scalars: new Map() });
+
+/**
+ * The pod's effective request (component-helpers resource.PodRequests):
+ *   max( Σ containers + Σ sidecars, max over init j of (init_j + Σ sidecars before j) ) + overhead
+ * where sidecars are init containers with restartPolicy Always (the classic rule when
+ * there are none). `nonzero` applies the scoring defaults per container.
+ * Pod-level resources (spec.resources.requests, beta 1.34) replace cpu/memory when set.
+ */
+export function podRequests(spec: PodSpec, nonzero: boolean): ResourceRequests {
+  let sum = ZERO();
+  for (const c of spec.containers ?? []) sum = add(sum, containerRequests(c, nonzero));
+  let sidecars = ZERO();
+  let initMax = ZERO();
+  for (const c of spec.initContainers ?? []) {
+    const r = containerRequests(c, nonzero);
+    if (c.restartPolicy === "Always") {
+      sum = add(sum, r);
+      sidecars = add(sidecars, r);
+      initMax = max(initMax, sidecars);
+    } else {
+      initMax = max(initMax, add(r, sidecars));
+    }
+  }
+  let total = max(sum, initMax);
+  const podLevel = (spec as { resources?: { requests?: Record<string, string> } }).resources?.requests;
+  if (podLevel?.cpu !== undefined) total.cpuMilli = cpuMilli(podLevel.cpu);
+  if (podLevel?.memory !== undefined) total.memoryBytes = bytes(podLevel.memory);
+  const overhead = spec.overhead ?? {};
+  if (Object.keys(overhead).length > 0) {
+    const o = containerRequests({ name: "overhead", resources: { requests: overhead } }, false);
+    total = add(total, o);
+  }
+  return total;
+}
