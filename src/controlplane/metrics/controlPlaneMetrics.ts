@@ -1,0 +1,109 @@
+/**
+ * Control-plane metrics as the run goes: API requests by verb (latency, status),
+ * etcd requests as the API servers see them (write/read latency), leader changes of
+ * etcd and of the component leases. Per sample interval the recorder turns them into
+ * CSV rows (see csvTables.ts); recording allocates nothing.
+ */
+import { EtcdOp, EtcdOutcome } from "../apiserver/etcdPort.js";
+import { Status, VERB_COUNT, isSuccess, type Verb } from "../apiserver/verbs.js";
+import { LatencyHistogram } from "./latencyHistogram.js";
+
+/** Per-verb counters for one interval. */
+export class VerbCounters {
+  requests = 0;
+  ok = 0;
+  conflict = 0;
+  tooMany = 0;
+  serverError = 0;
+  connectionFailed = 0;
+  readonly latency = new LatencyHistogram();
+
+  count(status: number, latency_us: number): void {
+    this.requests++;
+    if (isSuccess(status)) this.ok++;
+    else if (status === Status.Conflict) this.conflict++;
+    else if (status === Status.TooManyRequests) this.tooMany++;
+    else if (status === Status.ConnectionFailed) this.connectionFailed++;
+    else this.serverError++;
+    this.latency.record(latency_us);
+  }
+
+  reset(): void {
+    this.requests = this.ok = this.conflict = this.tooMany = this.serverError = this.connectionFailed = 0;
+    this.latency.reset();
+  }
+}
+
+export interface ElectionRow {
+  sim_time_s: number;
+  cause: string;
+  old_leader: string;
+  new_leader: string;
+  term: number;
+  no_leader_ms: number;
+}
+
+export interface LeaseRow {
+  sim_time_s: number;
+  lease: string;
+  holder: string;
+  event: "acquired" | "lost";
+}
+
+export interface EventRow {
+  sim_time_s: number;
+  kind: string;
+  object: string;
+  message: string;
+}
+
+export class ControlPlaneMetrics {
+  readonly verbs: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
+  /** Whole-run totals by verb. */
+  readonly verbTotals: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
+  readonly etcdWrite = new LatencyHistogram();
+  readonly etcdRead = new LatencyHistogram();
+  readonly etcdWriteTotal = new LatencyHistogram();
+  readonly etcdReadTotal = new LatencyHistogram();
+  etcdRequests = 0;
+  etcdWritesOk = 0;
+  etcdFailures = 0;
+  /** Requests answered from the watch cache (never reached etcd). */
+  cacheReads = 0;
+  readonly elections: ElectionRow[] = [];
+  readonly leases: LeaseRow[] = [];
+  readonly events: EventRow[] = [];
+
+  apiRequest(verb: Verb, status: number, latency_us: number): void {
+    this.verbs[verb].count(status, latency_us);
+    this.verbTotals[verb].count(status, latency_us);
+  }
+
+  etcdRequest(op: EtcdOp, outcome: EtcdOutcome, latency_us: number): void {
+    this.etcdRequests++;
+    if (outcome !== EtcdOutcome.Ok) {
+      this.etcdFailures++;
+      return;
+    }
+    if (op === EtcdOp.Write) {
+      this.etcdWritesOk++;
+      this.etcdWrite.record(latency_us);
+      this.etcdWriteTotal.record(latency_us);
+    } else {
+      this.etcdRead.record(latency_us);
+      this.etcdReadTotal.record(latency_us);
+    }
+  }
+
+  event(now_us: number, kind: string, object: string, message: string): void {
+    this.events.push({ sim_time_s: now_us / 1e6, kind, object, message });
+  }
+
+  /** Start a new sample interval. */
+  resetInterval(): void {
+    for (const v of this.verbs) v.reset();
+    this.etcdWrite.reset();
+    this.etcdRead.reset();
+    this.etcdWritesOk = 0;
+  }
+}
