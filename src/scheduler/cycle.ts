@@ -1,0 +1,628 @@
+/**
+ * One scheduling cycle (pkg/scheduler/schedule_one.go: schedulePod,
+ * findNodesThatFitPod, findNodesThatPassFilters, prioritizeNodes, selectHost), over
+ * the batched plugin interfaces of framework.ts.
+ *
+ *   PreFilter -> nominated-node fast path -> Filter (from nextStartNodeIndex, until
+ *   numFeasibleNodesToFind feasible nodes) -> [no node: PostFilter] ->
+ *   [one node: chosen, no scoring] -> PreScore -> Score -> NormalizeScore -> weights
+ *   -> selectHost (reservoir sampling among the top TotalScore).
+ *
+ * Upstream filters nodes in parallel and stops once enough are found; here the
+ * search is sequential in chunks, and a chunk that overshoots is cut back to exactly
+ * numFeasibleNodesToFind, so `processed` (which advances nextStartNodeIndex) is what
+ * a sequential scan would give. All buffers are preallocated and reused; a cycle
+ * allocates nothing unless record mode (kubesim explain) is on.
+ */
+import type { RandomStream } from "../engine/random.js";
+import type { CompiledPod } from "./compiled.js";
+import {
+  Code,
+  CycleState,
+  MAX_NODE_SCORE,
+  MIN_NODE_SCORE,
+  type FilterDiagnosis,
+  type FilterPlugin,
+  type Plugin,
+  type PostFilterPlugin,
+  type PreFilterPlugin,
+  type PreScorePlugin,
+  type ReservePlugin,
+  type BindPlugin,
+  type ScorePlugin,
+  type StatusCode,
+  type QueueSortPlugin,
+  isBind,
+  isFilter,
+  isPostFilter,
+  isPreFilter,
+  isPreScore,
+  isQueueSort,
+  isReserve,
+  isScore,
+  verdictCode,
+  verdictReasonBits,
+} from "./framework.js";
+import type { Snapshot } from "./snapshot.js";
+
+/** pkg/scheduler/schedule_one.go minFeasibleNodesToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+/** pkg/scheduler/schedule_one.go minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+/** KubeSchedulerConfiguration percentageOfNodesToScore default: 0 = adaptive (50 - n/125, >= 5%). */
+export const DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE = 0;
+
+/**
+ * The number of feasible nodes after which the search stops
+ * (Scheduler.numFeasibleNodesToFind). `percentage` is the profile's setting when
+ * given, else the global one; 0 means adaptive. Go int32 division truncates.
+ */
+export function numFeasibleNodesToFind(numAllNodes: number, percentage: number): number {
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let p = percentage;
+  if (p === 0) {
+    p = 50 - Math.trunc(numAllNodes / 125);
+    if (p < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) p = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  const n = Math.trunc((numAllNodes * p) / 100);
+  return n < MIN_FEASIBLE_NODES_TO_FIND ? MIN_FEASIBLE_NODES_TO_FIND : n;
+}
+
+/** A profile's plugins grouped by extension point (framework.Framework). */
+export class Profile {
+  readonly queueSort: QueueSortPlugin | null;
+  readonly preFilter: PreFilterPlugin[];
+  readonly filter: FilterPlugin[];
+  readonly postFilter: PostFilterPlugin[];
+  readonly preScore: PreScorePlugin[];
+  readonly score: ScorePlugin[];
+  readonly scoreWeights: Int32Array;
+  readonly reserve: ReservePlugin[];
+  readonly bind: BindPlugin[];
+
+  /**
+   * @param plugins  in execution order, with their weights (Score only) and the
+   *                 extension points at which each is disabled
+   */
+  constructor(
+    readonly schedulerName: string,
+    readonly plugins: readonly { plugin: Plugin; weight: number; disabled?: readonly string[] }[],
+    /** Profile percentageOfNodesToScore, undefined when unset (the global one applies). */
+    readonly percentageOfNodesToScore?: number,
+  ) {
+    const on = (e: { disabled?: readonly string[] }, point: string) => !(e.disabled ?? []).includes(point);
+    const qs = plugins.filter((e) => isQueueSort(e.plugin) && on(e, "queueSort"));
+    this.queueSort = qs.length > 0 ? (qs[0].plugin as QueueSortPlugin) : null;
+    this.preFilter = plugins.filter((e) => isPreFilter(e.plugin) && on(e, "preFilter")).map((e) => e.plugin as PreFilterPlugin);
+    this.filter = plugins.filter((e) => isFilter(e.plugin) && on(e, "filter")).map((e) => e.plugin as FilterPlugin);
+    this.postFilter = plugins.filter((e) => isPostFilter(e.plugin) && on(e, "postFilter")).map((e) => e.plugin as PostFilterPlugin);
+    this.preScore = plugins.filter((e) => isPreScore(e.plugin) && on(e, "preScore")).map((e) => e.plugin as PreScorePlugin);
+    const scoring = plugins.filter((e) => isScore(e.plugin) && on(e, "score"));
+    this.score = scoring.map((e) => e.plugin as ScorePlugin);
+    this.scoreWeights = Int32Array.from(scoring.map((e) => e.weight));
+    this.reserve = plugins.filter((e) => isReserve(e.plugin) && on(e, "reserve")).map((e) => e.plugin as ReservePlugin);
+    this.bind = plugins.filter((e) => isBind(e.plugin) && on(e, "bind")).map((e) => e.plugin as BindPlugin);
+  }
+
+  plugin(name: string): Plugin | undefined {
+    return this.plugins.find((e) => e.plugin.name === name)?.plugin;
+  }
+}
+
+/** How selectHost breaks ties among nodes with the top TotalScore. */
+export type TieBreak = "reservoir" | "first";
+
+export interface CycleOptions {
+  /** Global percentageOfNodesToScore (0 = adaptive); a profile setting overrides it. */
+  percentageOfNodesToScore?: number;
+  /** "reservoir" (upstream: uniform among ties, needs `random`) or "first" (first in search order). */
+  tieBreak?: TieBreak;
+  /** Seeded stream for selectHost, conventionally sim.rng.stream("scheduler.selectHost"). */
+  random?: RandomStream | { int(n: number): number };
+}
+
+/** Outcome of scheduleOne; one object per cycle instance, overwritten by each call. */
+export class CycleResult {
+  /** Success (node chosen), Unschedulable/UnschedulableAndUnresolvable (no node) or Error. */
+  code: StatusCode = Code.Success;
+  /** Chosen node row, -1 when none. */
+  node = -1;
+  /** Node nominated by PostFilter (preemption), -1 when none. */
+  nominatedNode = -1;
+  /** numFeasibleNodesToFind for this cycle. */
+  numNodesToFind = 0;
+  /** Nodes run through Filter (feasible + rejected), as upstream's EvaluatedNodes. */
+  evaluatedNodes = 0;
+  feasibleNodes = 0;
+  /** Error text when code is Error. */
+  error = "";
+}
+
+/** What record mode captures (kubesim explain). Indexed by node row. */
+export class CycleRecord {
+  evaluated: Uint8Array;
+  feasible: Uint8Array;
+  /** Per score plugin (profile order): normalized score per node row, -1 = not scored. */
+  scores: Int32Array[];
+  /** Score plugins whose PreScore returned Skip (contribute 0). */
+  skippedScore: Uint8Array;
+  total: Int32Array;
+  constructor(nodeCount: number, scorePlugins: number) {
+    this.evaluated = new Uint8Array(nodeCount);
+    this.feasible = new Uint8Array(nodeCount);
+    this.scores = Array.from({ length: scorePlugins }, () => new Int32Array(nodeCount).fill(-1));
+    this.skippedScore = new Uint8Array(scorePlugins);
+    this.total = new Int32Array(nodeCount).fill(-1);
+  }
+}
+
+/** One node of an explain report, in snapshot (input) order. */
+export interface ExplainedNode {
+  name: string;
+  feasible: boolean;
+  reasons: string[];
+  /** Each score plugin's value after NormalizeScore, before weighting (feasible nodes only). */
+  scores: Record<string, number>;
+  total: number;
+}
+
+export class SchedulingCycle implements FilterDiagnosis {
+  readonly state = new CycleState();
+  readonly result = new CycleResult();
+  /** Where the next search starts (Scheduler.nextStartNodeIndex). */
+  nextStartNodeIndex = 0;
+  /** The last cycle's record when record mode was on, else null. */
+  record: CycleRecord | null = null;
+
+  private readonly tieBreak: TieBreak;
+  private readonly random: { int(n: number): number } | null;
+  private readonly globalPercentage: number;
+  private cycleNo = 0;
+  private recording = false;
+  private currentPod: CompiledPod | null = null;
+  /** Plugin indices (into profile.preFilter) whose PreFilter returned Skip / restricted nodes. */
+  private readonly filterSkipped: Uint8Array;
+  private readonly scoreSkipped: Uint8Array;
+  private preFilterRestrictedBy: string[] = [];
+  private preFilterFailedBy = "";
+
+  // Buffers sized to the node count (grown on demand).
+  private cap = 0;
+  private cand = new Int32Array(0);
+  private candPos = new Int32Array(0);
+  private verdicts = new Int32Array(0);
+  private feasible = new Int32Array(0);
+  private feasiblePos = new Int32Array(0);
+  private scoreBuf = new Int32Array(0);
+  private total = new Int32Array(0);
+  private nodeVerdict = new Int32Array(0);
+  private nodeFailPlugin = new Int16Array(0);
+  private nodeStamp = new Int32Array(0);
+
+  constructor(
+    readonly profile: Profile,
+    readonly snapshot: Snapshot,
+    opts: CycleOptions = {},
+  ) {
+    this.tieBreak = opts.tieBreak ?? "reservoir";
+    this.random = opts.random ?? null;
+    if (this.tieBreak === "reservoir" && !this.random) throw new Error("tieBreak 'reservoir' needs a seeded random stream (opts.random)");
+    this.globalPercentage = opts.percentageOfNodesToScore ?? DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE;
+    this.filterSkipped = new Uint8Array(profile.filter.length);
+    this.scoreSkipped = new Uint8Array(profile.score.length);
+  }
+
+  get nodeCount(): number {
+    return this.snapshot.nodes.count;
+  }
+
+  /** The percentage this profile uses (profile setting, else global). */
+  get percentageOfNodesToScore(): number {
+    return this.profile.percentageOfNodesToScore ?? this.globalPercentage;
+  }
+
+  /**
+   * Run one scheduling cycle for `pod` (no Reserve/Bind: see assume). `podId` is the
+   * pod's snapshot row if it has one (-1 otherwise); `nominatedNode` its
+   * status.nominatedNodeName as a node row (-1 for none). With `record`, every node is
+   * evaluated, ties go to the first node in search order and this.record is filled.
+   */
+  scheduleOne(pod: CompiledPod, podId = -1, nominatedNode = -1, record = false): CycleResult {
+    const snap = this.snapshot;
+    const N = snap.nodes.count;
+    const res = this.result;
+    res.code = Code.Success;
+    res.node = -1;
+    res.nominatedNode = -1;
+    res.evaluatedNodes = 0;
+    res.feasibleNodes = 0;
+    res.numNodesToFind = 0;
+    res.error = "";
+    this.recording = record;
+    this.currentPod = pod;
+    this.record = null;
+    this.cycleNo++;
+    if (this.cap < N) this.grow(N);
+    const state = this.state;
+    state.reset(snap, podId, record);
+    if (N === 0) {
+      res.code = Code.UnschedulableAndUnresolvable;
+      res.error = "no nodes available to schedule pods";
+      return res;
+    }
+    if (record) this.record = new CycleRecord(N, this.profile.score.length);
+
+    // PreFilter.
+    const pf = this.profile.preFilter;
+    const filters = this.profile.filter;
+    this.filterSkipped.fill(0);
+    this.preFilterRestrictedBy.length = 0;
+    this.preFilterFailedBy = "";
+    for (let i = 0; i < pf.length; i++) {
+      const before = state.preFilterNodes;
+      const code = pf[i].preFilter(state, pod);
+      if (state.preFilterNodes !== before) this.preFilterRestrictedBy.push(pf[i].name);
+      if (code === Code.Skip) {
+        const fi = filters.indexOf(pf[i] as unknown as FilterPlugin);
+        if (fi >= 0) this.filterSkipped[fi] = 1;
+        continue;
+      }
+      if (code !== Code.Success) {
+        res.code = code;
+        this.preFilterFailedBy = pf[i].name;
+        if (code === Code.Error) res.error = state.preFilterReason;
+        else this.runPostFilter(pod);
+        return res;
+      }
+    }
+
+    // Nominated node fast path (evaluateNominatedNode): if it passes, it is the choice.
+    if (nominatedNode >= 0 && nominatedNode < N && !record) {
+      this.cand[0] = nominatedNode;
+      this.candPos[0] = 0;
+      if (this.filterBatch(pod, 1) === 1) {
+        res.node = nominatedNode;
+        res.feasibleNodes = 1;
+        res.evaluatedNodes = 1;
+        return res;
+      }
+    }
+
+    // The node list searched: all nodes, or the PreFilterResult.
+    const restricted = state.preFilterNodes;
+    const M = restricted === null ? N : restricted.length;
+    if (M === 0) {
+      res.code = Code.UnschedulableAndUnresolvable;
+      this.runPostFilter(pod);
+      return res;
+    }
+    let numToFind = record ? M : numFeasibleNodesToFind(M, this.percentageOfNodesToScore);
+    if (!record && this.profile.score.length === 0) numToFind = 1;
+    res.numNodesToFind = numToFind;
+    const start = this.nextStartNodeIndex % M;
+
+    let found = 0;
+    let processed = 0;
+    if (filters.length === 0) {
+      for (let i = 0; i < numToFind; i++) {
+        const p = (start + i) % M;
+        this.feasible[i] = restricted === null ? p : restricted[p];
+        this.feasiblePos[i] = i;
+      }
+      found = numToFind;
+      processed = numToFind;
+    } else {
+      let pos = 0;
+      while (found < numToFind && pos < M) {
+        const need = numToFind - found;
+        // Chunks of at least 64 nodes amortise the per-plugin call; a chunk that
+        // overshoots is cut back below.
+        const chunk = Math.min(M - pos, need < 64 ? 64 : need);
+        for (let k = 0; k < chunk; k++) {
+          let p = start + pos + k;
+          if (p >= M) p -= M;
+          this.cand[k] = restricted === null ? p : restricted[p];
+          this.candPos[k] = pos + k;
+        }
+        const passed = this.filterBatch(pod, chunk);
+        for (let k = 0; k < passed; k++) {
+          this.feasible[found] = this.cand[k];
+          this.feasiblePos[found] = this.candPos[k];
+          found++;
+        }
+        pos += chunk;
+      }
+      if (found > numToFind) found = numToFind;
+      processed = found >= numToFind && found > 0 ? this.feasiblePos[found - 1] + 1 : pos;
+    }
+    // Upstream takes the modulus over all nodes, even when the search list was a PreFilterResult.
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % N;
+    res.evaluatedNodes = processed;
+    res.feasibleNodes = found;
+    if (record) for (let i = 0; i < found; i++) this.record!.feasible[this.feasible[i]] = 1;
+
+    if (found === 0) {
+      res.code = Code.Unschedulable;
+      // Unschedulable unless every rejection was UnschedulableAndUnresolvable.
+      let resolvable = false;
+      for (let i = 0; i < M && !resolvable; i++) {
+        const n = restricted === null ? i : restricted[i];
+        if (this.code(n) === Code.Unschedulable) resolvable = true;
+      }
+      if (!resolvable) res.code = Code.UnschedulableAndUnresolvable;
+      this.runPostFilter(pod);
+      return res;
+    }
+    if (found === 1 && !record) {
+      res.node = this.feasible[0];
+      return res;
+    }
+    const chosen = this.prioritize(pod, found);
+    if (chosen < 0) return res;
+    res.node = chosen;
+    return res;
+  }
+
+  /**
+   * Run the filter plugins over cand[0..count); the nodes that pass are compacted to
+   * the front of cand/candPos (search order kept). Returns how many passed.
+   */
+  private filterBatch(pod: CompiledPod, count: number): number {
+    const filters = this.profile.filter;
+    const cand = this.cand;
+    const candPos = this.candPos;
+    const verdicts = this.verdicts;
+    const stamp = this.cycleNo;
+    const rec = this.record;
+    for (let f = 0; f < filters.length && count > 0; f++) {
+      if (this.filterSkipped[f] === 1) continue;
+      filters[f].filter(this.state, pod, cand, count, verdicts);
+      let j = 0;
+      for (let k = 0; k < count; k++) {
+        const v = verdicts[k];
+        const n = cand[k];
+        if (v === 0) {
+          cand[j] = n;
+          candPos[j] = candPos[k];
+          j++;
+        } else {
+          this.nodeVerdict[n] = v;
+          this.nodeFailPlugin[n] = f;
+          this.nodeStamp[n] = stamp;
+          if (rec !== null) rec.evaluated[n] = 1;
+        }
+      }
+      count = j;
+    }
+    for (let k = 0; k < count; k++) {
+      const n = cand[k];
+      this.nodeVerdict[n] = 0;
+      this.nodeStamp[n] = stamp;
+      if (rec !== null) rec.evaluated[n] = 1;
+    }
+    return count;
+  }
+
+  /** PreScore, Score, NormalizeScore, weights, selectHost. Returns the node or -1 on error. */
+  private prioritize(pod: CompiledPod, count: number): number {
+    const prof = this.profile;
+    const state = this.state;
+    const feasible = this.feasible;
+    const total = this.total;
+    const buf = this.scoreBuf;
+    const rec = this.record;
+    total.fill(0, 0, count);
+    this.scoreSkipped.fill(0);
+    // PreScore for every plugin first, as upstream's RunPreScorePlugins.
+    for (let i = 0; i < prof.preScore.length; i++) {
+      const p = prof.preScore[i];
+      const code = p.preScore(state, pod, feasible, count);
+      if (code === Code.Skip) {
+        const si = prof.score.indexOf(p as unknown as ScorePlugin);
+        if (si >= 0) this.scoreSkipped[si] = 1;
+      } else if (code !== Code.Success) {
+        return this.fail(`running PreScore plugin "${p.name}": status ${code}`);
+      }
+    }
+    for (let s = 0; s < prof.score.length; s++) {
+      if (this.scoreSkipped[s] === 1) {
+        if (rec !== null) rec.skippedScore[s] = 1;
+        continue;
+      }
+      const p = prof.score[s];
+      if (p.score(state, pod, feasible, count, buf) !== Code.Success) return this.fail(`running Score plugin "${p.name}"`);
+      if (p.normalizeScore !== undefined && p.normalizeScore(state, pod, feasible, count, buf) !== Code.Success) {
+        return this.fail(`running NormalizeScore plugin "${p.name}"`);
+      }
+      const w = prof.scoreWeights[s];
+      for (let k = 0; k < count; k++) {
+        const v = buf[k];
+        if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
+          return this.fail(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
+        }
+        total[k] += v * w;
+      }
+      if (rec !== null) for (let k = 0; k < count; k++) rec.scores[s][feasible[k]] = buf[k];
+    }
+    if (rec !== null) for (let k = 0; k < count; k++) rec.total[feasible[k]] = total[k];
+    return this.selectHost(count);
+  }
+
+  /**
+   * selectHost: the node with the highest TotalScore; ties are broken by reservoir
+   * sampling (the k-th tied node replaces the pick with probability 1/k) or, with
+   * tieBreak "first" and in record mode, by search order.
+   */
+  private selectHost(count: number): number {
+    const total = this.total;
+    let best = 0;
+    let bestScore = total[0];
+    let ties = 1;
+    const sample = this.tieBreak === "reservoir" && !this.recording;
+    for (let k = 1; k < count; k++) {
+      const s = total[k];
+      if (s > bestScore) {
+        bestScore = s;
+        best = k;
+        ties = 1;
+      } else if (s === bestScore) {
+        ties++;
+        if (sample && this.random!.int(ties) === 0) best = k;
+      }
+    }
+    return this.feasible[best];
+  }
+
+  private fail(message: string): number {
+    this.result.code = Code.Error;
+    this.result.error = message;
+    return -1;
+  }
+
+  private runPostFilter(pod: CompiledPod): void {
+    if (this.recording) return;
+    const pfs = this.profile.postFilter;
+    for (let i = 0; i < pfs.length; i++) {
+      const r = pfs[i].postFilter(this.state, pod, this);
+      if (r.code === Code.Success) {
+        this.result.nominatedNode = r.nominatedNode;
+        return;
+      }
+    }
+  }
+
+  private grow(n: number): void {
+    const c = Math.max(n, 16);
+    this.cap = c;
+    this.cand = new Int32Array(c);
+    this.candPos = new Int32Array(c);
+    this.verdicts = new Int32Array(c);
+    this.feasible = new Int32Array(c);
+    this.feasiblePos = new Int32Array(c);
+    this.scoreBuf = new Int32Array(c);
+    this.total = new Int32Array(c);
+    const v = new Int32Array(c);
+    v.set(this.nodeVerdict);
+    this.nodeVerdict = v;
+    const f = new Int16Array(c);
+    f.set(this.nodeFailPlugin);
+    this.nodeFailPlugin = f;
+    const s = new Int32Array(c);
+    s.set(this.nodeStamp);
+    this.nodeStamp = s;
+  }
+
+  // -------------------------------------------------------------------------
+  // FilterDiagnosis (PostFilter, explain, failure messages)
+
+  private evaluatedThisCycle(node: number): boolean {
+    return this.nodeStamp[node] === this.cycleNo;
+  }
+
+  code(node: number): StatusCode {
+    if (this.preFilterFailedBy !== "") return this.result.code;
+    if (this.evaluatedThisCycle(node)) return verdictCode(this.nodeVerdict[node]);
+    if (this.state.preFilterNodes !== null) return Code.UnschedulableAndUnresolvable;
+    return Code.Success;
+  }
+
+  failedPlugin(node: number): string {
+    if (this.preFilterFailedBy !== "") return this.preFilterFailedBy;
+    if (this.evaluatedThisCycle(node) && this.nodeVerdict[node] !== 0) return this.profile.filter[this.nodeFailPlugin[node]].name;
+    if (!this.evaluatedThisCycle(node) && this.state.preFilterNodes !== null) return this.preFilterRestrictedBy.join(",");
+    return "";
+  }
+
+  reasons(node: number): string[] {
+    if (this.preFilterFailedBy !== "") return [this.state.preFilterReason || `rejected by PreFilter plugin ${this.preFilterFailedBy}`];
+    if (!this.evaluatedThisCycle(node)) {
+      if (this.state.preFilterNodes !== null) return [`node(s) didn't satisfy plugin(s) [${[...this.preFilterRestrictedBy].sort().join(" ")}]`];
+      return [];
+    }
+    const v = this.nodeVerdict[node];
+    if (v === 0) return [];
+    const p = this.profile.filter[this.nodeFailPlugin[node]];
+    const bits = verdictReasonBits(v);
+    if (p.describe && this.currentPod !== null) return p.describe(this.state, this.currentPod, node, bits);
+    const out: string[] = [];
+    for (let b = 0; b < p.reasons.length; b++) if (bits & (1 << b)) out.push(p.reasons[b]);
+    if (out.length === 0) out.push(`rejected by plugin ${p.name}`);
+    return out;
+  }
+
+  /**
+   * Upstream's FitError message: "0/N nodes are available: <count reason>, ...",
+   * the "count reason" strings sorted as strings.
+   */
+  failureMessage(): string {
+    const N = this.nodeCount;
+    if (this.preFilterFailedBy !== "") return `0/${N} nodes are available: ${this.reasons(0)[0]}.`;
+    const counts = new Map<string, number>();
+    for (let n = 0; n < N; n++) {
+      if (this.code(n) === Code.Success) continue;
+      for (const r of this.reasons(n)) counts.set(r, (counts.get(r) ?? 0) + 1);
+    }
+    const parts = [...counts].map(([r, c]) => `${c} ${r}`).sort();
+    return `0/${N} nodes are available: ${parts.join(", ")}.`;
+  }
+
+  /** The record of the last cycle as explain's per-node list (snapshot order). */
+  explainNodes(): ExplainedNode[] {
+    const rec = this.record;
+    if (rec === null) throw new Error("explainNodes needs a cycle run in record mode");
+    const out: ExplainedNode[] = [];
+    for (let n = 0; n < this.nodeCount; n++) {
+      const feasible = rec.feasible[n] === 1;
+      const scores: Record<string, number> = {};
+      if (feasible) {
+        this.profile.score.forEach((p, s) => {
+          scores[p.name] = rec.skippedScore[s] ? 0 : rec.scores[s][n];
+        });
+      }
+      out.push({ name: this.snapshot.nodes.names[n], feasible, reasons: feasible ? [] : this.reasons(n), scores, total: feasible ? rec.total[n] : 0 });
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------
+  // Reserve (assume) and undo
+
+  /**
+   * Assume the pod on `node`: add it to the snapshot (requested sums, pod lists), then
+   * run Reserve plugins; if one fails, Unreserve runs in reverse order and the pod is
+   * taken off again. Returns the new pod row, or -1 when Reserve failed.
+   */
+  assume(pod: CompiledPod, name: string, node: number, startUs = 0): number {
+    const id = this.snapshot.addPod(pod, name, node, startUs, true);
+    const rs = this.profile.reserve;
+    for (let i = 0; i < rs.length; i++) {
+      if (rs[i].reserve(this.state, pod, node) !== Code.Success) {
+        for (let j = i; j >= 0; j--) rs[j].unreserve(this.state, pod, node);
+        this.snapshot.removePod(id);
+        return -1;
+      }
+    }
+    return id;
+  }
+
+  /** Unreserve (reverse order) and forget an assumed pod (binding failed). */
+  forget(podId: number): void {
+    const node = this.snapshot.podNode[podId];
+    if (node < 0) return;
+    const pod = this.snapshot.podCompiled[podId];
+    const rs = this.profile.reserve;
+    for (let j = rs.length - 1; j >= 0; j--) rs[j].unreserve(this.state, pod, node);
+    this.snapshot.removePod(podId);
+  }
+
+  /** Run the bind plugins in order until one does not Skip (DefaultBinder marks it bound). */
+  bind(podId: number): StatusCode {
+    const node = this.snapshot.podNode[podId];
+    const pod = this.snapshot.podCompiled[podId];
+    for (const b of this.profile.bind) {
+      const code = b.bind(this.state, pod, podId, node);
+      if (code !== Code.Skip) return code;
+    }
+    return Code.Skip;
+  }
+}
