@@ -1,0 +1,32 @@
+/**
+ * How the CLI ends on an error: bad input (a scenario, a flag) prints one line and
+ * exits 2; anything else is a kubesim bug: one line and exit 1 (the stack trace
+ * only with KUBESIM_DEBUG=1).
+ */
+import { ScenarioError } from "../scenario/errors.js";
+
+export const EXIT_BAD_INPUT = 2;
+export const EXIT_INTERNAL = 1;
+
+/** An error in what the user gave us, already phrased as one line. */
+export class UsageError extends Error {}
+
+export function reportError(e: unknown): number {
+  if (e instanceof ScenarioError || e instanceof UsageError) {
+    process.stderr.write(`${e.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`kubesim: internal error: ${err.message.split("\n")[0]} (set KUBESIM_DEBUG=1 for details)\n`);
+  if (process.env.KUBESIM_DEBUG === "1" && err.stack) process.stderr.write(`${err.stack}\n`);
+  return EXIT_INTERNAL;
+}
+
+/** Run a command body; set the exit code from its outcome. */
+export async function guarded(body: () => void | Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    process.exitCode = reportError(e);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * `kubesim run <scenario>`: load and validate the scenario (nothing is written if it
+ * is bad), run it, write results/<name>-<seed>/ (or --out) atomically, print a
+ * summary.
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import type { Argv, CommandModule } from "yargs";
+import { ClusterRun } from "../cluster/run.js";
+import { tableCsv } from "../metrics/csv.js";
+import { standardTables } from "../metrics/files.js";
+import { manifestJson } from "../metrics/manifest.js";
+import { writeRunFolder } from "../metrics/output.js";
+import { loadScenarioFile } from "../scenario/load.js";
+import { resolveScenario } from "../scenario/resolve.js";
+import { guarded, UsageError } from "./errors.js";
+import { setList, withSetOption } from "./options.js";
+import { RunProgress } from "./progress.js";
+import { summaryTable } from "./summaryTable.js";
+import { kubesimVersion } from "./version.js";
+
+/** Virtual-time steps between progress updates. */
+const PROGRESS_STEPS = 200;
+
+export interface RunCommandOptions {
+  scenario: string;
+  seed?: number;
+  out?: string;
+  set?: string[];
+  quiet?: boolean;
+}
+
+export interface RunCommandResult {
+  dir: string;
+  summary: { metric: string; value: number }[];
+}
+
+export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
+  const startedAt = new Date();
+  const wallStartMs = performance.now();
+  const loaded = loadScenarioFile(o.scenario, { set: o.set, seed: o.seed });
+  const spec = resolveScenario(loaded.scenario);
+  const dir = o.out ?? join("results", `${spec.name}-${spec.seed}`);
+
+  const run = new ClusterRun(spec);
+  const progress = new RunProgress(spec.durationUs / 1e6, !o.quiet && process.stderr.isTTY === true);
+  const step = Math.max(1, Math.ceil(spec.durationUs / PROGRESS_STEPS));
+  for (let t = step; t < spec.durationUs; t += step) {
+    run.advance(t);
+    progress.update(t / 1e6);
+  }
+  const result = run.finish();
+  progress.stop();
+
+  const tables = standardTables(result);
+  const files = tables.map((t) => ({ name: t.file, content: tableCsv(t) }));
+  const manifest = manifestJson({
+    kubesim_version: kubesimVersion(),
+    scenario_file: o.scenario,
+    scenario_sha256: createHash("sha256").update(loaded.text).digest("hex"),
+    scenario_name: spec.name,
+    seed: spec.seed,
+    overrides: o.set ?? [],
+    parameters: loaded.scenario,
+    counts: { ...result.counts },
+    files: [...files.map((f) => f.name), "manifest.json"],
+    node_version: process.version,
+    wall_clock_start: startedAt.toISOString(),
+    wall_clock_duration_s: Math.round(performance.now() - wallStartMs) / 1000,
+  });
+  const written = writeRunFolder(dir, [...files, { name: "manifest.json", content: manifest }]);
+  return { dir: written, summary: result.summary };
+}
+
+export const runCommand: CommandModule = {
+  command: "run <scenario>",
+  describe: "run a scenario and write its results folder",
+  builder: (y: Argv) =>
+    withSetOption(
+      y
+        .positional("scenario", { type: "string", describe: "scenario file (YAML or JSON)", demandOption: true })
+        .option("seed", { type: "number", requiresArg: true, description: "random seed (overrides the scenario's seed)" })
+        .option("out", { type: "string", requiresArg: true, description: "output folder (default results/<name>-<seed>/)" })
+        .option("quiet", { alias: "q", type: "boolean", default: false, description: "print nothing but errors" }),
+    ),
+  handler: (argv) =>
+    guarded(() => {
+      const seed = argv.seed as number | undefined;
+      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) {
+        throw new UsageError(`--seed: expected a non-negative integer, got ${JSON.stringify(String(argv.seed))}`);
+      }
+      const quiet = argv.quiet === true;
+      const r = runScenarioToFolder({ scenario: String(argv.scenario), seed, out: argv.out as string | undefined, set: setList(argv.set), quiet });
+      if (!quiet) process.stdout.write(`${summaryTable(r.summary)}\nresults: ${r.dir}\n`);
+    }),
+};

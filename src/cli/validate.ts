@@ -1,0 +1,26 @@
+/** `kubesim validate <scenario>`: check a scenario (with --set overrides) without running it. */
+import type { Argv, CommandModule } from "yargs";
+import { loadScenarioFile } from "../scenario/load.js";
+import { resolveScenario } from "../scenario/resolve.js";
+import { guarded } from "./errors.js";
+import { setList, withSetOption } from "./options.js";
+
+export const validateCommand: CommandModule = {
+  command: "validate <scenario>",
+  describe: "check a scenario file and print what it resolves to",
+  builder: (y: Argv) =>
+    withSetOption(y.positional("scenario", { type: "string", describe: "scenario file (YAML or JSON)", demandOption: true })),
+  handler: (argv) =>
+    guarded(() => {
+      const file = String(argv.scenario);
+      const { scenario } = loadScenarioFile(file, { set: setList(argv.set) });
+      const spec = resolveScenario(scenario);
+      const replicas = spec.deployments.reduce((s, d) => s + d.replicas, 0);
+      const zones = new Set(spec.nodes.map((n) => n.zone).filter((z) => z !== undefined));
+      process.stdout.write(
+        `${file}: ok: ${spec.name}, seed ${spec.seed}, ${spec.nodes.length} nodes in ${zones.size} zone(s), ` +
+          `${spec.deployments.length} Deployment(s) with ${replicas} replicas, ${spec.pods.length} Pod(s), ` +
+          `${spec.arrivals.length} arrival generator(s), ${spec.faults.length} fault(s)\n`,
+      );
+    }),
+};

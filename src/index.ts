@@ -1,0 +1,38 @@
+/**
+ * kubesim as a library:
+ *
+ *   import { simulate } from "kubesim";
+ *   const result = simulate({ name: "demo", duration: "10m", nodePools: [...], workloads: [...] }, { seed: 7 });
+ *   result.summary, result.timeseries, result.pods, result.events   // rows in memory
+ *
+ * `simulate` validates the scenario object exactly as a file is validated (errors
+ * are ScenarioError with the same one-line message) and writes nothing.
+ */
+import { runCluster, type RunOptions, type RunResult } from "./cluster/run.js";
+import { resolveScenario } from "./scenario/resolve.js";
+import { validateScenario, type LoadOptions } from "./scenario/load.js";
+
+export interface SimulateOptions extends LoadOptions, RunOptions {
+  /** Name used in error messages (default "scenario"). */
+  file?: string;
+}
+
+export function simulate(scenario: unknown, options: SimulateOptions = {}): RunResult {
+  const validated = validateScenario(scenario, options.file ?? "scenario", options);
+  return runCluster(resolveScenario(validated), options);
+}
+
+export type { RunResult } from "./cluster/run.js";
+export type { ClusterSpec } from "./cluster/spec.js";
+export { ClusterRun, runCluster } from "./cluster/run.js";
+export { loadScenarioFile, parseScenarioText, validateScenario, type LoadedScenario, type LoadOptions } from "./scenario/load.js";
+export { resolveScenario } from "./scenario/resolve.js";
+export { scenarioSchema, scenarioJsonSchema, type Scenario, type ScenarioInput } from "./scenario/schema.js";
+export { ScenarioError } from "./scenario/errors.js";
+export { applyOverrides } from "./scenario/overrides.js";
+export { standardTables } from "./metrics/files.js";
+export { tableCsv } from "./metrics/csv.js";
+export type { TimeseriesRow } from "./metrics/sampler.js";
+export type { PodRow } from "./metrics/podRows.js";
+export type { EventRow } from "./metrics/events.js";
+export type { SummaryRow } from "./metrics/summary.js";

@@ -1,0 +1,24 @@
+/** The standard output files of a run, as tables. */
+import { EVENT_COLUMNS, type EventRow } from "./events.js";
+import { POD_COLUMNS, type PodRow } from "./podRows.js";
+import { TIMESERIES_COLUMNS, type TimeseriesRow } from "./sampler.js";
+import type { SummaryRow } from "./summary.js";
+import { tableOf, type Table } from "./tables.js";
+
+export interface RunTables {
+  timeseries: readonly TimeseriesRow[];
+  pods: readonly PodRow[];
+  events: readonly EventRow[];
+  summary: readonly SummaryRow[];
+  tables: readonly Table[];
+}
+
+export function standardTables(r: RunTables): Table[] {
+  return [
+    tableOf("timeseries.csv", TIMESERIES_COLUMNS, r.timeseries),
+    tableOf("pods.csv", POD_COLUMNS, r.pods),
+    tableOf("events.csv", EVENT_COLUMNS, r.events),
+    tableOf("summary.csv", ["metric", "value"], r.summary),
+    ...r.tables,
+  ];
+}

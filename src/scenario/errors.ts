@@ -1,0 +1,115 @@
+/**
+ * Scenario errors: one line naming the file, the field path and what was expected,
+ * e.g. `scenario.yaml: nodePools[2].count: expected a positive integer, got "ten"`.
+ * The CLI prints `message` and exits 2; it never shows a stack trace.
+ */
+import type { z } from "zod";
+
+export type PathSegment = string | number;
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly path: string,
+    readonly expected: string,
+  ) {
+    super(path === "" ? `${file}: ${expected}` : `${file}: ${path}: ${expected}`);
+    this.name = "ScenarioError";
+  }
+}
+
+/** `nodePools[2].count` from ["nodePools", 2, "count"]. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_$][\w$-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+/** How a value that was found reads in an error message. */
+export function describeValue(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return JSON.stringify(v);
+  return String(v);
+}
+
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return v;
+}
+
+/** The first zod issue as a ScenarioError (one line; the first problem is the one to fix). */
+export function fromZodIssue(file: string, issue: z.core.$ZodIssue, input: unknown): ScenarioError {
+  issue = mostSpecific(issue);
+  const path = [...issue.path];
+  const got = valueAt(input, path);
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const key = issue.keys[0];
+      return new ScenarioError(file, formatPath([...path, key]), `unknown field (check the spelling; see \`kubesim schema\`)`);
+    }
+    case "invalid_type":
+      if (got === undefined) return new ScenarioError(file, formatPath(path), `required field is missing (${expectation(issue)})`);
+      return new ScenarioError(file, formatPath(path), `${expectation(issue)}, got ${describeValue(got)}`);
+    default:
+      return new ScenarioError(file, formatPath(path), `${expectation(issue)}, got ${describeValue(got)}`);
+  }
+}
+
+/**
+ * For a failed union, the issue of the branch that got furthest into the value
+ * (deepest path) says more than "expected one of ..." — unless no branch got past
+ * the union itself.
+ */
+function mostSpecific(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union" || issue.errors.length === 0) return issue;
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    for (const sub of branch) {
+      if (sub.path.length > 0 && (best === undefined || sub.path.length > best.path.length)) best = sub;
+    }
+  }
+  if (best === undefined) return issue;
+  return mostSpecific({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
+}
+
+/** The "expected ..." part: our own messages start with "expected"; zod's are rephrased. */
+function expectation(issue: z.core.$ZodIssue): string {
+  const m = issue.message;
+  if (m.startsWith("expected ")) return m;
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${article(issue.expected)}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : `expected a value >= ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array" ? `expected at most ${issue.maximum} item(s)` : `expected a value <= ${issue.maximum}`;
+    default:
+      return `expected ${m.replace(/^Invalid input: expected /, "")}`;
+  }
+}
+
+function article(t: string): string {
+  switch (t) {
+    case "object":
+      return "a mapping";
+    case "array":
+      return "a list";
+    case "integer":
+      return "an integer";
+    default:
+      return `a ${t}`;
+  }
+}

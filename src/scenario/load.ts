@@ -1,0 +1,121 @@
+/**
+ * Loading a scenario: read the file, parse YAML or JSON (syntax errors name the
+ * line), apply --set overrides, validate against the schema, check references
+ * between sections. Every failure is a ScenarioError with one line of text.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { parseDocument } from "yaml";
+import { durationUs } from "./duration.js";
+import { ScenarioError, fromZodIssue } from "./errors.js";
+import { applyOverrides } from "./overrides.js";
+import { scenarioSchema, type Scenario } from "./schema.js";
+
+export interface LoadedScenario {
+  /** The file as given on the command line. */
+  file: string;
+  /** The file's exact bytes (for the manifest's sha256). */
+  text: string;
+  scenario: Scenario;
+}
+
+export interface LoadOptions {
+  /** --set overrides, in order. */
+  set?: readonly string[];
+  /** --seed, applied after --set. */
+  seed?: number;
+}
+
+/** Parse YAML (JSON is YAML) text; a syntax error names the file and line. */
+export function parseScenarioText(file: string, text: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const line = err.linePos?.[0]?.line;
+    const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ScenarioError(line ? `${file}:${line}` : file, "", `YAML syntax error: ${what}`);
+  }
+  return doc.toJS({ maxAliasCount: 1000 });
+}
+
+export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadedScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`);
+  }
+  const raw = parseScenarioText(displayName(file), text);
+  return { file, text, scenario: validateScenario(raw, displayName(file), options) };
+}
+
+/** Validate a parsed scenario object (from a file, or built in code). */
+export function validateScenario(raw: unknown, file = "scenario", options: LoadOptions = {}): Scenario {
+  let doc = raw;
+  if (options.set && options.set.length > 0) doc = applyOverrides(structuredClone(doc ?? {}), options.set);
+  if (options.seed !== undefined) doc = { ...(doc as object), seed: options.seed };
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
+    throw new ScenarioError(file, "", "expected a mapping with name, duration, nodePools, workloads, ...");
+  }
+  const result = scenarioSchema.safeParse(doc);
+  if (!result.success) throw fromZodIssue(file, result.error.issues[0], doc);
+  checkReferences(file, result.data);
+  return result.data;
+}
+
+/** The name used in messages: the path as given (short and recognisable). */
+function displayName(file: string): string {
+  return file.length > 0 ? file : basename(file);
+}
+
+/** Cross-section checks the schema cannot express: names exist, times are inside the run. */
+function checkReferences(file: string, s: Scenario): void {
+  const durUs = durationUs(s.duration);
+  if (durUs <= 0) throw new ScenarioError(file, "duration", `expected a positive duration, got ${JSON.stringify(s.duration)}`);
+  const sampleUs = durationUs(s.sampleInterval);
+  if (sampleUs <= 0 || sampleUs > durUs) {
+    throw new ScenarioError(file, "sampleInterval", `expected a positive duration no longer than duration, got ${JSON.stringify(s.sampleInterval)}`);
+  }
+  const pools = new Map<string, number>();
+  const zones = new Set<string>();
+  s.nodePools.forEach((p, i) => {
+    if (pools.has(p.name)) throw new ScenarioError(file, `nodePools[${i}].name`, `expected a unique pool name, got ${JSON.stringify(p.name)} twice`);
+    pools.set(p.name, p.count);
+    for (const z of p.zones ?? []) zones.add(typeof z === "string" ? z : z.name);
+  });
+  const workloadNames = new Set<string>();
+  s.workloads.forEach((w, i) => {
+    const name = w.kind === "PoissonArrivals" ? `${w.namespace}/${w.name}` : `${w.metadata.namespace ?? "default"}/${w.metadata.name}`;
+    if (workloadNames.has(`${w.kind}/${name}`)) {
+      throw new ScenarioError(file, `workloads[${i}]`, `expected a unique ${w.kind} name per namespace, got ${name} twice`);
+    }
+    workloadNames.add(`${w.kind}/${name}`);
+    if (w.kind === "PoissonArrivals" && w.stop !== undefined && w.start !== undefined && durationUs(w.stop) < durationUs(w.start)) {
+      throw new ScenarioError(file, `workloads[${i}].stop`, `expected a time after start, got ${JSON.stringify(w.stop)}`);
+    }
+  });
+  s.faults.forEach((f, i) => {
+    const at = durationUs(f.at);
+    if (at > durUs) throw new ScenarioError(file, `faults[${i}].at`, `expected a time within the run (duration ${s.duration}), got ${JSON.stringify(f.at)}`);
+    if (f.pool !== undefined) {
+      const count = pools.get(f.pool);
+      if (count === undefined) {
+        throw new ScenarioError(file, `faults[${i}].pool`, `expected the name of a node pool (${[...pools.keys()].join(", ")}), got ${JSON.stringify(f.pool)}`);
+      }
+      if (f.count !== undefined && f.count > count) {
+        throw new ScenarioError(file, `faults[${i}].count`, `expected at most ${count} (the size of pool ${f.pool}), got ${f.count}`);
+      }
+    }
+    if (f.zone !== undefined && !zones.has(f.zone)) {
+      throw new ScenarioError(file, `faults[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
+    }
+    if (f.node !== undefined) {
+      const m = /^(.*)-(\d+)$/.exec(f.node);
+      const count = m ? pools.get(m[1]) : undefined;
+      if (!m || count === undefined || Number(m[2]) >= count || String(Number(m[2])) !== m[2]) {
+        throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);
+      }
+    }
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * The scenario format: one zod schema composed from the sections in ./sections/.
+ * To add a section, write sections/<name>.ts exporting `{ <field>: schema }` and add
+ * it to SECTIONS below; a later entry replaces an earlier one with the same field
+ * (that is how a component's real section replaces its placeholder).
+ */
+import { z } from "zod";
+import { faultsSection } from "./sections/faults.js";
+import { nodePoolsSection } from "./sections/nodePools.js";
+import { placeholderSections } from "./sections/placeholders.js";
+import { runSection } from "./sections/run.js";
+import { workloadsSection } from "./sections/workloads.js";
+
+const SECTIONS = {
+  ...runSection,
+  ...nodePoolsSection,
+  ...workloadsSection,
+  ...faultsSection,
+  ...placeholderSections,
+  // Components add their sections here, e.g. ...schedulerSection,
+};
+
+export const scenarioSchema = z.strictObject({
+  /** The JSON Schema reference editors use; ignored by kubesim. */
+  $schema: z.string().optional(),
+  ...SECTIONS,
+});
+
+/** A scenario as written (before defaults). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A validated scenario with defaults applied; durations still as written. */
+export type Scenario = z.output<typeof scenarioSchema>;
+
+/** The scenario format as JSON Schema (what `kubesim schema` prints). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(scenarioSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return { ...schema, title: "kubesim scenario", description: "A kubesim scenario file (see README.md)." };
+}

@@ -1,0 +1,57 @@
+/**
+ * Node pools: `count` identical nodes spread over zones (round-robin, or in
+ * proportion to weights), with allocatable resources as Kubernetes quantities,
+ * labels and taints.
+ */
+import { z } from "zod";
+import { dnsLabel, dnsSubdomain, positiveInt, positiveNumber, quantity, stringMap } from "../fields.js";
+
+/** kubelet --max-pods default (KubeletConfiguration maxPods: 110). */
+export const DEFAULT_MAX_PODS = 110;
+
+const EXTENDED_RESOURCE_EXPECTED =
+  "expected cpu, memory, pods, ephemeral-storage, hugepages-<size> or an extended resource name like example.com/gpu";
+/** Extended resources are domain-qualified (nvidia.com/gpu); hugepages-* are native. */
+const RESOURCE_NAME = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?|hugepages-[0-9A-Za-z.]+)$/;
+
+export const allocatable = z
+  .looseObject({
+    cpu: quantity,
+    memory: quantity,
+    pods: positiveInt("a positive integer (kubelet maxPods)").default(DEFAULT_MAX_PODS),
+    "ephemeral-storage": quantity.optional(),
+  })
+  .catchall(quantity)
+  .superRefine((a, ctx) => {
+    for (const key of Object.keys(a)) {
+      if (key === "cpu" || key === "memory" || key === "pods" || key === "ephemeral-storage") continue;
+      if (!RESOURCE_NAME.test(key)) ctx.addIssue({ code: "custom", path: [key], message: EXTENDED_RESOURCE_EXPECTED });
+    }
+  });
+
+const TAINT_EFFECT_EXPECTED = "expected a taint effect: NoSchedule, PreferNoSchedule or NoExecute";
+export const taint = z.strictObject({
+  key: z.string({ error: "expected a taint key" }).min(1, { error: "expected a taint key" }),
+  value: z.string({ error: "expected a string value (quote numbers and booleans)" }).optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], { error: TAINT_EFFECT_EXPECTED }),
+});
+
+const ZONES_EXPECTED = "expected a list of zone names, or of {name, weight}";
+export const zone = z.union([dnsSubdomain, z.strictObject({ name: dnsSubdomain, weight: positiveNumber("a positive weight") })], {
+  error: ZONES_EXPECTED,
+});
+
+export const nodePool = z.strictObject({
+  name: dnsLabel.describe("pool name; nodes are named <pool>-<index>"),
+  count: positiveInt(),
+  zones: z.array(zone, { error: ZONES_EXPECTED }).min(1, { error: ZONES_EXPECTED }).optional(),
+  allocatable,
+  labels: stringMap.optional(),
+  taints: z.array(taint, { error: "expected a list of taints {key, value, effect}" }).optional(),
+});
+
+export const nodePoolsSection = {
+  nodePools: z
+    .array(nodePool, { error: "expected a list of node pools" })
+    .min(1, { error: "expected at least one node pool" }),
+};

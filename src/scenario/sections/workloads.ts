@@ -1,0 +1,35 @@
+/**
+ * Workloads: Kubernetes objects as written for kubectl (apps/v1 Deployment, v1 Pod)
+ * and kubesim's own generator of pod arrivals (a Poisson process).
+ */
+import { z } from "zod";
+import { dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
+import { deployment, pod, podTemplateSpec } from "../kubernetes.js";
+
+const ARRIVALS_RATE_EXPECTED = "expected either rate (pods per second) or meanInterarrival (a duration), not both";
+
+export const poissonArrivals = z
+  .strictObject({
+    kind: z.literal("PoissonArrivals"),
+    name: dnsSubdomain,
+    namespace: dnsSubdomain.default("default"),
+    rate: positiveNumber("a positive number of pods per second").optional(),
+    meanInterarrival: duration.optional(),
+    start: duration.optional().describe("first possible arrival (default: at the start)"),
+    stop: duration.optional().describe("no arrivals after this time (default: the end of the run)"),
+    lifetime: durationDistribution.describe("how long each pod runs once Running, then it succeeds and is deleted"),
+    template: podTemplateSpec,
+  })
+  .superRefine((w, ctx) => {
+    if ((w.rate === undefined) === (w.meanInterarrival === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["rate"], message: ARRIVALS_RATE_EXPECTED });
+    }
+  });
+
+const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), Pod (v1) or PoissonArrivals";
+
+export const workload = z.discriminatedUnion("kind", [deployment, pod, poissonArrivals], { error: WORKLOAD_EXPECTED });
+
+export const workloadsSection = {
+  workloads: z.array(workload, { error: "expected a list of workloads" }).default([]),
+};
