@@ -1,0 +1,332 @@
+/**
+ * The kube-scheduler component in the simulation: one scheduling queue shared by all
+ * profiles, a serial scheduling loop whose cycles take virtual time, assume + async
+ * binding through the API client's rate limiter, and DefaultPreemption's victims
+ * deleted gracefully before the preemptor binds.
+ *
+ *   pod created --> queue --pop--> cycle (A's SchedulingCycle; cost model) --+--> assume
+ *        ^                                                                   |    bind request
+ *        |  backoff / unschedulable / cluster events                         |    (QPS/burst)
+ *        +------------------------ failure (PostFilter may nominate) <------+    --> bound
+ *
+ * Cost model: a cycle takes perCycleUs + perNodeEvaluatedUs x (nodes run through
+ * Filter) + perNodeScoredUs x (feasible nodes scored); the loop takes the next pod
+ * when the cycle ends. The cycle's decision is computed at its start on the
+ * snapshot (as upstream snapshots the cache at cycle start) and the pod is assumed
+ * at once, which is equivalent for a serial loop.
+ *
+ * Pods are identified by the caller's ids (pod table rows); the snapshot has its own
+ * pod rows for pods on nodes. Timers use handler ids registered once: no closure per
+ * event.
+ */
+import type { Simulation } from "../engine/simulation.js";
+import { US_PER_MS, US_PER_S } from "../engine/simulation.js";
+import { grown, nextCapacity } from "../model/columns.js";
+import type { CompiledPod } from "./compiled.js";
+import { Code } from "./framework.js";
+import type { Profile } from "./cycle.js";
+import { SchedulingCycle } from "./cycle.js";
+import { DefaultPreemption, type PreemptionContext } from "./plugins/DefaultPreemption.js";
+import type { PreemptionOutcome } from "./preemption/evaluator.js";
+import { ClusterEvent, eventsForPlugins } from "./queue/events.js";
+import { SchedulingQueue } from "./queue/schedulingQueue.js";
+import type { Snapshot } from "./snapshot.js";
+import { TokenBucket } from "./tokenBucket.js";
+
+/**
+ * Cost of one scheduling cycle in virtual time. kubesim's defaults, not upstream
+ * constants: chosen so a 5,000-node cluster with the adaptive percentageOfNodesToScore
+ * (10% -> 500 nodes evaluated) schedules ~250-300 pods/s, the order of the
+ * throughput reported by sig-scalability tests. Calibrate for your hardware.
+ */
+export interface SchedulerCostModel {
+  perCycleUs: number;
+  perNodeEvaluatedUs: number;
+  perNodeScoredUs: number;
+}
+export const DEFAULT_COST_MODEL: SchedulerCostModel = { perCycleUs: 1000, perNodeEvaluatedUs: 3, perNodeScoredUs: 2 };
+
+/** kube-scheduler clientConnection qps / burst defaults (apis/config/v1/defaults.go). */
+export const DEFAULT_CLIENT_QPS = 50;
+export const DEFAULT_CLIENT_BURST = 100;
+/** Latency of one API write (bind, delete) until the API server seam exists; kubesim default. */
+export const DEFAULT_API_WRITE_LATENCY_US = 5 * US_PER_MS;
+/** v1.DefaultTerminationGracePeriodSeconds. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_US = 30 * US_PER_S;
+
+/** What the scheduler asks of the rest of the cluster (the API server seam). */
+export interface SchedulerClient {
+  /** The Binding was created: pod `pod` now runs on snapshot node row `node`. */
+  bound(pod: number, node: number): void;
+  /** A preemption victim (caller pod id) was deleted after its grace period. */
+  victimDeleted?(pod: number, preemptor: number): void;
+  /** A pod could not be scheduled in a cycle (for metrics and events). */
+  failed?(pod: number, message: string): void;
+}
+
+export interface SchedulerProfileRuntime {
+  profile: Profile;
+  cycle: SchedulingCycle;
+  preemption: DefaultPreemption | null;
+}
+
+export interface SchedulerOptions {
+  podInitialBackoffUs?: number;
+  podMaxBackoffUs?: number;
+  percentageOfNodesToScore?: number;
+  clientQPS?: number;
+  clientBurst?: number;
+  apiWriteLatencyUs?: number;
+  cost?: Partial<SchedulerCostModel>;
+  /** Handler-name prefix (several schedulers in one run). */
+  name?: string;
+}
+
+export class SchedulerStats {
+  attempts = 0;
+  scheduled = 0;
+  unschedulable = 0;
+  errors = 0;
+  preemptions = 0;
+  victims = 0;
+  busyUs = 0;
+}
+
+export class Scheduler implements PreemptionContext {
+  readonly queue: SchedulingQueue;
+  readonly stats = new SchedulerStats();
+  readonly cost: SchedulerCostModel;
+  private readonly profiles = new Map<string, SchedulerProfileRuntime>();
+  private readonly limiter: TokenBucket;
+  private readonly apiLatencyUs: number;
+
+  // Per caller pod id.
+  private compiled: (CompiledPod | undefined)[] = [];
+  private names: string[] = [];
+  private profileOf: (SchedulerProfileRuntime | undefined)[] = [];
+  /** status.nominatedNodeName (node row), -1 for none. */
+  nominated = new Int32Array(0);
+  /** Snapshot row of the pod once assumed/bound, -1 before. */
+  snapshotRow = new Int32Array(0);
+  /** Grace period per pod (victims), microseconds. */
+  private graceUs = new Float64Array(0);
+  /** Snapshot row -> caller pod id (for victims). */
+  private readonly podOfRow: number[] = [];
+
+  private busy = false;
+  private readonly cycleDoneId: number;
+  private readonly bindDoneId: number;
+  private readonly victimGoneId: number;
+  private readonly random;
+  private current = -1;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly snapshot: Snapshot,
+    profiles: readonly SchedulerProfileRuntime[],
+    private readonly client: SchedulerClient,
+    opts: SchedulerOptions = {},
+  ) {
+    const name = opts.name ?? "scheduler";
+    this.queue = new SchedulingQueue(sim, {
+      name,
+      podInitialBackoffUs: opts.podInitialBackoffUs,
+      podMaxBackoffUs: opts.podMaxBackoffUs,
+    });
+    this.queue.onActive = () => this.wake();
+    this.cost = { ...DEFAULT_COST_MODEL, ...(opts.cost ?? {}) };
+    this.limiter = new TokenBucket(opts.clientQPS ?? DEFAULT_CLIENT_QPS, opts.clientBurst ?? DEFAULT_CLIENT_BURST, sim.now);
+    this.apiLatencyUs = opts.apiWriteLatencyUs ?? DEFAULT_API_WRITE_LATENCY_US;
+    this.random = sim.rng.stream(`${name}.preemption`);
+    for (const p of profiles) {
+      this.profiles.set(p.profile.schedulerName, p);
+      if (p.preemption) p.preemption.attach(p.profile);
+    }
+    this.cycleDoneId = sim.on(`${name}.cycleDone`, () => this.cycleDone());
+    this.bindDoneId = sim.on(`${name}.bindDone`, (pod, node) => this.bindDone(pod, node));
+    this.victimGoneId = sim.on(`${name}.victimDeleted`, (row, preemptor) => this.victimGone(row, preemptor));
+  }
+
+  /**
+   * A new pending pod. Returns false when no profile has its schedulerName (another
+   * scheduler's pod; it is ignored, as kube-scheduler ignores it).
+   */
+  addPod(pod: number, compiled: CompiledPod, name: string, opts: { schedulerName?: string; gated?: boolean; terminationGracePeriodUs?: number } = {}): boolean {
+    const rt = this.profiles.get(opts.schedulerName || "default-scheduler");
+    if (!rt) return false;
+    this.ensure(pod);
+    this.compiled[pod] = compiled;
+    this.names[pod] = name;
+    this.profileOf[pod] = rt;
+    this.nominated[pod] = -1;
+    this.snapshotRow[pod] = -1;
+    this.graceUs[pod] = opts.terminationGracePeriodUs ?? DEFAULT_TERMINATION_GRACE_PERIOD_US;
+    this.queue.add(pod, compiled.priority, opts.gated ?? false);
+    return true;
+  }
+
+  /** A pod already running on a node (not scheduled by us): it counts on the node. */
+  addBoundPod(pod: number, compiled: CompiledPod, name: string, node: number, startUs: number, terminationGracePeriodUs = DEFAULT_TERMINATION_GRACE_PERIOD_US): number {
+    this.ensure(pod);
+    this.compiled[pod] = compiled;
+    this.names[pod] = name;
+    this.nominated[pod] = -1;
+    this.graceUs[pod] = terminationGracePeriodUs;
+    const row = this.snapshot.addPod(compiled, name, node, startUs);
+    this.snapshotRow[pod] = row;
+    this.podOfRow[row] = pod;
+    this.queue.onClusterEvent(ClusterEvent.AssignedPodAdd);
+    return row;
+  }
+
+  /** The pod was deleted (pending: leaves the queue; on a node: frees its resources). */
+  deletePod(pod: number): void {
+    if (pod >= this.snapshotRow.length) return;
+    this.queue.delete(pod);
+    const row = this.snapshotRow[pod];
+    if (row >= 0 && this.snapshot.podNode[row] >= 0) {
+      this.snapshot.removePod(row);
+      this.queue.onClusterEvent(ClusterEvent.AssignedPodDelete);
+    }
+  }
+
+  /** A node joined or changed: tell the queue (the caller updates the snapshot). */
+  nodeChanged(added: boolean): void {
+    this.queue.onClusterEvent(added ? ClusterEvent.NodeAdd : ClusterEvent.NodeUpdate);
+  }
+
+  // -------------------------------------------------------------------------
+  // The scheduling loop
+
+  private wake(): void {
+    if (this.busy) return;
+    this.busy = true;
+    this.sim.schedule(0, this.cycleDoneId);
+  }
+
+  /** End of the previous cycle (or a wake-up): start the next one if a pod is ready. */
+  private cycleDone(): void {
+    const pod = this.queue.pop();
+    if (pod < 0) {
+      this.busy = false;
+      return;
+    }
+    const costUs = this.scheduleOne(pod);
+    this.stats.busyUs += costUs;
+    this.sim.schedule(costUs, this.cycleDoneId);
+  }
+
+  /** One cycle for `pod`; returns its virtual duration. */
+  private scheduleOne(pod: number): number {
+    const rt = this.profileOf[pod]!;
+    const compiled = this.compiled[pod]!;
+    this.stats.attempts++;
+    this.current = pod;
+    if (rt.preemption) rt.preemption.context = this;
+    const res = rt.cycle.scheduleOne(compiled, -1, this.nominated[pod]);
+    if (rt.preemption) rt.preemption.context = null;
+    const costUs = this.cost.perCycleUs + this.cost.perNodeEvaluatedUs * res.evaluatedNodes + (res.feasibleNodes > 1 ? this.cost.perNodeScoredUs * res.feasibleNodes : 0);
+    if (res.code === Code.Success && res.node >= 0) {
+      const row = rt.cycle.assume(compiled, this.names[pod], res.node, this.sim.now + costUs);
+      if (row < 0) {
+        this.stats.errors++;
+        this.queue.addUnschedulable(pod, 0, true);
+        return costUs;
+      }
+      this.snapshotRow[pod] = row;
+      this.podOfRow[row] = pod;
+      this.nominated[pod] = -1;
+      this.queue.done(pod);
+      // Binding cycle: one API write through the client's rate limiter.
+      const start = this.limiter.reserve(this.sim.now + costUs);
+      this.sim.scheduleAt(start + this.apiLatencyUs, this.bindDoneId, pod, res.node);
+      return costUs;
+    }
+    if (res.code === Code.Error) {
+      this.stats.errors++;
+      this.client.failed?.(pod, res.error);
+      this.queue.addUnschedulable(pod, 0, true);
+      return costUs;
+    }
+    this.stats.unschedulable++;
+    if (res.nominatedNode >= 0) this.nominated[pod] = res.nominatedNode;
+    if (this.client.failed) this.client.failed(pod, rt.cycle.failureMessage());
+    this.queue.addUnschedulable(pod, this.rejectingEvents(rt.cycle));
+    return costUs;
+  }
+
+  /** Events that may help: those registered by every plugin that rejected some node. */
+  private rejectingEvents(cycle: SchedulingCycle): number {
+    const plugins = new Set<string>();
+    for (let n = 0; n < cycle.nodeCount; n++) {
+      const p = cycle.failedPlugin(n);
+      if (p !== "") for (const name of p.split(",")) plugins.add(name);
+    }
+    return eventsForPlugins(plugins);
+  }
+
+  private bindDone(pod: number, node: number): void {
+    const row = this.snapshotRow[pod];
+    if (row < 0 || this.snapshot.podNode[row] !== node) return; // deleted meanwhile
+    this.snapshot.podAssumed[row] = 0;
+    this.stats.scheduled++;
+    this.client.bound(pod, node);
+  }
+
+  // -------------------------------------------------------------------------
+  // Preemption
+
+  // PreemptionContext for the pod in the current cycle (the scheduler itself, so no
+  // object is created per cycle).
+  get nominatedNode(): number {
+    return this.current >= 0 ? this.nominated[this.current] : -1;
+  }
+  randomInt(n: number): number {
+    return this.random.int(n);
+  }
+  preempt(outcome: PreemptionOutcome): void {
+    this.executePreemption(this.current, outcome);
+  }
+
+  /**
+   * prepareCandidate: delete each victim (graceful: it keeps its resources until its
+   * terminationGracePeriod ends), and clear the nomination of lower-priority pods
+   * nominated to the same node (they go back to activeQ).
+   */
+  private executePreemption(preemptor: number, outcome: PreemptionOutcome): void {
+    this.stats.preemptions++;
+    const s = this.snapshot;
+    for (const row of outcome.victims) {
+      if (s.podTerminating[row] === 1) continue;
+      s.podTerminating[row] = 1;
+      this.stats.victims++;
+      const victim = this.podOfRow[row] ?? -1;
+      const grace = victim >= 0 ? this.graceUs[victim] : DEFAULT_TERMINATION_GRACE_PERIOD_US;
+      const start = this.limiter.reserve(this.sim.now);
+      this.sim.scheduleAt(start + this.apiLatencyUs + grace, this.victimGoneId, row, preemptor);
+    }
+    const prio = this.compiled[preemptor]!.priority;
+    for (let p = 0; p < this.nominated.length; p++) {
+      if (p !== preemptor && this.nominated[p] === outcome.node && this.compiled[p] && this.compiled[p]!.priority < prio) {
+        this.nominated[p] = -1;
+        this.queue.activate(p);
+      }
+    }
+  }
+
+  private victimGone(row: number, preemptor: number): void {
+    if (this.snapshot.podNode[row] < 0) return;
+    this.snapshot.removePod(row);
+    const victim = this.podOfRow[row] ?? -1;
+    if (victim >= 0) this.client.victimDeleted?.(victim, preemptor);
+    this.queue.onClusterEvent(ClusterEvent.AssignedPodDelete);
+  }
+
+  private ensure(pod: number): void {
+    if (pod < this.nominated.length) return;
+    const n = nextCapacity(this.nominated.length, pod + 1);
+    this.nominated = grown(this.nominated, n);
+    this.snapshotRow = grown(this.snapshotRow, n);
+    this.graceUs = grown(this.graceUs, n);
+  }
+}

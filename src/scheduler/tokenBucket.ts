@@ -1,0 +1,35 @@
+/**
+ * client-go's token-bucket rate limiter (flowcontrol.NewTokenBucketRateLimiter,
+ * golang.org/x/time/rate): `qps` tokens per second, at most `burst` stored, full at
+ * start. `reserve(t)` takes a token for a request wanting to start at t and returns
+ * when it may start (requests are served in the order they ask, as Wait does).
+ */
+import { US_PER_S } from "../engine/simulation.js";
+
+export class TokenBucket {
+  private tokens: number;
+  private lastUs: number;
+  private readonly usPerToken: number;
+
+  constructor(
+    readonly qps: number,
+    readonly burst: number,
+    startUs = 0,
+  ) {
+    this.tokens = burst;
+    this.lastUs = startUs;
+    this.usPerToken = US_PER_S / qps;
+  }
+
+  /** Take one token for a request at `atUs`; returns the time it may proceed (>= atUs). */
+  reserve(atUs: number): number {
+    if (atUs > this.lastUs) {
+      this.tokens = Math.min(this.burst, this.tokens + (atUs - this.lastUs) / this.usPerToken);
+      this.lastUs = atUs;
+    }
+    this.tokens -= 1;
+    if (this.tokens >= 0) return this.lastUs;
+    // In debt: the request waits until the bucket has refilled to zero.
+    return Math.round(this.lastUs - this.tokens * this.usPerToken);
+  }
+}

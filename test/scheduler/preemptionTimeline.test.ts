@@ -1,0 +1,118 @@
+/**
+ * The scheduler component in virtual time: cycle cost, bind rate limit, and a
+ * preemption whose victim is deleted after its grace period before the preemptor binds.
+ * Filters here are a minimal cpu-fit plugin, so the timelines are hand-computable.
+ */
+import { describe, expect, it } from "vitest";
+import { Simulation, US_PER_MS, US_PER_S } from "../../src/engine/simulation.js";
+import type { Node, Pod } from "../../src/model/types.js";
+import { snapshotFromObjects, type Snapshot } from "../../src/scheduler/snapshot.js";
+import { Profile, SchedulingCycle } from "../../src/scheduler/cycle.js";
+import { Code, type CycleState, type FilterPlugin, verdict } from "../../src/scheduler/framework.js";
+import type { CompiledPod } from "../../src/scheduler/compiled.js";
+import { DefaultPreemption } from "../../src/scheduler/plugins/DefaultPreemption.js";
+import { Scheduler } from "../../src/scheduler/scheduler.js";
+
+class CpuFit implements FilterPlugin {
+  readonly name = "NodeResourcesFit";
+  readonly reasons = ["Insufficient cpu"];
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+    const t = state.snapshot.nodes;
+    for (let i = 0; i < count; i++) {
+      const n = nodes[i];
+      out[i] = t.cpuReq[n] + pod.cpuMilli <= t.cpuAlloc[n] ? 0 : verdict(Code.Unschedulable, 1);
+    }
+  }
+}
+
+const node = (name: string, cpu: string): Node => ({ metadata: { name }, status: { allocatable: { cpu, memory: "64Gi", pods: "500" } } });
+const pod = (name: string, cpu: string, priority: number, grace?: number): Pod => ({
+  metadata: { name, namespace: "default" },
+  spec: { priority, terminationGracePeriodSeconds: grace, containers: [{ name: "c", image: "x", resources: { requests: { cpu } } }] },
+});
+
+function setup(snapshot: Snapshot, sim: Simulation, opts: ConstructorParameters<typeof Scheduler>[4] = {}) {
+  const preemption = new DefaultPreemption(undefined, { snapshot });
+  const profile = new Profile("default-scheduler", [
+    { plugin: new CpuFit(), weight: 1 },
+    { plugin: preemption, weight: 1 },
+  ]);
+  const cycle = new SchedulingCycle(profile, snapshot, { tieBreak: "first" });
+  const bound: Array<[string, string, number]> = [];
+  const deleted: Array<[string, number]> = [];
+  const names: string[] = [];
+  const sched = new Scheduler(sim, snapshot, [{ profile, cycle, preemption }], {
+    bound: (p, n) => bound.push([names[p], snapshot.nodes.names[n], sim.now]),
+    victimDeleted: (p) => deleted.push([names[p], sim.now]),
+  }, opts);
+  return { sched, bound, deleted, names };
+}
+
+describe("scheduler in virtual time", () => {
+  it("cycles cost perCycle + perNode x evaluated; binds are rate limited at 50 QPS after a burst of 100", () => {
+    const sim = new Simulation(1);
+    const snapshot = snapshotFromObjects({ nodes: [node("n1", "1000")] });
+    const { sched, bound, names } = setup(snapshot, sim, { cost: { perCycleUs: 0, perNodeEvaluatedUs: 0, perNodeScoredUs: 0 }, apiWriteLatencyUs: 0 });
+    for (let i = 0; i < 150; i++) {
+      names[i] = `p${i}`;
+      sched.addPod(i, snapshot.compile(pod(`p${i}`, "1", 0)), `default/p${i}`);
+    }
+    sim.run();
+    expect(bound.length).toBe(150);
+    // Burst: 100 binds at t=0; then one token per 20 ms: pod 100 at 20 ms ... pod 149 at 1000 ms.
+    expect(bound[99][2]).toBe(0);
+    expect(bound[100][2]).toBe(20 * US_PER_MS);
+    expect(bound[149][2]).toBe(1000 * US_PER_MS);
+  });
+
+  it("one node, one cycle: bound at cycle cost + API latency", () => {
+    const sim = new Simulation(1);
+    const snapshot = snapshotFromObjects({ nodes: [node("n1", "4"), node("n2", "4")] });
+    const { sched, bound, names } = setup(snapshot, sim, { cost: { perCycleUs: 1000, perNodeEvaluatedUs: 10, perNodeScoredUs: 5 }, apiWriteLatencyUs: 2000 });
+    names[0] = "a";
+    sched.addPod(0, snapshot.compile(pod("a", "1", 0)), "default/a");
+    sim.run();
+    // No Score plugin in this profile, so numNodesToFind = 1: one node evaluated, none
+    // scored: 1000 + 1*10 = 1010 us; + 2000 us API write.
+    expect(bound).toEqual([["a", "n1", 3010]]);
+    expect(sched.stats.busyUs).toBe(1010);
+  });
+
+  it("preemption: victim deleted after its 30 s grace, then the preemptor binds on the nominated node", () => {
+    const sim = new Simulation(1);
+    const low = pod("low", "2", 0);
+    low.spec!.nodeName = "n1";
+    const snapshot = snapshotFromObjects({ nodes: [node("n1", "2")] });
+    const cost = { perCycleUs: 1000, perNodeEvaluatedUs: 0, perNodeScoredUs: 0 };
+    const { sched, bound, deleted, names } = setup(snapshot, sim, { cost, apiWriteLatencyUs: 0 });
+    names[0] = "low";
+    names[1] = "high";
+    sched.addBoundPod(0, snapshot.compile(low, { ignoreNodeName: true }), "default/low", 0, 0);
+    sched.addPod(1, snapshot.compile(pod("high", "2", 100)), "default/high");
+    sim.run(5 * US_PER_S);
+    // t=0: cycle fails, DefaultPreemption nominates n1, deletion requested at 0.
+    expect(sched.nominated[1]).toBe(0);
+    expect(snapshot.podTerminating[0]).toBe(1);
+    expect(bound).toEqual([]);
+    sim.run(100 * US_PER_S);
+    // Victim gone at 0 + 30 s grace. AssignedPodDelete wakes the preemptor (its 1 s
+    // backoff from the failure at 0 is over): cycle at 30 s, bound at 30 s + 1 ms.
+    expect(deleted).toEqual([["low", 30 * US_PER_S]]);
+    expect(bound).toEqual([["high", "n1", 30 * US_PER_S + 1000]]);
+    expect(sched.stats.preemptions).toBe(1);
+    expect(sched.stats.victims).toBe(1);
+  });
+
+  it("a victim's own terminationGracePeriodSeconds is honoured", () => {
+    const sim = new Simulation(1);
+    const low = pod("low", "2", 0, 5);
+    const snapshot = snapshotFromObjects({ nodes: [node("n1", "2")] });
+    const { sched, bound, names } = setup(snapshot, sim, { cost: { perCycleUs: 0, perNodeEvaluatedUs: 0, perNodeScoredUs: 0 }, apiWriteLatencyUs: 0 });
+    names[0] = "low";
+    names[1] = "high";
+    sched.addBoundPod(0, snapshot.compile(low), "default/low", 0, 0, 5 * US_PER_S);
+    sched.addPod(1, snapshot.compile(pod("high", "2", 100)), "default/high");
+    sim.run(60 * US_PER_S);
+    expect(bound).toEqual([["high", "n1", 5 * US_PER_S]]);
+  });
+});
