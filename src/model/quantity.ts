@@ -2,12 +2,13 @@
  * Kubernetes resource quantities ("100m", "0.5", "2Gi", "1e3", "129M", "1.5Ki"),
  * parsed with the grammar of k8s.io/apimachinery resource.ParseQuantity:
  *
- *   quantity ::= [sign] digits ["." digits] [suffix]      (at least one of the digit runs)
+ *   quantity ::= [sign] [digits] ["." [digits]] [suffix]   (upstream's scanner: "." and "Ki" are 0)
  *   suffix   ::= binarySI (Ki|Mi|Gi|Ti|Pi|Ei) | decimalSI (n|u|m|""|k|M|G|T|P|E)
  *              | decimalExponent (e|E followed by a signed integer)
  *
- * The value is kept exact (a rational of BigInts); conversions round up, away from
- * zero, as Quantity.Value() and MilliValue() do. Parsing is set-up work, never on a
+ * The value is kept exact (a rational of BigInts) after upstream's parse-time rounding
+ * up to a whole number of nano units and the 2^63-1 cap on binary amounts;
+ * conversions round up, away from zero, as Quantity.Value() and MilliValue() do. Parsing is set-up work, never on a
  * hot path.
  */
 
@@ -31,36 +32,105 @@ const BINARY: Record<string, bigint> = {
 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
-const SHAPE = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/;
-const EXPONENT = /^[eE]([+-]?[0-9]+)$/;
+const SUFFIX_CHARS = "eEinumkKMGTP";
+const DIGIT = /[0-9]/;
 
-/** Parse a quantity; throws QuantityError with Kubernetes' message on bad input. */
+/** quantity.go ErrFormatWrong: the message users see from kubectl for a malformed quantity. */
+const FORMAT_WRONG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+/** Exponents beyond int32 are rejected upstream (quantity.go interpret). */
+const MAX_INT32 = 2147483647;
+/**
+ * kubesim's own bound: |exponent| above this would need astronomically large exact
+ * integers. Upstream accepts up to int32; no real resource amount comes near either.
+ */
+const MAX_EXPONENT = 1000;
+
+/** Largest BinarySI amount (quantity.go maxAllowed = 2^63 - 1): larger binary values saturate. */
+const MAX_ALLOWED = (1n << 63n) - 1n;
+const NANO = 1_000_000_000n;
+
+/**
+ * The scanner of quantity.go parseQuantityString, step by step: sign, leading zeros,
+ * integer digits, optional "." and fraction digits, then a suffix made of the
+ * characters eEinumkKMGTP, an optional sign and digits. Anything left over is a
+ * format error. Note what upstream accepts: "1.", ".5", "." (zero), and a bare
+ * suffix such as "Ki" (zero).
+ */
+function scan(s: string): { negative: boolean; num: string; denom: string; suffix: string } {
+  const end = s.length;
+  let pos = 0;
+  let negative = false;
+  if (s[0] === "-") {
+    negative = true;
+    pos++;
+  } else if (s[0] === "+") pos++;
+  while (pos < end && s[pos] === "0") pos++;
+  const numStart = pos;
+  while (pos < end && DIGIT.test(s[pos])) pos++;
+  const num = s.slice(numStart, pos) || "0";
+  let denom = "";
+  if (pos < end && s[pos] === ".") {
+    pos++;
+    const denomStart = pos;
+    while (pos < end && DIGIT.test(s[pos])) pos++;
+    denom = s.slice(denomStart, pos);
+  }
+  const suffixStart = pos;
+  while (pos < end && SUFFIX_CHARS.includes(s[pos])) pos++;
+  if (pos < end && (s[pos] === "-" || s[pos] === "+")) pos++;
+  while (pos < end && DIGIT.test(s[pos])) pos++;
+  if (pos < end) throw new QuantityError(`${FORMAT_WRONG} (got "${s}")`);
+  return { negative, num, denom, suffix: s.slice(suffixStart) };
+}
+
+/** Base-10 exponent or binary shift of a suffix (quantity.go quantitySuffixer.interpret), or null. */
+function interpret(suffix: string): { binary: bigint } | { exp10: number } | null {
+  if (suffix in DECIMAL) return { exp10: DECIMAL[suffix] };
+  if (suffix in BINARY) return { binary: BINARY[suffix] };
+  if (suffix.length > 1 && (suffix[0] === "e" || suffix[0] === "E") && /^[+-]?[0-9]+$/.test(suffix.slice(1))) {
+    const e = Number(suffix.slice(1));
+    if (Math.abs(e) > MAX_INT32) return null;
+    return { exp10: e };
+  }
+  return null;
+}
+
+/** Parse a quantity as k8s.io/apimachinery resource.ParseQuantity does; throws QuantityError with its messages. */
 export function parseQuantity(text: string | number): Quantity {
   const s = typeof text === "number" ? String(text) : text;
-  const m = SHAPE.exec(s);
-  if (s.length === 0 || !m || (m[2] === "" && (m[3] === undefined || m[3] === ""))) {
-    throw new QuantityError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$' (got "${s}")`);
-  }
-  const [, sign, intPart, fracPart = "", suffix] = m;
-  let num = BigInt((intPart || "0") + fracPart);
-  let den = 10n ** BigInt(fracPart.length);
-  if (sign === "-") num = -num;
-
-  if (suffix in BINARY) {
-    num *= BINARY[suffix];
-  } else if (suffix in DECIMAL) {
-    const e = DECIMAL[suffix];
-    if (e >= 0) num *= 10n ** BigInt(e);
-    else den *= 10n ** BigInt(-e);
+  if (s.length === 0) throw new QuantityError(`${FORMAT_WRONG} (got "")`);
+  const { negative, num, denom, suffix } = scan(s);
+  const unit = interpret(suffix);
+  if (unit === null) throw new QuantityError(`unable to parse quantity's suffix (got "${s}")`);
+  let n = BigInt(num + denom);
+  let d = 10n ** BigInt(denom.length);
+  const binary = "binary" in unit;
+  if (binary) {
+    n *= unit.binary;
   } else {
-    const em = EXPONENT.exec(suffix);
-    if (!em) throw new QuantityError(`unable to parse quantity's suffix (got "${s}")`);
-    const e = Number(em[1]);
-    if (Math.abs(e) > 1000) throw new QuantityError(`quantity exponent out of range (got "${s}")`);
-    if (e >= 0) num *= 10n ** BigInt(e);
-    else den *= 10n ** BigInt(-e);
+    const e = unit.exp10;
+    if (Math.abs(e) > MAX_EXPONENT) {
+      if (e > 0 || n === 0n) {
+        if (n === 0n) return { text: s, num: 0n, den: 1n };
+        throw new QuantityError(`quantity exponent out of kubesim's range (|e| <= ${MAX_EXPONENT}) (got "${s}")`);
+      }
+      // Rounds up to the smallest representable amount, 1n (below).
+      d = NANO * 10n;
+      n = 1n;
+    } else if (e >= 0) n *= 10n ** BigInt(e);
+    else d *= 10n ** BigInt(-e);
   }
-  return { text: s, num, den };
+  // Non-zero values round up (away from zero) to a whole number of nano units.
+  if (n !== 0n && (n * NANO) % d !== 0n) {
+    n = (n * NANO) / d + 1n;
+    d = NANO;
+  }
+  if (binary && n > MAX_ALLOWED * d) {
+    n = MAX_ALLOWED;
+    d = 1n;
+  }
+  return { text: s, num: negative ? -n : n, den: d };
 }
 
 function ceilDivAwayFromZero(num: bigint, den: bigint): bigint {

@@ -9,14 +9,20 @@ import { isQuantity } from "../model/quantity.js";
 import { DURATION_EXPECTED, durationUs, isDuration } from "./duration.js";
 
 /** A duration, validated; parse with durationUs() after validation. */
+const NUMBER = "([0-9]+(\\.[0-9]*)?|\\.[0-9]+)";
+const DURATION_PATTERN = new RegExp(`^(${NUMBER}(ns|us|µs|ms|s|m|h))+$|^[0-9]+(\\.[0-9]*)?$`);
 export const duration = z
-  .union([z.number(), z.string()], { error: DURATION_EXPECTED })
+  .union([z.number({ error: DURATION_EXPECTED }).nonnegative({ error: DURATION_EXPECTED }), z.string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED })], {
+    error: DURATION_EXPECTED,
+  })
   .refine(isDuration, { error: DURATION_EXPECTED })
   .describe("duration: 500ms, 30s, 90m, 1h, 1h30m, or a number of seconds");
 
 const QUANTITY_EXPECTED = "expected a Kubernetes quantity such as 500m, 2, 4Gi or 1e3";
 export const quantity = z
-  .union([z.string(), z.number()], { error: QUANTITY_EXPECTED })
+  .union([z.string({ error: QUANTITY_EXPECTED }), z.number({ error: QUANTITY_EXPECTED })], {
+    error: QUANTITY_EXPECTED,
+  })
   .refine(isQuantity, { error: QUANTITY_EXPECTED })
   .describe("Kubernetes resource quantity (k8s.io/apimachinery resource.Quantity)");
 
