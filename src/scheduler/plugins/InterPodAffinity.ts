@@ -1,0 +1,346 @@
+/**
+ * InterPodAffinity (pkg/scheduler/framework/plugins/interpodaffinity): required and
+ * preferred pod affinity / anti-affinity, including existing pods' anti-affinity
+ * (symmetry), namespaces + namespaceSelector, matchLabelKeys / mismatchLabelKeys.
+ *
+ * PreFilter builds three counts per topology domain (key, value):
+ *   affinity          pods matching ALL required affinity terms of the incoming pod;
+ *   anti-affinity     per required anti-affinity term, pods matching it;
+ *   existing anti     pods whose required anti-affinity terms match the incoming pod.
+ * Filter(node), in upstream's current order:
+ *   1. every affinity term's key on the node and a matching pod in each domain, or the
+ *      first-pod rule (no matching pod anywhere and the pod matches its own terms) --
+ *      else UnschedulableAndUnresolvable "node(s) didn't match pod affinity rules";
+ *   2. no anti-affinity domain of the node holds a matching pod -- else Unschedulable
+ *      "node(s) didn't match pod anti-affinity rules";
+ *   3. no existing pod's anti-affinity term covers the node -- else Unschedulable
+ *      "node(s) didn't satisfy existing pods anti-affinity rules".
+ * PreFilter returns Skip when the pod has no required terms and no existing pod has
+ * required anti-affinity.
+ *
+ * Score: per domain, + weight for each existing pod matching a preferred affinity
+ * term, - weight for preferred anti-affinity; + hardPodAffinityWeight for each
+ * existing pod whose required affinity term matches the incoming pod, +/- weight for
+ * existing pods' preferred terms matching it (unless ignorePreferredTermsOfExistingPods).
+ * raw(node) = sum over keys of the node's domain score. NormalizeScore is min-max:
+ * int(100 * (raw - min) / (max - min)) truncated, 0 everywhere when max == min.
+ * PreScore returns Skip when no term matched any pod on a node with the term's key,
+ * and at once when ignorePreferredTermsOfExistingPods is set and the pod has no
+ * preferred terms.
+ *
+ * Counts come from PodGroups (per-template counters kept up to date incrementally);
+ * the per-node loops read typed arrays only.
+ */
+import type { CompiledPod } from "../compiled.js";
+import { Code, MAX_NODE_SCORE, verdict, type CycleState, type FilterPlugin, type FrameworkHandle, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StatusCode } from "../framework.js";
+import type { Snapshot } from "../snapshot.js";
+import { DomainSum, ScratchPool } from "./interpodaffinity/domainSum.js";
+import { PodAffinitySpec } from "./interpodaffinity/podAffinitySpec.js";
+import { PodGroups, type DomainCount } from "./interpodaffinity/podGroups.js";
+
+export const NAME = "InterPodAffinity";
+
+/** Upstream v1.DefaultHardPodAffinitySymmetricWeight (InterPodAffinityArgs default). */
+export const DEFAULT_HARD_POD_AFFINITY_WEIGHT = 1;
+
+export const ERR_REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules";
+export const ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod anti-affinity rules";
+export const ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+const BIT_AFFINITY = 1;
+const BIT_ANTI = 2;
+const BIT_EXISTING = 4;
+
+export interface InterPodAffinityArgs {
+  hardPodAffinityWeight?: number;
+  ignorePreferredTermsOfExistingPods?: boolean;
+}
+
+/** Per-key score accumulator of one PreScore. */
+interface KeyScore {
+  key: number;
+  col: Int32Array;
+  scores: Int32Array;
+}
+
+export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
+  readonly name = NAME;
+  readonly reasons = [ERR_REASON_AFFINITY_RULES_NOT_MATCH, ERR_REASON_ANTI_AFFINITY_RULES_NOT_MATCH, ERR_REASON_EXISTING_ANTI_AFFINITY_RULES_NOT_MATCH] as const;
+  readonly hardPodAffinityWeight: number;
+  readonly ignorePreferredTermsOfExistingPods: boolean;
+
+  // PreFilter state of the pod being scheduled (reused every cycle).
+  private spec: PodAffinitySpec | null = null;
+  private skipped = true;
+  private groups: PodGroups | null = null;
+  private readonly affinity: DomainSum[] = [];
+  private readonly anti: DomainSum[] = [];
+  private readonly existing: DomainSum[] = [];
+  private existingCount = 0;
+  private readonly pool = new ScratchPool();
+
+  // PreScore state.
+  private readonly keyScores: KeyScore[] = [];
+  private keyScoreCount = 0;
+  private readonly scorePool = new ScratchPool();
+
+  /** Group ids with required anti-affinity terms / any affinity terms, and how many groups were seen. */
+  private readonly antiGroups: number[] = [];
+  private readonly affinityGroups: number[] = [];
+  private groupsSeen = 0;
+  private groupsOf: PodGroups | null = null;
+
+  constructor(args: InterPodAffinityArgs = {}) {
+    this.hardPodAffinityWeight = args.hardPodAffinityWeight ?? DEFAULT_HARD_POD_AFFINITY_WEIGHT;
+    this.ignorePreferredTermsOfExistingPods = args.ignorePreferredTermsOfExistingPods ?? false;
+  }
+
+  // ---------------------------------------------------------------------------
+  // PreFilter / Filter
+
+  preFilter(state: CycleState, pod: CompiledPod): StatusCode {
+    const snapshot = state.snapshot;
+    const groups = this.syncGroups(snapshot);
+    const spec = PodAffinitySpec.of(pod, snapshot);
+    this.spec = spec;
+    this.pool.releaseAll();
+    this.existingCount = 0;
+
+    let existingAnti = false;
+    for (const g of this.antiGroups) if (groups.groups[g].total > 0) existingAnti = true;
+    if (spec.required.length === 0 && spec.antiRequired.length === 0 && !existingAnti) {
+      this.skipped = true;
+      return Code.Skip;
+    }
+    this.skipped = false;
+    const cap = groups.valueCapacity;
+
+    resetSums(this.affinity, spec.required.length, spec.required, snapshot, cap);
+    resetSums(this.anti, spec.antiRequired.length, spec.antiRequired, snapshot, cap);
+    const all = groups.groups;
+    if (spec.required.length > 0 || spec.antiRequired.length > 0) {
+      for (let g = 0; g < all.length; g++) {
+        if (all[g].total === 0) continue;
+        const pi = spec.pair(g, PodAffinitySpec.of(all[g].pod, snapshot), snapshot);
+        if (pi.matchesAllRequired) {
+          for (let i = 0; i < spec.required.length; i++) this.affinity[i].add(groups.watch(g, spec.required[i].key), this.pool);
+        }
+        for (let i = 0; i < spec.antiRequired.length; i++) {
+          if (pi.anti[i] === 1) this.anti[i].add(groups.watch(g, spec.antiRequired[i].key), this.pool);
+        }
+      }
+    }
+    for (const g of this.antiGroups) {
+      if (all[g].total === 0) continue;
+      const other = PodAffinitySpec.of(all[g].pod, snapshot);
+      const pi = spec.pair(g, other, snapshot);
+      for (let j = 0; j < other.antiRequired.length; j++) {
+        if (pi.existingAnti[j] !== 1) continue;
+        const key = other.antiRequired[j].key;
+        this.existingSum(key, snapshot, cap).add(groups.watch(g, key), this.pool);
+      }
+    }
+    return Code.Success;
+  }
+
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+    const spec = this.spec!;
+    const req = spec.required.length;
+    const antiN = spec.antiRequired.length;
+    const exN = this.existingCount;
+    let anyAffinity = false;
+    for (let i = 0; i < req; i++) if (this.affinity[i].total > 0) anyAffinity = true;
+    const firstPodOk = !anyAffinity && spec.matchesOwnRequired;
+    for (let k = 0; k < count; k++) {
+      const n = nodes[k];
+      let ok = true;
+      if (req > 0) {
+        let podsExist = true;
+        for (let i = 0; i < req; i++) {
+          const s = this.affinity[i];
+          const v = s.col[n];
+          if (v < 0) {
+            ok = false;
+            break;
+          }
+          if (s.at(v) <= 0) podsExist = false;
+        }
+        if (ok && !podsExist && !firstPodOk) ok = false;
+        if (!ok) {
+          out[k] = verdict(Code.UnschedulableAndUnresolvable, BIT_AFFINITY);
+          continue;
+        }
+      }
+      for (let i = 0; i < antiN; i++) {
+        const s = this.anti[i];
+        const v = s.col[n];
+        if (v >= 0 && s.at(v) > 0) {
+          ok = false;
+          break;
+        }
+      }
+      if (!ok) {
+        out[k] = verdict(Code.Unschedulable, BIT_ANTI);
+        continue;
+      }
+      for (let i = 0; i < exN; i++) {
+        const s = this.existing[i];
+        const v = s.col[n];
+        if (v >= 0 && s.at(v) > 0) {
+          ok = false;
+          break;
+        }
+      }
+      out[k] = ok ? 0 : verdict(Code.Unschedulable, BIT_EXISTING);
+    }
+  }
+
+  /** PreFilterExtensions.AddPod: as if pod row `podToAdd` were on `node`. */
+  addPod(state: CycleState, pod: CompiledPod, podToAdd: number, node: number): void {
+    this.updateWithPod(state, podToAdd, node, 1);
+  }
+
+  /** PreFilterExtensions.RemovePod: the exact inverse of addPod. */
+  removePod(state: CycleState, pod: CompiledPod, podToRemove: number, node: number): void {
+    this.updateWithPod(state, podToRemove, node, -1);
+  }
+
+  private updateWithPod(state: CycleState, row: number, node: number, d: number): void {
+    if (this.skipped || this.spec === null) return;
+    const snapshot = state.snapshot;
+    const groups = this.syncGroups(snapshot);
+    const spec = this.spec;
+    const g = groups.groupOfRow(row);
+    const other = PodAffinitySpec.of(groups.groups[g].pod, snapshot);
+    const pi = spec.pair(g, other, snapshot);
+    if (pi.matchesAllRequired) for (let i = 0; i < spec.required.length; i++) this.affinity[i].update(node, d, this.pool);
+    for (let i = 0; i < spec.antiRequired.length; i++) if (pi.anti[i] === 1) this.anti[i].update(node, d, this.pool);
+    for (let j = 0; j < other.antiRequired.length; j++) {
+      if (pi.existingAnti[j] === 1) this.existingSum(other.antiRequired[j].key, snapshot, groups.valueCapacity).update(node, d, this.pool);
+    }
+  }
+
+  private existingSum(key: number, snapshot: Snapshot, cap: number): DomainSum {
+    for (let i = 0; i < this.existingCount; i++) if (this.existing[i].key === key) return this.existing[i];
+    if (this.existingCount === this.existing.length) this.existing.push(new DomainSum());
+    const s = this.existing[this.existingCount++];
+    s.reset(key, snapshot.labelColumn(key), cap);
+    return s;
+  }
+
+  // ---------------------------------------------------------------------------
+  // PreScore / Score / NormalizeScore
+
+  preScore(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number): StatusCode {
+    const snapshot = state.snapshot;
+    const spec = PodAffinitySpec.of(pod, snapshot);
+    const hasPreferred = spec.preferred.length > 0 || spec.antiPreferred.length > 0;
+    if (this.ignorePreferredTermsOfExistingPods && !hasPreferred) return Code.Skip;
+    const groups = this.syncGroups(snapshot);
+    this.scorePool.releaseAll();
+    this.keyScoreCount = 0;
+    let entries = false;
+    const all = groups.groups;
+    const hard = this.hardPodAffinityWeight;
+    const withExisting = !this.ignorePreferredTermsOfExistingPods;
+    const visit = (g: number) => {
+      const other = PodAffinitySpec.of(all[g].pod, snapshot);
+      const pi = spec.pair(g, other, snapshot);
+      for (let i = 0; i < spec.preferred.length; i++) if (pi.preferred[i] === 1) entries = this.addScore(groups.watch(g, spec.preferred[i].key), spec.preferred[i].weight, snapshot, groups) || entries;
+      for (let i = 0; i < spec.antiPreferred.length; i++) if (pi.antiPreferred[i] === 1) entries = this.addScore(groups.watch(g, spec.antiPreferred[i].key), -spec.antiPreferred[i].weight, snapshot, groups) || entries;
+      if (!other.hasAffinity) return;
+      if (hard > 0) for (let j = 0; j < other.required.length; j++) if (pi.existingRequired[j] === 1) entries = this.addScore(groups.watch(g, other.required[j].key), hard, snapshot, groups) || entries;
+      if (withExisting) {
+        for (let j = 0; j < other.preferred.length; j++) if (pi.existingPreferred[j] === 1) entries = this.addScore(groups.watch(g, other.preferred[j].key), other.preferred[j].weight, snapshot, groups) || entries;
+        for (let j = 0; j < other.antiPreferred.length; j++) if (pi.existingAntiPreferred[j] === 1) entries = this.addScore(groups.watch(g, other.antiPreferred[j].key), -other.antiPreferred[j].weight, snapshot, groups) || entries;
+      }
+    };
+    // Unless the pod has preferred terms, only pods with affinity terms contribute.
+    if (hasPreferred) {
+      for (let g = 0; g < all.length; g++) if (all[g].total > 0) visit(g);
+    } else {
+      for (const g of this.affinityGroups) if (all[g].total > 0) visit(g);
+    }
+    return entries ? Code.Success : Code.Skip;
+  }
+
+  /** Add weight x the group's per-domain counts; false when it creates no entry. */
+  private addScore(dc: DomainCount, weight: number, snapshot: Snapshot, groups: PodGroups): boolean {
+    if (dc.withKey === 0) return false;
+    let ks: KeyScore | undefined;
+    for (let i = 0; i < this.keyScoreCount; i++) if (this.keyScores[i].key === dc.key) ks = this.keyScores[i];
+    if (!ks) {
+      if (this.keyScoreCount === this.keyScores.length) this.keyScores.push({ key: -1, col: new Int32Array(0), scores: new Int32Array(0) });
+      ks = this.keyScores[this.keyScoreCount++];
+      ks.key = dc.key;
+      ks.col = snapshot.labelColumn(dc.key);
+      ks.scores = this.scorePool.take(groups.valueCapacity);
+    }
+    const src = dc.counts;
+    const dst = ks.scores;
+    const n = Math.min(src.length, dst.length);
+    for (let v = 0; v < n; v++) if (src[v] !== 0) dst[v] += weight * src[v];
+    return true;
+  }
+
+  score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {
+    const ksN = this.keyScoreCount;
+    for (let k = 0; k < count; k++) {
+      const n = nodes[k];
+      let s = 0;
+      for (let i = 0; i < ksN; i++) {
+        const ks = this.keyScores[i];
+        const v = ks.col[n];
+        if (v >= 0) s += ks.scores[v];
+      }
+      out[k] = s;
+    }
+    return Code.Success;
+  }
+
+  normalizeScore(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, scores: Int32Array): StatusCode {
+    if (this.keyScoreCount === 0) return Code.Success;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let k = 0; k < count; k++) {
+      const s = scores[k];
+      if (s > max) max = s;
+      if (s < min) min = s;
+    }
+    const diff = max - min;
+    for (let k = 0; k < count; k++) scores[k] = diff > 0 ? Math.trunc(MAX_NODE_SCORE * ((scores[k] - min) / diff)) : 0;
+    return Code.Success;
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private syncGroups(snapshot: Snapshot): PodGroups {
+    const groups = PodGroups.of(snapshot);
+    if (this.groupsOf !== groups) {
+      this.groupsOf = groups;
+      this.groupsSeen = 0;
+      this.antiGroups.length = 0;
+      this.affinityGroups.length = 0;
+    }
+    groups.sync();
+    this.groups = groups;
+    const all = groups.groups;
+    for (let g = this.groupsSeen; g < all.length; g++) {
+      const spec = PodAffinitySpec.of(all[g].pod, snapshot);
+      if (spec.antiRequired.length > 0) this.antiGroups.push(g);
+      if (spec.hasAffinity) this.affinityGroups.push(g);
+    }
+    this.groupsSeen = all.length;
+    return groups;
+  }
+}
+
+function resetSums(sums: DomainSum[], n: number, terms: { key: number }[], snapshot: Snapshot, cap: number): void {
+  while (sums.length < n) sums.push(new DomainSum());
+  for (let i = 0; i < n; i++) sums[i].reset(terms[i].key, snapshot.labelColumn(terms[i].key), cap);
+}
+
+/** Registry factory: args are InterPodAffinityArgs (already validated by the config reader). */
+export function newInterPodAffinity(args: unknown, _handle?: FrameworkHandle): InterPodAffinity {
+  return new InterPodAffinity((args ?? {}) as InterPodAffinityArgs);
+}

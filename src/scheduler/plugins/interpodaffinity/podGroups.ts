@@ -1,0 +1,244 @@
+/**
+ * Pod groups: the snapshot's assigned pods grouped by template (CompiledPod) and
+ * terminating flag, with per-topology-domain pod counts kept up to date incrementally.
+ *
+ * Upstream's InterPodAffinity and PodTopologySpread rescan every pod of every node in
+ * each PreFilter/PreScore. All replicas of a template have the same labels, namespace
+ * and affinity terms, so "does this pod match that term" only needs an answer per
+ * group, and "how many matching pods in domain (key, value)" is a sum of per-group
+ * counters. A counter ("watch") is created on first use by one scan over the pods and
+ * afterwards updated on every pod placed or removed, so a scheduling cycle reads
+ * counts in O(domains) instead of O(pods).
+ *
+ * Synchronisation is pull-based: sync() compares the snapshot's generation with the
+ * last one seen. If the only changes are new pod rows (the common case: one assumed
+ * pod per cycle), only those rows are read; otherwise every row is compared with what
+ * was counted (a typed-array pass). Terminating pods form their own groups, because
+ * PodTopologySpread ignores them while InterPodAffinity does not.
+ *
+ * Caveat: Snapshot.podTerminating set without a generation bump is noticed at the
+ * next full comparison only (snapshotFromObjects sets it before any cycle runs).
+ */
+import type { CompiledPod } from "../../compiled.js";
+import type { Snapshot } from "../../snapshot.js";
+
+/** A node mask (1 = the node counts). Held in an object so watches see it regrown. */
+export interface NodeMask {
+  bits: Uint8Array;
+}
+
+/** Pods of one group per value of one topology key, optionally only on masked nodes. */
+export interface DomainCount {
+  readonly key: number;
+  readonly mask: NodeMask | null;
+  /** Indexed by label value id. */
+  counts: Int32Array;
+  /** Pods of the group on (masked) nodes that have the key. */
+  withKey: number;
+  /** Label column of `key` (refreshed when the node table grows). */
+  col: Int32Array;
+}
+
+export interface PodGroup {
+  readonly id: number;
+  readonly pod: CompiledPod;
+  readonly terminating: boolean;
+  /** Pods of this group currently on a node. */
+  total: number;
+  /** Pods of this group per node row (created on first use). */
+  nodeCounts: Int32Array | null;
+  readonly watches: DomainCount[];
+  readonly watchByKey: Map<string, DomainCount>;
+}
+
+const registry = new WeakMap<Snapshot, PodGroups>();
+const EMPTY_COUNTS = new Int32Array(0);
+
+export class PodGroups {
+  readonly groups: PodGroup[] = [];
+  private readonly byPod = new Map<CompiledPod, number>();
+  private readonly byPodTerminating = new Map<CompiledPod, number>();
+  /** Per pod row: group and node it is counted under (-1 = not counted). */
+  private rowGroup = new Int32Array(0);
+  private rowNode = new Int32Array(0);
+  private rows = 0;
+  private generation = -1;
+  private nodeCount = 0;
+  private valueCap = 0;
+  private nodeCap = 0;
+
+  private constructor(readonly snapshot: Snapshot) {}
+
+  /** The index of a snapshot (one per snapshot, shared by both plugins). */
+  static of(snapshot: Snapshot): PodGroups {
+    let g = registry.get(snapshot);
+    if (!g) {
+      g = new PodGroups(snapshot);
+      registry.set(snapshot, g);
+    }
+    return g;
+  }
+
+  /** Group id of a template (terminating pods of it are a separate group). */
+  groupOf(pod: CompiledPod, terminating: boolean): number {
+    const map = terminating ? this.byPodTerminating : this.byPod;
+    let id = map.get(pod);
+    if (id === undefined) {
+      id = this.groups.length;
+      this.groups.push({ id, pod, terminating, total: 0, nodeCounts: null, watches: [], watchByKey: new Map() });
+      map.set(pod, id);
+    }
+    return id;
+  }
+
+  /** Bring every counter up to date with the snapshot. */
+  sync(): void {
+    const s = this.snapshot;
+    if (s.generation === this.generation) return;
+    this.ensureCapacity();
+    const podNode = s.podNode;
+    const term = s.podTerminating;
+    const oldRows = this.rows;
+    const newRows = s.podCount;
+    let placedNewRows = 0;
+    for (let id = oldRows; id < newRows; id++) {
+      this.rowGroup[id] = -1;
+      this.rowNode[id] = -1;
+      if (podNode[id] >= 0) placedNewRows++;
+    }
+    this.rows = newRows;
+    const onlyAdditions = this.generation >= 0 && s.generation === this.generation + placedNewRows && s.nodeCount === this.nodeCount;
+    const from = onlyAdditions ? oldRows : 0;
+    if (s.nodeCount !== this.nodeCount) this.onNodesChanged();
+    for (let id = from; id < newRows; id++) {
+      const n = podNode[id];
+      const curNode = this.rowNode[id];
+      if (n < 0) {
+        if (curNode >= 0) this.move(id, -1, -1);
+        continue;
+      }
+      const terminating = term[id] === 1;
+      let g = this.rowGroup[id];
+      if (g < 0 || this.groups[g].terminating !== terminating || this.groups[g].pod !== s.podCompiled[id]) {
+        g = this.groupOf(s.podCompiled[id], terminating);
+      }
+      if (n !== curNode || g !== this.rowGroup[id]) this.move(id, g, n);
+    }
+    this.generation = s.generation;
+  }
+
+  /** Pods of group g per value of `key` on nodes of `mask` (null = all nodes). */
+  watch(g: number, key: number, mask: NodeMask | null = null, maskId = 0): DomainCount {
+    const group = this.groups[g];
+    const name = mask === null ? `${key}` : `${key}/${maskId}`;
+    let w = group.watchByKey.get(name);
+    if (w) return w;
+    w = { key, mask, counts: new Int32Array(this.valueCap), withKey: 0, col: this.snapshot.labelColumn(key) };
+    for (let id = 0; id < this.rows; id++) {
+      if (this.rowGroup[id] !== g) continue;
+      const n = this.rowNode[id];
+      if (n >= 0) applyWatch(w, n, 1);
+    }
+    group.watches.push(w);
+    group.watchByKey.set(name, w);
+    return w;
+  }
+
+  /** Drop the masked watches of a mask id (its mask changed); they are rebuilt on demand. */
+  unwatchMask(maskId: number): void {
+    const suffix = `/${maskId}`;
+    for (const group of this.groups) {
+      for (const [name, w] of group.watchByKey) {
+        if (!name.endsWith(suffix)) continue;
+        group.watchByKey.delete(name);
+        group.watches.splice(group.watches.indexOf(w), 1);
+      }
+    }
+  }
+
+  /** Pods of group g per node row. */
+  nodeCounts(g: number): Int32Array {
+    const group = this.groups[g];
+    if (group.nodeCounts) return group.nodeCounts;
+    const c = new Int32Array(this.nodeCap);
+    for (let id = 0; id < this.rows; id++) if (this.rowGroup[id] === g && this.rowNode[id] >= 0) c[this.rowNode[id]]++;
+    group.nodeCounts = c;
+    return c;
+  }
+
+  /** Group id a pod row is counted under, or its template's group if not counted. */
+  groupOfRow(id: number): number {
+    const s = this.snapshot;
+    if (id < this.rows && this.rowGroup[id] >= 0) return this.rowGroup[id];
+    return this.groupOf(s.podCompiled[id], s.podTerminating[id] === 1);
+  }
+
+  /** Capacity of value-indexed arrays (>= number of interned label values). */
+  get valueCapacity(): number {
+    return this.valueCap;
+  }
+
+  private move(id: number, g: number, n: number): void {
+    const oldG = this.rowGroup[id];
+    const oldN = this.rowNode[id];
+    if (oldG >= 0 && oldN >= 0) this.apply(oldG, oldN, -1);
+    this.rowGroup[id] = g;
+    this.rowNode[id] = n;
+    if (g >= 0 && n >= 0) this.apply(g, n, 1);
+  }
+
+  private apply(g: number, n: number, d: number): void {
+    const group = this.groups[g];
+    group.total += d;
+    if (group.nodeCounts) group.nodeCounts[n] += d;
+    const ws = group.watches;
+    for (let i = 0; i < ws.length; i++) applyWatch(ws[i], n, d);
+  }
+
+  private ensureCapacity(): void {
+    const s = this.snapshot;
+    if (s.podCount > this.rowGroup.length) {
+      let cap = Math.max(16, this.rowGroup.length);
+      while (cap < s.podCount) cap *= 2;
+      const rg = new Int32Array(cap);
+      rg.set(this.rowGroup);
+      const rn = new Int32Array(cap);
+      rn.set(this.rowNode);
+      this.rowGroup = rg;
+      this.rowNode = rn;
+    }
+    const values = s.strings.values.size;
+    if (values > this.valueCap) {
+      let cap = Math.max(64, this.valueCap);
+      while (cap < values) cap *= 2;
+      this.valueCap = cap;
+      for (const group of this.groups) for (const w of group.watches) w.counts = grownInt32(w.counts, cap);
+    }
+    if (s.nodes.capacity > this.nodeCap) {
+      this.nodeCap = s.nodes.capacity;
+      for (const group of this.groups) if (group.nodeCounts) group.nodeCounts = grownInt32(group.nodeCounts, this.nodeCap);
+    }
+  }
+
+  private onNodesChanged(): void {
+    this.nodeCount = this.snapshot.nodeCount;
+    for (const group of this.groups) for (const w of group.watches) w.col = this.snapshot.labelColumn(w.key);
+  }
+}
+
+function applyWatch(w: DomainCount, n: number, d: number): void {
+  if (w.mask !== null && w.mask.bits[n] !== 1) return;
+  const v = w.col[n];
+  if (v < 0) return;
+  w.counts[v] += d;
+  w.withKey += d;
+}
+
+function grownInt32(a: Int32Array, n: number): Int32Array {
+  if (a.length >= n) return a;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+export { EMPTY_COUNTS };
