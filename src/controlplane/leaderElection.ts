@@ -106,6 +106,8 @@ export class LeaderElection {
   readonly listeners: LeadershipListener[] = [];
   /** Whether candidate c's host is up (set by the wiring; a process never starts on a dead host). */
   hostUp: (c: number) => boolean = () => true;
+  /** API server candidate c sends its requests to (default: the one on its own host, index c). */
+  serverOf: (c: number) => number = (c) => c;
   /** Leadership intervals per candidate, for tests: [start_us, end_us (or -1)]. */
   readonly history: { candidate: number; start_us: number; end_us: number }[] = [];
 
@@ -191,6 +193,8 @@ export class LeaderElection {
   private request(c: number, kind: number, verb: Verb, opts: RequestOptions): void {
     this.pending[c] = kind;
     this.seq[c]++;
+    // Each candidate talks to the API server on its own host (kubeadm LocalAPIEndpoint).
+    opts.server = this.serverOf(c);
     this.api.send(verb, Resource.Lease, this.seq[c] * SEQ_SHIFT + c, this.hResponse, opts);
   }
 

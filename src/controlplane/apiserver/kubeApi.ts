@@ -65,6 +65,12 @@ export interface RequestOptions {
   valueB?: number;
   /** Serve a read from the watch cache (resourceVersion="0"), never from etcd. */
   fromCache?: boolean;
+  /**
+   * Send to this API server directly, not through the load balancer, and do not fail
+   * over. kubeadm points kube-scheduler and kube-controller-manager at the API server on
+   * their own host (LocalAPIEndpoint; kubernetes/kubernetes PR #94398, v1.20).
+   */
+  server?: number;
 }
 
 const SLOT_BITS = 2 ** 22;
@@ -102,6 +108,8 @@ export class KubeApi {
   private phase = new Uint8Array(this.cap);
   private flags = new Uint8Array(this.cap); // bit0 fromCache, bit1 holds seat
   private attempts = new Uint8Array(this.cap);
+  /** 1 when the request is pinned to one API server (no LB, no redispatch). */
+  private pinned = new Uint8Array(this.cap);
   private server = new Int16Array(this.cap);
   private epochAt = new Int32Array(this.cap);
   private gen = new Uint32Array(this.cap);
@@ -170,7 +178,15 @@ export class KubeApi {
     this.expectedRev[s] = opts?.expectedRevision ?? -1;
     this.valueA[s] = opts?.valueA ?? 0;
     this.valueB[s] = opts?.valueB ?? 0;
-    this.dispatch(s, NO_SERVER);
+    const direct = opts?.server ?? NO_SERVER;
+    this.pinned[s] = direct >= 0 ? 1 : 0;
+    if (direct >= 0) {
+      this.server[s] = direct;
+      this.phase[s] = PHASE_CONNECTING;
+      this.sim.schedule(this.oneWay_us(), this.hArrive, s, this.gen[s]);
+    } else {
+      this.dispatch(s, NO_SERVER);
+    }
   }
 
   /** Run `handler(key, revision)` for every committed write to `resource`, after the watch delay. */
@@ -242,7 +258,7 @@ export class KubeApi {
 
   private connectFailed(s: number, g: number): void {
     if (this.gen[s] !== g) return;
-    if (this.attempts[s] < this.loadBalancer.config.retries) {
+    if (!this.pinned[s] && this.attempts[s] < this.loadBalancer.config.retries) {
       this.attempts[s]++;
       this.dispatch(s, this.server[s]);
     } else {
@@ -404,6 +420,7 @@ export class KubeApi {
     this.phase = g8(this.phase);
     this.flags = g8(this.flags);
     this.attempts = g8(this.attempts);
+    this.pinned = g8(this.pinned);
     this.server = g16(this.server);
     this.epochAt = g32(this.epochAt);
     this.gen = gu32(this.gen);
