@@ -89,19 +89,27 @@ export class Profile {
     readonly plugins: readonly { plugin: Plugin; weight: number; disabled?: readonly string[] }[],
     /** Profile percentageOfNodesToScore, undefined when unset (the global one applies). */
     readonly percentageOfNodesToScore?: number,
+    /** Optional exact plugin order per extension point (names); overrides `plugins` order there. */
+    points?: Partial<Record<string, readonly string[]>>,
   ) {
-    const on = (e: { disabled?: readonly string[] }, point: string) => !(e.disabled ?? []).includes(point);
-    const qs = plugins.filter((e) => isQueueSort(e.plugin) && on(e, "queueSort"));
+    const at = (point: string, has: (p: Plugin) => boolean) => {
+      const order = points?.[point];
+      const list = order
+        ? order.map((n) => plugins.find((e) => e.plugin.name === n)).filter((e): e is (typeof plugins)[number] => e !== undefined)
+        : plugins.filter((e) => !(e.disabled ?? []).includes(point));
+      return list.filter((e) => has(e.plugin));
+    };
+    const qs = at("queueSort", isQueueSort);
     this.queueSort = qs.length > 0 ? (qs[0].plugin as QueueSortPlugin) : null;
-    this.preFilter = plugins.filter((e) => isPreFilter(e.plugin) && on(e, "preFilter")).map((e) => e.plugin as PreFilterPlugin);
-    this.filter = plugins.filter((e) => isFilter(e.plugin) && on(e, "filter")).map((e) => e.plugin as FilterPlugin);
-    this.postFilter = plugins.filter((e) => isPostFilter(e.plugin) && on(e, "postFilter")).map((e) => e.plugin as PostFilterPlugin);
-    this.preScore = plugins.filter((e) => isPreScore(e.plugin) && on(e, "preScore")).map((e) => e.plugin as PreScorePlugin);
-    const scoring = plugins.filter((e) => isScore(e.plugin) && on(e, "score"));
+    this.preFilter = at("preFilter", isPreFilter).map((e) => e.plugin as PreFilterPlugin);
+    this.filter = at("filter", isFilter).map((e) => e.plugin as FilterPlugin);
+    this.postFilter = at("postFilter", isPostFilter).map((e) => e.plugin as PostFilterPlugin);
+    this.preScore = at("preScore", isPreScore).map((e) => e.plugin as PreScorePlugin);
+    const scoring = at("score", isScore);
     this.score = scoring.map((e) => e.plugin as ScorePlugin);
     this.scoreWeights = Int32Array.from(scoring.map((e) => e.weight));
-    this.reserve = plugins.filter((e) => isReserve(e.plugin) && on(e, "reserve")).map((e) => e.plugin as ReservePlugin);
-    this.bind = plugins.filter((e) => isBind(e.plugin) && on(e, "bind")).map((e) => e.plugin as BindPlugin);
+    this.reserve = at("reserve", isReserve).map((e) => e.plugin as ReservePlugin);
+    this.bind = at("bind", isBind).map((e) => e.plugin as BindPlugin);
   }
 
   plugin(name: string): Plugin | undefined {

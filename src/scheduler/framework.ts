@@ -289,6 +289,33 @@ export interface ProfileSpec {
    * ("preFilter", "filter", "postFilter", "preScore", "score", "reserve", "bind").
    */
   disabledPoints?: Record<string, string[]>;
+  /**
+   * Optional exact plugin order per extension point ("preFilter", "filter", "score", ...),
+   * as KubeSchedulerConfiguration resolution produces it. When given for a point, it
+   * replaces the order of `plugins` (and disabledPoints) for that point.
+   */
+  points?: Partial<Record<string, readonly string[]>>;
   /** Profile-level percentageOfNodesToScore (overrides the global one), 0..100; undefined = unset. */
   percentageOfNodesToScore?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Helpers shared by score plugins
+
+/**
+ * helper.DefaultNormalizeScore: scale to [0, maxPriority] by the largest score
+ * (integer division); if all are 0, reverse gives maxPriority to every node.
+ */
+export function defaultNormalizeScore(maxPriority: number, reverse: boolean, scores: Int32Array, count: number): void {
+  let max = 0;
+  for (let i = 0; i < count; i++) if (scores[i] > max) max = scores[i];
+  if (max === 0) {
+    if (reverse) for (let i = 0; i < count; i++) scores[i] = maxPriority;
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    let s = Math.trunc((maxPriority * scores[i]) / max);
+    if (reverse) s = maxPriority - s;
+    scores[i] = s;
+  }
 }

@@ -1,0 +1,23 @@
+/**
+ * NodeUnschedulable (Filter): a cordoned node (spec.unschedulable) admits only pods
+ * tolerating the virtual taint node.kubernetes.io/unschedulable:NoSchedule.
+ */
+import { Code, verdict, type CycleState, type FilterPlugin } from "../framework.js";
+import type { CompiledPod } from "../compiled.js";
+
+export const NODE_UNSCHEDULABLE = "NodeUnschedulable";
+/** Upstream ErrReasonUnschedulable. */
+export const ERR_REASON_UNSCHEDULABLE = "node(s) were unschedulable";
+
+const REJECT = verdict(Code.UnschedulableAndUnresolvable, 1);
+
+export class NodeUnschedulable implements FilterPlugin {
+  readonly name = NODE_UNSCHEDULABLE;
+  readonly reasons = [ERR_REASON_UNSCHEDULABLE];
+
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+    const unsched = state.snapshot.nodes.unschedulable;
+    const tolerated = pod.toleratesUnschedulable;
+    for (let i = 0; i < count; i++) out[i] = unsched[nodes[i]] === 1 && !tolerated ? REJECT : 0;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The plugin registry (upstream names -> factories) and the default profile
+ * (pkg/scheduler/apis/config/v1/default_plugins.go) with upstream Score weights.
+ *
+ * Volume plugins (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone)
+ * and DynamicResources are not modelled: kubesim has no PV/PVC/CSI/DRA objects, so
+ * they would pass every node. SchedulingGates (PreEnqueue) lives in the queue.
+ */
+import { PluginArgsError, type FrameworkHandle, type Plugin, type PluginFactory, type ProfileSpec } from "./framework.js";
+import { Profile } from "./cycle.js";
+import type { Snapshot } from "./snapshot.js";
+import { PrioritySort, PRIORITY_SORT } from "./plugins/PrioritySort.js";
+import { NodeUnschedulable, NODE_UNSCHEDULABLE } from "./plugins/NodeUnschedulable.js";
+import { NodeName, NODE_NAME } from "./plugins/NodeName.js";
+import { TaintToleration, TAINT_TOLERATION } from "./plugins/TaintToleration.js";
+import { NodeAffinity, NODE_AFFINITY, type NodeAffinityArgs } from "./plugins/NodeAffinity.js";
+import { NodePorts, NODE_PORTS } from "./plugins/NodePorts.js";
+import { NodeResourcesFit, NODE_RESOURCES_FIT, type NodeResourcesFitArgs } from "./plugins/NodeResourcesFit.js";
+import { NodeResourcesBalancedAllocation, NODE_RESOURCES_BALANCED_ALLOCATION, type BalancedAllocationArgs } from "./plugins/NodeResourcesBalancedAllocation.js";
+import { ImageLocality, IMAGE_LOCALITY } from "./plugins/ImageLocality.js";
+import { DefaultBinder, DEFAULT_BINDER } from "./plugins/DefaultBinder.js";
+
+/** The default scheduler name (v1.DefaultSchedulerName). */
+export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
+
+/**
+ * The default profile's MultiPoint plugins in order, with Score weights (v1.33+,
+ * DRA off). Entries kubesim does not model are omitted (see the file comment);
+ * entries whose factory is not registered are skipped by defaultProfileSpec.
+ */
+export const DEFAULT_PLUGINS: readonly { name: string; weight?: number }[] = [
+  { name: "PrioritySort" },
+  { name: "NodeUnschedulable" },
+  { name: "NodeName" },
+  { name: "TaintToleration", weight: 3 },
+  { name: "NodeAffinity", weight: 2 },
+  { name: "NodePorts" },
+  { name: "NodeResourcesFit", weight: 1 },
+  { name: "PodTopologySpread", weight: 2 },
+  { name: "InterPodAffinity", weight: 2 },
+  { name: "DefaultPreemption" },
+  { name: "NodeResourcesBalancedAllocation", weight: 1 },
+  { name: "ImageLocality", weight: 1 },
+  { name: "DefaultBinder" },
+];
+
+const factories = new Map<string, PluginFactory>([
+  [PRIORITY_SORT, () => new PrioritySort()],
+  [NODE_UNSCHEDULABLE, () => new NodeUnschedulable()],
+  [NODE_NAME, () => new NodeName()],
+  [TAINT_TOLERATION, () => new TaintToleration()],
+  [NODE_AFFINITY, (args, h) => new NodeAffinity(args as NodeAffinityArgs | undefined, h)],
+  [NODE_PORTS, () => new NodePorts()],
+  [NODE_RESOURCES_FIT, (args, h) => new NodeResourcesFit(args as NodeResourcesFitArgs | undefined, h)],
+  [NODE_RESOURCES_BALANCED_ALLOCATION, (args, h) => new NodeResourcesBalancedAllocation(args as BalancedAllocationArgs | undefined, h)],
+  [IMAGE_LOCALITY, () => new ImageLocality()],
+  [DEFAULT_BINDER, () => new DefaultBinder()],
+]);
+
+/** Register a plugin factory under its KubeSchedulerConfiguration name (custom or out-of-file plugins). */
+export function registerPlugin(name: string, factory: PluginFactory): void {
+  factories.set(name, factory);
+}
+
+export function isRegistered(name: string): boolean {
+  return factories.has(name);
+}
+
+export function registeredPlugins(): string[] {
+  return [...factories.keys()];
+}
+
+export class UnknownPluginError extends Error {}
+
+/** The default profile as a spec (only registered plugins). */
+export function defaultProfileSpec(schedulerName = DEFAULT_SCHEDULER_NAME): ProfileSpec {
+  return {
+    schedulerName,
+    plugins: DEFAULT_PLUGINS.filter((p) => factories.has(p.name)).map((p) => ({ name: p.name, weight: p.weight })),
+  };
+}
+
+/** Upstream: a Score plugin without an explicit weight (or weight 0) gets 1. */
+function weightOf(w: number | undefined): number {
+  return w === undefined || w === 0 ? 1 : w;
+}
+
+/**
+ * Instantiate a profile's plugins against a snapshot. Unknown names throw
+ * UnknownPluginError; bad args throw PluginArgsError (both one-line messages).
+ */
+export function buildProfile(spec: ProfileSpec, snapshot: Snapshot): Profile {
+  const handle: FrameworkHandle = { snapshot };
+  const entries: { plugin: Plugin; weight: number; disabled?: string[] }[] = [];
+  for (const p of spec.plugins) {
+    const f = factories.get(p.name);
+    if (!f) throw new UnknownPluginError(`plugin "${p.name}" is not registered`);
+    let plugin: Plugin;
+    try {
+      plugin = f(p.args, handle);
+    } catch (e) {
+      if (e instanceof PluginArgsError) throw new PluginArgsError(`${p.name}: ${e.message}`);
+      throw e;
+    }
+    entries.push({ plugin, weight: weightOf(p.weight), disabled: [...(spec.disabledPoints?.[p.name] ?? [])] });
+  }
+  return new Profile(spec.schedulerName, entries, spec.percentageOfNodesToScore, spec.points);
+}
