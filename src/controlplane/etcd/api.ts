@@ -85,8 +85,6 @@ export interface RaftConfig {
   snapshotCatchUpEntries: number;
   /** Time to send and install a snapshot on a follower that fell behind the log (µs). */
   snapshotTransferUs: number;
-  /** Apply cost per committed entry on each member (µs; bbolt in-memory tx, "tens of µs"). */
-  applyUs: number;
   /** Check the raft safety invariants as the run goes (cheap; on by default). */
   checkSafety: boolean;
 }
@@ -110,7 +108,6 @@ export function defaultRaftConfig(overrides: Partial<RaftConfig> = {}): RaftConf
     snapshotCount: overrides.snapshotCount ?? ETCD_SNAPSHOT_COUNT,
     snapshotCatchUpEntries: overrides.snapshotCatchUpEntries ?? ETCD_SNAPSHOT_CATCH_UP_ENTRIES,
     snapshotTransferUs: overrides.snapshotTransferUs ?? 50_000,
-    applyUs: overrides.applyUs ?? 0,
     checkSafety: overrides.checkSafety ?? true,
   };
 }
