@@ -80,7 +80,7 @@ export class Simulation {
   run(untilUs = Infinity): void {
     const cal = this.calendar;
     const handlers = this.handlers;
-    while (cal.peek() <= untilUs && cal.pop()) {
+    while (cal.pop(untilUs)) {
       this.now = cal.time;
       this.eventsRun++;
       handlers[cal.handler](cal.a0, cal.a1);
