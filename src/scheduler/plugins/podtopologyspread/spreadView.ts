@@ -1,0 +1,141 @@
+/**
+ * The pods one spread constraint of one template counts, per domain of its topology
+ * key: pods of the matching groups (same namespace, selector matches, not
+ * terminating) on the nodes the constraint considers. Those nodes are the nodes with
+ * the key, further restricted by a node mask when
+ *   - nodeAffinityPolicy is Honor and the pod has a nodeSelector / required node
+ *     affinity (the node must match them),
+ *   - nodeTaintsPolicy is Honor (the node's NoSchedule/NoExecute taints must be
+ *     tolerated),
+ *   - the node must have every topology key of the pod's constraints of that phase
+ *     (always for DoNotSchedule; for ScheduleAnyway unless system defaults apply).
+ * The view keeps one PodGroups watch per matching group and is rebuilt when nodes are
+ * added. `domains` lists the values present on the considered nodes (minDomains and
+ * the global minimum are taken over them).
+ */
+import type { CompiledPod } from "../../compiled.js";
+import type { Snapshot } from "../../snapshot.js";
+import { anyTermMatches, resolveTerm, resolveTerms, termMatches } from "../../labels/nodeSelector.js";
+import { selectorMatches } from "../../labels/labelSelector.js";
+import { TaintEffect } from "../../labels/strings.js";
+import { PodGroups, type DomainCount, type NodeMask } from "../interpodaffinity/podGroups.js";
+import type { CompiledSpreadConstraint } from "./constraints.js";
+
+let nextMaskId = 1;
+
+export class SpreadView {
+  /** Label column of the key (refreshed with the node table). */
+  col: Int32Array;
+  /** Distinct values of the key on the considered nodes. */
+  domains: Int32Array = new Int32Array(0);
+  /** Matching group ids and their watches (parallel). */
+  readonly groupIds: number[] = [];
+  readonly watches: DomainCount[] = [];
+  private mask: NodeMask | null = null;
+  private readonly maskId = nextMaskId++;
+  private nodeCount = -1;
+  private groupsSeen = 0;
+
+  constructor(
+    readonly c: CompiledSpreadConstraint,
+    /** All topology keys a considered node must have (the phase's constraints), or [] */
+    private readonly requiredKeys: readonly number[],
+    private readonly pod: CompiledPod,
+    private readonly snapshot: Snapshot,
+    private readonly groups: PodGroups,
+  ) {
+    this.col = snapshot.labelColumn(c.key);
+  }
+
+  /** Is node n one of the considered nodes (policies and required keys)? */
+  considers(n: number): boolean {
+    if (this.col[n] < 0) return false;
+    return this.mask === null || this.mask.bits[n] === 1;
+  }
+
+  /** Bring the view up to date (call after PodGroups.sync). */
+  refresh(): void {
+    const s = this.snapshot;
+    if (s.nodeCount !== this.nodeCount) this.rebuild();
+    const all = this.groups.groups;
+    for (let g = this.groupsSeen; g < all.length; g++) {
+      const group = all[g];
+      if (group.terminating || this.c.countsNothing) continue;
+      if (group.pod.namespaceId !== this.pod.namespaceId) continue;
+      if (!selectorMatches(this.c.selector, group.pod.labelIds, s.strings.valueInt)) continue;
+      this.groupIds.push(g);
+      this.watches.push(this.groups.watch(g, this.c.key, this.mask, this.maskId));
+    }
+    this.groupsSeen = all.length;
+  }
+
+  /** Matching pods in domain v (considered nodes only). */
+  count(v: number): number {
+    let c = 0;
+    const ws = this.watches;
+    for (let i = 0; i < ws.length; i++) {
+      const a = ws[i].counts;
+      if (v < a.length) c += a[v];
+    }
+    return c;
+  }
+
+  /** Does a pod of group g count for this constraint? */
+  matchesGroup(g: number): boolean {
+    const group = this.groups.groups[g];
+    if (group.terminating || this.c.countsNothing || group.pod.namespaceId !== this.pod.namespaceId) return false;
+    return selectorMatches(this.c.selector, group.pod.labelIds, this.snapshot.strings.valueInt);
+  }
+
+  private rebuild(): void {
+    const s = this.snapshot;
+    this.nodeCount = s.nodeCount;
+    const c = this.c;
+    const pod = this.pod;
+    const byAffinity = c.honorNodeAffinity && (pod.nodeSelector !== null || pod.requiredTerms !== null);
+    const byKeys = this.requiredKeys.some((k) => k !== c.key);
+    const needMask = byAffinity || c.honorNodeTaints || byKeys;
+    if (this.mask !== null) this.groups.unwatchMask(this.maskId);
+    this.groupIds.length = 0;
+    this.watches.length = 0;
+    this.groupsSeen = 0;
+    const col = s.labelColumn(c.key);
+    this.col = col;
+    const keyCols = this.requiredKeys.map((k) => s.labelColumn(k));
+    if (pod.nodeSelector) resolveTerm(pod.nodeSelector, s);
+    if (pod.requiredTerms) resolveTerms(pod.requiredTerms, s);
+    const bits = new Uint8Array(Math.max(1, s.nodes.capacity));
+    const seen = new Set<number>();
+    const values: number[] = [];
+    for (let n = 0; n < s.nodeCount; n++) {
+      if (col[n] < 0) continue;
+      let ok = true;
+      if (byKeys) for (const kc of keyCols) if (kc[n] < 0) ok = false;
+      if (ok && byAffinity) {
+        if (pod.nodeSelector && !termMatches(pod.nodeSelector, s, n)) ok = false;
+        if (ok && pod.requiredTerms && !anyTermMatches(pod.requiredTerms, s, n)) ok = false;
+      }
+      if (ok && c.honorNodeTaints) ok = toleratesNode(pod, s, n);
+      if (!ok) continue;
+      bits[n] = 1;
+      if (!seen.has(col[n])) {
+        seen.add(col[n]);
+        values.push(col[n]);
+      }
+    }
+    this.mask = needMask ? { bits } : null;
+    this.domains = Int32Array.from(values);
+  }
+}
+
+/** Are all NoSchedule/NoExecute taints of node n tolerated by the pod? */
+export function toleratesNode(pod: CompiledPod, s: Snapshot, n: number): boolean {
+  const taints = s.nodes.taints[n];
+  for (let i = 0; i < taints.length; i++) {
+    const t = taints[i];
+    const e = s.strings.taintEffect[t];
+    if (e !== TaintEffect.NoSchedule && e !== TaintEffect.NoExecute) continue;
+    if (!pod.tolerates(t, s.strings)) return false;
+  }
+  return true;
+}
