@@ -86,6 +86,56 @@ describe("calendar", () => {
   });
 });
 
+describe("calendar over wide time ranges", () => {
+  it("orders times across the 2^32 boundary and up to 2^52, with pops bounded by a limit", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ op: fc.constant("s" as const), dt: fc.oneof(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 2 ** 40 })) }),
+            fc.record({ op: fc.constant("p" as const), lim: fc.oneof(fc.constant(Infinity), fc.integer({ min: 0, max: 2 ** 41 })) }),
+            fc.record({ op: fc.constant("c" as const), k: fc.nat() }),
+          ),
+          { maxLength: 300 },
+        ),
+        fc.integer({ min: 0, max: 2 ** 51 }),
+        (ops, start) => {
+          const c = new Calendar();
+          c.schedule(start, 0, -1);
+          expect(c.pop()).toBe(true);
+          let now = start;
+          let seq = 0;
+          const model: { t: number; s: number; h: number }[] = [];
+          for (const o of ops) {
+            if (o.op === "s") {
+              const t = now + o.dt;
+              model.push({ t, s: seq, h: c.schedule(t, 0, seq++) });
+            } else if (o.op === "p") {
+              const limit = o.lim === Infinity ? Infinity : now + o.lim;
+              model.sort((x, y) => x.t - y.t || x.s - y.s);
+              const m = model.length > 0 && model[0].t <= limit ? model.shift() : undefined;
+              expect(c.pop(limit)).toBe(m !== undefined);
+              if (m) {
+                expect([c.time, c.a0]).toEqual([m.t, m.s]);
+                now = m.t;
+              } else if (limit !== Infinity) {
+                now = Math.max(now, limit); // the simulation's clock moves to the limit
+              }
+            } else if (model.length > 0) {
+              const [m] = model.splice(o.k % model.length, 1);
+              expect(c.cancel(m.h)).toBe(true);
+            }
+            expect(c.size).toBe(model.length);
+            const next = model.reduce((a, e) => Math.min(a, e.t), Infinity);
+            expect(c.peek()).toBe(next);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("simulation", () => {
   it("advances the clock to each event and to the deadline", () => {
     const sim = new Simulation(1);
@@ -100,6 +150,21 @@ describe("simulation", () => {
     expect(sim.now).toBe(35);
     sim.run();
     expect(seen).toEqual([0, 10, 20, 30, 40, 50]);
+  });
+
+  it("run(until) stops at the deadline even when cancelled events lie before it", () => {
+    const sim = new Simulation(1);
+    const seen: number[] = [];
+    const h = sim.on("x", (a0) => seen.push(a0));
+    const dead = sim.schedule(10, h, 1);
+    sim.schedule(30, h, 2);
+    sim.cancel(dead);
+    sim.run(20);
+    expect(seen).toEqual([]);
+    expect(sim.now).toBe(20);
+    sim.schedule(0, h, 3); // at the deadline itself: allowed and runs next
+    sim.run();
+    expect(seen).toEqual([3, 2]);
   });
 
   it("rejects scheduling into the past", () => {
