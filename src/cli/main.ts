@@ -6,6 +6,7 @@
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT_BAD_INPUT } from "./errors.js";
+import { explainCommand } from "./explain.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
@@ -15,7 +16,7 @@ const COMMANDS: CommandModule[] = [
   runCommand,
   validateCommand,
   schemaCommand,
-  // explainCommand,
+  explainCommand,
 ];
 
 export async function main(args: string[]): Promise<void> {

@@ -1,0 +1,53 @@
+/**
+ * From a parsed KubeSchedulerConfiguration to running profiles: plugin instances
+ * (via the registry), one SchedulingCycle each, and DefaultPreemption wired to its
+ * profile. Plugins kubesim does not model (the volume plugins, see registry.ts) are
+ * left out: with no PV/PVC objects they would pass every node and skip scoring.
+ */
+import type { RandomStream } from "../../engine/random.js";
+import { SchedulingCycle, type TieBreak } from "../cycle.js";
+import { DefaultPreemption, createDefaultPreemption } from "../plugins/DefaultPreemption.js";
+import { buildProfile, isRegistered, registerPlugin } from "../registry.js";
+import type { SchedulerProfileRuntime } from "../scheduler.js";
+import type { Snapshot } from "../snapshot.js";
+import type { ResolvedProfile, SchedulerConfiguration } from "./schedulerConfig.js";
+
+/** In-tree plugins kubesim does not model; dropped from profiles. */
+export const UNMODELLED_PLUGINS = new Set(["SchedulingGates", "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding", "VolumeZone", "DynamicResources"]);
+
+/** Make sure DefaultPreemption is in the registry (it lives with the queue/preemption code). */
+export function registerSchedulerPlugins(): void {
+  if (!isRegistered("DefaultPreemption")) registerPlugin("DefaultPreemption", createDefaultPreemption);
+}
+
+/**
+ * The profile spec without unmodelled plugins (and without in-tree plugins whose
+ * implementation is not registered in this build; custom plugins are registered
+ * before the configuration is parsed, so they are always kept).
+ */
+export function modelledSpec(p: ResolvedProfile): ResolvedProfile {
+  const keep = (n: string) => !UNMODELLED_PLUGINS.has(n) && isRegistered(n);
+  const points = Object.fromEntries(Object.entries(p.points).map(([k, v]) => [k, v.filter(keep)])) as ResolvedProfile["points"];
+  return { ...p, plugins: p.plugins.filter((x) => keep(x.name)), points };
+}
+
+export function buildRuntimes(
+  config: SchedulerConfiguration,
+  snapshot: Snapshot,
+  opts: { tieBreak?: TieBreak; random?: RandomStream | { int(n: number): number } } = {},
+): SchedulerProfileRuntime[] {
+  registerSchedulerPlugins();
+  return config.profiles.map((p) => {
+    const spec = modelledSpec(p);
+    const profile = buildProfile({ ...spec, plugins: spec.plugins.map((x) => ({ ...x, args: p.args[x.name] })) }, snapshot);
+    const cycle = new SchedulingCycle(profile, snapshot, {
+      percentageOfNodesToScore: config.percentageOfNodesToScore,
+      tieBreak: opts.tieBreak ?? (opts.random ? "reservoir" : "first"),
+      random: opts.random,
+    });
+    const pre = profile.plugin("DefaultPreemption");
+    const preemption = pre instanceof DefaultPreemption ? pre : null;
+    preemption?.attach(profile);
+    return { profile, cycle, preemption };
+  });
+}
