@@ -33,7 +33,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
+  if (Array.isArray(v)) return v.length === 0 ? "an empty list" : `a list of ${v.length}`;
   if (typeof v === "object") return "a mapping";
   if (typeof v === "string") return JSON.stringify(v);
   return String(v);
@@ -60,6 +60,13 @@ export function fromZodIssue(file: string, issue: z.core.$ZodIssue, input: unkno
     }
     case "invalid_type":
       if (got === undefined) return new ScenarioError(file, formatPath(path), `required field is missing (${expectation(issue)})`);
+      return new ScenarioError(file, formatPath(path), `${expectation(issue)}, got ${describeValue(got)}`);
+    case "custom":
+      // Our own checks: a message that already says what it got stays as it is; a
+      // mapping or list found is not worth echoing.
+      if (issue.message.includes(", got ") || got === undefined || (typeof got === "object" && got !== null)) {
+        return new ScenarioError(file, formatPath(path), expectation(issue));
+      }
       return new ScenarioError(file, formatPath(path), `${expectation(issue)}, got ${describeValue(got)}`);
     default:
       return new ScenarioError(file, formatPath(path), `${expectation(issue)}, got ${describeValue(got)}`);

@@ -28,12 +28,12 @@ export interface LoadOptions {
 
 /** Parse YAML (JSON is YAML) text; a syntax error names the file and line. */
 export function parseScenarioText(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
-    const line = err.linePos?.[0]?.line;
+    const pos = err.linePos?.[0];
     const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ScenarioError(line ? `${file}:${line}` : file, "", `YAML syntax error: ${what}`);
+    throw new ScenarioError(pos ? `${file}:${pos.line}:${pos.col}` : file, "", `YAML syntax error: ${what}`);
   }
   return doc.toJS({ maxAliasCount: 1000 });
 }

@@ -5,6 +5,7 @@
  * (that is how a component's real section replaces its placeholder).
  */
 import { z } from "zod";
+import { controlPlaneSection } from "./sections/controlPlane.js";
 import { faultsSection } from "./sections/faults.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
 import { placeholderSections } from "./sections/placeholders.js";
@@ -17,6 +18,7 @@ const SECTIONS = {
   ...workloadsSection,
   ...faultsSection,
   ...placeholderSections,
+  ...controlPlaneSection,
   // Components add their sections here, e.g. ...schedulerSection,
 };
 

@@ -6,7 +6,6 @@
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, positiveInt } from "../fields.js";
 
-const SELECTOR_EXPECTED = "expected exactly one of node, pool or zone";
 
 const nodeSelection = {
   at: duration.describe("when the fault happens (time since the start)"),
@@ -17,8 +16,10 @@ const nodeSelection = {
 };
 
 function oneSelector(f: { node?: string; pool?: string; zone?: string; count?: number }, ctx: z.RefinementCtx): void {
-  const n = (f.node ? 1 : 0) + (f.pool ? 1 : 0) + (f.zone ? 1 : 0);
-  if (n !== 1) ctx.addIssue({ code: "custom", path: [], message: SELECTOR_EXPECTED });
+  const given = (["node", "pool", "zone"] as const).filter((k) => f[k] !== undefined);
+  if (given.length !== 1) {
+    ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of node, pool or zone, got ${given.length === 0 ? "none" : given.join(" and ")}` });
+  }
   else if (f.count !== undefined && !f.pool) ctx.addIssue({ code: "custom", path: ["count"], message: "expected count only together with pool" });
 }
 

@@ -44,7 +44,7 @@ export const zone = z.union([dnsSubdomain, z.strictObject({ name: dnsSubdomain, 
 export const nodePool = z.strictObject({
   name: dnsLabel.describe("pool name; nodes are named <pool>-<index>"),
   count: positiveInt(),
-  zones: z.array(zone, { error: ZONES_EXPECTED }).min(1, { error: ZONES_EXPECTED }).optional(),
+  zones: z.array(zone, { error: ZONES_EXPECTED }).min(1, { error: "expected at least one zone (or leave zones out)" }).optional(),
   allocatable,
   labels: stringMap.optional(),
   taints: z.array(taint, { error: "expected a list of taints {key, value, effect}" }).optional(),

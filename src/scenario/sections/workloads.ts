@@ -6,7 +6,6 @@ import { z } from "zod";
 import { dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
 import { deployment, pod, podTemplateSpec } from "../kubernetes.js";
 
-const ARRIVALS_RATE_EXPECTED = "expected either rate (pods per second) or meanInterarrival (a duration), not both";
 
 export const poissonArrivals = z
   .strictObject({
@@ -22,7 +21,8 @@ export const poissonArrivals = z
   })
   .superRefine((w, ctx) => {
     if ((w.rate === undefined) === (w.meanInterarrival === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["rate"], message: ARRIVALS_RATE_EXPECTED });
+      const got = w.rate === undefined ? "neither" : "both";
+      ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of rate (pods per second) or meanInterarrival (a duration), got ${got}` });
     }
   });
 

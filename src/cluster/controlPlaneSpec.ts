@@ -1,0 +1,59 @@
+/**
+ * The control plane of one run, resolved from the scenario's `controlPlane` section:
+ * every time in microseconds, every distribution a DistributionSpec (latencies in ms,
+ * as the network and disk models take them).
+ */
+import type { DistributionSpec } from "../engine/distribution.js";
+import type { KubeApiConfig } from "../controlplane/apiserver/kubeApi.js";
+import type { ControlPlaneFault } from "../controlplane/faults.js";
+import type { LeaderElectionConfig } from "../controlplane/leaderElection.js";
+import type { TopologyInput } from "../controlplane/topology.js";
+import type { RaftConfig } from "../controlplane/etcd/api.js";
+import type { NetworkLatencyConfig } from "../controlplane/network.js";
+
+/** Background API traffic, so latencies and availability mean something. */
+export interface ApiLoadSpec {
+  /** Kubelets renewing their node Lease (kube-node-lease); -1 = one per node of the node pools. */
+  nodeLeases: number;
+  nodeLeaseRenewInterval_us: number;
+  /** PATCH pods/status per second, cluster-wide (kubelet status updates). */
+  podStatusUpdatesPerSecond: number;
+  /** POST pods/binding per second by the acting kube-scheduler (only while it holds its lease). */
+  bindingsPerSecond: number;
+  /** LIST/GET from the watch cache per second (informers' resourceVersion=0 reads, kubectl get). */
+  cachedReadsPerSecond: number;
+  /** Quorum GETs per second (reads that reach etcd). */
+  quorumReadsPerSecond: number;
+}
+
+/** The Raft paper's leader-election experiment (run by src/controlplane/experiments/). */
+export interface RaftElectionExperimentSpec {
+  members: number;
+  /** Election timeout ranges in ms, e.g. [[150,150],[150,151],...]. */
+  ranges_ms: [number, number][];
+  /** Heartbeat interval (ms); -1 = half the minimum election timeout (the paper's setting). */
+  heartbeatInterval_ms: number;
+  trials: number;
+  /** Trials for ranges without randomness (the paper ran 100 for 150-150). */
+  trialsWithoutRandomness: number;
+  /** One-way link latency (ms). */
+  linkLatency_ms: DistributionSpec;
+  fsync_ms: DistributionSpec;
+  /** Members crashed together per trial (the leader plus crashTogether-1 others). */
+  crashTogether: number;
+  /** Give up on a trial after this long without a leader (ms). */
+  trialTimeout_ms: number;
+}
+
+export interface ControlPlaneSpec {
+  topology: TopologyInput;
+  raft: Partial<RaftConfig>;
+  fsync_ms: DistributionSpec;
+  network: { latency_ms: Partial<NetworkLatencyConfig>; lossProbability: number };
+  apiserver: KubeApiConfig;
+  leaderElection: LeaderElectionConfig;
+  load: ApiLoadSpec;
+  faults: ControlPlaneFault[];
+  /** When set, the run is this experiment instead of a cluster control plane. */
+  experiment?: RaftElectionExperimentSpec;
+}

@@ -1,0 +1,288 @@
+/**
+ * The `controlPlane` section: topology (single-node, single-control-plane, stacked,
+ * external-etcd), hosts in zones/regions, etcd/raft timing, network and disk latency,
+ * API server and load balancer settings, component leader election, background API
+ * load, control-plane faults, and the Raft-paper election experiment. Every field has
+ * the upstream default; validation resolves it into a ControlPlaneSpec (times in us).
+ */
+import { z } from "zod";
+import type { DistributionSpec } from "../../engine/distribution.js";
+import { US_PER_MS } from "../../engine/simulation.js";
+import { DEFAULT_KUBE_API } from "../../controlplane/apiserver/kubeApi.js";
+import { DEFAULT_LOAD_BALANCER } from "../../controlplane/apiserver/loadBalancer.js";
+import { MAX_MUTATING_REQUESTS_INFLIGHT, MAX_REQUESTS_INFLIGHT } from "../../controlplane/apiserver/inflightLimiter.js";
+import type { ControlPlaneFault } from "../../controlplane/faults.js";
+import { DEFAULT_LEADER_ELECTION, JITTER_FACTOR, validateLeaderElection } from "../../controlplane/leaderElection.js";
+import { TOPOLOGY_KINDS } from "../../controlplane/topology.js";
+import type { ControlPlaneSpec, RaftElectionExperimentSpec } from "../../cluster/controlPlaneSpec.js";
+import { durationUs } from "../duration.js";
+import { distributionSeconds, dnsSubdomain, duration, durationDistribution, nonNegativeInt, positiveInt, positiveNumber, type DurationDistributionInput } from "../fields.js";
+
+/** kubelet: node Lease renewed every nodeLeaseDurationSeconds (40) x 0.25 = 10 s (pkg/kubelet). */
+export const NODE_LEASE_RENEW_INTERVAL = "10s";
+/** Default control-plane zones: one host per zone, as kubeadm HA guides recommend. */
+export const DEFAULT_ZONES = ["zone-a", "zone-b", "zone-c"];
+
+/** A distribution of durations, in milliseconds (what the network, disk and API models take). */
+function ms(d: DurationDistributionInput): DistributionSpec {
+  const s = distributionSeconds(d);
+  const k = 1000;
+  switch (s.type) {
+    case "constant":
+      return { type: "constant", value: s.value * k };
+    case "uniform":
+      return { type: "uniform", min: s.min * k, max: s.max * k };
+    case "exponential":
+      return { type: "exponential", mean: s.mean * k };
+    case "normal":
+      return { type: "normal", mean: s.mean * k, stddev: s.stddev * k, min: (s.min ?? 0) * k };
+    case "lognormal":
+      return { type: "lognormal", p50: s.p50 * k, p99: s.p99 * k };
+    case "weibull":
+      return { type: "weibull", shape: s.shape, scale: s.scale * k };
+    case "pareto":
+      return { type: "pareto", shape: s.shape, scale: s.scale * k };
+    case "empirical":
+      return { type: "empirical", values: s.values.map((v) => v * k) };
+  }
+}
+
+const us = (d: string | number) => durationUs(d);
+const optUs = (d: string | number | undefined, dflt = -1) => (d === undefined ? dflt : durationUs(d));
+
+const hostName = z.string({ error: "expected a host name (control-plane-0, etcd-1, node-0) or etcd-leader / kube-scheduler-leader / kube-controller-manager-leader" }).min(1);
+const at = duration.describe("when the fault happens (time since the start)");
+
+const faultSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("host-loss"), at, host: hostName, recoverAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("host-recovery"), at, host: hostName }),
+    z.strictObject({ type: z.literal("etcd-member-loss"), at, member: z.string().min(1).describe("member name (etcd-0...) or leader"), recoverAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("etcd-leader-kill"), at, recoverAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("partition"), at, groups: z.array(z.array(hostName).min(1)).min(2, { error: "expected at least two groups of hosts" }), healAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("one-way-partition"), at, from: z.array(hostName).min(1), to: z.array(hostName).min(1), healAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("isolate-host"), at, host: hostName, healAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("isolate-zone"), at, zone: dnsSubdomain, healAfter: duration.optional() }),
+    z.strictObject({ type: z.literal("heal"), at }),
+    z.strictObject({ type: z.literal("slow-disk"), at, host: hostName, factor: positiveNumber("a positive slow-down factor"), duration }),
+    z.strictObject({ type: z.literal("apiserver-loss"), at, host: hostName, recoverAfter: duration.optional() }),
+  ],
+  {
+    error:
+      "expected a control-plane fault type: host-loss, host-recovery, etcd-member-loss, etcd-leader-kill, partition, one-way-partition, isolate-host, isolate-zone, heal, slow-disk, apiserver-loss",
+  },
+);
+type FaultInput = z.output<typeof faultSchema>;
+
+function resolveFault(f: FaultInput): ControlPlaneFault {
+  const a = us(f.at);
+  switch (f.type) {
+    case "host-loss":
+      return { type: f.type, at_us: a, host: f.host, recoverAfter_us: optUs(f.recoverAfter) };
+    case "host-recovery":
+      return { type: f.type, at_us: a, host: f.host };
+    case "etcd-member-loss":
+      return { type: f.type, at_us: a, member: f.member, recoverAfter_us: optUs(f.recoverAfter) };
+    case "etcd-leader-kill":
+      return { type: f.type, at_us: a, recoverAfter_us: optUs(f.recoverAfter) };
+    case "partition":
+      return { type: f.type, at_us: a, groups: f.groups, healAfter_us: optUs(f.healAfter) };
+    case "one-way-partition":
+      return { type: f.type, at_us: a, from: f.from, to: f.to, healAfter_us: optUs(f.healAfter) };
+    case "isolate-host":
+      return { type: f.type, at_us: a, host: f.host, healAfter_us: optUs(f.healAfter) };
+    case "isolate-zone":
+      return { type: f.type, at_us: a, zone: f.zone, healAfter_us: optUs(f.healAfter) };
+    case "heal":
+      return { type: f.type, at_us: a };
+    case "slow-disk":
+      return { type: f.type, at_us: a, host: f.host, factor: f.factor, duration_us: us(f.duration) };
+    case "apiserver-loss":
+      return { type: f.type, at_us: a, host: f.host, recoverAfter_us: optUs(f.recoverAfter) };
+  }
+}
+
+const RANGE_EXPECTED = 'expected an election timeout range in ms such as "150-300" or "150-300ms"';
+const electionRange = z
+  .string({ error: RANGE_EXPECTED })
+  .regex(/^\s*[0-9]+(\.[0-9]+)?\s*-\s*[0-9]+(\.[0-9]+)?\s*(ms)?\s*$/, { error: RANGE_EXPECTED })
+  .refine((s) => {
+    const [lo, hi] = parseRange(s);
+    return lo > 0 && hi >= lo;
+  }, { error: "expected min > 0 and max >= min" });
+
+function parseRange(s: string): [number, number] {
+  const m = /([0-9.]+)\s*-\s*([0-9.]+)/.exec(s)!;
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** The ranges of the Raft paper's Figure 16 (top and bottom graphs). */
+export const RAFT_PAPER_RANGES = ["150-150", "150-151", "150-155", "150-175", "150-200", "150-300", "12-24", "25-50", "50-100", "100-200"];
+
+const experimentSchema = z.strictObject({
+  type: z.literal("raft-election"),
+  members: positiveInt().default(5),
+  electionTimeouts: z.array(electionRange).min(1).default(RAFT_PAPER_RANGES),
+  heartbeatInterval: duration.optional().describe("default: half the minimum election timeout (the paper's setting)"),
+  trials: positiveInt().default(1000),
+  trialsWithoutRandomness: positiveInt().default(100),
+  linkLatency: durationDistribution.optional().describe("one-way; default gives a broadcast time of about 15 ms with the fsync"),
+  fsync: durationDistribution.optional(),
+  crashTogether: positiveInt().default(1),
+  trialTimeout: duration.default("60s"),
+});
+
+function resolveExperiment(e: z.output<typeof experimentSchema>): RaftElectionExperimentSpec {
+  return {
+    members: e.members,
+    ranges_ms: e.electionTimeouts.map(parseRange),
+    heartbeatInterval_ms: e.heartbeatInterval === undefined ? -1 : us(e.heartbeatInterval) / US_PER_MS,
+    trials: e.trials,
+    trialsWithoutRandomness: e.trialsWithoutRandomness,
+    // [assumption] one way ~5 ms + fsync ~5 ms: a broadcast (send, fsync, ack) of ~15 ms, as in the paper
+    linkLatency_ms: e.linkLatency === undefined ? { type: "lognormal", p50: 5, p99: 8 } : ms(e.linkLatency),
+    fsync_ms: e.fsync === undefined ? { type: "lognormal", p50: 5, p99: 8 } : ms(e.fsync),
+    crashTogether: e.crashTogether,
+    trialTimeout_ms: us(e.trialTimeout) / US_PER_MS,
+  };
+}
+
+const controlPlane = z
+  .strictObject({
+    topology: z.enum(TOPOLOGY_KINDS as unknown as [string, ...string[]], { error: `expected a topology: ${TOPOLOGY_KINDS.join(", ")}` }).default("stacked"),
+    controlPlaneHosts: positiveInt().default(3),
+    etcdHosts: positiveInt().default(3),
+    zones: z.array(dnsSubdomain).min(1).default(DEFAULT_ZONES),
+    regions: z.array(dnsSubdomain).optional().describe("region of each zone, in the order of zones"),
+    etcd: z
+      .strictObject({
+        heartbeatInterval: duration.default("100ms").describe("etcd --heartbeat-interval (default 100ms)"),
+        electionTimeout: duration.default("1000ms").describe("etcd --election-timeout (default 1000ms); raft draws [T, 2T-1] ticks"),
+        electionTimeoutRange: z.strictObject({ min: duration, max: duration }).optional().describe("continuous uniform range instead of ticks (Raft paper)"),
+        preVote: z.boolean().default(true).describe("etcd --pre-vote (default true since v3.5)"),
+        checkQuorum: z.boolean().default(true),
+        requestTimeout: duration.optional().describe("default 5s + 2 x election timeout"),
+        fsync: durationDistribution.optional().describe("WAL fsync latency (default lognormal p50 2ms p99 8ms)"),
+      })
+      .prefault({}),
+    network: z
+      .strictObject({
+        sameHost: durationDistribution.optional(),
+        sameZone: durationDistribution.optional(),
+        crossZone: durationDistribution.optional(),
+        crossRegion: durationDistribution.optional(),
+        lossProbability: z.number().min(0).max(1).default(0),
+      })
+      .prefault({}),
+    apiserver: z
+      .strictObject({
+        processing: durationDistribution.optional(),
+        clientLatency: durationDistribution.optional(),
+        watchDelivery: durationDistribution.optional(),
+        inflightMode: z.enum(["apf", "max-in-flight"]).default("apf"),
+        maxRequestsInflight: positiveInt().default(MAX_REQUESTS_INFLIGHT),
+        maxMutatingRequestsInflight: positiveInt().default(MAX_MUTATING_REQUESTS_INFLIGHT),
+        loadBalancer: z
+          .strictObject({
+            checkInterval: duration.default("2s"),
+            fall: positiveInt().default(DEFAULT_LOAD_BALANCER.fall),
+            rise: positiveInt().default(DEFAULT_LOAD_BALANCER.rise),
+            connectTimeout: duration.default("5s"),
+            retries: nonNegativeInt().default(DEFAULT_LOAD_BALANCER.retries),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    leaderElection: z
+      .strictObject({
+        leaseDuration: duration.default("15s"),
+        renewDeadline: duration.default("10s"),
+        retryPeriod: duration.default("2s"),
+        restartDelay: duration.default("10s").describe("kubelet restart of a component that lost its lease and exited"),
+      })
+      .prefault({}),
+    load: z
+      .strictObject({
+        nodeLeases: z.union([nonNegativeInt(), z.literal("per-node")], { error: 'expected a number of kubelets or "per-node"' }).default("per-node"),
+        nodeLeaseRenewInterval: duration.default(NODE_LEASE_RENEW_INTERVAL),
+        podStatusUpdatesPerSecond: z.number().min(0).default(20),
+        bindingsPerSecond: z.number().min(0).default(10),
+        cachedReadsPerSecond: z.number().min(0).default(20),
+        quorumReadsPerSecond: z.number().min(0).default(5),
+      })
+      .prefault({}),
+    faults: z.array(faultSchema, { error: "expected a list of control-plane faults" }).default([]),
+    experiment: experimentSchema.optional(),
+  })
+  .superRefine((c, ctx) => {
+    const le = c.leaderElection;
+    const err = validateLeaderElection({
+      leaseDuration_us: us(le.leaseDuration),
+      renewDeadline_us: us(le.renewDeadline),
+      retryPeriod_us: us(le.retryPeriod),
+      jitterFactor: JITTER_FACTOR,
+      restartDelay_us: 0,
+    });
+    if (err) ctx.addIssue({ code: "custom", path: ["leaderElection"], message: `expected ${err} (client-go validation)` });
+    if (c.regions && c.regions.length !== c.zones.length) ctx.addIssue({ code: "custom", path: ["regions"], message: "expected one region per zone" });
+    if (us(c.etcd.electionTimeout) < us(c.etcd.heartbeatInterval)) ctx.addIssue({ code: "custom", path: ["etcd", "electionTimeout"], message: "expected an election timeout of at least one heartbeat interval" });
+    const r = c.etcd.electionTimeoutRange;
+    if (r && us(r.max) < us(r.min)) ctx.addIssue({ code: "custom", path: ["etcd", "electionTimeoutRange", "max"], message: "expected max >= min" });
+  })
+  .transform((c): ControlPlaneSpec => {
+    const hb = us(c.etcd.heartbeatInterval);
+    const r = c.etcd.electionTimeoutRange;
+    const api = c.apiserver;
+    const lb = api.loadBalancer;
+    const net = c.network;
+    const latency: Record<string, DistributionSpec> = {};
+    for (const k of ["sameHost", "sameZone", "crossZone", "crossRegion"] as const) if (net[k] !== undefined) latency[k] = ms(net[k]!);
+    return {
+      topology: {
+        kind: c.topology as ControlPlaneSpec["topology"]["kind"],
+        controlPlaneHosts: c.controlPlaneHosts,
+        etcdHosts: c.etcdHosts,
+        zones: c.zones,
+        regions: c.regions ?? [],
+      },
+      raft: {
+        heartbeatIntervalUs: hb,
+        electionTicks: Math.max(1, Math.round(us(c.etcd.electionTimeout) / hb)),
+        electionTimeoutRangeUs: r ? [us(r.min), us(r.max)] : null,
+        preVote: c.etcd.preVote,
+        checkQuorum: c.etcd.checkQuorum,
+        ...(c.etcd.requestTimeout !== undefined ? { requestTimeoutUs: us(c.etcd.requestTimeout) } : {}),
+      },
+      fsync_ms: c.etcd.fsync === undefined ? { type: "lognormal", p50: 2, p99: 8 } : ms(c.etcd.fsync),
+      network: { latency_ms: latency, lossProbability: net.lossProbability },
+      apiserver: {
+        clientLatency_ms: api.clientLatency === undefined ? DEFAULT_KUBE_API.clientLatency_ms : ms(api.clientLatency),
+        processing_ms: api.processing === undefined ? DEFAULT_KUBE_API.processing_ms : ms(api.processing),
+        watchDelivery_ms: api.watchDelivery === undefined ? DEFAULT_KUBE_API.watchDelivery_ms : ms(api.watchDelivery),
+        inflight: { mode: api.inflightMode, maxRequestsInflight: api.maxRequestsInflight, maxMutatingRequestsInflight: api.maxMutatingRequestsInflight },
+        loadBalancer: { checkInterval_us: us(lb.checkInterval), fall: lb.fall, rise: lb.rise, connectTimeout_us: us(lb.connectTimeout), retries: lb.retries },
+      },
+      leaderElection: {
+        ...DEFAULT_LEADER_ELECTION,
+        leaseDuration_us: us(c.leaderElection.leaseDuration),
+        renewDeadline_us: us(c.leaderElection.renewDeadline),
+        retryPeriod_us: us(c.leaderElection.retryPeriod),
+        restartDelay_us: us(c.leaderElection.restartDelay),
+      },
+      load: {
+        nodeLeases: c.load.nodeLeases === "per-node" ? -1 : c.load.nodeLeases,
+        nodeLeaseRenewInterval_us: us(c.load.nodeLeaseRenewInterval),
+        podStatusUpdatesPerSecond: c.load.podStatusUpdatesPerSecond,
+        bindingsPerSecond: c.load.bindingsPerSecond,
+        cachedReadsPerSecond: c.load.cachedReadsPerSecond,
+        quorumReadsPerSecond: c.load.quorumReadsPerSecond,
+      },
+      faults: c.faults.map(resolveFault),
+      experiment: c.experiment ? resolveExperiment(c.experiment) : undefined,
+    };
+  });
+
+export const controlPlaneSection = {
+  controlPlane: controlPlane.optional().describe("control-plane topology, etcd, API servers, leader election, faults (docs/controlplane.md)"),
+};
