@@ -142,26 +142,30 @@ export class CompiledPod {
     this.containerCount = all.length;
   }
 
-  /** Is taint id `t` tolerated by any toleration (TaintToleration filter, NodeUnschedulable)? */
-  tolerates(t: number, strings: ClusterStrings): boolean {
+  /**
+   * Is taint id `t` tolerated by any toleration (TaintToleration filter)? The answer is
+   * cached per template; `comparisonOps` (feature gate TaintTolerationComparisonOperators)
+   * must not change during a snapshot's life.
+   */
+  tolerates(t: number, strings: ClusterStrings, comparisonOps = false): boolean {
     if (t >= this.tolerated.length) this.tolerated = growBytes(this.tolerated, t);
     let c = this.tolerated[t];
     if (c === 0) {
-      c = this.tolerations.some((tol) => tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t])) ? 1 : 2;
+      c = this.tolerations.some((tol) => tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t], comparisonOps)) ? 1 : 2;
       this.tolerated[t] = c;
     }
     return c === 1;
   }
 
   /** Is taint id `t` tolerated by a toleration with effect "" or PreferNoSchedule (scoring)? */
-  toleratesPrefer(t: number, strings: ClusterStrings): boolean {
+  toleratesPrefer(t: number, strings: ClusterStrings, comparisonOps = false): boolean {
     if (t >= this.toleratedPrefer.length) this.toleratedPrefer = growBytes(this.toleratedPrefer, t);
     let c = this.toleratedPrefer[t];
     if (c === 0) {
       c = this.tolerations.some(
         (tol) =>
           (tol.effect === TaintEffect.Any || tol.effect === TaintEffect.PreferNoSchedule) &&
-          tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t]),
+          tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t], comparisonOps),
       )
         ? 1
         : 2;
@@ -183,8 +187,11 @@ function compileToleration(t: Toleration): CompiledToleration {
   return { key: t.key ?? "", operator: t.operator ?? "Equal", value: t.value ?? "", effect: taintEffectCode(t.effect) };
 }
 
-/** v1 Toleration.ToleratesTaint. */
-export function tolerationMatches(t: CompiledToleration, taintKey: string, taintValue: string, taintEffect: number): boolean {
+/**
+ * v1 Toleration.ToleratesTaint. Gt/Lt match only with the TaintTolerationComparisonOperators
+ * feature gate (alpha in 1.35, off by default); otherwise they never match.
+ */
+export function tolerationMatches(t: CompiledToleration, taintKey: string, taintValue: string, taintEffect: number, comparisonOps = false): boolean {
   if (t.effect !== TaintEffect.Any && t.effect !== taintEffect) return false;
   if (t.key !== "" && t.key !== taintKey) return false;
   switch (t.operator) {
@@ -195,6 +202,7 @@ export function tolerationMatches(t: CompiledToleration, taintKey: string, taint
       return t.value === taintValue;
     case "Gt":
     case "Lt": {
+      if (!comparisonOps) return false;
       // TaintTolerationComparisonOperators (alpha, 1.35): integer comparison, parse errors never match.
       const tv = parseGoInt(taintValue);
       const v = parseGoInt(t.value);
@@ -281,6 +289,8 @@ export function podRequests(spec: PodSpec, nonzero: boolean): ResourceRequests {
   const podLevel = (spec as { resources?: { requests?: Record<string, string> } }).resources?.requests;
   if (podLevel?.cpu !== undefined) total.cpuMilli = cpuMilli(podLevel.cpu);
   if (podLevel?.memory !== undefined) total.memoryBytes = bytes(podLevel.memory);
+  // Pod-level resources cover cpu, memory and hugepages.
+  for (const [k, q] of Object.entries(podLevel ?? {})) if (k.startsWith("hugepages-")) total.scalars.set(k, quantityValue(parseQuantity(q)));
   const overhead = spec.overhead ?? {};
   if (Object.keys(overhead).length > 0) {
     const o = containerRequests({ name: "overhead", resources: { requests: overhead } }, false);

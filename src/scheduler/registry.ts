@@ -19,6 +19,8 @@ import { NodeResourcesFit, NODE_RESOURCES_FIT, type NodeResourcesFitArgs } from 
 import { NodeResourcesBalancedAllocation, NODE_RESOURCES_BALANCED_ALLOCATION, type BalancedAllocationArgs } from "./plugins/NodeResourcesBalancedAllocation.js";
 import { ImageLocality, IMAGE_LOCALITY } from "./plugins/ImageLocality.js";
 import { DefaultBinder, DEFAULT_BINDER } from "./plugins/DefaultBinder.js";
+import { newInterPodAffinity, NAME as INTER_POD_AFFINITY } from "./plugins/InterPodAffinity.js";
+import { createDefaultPreemption, NAME as DEFAULT_PREEMPTION } from "./plugins/DefaultPreemption.js";
 
 /** The default scheduler name (v1.DefaultSchedulerName). */
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
@@ -55,6 +57,8 @@ const factories = new Map<string, PluginFactory>([
   [NODE_RESOURCES_BALANCED_ALLOCATION, (args, h) => new NodeResourcesBalancedAllocation(args as BalancedAllocationArgs | undefined, h)],
   [IMAGE_LOCALITY, () => new ImageLocality()],
   [DEFAULT_BINDER, () => new DefaultBinder()],
+  [INTER_POD_AFFINITY, (args, h) => newInterPodAffinity(args, h)],
+  [DEFAULT_PREEMPTION, (args, h) => createDefaultPreemption(args, h)],
 ]);
 
 /** Register a plugin factory under its KubeSchedulerConfiguration name (custom or out-of-file plugins). */
@@ -104,5 +108,8 @@ export function buildProfile(spec: ProfileSpec, snapshot: Snapshot): Profile {
     }
     entries.push({ plugin, weight: weightOf(p.weight), disabled: [...(spec.disabledPoints?.[p.name] ?? [])] });
   }
-  return new Profile(spec.schedulerName, entries, spec.percentageOfNodesToScore, spec.points);
+  const profile = new Profile(spec.schedulerName, entries, spec.percentageOfNodesToScore, spec.points);
+  // Plugins that work with the whole profile (DefaultPreemption dry-runs its filters) get it here.
+  for (const e of entries) (e.plugin as Plugin & { attach?: (p: Profile) => void }).attach?.(profile);
+  return profile;
 }

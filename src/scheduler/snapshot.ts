@@ -83,6 +83,12 @@ export class Snapshot {
   pdbs: PodDisruptionBudget[] = [];
   priorityClasses = new Map<string, PriorityClass>();
 
+  /** Feature gates that change plugin semantics (upstream defaults). */
+  readonly features = {
+    /** TaintTolerationComparisonOperators: Gt/Lt tolerations (alpha in 1.35, off by default). */
+    taintTolerationComparisonOperators: false,
+  };
+
   /** Incremented on every change; plugins may key caches on it. */
   generation = 0;
 

@@ -286,6 +286,8 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {
+    // Upstream: an empty resource list makes Score fail ("resources not found").
+    if (this.resources.length === 0) return Code.Error;
     if (this.acc.length < count) {
       this.acc = new Float64Array(count * 2);
       this.wsum = new Float64Array(count * 2);

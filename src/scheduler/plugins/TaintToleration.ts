@@ -28,13 +28,14 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
     const taints = snap.nodes.taints;
     const strings = snap.strings;
     const effect = strings.taintEffect;
+    const gt = snap.features.taintTolerationComparisonOperators;
     for (let i = 0; i < count; i++) {
       const ts = taints[nodes[i]];
       let v = 0;
       for (let j = 0; j < ts.length; j++) {
         const t = ts[j];
         const e = effect[t];
-        if ((e === TaintEffect.NoSchedule || e === TaintEffect.NoExecute) && !pod.tolerates(t, strings)) {
+        if ((e === TaintEffect.NoSchedule || e === TaintEffect.NoExecute) && !pod.tolerates(t, strings, gt)) {
           v = REJECT;
           break;
         }
@@ -52,12 +53,13 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
     const taints = snap.nodes.taints;
     const strings = snap.strings;
     const effect = strings.taintEffect;
+    const gt = snap.features.taintTolerationComparisonOperators;
     for (let i = 0; i < count; i++) {
       const ts = taints[nodes[i]];
       let n = 0;
       for (let j = 0; j < ts.length; j++) {
         const t = ts[j];
-        if (effect[t] === TaintEffect.PreferNoSchedule && !pod.toleratesPrefer(t, strings)) n++;
+        if (effect[t] === TaintEffect.PreferNoSchedule && !pod.toleratesPrefer(t, strings, gt)) n++;
       }
       out[i] = n;
     }
