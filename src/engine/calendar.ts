@@ -6,11 +6,12 @@
  * arrays: scheduling and running an event allocates nothing once the arrays have grown
  * to the working size.
  *
- * Structure: a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990). Times are integers
- * (microseconds) never earlier than the last event taken out, which is exactly a
- * discrete-event simulation's contract. Bucket b > 0 holds the events whose time
- * first differs from `last` in bit b-1; bucket 0 holds events at exactly `last`. When
- * bucket 0 is empty, the lowest non-empty bucket is redistributed around its minimum.
+ * Structure: a radix heap (Ahuja, Mehlhorn, Orlin, Tarjan 1990) with byte-wide digits.
+ * Times are integers (microseconds) never earlier than the last event taken out, which
+ * is exactly a discrete-event simulation's contract. Bucket 0 holds events at exactly
+ * `last`; the others group events by the highest byte where their time differs from
+ * `last` and by that byte's value, so buckets are ordered by time. When bucket 0 is
+ * empty, the lowest non-empty bucket is redistributed around its minimum.
  * Each bucket is a FIFO linked list and redistribution keeps list order; events with
  * equal times always share a bucket, so they come out in scheduling order without a
  * stored sequence number. On the hold model (bench/engine.bench.ts) this is 2-3x
@@ -25,8 +26,8 @@
 const SLOT_BITS = 24;
 const SLOT_SPAN = 2 ** SLOT_BITS; // at most 16.7 M events pending at once
 const TWO32 = 4294967296;
-// Times are below 2^53: 14 nibble levels of 16 buckets, plus bucket 0.
-const BUCKETS = 1 + 14 * 16;
+// Times are below 2^53 = 7 bytes: 7 byte levels of 256 buckets, plus bucket 0.
+const BUCKETS = 1 + 7 * 256;
 const WORDS = Math.ceil(BUCKETS / 32);
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
@@ -184,22 +185,23 @@ export class Calendar {
 
   /**
    * Append `slot` to the bucket of `time`. p = the highest bit where `time` differs from
-   * `last`; its nibble level L = p >> 2 and the value d of `time`'s nibble at L give
-   * bucket 1 + 16 L + d. Bucket 0 holds times equal to `last`.
+   * `last`; its byte level L = p >> 3 and the value d of `time`'s byte at L give
+   * bucket 1 + 256 L + d. Bucket 0 holds times equal to `last`. Bytes rather than bits
+   * make an event move between buckets about twice per run instead of six times.
    */
   private append(slot: number, time: number): void {
     const hi = (time / TWO32) | 0;
     let b: number;
     if (hi !== this.lastHi) {
-      const level = 8 + ((31 - Math.clz32(hi ^ this.lastHi)) >> 2);
-      b = 1 + 16 * level + ((hi >>> (4 * (level - 8))) & 15);
+      const level = 4 + ((31 - Math.clz32(hi ^ this.lastHi)) >> 3);
+      b = 1 + 256 * level + ((hi >>> (8 * (level - 4))) & 255);
     } else {
       const lo = time >>> 0;
       const x = lo ^ this.lastLo;
       if (x === 0) b = 0;
       else {
-        const level = (31 - Math.clz32(x)) >> 2;
-        b = 1 + 16 * level + ((lo >>> (4 * level)) & 15);
+        const level = (31 - Math.clz32(x)) >> 3;
+        b = 1 + 256 * level + ((lo >>> (8 * level)) & 255);
       }
     }
     this.next[slot] = NONE;
