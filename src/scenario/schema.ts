@@ -9,6 +9,7 @@ import { controlPlaneSection } from "./sections/controlPlane.js";
 import { faultsSection } from "./sections/faults.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
 import { placeholderSections } from "./sections/placeholders.js";
+import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
 import { workloadsSection } from "./sections/workloads.js";
 
@@ -19,7 +20,8 @@ const SECTIONS = {
   ...faultsSection,
   ...placeholderSections,
   ...controlPlaneSection,
-  // Components add their sections here, e.g. ...schedulerSection,
+  ...schedulerSection,
+  // Components add their sections here.
 };
 
 export const scenarioSchema = z.strictObject({

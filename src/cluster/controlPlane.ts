@@ -1,0 +1,187 @@
+/**
+ * The control plane of one run, wired from a ControlPlaneSpec: hosts on the network,
+ * disks, the etcd cluster (raft model), API servers behind a load balancer, Lease-based
+ * leader election of kube-controller-manager and kube-scheduler, background API load,
+ * the control-plane fault timeline, and the metrics sampler.
+ *
+ * `controlPlaneComponent` plugs it into the cluster run (src/cluster/components.ts).
+ */
+import type { Simulation } from "../engine/simulation.js";
+import { BackgroundLoad } from "../controlplane/apiserver/backgroundLoad.js";
+import { EtcdClusterPort } from "../controlplane/apiserver/etcdAdapter.js";
+import { KubeApi } from "../controlplane/apiserver/kubeApi.js";
+import { Disks } from "../controlplane/disk.js";
+import { ROLE_NAMES } from "../controlplane/etcd/api.js";
+import { EtcdCluster } from "../controlplane/etcd/etcdCluster.js";
+import { ControlPlaneFaults, type ControlPlaneParts } from "../controlplane/faults.js";
+import { LeaderElection } from "../controlplane/leaderElection.js";
+import { ControlPlaneMetrics } from "../controlplane/metrics/controlPlaneMetrics.js";
+import { ControlPlaneSampler } from "../controlplane/metrics/controlPlaneTables.js";
+import { DEFAULT_NETWORK_CONFIG, Network } from "../controlplane/network.js";
+import { HostStates, buildTopology, type Topology } from "../controlplane/topology.js";
+import type { Table } from "../metrics/tables.js";
+import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
+
+/** Lease object keys (kube-system/kube-controller-manager, kube-system/kube-scheduler). */
+export const KCM_LEASE_KEY = 1;
+export const SCHEDULER_LEASE_KEY = 2;
+
+/** Delay between the component starts of successive control-plane hosts. [kubesim choice] */
+export const COMPONENT_START_STAGGER_US = 1_000_000;
+
+export interface SummaryItem {
+  metric: string;
+  value: number;
+}
+
+export class ControlPlane implements ControlPlaneParts {
+  readonly topology: Topology;
+  readonly hosts: HostStates;
+  readonly network: Network;
+  readonly disks: Disks;
+  readonly etcd: EtcdCluster;
+  readonly api: KubeApi;
+  readonly metrics = new ControlPlaneMetrics();
+  readonly controllerManager: LeaderElection;
+  readonly scheduler: LeaderElection;
+  readonly elections: LeaderElection[];
+  readonly load: BackgroundLoad;
+  readonly faults: ControlPlaneFaults;
+  readonly sampler: ControlPlaneSampler;
+  /** Time without an etcd leader since the last leader loss began (-1: there is a leader). */
+  private noLeaderSince_us = -1;
+
+  constructor(
+    readonly sim: Simulation,
+    readonly spec: ControlPlaneSpec,
+    /** Number of kubelets renewing node Leases when the spec says "per-node". */
+    nodeCount: number,
+  ) {
+    const topology = (this.topology = buildTopology(spec.topology));
+    this.hosts = new HostStates(topology);
+    this.network = new Network(sim, { latency_ms: { ...DEFAULT_NETWORK_CONFIG.latency_ms, ...spec.network.latency_ms }, lossProbability: spec.network.lossProbability });
+    for (const h of topology.hosts) this.network.addHost(h.name, h.zone, h.region);
+    this.disks = new Disks(sim, spec.fsync_ms);
+    this.etcd = new EtcdCluster(sim, {
+      network: this.network,
+      disks: this.disks,
+      raft: spec.raft,
+      members: topology.etcdHosts.map((h) => ({ name: topology.hosts[h].name, host: h })),
+      // A cluster that has been running: member 0 leads term 1 (no bootstrap election
+      // inside the measurements).
+      initialState: { term: 1, logLengths: topology.etcdHosts.map(() => 0), leader: 0 },
+    });
+    this.api = new KubeApi(sim, topology, this.hosts, new EtcdClusterPort(this.etcd, this.network), this.metrics, spec.apiserver);
+    const candidates = topology.apiserverHosts.length;
+    this.controllerManager = new LeaderElection(sim, this.api, "kube-controller-manager", KCM_LEASE_KEY, candidates, spec.leaderElection);
+    this.scheduler = new LeaderElection(sim, this.api, "kube-scheduler", SCHEDULER_LEASE_KEY, candidates, spec.leaderElection);
+    this.elections = [this.controllerManager, this.scheduler];
+    for (const le of this.elections) {
+      le.hostUp = (c) => this.hosts.up[topology.apiserverHosts[c]] === 1;
+      le.listeners.push((c, leading, now) =>
+        this.metrics.leases.push({ sim_time_s: now / 1e6, lease: le.component, holder: topology.hosts[topology.apiserverHosts[c]].name, event: leading ? "acquired" : "lost" }),
+      );
+    }
+    this.etcd.observe({
+      onLeaderLost: (t) => {
+        if (this.noLeaderSince_us < 0) this.noLeaderSince_us = t;
+      },
+      onLeaderElected: (ch) => {
+        this.noLeaderSince_us = -1;
+        this.metrics.elections.push({
+          sim_time_s: ch.timeUs / 1e6,
+          cause: ch.cause,
+          old_leader: ch.oldLeader >= 0 ? this.etcd.memberName(ch.oldLeader) : "",
+          new_leader: this.etcd.memberName(ch.newLeader),
+          term: ch.term,
+          no_leader_ms: ch.noLeaderUs / 1000,
+        });
+      },
+    });
+    this.load = new BackgroundLoad(
+      sim,
+      this.api,
+      { ...spec.load, nodeLeases: spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases },
+      // the acting kube-scheduler binds through the API server on its own host
+      () => this.scheduler.leader(),
+    );
+    this.faults = new ControlPlaneFaults(this, spec.faults);
+    const etcd = this.etcd;
+    this.sampler = new ControlPlaneSampler(this.metrics, {
+      etcdLeaderName: () => (etcd.leader() >= 0 ? etcd.memberName(etcd.leader()) : ""),
+      etcdTerm: () => (etcd.leader() >= 0 ? etcd.term(etcd.leader()) : maxTerm(etcd)),
+      etcdSize: () => etcd.size,
+      etcdMemberName: (m) => etcd.memberName(m),
+      etcdMemberHost: (m) => topology.hosts[etcd.memberHost(m)].name,
+      etcdRole: (m) => ROLE_NAMES[etcd.role(m)],
+      etcdMemberTerm: (m) => etcd.term(m),
+      etcdCommitIndex: (m) => etcd.commitIndex(m),
+      etcdMembersUp: () => {
+        let k = 0;
+        for (let m = 0; m < etcd.size; m++) if (etcd.isUp(m)) k++;
+        return k;
+      },
+      etcdCommittedEntries: () => etcd.stats.committedEntries,
+      apiserversInPool: () => this.api.loadBalancer.poolSize(),
+      leaseHolders: () =>
+        this.elections.map((le) => {
+          const c = le.leader();
+          return c < 0 ? "" : topology.hosts[topology.apiserverHosts[c]].name;
+        }),
+      leaseNames: () => this.elections.map((le) => le.component),
+    });
+  }
+
+  /**
+   * Start the components, the load and the fault timeline (call at time 0). Components
+   * on control-plane host c start c x COMPONENT_START_STAGGER_US late, as hosts join one
+   * after another (kubeadm init, then join): the first host holds both leases.
+   */
+  start(): void {
+    const stagger = this.sim.on("controlplane.startComponents", (c) => {
+      for (const le of this.elections) le.start(c);
+    });
+    for (let c = 0; c < this.topology.apiserverHosts.length; c++) this.sim.schedule(c * COMPONENT_START_STAGGER_US, stagger, c);
+    this.load.start();
+    this.faults.start();
+  }
+
+  /** Whether the acting kube-scheduler may bind now (holds its lease, on a live host). */
+  schedulingActive(): boolean {
+    return this.scheduler.leader() >= 0;
+  }
+
+  /** Close the run: tables and summary rows. */
+  finish(end_us: number): { tables: Table[]; summary: SummaryItem[] } {
+    this.load.finish(end_us);
+    const m = this.metrics;
+    let requests = 0;
+    let ok = 0;
+    for (const v of m.verbTotals) {
+      requests += v.requests;
+      ok += v.ok + v.conflict;
+    }
+    const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0) + (this.noLeaderSince_us >= 0 ? (end_us - this.noLeaderSince_us) / 1000 : 0);
+    const longestPause = this.load.gaps.reduce((mx, g) => Math.max(mx, g.to_us - g.from_us), 0);
+    const summary: SummaryItem[] = [
+      { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantile_us(0.5) / 1000 },
+      { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantile_us(0.99) / 1000 },
+      { metric: "etcd_read_p50_ms", value: m.etcdReadTotal.quantile_us(0.5) / 1000 },
+      { metric: "etcd_read_p99_ms", value: m.etcdReadTotal.quantile_us(0.99) / 1000 },
+      { metric: "etcd_leader_changes", value: m.elections.filter((e) => e.cause !== "initial").length },
+      { metric: "etcd_no_leader_ms", value: noLeaderMs },
+      { metric: "api_requests", value: requests },
+      { metric: "api_availability", value: requests > 0 ? ok / requests : 1 },
+      { metric: "scheduling_longest_pause_s", value: longestPause / 1e6 },
+      { metric: "kube_scheduler_lease_transitions", value: this.scheduler.history.length },
+      { metric: "kube_controller_manager_lease_transitions", value: this.controllerManager.history.length },
+    ];
+    return { tables: this.sampler.tables(), summary };
+  }
+}
+
+function maxTerm(etcd: EtcdCluster): number {
+  let t = 0;
+  for (let m = 0; m < etcd.size; m++) t = Math.max(t, etcd.term(m));
+  return t;
+}
