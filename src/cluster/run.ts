@@ -57,7 +57,9 @@ export class ClusterRun {
       if (c) this.components.push(c);
     }
     this.sampleId = this.sim.on("metrics.sample", () => this.sample());
-    // The sample at an instant runs after everything else scheduled for it at start-up.
+    // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
+    // The first sample runs after everything created at t=0 was scheduled.
+    createBarePods(cluster);
     replicaSets.start();
     arrivals.start();
     faults.start();
@@ -113,6 +115,15 @@ export class ClusterRun {
     const next = this.sim.now + this.spec.sampleIntervalUs;
     if (next <= this.spec.durationUs) this.sim.scheduleAt(next, this.sampleId);
   }
+}
+
+/**
+ * Bare v1 Pods exist from the start. Their activeDeadlineSeconds ends them (Failed,
+ * "deadline-exceeded"); simplification: counted from Running, not from the kubelet's
+ * status.startTime, which comes slightly earlier.
+ */
+function createBarePods(cluster: Cluster): void {
+  for (const p of cluster.spec.pods) cluster.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
 }
 
 /** Run a cluster spec to the end. */
