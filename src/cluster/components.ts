@@ -10,6 +10,7 @@
  */
 import type { Table } from "../metrics/tables.js";
 import type { Cluster } from "./cluster.js";
+import { controlPlaneComponent } from "./controlPlaneComponent.js";
 
 export interface Component {
   readonly name: string;
@@ -22,5 +23,6 @@ export interface Component {
 export type ComponentFactory = (cluster: Cluster) => Component | undefined;
 
 export const COMPONENTS: ComponentFactory[] = [
+  controlPlaneComponent,
   // e.g. schedulerComponent, controlPlaneComponent,
 ];

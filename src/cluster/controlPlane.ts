@@ -78,9 +78,11 @@ export class ControlPlane implements ControlPlaneParts {
     this.elections = [this.controllerManager, this.scheduler];
     for (const le of this.elections) {
       le.hostUp = (c) => this.hosts.up[topology.apiserverHosts[c]] === 1;
-      le.listeners.push((c, leading, now) =>
-        this.metrics.leases.push({ sim_time_s: now / 1e6, lease: le.component, holder: topology.hosts[topology.apiserverHosts[c]].name, event: leading ? "acquired" : "lost" }),
-      );
+      le.listeners.push((c, leading, now) => {
+        const holder = topology.hosts[topology.apiserverHosts[c]].name;
+        this.metrics.leases.push({ sim_time_s: now / 1e6, lease: le.component, holder, event: leading ? "acquired" : "lost" });
+        this.metrics.event(now, leading ? "LeaderElection" : "LeaderElectionLost", `lease/kube-system/${le.component}`, `${holder} ${leading ? "became leader" : "stopped leading"}`);
+      });
     }
     this.etcd.observe({
       onLeaderLost: (t) => {
@@ -88,6 +90,7 @@ export class ControlPlane implements ControlPlaneParts {
       },
       onLeaderElected: (ch) => {
         this.noLeaderSince_us = -1;
+        this.metrics.event(ch.timeUs, "EtcdLeaderElected", `etcd/${this.etcd.memberName(ch.newLeader)}`, `term ${ch.term} after ${(ch.noLeaderUs / 1000).toFixed(1)} ms without a leader (${ch.cause})`);
         this.metrics.elections.push({
           sim_time_s: ch.timeUs / 1e6,
           cause: ch.cause,

@@ -95,8 +95,12 @@ export class ControlPlaneMetrics {
     }
   }
 
+  /** Also sends events here (the cluster's events.csv), when set. */
+  eventSink: ((now_us: number, kind: string, object: string, message: string) => void) | null = null;
+
   event(now_us: number, kind: string, object: string, message: string): void {
     this.events.push({ sim_time_s: now_us / 1e6, kind, object, message });
+    this.eventSink?.(now_us, kind, object, message);
   }
 
   /** Start a new sample interval. */

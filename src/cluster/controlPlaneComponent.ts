@@ -1,0 +1,34 @@
+/**
+ * Plugs the control plane into the cluster run: built from the scenario's
+ * `controlPlane` section, sampled every sampleInterval, its tables and summary rows
+ * added to the run's output, its events written to events.csv. A section with an
+ * `experiment` runs that experiment instead (see controlPlaneExperiment.ts).
+ */
+import type { ComponentFactory } from "./components.js";
+import { ControlPlane } from "./controlPlane.js";
+import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
+import { raftElectionComponent } from "./controlPlaneExperiment.js";
+
+export const controlPlaneComponent: ComponentFactory = (cluster) => {
+  const spec = cluster.spec.sections.controlPlane as ControlPlaneSpec | undefined;
+  if (!spec) return undefined;
+  if (spec.experiment) return raftElectionComponent(cluster, spec.experiment);
+  const sim = cluster.sim;
+  const cp = new ControlPlane(sim, spec, cluster.nodes.count);
+  cp.metrics.eventSink = (t, kind, object, message) => cluster.events.add(t, kind, object, message);
+  const interval = cluster.spec.sampleIntervalUs;
+  const sampleId = sim.on("controlplane.sample", () => {
+    cp.sampler.sample(sim.now);
+    if (sim.now + interval <= cluster.spec.durationUs) sim.schedule(interval, sampleId);
+  });
+  return {
+    name: "control-plane",
+    start() {
+      cp.start();
+      sim.schedule(interval, sampleId);
+    },
+    finish() {
+      return cp.finish(sim.now);
+    },
+  };
+};
