@@ -11,6 +11,7 @@
 import type { Table } from "../metrics/tables.js";
 import type { Cluster } from "./cluster.js";
 import { controlPlaneComponent } from "./controlPlaneComponent.js";
+import { kubeSchedulerComponent } from "./kubeScheduler.js";
 
 export interface Component {
   readonly name: string;
@@ -24,5 +25,6 @@ export type ComponentFactory = (cluster: Cluster) => Component | undefined;
 
 export const COMPONENTS: ComponentFactory[] = [
   controlPlaneComponent,
+  kubeSchedulerComponent,
   // e.g. schedulerComponent, controlPlaneComponent,
 ];

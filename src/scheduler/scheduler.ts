@@ -56,8 +56,11 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD_US = 30 * US_PER_S;
 
 /** What the scheduler asks of the rest of the cluster (the API server seam). */
 export interface SchedulerClient {
-  /** The Binding was created: pod `pod` now runs on snapshot node row `node`. */
-  bound(pod: number, node: number): void;
+  /**
+   * Create the Binding: pod `pod` runs on snapshot node row `node`. Return false when
+   * the API server refused it (e.g. the node is gone): the pod is forgotten and retried.
+   */
+  bound(pod: number, node: number): boolean | void;
   /** A preemption victim (caller pod id) was deleted after its grace period. */
   victimDeleted?(pod: number, preemptor: number): void;
   /** A pod could not be scheduled in a cycle (for metrics and events). */
@@ -76,6 +79,8 @@ export interface SchedulerOptions {
   percentageOfNodesToScore?: number;
   clientQPS?: number;
   clientBurst?: number;
+  /** SchedulerPopFromBackoffQ (see SchedulingQueueOptions). */
+  popFromBackoffQ?: boolean;
   apiWriteLatencyUs?: number;
   cost?: Partial<SchedulerCostModel>;
   /** Handler-name prefix (several schedulers in one run). */
@@ -132,6 +137,7 @@ export class Scheduler implements PreemptionContext {
       name,
       podInitialBackoffUs: opts.podInitialBackoffUs,
       podMaxBackoffUs: opts.podMaxBackoffUs,
+      popFromBackoffQWhenActiveEmpty: opts.popFromBackoffQ,
     });
     this.queue.onActive = () => this.wake();
     this.cost = { ...DEFAULT_COST_MODEL, ...(opts.cost ?? {}) };
@@ -268,9 +274,16 @@ export class Scheduler implements PreemptionContext {
   private bindDone(pod: number, node: number): void {
     const row = this.snapshotRow[pod];
     if (row < 0 || this.snapshot.podNode[row] !== node) return; // deleted meanwhile
+    if (this.client.bound(pod, node) === false) {
+      // Binding failed: forget the assumed pod and retry after backoff (upstream handleBindingCycleError).
+      this.profileOf[pod]!.cycle.forget(row);
+      this.snapshotRow[pod] = -1;
+      this.stats.errors++;
+      this.queue.requeueAfterError(pod);
+      return;
+    }
     this.snapshot.podAssumed[row] = 0;
     this.stats.scheduled++;
-    this.client.bound(pod, node);
   }
 
   // -------------------------------------------------------------------------

@@ -11,6 +11,7 @@
  * implements, so a KubeSchedulerConfiguration can enable it by name.
  */
 import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { isBind, isFilter, isPostFilter, isPreFilter, isPreScore, isReserve, isScore, type Plugin, type PluginFactory } from "../framework.js";
@@ -43,17 +44,41 @@ export function pointsOf(p: Plugin): ExtensionPoint[] {
 
 /**
  * Import a plugin module and register it. `where` names the place that referenced the
- * file (for the one-line error), e.g. "scenario.yaml: scheduler.customPlugins[0]".
+ * file (for the one-line error), e.g. "scenario.yaml: scheduler.customPlugins[0].module".
  */
 export async function loadPluginModule(file: string, where: string, baseDir = process.cwd()): Promise<LoadedPlugin> {
-  const path = resolve(baseDir, file);
-  if (!existsSync(path)) throw new PluginModuleError(`${where}: plugin module ${file} not found`);
+  const path = checkedPath(file, where, baseDir);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     throw new PluginModuleError(`${where}: cannot load plugin module ${file}: ${(e as Error).message.split("\n")[0]}`);
   }
+  return registerModule(mod, file, path, where);
+}
+
+/**
+ * The same, synchronously (the simulation's set-up is synchronous). Node >= 20.19
+ * loads ES modules without top-level await through require().
+ */
+export function loadPluginModuleSync(file: string, where: string, baseDir = process.cwd()): LoadedPlugin {
+  const path = checkedPath(file, where, baseDir);
+  let mod: Record<string, unknown>;
+  try {
+    mod = createRequire(import.meta.url)(path) as Record<string, unknown>;
+  } catch (e) {
+    throw new PluginModuleError(`${where}: cannot load plugin module ${file}: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return registerModule(mod, file, path, where);
+}
+
+function checkedPath(file: string, where: string, baseDir: string): string {
+  const path = resolve(baseDir, file);
+  if (!existsSync(path)) throw new PluginModuleError(`${where}: plugin module ${file} not found`);
+  return path;
+}
+
+function registerModule(mod: Record<string, unknown>, file: string, path: string, where: string): LoadedPlugin {
   const name = mod.name ?? (mod.default as Record<string, unknown> | undefined)?.name;
   const create = mod.create ?? (mod.default as Record<string, unknown> | undefined)?.create;
   if (typeof name !== "string" || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) {

@@ -202,6 +202,16 @@ export class SchedulingQueue {
   }
 
   /**
+   * A pod whose binding failed after it left the queue: back in with an error backoff
+   * (it counts as another attempt's failure, from now).
+   */
+  requeueAfterError(pod: number): void {
+    this.inFlight.add(pod);
+    this.state[pod] = QueuedState.InFlight;
+    this.addUnschedulable(pod, 0, true);
+  }
+
+  /**
    * A cluster event (MoveAllToActiveOrBackoffQueue): unschedulable pods that one of
    * their rejecting plugins registered for this event go to backoffQ, or straight to
    * activeQ when their backoff is over. In-flight pods remember the event.

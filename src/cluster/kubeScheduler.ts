@@ -1,0 +1,144 @@
+/**
+ * The kube-scheduler component: replaces the placeholder PodScheduling with the
+ * real scheduler (src/scheduler/scheduler.ts): a snapshot of the cluster's nodes
+ * in v1 form, one compiled pod per template, the profiles of the scenario's
+ * KubeSchedulerConfiguration (`scheduler:` section, else upstream defaults).
+ *
+ * The cluster stays the source of truth: binding calls Cluster.bind, preemption
+ * victims end with outcome "preempted" after their grace period, pods that end leave
+ * the snapshot. A NotReady node is treated as cordoned by the scheduler
+ * (simplification: upstream filters it through the not-ready/unreachable NoSchedule
+ * taints the node lifecycle controller adds).
+ */
+import type { Node, Pod } from "../model/types.js";
+import { PodPhase } from "../model/podTable.js";
+import { US_PER_S } from "../engine/simulation.js";
+import type { SchedulerSection } from "../scenario/sections/scheduler.js";
+import { buildRuntimes } from "../scheduler/config/runtime.js";
+import { catalogWith, defaultSchedulerConfiguration, loadSchedulerConfig, parseSchedulerConfigValue } from "../scheduler/config/schedulerConfig.js";
+import { customCatalog, loadPluginModuleSync } from "../scheduler/custom/loadPlugin.js";
+import type { CompiledPod } from "../scheduler/compiled.js";
+import { Scheduler, DEFAULT_TERMINATION_GRACE_PERIOD_US } from "../scheduler/scheduler.js";
+import { Snapshot } from "../scheduler/snapshot.js";
+import type { Cluster } from "./cluster.js";
+import type { Component } from "./components.js";
+import type { PodScheduling } from "./scheduling.js";
+import type { NodeSpec } from "./spec.js";
+import { durationUs } from "../scenario/duration.js";
+
+/** Outcome of a pod deleted by DefaultPreemption (pods.csv). */
+export const OUTCOME_PREEMPTED = "preempted";
+
+function v1Node(n: NodeSpec): Node {
+  const allocatable: Record<string, string> = {
+    cpu: `${n.cpuMilli}m`,
+    memory: String(n.memoryBytes),
+    "ephemeral-storage": String(n.ephemeralBytes),
+    pods: String(n.pods),
+  };
+  for (const [r, v] of Object.entries(n.extended)) allocatable[r] = String(v);
+  return {
+    metadata: { name: n.name, labels: n.labels },
+    spec: { taints: n.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) },
+    status: { allocatable },
+  };
+}
+
+export function kubeSchedulerComponent(cluster: Cluster): Component {
+  const sim = cluster.sim;
+  const section = cluster.spec.sections.scheduler as SchedulerSection | undefined;
+  const loaded = (section?.customPlugins ?? []).map((p, i) => loadPluginModuleSync(p.module, `scheduler.customPlugins[${i}].module`));
+  const catalog = catalogWith(customCatalog(loaded));
+  const config = section?.config
+    ? parseSchedulerConfigValue(section.config, "scheduler.config", catalog)
+    : section?.configFile
+      ? loadSchedulerConfig(section.configFile, catalog)
+      : defaultSchedulerConfiguration(catalog);
+
+  const snapshot = new Snapshot();
+  for (const n of cluster.spec.nodes) snapshot.addNode(v1Node(n));
+  const compiled: CompiledPod[] = cluster.spec.templates.map((t) =>
+    snapshot.compile({ metadata: { ...(t.source.metadata ?? {}), namespace: t.namespace, labels: t.labels }, spec: { ...(t.source.spec ?? { containers: [] }), priority: t.priority } } as Pod),
+  );
+  const graceUs = cluster.spec.templates.map((t) =>
+    t.source.spec?.terminationGracePeriodSeconds !== undefined ? t.source.spec.terminationGracePeriodSeconds * US_PER_S : DEFAULT_TERMINATION_GRACE_PERIOD_US,
+  );
+  const runtimes = buildRuntimes(config, snapshot, { random: sim.rng.stream("scheduler.selectHost") });
+  const preempted = cluster.outcomes.id(OUTCOME_PREEMPTED);
+  const cost = section?.cycleCost;
+
+  const scheduler = new Scheduler(
+    sim,
+    snapshot,
+    runtimes,
+    {
+      bound: (pod, node) => {
+        if (cluster.nodes.ready[node] === 0) return false;
+        cluster.bind(pod, node);
+        return true;
+      },
+      victimDeleted: (pod) => {
+        const phase = cluster.pods.phase[pod];
+        if (phase === PodPhase.Scheduled || phase === PodPhase.Running) cluster.endPod(pod, preempted);
+      },
+    },
+    {
+      podInitialBackoffUs: config.podInitialBackoffSeconds * US_PER_S,
+      podMaxBackoffUs: config.podMaxBackoffSeconds * US_PER_S,
+      clientQPS: config.clientQPS,
+      clientBurst: config.clientBurst,
+      apiWriteLatencyUs: section ? durationUs(section.apiWriteLatency) : undefined,
+      popFromBackoffQ: section?.popFromBackoffQ,
+      cost: cost ? { perCycleUs: durationUs(cost.perCycle), perNodeEvaluatedUs: durationUs(cost.perNodeEvaluated), perNodeScoredUs: durationUs(cost.perNodeScored) } : undefined,
+    },
+  );
+
+  // Node readiness, mirrored as cordoning; scanned only when the events log changed
+  // (faults log NodeFailure / NodeRecovery rows), at most once per instant.
+  let eventsSeen = 0;
+  const syncNodes = () => {
+    if (cluster.events.rows.length === eventsSeen) return;
+    eventsSeen = cluster.events.rows.length;
+    let changed = false;
+    for (let n = 0; n < cluster.nodes.count; n++) {
+      const cordoned = cluster.nodes.ready[n] === 0 ? 1 : 0;
+      if (snapshot.nodes.unschedulable[n] !== cordoned) {
+        snapshot.setUnschedulable(n, cordoned === 1);
+        changed = true;
+      }
+    }
+    if (changed) scheduler.nodeChanged(false);
+  };
+
+  const scheduling: PodScheduling = {
+    podCreated: (pod) => {
+      syncNodes();
+      const t = cluster.pods.template[pod];
+      scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
+        schedulerName: cluster.spec.templates[t].schedulerName,
+        terminationGracePeriodUs: graceUs[t],
+      });
+    },
+    podDeleted: (pod) => scheduler.deletePod(pod),
+    capacityChanged: () => syncNodes(),
+  };
+  cluster.scheduling = scheduling;
+  cluster.onPodEnded.push((pod) => scheduler.deletePod(pod));
+
+  return {
+    name: "kube-scheduler",
+    finish: () => {
+      const s = scheduler.stats;
+      return {
+        summary: [
+          { metric: "scheduler_attempts", value: s.attempts },
+          { metric: "scheduler_unschedulable_attempts", value: s.unschedulable },
+          { metric: "scheduler_preemptions", value: s.preemptions },
+          { metric: "scheduler_preemption_victims", value: s.victims },
+          { metric: "scheduler_busy_fraction", value: cluster.spec.durationUs > 0 ? s.busyUs / cluster.spec.durationUs : 0 },
+          { metric: "scheduler_pending_at_end", value: scheduler.queue.pendingLength },
+        ],
+      };
+    },
+  };
+}
