@@ -4,7 +4,7 @@
  */
 import type { Node, Pod, Container } from "../../src/model/types.js";
 import { Snapshot, snapshotFromObjects, type ClusterObjects } from "../../src/scheduler/snapshot.js";
-import { CycleState, type FilterPlugin, type ScorePlugin, type PreScorePlugin, type PreFilterPlugin, verdictCode, Code } from "../../src/scheduler/framework.js";
+import { CycleState, type FilterPlugin, type ScorePlugin, type PreScorePlugin, type PreFilterPlugin, verdictCode, verdictReasonBits, Code } from "../../src/scheduler/framework.js";
 import type { CompiledPod } from "../../src/scheduler/compiled.js";
 
 export interface NodeFixture {
@@ -97,15 +97,26 @@ export function stateFor(snap: Snapshot): CycleState {
 }
 
 /** Run PreFilter (if any) and Filter of one plugin over all nodes; returns status codes per node (Skip => all Success). */
-export function runFilter(plugin: FilterPlugin & Partial<PreFilterPlugin>, snap: Snapshot, p: CompiledPod): { codes: number[]; preFilter: number; state: CycleState } {
+export function runFilter(
+  plugin: FilterPlugin & Partial<PreFilterPlugin>,
+  snap: Snapshot,
+  p: CompiledPod,
+  opts: { skipPreFilter?: boolean } = {},
+): { codes: number[]; reasons: string[][]; preFilter: number; state: CycleState } {
   const state = stateFor(snap);
-  const pre = plugin.preFilter ? plugin.preFilter(state, p) : Code.Success;
+  const pre = plugin.preFilter && !opts.skipPreFilter ? plugin.preFilter(state, p) : Code.Success;
   const nodes = allNodes(snap);
   const out = new Int32Array(nodes.length);
-  if (pre === Code.Skip) return { codes: Array(nodes.length).fill(Code.Success), preFilter: pre, state };
-  if (pre !== Code.Success) return { codes: Array(nodes.length).fill(pre), preFilter: pre, state };
+  const none = () => Array.from(nodes, () => [] as string[]);
+  if (pre === Code.Skip) return { codes: Array(nodes.length).fill(Code.Success), reasons: none(), preFilter: pre, state };
   plugin.filter(state, p, nodes, nodes.length, out);
-  return { codes: [...out].map((v) => verdictCode(v)), preFilter: pre, state };
+  const reasons = [...out].map((v, n) => {
+    if (v === 0) return [];
+    const bits = verdictReasonBits(v);
+    if (plugin.describe) return plugin.describe(state, p, n, bits);
+    return plugin.reasons.filter((_, b) => bits & (1 << b));
+  });
+  return { codes: [...out].map((v) => verdictCode(v)), reasons, preFilter: pre, state };
 }
 
 /** Run PreScore (if any), Score and NormalizeScore of one plugin over all nodes. */
