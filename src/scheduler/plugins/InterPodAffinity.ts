@@ -78,6 +78,9 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   private readonly existing: DomainSum[] = [];
   private existingCount = 0;
   private readonly pool = new ScratchPool();
+  /** Filter scratch: label columns and counts of the anti-affinity and existing sums that hold pods. */
+  private blockCols: Int32Array[] = [];
+  private blockCounts: Int32Array[] = [];
 
   // PreScore state.
   private readonly keyScores: KeyScore[] = [];
@@ -146,53 +149,57 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
     const spec = this.spec!;
     const req = spec.required.length;
-    const antiN = spec.antiRequired.length;
-    const exN = this.existingCount;
     let anyAffinity = false;
     for (let i = 0; i < req; i++) if (this.affinity[i].total > 0) anyAffinity = true;
     const firstPodOk = !anyAffinity && spec.matchesOwnRequired;
+    // Only domains that hold pods can block: flatten those sums into locals.
+    const cols = this.blockCols;
+    const counts = this.blockCounts;
+    let antiN = 0;
+    for (let i = 0; i < spec.antiRequired.length; i++) {
+      const sum = this.anti[i];
+      if (sum.total <= 0) continue;
+      cols[antiN] = sum.col;
+      counts[antiN++] = sum.counts;
+    }
+    let blockN = antiN;
+    for (let i = 0; i < this.existingCount; i++) {
+      const sum = this.existing[i];
+      if (sum.total <= 0) continue;
+      cols[blockN] = sum.col;
+      counts[blockN++] = sum.counts;
+    }
+    const failAffinity = verdict(Code.UnschedulableAndUnresolvable, BIT_AFFINITY);
+    const failAnti = verdict(Code.Unschedulable, BIT_ANTI);
+    const failExisting = verdict(Code.Unschedulable, BIT_EXISTING);
     for (let k = 0; k < count; k++) {
       const n = nodes[k];
-      let ok = true;
-      if (req > 0) {
-        let podsExist = true;
-        for (let i = 0; i < req; i++) {
-          const s = this.affinity[i];
-          const v = s.col[n];
-          if (v < 0) {
-            ok = false;
-            break;
-          }
-          if (s.at(v) <= 0) podsExist = false;
-        }
-        if (ok && !podsExist && !firstPodOk) ok = false;
-        if (!ok) {
-          out[k] = verdict(Code.UnschedulableAndUnresolvable, BIT_AFFINITY);
-          continue;
-        }
-      }
-      for (let i = 0; i < antiN; i++) {
-        const s = this.anti[i];
-        const v = s.col[n];
-        if (v >= 0 && s.at(v) > 0) {
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) {
-        out[k] = verdict(Code.Unschedulable, BIT_ANTI);
+      if (req > 0 && !this.affinityOk(n, req, firstPodOk)) {
+        out[k] = failAffinity;
         continue;
       }
-      for (let i = 0; i < exN; i++) {
-        const s = this.existing[i];
-        const v = s.col[n];
-        if (v >= 0 && s.at(v) > 0) {
-          ok = false;
+      let result = 0;
+      for (let j = 0; j < blockN; j++) {
+        const v = cols[j][n];
+        if (v >= 0 && counts[j][v] > 0) {
+          result = j < antiN ? failAnti : failExisting;
           break;
         }
       }
-      out[k] = ok ? 0 : verdict(Code.Unschedulable, BIT_EXISTING);
+      out[k] = result;
     }
+  }
+
+  /** Incoming affinity on node n: all keys present, and matching pods in every domain or the first-pod rule. */
+  private affinityOk(n: number, req: number, firstPodOk: boolean): boolean {
+    let podsExist = true;
+    for (let i = 0; i < req; i++) {
+      const s = this.affinity[i];
+      const v = s.col[n];
+      if (v < 0) return false;
+      if (s.at(v) <= 0) podsExist = false;
+    }
+    return podsExist || firstPodOk;
   }
 
   /** PreFilterExtensions.AddPod: as if pod row `podToAdd` were on `node`. */
@@ -241,27 +248,41 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     this.keyScoreCount = 0;
     let entries = false;
     const all = groups.groups;
-    const hard = this.hardPodAffinityWeight;
-    const withExisting = !this.ignorePreferredTermsOfExistingPods;
-    const visit = (g: number) => {
-      const other = PodAffinitySpec.of(all[g].pod, snapshot);
-      const pi = spec.pair(g, other, snapshot);
-      for (let i = 0; i < spec.preferred.length; i++) if (pi.preferred[i] === 1) entries = this.addScore(groups.watch(g, spec.preferred[i].key), spec.preferred[i].weight, snapshot, groups) || entries;
-      for (let i = 0; i < spec.antiPreferred.length; i++) if (pi.antiPreferred[i] === 1) entries = this.addScore(groups.watch(g, spec.antiPreferred[i].key), -spec.antiPreferred[i].weight, snapshot, groups) || entries;
-      if (!other.hasAffinity) return;
-      if (hard > 0) for (let j = 0; j < other.required.length; j++) if (pi.existingRequired[j] === 1) entries = this.addScore(groups.watch(g, other.required[j].key), hard, snapshot, groups) || entries;
-      if (withExisting) {
-        for (let j = 0; j < other.preferred.length; j++) if (pi.existingPreferred[j] === 1) entries = this.addScore(groups.watch(g, other.preferred[j].key), other.preferred[j].weight, snapshot, groups) || entries;
-        for (let j = 0; j < other.antiPreferred.length; j++) if (pi.existingAntiPreferred[j] === 1) entries = this.addScore(groups.watch(g, other.antiPreferred[j].key), -other.antiPreferred[j].weight, snapshot, groups) || entries;
-      }
-    };
     // Unless the pod has preferred terms, only pods with affinity terms contribute.
     if (hasPreferred) {
-      for (let g = 0; g < all.length; g++) if (all[g].total > 0) visit(g);
+      for (let g = 0; g < all.length; g++) if (all[g].total > 0 && this.scoreGroup(g, spec, snapshot, groups)) entries = true;
     } else {
-      for (const g of this.affinityGroups) if (all[g].total > 0) visit(g);
+      for (const g of this.affinityGroups) if (all[g].total > 0 && this.scoreGroup(g, spec, snapshot, groups)) entries = true;
     }
     return entries ? Code.Success : Code.Skip;
+  }
+
+  /** Add group g's contributions to the domain scores; true when it created an entry. */
+  private scoreGroup(g: number, spec: PodAffinitySpec, snapshot: Snapshot, groups: PodGroups): boolean {
+    const other = PodAffinitySpec.of(groups.groups[g].pod, snapshot);
+    const pi = spec.pair(g, other, snapshot);
+    let entries = false;
+    for (let i = 0; i < spec.preferred.length; i++) {
+      if (pi.preferred[i] === 1 && this.addScore(groups.watch(g, spec.preferred[i].key), spec.preferred[i].weight, snapshot, groups)) entries = true;
+    }
+    for (let i = 0; i < spec.antiPreferred.length; i++) {
+      if (pi.antiPreferred[i] === 1 && this.addScore(groups.watch(g, spec.antiPreferred[i].key), -spec.antiPreferred[i].weight, snapshot, groups)) entries = true;
+    }
+    if (!other.hasAffinity) return entries;
+    const hard = this.hardPodAffinityWeight;
+    if (hard > 0) {
+      for (let j = 0; j < other.required.length; j++) {
+        if (pi.existingRequired[j] === 1 && this.addScore(groups.watch(g, other.required[j].key), hard, snapshot, groups)) entries = true;
+      }
+    }
+    if (this.ignorePreferredTermsOfExistingPods) return entries;
+    for (let j = 0; j < other.preferred.length; j++) {
+      if (pi.existingPreferred[j] === 1 && this.addScore(groups.watch(g, other.preferred[j].key), other.preferred[j].weight, snapshot, groups)) entries = true;
+    }
+    for (let j = 0; j < other.antiPreferred.length; j++) {
+      if (pi.existingAntiPreferred[j] === 1 && this.addScore(groups.watch(g, other.antiPreferred[j].key), -other.antiPreferred[j].weight, snapshot, groups)) entries = true;
+    }
+    return entries;
   }
 
   /** Add weight x the group's per-domain counts; false when it creates no entry. */

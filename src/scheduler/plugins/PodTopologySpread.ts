@@ -141,6 +141,22 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const views = this.hard;
     const nc = views.length;
     const stamp = this.stamp;
+    if (nc === 1) {
+      // The common case, with everything in locals.
+      const col = views[0].col;
+      const marks = this.marks[0];
+      const counts = this.counts[0];
+      const base = views[0].c.selfMatch - this.minMatch[0];
+      const maxSkew = views[0].c.maxSkew;
+      const missing = verdict(Code.UnschedulableAndUnresolvable, BIT_NODE_LABEL);
+      const skewed = verdict(Code.Unschedulable, BIT_CONSTRAINTS);
+      for (let k = 0; k < count; k++) {
+        const v = col[nodes[k]];
+        if (v < 0) out[k] = missing;
+        else out[k] = (marks[v] === stamp ? counts[v] : 0) + base > maxSkew ? skewed : 0;
+      }
+      return;
+    }
     for (let k = 0; k < count; k++) {
       const n = nodes[k];
       let result = 0;

@@ -48,6 +48,8 @@ export interface PodGroup {
   /** Pods of this group per node row (created on first use). */
   nodeCounts: Int32Array | null;
   readonly watches: DomainCount[];
+  /** Unmasked watches by key id (the hot lookup), masked ones by "key/maskId". */
+  readonly watchByKeyId: (DomainCount | undefined)[];
   readonly watchByKey: Map<string, DomainCount>;
 }
 
@@ -85,7 +87,7 @@ export class PodGroups {
     let id = map.get(pod);
     if (id === undefined) {
       id = this.groups.length;
-      this.groups.push({ id, pod, terminating, total: 0, nodeCounts: null, watches: [], watchByKey: new Map() });
+      this.groups.push({ id, pod, terminating, total: 0, nodeCounts: null, watches: [], watchByKeyId: [], watchByKey: new Map() });
       map.set(pod, id);
     }
     return id;
@@ -130,6 +132,10 @@ export class PodGroups {
   /** Pods of group g per value of `key` on nodes of `mask` (null = all nodes). */
   watch(g: number, key: number, mask: NodeMask | null = null, maskId = 0): DomainCount {
     const group = this.groups[g];
+    if (mask === null) {
+      const w = group.watchByKeyId[key];
+      if (w !== undefined) return w;
+    }
     const name = mask === null ? `${key}` : `${key}/${maskId}`;
     let w = group.watchByKey.get(name);
     if (w) return w;
@@ -141,6 +147,10 @@ export class PodGroups {
     }
     group.watches.push(w);
     group.watchByKey.set(name, w);
+    if (mask === null) {
+      while (group.watchByKeyId.length < key) group.watchByKeyId.push(undefined);
+      group.watchByKeyId[key] = w;
+    }
     return w;
   }
 
