@@ -1,0 +1,47 @@
+/** Runs a control plane from a `controlPlane` section (as written in a scenario) for tests. */
+import { Simulation, US_PER_S } from "../../src/engine/simulation.js";
+import { ControlPlane } from "../../src/cluster/controlPlane.js";
+import { controlPlaneSection } from "../../src/scenario/sections/controlPlane.js";
+import { formatCell, type Table } from "../../src/metrics/tables.js";
+
+export function runControlPlane(section: Record<string, unknown>, opts: { seed?: number; duration_s?: number; sample_s?: number; nodes?: number } = {}) {
+  const spec = controlPlaneSection.controlPlane.parse(section)!;
+  const sim = new Simulation(opts.seed ?? 1);
+  const cp = new ControlPlane(sim, spec, opts.nodes ?? 100);
+  cp.start();
+  const sample_us = (opts.sample_s ?? 5) * US_PER_S;
+  const h = sim.on("test.sample", () => {
+    cp.sampler.sample(sim.now);
+    sim.schedule(sample_us, h);
+  });
+  sim.schedule(sample_us, h);
+  sim.run((opts.duration_s ?? 120) * US_PER_S);
+  const out = cp.finish(sim.now);
+  const summary = Object.fromEntries(out.summary.map((s) => [s.metric, s.value]));
+  const table = (file: string) => out.tables.find((t) => t.file === file)!;
+  return { cp, sim, out, summary, table };
+}
+
+/** Rows of a table as objects. */
+export function rowsOf(t: Table): Record<string, string | number | null>[] {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
+}
+
+/** A table as CSV text (what the run would write), for byte-identity checks. */
+export function csvText(t: Table): string {
+  return [t.columns.join(","), ...t.rows.map((r) => r.map((c) => formatCell(c, t.decimals)).join(","))].join("\n");
+}
+
+/** API availability (answered / requests) over the sample rows with sim_time_s in (from_s, to_s]. */
+export function availability(t: Table, from_s: number, to_s: number): number {
+  let req = 0;
+  let err = 0;
+  for (const r of rowsOf(t)) {
+    const time = r.sim_time_s as number;
+    if (time > from_s && time <= to_s) {
+      req += r.api_requests as number;
+      err += r.api_errors as number;
+    }
+  }
+  return req === 0 ? NaN : (req - err) / req;
+}
