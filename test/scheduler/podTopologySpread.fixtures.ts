@@ -14,7 +14,7 @@
  */
 import type { Node, Pod, Service } from "../../src/model/types.js";
 import type { ReplicaSet } from "../../src/model/types.js";
-import { nodeAffinityIn, node, pod, sel, service, spread, unschedulableTaint } from "./interPodAffinity.builders.js";
+import { nodeAffinityIn, node, pod, replicaSet, sel, service, spread, unschedulableTaint } from "./interPodAffinity.builders.js";
 
 export const R_SPREAD = "node(s) didn't match pod topology spread constraints";
 export const R_SPREAD_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
@@ -394,6 +394,31 @@ export const scoreCases: SpreadScoreCase[] = [
     nodes: [hostZ("node-a", "zone1"), hostZ("node-b", "zone1"), hostZ("node-c", "zone2"), hostZ("node-d", "zone2")],
     pods: [p("node-a", foo), p("node-b", { foo: "", bar: "", baz: "" }), p("node-c", foo), p("node-c", { bar: "" }), p("node-c", { bar: "", baz: "" })],
     want: { "node-a": 60, "node-b": 20, "node-c": 60, "node-d": 100 },
+  },
+  // From TestPreScoreStateEmptyNodes "system default constraints and a replicaset": with
+  // system defaults nodes without a zone are not ignored but form their own "" zone
+  // (zone weight ln(2+2), hostname weight ln(4+2)). Scores hand-computed from that state:
+  // raw a = round(2*ln6 + 2 + 2*ln4 + 4) = 12, b = round(2 + 2*ln4 + 4) = 9, c = round(ln6 + 2) = 4, d = 2.
+  {
+    name: "system defaults from a ReplicaSet: nodes without zone form one extra zone domain",
+    pod: pod({ labels: { foo: "tar", baz: "sup" } }),
+    nodes: [
+      host("node-a", { "topology.kubernetes.io/zone": "mars" }),
+      host("node-b", { "topology.kubernetes.io/zone": "mars" }),
+      host("node-c"),
+      host("node-d"),
+    ],
+    pods: [...many("node-a", 2, { foo: "x" }), p("node-c", { foo: "y" })],
+    replicaSets: [replicaSet("rs1", "default", fooSel)],
+    want: { "node-a": 16, "node-b": 41, "node-c": 83, "node-d": 100 },
+  },
+  {
+    name: "default constraints and a ReplicaSet that doesn't select the pod: PreScore skips",
+    pod: pod({ labels: { foo: "bar", baz: "sup" } }),
+    nodes: [node("node-a", { planet: "mars" })],
+    pods: [],
+    replicaSets: [replicaSet("rs1", "default", sel.exists("tar"))],
+    want: "Skip",
   },
   {
     name: "no ScheduleAnyway constraint and no default owners: PreScore skips",
