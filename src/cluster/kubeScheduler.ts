@@ -10,7 +10,7 @@
  * (simplification: upstream filters it through the not-ready/unreachable NoSchedule
  * taints the node lifecycle controller adds).
  */
-import type { Node, Pod } from "../model/types.js";
+import type { Node, Pod, PodSpec } from "../model/types.js";
 import { PodPhase } from "../model/podTable.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { SchedulerSection } from "../scenario/sections/scheduler.js";
@@ -23,7 +23,7 @@ import { Snapshot } from "../scheduler/snapshot.js";
 import type { Cluster } from "./cluster.js";
 import type { Component } from "./components.js";
 import type { PodScheduling } from "./scheduling.js";
-import type { NodeSpec } from "./spec.js";
+import type { NodeSpec, PodTemplate } from "./spec.js";
 import { durationUs } from "../scenario/duration.js";
 
 /** Outcome of a pod deleted by DefaultPreemption (pods.csv). */
@@ -44,6 +44,29 @@ function v1Node(n: NodeSpec): Node {
   };
 }
 
+/**
+ * The template as a v1 Pod for the scheduler. The scenario keeps the template as
+ * written (`source`); when a ClusterSpec is built in code without container
+ * requests, tolerations or nodeSelector in `source`, the resolved fields stand in.
+ */
+function v1Pod(t: PodTemplate): Pod {
+  const spec: PodSpec = { ...(t.source.spec ?? { containers: [] }), priority: t.priority };
+  const hasRequests = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) => c.resources?.requests !== undefined) || spec.overhead !== undefined;
+  if (!hasRequests) {
+    const requests: Record<string, string> = {};
+    if (t.cpuMilli > 0) requests.cpu = `${t.cpuMilli}m`;
+    if (t.memoryBytes > 0) requests.memory = String(t.memoryBytes);
+    if (t.ephemeralBytes > 0) requests["ephemeral-storage"] = String(t.ephemeralBytes);
+    for (const [r, v] of Object.entries(t.extended)) requests[r] = String(v);
+    const first = spec.containers?.[0] ?? { name: "main" };
+    spec.containers = [{ ...first, resources: { ...(first.resources ?? {}), requests } }, ...(spec.containers ?? []).slice(1)];
+  }
+  if (spec.tolerations === undefined && t.tolerations.length > 0) spec.tolerations = t.tolerations;
+  if (spec.nodeSelector === undefined && Object.keys(t.nodeSelector).length > 0) spec.nodeSelector = t.nodeSelector;
+  if (spec.schedulerName === undefined && t.schedulerName) spec.schedulerName = t.schedulerName;
+  return { metadata: { ...(t.source.metadata ?? {}), namespace: t.namespace, labels: t.labels }, spec };
+}
+
 export function kubeSchedulerComponent(cluster: Cluster): Component {
   const sim = cluster.sim;
   const section = cluster.spec.sections.scheduler as SchedulerSection | undefined;
@@ -57,9 +80,7 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
 
   const snapshot = new Snapshot();
   for (const n of cluster.spec.nodes) snapshot.addNode(v1Node(n));
-  const compiled: CompiledPod[] = cluster.spec.templates.map((t) =>
-    snapshot.compile({ metadata: { ...(t.source.metadata ?? {}), namespace: t.namespace, labels: t.labels }, spec: { ...(t.source.spec ?? { containers: [] }), priority: t.priority } } as Pod),
-  );
+  const compiled: CompiledPod[] = cluster.spec.templates.map((t) => snapshot.compile(v1Pod(t)));
   const graceUs = cluster.spec.templates.map((t) =>
     t.source.spec?.terminationGracePeriodSeconds !== undefined ? t.source.spec.terminationGracePeriodSeconds * US_PER_S : DEFAULT_TERMINATION_GRACE_PERIOD_US,
   );
@@ -73,7 +94,11 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
     runtimes,
     {
       bound: (pod, node) => {
-        if (cluster.nodes.ready[node] === 0) return false;
+        if (cluster.nodes.ready[node] === 0) {
+          // The node failed since the cycle: cordon it in the snapshot at once.
+          cordon(node);
+          return false;
+        }
         cluster.bind(pod, node);
         return true;
       },
@@ -93,17 +118,22 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
     },
   );
 
-  // Node readiness, mirrored as cordoning; scanned only when the events log changed
-  // (faults log NodeFailure / NodeRecovery rows), at most once per instant.
-  let eventsSeen = 0;
-  const syncNodes = () => {
-    if (cluster.events.rows.length === eventsSeen) return;
-    eventsSeen = cluster.events.rows.length;
+  // Node readiness, mirrored as cordoning. A failing node ends its pods first, so
+  // the first ended pod tells us (O(1)); a node with no pods is caught when a bind
+  // to it fails. Recovery calls capacityChanged: scan while some node is cordoned.
+  let cordoned = 0;
+  const cordon = (n: number) => {
+    if (snapshot.nodes.unschedulable[n] === 1) return;
+    snapshot.setUnschedulable(n, true);
+    cordoned++;
+  };
+  const uncordonRecovered = () => {
+    if (cordoned === 0) return;
     let changed = false;
     for (let n = 0; n < cluster.nodes.count; n++) {
-      const cordoned = cluster.nodes.ready[n] === 0 ? 1 : 0;
-      if (snapshot.nodes.unschedulable[n] !== cordoned) {
-        snapshot.setUnschedulable(n, cordoned === 1);
+      if (snapshot.nodes.unschedulable[n] === 1 && cluster.nodes.ready[n] === 1) {
+        snapshot.setUnschedulable(n, false);
+        cordoned--;
         changed = true;
       }
     }
@@ -112,7 +142,6 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
 
   const scheduling: PodScheduling = {
     podCreated: (pod) => {
-      syncNodes();
       const t = cluster.pods.template[pod];
       scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
         schedulerName: cluster.spec.templates[t].schedulerName,
@@ -120,10 +149,14 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
       });
     },
     podDeleted: (pod) => scheduler.deletePod(pod),
-    capacityChanged: () => syncNodes(),
+    capacityChanged: () => uncordonRecovered(),
   };
   cluster.scheduling = scheduling;
-  cluster.onPodEnded.push((pod) => scheduler.deletePod(pod));
+  cluster.onPodEnded.push((pod) => {
+    const n = cluster.pods.node[pod];
+    if (n >= 0 && cluster.nodes.ready[n] === 0) cordon(n);
+    scheduler.deletePod(pod);
+  });
 
   return {
     name: "kube-scheduler",
