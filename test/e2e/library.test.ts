@@ -1,0 +1,46 @@
+/** The library entry: `import { simulate } from "kubesim"`. */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ScenarioError, simulate } from "../../src/index.js";
+
+const small = {
+  name: "lib",
+  duration: "5m",
+  sampleInterval: "1m",
+  nodePools: [{ name: "a", count: 4, zones: ["z1", "z2"], allocatable: { cpu: "4", memory: "16Gi" } }],
+  workloads: [
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: { replicas: 6, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "500m", memory: "1Gi" } } }] } } },
+    },
+  ],
+  faults: [{ type: "node-failure", at: "2m", node: "a-1", recoverAfter: "1m" }],
+};
+
+describe("simulate()", () => {
+  it("runs a scenario object and returns its rows in memory, writing nothing", () => {
+    const r = simulate(small, { seed: 3 });
+    expect(r.timeseries.map((t) => t.sim_time_s)).toEqual([0, 60, 120, 180, 240, 300]);
+    expect(r.timeseries.at(-1)).toMatchObject({ nodes_ready: 4, pods_running: 6 });
+    expect(r.timeseries[2]).toMatchObject({ nodes_ready: 3, nodes_not_ready: 1 });
+    expect(r.events.map((e) => e.kind)).toEqual(["NodeFailure", "PodsLost", "NodeRecovery"]);
+    expect(r.summary.find((s) => s.metric === "pods_created")!.value).toBe(6 + r.summary.find((s) => s.metric === "pods_lost")!.value);
+    expect(existsSync("results/lib-3")).toBe(false);
+  });
+
+  it("validates like a file, with --set style overrides", () => {
+    expect(() => simulate({ ...small, duration: "soon" })).toThrow(ScenarioError);
+    expect(() => simulate(small, { file: "mine", set: ["nodePools[0].count=0"] })).toThrow("mine: nodePools[0].count: expected a positive integer, got 0");
+    expect(simulate(small, { set: ["nodePools[0].count=2", "faults=[]"] }).counts.nodes).toBe(2);
+  });
+
+  it('resolves as the package "kubesim" (package.json exports; needs the build)', () => {
+    const code = `import("kubesim").then(m => console.log(typeof m.simulate, typeof m.loadScenarioFile, typeof m.scenarioJsonSchema))`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("function function function");
+  });
+});

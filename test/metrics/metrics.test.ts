@@ -1,0 +1,105 @@
+/** Metrics writers: deterministic number formatting, CSV quoting, HDR percentiles, atomic folders. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PodCounters } from "../../src/metrics/counters.js";
+import { tableCsv } from "../../src/metrics/csv.js";
+import { LatencyHistogram } from "../../src/metrics/latency.js";
+import { writeRunFolder } from "../../src/metrics/output.js";
+import { summarize } from "../../src/metrics/summary.js";
+import { formatCell } from "../../src/metrics/tables.js";
+
+describe("formatCell", () => {
+  it("writes integers as they are, other numbers with fixed decimals, null as empty", () => {
+    expect(formatCell(3600)).toBe("3600");
+    expect(formatCell(0.1 + 0.2)).toBe("0.300000");
+    expect(formatCell(1 / 3, 3)).toBe("0.333");
+    expect(formatCell(null)).toBe("");
+    expect(formatCell(-1e-9)).toBe("0.000000");
+    expect(formatCell(Infinity)).toBe("inf");
+  });
+});
+
+describe("tableCsv", () => {
+  it("quotes fields with commas and quotes (RFC 4180) and ends lines with \\n", () => {
+    const csv = tableCsv({ file: "x.csv", columns: ["a", "b"], rows: [["x,y", 'say "hi"'], [1.5, null]] });
+    expect(csv).toBe('a,b\n"x,y","say ""hi"""\n1.500000,\n');
+  });
+});
+
+describe("LatencyHistogram", () => {
+  it("percentiles of 1..1000 ms match the exact order statistics within 0.1%", () => {
+    const h = new LatencyHistogram();
+    for (let i = 1; i <= 1000; i++) h.record(i * 1000);
+    for (const [p, exact] of [
+      [50, 500_000],
+      [90, 900_000],
+      [99, 990_000],
+    ]) {
+      expect(Math.abs(h.percentileUs(p) - exact) / exact).toBeLessThan(0.001);
+    }
+    expect(h.count).toBe(1000);
+    expect(Math.abs(h.maxUs - 1_000_000) / 1e6).toBeLessThan(0.001);
+    expect(Math.abs(h.meanUs - 500_500) / 500_500).toBeLessThan(0.001);
+  });
+
+  it("counts zero latencies (immediate binds) below every other value", () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 60; i++) h.record(0);
+    for (let i = 0; i < 40; i++) h.record(5000);
+    expect(h.count).toBe(100);
+    expect(h.percentileUs(50)).toBe(0);
+    expect(h.percentileUs(60)).toBe(0);
+    expect(Math.abs(h.percentileUs(61) - 5000)).toBeLessThan(5);
+    expect(Math.abs(h.percentileUs(99) - 5000)).toBeLessThan(5);
+    expect(new LatencyHistogram().percentileUs(50)).toBe(0);
+  });
+});
+
+describe("summary", () => {
+  it("reports counts from the counters and means over the samples", () => {
+    const c = new PodCounters();
+    Object.assign(c, { created: 10, scheduled: 9, succeeded: 4, lost: 2, pending: 1, running: 3 });
+    const h = new LatencyHistogram();
+    h.record(2000);
+    const rows = summarize({
+      nodes: 3,
+      simDurationUs: 60e6,
+      counters: c,
+      latency: h,
+      timeseries: [{ cpu_requested_ratio: 0.2, memory_requested_ratio: 0.1, pods_pending: 4 } as never, { cpu_requested_ratio: 0.4, memory_requested_ratio: 0.3, pods_pending: 1 } as never],
+      nodeFailures: 1,
+      eventsProcessed: 99,
+    });
+    const v = Object.fromEntries(rows.map((r) => [r.metric, r.value]));
+    expect(v).toMatchObject({ nodes: 3, pods_created: 10, pods_scheduled: 9, pods_succeeded: 4, pods_lost: 2, pods_pending_at_end: 1, pods_pending_max: 4, node_failures: 1 });
+    expect(v.cpu_requested_ratio_mean).toBeCloseTo(0.3, 12);
+    expect(v.cpu_requested_ratio_peak).toBeCloseTo(0.4, 12);
+    expect(v.scheduling_latency_p50_ms).toBeCloseTo(2, 2);
+  });
+});
+
+describe("writeRunFolder", () => {
+  it("writes every file, leaves no temporary folder, and replaces an earlier run", () => {
+    const parent = mkdtempSync(join(tmpdir(), "kubesim-out-"));
+    const dir = join(parent, "run-1");
+    writeRunFolder(dir, [{ name: "a.csv", content: "x\n" }]);
+    writeFileSync(join(dir, "stale.csv"), "old");
+    writeRunFolder(dir, [
+      { name: "a.csv", content: "y\n" },
+      { name: "b.csv", content: "z\n" },
+    ]);
+    expect(readdirSync(dir).sort()).toEqual(["a.csv", "b.csv"]);
+    expect(readFileSync(join(dir, "a.csv"), "utf8")).toBe("y\n");
+    expect(readdirSync(parent)).toEqual(["run-1"]);
+  });
+
+  it("a failure while writing leaves neither the folder nor its temporary sibling", () => {
+    const parent = mkdtempSync(join(tmpdir(), "kubesim-out-"));
+    const dir = join(parent, "run-2");
+    expect(() => writeRunFolder(dir, [{ name: "ok.csv", content: "1" }, { name: "no/such/sub.csv", content: "2" }])).toThrow();
+    expect(existsSync(dir)).toBe(false);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
