@@ -29,6 +29,9 @@ export const SCHEDULER_LEASE_KEY = 2;
 /** Delay between the component starts of successive control-plane hosts. [kubesim choice] */
 export const COMPONENT_START_STAGGER_US = 1_000_000;
 
+/** Window after the first fault for `api_availability_60s_after_fault`. */
+export const AFTER_FAULT_WINDOW_US = 60_000_000;
+
 export interface SummaryItem {
   metric: string;
   value: number;
@@ -166,6 +169,8 @@ export class ControlPlane implements ControlPlaneParts {
     }
     const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0) + (this.noLeaderSince_us >= 0 ? (end_us - this.noLeaderSince_us) / 1000 : 0);
     const longestPause = this.load.gaps.reduce((mx, g) => Math.max(mx, g.to_us - g.from_us), 0);
+    const firstFault_us = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.at_us)) : -1;
+    const afterFault = firstFault_us < 0 ? [] : this.afterFault(firstFault_us, end_us);
     const summary: SummaryItem[] = [
       { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantile_us(0.5) / 1000 },
       { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantile_us(0.99) / 1000 },
@@ -176,10 +181,35 @@ export class ControlPlane implements ControlPlaneParts {
       { metric: "api_requests", value: requests },
       { metric: "api_availability", value: requests > 0 ? ok / requests : 1 },
       { metric: "scheduling_longest_pause_s", value: longestPause / 1e6 },
+      ...afterFault,
       { metric: "kube_scheduler_lease_transitions", value: this.scheduler.history.length },
       { metric: "kube_controller_manager_lease_transitions", value: this.controllerManager.history.length },
     ];
     return { tables: this.sampler.tables(), summary };
+  }
+
+  /** Availability over the samples in the minute after `t`, and when bindings resumed after it. */
+  private afterFault(t_us: number, end_us: number): SummaryItem[] {
+    const cols = this.sampler.controlplane.columns;
+    const iT = cols.indexOf("sim_time_s");
+    const iReq = cols.indexOf("api_requests");
+    const iErr = cols.indexOf("api_errors");
+    let req = 0;
+    let err = 0;
+    for (const r of this.sampler.controlplane.rows) {
+      const time_us = (r[iT] as number) * 1e6;
+      if (time_us > t_us && time_us <= t_us + AFTER_FAULT_WINDOW_US) {
+        req += r[iReq] as number;
+        err += r[iErr] as number;
+      }
+    }
+    // the binding gap that contains the fault (if any) ends when scheduling resumed
+    const gap = this.load.gaps.find((g) => g.from_us <= t_us && g.to_us > t_us);
+    const resumed = gap ? (gap.to_us >= end_us ? Infinity : (gap.to_us - t_us) / 1e6) : 0;
+    return [
+      { metric: "api_availability_60s_after_fault", value: req > 0 ? (req - err) / req : 1 },
+      { metric: "scheduling_resumed_after_fault_s", value: resumed },
+    ];
   }
 }
 

@@ -4,10 +4,22 @@
  * added to the run's output, its events written to events.csv. A section with an
  * `experiment` runs that experiment instead (see controlPlaneExperiment.ts).
  */
+import type { Cluster } from "./cluster.js";
 import type { ComponentFactory } from "./components.js";
 import { ControlPlane } from "./controlPlane.js";
 import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
 import { raftElectionComponent } from "./controlPlaneExperiment.js";
+
+const controlPlanes = new WeakMap<Cluster, ControlPlane>();
+
+/**
+ * The control plane of a run, for other components: e.g. the kube-scheduler component
+ * can stop binding while `schedulingActive()` is false (no kube-scheduler holds its
+ * lease) and watch `scheduler.listeners` to resume.
+ */
+export function controlPlaneOf(cluster: Cluster): ControlPlane | undefined {
+  return controlPlanes.get(cluster);
+}
 
 export const controlPlaneComponent: ComponentFactory = (cluster) => {
   const spec = cluster.spec.sections.controlPlane as ControlPlaneSpec | undefined;
@@ -15,6 +27,7 @@ export const controlPlaneComponent: ComponentFactory = (cluster) => {
   if (spec.experiment) return raftElectionComponent(cluster, spec.experiment);
   const sim = cluster.sim;
   const cp = new ControlPlane(sim, spec, cluster.nodes.count);
+  controlPlanes.set(cluster, cp);
   cp.metrics.eventSink = (t, kind, object, message) => cluster.events.add(t, kind, object, message);
   const interval = cluster.spec.sampleIntervalUs;
   const sampleId = sim.on("controlplane.sample", () => {
