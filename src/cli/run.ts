@@ -50,6 +50,7 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
     progress.update(t / 1e6);
   }
   const result = run.finish();
+  progress.update(spec.durationUs / 1e6);
   progress.stop();
 
   const tables = standardTables(result);
