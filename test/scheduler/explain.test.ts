@@ -77,3 +77,32 @@ describe("kubesim explain", () => {
     await expect(run({ config: `${F}/pod.yaml` })).rejects.toThrow(`${F}/pod.yaml: metadata: unknown field`);
   });
 });
+
+describe("kubesim explain with a custom plugin", () => {
+  it("the example DominantResourceFit filters and scores by the dominant share after placement", async () => {
+    // maxUtilizationPercent 30. n1 after placement: cpu 1.5/4 = 37.5%, mem 3/8 = 37.5% -> over the cap.
+    // n2: cpu 0.5/2 = 25%, mem 1/8 = 12.5% -> fits; score 100 * 0.25 = 25.
+    const notes: string[] = [];
+    const text = await explainFiles(
+      {
+        cluster: [`${F}/cluster.yaml`, `${F}/pods.yaml`],
+        pod: `${F}/pod.yaml`,
+        config: `${F}/plugin-config.yaml`,
+        plugins: ["scenarios/plugins/dominantResourceFit.mjs"],
+      },
+      notes,
+    );
+    const out = JSON.parse(text) as ExplainOutput;
+    expect(out.nodes[0]).toMatchObject({ name: "n1", feasible: false, reasons: ["node(s) would exceed 30% cpu or memory requested"] });
+    expect(out.nodes[1].feasible).toBe(true);
+    expect(out.nodes[1].scores.DominantResourceFit).toBe(25);
+    // Only one node is feasible, so it is selected.
+    expect(out.selected).toBe("n2");
+  });
+
+  it("a config naming the plugin without loading it is a one-line error", async () => {
+    await expect(run({ config: `${F}/plugin-config.yaml` })).rejects.toThrow(
+      `${F}/plugin-config.yaml: profiles[0].plugins.multiPoint.enabled[0].name: expected a registered plugin (in-tree or loaded with --plugin / scheduler.customPlugins), got "DominantResourceFit"`,
+    );
+  });
+});
