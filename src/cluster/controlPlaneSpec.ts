@@ -26,22 +26,27 @@ export interface ApiLoadSpec {
   quorumReadsPerSecond: number;
 }
 
-/** The Raft paper's leader-election experiment (run by src/controlplane/experiments/). */
+/** The Raft paper's leader-election experiment (run by src/controlplane/experiments/leaderElection.ts). */
 export interface RaftElectionExperimentSpec {
   members: number;
   /** Election timeout ranges in ms, e.g. [[150,150],[150,151],...]. */
   ranges_ms: [number, number][];
-  /** Heartbeat interval (ms); -1 = half the minimum election timeout (the paper's setting). */
-  heartbeatInterval_ms: number;
+  /** Heartbeat interval as a fraction of the minimum election timeout (paper: 0.5). */
+  heartbeatFraction: number;
   trials: number;
   /** Trials for ranges without randomness (the paper ran 100 for 150-150). */
   trialsWithoutRandomness: number;
-  /** One-way link latency (ms). */
-  linkLatency_ms: DistributionSpec;
-  fsync_ms: DistributionSpec;
-  /** Members crashed together per trial (the leader plus crashTogether-1 others). */
+  /** One-way link latency (ms); undefined = the runner's LAN default. */
+  linkLatency_ms?: DistributionSpec;
+  /** fsync latency (ms); undefined = the runner's default (broadcast ~15 ms with the link). */
+  fsync_ms?: DistributionSpec;
+  /** Members crashed together per trial (the leader and crashTogether-1 others). */
   crashTogether: number;
-  /** Give up on a trial after this long without a leader (ms). */
+  /** Survivors whose log lacks the last entry, so they cannot win (paper: 2 of 4). */
+  ineligible: number;
+  preVote: boolean;
+  checkQuorum: boolean;
+  /** A trial without a new leader after this long is censored (ms). */
   trialTimeout_ms: number;
 }
 

@@ -123,27 +123,32 @@ export const RAFT_PAPER_RANGES = ["150-150", "150-151", "150-155", "150-175", "1
 const experimentSchema = z.strictObject({
   type: z.literal("raft-election"),
   members: positiveInt().default(5),
-  electionTimeouts: z.array(electionRange).min(1).default(RAFT_PAPER_RANGES),
-  heartbeatInterval: duration.optional().describe("default: half the minimum election timeout (the paper's setting)"),
+  electionTimeouts: z.array(electionRange).min(1).default(RAFT_PAPER_RANGES).describe('ranges in ms, e.g. ["150-300", "12-24"]'),
+  heartbeatFraction: z.number().positive().max(1).default(0.5).describe("heartbeat interval / minimum election timeout (paper: 0.5)"),
   trials: positiveInt().default(1000),
-  trialsWithoutRandomness: positiveInt().default(100),
-  linkLatency: durationDistribution.optional().describe("one-way; default gives a broadcast time of about 15 ms with the fsync"),
-  fsync: durationDistribution.optional(),
-  crashTogether: positiveInt().default(1),
-  trialTimeout: duration.default("60s"),
+  trialsWithoutRandomness: positiveInt().default(100).describe("trials of a range with min = max (paper: 100 for 150-150)"),
+  linkLatency: durationDistribution.optional().describe("one-way latency between servers (default: 1 GbE LAN)"),
+  fsync: durationDistribution.optional().describe("durable write latency (default: broadcast time ~15 ms as in the paper)"),
+  crashTogether: positiveInt().default(1).describe("members crashed together: the leader and the next ones"),
+  ineligible: nonNegativeInt().default(2).describe("survivors lacking the last log entry (paper: 2 of 4)"),
+  preVote: z.boolean().default(false).describe("the paper's LogCabin had no pre-vote"),
+  checkQuorum: z.boolean().default(false),
+  trialTimeout: duration.default("120s").describe("a trial without a new leader after this long is censored"),
 });
 
 function resolveExperiment(e: z.output<typeof experimentSchema>): RaftElectionExperimentSpec {
   return {
     members: e.members,
     ranges_ms: e.electionTimeouts.map(parseRange),
-    heartbeatInterval_ms: e.heartbeatInterval === undefined ? -1 : us(e.heartbeatInterval) / US_PER_MS,
+    heartbeatFraction: e.heartbeatFraction,
     trials: e.trials,
     trialsWithoutRandomness: e.trialsWithoutRandomness,
-    // [assumption] one way ~5 ms + fsync ~5 ms: a broadcast (send, fsync, ack) of ~15 ms, as in the paper
-    linkLatency_ms: e.linkLatency === undefined ? { type: "lognormal", p50: 5, p99: 8 } : ms(e.linkLatency),
-    fsync_ms: e.fsync === undefined ? { type: "lognormal", p50: 5, p99: 8 } : ms(e.fsync),
+    linkLatency_ms: e.linkLatency === undefined ? undefined : ms(e.linkLatency),
+    fsync_ms: e.fsync === undefined ? undefined : ms(e.fsync),
     crashTogether: e.crashTogether,
+    ineligible: e.ineligible,
+    preVote: e.preVote,
+    checkQuorum: e.checkQuorum,
     trialTimeout_ms: us(e.trialTimeout) / US_PER_MS,
   };
 }
