@@ -111,6 +111,16 @@ export class Scheduler implements PreemptionContext {
   private profileOf: (SchedulerProfileRuntime | undefined)[] = [];
   /** status.nominatedNodeName (node row), -1 for none. */
   nominated = new Int32Array(0);
+  /**
+   * Per nominated pod, a snapshot row that stands in for it on its nominated node
+   * while other pods of lower or equal priority are scheduled (upstream's
+   * "filters run with nominated pods added"), -1 when none. Rows are reused.
+   */
+  private nominatedRow = new Int32Array(0);
+  /** Pods that have a nomination, in nomination order. */
+  private readonly nominatedPods = new Set<number>();
+  /** Stand-in rows placed for the current cycle. */
+  private readonly placedStandIns: number[] = [];
   /** Snapshot row of the pod once assumed/bound, -1 before. */
   snapshotRow = new Int32Array(0);
   /** Grace period per pod (victims), microseconds. */
@@ -165,6 +175,7 @@ export class Scheduler implements PreemptionContext {
     this.names[pod] = name;
     this.profileOf[pod] = rt;
     this.nominated[pod] = -1;
+    this.nominatedRow[pod] = -1;
     this.snapshotRow[pod] = -1;
     this.graceUs[pod] = opts.terminationGracePeriodUs ?? DEFAULT_TERMINATION_GRACE_PERIOD_US;
     this.queue.add(pod, compiled.priority, opts.gated ?? false);
@@ -177,6 +188,7 @@ export class Scheduler implements PreemptionContext {
     this.compiled[pod] = compiled;
     this.names[pod] = name;
     this.nominated[pod] = -1;
+    this.nominatedRow[pod] = -1;
     this.graceUs[pod] = terminationGracePeriodUs;
     const row = this.snapshot.addPod(compiled, name, node, startUs);
     this.snapshotRow[pod] = row;
@@ -189,6 +201,7 @@ export class Scheduler implements PreemptionContext {
   deletePod(pod: number): void {
     if (pod >= this.snapshotRow.length) return;
     this.queue.delete(pod);
+    this.setNomination(pod, -1);
     const row = this.snapshotRow[pod];
     if (row >= 0 && this.snapshot.podNode[row] >= 0) {
       this.snapshot.removePod(row);
@@ -229,7 +242,9 @@ export class Scheduler implements PreemptionContext {
     this.stats.attempts++;
     this.current = pod;
     if (rt.preemption) rt.preemption.context = this;
+    this.placeStandIns(pod, compiled.priority);
     const res = rt.cycle.scheduleOne(compiled, -1, this.nominated[pod]);
+    this.removeStandIns();
     if (rt.preemption) rt.preemption.context = null;
     const costUs = this.cost.perCycleUs + this.cost.perNodeEvaluatedUs * res.evaluatedNodes + (res.feasibleNodes > 1 ? this.cost.perNodeScoredUs * res.feasibleNodes : 0);
     if (res.code === Code.Success && res.node >= 0) {
@@ -241,7 +256,7 @@ export class Scheduler implements PreemptionContext {
       }
       this.snapshotRow[pod] = row;
       this.podOfRow[row] = pod;
-      this.nominated[pod] = -1;
+      this.setNomination(pod, -1);
       this.queue.done(pod);
       // Binding cycle: one API write through the client's rate limiter.
       const start = this.limiter.reserve(this.sim.now + costUs);
@@ -255,7 +270,7 @@ export class Scheduler implements PreemptionContext {
       return costUs;
     }
     this.stats.unschedulable++;
-    if (res.nominatedNode >= 0) this.nominated[pod] = res.nominatedNode;
+    if (res.nominatedNode >= 0) this.setNomination(pod, res.nominatedNode);
     if (this.client.failed) this.client.failed(pod, rt.cycle.failureMessage());
     this.queue.addUnschedulable(pod, this.rejectingEvents(rt.cycle));
     return costUs;
@@ -321,10 +336,45 @@ export class Scheduler implements PreemptionContext {
     const prio = this.compiled[preemptor]!.priority;
     for (let p = 0; p < this.nominated.length; p++) {
       if (p !== preemptor && this.nominated[p] === outcome.node && this.compiled[p] && this.compiled[p]!.priority < prio) {
-        this.nominated[p] = -1;
+        this.setNomination(p, -1);
         this.queue.activate(p);
       }
     }
+  }
+
+  // -------------------------------------------------------------------------
+  // Nominated pods
+
+  /** Set or clear (node -1) a pod's status.nominatedNodeName. */
+  private setNomination(pod: number, node: number): void {
+    this.nominated[pod] = node;
+    if (node < 0) {
+      this.nominatedPods.delete(pod);
+      return;
+    }
+    this.nominatedPods.add(pod);
+    if (this.nominatedRow[pod] < 0) {
+      // A stand-in row, created once and kept off every node between cycles.
+      const row = this.snapshot.addPod(this.compiled[pod]!, this.names[pod], node, 0, true);
+      this.snapshot.removePod(row);
+      this.nominatedRow[pod] = row;
+    }
+  }
+
+  /** Put nominated pods of priority >= `priority` (other than the one scheduled) on their nodes. */
+  private placeStandIns(current: number, priority: number): void {
+    if (this.nominatedPods.size === 0) return;
+    for (const p of this.nominatedPods) {
+      if (p === current || this.compiled[p]!.priority < priority) continue;
+      const row = this.nominatedRow[p];
+      this.snapshot.restorePod(row, this.nominated[p]);
+      this.placedStandIns.push(row);
+    }
+  }
+
+  private removeStandIns(): void {
+    for (const row of this.placedStandIns) this.snapshot.removePod(row);
+    this.placedStandIns.length = 0;
   }
 
   private victimGone(row: number, preemptor: number): void {
@@ -339,6 +389,7 @@ export class Scheduler implements PreemptionContext {
     if (pod < this.nominated.length) return;
     const n = nextCapacity(this.nominated.length, pod + 1);
     this.nominated = grown(this.nominated, n);
+    this.nominatedRow = grown(this.nominatedRow, n);
     this.snapshotRow = grown(this.snapshotRow, n);
     this.graceUs = grown(this.graceUs, n);
   }

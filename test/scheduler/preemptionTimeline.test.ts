@@ -115,4 +115,25 @@ describe("scheduler in virtual time", () => {
     sim.run(60 * US_PER_S);
     expect(bound).toEqual([["high", "n1", 5 * US_PER_S]]);
   });
+
+  it("the space freed for a nominated pod is not taken by a lower-priority pod waiting meanwhile", () => {
+    const sim = new Simulation(1);
+    const low = pod("low", "2", 0);
+    const snapshot = snapshotFromObjects({ nodes: [node("n1", "2")] });
+    const zero = { perCycleUs: 0, perNodeEvaluatedUs: 0, perNodeScoredUs: 0 };
+    const { sched, bound, names } = setup(snapshot, sim, { cost: zero, apiWriteLatencyUs: 0 });
+    names[0] = "low";
+    names[1] = "high";
+    names[2] = "mid";
+    sched.addBoundPod(0, snapshot.compile(low), "default/low", 0, 0);
+    sched.addPod(1, snapshot.compile(pod("high", "2", 100)), "default/high");
+    // A priority-50 pod arrives during the grace period and waits in the queue too.
+    const add = sim.on("test.addMid", () => sched.addPod(2, snapshot.compile(pod("mid", "2", 50)), "default/mid"));
+    sim.scheduleAt(10 * US_PER_S, add);
+    sim.run(120 * US_PER_S);
+    // mid's cycles see high (nominated, higher priority) on n1, so it neither binds
+    // there nor preempts high's place; high binds when low is gone at 30 s.
+    expect(bound).toEqual([["high", "n1", 30 * US_PER_S]]);
+    expect(sched.stats.preemptions).toBe(1);
+  });
 });
