@@ -146,6 +146,8 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
       scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
         schedulerName: cluster.spec.templates[t].schedulerName,
         terminationGracePeriodUs: graceUs[t],
+        // SchedulingGates (PreEnqueue): nothing in a scenario removes gates, so gated pods stay Pending.
+        gated: (cluster.spec.templates[t].source.spec?.schedulingGates?.length ?? 0) > 0,
       });
     },
     podDeleted: (pod) => scheduler.deletePod(pod),
