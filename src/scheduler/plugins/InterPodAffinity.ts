@@ -87,9 +87,8 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   private keyScoreCount = 0;
   private readonly scorePool = new ScratchPool();
 
-  /** Group ids with required anti-affinity terms / any affinity terms, and how many groups were seen. */
+  /** Group ids with required anti-affinity terms, and how many groups were seen. */
   private readonly antiGroups: number[] = [];
-  private readonly affinityGroups: number[] = [];
   private groupsSeen = 0;
   private groupsOf: PodGroups | null = null;
 
@@ -109,8 +108,11 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     this.pool.releaseAll();
     this.existingCount = 0;
 
+    spec.relate(groups, snapshot);
+    const r = spec.relevant;
+    const all = groups.groups;
     let existingAnti = false;
-    for (const g of this.antiGroups) if (groups.groups[g].total > 0) existingAnti = true;
+    for (const g of this.antiGroups) if (all[g].total > 0) existingAnti = true;
     if (spec.required.length === 0 && spec.antiRequired.length === 0 && !existingAnti) {
       this.skipped = true;
       return Code.Skip;
@@ -120,28 +122,21 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
     resetSums(this.affinity, spec.required.length, spec.required, snapshot, cap);
     resetSums(this.anti, spec.antiRequired.length, spec.antiRequired, snapshot, cap);
-    const all = groups.groups;
-    if (spec.required.length > 0 || spec.antiRequired.length > 0) {
-      for (let g = 0; g < all.length; g++) {
-        if (all[g].total === 0) continue;
-        const pi = spec.pair(g, PodAffinitySpec.of(all[g].pod, snapshot), snapshot);
-        if (pi.matchesAllRequired) {
-          for (let i = 0; i < spec.required.length; i++) this.affinity[i].add(groups.watch(g, spec.required[i].key), this.pool);
-        }
-        for (let i = 0; i < spec.antiRequired.length; i++) {
-          if (pi.anti[i] === 1) this.anti[i].add(groups.watch(g, spec.antiRequired[i].key), this.pool);
-        }
-      }
-    }
-    for (const g of this.antiGroups) {
+    for (const g of r.allRequired) {
       if (all[g].total === 0) continue;
-      const other = PodAffinitySpec.of(all[g].pod, snapshot);
-      const pi = spec.pair(g, other, snapshot);
-      for (let j = 0; j < other.antiRequired.length; j++) {
-        if (pi.existingAnti[j] !== 1) continue;
-        const key = other.antiRequired[j].key;
-        this.existingSum(key, snapshot, cap).add(groups.watch(g, key), this.pool);
-      }
+      for (let i = 0; i < spec.required.length; i++) this.affinity[i].add(groups.watch(g, spec.required[i].key), this.pool);
+    }
+    for (let k = 0; k < r.anti.length; k += 2) {
+      const g = r.anti[k];
+      if (all[g].total === 0) continue;
+      const i = r.anti[k + 1];
+      this.anti[i].add(groups.watch(g, spec.antiRequired[i].key), this.pool);
+    }
+    for (let k = 0; k < r.existingAnti.length; k += 2) {
+      const g = r.existingAnti[k];
+      if (all[g].total === 0) continue;
+      const key = PodAffinitySpec.of(all[g].pod, snapshot).antiRequired[r.existingAnti[k + 1]].key;
+      this.existingSum(key, snapshot, cap).add(groups.watch(g, key), this.pool);
     }
     return Code.Success;
   }
@@ -169,12 +164,18 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       cols[blockN] = sum.col;
       counts[blockN++] = sum.counts;
     }
-    const failAffinity = verdict(Code.UnschedulableAndUnresolvable, BIT_AFFINITY);
     const failAnti = verdict(Code.Unschedulable, BIT_ANTI);
     const failExisting = verdict(Code.Unschedulable, BIT_EXISTING);
+    if (req === 0) {
+      if (blockN === 0) out.fill(0, 0, count);
+      else if (blockN === 1) filterOneBlock(nodes, count, out, cols[0], counts[0], antiN === 1 ? failAnti : failExisting);
+      else filterBlocks(nodes, count, out, cols, counts, blockN, antiN, failAnti, failExisting);
+      return;
+    }
+    const failAffinity = verdict(Code.UnschedulableAndUnresolvable, BIT_AFFINITY);
     for (let k = 0; k < count; k++) {
       const n = nodes[k];
-      if (req > 0 && !this.affinityOk(n, req, firstPodOk)) {
+      if (!this.affinityOk(n, req, firstPodOk)) {
         out[k] = failAffinity;
         continue;
       }
@@ -246,43 +247,45 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const groups = this.syncGroups(snapshot);
     this.scorePool.releaseAll();
     this.keyScoreCount = 0;
-    let entries = false;
+    spec.relate(groups, snapshot);
+    const r = spec.relevant;
     const all = groups.groups;
-    // Unless the pod has preferred terms, only pods with affinity terms contribute.
-    if (hasPreferred) {
-      for (let g = 0; g < all.length; g++) if (all[g].total > 0 && this.scoreGroup(g, spec, snapshot, groups)) entries = true;
-    } else {
-      for (const g of this.affinityGroups) if (all[g].total > 0 && this.scoreGroup(g, spec, snapshot, groups)) entries = true;
-    }
-    return entries ? Code.Success : Code.Skip;
-  }
-
-  /** Add group g's contributions to the domain scores; true when it created an entry. */
-  private scoreGroup(g: number, spec: PodAffinitySpec, snapshot: Snapshot, groups: PodGroups): boolean {
-    const other = PodAffinitySpec.of(groups.groups[g].pod, snapshot);
-    const pi = spec.pair(g, other, snapshot);
     let entries = false;
-    for (let i = 0; i < spec.preferred.length; i++) {
-      if (pi.preferred[i] === 1 && this.addScore(groups.watch(g, spec.preferred[i].key), spec.preferred[i].weight, snapshot, groups)) entries = true;
+    // Each list holds [group, term index] pairs; only groups with pods on nodes contribute.
+    for (let k = 0; k < r.preferred.length; k += 2) {
+      const g = r.preferred[k];
+      const t = spec.preferred[r.preferred[k + 1]];
+      if (all[g].total > 0 && this.addScore(groups.watch(g, t.key), t.weight, snapshot, groups)) entries = true;
     }
-    for (let i = 0; i < spec.antiPreferred.length; i++) {
-      if (pi.antiPreferred[i] === 1 && this.addScore(groups.watch(g, spec.antiPreferred[i].key), -spec.antiPreferred[i].weight, snapshot, groups)) entries = true;
+    for (let k = 0; k < r.antiPreferred.length; k += 2) {
+      const g = r.antiPreferred[k];
+      const t = spec.antiPreferred[r.antiPreferred[k + 1]];
+      if (all[g].total > 0 && this.addScore(groups.watch(g, t.key), -t.weight, snapshot, groups)) entries = true;
     }
-    if (!other.hasAffinity) return entries;
     const hard = this.hardPodAffinityWeight;
     if (hard > 0) {
-      for (let j = 0; j < other.required.length; j++) {
-        if (pi.existingRequired[j] === 1 && this.addScore(groups.watch(g, other.required[j].key), hard, snapshot, groups)) entries = true;
+      for (let k = 0; k < r.existingRequired.length; k += 2) {
+        const g = r.existingRequired[k];
+        if (all[g].total === 0) continue;
+        const t = PodAffinitySpec.of(all[g].pod, snapshot).required[r.existingRequired[k + 1]];
+        if (this.addScore(groups.watch(g, t.key), hard, snapshot, groups)) entries = true;
       }
     }
-    if (this.ignorePreferredTermsOfExistingPods) return entries;
-    for (let j = 0; j < other.preferred.length; j++) {
-      if (pi.existingPreferred[j] === 1 && this.addScore(groups.watch(g, other.preferred[j].key), other.preferred[j].weight, snapshot, groups)) entries = true;
+    if (!this.ignorePreferredTermsOfExistingPods) {
+      for (let k = 0; k < r.existingPreferred.length; k += 2) {
+        const g = r.existingPreferred[k];
+        if (all[g].total === 0) continue;
+        const t = PodAffinitySpec.of(all[g].pod, snapshot).preferred[r.existingPreferred[k + 1]];
+        if (this.addScore(groups.watch(g, t.key), t.weight, snapshot, groups)) entries = true;
+      }
+      for (let k = 0; k < r.existingAntiPreferred.length; k += 2) {
+        const g = r.existingAntiPreferred[k];
+        if (all[g].total === 0) continue;
+        const t = PodAffinitySpec.of(all[g].pod, snapshot).antiPreferred[r.existingAntiPreferred[k + 1]];
+        if (this.addScore(groups.watch(g, t.key), -t.weight, snapshot, groups)) entries = true;
+      }
     }
-    for (let j = 0; j < other.antiPreferred.length; j++) {
-      if (pi.existingAntiPreferred[j] === 1 && this.addScore(groups.watch(g, other.antiPreferred[j].key), -other.antiPreferred[j].weight, snapshot, groups)) entries = true;
-    }
-    return entries;
+    return entries ? Code.Success : Code.Skip;
   }
 
   /** Add weight x the group's per-domain counts; false when it creates no entry. */
@@ -341,7 +344,6 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       this.groupsOf = groups;
       this.groupsSeen = 0;
       this.antiGroups.length = 0;
-      this.affinityGroups.length = 0;
     }
     groups.sync();
     this.groups = groups;
@@ -349,10 +351,33 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     for (let g = this.groupsSeen; g < all.length; g++) {
       const spec = PodAffinitySpec.of(all[g].pod, snapshot);
       if (spec.antiRequired.length > 0) this.antiGroups.push(g);
-      if (spec.hasAffinity) this.affinityGroups.push(g);
     }
     this.groupsSeen = all.length;
     return groups;
+  }
+}
+
+/** Hot loop: one blocking domain count (e.g. hostname anti-affinity). */
+function filterOneBlock(nodes: Int32Array, count: number, out: Int32Array, col: Int32Array, counts: Int32Array, fail: number): void {
+  for (let k = 0; k < count; k++) {
+    const v = col[nodes[k]];
+    out[k] = v >= 0 && counts[v] > 0 ? fail : 0;
+  }
+}
+
+/** Hot loop: several blocking domain counts; the first antiN are the pod's anti-affinity. */
+function filterBlocks(nodes: Int32Array, count: number, out: Int32Array, cols: Int32Array[], counts: Int32Array[], blockN: number, antiN: number, failAnti: number, failExisting: number): void {
+  for (let k = 0; k < count; k++) {
+    const n = nodes[k];
+    let result = 0;
+    for (let j = 0; j < blockN; j++) {
+      const v = cols[j][n];
+      if (v >= 0 && counts[j][v] > 0) {
+        result = j < antiN ? failAnti : failExisting;
+        break;
+      }
+    }
+    out[k] = result;
   }
 }
 

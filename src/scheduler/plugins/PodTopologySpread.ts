@@ -142,19 +142,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const nc = views.length;
     const stamp = this.stamp;
     if (nc === 1) {
-      // The common case, with everything in locals.
-      const col = views[0].col;
-      const marks = this.marks[0];
-      const counts = this.counts[0];
-      const base = views[0].c.selfMatch - this.minMatch[0];
-      const maxSkew = views[0].c.maxSkew;
-      const missing = verdict(Code.UnschedulableAndUnresolvable, BIT_NODE_LABEL);
-      const skewed = verdict(Code.Unschedulable, BIT_CONSTRAINTS);
-      for (let k = 0; k < count; k++) {
-        const v = col[nodes[k]];
-        if (v < 0) out[k] = missing;
-        else out[k] = (marks[v] === stamp ? counts[v] : 0) + base > maxSkew ? skewed : 0;
-      }
+      const view = views[0];
+      filterOneConstraint(nodes, count, out, view.col, this.marks[0], this.counts[0], stamp, view.c.selfMatch - this.minMatch[0], view.c.maxSkew);
       return;
     }
     for (let k = 0; k < count; k++) {
@@ -320,6 +309,18 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       else scores[k] = Math.floor((MAX_NODE_SCORE * (max + min - scores[k])) / max);
     }
     return Code.Success;
+  }
+}
+
+const FAIL_LABEL = verdict(Code.UnschedulableAndUnresolvable, BIT_NODE_LABEL);
+const FAIL_SKEW = verdict(Code.Unschedulable, BIT_CONSTRAINTS);
+
+/** Hot loop for one DoNotSchedule constraint: skew = count(domain) + self - minMatch. */
+function filterOneConstraint(nodes: Int32Array, count: number, out: Int32Array, col: Int32Array, marks: Int32Array, counts: Int32Array, stamp: number, base: number, maxSkew: number): void {
+  for (let k = 0; k < count; k++) {
+    const v = col[nodes[k]];
+    if (v < 0) out[k] = FAIL_LABEL;
+    else out[k] = (marks[v] === stamp ? counts[v] : 0) + base > maxSkew ? FAIL_SKEW : 0;
   }
 }
 

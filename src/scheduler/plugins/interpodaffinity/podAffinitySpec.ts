@@ -7,6 +7,7 @@
  */
 import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
+import type { PodGroups } from "./podGroups.js";
 import { compileRequiredTerms, compileWeightedTerms, termMatchesPod, type CompiledAffinityTerm } from "./affinityTerm.js";
 
 export const SPEC_KEY = "InterPodAffinity";
@@ -40,6 +41,27 @@ export class PodAffinitySpec {
   /** Per group id, filled on first use. */
   readonly pairs: (PairInfo | undefined)[] = [];
 
+  /**
+   * The groups that matter to this pod, kept up to date by relate(): flat lists of
+   * [group, term index] pairs, so a cycle visits only relevant groups.
+   */
+  readonly relevant = {
+    /** Groups matching all required affinity terms. */
+    allRequired: [] as number[],
+    /** [g, i]: group g matches required anti-affinity term i. */
+    anti: [] as number[],
+    /** [g, i]: group g matches preferred (anti-)affinity term i. */
+    preferred: [] as number[],
+    antiPreferred: [] as number[],
+    /** [g, j]: this pod matches group g's required anti-affinity / affinity / preferred terms. */
+    existingAnti: [] as number[],
+    existingRequired: [] as number[],
+    existingPreferred: [] as number[],
+    existingAntiPreferred: [] as number[],
+  };
+  private groupsRelated = 0;
+  private relatedTo: PodGroups | null = null;
+
   constructor(readonly pod: CompiledPod, snapshot: Snapshot) {
     const a = pod.spec.affinity;
     this.required = compileRequiredTerms(a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution, pod, snapshot);
@@ -57,6 +79,30 @@ export class PodAffinitySpec {
       pod.pluginData.set(SPEC_KEY, s);
     }
     return s;
+  }
+
+  /** Extend the relevant lists with the groups created since the last call. */
+  relate(groups: PodGroups, snapshot: Snapshot): void {
+    if (this.relatedTo !== groups) {
+      this.relatedTo = groups;
+      this.groupsRelated = 0;
+      for (const list of Object.values(this.relevant)) list.length = 0;
+    }
+    const all = groups.groups;
+    const r = this.relevant;
+    for (let g = this.groupsRelated; g < all.length; g++) {
+      const other = PodAffinitySpec.of(all[g].pod, snapshot);
+      const pi = this.pair(g, other, snapshot);
+      if (pi.matchesAllRequired) r.allRequired.push(g);
+      pushFlags(r.anti, g, pi.anti);
+      pushFlags(r.preferred, g, pi.preferred);
+      pushFlags(r.antiPreferred, g, pi.antiPreferred);
+      pushFlags(r.existingAnti, g, pi.existingAnti);
+      pushFlags(r.existingRequired, g, pi.existingRequired);
+      pushFlags(r.existingPreferred, g, pi.existingPreferred);
+      pushFlags(r.existingAntiPreferred, g, pi.existingAntiPreferred);
+    }
+    this.groupsRelated = all.length;
   }
 
   /** The pair answers of this pod and group `g` whose template is `other`. */
@@ -80,4 +126,8 @@ export class PodAffinitySpec {
     this.pairs[g] = p;
     return p;
   }
+}
+
+function pushFlags(list: number[], g: number, flags: Uint8Array): void {
+  for (let i = 0; i < flags.length; i++) if (flags[i] === 1) list.push(g, i);
 }
