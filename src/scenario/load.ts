@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseDocument } from "yaml";
 import { durationUs } from "./duration.js";
-import { ScenarioError, fromZodIssue } from "./errors.js";
+import { ScenarioError, formatPath, fromZodIssue } from "./errors.js";
 import { applyOverrides } from "./overrides.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 
@@ -91,6 +91,16 @@ function checkReferences(file: string, s: Scenario): void {
       throw new ScenarioError(file, `workloads[${i}]`, `expected a unique ${w.kind} name per namespace, got ${name} twice`);
     }
     workloadNames.add(`${w.kind}/${name}`);
+    if (w.kind === "Deployment") {
+      // The API server rejects a Deployment whose selector does not select its own template.
+      const matchLabels = (w.spec.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
+      const labels = w.spec.template.metadata?.labels ?? {};
+      for (const [k, v] of Object.entries(matchLabels)) {
+        if (labels[k] !== v) {
+          throw new ScenarioError(file, formatPath(["workloads", i, "spec", "selector", "matchLabels", k]), `expected the template's label ${k}=${JSON.stringify(v)} (spec.template.metadata.labels), got ${labels[k] === undefined ? "no such label" : JSON.stringify(labels[k])}`);
+        }
+      }
+    }
     if (w.kind === "PoissonArrivals" && w.stop !== undefined && w.start !== undefined && durationUs(w.stop) < durationUs(w.start)) {
       throw new ScenarioError(file, `workloads[${i}].stop`, `expected a time after start, got ${JSON.stringify(w.stop)}`);
     }

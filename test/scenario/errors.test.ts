@@ -157,6 +157,15 @@ describe("scenario validation errors", () => {
     expect(message(mutate)).toEqual(expected);
   });
 
+  it("a Deployment whose selector does not select its template (the API server rejects it)", () => {
+    expect(
+      message((s) => {
+        s.workloads[0].spec.selector = { matchLabels: { app: "web" } };
+        s.workloads[0].spec.template.metadata = { labels: { app: "api" } };
+      }),
+    ).toBe('scenario.yaml: workloads[0].spec.selector.matchLabels.app: expected the template\'s label app="web" (spec.template.metadata.labels), got "api"');
+  });
+
   it("a label key with dots and slashes is quoted in the path", () => {
     expect(message((s) => (s.nodePools[0].labels = { "node.kubernetes.io/instance-type": true }))).toBe(
       'scenario.yaml: nodePools[0].labels["node.kubernetes.io/instance-type"]: expected a string value (quote numbers and booleans), got true',
