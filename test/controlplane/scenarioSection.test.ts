@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { loadScenarioFile, validateScenario } from "../../src/scenario/load.js";
+import type { ControlPlaneSpec } from "../../src/cluster/controlPlaneSpec.js";
+
+const base = {
+  name: "cp",
+  duration: "1m",
+  nodePools: [{ name: "w", count: 3, allocatable: { cpu: "4", memory: "8Gi" } }],
+};
+
+function spec(controlPlane: unknown, set: string[] = []): ControlPlaneSpec {
+  return validateScenario({ ...base, controlPlane }, "cp.yaml", { set }).controlPlane as unknown as ControlPlaneSpec;
+}
+
+function error(controlPlane: unknown): string {
+  try {
+    spec(controlPlane);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected a validation error");
+}
+
+describe("controlPlane section", () => {
+  it("defaults are upstream's: etcd 100 ms / 10 ticks, pre-vote, 600 APF seats, leases 15/10/2 s, HAProxy 2 s x 3", () => {
+    const s = spec({});
+    expect(s.topology).toEqual({ kind: "stacked", controlPlaneHosts: 3, etcdHosts: 3, zones: ["zone-a", "zone-b", "zone-c"], regions: [] });
+    expect(s.raft).toMatchObject({ heartbeatIntervalUs: 100_000, electionTicks: 10, electionTimeoutRangeUs: null, preVote: true, checkQuorum: true });
+    expect(s.apiserver.inflight).toEqual({ mode: "apf", maxRequestsInflight: 400, maxMutatingRequestsInflight: 200 });
+    expect(s.apiserver.loadBalancer).toEqual({ checkInterval_us: 2_000_000, fall: 3, rise: 2, connectTimeout_us: 5_000_000, retries: 1 });
+    expect(s.leaderElection).toMatchObject({ leaseDuration_us: 15e6, renewDeadline_us: 10e6, retryPeriod_us: 2e6, jitterFactor: 1.2 });
+    expect(s.load.nodeLeaseRenewInterval_us).toBe(10e6);
+  });
+
+  it("durations and distributions are resolved (faults in us, latencies in ms)", () => {
+    const s = spec({
+      etcd: { electionTimeout: "500ms", heartbeatInterval: "50ms", fsync: { type: "lognormal", p50: "1ms", p99: "4ms" } },
+      faults: [
+        { type: "slow-disk", at: "90s", host: "etcd-leader", factor: 10, duration: "1m" },
+        { type: "host-loss", at: "2m", host: "control-plane-1", recoverAfter: "30s" },
+      ],
+    });
+    expect(s.raft.electionTicks).toBe(10);
+    expect(s.fsync_ms).toEqual({ type: "lognormal", p50: 1, p99: 4 });
+    expect(s.faults).toEqual([
+      { type: "slow-disk", at_us: 90e6, host: "etcd-leader", factor: 10, duration_us: 60e6 },
+      { type: "host-loss", at_us: 120e6, host: "control-plane-1", recoverAfter_us: 30e6 },
+    ]);
+  });
+
+  it("--set reaches every field", () => {
+    const s = spec({}, ["controlPlane.topology=external-etcd", "controlPlane.etcdHosts=5", "controlPlane.leaderElection.leaseDuration=30s"]);
+    expect(s.topology.kind).toBe("external-etcd");
+    expect(s.topology.etcdHosts).toBe(5);
+    expect(s.leaderElection.leaseDuration_us).toBe(30e6);
+  });
+
+  it("bad input: one line naming the file and the field", () => {
+    expect(error({ topology: "ring" })).toBe("cp.yaml: controlPlane.topology: expected a topology: single-node, single-control-plane, stacked, external-etcd, got \"ring\"");
+    expect(error({ controlPlaneHosts: 0 })).toMatch(/^cp\.yaml: controlPlane\.controlPlaneHosts: expected a positive integer/);
+    expect(error({ leaderElection: { leaseDuration: "5s" } })).toMatch(/^cp\.yaml: controlPlane\.leaderElection: expected leaseDuration must be greater than renewDeadline/);
+    expect(error({ faults: [{ type: "meteor", at: "1s" }] })).toMatch(/^cp\.yaml: controlPlane\.faults\[0\]\.type: expected a control-plane fault type/);
+    expect(error({ faults: [{ type: "slow-disk", at: "1s", host: "control-plane-0", factor: -2, duration: "1m" }] })).toMatch(/^cp\.yaml: controlPlane\.faults\[0\]\.factor: expected a positive slow-down factor/);
+    expect(error({ zones: ["a", "b"], regions: ["r1"] })).toMatch(/^cp\.yaml: controlPlane\.regions: expected one region per zone/);
+    expect(error({ experiment: { type: "raft-election", electionTimeouts: ["300-150"] } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.electionTimeouts\[0\]: expected min > 0 and max >= min/);
+    expect(error({ etcd: { heartbeatInterval: "soon" } })).toMatch(/^cp\.yaml: controlPlane\.etcd\.heartbeatInterval: expected a duration/);
+  });
+
+  it("the shipped control-plane scenarios validate", () => {
+    for (const f of ["scenarios/ha-topologies.yaml", "scenarios/ha-topologies-leader-kill.yaml", "scenarios/raft-election.yaml"]) {
+      expect(loadScenarioFile(f).scenario.controlPlane).toBeDefined();
+    }
+    const e = loadScenarioFile("scenarios/raft-election.yaml").scenario.controlPlane as unknown as ControlPlaneSpec;
+    expect(e.experiment!.ranges_ms).toEqual([[150, 150], [150, 151], [150, 155], [150, 175], [150, 200], [150, 300], [12, 24], [25, 50], [50, 100], [100, 200]]);
+    expect(e.experiment!.members).toBe(5);
+  });
+});
