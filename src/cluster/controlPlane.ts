@@ -53,6 +53,8 @@ export class ControlPlane implements ControlPlaneParts {
   readonly sampler: ControlPlaneSampler;
   /** Time without an etcd leader since the last leader loss began (-1: there is a leader). */
   private noLeaderSince_us = -1;
+  /** The leader loss not yet followed by an election: [old leader, term, cause]. */
+  private pendingLoss: { oldLeader: number; term: number; cause: string } | null = null;
 
   constructor(
     readonly sim: Simulation,
@@ -88,11 +90,13 @@ export class ControlPlane implements ControlPlaneParts {
       });
     }
     this.etcd.observe({
-      onLeaderLost: (t) => {
+      onLeaderLost: (t, oldLeader, term, cause) => {
         if (this.noLeaderSince_us < 0) this.noLeaderSince_us = t;
+        this.pendingLoss ??= { oldLeader, term, cause };
       },
       onLeaderElected: (ch) => {
         this.noLeaderSince_us = -1;
+        this.pendingLoss = null;
         this.metrics.event(ch.timeUs, "EtcdLeaderElected", `etcd/${this.etcd.memberName(ch.newLeader)}`, `term ${ch.term} after ${(ch.noLeaderUs / 1000).toFixed(1)} ms without a leader (${ch.cause})`);
         this.metrics.elections.push({
           sim_time_s: ch.timeUs / 1e6,
@@ -112,6 +116,10 @@ export class ControlPlane implements ControlPlaneParts {
       () => this.scheduler.leader(),
     );
     this.faults = new ControlPlaneFaults(this, spec.faults);
+    this.api.loadBalancer.listeners.push((server, inPool) => {
+      const host = topology.hosts[topology.apiserverHosts[server]].name;
+      this.metrics.event(sim.now, inPool ? "ApiServerInPool" : "ApiServerOutOfPool", `apiserver/${host}`, inPool ? "health checks pass: back in the load balancer pool" : "health checks failed: removed from the load balancer pool");
+    });
     const etcd = this.etcd;
     this.sampler = new ControlPlaneSampler(this.metrics, {
       etcdLeaderName: () => (etcd.leader() >= 0 ? etcd.memberName(etcd.leader()) : ""),
@@ -161,13 +169,21 @@ export class ControlPlane implements ControlPlaneParts {
   finish(end_us: number): { tables: Table[]; summary: SummaryItem[] } {
     this.load.finish(end_us);
     const m = this.metrics;
+    // Every leader loss is a row of elections.csv: one still without a successor at the
+    // end of the run is written at the end time with an empty new_leader.
+    if (this.pendingLoss && this.noLeaderSince_us >= 0) {
+      const p = this.pendingLoss;
+      m.elections.push({ sim_time_s: end_us / 1e6, cause: p.cause, old_leader: this.etcd.memberName(p.oldLeader), new_leader: "", term: p.term, no_leader_ms: (end_us - this.noLeaderSince_us) / 1000 });
+      this.pendingLoss = null;
+      this.noLeaderSince_us = -1;
+    }
     let requests = 0;
     let ok = 0;
     for (const v of m.verbTotals) {
       requests += v.requests;
       ok += v.ok + v.conflict;
     }
-    const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0) + (this.noLeaderSince_us >= 0 ? (end_us - this.noLeaderSince_us) / 1000 : 0);
+    const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0);
     const longestPause = this.load.gaps.reduce((mx, g) => Math.max(mx, g.to_us - g.from_us), 0);
     const firstFault_us = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.at_us)) : -1;
     const afterFault = firstFault_us < 0 ? [] : this.afterFault(firstFault_us, end_us);

@@ -14,6 +14,11 @@ describe("HA topologies under the same faults", () => {
     expect(r.cp.etcd.leader()).toBe(-1);
     expect(r.cp.scheduler.leader()).toBe(-1);
     expect(r.summary.etcd_no_leader_ms).toBe((90 - FAULT_S) * 1000);
+    // the leader loss is a row of elections.csv even though nobody succeeded it
+    const e = rowsOf(r.table("elections.csv"));
+    expect(e).toHaveLength(1);
+    expect(e[0]).toMatchObject({ old_leader: "control-plane-0", new_leader: "", no_leader_ms: (90 - FAULT_S) * 1000 });
+    expect(r.summary.scheduling_resumed_after_fault_s).toBe(Infinity);
   });
 
   it("stacked 3: keeps quorum after one host loss; a new etcd leader within the election timeout range, leases move", () => {
@@ -53,6 +58,9 @@ describe("HA topologies under the same faults", () => {
     }
     expect(rowsOf(r.table("leases.csv")).filter((l) => l.event === "acquired" && (l.sim_time_s as number) > FAULT_S)).toHaveLength(0);
     expect(availability(r.table("controlplane.csv"), FAULT_S + 20, 90)).toBeLessThan(0.05);
+    // no kube-scheduler acts without its lease: no binding succeeds after the fault
+    expect(r.summary.scheduling_resumed_after_fault_s).toBe(Infinity);
+    expect(r.cp.load.lastBinding_us).toBeLessThan((FAULT_S + RENEW_DEADLINE_US / 1e6 + 2) * 1e6);
   });
 
   it("stacked 5: keeps quorum after two host losses", () => {
