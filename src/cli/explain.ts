@@ -19,7 +19,7 @@ import { parseAllDocuments } from "yaml";
 import type { Node, Pod } from "../model/types.js";
 import { isQuantity } from "../model/quantity.js";
 import { SchedulerConfigError } from "../scheduler/config/configError.js";
-import { buildRuntimes } from "../scheduler/config/runtime.js";
+import { buildRuntimes, checkPluginArgs } from "../scheduler/config/runtime.js";
 import {
   catalogWith,
   defaultSchedulerConfiguration,
@@ -226,6 +226,7 @@ export async function explainFiles(opts: { cluster: string[]; pod: string; confi
     for (const [i, p] of (opts.plugins ?? []).entries()) loaded.push(await loadPluginModule(p, `--plugin[${i}]`));
     const catalog = catalogWith(customCatalog(loaded));
     const config = opts.config ? loadSchedulerConfig(opts.config, catalog) : defaultSchedulerConfiguration(catalog);
+    checkPluginArgs(config);
     const objs = clusterObjects(opts.cluster, notes);
     const pod = readPod(opts.pod, notes);
     return `${JSON.stringify(explain(objs, pod, config, opts.pod))}\n`;

@@ -43,3 +43,13 @@ describe("scheduler comparison scenarios", () => {
     );
   });
 });
+
+describe("custom plugin args", () => {
+  it("args the plugin's create() rejects are a one-line configuration error", () => {
+    expect(() =>
+      loadScenarioFile(file("plugin"), { set: ["scheduler.config.profiles[0].pluginConfig[0].args.maxUtilizationPercent=0"] }),
+    ).toThrow(
+      "scheduler-compare-plugin.yaml: scheduler.config.profiles[0].pluginConfig[0].args.maxUtilizationPercent: expected an integer 1..100, got 0",
+    );
+  });
+});

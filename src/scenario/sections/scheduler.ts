@@ -18,6 +18,7 @@ import { duration } from "../fields.js";
 import { SchedulerConfigError } from "../../scheduler/config/configError.js";
 import { catalogWith, loadSchedulerConfig, parseSchedulerConfigValue } from "../../scheduler/config/schedulerConfig.js";
 import { customCatalog, loadPluginModuleSync, PluginModuleError, type LoadedPlugin } from "../../scheduler/custom/loadPlugin.js";
+import { checkPluginArgs } from "../../scheduler/config/runtime.js";
 
 /** "profiles[0].plugins.score" -> ["profiles", 0, "plugins", "score"]. */
 function pathSegments(path: string): (string | number)[] {
@@ -62,14 +63,15 @@ const schedulerSchema = z
     }
     const catalog = catalogWith(customCatalog(loaded));
     try {
-      if (s.config !== undefined) parseSchedulerConfigValue(s.config, "scheduler.config", catalog);
-      else if (s.configFile !== undefined) loadSchedulerConfig(s.configFile, catalog);
+      if (s.config !== undefined) checkPluginArgs(parseSchedulerConfigValue(s.config, "scheduler.config", catalog));
+      else if (s.configFile !== undefined) checkPluginArgs(loadSchedulerConfig(s.configFile, catalog));
     } catch (e) {
       if (!(e instanceof SchedulerConfigError)) throw e;
       if (s.configFile !== undefined) {
         ctx.addIssue({ code: "custom", path: ["configFile"], message: `expected a valid configuration (${e.message})` });
       } else {
-        ctx.addIssue({ code: "custom", path: ["config", ...pathSegments(e.path)], message: e.expected.replace(/, got .*$/, "") });
+        // The scenario's error line appends ", got <the value at the path>" itself.
+        ctx.addIssue({ code: "custom", path: ["config", ...pathSegments(e.path)], message: e.expected });
       }
     }
   });

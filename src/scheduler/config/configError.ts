@@ -8,8 +8,11 @@ export class SchedulerConfigError extends Error {
     readonly file: string,
     readonly path: string,
     readonly expected: string,
+    /** How the value found reads ("0", "\"Spread\"", "a list"), when the message names it. */
+    readonly got?: string,
   ) {
-    super(path === "" ? `${file}: ${expected}` : `${file}: ${path}: ${expected}`);
+    const text = got === undefined ? expected : `${expected}, got ${got}`;
+    super(path === "" ? `${file}: ${text}` : `${file}: ${path}: ${text}`);
     this.name = "SchedulerConfigError";
   }
 }

@@ -13,7 +13,7 @@ export class Reader {
   ) {}
 
   fail(expected: string, got: unknown = this.value): never {
-    throw new SchedulerConfigError(this.file, this.path, got === NO_GOT ? expected : `${expected}, got ${describe(got)}`);
+    throw new SchedulerConfigError(this.file, this.path, expected, got === NO_GOT ? undefined : describe(got));
   }
 
   at(key: string | number): Reader {

@@ -9,7 +9,8 @@ import { SchedulingCycle, type TieBreak } from "../cycle.js";
 import { DefaultPreemption, createDefaultPreemption } from "../plugins/DefaultPreemption.js";
 import { buildProfile, isRegistered, registerPlugin } from "../registry.js";
 import type { SchedulerProfileRuntime } from "../scheduler.js";
-import type { Snapshot } from "../snapshot.js";
+import { Snapshot } from "../snapshot.js";
+import { SchedulerConfigError } from "./configError.js";
 import type { ResolvedProfile, SchedulerConfiguration } from "./schedulerConfig.js";
 
 /** In-tree plugins kubesim does not model; dropped from profiles. */
@@ -29,6 +30,31 @@ export function modelledSpec(p: ResolvedProfile): ResolvedProfile {
   const keep = (n: string) => !UNMODELLED_PLUGINS.has(n) && isRegistered(n);
   const points = Object.fromEntries(Object.entries(p.points).map(([k, v]) => [k, v.filter(keep)])) as ResolvedProfile["points"];
   return { ...p, plugins: p.plugins.filter((x) => keep(x.name)), points };
+}
+
+/**
+ * Instantiate every plugin of every profile once against an empty snapshot, so bad
+ * args of a plugin (custom plugins validate their own args in create()) are reported
+ * as a configuration error naming the profile, not as a crash at run time.
+ */
+export function checkPluginArgs(config: SchedulerConfiguration): void {
+  registerSchedulerPlugins();
+  config.profiles.forEach((p, i) => {
+    const spec = modelledSpec(p);
+    for (const x of spec.plugins) {
+      try {
+        buildProfile({ schedulerName: p.schedulerName, plugins: [{ name: x.name, weight: x.weight, args: p.args[x.name] }] }, new Snapshot());
+      } catch (e) {
+        const msg = (e as Error).message.split("\n")[0].replace(new RegExp(`^${x.name}: `), "");
+        const j = p.argsIndex[x.name];
+        const where = j === undefined ? `profiles[${i}]` : `profiles[${i}].pluginConfig[${j}].args`;
+        // Plugins that phrase errors as "<field>: expected ..., got ..." get the field in the path.
+        const m = /^([A-Za-z][\w.[\]]*): (expected .*?)(?:, got (.*))?$/.exec(msg);
+        if (m && j !== undefined) throw new SchedulerConfigError(config.source, `${where}.${m[1]}`, m[2], m[3]);
+        throw new SchedulerConfigError(config.source, where, `expected args ${x.name} accepts (${msg})`);
+      }
+    }
+  });
 }
 
 export function buildRuntimes(

@@ -56,6 +56,8 @@ export interface ResolvedProfile extends ProfileSpec {
   weights: Record<string, number>;
   /** Args per plugin (v1 defaults filled in). */
   args: Record<string, unknown>;
+  /** Index of each plugin's entry in pluginConfig (for error paths). */
+  argsIndex: Record<string, number>;
 }
 
 export interface SchedulerConfiguration {
@@ -288,12 +290,14 @@ function resolveProfile(pr: Reader, catalog: PluginCatalog): ResolvedProfile {
   // pluginConfig: one entry per plugin; args validated and defaulted.
   const args: Record<string, unknown> = {};
   const configured = new Set<string>();
-  for (const c of pr.at("pluginConfig").optionalList()) {
+  const argsIndex: Record<string, number> = {};
+  for (const [ci, c] of pr.at("pluginConfig").optionalList().entries()) {
     c.object(["name", "args"]);
     const name = c.at("name").string();
     if (catalog.points(name) === undefined) c.at("name").fail("expected a registered plugin", name);
     if (configured.has(name)) c.at("name").fail(`expected one pluginConfig entry per plugin, ${name} is repeated`, NO_GOT);
     configured.add(name);
+    argsIndex[name] = ci;
     args[name] = parseArgs(name, c.at("args"));
   }
   const enabledAnywhere = new Set<string>();
@@ -311,7 +315,7 @@ function resolveProfile(pr: Reader, catalog: PluginCatalog): ResolvedProfile {
     const missing = catalog.points(name)!.filter((pt) => !points[pt].includes(name));
     if (missing.length > 0) disabledPoints[name] = missing;
   }
-  return { schedulerName, plugins, disabledPoints, percentageOfNodesToScore: percentage, points, weights, args };
+  return { schedulerName, plugins, disabledPoints, percentageOfNodesToScore: percentage, points, weights, args, argsIndex };
 }
 
 /** The profile for a pod's spec.schedulerName, or undefined (the pod is not ours). */
