@@ -20,6 +20,7 @@ import { NodeResourcesBalancedAllocation, NODE_RESOURCES_BALANCED_ALLOCATION, ty
 import { ImageLocality, IMAGE_LOCALITY } from "./plugins/ImageLocality.js";
 import { DefaultBinder, DEFAULT_BINDER } from "./plugins/DefaultBinder.js";
 import { newInterPodAffinity, NAME as INTER_POD_AFFINITY } from "./plugins/InterPodAffinity.js";
+import { newPodTopologySpread, NAME as POD_TOPOLOGY_SPREAD } from "./plugins/PodTopologySpread.js";
 import { createDefaultPreemption, NAME as DEFAULT_PREEMPTION } from "./plugins/DefaultPreemption.js";
 
 /** The default scheduler name (v1.DefaultSchedulerName). */
@@ -58,6 +59,7 @@ const factories = new Map<string, PluginFactory>([
   [IMAGE_LOCALITY, () => new ImageLocality()],
   [DEFAULT_BINDER, () => new DefaultBinder()],
   [INTER_POD_AFFINITY, (args, h) => newInterPodAffinity(args, h)],
+  [POD_TOPOLOGY_SPREAD, (args, h) => newPodTopologySpread(args, h)],
   [DEFAULT_PREEMPTION, (args, h) => createDefaultPreemption(args, h)],
 ]);
 

@@ -112,7 +112,12 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const r = spec.relevant;
     const all = groups.groups;
     let existingAnti = false;
-    for (const g of this.antiGroups) if (all[g].total > 0) existingAnti = true;
+    for (const g of this.antiGroups) {
+      if (all[g].total > 0) {
+        existingAnti = true;
+        break;
+      }
+    }
     if (spec.required.length === 0 && spec.antiRequired.length === 0 && !existingAnti) {
       this.skipped = true;
       return Code.Skip;
