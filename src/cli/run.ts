@@ -80,16 +80,17 @@ export const runCommand: CommandModule = {
     withSetOption(
       y
         .positional("scenario", { type: "string", describe: "scenario file (YAML or JSON)", demandOption: true })
-        .option("seed", { type: "number", requiresArg: true, description: "random seed (overrides the scenario's seed)" })
+        .option("seed", { type: "string", requiresArg: true, description: "random seed, a non-negative integer (overrides the scenario's seed)" })
         .option("out", { type: "string", requiresArg: true, description: "output folder (default results/<name>-<seed>/)" })
         .option("quiet", { alias: "q", type: "boolean", default: false, description: "print nothing but errors" }),
     ),
   handler: (argv) =>
     guarded(() => {
-      const seed = argv.seed as number | undefined;
-      if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) {
-        throw new UsageError(`--seed: expected a non-negative integer, got ${JSON.stringify(String(argv.seed))}`);
+      const seedText = argv.seed === undefined ? undefined : String(argv.seed);
+      if (seedText !== undefined && !/^[0-9]+$/.test(seedText)) {
+        throw new UsageError(`--seed: expected a non-negative integer, got ${JSON.stringify(seedText)}`);
       }
+      const seed = seedText === undefined ? undefined : Number(seedText);
       const quiet = argv.quiet === true;
       const r = runScenarioToFolder({ scenario: String(argv.scenario), seed, out: argv.out as string | undefined, set: setList(argv.set), quiet });
       if (!quiet) process.stdout.write(`${summaryTable(r.summary)}\nresults: ${r.dir}\n`);

@@ -81,6 +81,9 @@ describe("kubesim run on bad input", () => {
     const r = kubesim(["validate", "scenarios/quickstart.yaml", "--set", "nodePools[0].count=-3"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("scenarios/quickstart.yaml: nodePools[0].count: expected a positive integer, got -3\n");
+    const s = kubesim(["run", "scenarios/quickstart.yaml", "--seed", "abc"]);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toBe('--seed: expected a non-negative integer, got "abc"\n');
     const u = kubesim(["run", "scenarios/quickstart.yaml", "--sede", "3"]);
     expect(u.code).toBe(2);
     expect(u.stderr.trim().split("\n")).toHaveLength(1);
