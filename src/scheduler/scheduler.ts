@@ -119,6 +119,8 @@ export class Scheduler implements PreemptionContext {
   private nominatedRow = new Int32Array(0);
   /** Pods that have a nomination, in nomination order. */
   private readonly nominatedPods = new Set<number>();
+  /** Scratch set of rejecting plugin names (reused). */
+  private readonly rejectors = new Set<string>();
   /** Stand-in rows placed for the current cycle. */
   private readonly placedStandIns: number[] = [];
   /** Snapshot row of the pod once assumed/bound, -1 before. */
@@ -278,10 +280,15 @@ export class Scheduler implements PreemptionContext {
 
   /** Events that may help: those registered by every plugin that rejected some node. */
   private rejectingEvents(cycle: SchedulingCycle): number {
-    const plugins = new Set<string>();
+    const plugins = this.rejectors;
+    plugins.clear();
+    let last = "";
     for (let n = 0; n < cycle.nodeCount; n++) {
       const p = cycle.failedPlugin(n);
-      if (p !== "") for (const name of p.split(",")) plugins.add(name);
+      if (p === "" || p === last) continue;
+      last = p;
+      if (p.includes(",")) for (const name of p.split(",")) plugins.add(name);
+      else plugins.add(p);
     }
     return eventsForPlugins(plugins);
   }

@@ -106,3 +106,26 @@ describe("kubesim explain with a custom plugin", () => {
     );
   });
 });
+
+describe("explain and the simulation share one cycle", () => {
+  it("the scheduler component binds the pod where explain says", async () => {
+    const { Simulation } = await import("../../src/engine/simulation.js");
+    const { snapshotFromObjects } = await import("../../src/scheduler/snapshot.js");
+    const { defaultSchedulerConfiguration } = await import("../../src/scheduler/config/schedulerConfig.js");
+    const { buildRuntimes } = await import("../../src/scheduler/config/runtime.js");
+    const { Scheduler } = await import("../../src/scheduler/scheduler.js");
+    const { clusterObjects, readPod } = await import("../../src/cli/explain.js");
+    const notes: string[] = [];
+    const objs = clusterObjects([`${F}/cluster.yaml`, `${F}/pods.yaml`], notes);
+    const pod = readPod(`${F}/pod.yaml`, notes);
+    const { out } = await run();
+    const sim = new Simulation(1);
+    const snapshot = snapshotFromObjects(objs);
+    const runtimes = buildRuntimes(defaultSchedulerConfiguration(), snapshot, { random: sim.rng.stream("scheduler.selectHost") });
+    let boundTo = "";
+    const sched = new Scheduler(sim, snapshot, runtimes, { bound: (_p, n) => void (boundTo = snapshot.nodes.names[n]) });
+    sched.addPod(0, snapshot.compile(pod), "default/api-7");
+    sim.run();
+    expect(boundTo).toBe(out.selected);
+  });
+});

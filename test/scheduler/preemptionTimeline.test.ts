@@ -137,3 +137,15 @@ describe("scheduler in virtual time", () => {
     expect(sched.stats.preemptions).toBe(1);
   });
 });
+
+describe("determinism", () => {
+  it("the preemption scenario gives byte-identical pod rows for the same seed", async () => {
+    const { loadScenarioFile } = await import("../../src/scenario/load.js");
+    const { resolveScenario } = await import("../../src/scenario/resolve.js");
+    const { runCluster } = await import("../../src/cluster/run.js");
+    const once = () => JSON.stringify(runCluster(resolveScenario(loadScenarioFile("scenarios/scheduler-preemption.yaml", { set: ["duration=12m"] }).scenario)).pods);
+    const a = once();
+    expect(a).toContain('"outcome":"preempted"');
+    expect(once()).toBe(a);
+  });
+});
