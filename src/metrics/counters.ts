@@ -14,7 +14,7 @@ export class PodCounters {
   succeeded = 0;
   /** Lost with their node (node failure). */
   lost = 0;
-  /** Ended otherwise (activeDeadlineSeconds exceeded). */
+  /** Ended otherwise: activeDeadlineSeconds exceeded, preempted by the scheduler. */
   failed = 0;
   /** Bindings so far (a pod counts once). */
   scheduled = 0;

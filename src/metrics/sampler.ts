@@ -17,6 +17,7 @@ export interface TimeseriesRow {
   pods_scheduled_total: number;
   pods_succeeded_total: number;
   pods_lost_total: number;
+  /** Ended otherwise: deadline exceeded, preempted. */
   pods_failed_total: number;
   /** Sum of pod cpu requests / sum of allocatable cpu, over Ready nodes. */
   cpu_requested_ratio: number;
