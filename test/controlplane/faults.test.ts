@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { availability, rowsOf, runControlPlane } from "./runControlPlane.js";
+
+describe("control-plane faults", () => {
+  it("symmetric partition [control-plane-0] | [control-plane-1, control-plane-2]: the majority elects, the minority leader steps down; healed, one leader", () => {
+    const r = runControlPlane(
+      { topology: "stacked", faults: [{ type: "partition", at: "20s", groups: [["control-plane-0"], ["control-plane-1", "control-plane-2"]], healAfter: "20s" }] },
+      { duration_s: 60 },
+    );
+    const e = rowsOf(r.table("elections.csv"));
+    expect(e.length).toBeGreaterThanOrEqual(1);
+    expect(["control-plane-1", "control-plane-2"]).toContain(e[0].new_leader);
+    expect(e[0].sim_time_s as number).toBeGreaterThan(20);
+    expect(e[0].sim_time_s as number).toBeLessThan(23);
+    // after the heal everybody follows the majority's leader
+    const l = r.cp.etcd.leader();
+    expect(l).toBeGreaterThanOrEqual(1);
+    for (let m = 0; m < 3; m++) expect(r.cp.etcd.leaderOf(m)).toBe(l);
+  });
+
+  it("etcd member loss with recovery: the member comes back as a follower and catches up", () => {
+    const r = runControlPlane({ topology: "stacked", faults: [{ type: "etcd-member-loss", at: "10s", member: "control-plane-2", recoverAfter: "10s" }] }, { duration_s: 40 });
+    const rows = rowsOf(r.table("etcd_members.csv")).filter((x) => x.member === "control-plane-2");
+    const at = (t: number) => rows.find((x) => x.sim_time_s === t)!;
+    expect(at(15).role).toBe("down");
+    expect(at(40).role).toBe("follower");
+    expect(r.cp.etcd.commitIndex(2)).toBeGreaterThan(0);
+    // no leader change: a follower died
+    expect(rowsOf(r.table("elections.csv"))).toHaveLength(0);
+    expect(Math.abs(r.cp.etcd.commitIndex(2) - r.cp.etcd.commitIndex(r.cp.etcd.leader()))).toBeLessThan(50);
+  });
+
+  it("API server loss: it leaves the LB pool; clients keep being served by the others; it returns after rise x inter", () => {
+    const r = runControlPlane({ topology: "stacked", faults: [{ type: "apiserver-loss", at: "10s", host: "control-plane-1", recoverAfter: "20s" }] }, { duration_s: 50 });
+    const lb = r.cp.api.loadBalancer;
+    expect(lb.leftPoolAt_us[1]).toHaveLength(1);
+    expect(lb.leftPoolAt_us[1][0] / 1e6).toBeGreaterThan(10);
+    expect(lb.leftPoolAt_us[1][0] / 1e6).toBeLessThanOrEqual(16);
+    expect(lb.inPool[1]).toBe(1);
+    // LB clients: refused connections are redispatched, so they are all answered. The only
+    // failures are the lease polls of the standby components on control-plane-1, which talk
+    // to their own (dead) API server: at most one per RetryPeriod (2 s) per component.
+    const failed = rowsOf(r.table("api_requests.csv")).filter((x) => x.requests !== x.ok);
+    expect(failed.every((x) => x.verb === "get" && x.connection_failed === (x.requests as number) - (x.ok as number))).toBe(true);
+    const lost = failed.reduce((n, x) => n + (x.connection_failed as number), 0);
+    expect(lost).toBeGreaterThan(0);
+    expect(lost).toBeLessThanOrEqual(2 * (20 / 2) + 2);
+    expect(availability(r.table("controlplane.csv"), 0, 50)).toBeGreaterThan(0.99);
+    const ev = r.cp.metrics.events.map((e) => e.kind);
+    expect(ev).toContain("ApiServerOutOfPool");
+    expect(ev).toContain("ApiServerInPool");
+  });
+
+  it("a role target resolves when the fault fires: host-loss of kube-scheduler-leader hits the lease holder", () => {
+    const r = runControlPlane({ topology: "stacked", faults: [{ type: "host-loss", at: "10s", host: "kube-scheduler-leader" }] }, { duration_s: 40 });
+    const lost = rowsOf(r.table("leases.csv")).find((l) => l.lease === "kube-scheduler" && l.event === "lost")!;
+    expect(lost.sim_time_s).toBe(10);
+    expect(r.cp.hosts.up[r.cp.hosts.hostIndex(lost.holder as string)]).toBe(0);
+  });
+});
