@@ -10,11 +10,14 @@
  */
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
 
-/** HAProxy `inter` default: 2 s between health checks (HAProxy configuration manual). */
+/**
+ * HAProxy `inter` default: 2 s between health checks (HAProxy configuration manual; `fastinter`
+ * and `downinter` default to it, so a failing server is also probed every 2 s).
+ */
 export const HAPROXY_CHECK_INTERVAL_US = 2 * US_PER_S;
-/** HAProxy `fall` default: 3 failed checks mark a server down. */
+/** HAProxy `fall` default: 3 failed checks mark a server down (haproxy.com docs, "Health Check Threshold"). */
 export const HAPROXY_FALL = 3;
-/** HAProxy `rise` default: 2 passed checks mark a server up. */
+/** HAProxy `rise` default: 2 passed checks mark a server up (same page). */
 export const HAPROXY_RISE = 2;
 /** `timeout connect 5s` as in the kubeadm HA guide's haproxy.cfg [unverified: read in third-party copies]. */
 export const HAPROXY_CONNECT_TIMEOUT_US = 5 * US_PER_S;
