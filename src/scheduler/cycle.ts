@@ -326,17 +326,30 @@ export class SchedulingCycle implements FilterDiagnosis {
         // Chunks of at least 64 nodes amortise the per-plugin call; a chunk that
         // overshoots is cut back below.
         const chunk = Math.min(M - pos, need < 64 ? 64 : need);
+        const cand = this.cand;
+        const candPos = this.candPos;
         for (let k = 0; k < chunk; k++) {
           let p = start + pos + k;
           if (p >= M) p -= M;
-          this.cand[k] = restricted === null ? p : restricted[p];
-          this.candPos[k] = pos + k;
+          cand[k] = restricted === null ? p : restricted[p];
+          candPos[k] = pos + k;
         }
         const passed = this.filterBatch(pod, chunk);
-        for (let k = 0; k < passed; k++) {
-          this.feasible[found] = this.cand[k];
-          this.feasiblePos[found] = this.candPos[k];
-          found++;
+        if (found === 0) {
+          // First chunk: the survivors are already in order at the front; swap buffers instead of copying.
+          this.cand = this.feasible;
+          this.candPos = this.feasiblePos;
+          this.feasible = cand;
+          this.feasiblePos = candPos;
+          found = passed;
+        } else {
+          const feasible = this.feasible;
+          const feasiblePos = this.feasiblePos;
+          for (let k = 0; k < passed; k++) {
+            feasible[found] = cand[k];
+            feasiblePos[found] = candPos[k];
+            found++;
+          }
         }
         pos += chunk;
       }
@@ -384,9 +397,11 @@ export class SchedulingCycle implements FilterDiagnosis {
     const rec = this.record;
     for (let f = 0; f < filters.length && count > 0; f++) {
       if (this.filterSkipped[f] === 1) continue;
-      filters[f].filter(this.state, pod, cand, count, verdicts);
+      if (filters[f].filter(this.state, pod, cand, count, verdicts) === true) continue;
+      // Most batches reject nothing: find the first rejection before compacting.
       let j = 0;
-      for (let k = 0; k < count; k++) {
+      while (j < count && verdicts[j] === 0) j++;
+      for (let k = j; k < count; k++) {
         const v = verdicts[k];
         const n = cand[k];
         if (v === 0) {
@@ -402,12 +417,9 @@ export class SchedulingCycle implements FilterDiagnosis {
       }
       count = j;
     }
-    for (let k = 0; k < count; k++) {
-      const n = cand[k];
-      this.nodeVerdict[n] = 0;
-      this.nodeStamp[n] = stamp;
-      if (rec !== null) rec.evaluated[n] = 1;
-    }
+    // Nodes that pass are not stamped: only failures matter to PostFilter (which runs
+    // only when nothing passed); record mode keeps its own per-node flags.
+    if (rec !== null) for (let k = 0; k < count; k++) rec.evaluated[cand[k]] = 1;
     return count;
   }
 
@@ -438,10 +450,12 @@ export class SchedulingCycle implements FilterDiagnosis {
         continue;
       }
       const p = prof.score[s];
+      state.scoresUniform = false;
       if (p.score(state, pod, feasible, count, buf) !== Code.Success) return this.fail(`running Score plugin "${p.name}"`);
       if (p.normalizeScore !== undefined && p.normalizeScore(state, pod, feasible, count, buf) !== Code.Success) {
         return this.fail(`running NormalizeScore plugin "${p.name}"`);
       }
+      if (state.scoresUniform && rec === null) continue;
       const w = prof.scoreWeights[s];
       for (let k = 0; k < count; k++) {
         const v = buf[k];
@@ -457,16 +471,17 @@ export class SchedulingCycle implements FilterDiagnosis {
   }
 
   /**
-   * selectHost: the node with the highest TotalScore; ties are broken by reservoir
-   * sampling (the k-th tied node replaces the pick with probability 1/k) or, with
-   * tieBreak "first" and in record mode, by search order.
+   * selectHost: the node with the highest TotalScore. Upstream breaks ties by
+   * reservoir sampling (the k-th tied node replaces the pick with probability 1/k),
+   * i.e. a uniform choice among the tied nodes; here the ties are counted first and
+   * one draw picks among them, the same distribution with one random number per cycle.
+   * With tieBreak "first", and in record mode, the first tied node in search order wins.
    */
   private selectHost(count: number): number {
     const total = this.total;
     let best = 0;
     let bestScore = total[0];
     let ties = 1;
-    const sample = this.tieBreak === "reservoir" && !this.recording;
     for (let k = 1; k < count; k++) {
       const s = total[k];
       if (s > bestScore) {
@@ -475,7 +490,12 @@ export class SchedulingCycle implements FilterDiagnosis {
         ties = 1;
       } else if (s === bestScore) {
         ties++;
-        if (sample && this.random!.int(ties) === 0) best = k;
+      }
+    }
+    if (ties > 1 && this.tieBreak === "reservoir" && !this.recording) {
+      let pick = this.random!.int(ties);
+      for (let k = best; k < count; k++) {
+        if (total[k] === bestScore && pick-- === 0) return this.feasible[k];
       }
     }
     return this.feasible[best];
@@ -523,32 +543,39 @@ export class SchedulingCycle implements FilterDiagnosis {
   // -------------------------------------------------------------------------
   // FilterDiagnosis (PostFilter, explain, failure messages)
 
-  private evaluatedThisCycle(node: number): boolean {
-    return this.nodeStamp[node] === this.cycleNo;
+  /** Rejected in this cycle (only rejections are stamped; see filterBatch). */
+  private rejectedThisCycle(node: number): boolean {
+    return this.nodeStamp[node] === this.cycleNo && !(this.record !== null && this.record.feasible[node] === 1);
+  }
+
+  /** Not evaluated in this cycle because a PreFilterResult excluded it. */
+  private excludedByPreFilter(node: number): boolean {
+    const pf = this.state.preFilterNodes;
+    if (pf === null || (this.record !== null && this.record.evaluated[node] === 1)) return false;
+    return !pf.includes(node);
   }
 
   code(node: number): StatusCode {
     if (this.preFilterFailedBy !== "") return this.result.code;
-    if (this.evaluatedThisCycle(node)) return verdictCode(this.nodeVerdict[node]);
-    if (this.state.preFilterNodes !== null) return Code.UnschedulableAndUnresolvable;
+    if (this.rejectedThisCycle(node)) return verdictCode(this.nodeVerdict[node]);
+    if (this.excludedByPreFilter(node)) return Code.UnschedulableAndUnresolvable;
     return Code.Success;
   }
 
   failedPlugin(node: number): string {
     if (this.preFilterFailedBy !== "") return this.preFilterFailedBy;
-    if (this.evaluatedThisCycle(node) && this.nodeVerdict[node] !== 0) return this.profile.filter[this.nodeFailPlugin[node]].name;
-    if (!this.evaluatedThisCycle(node) && this.state.preFilterNodes !== null) return this.preFilterRestrictedBy.join(",");
+    if (this.rejectedThisCycle(node)) return this.profile.filter[this.nodeFailPlugin[node]].name;
+    if (this.excludedByPreFilter(node)) return this.preFilterRestrictedBy.join(",");
     return "";
   }
 
   reasons(node: number): string[] {
     if (this.preFilterFailedBy !== "") return [this.state.preFilterReason || `rejected by PreFilter plugin ${this.preFilterFailedBy}`];
-    if (!this.evaluatedThisCycle(node)) {
-      if (this.state.preFilterNodes !== null) return [`node(s) didn't satisfy plugin(s) [${[...this.preFilterRestrictedBy].sort().join(" ")}]`];
+    if (!this.rejectedThisCycle(node)) {
+      if (this.excludedByPreFilter(node)) return [`node(s) didn't satisfy plugin(s) [${[...this.preFilterRestrictedBy].sort().join(" ")}]`];
       return [];
     }
     const v = this.nodeVerdict[node];
-    if (v === 0) return [];
     const p = this.profile.filter[this.nodeFailPlugin[node]];
     const bits = verdictReasonBits(v);
     if (p.describe && this.currentPod !== null) return p.describe(this.state, this.currentPod, node, bits);

@@ -93,6 +93,12 @@ export class CycleState {
   preFilterNodes: Int32Array | null = null;
   /** Reason text for a PreFilter failure (shown by explain and in the failure message). */
   preFilterReason = "";
+  /**
+   * Set by a Score plugin (in score or normalizeScore) when every node got the same
+   * final score; the cycle then skips adding it (a constant offset never changes the
+   * choice). Scores must still be written. Reset by the cycle before each plugin.
+   */
+  scoresUniform = false;
 
   /**
    * PreFilterResult (framework.PreFilterResult): limit this cycle to these nodes.
@@ -176,8 +182,10 @@ export interface FilterPlugin extends Plugin {
   /**
    * For i in [0, count): write out[i] = 0 if node nodes[i] passes, else
    * verdict(code, reasonBits). Must not read or write past count; must not allocate.
+   * May return true as a hint that every node passed (out must still be written);
+   * the cycle then skips scanning `out`.
    */
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void;
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void | boolean;
   /** Reason text per reason bit (upstream's status reasons, verbatim). */
   readonly reasons: readonly string[];
   /** Optional dynamic reason text (e.g. "Insufficient example.com/gpu"); default uses `reasons`. */

@@ -17,7 +17,7 @@ import type { Node, Pod, Namespace, Service, ReplicaSet, StatefulSet, PodDisrupt
 import { NodeTable } from "../model/nodeTable.js";
 import { grown, nextCapacity } from "../model/columns.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
-import { ClusterStrings } from "./labels/strings.js";
+import { ClusterStrings, TaintEffect } from "./labels/strings.js";
 import { CompiledPod, normalizedImageName } from "./compiled.js";
 
 /** Label key of the node's zone (v1.LabelTopologyZone). */
@@ -56,6 +56,10 @@ export class Snapshot {
   /** Per node: pod rows on it; the first nodes.podCount[n] entries are valid. */
   nodePods: Int32Array[] = [];
   private readonly labelCols = new Map<number, Int32Array>();
+  /** Nodes with a NoSchedule/NoExecute taint, with a PreferNoSchedule taint, and cordoned: plugins skip their loops when 0. */
+  nodesWithHardTaints = 0;
+  nodesWithPreferTaints = 0;
+  unschedulableNodes = 0;
 
   // Pod rows.
   podCount = 0;
@@ -91,6 +95,18 @@ export class Snapshot {
 
   /** Incremented on every change; plugins may key caches on it. */
   generation = 0;
+  /**
+   * Per node row: a version stamp, replaced by a fresh value (never reused) whenever
+   * the node or the pods on it change. NodeMemo keys cached plugin results on it.
+   */
+  nodeVersion = new Int32Array(0);
+  private versionCounter = 0;
+
+  /** Mark node row `n` changed (invalidates memoized plugin results for it). */
+  touchNode(n: number): void {
+    this.nodeVersion[n] = ++this.versionCounter;
+    this.generation++;
+  }
 
   private readonly templates = new Map<string, CompiledPod>();
 
@@ -128,6 +144,8 @@ export class Snapshot {
       zone: zone !== undefined ? s.value(zone) : -1,
     });
     this.ensureNodeColumns();
+    this.countTaints(row, 1);
+    if (node.spec?.unschedulable === true) this.unschedulableNodes++;
     for (const col of this.scalarAlloc) col[row] = 0;
     for (const [rname, q] of Object.entries(alloc)) {
       if (FIXED_RESOURCES.has(rname)) continue;
@@ -154,14 +172,37 @@ export class Snapshot {
     this.nodeImageSizes.push(Float64Array.from(imgSizes));
     this.nodeHostPorts.push([]);
     this.nodePods.push(new Int32Array(8));
-    this.generation++;
+    this.touchNode(row);
     return row;
   }
 
   /** Mark a node (un)schedulable (kubectl cordon/uncordon). */
   setUnschedulable(node: number, unschedulable: boolean): void {
+    const was = this.nodes.unschedulable[node] === 1;
+    if (was !== unschedulable) this.unschedulableNodes += unschedulable ? 1 : -1;
     this.nodes.unschedulable[node] = unschedulable ? 1 : 0;
-    this.generation++;
+    this.touchNode(node);
+  }
+
+  /** Replace a node's taints (node lifecycle taints, kubectl taint). */
+  setTaints(node: number, taints: readonly { key: string; value?: string; effect: string }[]): void {
+    this.countTaints(node, -1);
+    this.nodes.taints[node] = Int32Array.from(taints.map((t) => this.strings.taint(t.key, t.value ?? "", t.effect)));
+    this.countTaints(node, 1);
+    this.touchNode(node);
+  }
+
+  private countTaints(node: number, sign: number): void {
+    const ts = this.nodes.taints[node];
+    let hard = false;
+    let prefer = false;
+    for (let i = 0; i < ts.length; i++) {
+      const e = this.strings.taintEffect[ts[i]];
+      if (e === TaintEffect.PreferNoSchedule) prefer = true;
+      else if (e === TaintEffect.NoSchedule || e === TaintEffect.NoExecute) hard = true;
+    }
+    if (hard) this.nodesWithHardTaints += sign;
+    if (prefer) this.nodesWithPreferTaints += sign;
   }
 
   /**
@@ -198,6 +239,7 @@ export class Snapshot {
 
   private ensureNodeColumns(): void {
     const cap = this.nodes.capacity;
+    if (this.nodeVersion.length < cap) this.nodeVersion = grown(this.nodeVersion, cap);
     for (let r = 0; r < this.scalarAlloc.length; r++) {
       if (this.scalarAlloc[r].length < cap) {
         this.scalarAlloc[r] = grown(this.scalarAlloc[r], cap);
@@ -292,7 +334,7 @@ export class Snapshot {
       }
     }
     this.podNode[id] = -1;
-    this.generation++;
+    this.touchNode(node);
   }
 
   /** Put a removed pod row back on a node (undo of removePod, e.g. after a preemption dry run). */
@@ -322,7 +364,19 @@ export class Snapshot {
     const ports = this.nodeHostPorts[node];
     for (let i = 0; i < pod.hostPorts.length; i++) ports.push(pod.hostPorts[i]);
     this.podNode[id] = node;
-    this.generation++;
+    this.touchNode(node);
+  }
+
+  /**
+   * Forget pod rows >= `start` (all of them must already be removed). For what-if runs
+   * and benchmarks that undo a batch of placements; a simulation keeps rows forever.
+   */
+  truncatePods(start: number): void {
+    for (let id = start; id < this.podCount; id++) if (this.podNode[id] >= 0) throw new Error(`pod row ${id} is still on a node`);
+    if (start >= this.podCount) return;
+    this.podNames.length = start;
+    this.podCompiled.length = start;
+    this.podCount = start;
   }
 
   /** Call fn(podRow, nodeRow) for every assigned pod, node by node. Not for hot loops. */

@@ -35,6 +35,7 @@ export class ImageLocality implements ScorePlugin {
     if (known === 0 || pod.containerCount === 0) {
       // No node has any of the images: every sum clamps to minThreshold, score 0.
       out.fill(0, 0, count);
+      state.scoresUniform = true;
       return Code.Success;
     }
     const total = snap.nodes.count;

@@ -14,12 +14,13 @@ export class NodeName implements FilterPlugin {
   readonly name = NODE_NAME;
   readonly reasons = [ERR_REASON_NODE_NAME];
 
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
     if (pod.nodeName === "") {
       out.fill(0, 0, count);
-      return;
+      return true;
     }
     const want = state.snapshot.nodeIndex(pod.nodeName);
     for (let i = 0; i < count; i++) out[i] = nodes[i] === want ? 0 : REJECT;
+    return false;
   }
 }

@@ -37,6 +37,7 @@ import {
 } from "../framework.js";
 import type { CompiledPod } from "../compiled.js";
 import type { Snapshot } from "../snapshot.js";
+import { NodeMemo } from "../snapshotMemo.js";
 
 export const NODE_RESOURCES_FIT = "NodeResourcesFit";
 
@@ -171,8 +172,13 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   private scalarIgnored = new Uint8Array(16);
   private acc = new Float64Array(0);
   private wsum = new Float64Array(0);
+  /** Memoized filter verdicts and scores per (template, node version); see snapshotMemo.ts. */
+  private readonly filterMemo: NodeMemo;
+  private readonly scoreMemo: NodeMemo;
 
-  constructor(args: NodeResourcesFitArgs | undefined, _handle: FrameworkHandle) {
+  constructor(args: NodeResourcesFitArgs | undefined, handle: FrameworkHandle) {
+    this.filterMemo = new NodeMemo(handle.snapshot);
+    this.scoreMemo = new NodeMemo(handle.snapshot);
     this.ignored = new Set(args?.ignoredResources ?? []);
     this.ignoredGroups = new Set(args?.ignoredResourceGroups ?? []);
     const ss = args?.scoringStrategy ?? {};
@@ -233,8 +239,17 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     const ephA = t.ephAlloc;
     const ephR = t.ephReq;
     const nScalar = pod.scalarIds.length;
+    const memo = this.filterMemo.for(pod);
+    const memoValue = memo.value;
+    const memoVersion = memo.version;
+    const version = snap.nodeVersion;
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
+      const ver = version[n];
+      if (memoVersion[n] === ver) {
+        out[i] = memoValue[n];
+        continue;
+      }
       let bits = 0;
       let unresolvable = false;
       if (podCount[n] + 1 > podsAlloc[n]) bits |= BIT_PODS;
@@ -261,7 +276,10 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
           if (amount > alloc) unresolvable = true;
         }
       }
-      out[i] = bits === 0 ? 0 : verdict(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, bits);
+      const v = bits === 0 ? 0 : verdict(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, bits);
+      out[i] = v;
+      memoValue[n] = v;
+      memoVersion[n] = ver;
     }
   }
 
@@ -288,17 +306,67 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {
     // Upstream: an empty resource list makes Score fail ("resources not found").
     if (this.resources.length === 0) return Code.Error;
+    const snap = state.snapshot;
+    const memo = this.scoreMemo.for(pod);
+    const memoValue = memo.value;
+    const memoVersion = memo.version;
+    const version = snap.nodeVersion;
+    // Compact the nodes whose memo is stale to the front of `miss`, score them, then merge.
+    if (this.miss.length < count) {
+      this.miss = new Int32Array(count * 2);
+      this.missOut = new Int32Array(count * 2);
+    }
+    const miss = this.miss;
+    let m = 0;
+    for (let i = 0; i < count; i++) {
+      const n = nodes[i];
+      if (memoVersion[n] !== version[n]) miss[m++] = n;
+    }
+    if (m > 0) {
+      const missOut = this.missOut;
+      this.scoreNodes(snap, pod, miss, m, missOut);
+      for (let k = 0; k < m; k++) {
+        const n = miss[k];
+        memoValue[n] = missOut[k];
+        memoVersion[n] = version[n];
+      }
+    }
+    for (let i = 0; i < count; i++) out[i] = memoValue[nodes[i]];
+    return Code.Success;
+  }
+
+  private miss = new Int32Array(0);
+  private missOut = new Int32Array(0);
+
+  /** The score arithmetic for nodes[0..count) (no memo). */
+  private scoreNodes(snap: Snapshot, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
     if (this.acc.length < count) {
       this.acc = new Float64Array(count * 2);
       this.wsum = new Float64Array(count * 2);
+    }
+    const views = this.views;
+    resolveResources(snap, pod, this.resources, true, views);
+    const strategy = this.strategy;
+    if (strategy !== STRATEGY_RTCR) {
+      // The common case (two resources, usually cpu and memory) as one fused loop.
+      let a = -1;
+      let b = -1;
+      let active = 0;
+      for (let r = 0; r < views.length; r++) {
+        if (views[r].skip) continue;
+        if (active === 0) a = r;
+        else if (active === 1) b = r;
+        active++;
+      }
+      if (active === 2) {
+        scoreTwo(strategy === STRATEGY_LEAST, views[a], views[b], nodes, count, out);
+        return;
+      }
     }
     const acc = this.acc;
     const wsum = this.wsum;
     acc.fill(0, 0, count);
     wsum.fill(0, 0, count);
-    const views = this.views;
-    resolveResources(state.snapshot, pod, this.resources, true, views);
-    const strategy = this.strategy;
     for (let r = 0; r < views.length; r++) {
       const v = views[r];
       if (v.skip) continue;
@@ -330,6 +398,39 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     } else {
       for (let i = 0; i < count; i++) out[i] = wsum[i] === 0 ? 0 : Math.floor(acc[i] / wsum[i]);
     }
-    return Code.Success;
+  }
+}
+
+/** Least/MostAllocated score of one resource (integer division as upstream). */
+function resourceScore(least: boolean, req: number, alloc: number): number {
+  if (least) return req > alloc ? 0 : Math.floor(((alloc - req) * MAX_NODE_SCORE) / alloc);
+  return Math.floor(((req > alloc ? alloc : req) * MAX_NODE_SCORE) / alloc);
+}
+
+/** Least/MostAllocated over exactly two resources: Σ s·w div Σ w, resources with allocatable 0 skipped. */
+function scoreTwo(least: boolean, x: ResourceView, y: ResourceView, nodes: Int32Array, count: number, out: Int32Array): void {
+  const ax = x.alloc!;
+  const rx = x.req!;
+  const px = x.pod;
+  const wx = x.weight;
+  const ay = y.alloc!;
+  const ry = y.req!;
+  const py = y.pod;
+  const wy = y.weight;
+  for (let i = 0; i < count; i++) {
+    const n = nodes[i];
+    const a1 = ax[n];
+    const a2 = ay[n];
+    let sum = 0;
+    let w = 0;
+    if (a1 !== 0) {
+      sum += resourceScore(least, rx[n] + px, a1) * wx;
+      w += wx;
+    }
+    if (a2 !== 0) {
+      sum += resourceScore(least, ry[n] + py, a2) * wy;
+      w += wy;
+    }
+    out[i] = w === 0 ? 0 : Math.floor(sum / w);
   }
 }

@@ -15,9 +15,14 @@ export class NodeUnschedulable implements FilterPlugin {
   readonly name = NODE_UNSCHEDULABLE;
   readonly reasons = [ERR_REASON_UNSCHEDULABLE];
 
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
     const unsched = state.snapshot.nodes.unschedulable;
     const tolerated = pod.toleratesUnschedulable;
-    for (let i = 0; i < count; i++) out[i] = unsched[nodes[i]] === 1 && !tolerated ? REJECT : 0;
+    if (tolerated || state.snapshot.unschedulableNodes === 0) {
+      out.fill(0, 0, count);
+      return true;
+    }
+    for (let i = 0; i < count; i++) out[i] = unsched[nodes[i]] === 1 ? REJECT : 0;
+    return false;
   }
 }

@@ -23,8 +23,12 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = TAINT_TOLERATION;
   readonly reasons = [ERR_REASON_UNTOLERATED];
 
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
     const snap = state.snapshot;
+    if (snap.nodesWithHardTaints === 0) {
+      out.fill(0, 0, count);
+      return true;
+    }
     const taints = snap.nodes.taints;
     const strings = snap.strings;
     const effect = strings.taintEffect;
@@ -42,6 +46,7 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
       }
       out[i] = v;
     }
+    return false;
   }
 
   preScore(_state: CycleState, _pod: CompiledPod, _nodes: Int32Array, _count: number): StatusCode {
@@ -50,6 +55,12 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
 
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {
     const snap = state.snapshot;
+    if (snap.nodesWithPreferTaints === 0) {
+      // No PreferNoSchedule taint anywhere: every raw count is 0, normalized to 100.
+      out.fill(0, 0, count);
+      state.scoresUniform = true;
+      return Code.Success;
+    }
     const taints = snap.nodes.taints;
     const strings = snap.strings;
     const effect = strings.taintEffect;
