@@ -49,10 +49,18 @@ export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** The first zod issue as a ScenarioError (one line; the first problem is the one to fix). */
-export function fromZodIssue(file: string, issue: z.core.$ZodIssue, input: unknown): ScenarioError {
-  issue = mostSpecific(issue);
-  const path = [...issue.path];
-  const got = valueAt(input, path);
+export function fromZodIssue(
+  scenarioFile: string,
+  zodIssue: z.core.$ZodIssue,
+  input: unknown,
+  relocate?: (path: PathSegment[]) => { file: string; path: PathSegment[] },
+): ScenarioError {
+  const issue = mostSpecific(zodIssue);
+  const got = valueAt(input, issue.path);
+  // Where to point the user: the scenario, or the manifest file an object came from.
+  const where = relocate ? relocate(issue.path as PathSegment[]) : { file: scenarioFile, path: issue.path as PathSegment[] };
+  const file = where.file;
+  const path = where.path;
   switch (issue.code) {
     case "unrecognized_keys": {
       const key = issue.keys[0];

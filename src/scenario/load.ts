@@ -4,10 +4,11 @@
  * between sections. Every failure is a ScenarioError with one line of text.
  */
 import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { parseDocument } from "yaml";
 import { durationUs } from "./duration.js";
-import { ScenarioError, formatPath, fromZodIssue } from "./errors.js";
+import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
+import { expandManifests, type Origin } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 
@@ -24,6 +25,8 @@ export interface LoadOptions {
   set?: readonly string[];
   /** --seed, applied after --set. */
   seed?: number;
+  /** Folder that manifest paths are relative to (default: the scenario file's, else the working directory). */
+  baseDir?: string;
 }
 
 /** Parse YAML (JSON is YAML) text; a syntax error names the file and line. */
@@ -47,7 +50,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`);
   }
   const raw = parseScenarioText(displayName(file), text);
-  return { file, text, scenario: validateScenario(raw, displayName(file), options) };
+  return { file, text, scenario: validateScenario(raw, displayName(file), { baseDir: dirname(file), ...options }) };
 }
 
 /** Validate a parsed scenario object (from a file, or built in code). */
@@ -58,9 +61,21 @@ export function validateScenario(raw: unknown, file = "scenario", options: LoadO
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ScenarioError(file, "", "expected a mapping with name, duration, nodePools, workloads, ...");
   }
-  const result = scenarioSchema.safeParse(doc);
-  if (!result.success) throw fromZodIssue(file, result.error.issues[0], doc);
-  checkReferences(file, result.data);
+  const { doc: expanded, origins } = expandManifests(doc as Record<string, unknown>, file, options.baseDir ?? ".");
+  // Paths into the expanded workloads list point back to the scenario entry or manifest object.
+  const relocate = (path: PathSegment[]): { file: string; path: PathSegment[] } => {
+    if (path[0] === "workloads" && typeof path[1] === "number" && origins[path[1]]) {
+      const o = origins[path[1]];
+      return { file: o.file, path: [...o.path, ...path.slice(2)] };
+    }
+    return { file, path };
+  };
+  const result = scenarioSchema.safeParse(expanded);
+  if (!result.success) throw fromZodIssue(file, result.error.issues[0], expanded, relocate);
+  checkReferences(file, result.data, (path, expected) => {
+    const at = relocate(path);
+    return new ScenarioError(at.file, formatPath(at.path), expected);
+  });
   return result.data;
 }
 
@@ -70,7 +85,7 @@ function displayName(file: string): string {
 }
 
 /** Cross-section checks the schema cannot express: names exist, times are inside the run. */
-function checkReferences(file: string, s: Scenario): void {
+function checkReferences(file: string, s: Scenario, workloadError: (path: PathSegment[], expected: string) => ScenarioError): void {
   const durUs = durationUs(s.duration);
   if (durUs <= 0) throw new ScenarioError(file, "duration", `expected a positive duration, got ${JSON.stringify(s.duration)}`);
   const sampleUs = durationUs(s.sampleInterval);
@@ -86,9 +101,10 @@ function checkReferences(file: string, s: Scenario): void {
   });
   const workloadNames = new Set<string>();
   s.workloads.forEach((w, i) => {
+    if (!("kind" in w)) return; // a manifests entry left unexpanded cannot happen after expandManifests
     const name = w.kind === "PoissonArrivals" ? `${w.namespace}/${w.name}` : `${w.metadata.namespace ?? "default"}/${w.metadata.name}`;
     if (workloadNames.has(`${w.kind}/${name}`)) {
-      throw new ScenarioError(file, `workloads[${i}]`, `expected a unique ${w.kind} name per namespace, got ${name} twice`);
+      throw workloadError(["workloads", i, "metadata", "name"], `expected a unique ${w.kind} name per namespace, got ${name} twice`);
     }
     workloadNames.add(`${w.kind}/${name}`);
     if (w.kind === "Deployment") {
@@ -97,12 +113,12 @@ function checkReferences(file: string, s: Scenario): void {
       const labels = w.spec.template.metadata?.labels ?? {};
       for (const [k, v] of Object.entries(matchLabels)) {
         if (labels[k] !== v) {
-          throw new ScenarioError(file, formatPath(["workloads", i, "spec", "selector", "matchLabels", k]), `expected the template's label ${k}=${JSON.stringify(v)} (spec.template.metadata.labels), got ${labels[k] === undefined ? "no such label" : JSON.stringify(labels[k])}`);
+          throw workloadError(["workloads", i, "spec", "selector", "matchLabels", k], `expected the template's label ${k}=${JSON.stringify(v)} (spec.template.metadata.labels), got ${labels[k] === undefined ? "no such label" : JSON.stringify(labels[k])}`);
         }
       }
     }
     if (w.kind === "PoissonArrivals" && w.stop !== undefined && w.start !== undefined && durationUs(w.stop) < durationUs(w.start)) {
-      throw new ScenarioError(file, `workloads[${i}].stop`, `expected a time after start, got ${JSON.stringify(w.stop)}`);
+      throw workloadError(["workloads", i, "stop"], `expected a time after start, got ${JSON.stringify(w.stop)}`);
     }
   });
   s.faults.forEach((f, i) => {

@@ -117,6 +117,7 @@ export function resolveScenario(s: Scenario): ClusterSpec {
   const pods: StandalonePodSpec[] = [];
   const arrivals: ArrivalSpec[] = [];
   for (const w of s.workloads) {
+    if (!("kind" in w)) continue; // {manifests} entries are expanded by the loader
     switch (w.kind) {
       case "Deployment": {
         const namespace = w.metadata.namespace ?? "default";

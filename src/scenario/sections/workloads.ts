@@ -28,7 +28,16 @@ export const poissonArrivals = z
 
 const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), Pod (v1) or PoissonArrivals";
 
-export const workload = z.discriminatedUnion("kind", [deployment, pod, poissonArrivals], { error: WORKLOAD_EXPECTED });
+export const workloadObject = z.discriminatedUnion("kind", [deployment, pod, poissonArrivals], { error: WORKLOAD_EXPECTED });
+
+/** Deployments and Pods from manifest files (YAML, multi-document, kind: List, or JSON); expanded by the loader. */
+export const manifestsRef = z.strictObject({
+  manifests: z
+    .union([z.string(), z.array(z.string())])
+    .describe("manifest file(s), relative to the scenario file; Deployments and Pods run, other kinds are skipped"),
+});
+
+export const workload = z.union([workloadObject, manifestsRef], { error: WORKLOAD_EXPECTED });
 
 export const workloadsSection = {
   workloads: z.array(workload, { error: "expected a list of workloads" }).default([]),
