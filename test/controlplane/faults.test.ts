@@ -58,3 +58,33 @@ describe("control-plane faults", () => {
     expect(r.cp.hosts.up[r.cp.hosts.hostIndex(lost.holder as string)]).toBe(0);
   });
 });
+
+describe("kubelet node-Lease retries (component-helpers lease controller)", () => {
+  it("while the API is down each kubelet GETs its Lease with back-off capped at 7 s; in steady state one Update per ~10 s", async () => {
+    const { Simulation, US_PER_S } = await import("../../src/engine/simulation.js");
+    const { ControlPlane } = await import("../../src/cluster/controlPlane.js");
+    const { controlPlaneSection } = await import("../../src/scenario/sections/controlPlane.js");
+    const spec = controlPlaneSection.controlPlane.parse({
+      topology: "single-control-plane",
+      load: { nodeLeases: 10, podStatusUpdatesPerSecond: 0, bindingsPerSecond: 0, cachedReadsPerSecond: 0, quorumReadsPerSecond: 0 },
+      faults: [{ type: "host-loss", at: "100s", host: "control-plane-0" }],
+    })!;
+    const sim = new Simulation(3);
+    const cp = new ControlPlane(sim, spec, 10);
+    cp.start();
+    sim.run(20 * US_PER_S);
+    const a = cp.load.nodeLeaseRequests;
+    sim.run(80 * US_PER_S);
+    // healthy: every 10-10.4 s per kubelet -> 60 s x 10 kubelets / 10.2 s ~ 59
+    const steady = cp.load.nodeLeaseRequests - a;
+    expect(steady).toBeGreaterThanOrEqual(10 * Math.floor(60 / 10.4));
+    expect(steady).toBeLessThanOrEqual(10 * Math.ceil(60 / 10));
+    sim.run(130 * US_PER_S); // the LB has no server left (<= 6 s) and every back-off reached 7 s (after 12.6 s)
+    const b = cp.load.nodeLeaseRequests;
+    sim.run(200 * US_PER_S);
+    const perKubelet = (cp.load.nodeLeaseRequests - b) / 10;
+    // failed connections answer at once: one GET per 7 s
+    expect(perKubelet).toBeGreaterThanOrEqual(Math.floor(70 / 7));
+    expect(perKubelet).toBeLessThanOrEqual(Math.ceil(70 / 7) + 1);
+  });
+});

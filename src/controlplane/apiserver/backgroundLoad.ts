@@ -1,12 +1,16 @@
 /**
  * Background API traffic of a cluster, so latency and availability figures mean
- * something: kubelets renewing their node Leases (every 10 s each), kubelet pod status
- * updates, the acting kube-scheduler's bindings, and reads (from the watch cache and
- * quorum reads). Rates are cluster-wide; arrivals are Poisson except node Leases,
- * which are periodic with a random phase per kubelet.
+ * something: kubelets renewing their node Leases, kubelet pod status updates, the acting
+ * kube-scheduler's bindings, and reads (from the watch cache and quorum reads). Rates
+ * are cluster-wide; arrivals are Poisson except node Leases.
  *
- * Simplification: a failed node-Lease renewal is not retried with the kubelet's
- * 200 ms..7 s back-off; the kubelet simply renews at its next period.
+ * Node Leases follow the kubelet's lease controller (k8s.io/component-helpers
+ * apimachinery/lease/controller.go): a sync every renewInterval (10 s) jittered by
+ * 4 % (wait.JitterUntil(sync, renewInterval, 0.04, sliding)); a sync Updates the Lease
+ * it last wrote, retrying at once up to maxUpdateRetries (5) times; when all fail it
+ * falls back to GETting the Lease with exponential back-off (200 ms doubling to 7 s,
+ * until it succeeds), then tries the 5 Updates again. So an API outage turns the steady
+ * 0.1 writes/s per node into a retry storm, as in a real cluster.
  */
 import type { RandomStream } from "../../engine/random.js";
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
@@ -24,6 +28,17 @@ export interface BackgroundLoadConfig {
 
 /** Object keys: node Leases from here up (component Leases use small keys). */
 export const NODE_LEASE_KEY_BASE = 1000;
+/** Lease controller sync jitter: wait.JitterUntilWithContext(ctx, c.sync, c.renewInterval, 0.04, true). */
+export const NODE_LEASE_RENEW_JITTER = 0.04;
+/** Lease controller maxUpdateRetries = 5. */
+export const NODE_LEASE_MAX_UPDATE_RETRIES = 5;
+/** backoffEnsureLease: first sleep 200 ms, doubled up to maxBackoff = 7 s. */
+export const NODE_LEASE_BACKOFF_START_US = 200_000;
+export const NODE_LEASE_MAX_BACKOFF_US = 7 * US_PER_S;
+
+// kubelet lease controller phases
+const UPDATING = 0;
+const ENSURING = 1;
 
 /** A stretch of time without a successful binding (scheduling paused). */
 export interface SchedulingGap {
@@ -34,6 +49,14 @@ export interface SchedulingGap {
 export class BackgroundLoad {
   private readonly rng: RandomStream;
   private readonly hLease: number;
+  private readonly hLeaseAnswer: number;
+  private readonly hEnsure: number;
+  /** Per kubelet: UPDATING or ENSURING, update attempts in this round, current back-off. */
+  private leasePhase: Uint8Array = new Uint8Array(0);
+  private leaseAttempt: Uint8Array = new Uint8Array(0);
+  private leaseBackoff_us: Float64Array = new Float64Array(0);
+  /** Node-Lease requests sent (renewals, retries and GETs). */
+  nodeLeaseRequests = 0;
   private readonly hStatus: number;
   private readonly hBind: number;
   private readonly hCached: number;
@@ -55,7 +78,9 @@ export class BackgroundLoad {
     private readonly schedulerServer: () => number,
   ) {
     this.rng = sim.rng.stream("apiserver.backgroundLoad");
-    this.hLease = sim.on("load.nodeLease", (i) => this.renewNodeLease(i));
+    this.hLease = sim.on("load.nodeLease.sync", (i) => this.leaseSync(i));
+    this.hLeaseAnswer = sim.on("load.nodeLease.answer", (i, status) => this.leaseAnswer(i, status));
+    this.hEnsure = sim.on("load.nodeLease.ensure", (i) => this.leaseGet(i));
     this.hStatus = sim.on("load.podStatus", () => this.podStatus());
     this.hBind = sim.on("load.binding", () => this.binding());
     this.hCached = sim.on("load.cachedRead", () => this.cachedRead());
@@ -68,6 +93,9 @@ export class BackgroundLoad {
 
   start(): void {
     const c = this.config;
+    this.leasePhase = new Uint8Array(c.nodeLeases);
+    this.leaseAttempt = new Uint8Array(c.nodeLeases);
+    this.leaseBackoff_us = new Float64Array(c.nodeLeases);
     for (let i = 0; i < c.nodeLeases; i++) this.sim.schedule(this.rng.next() * c.nodeLeaseRenewInterval_us, this.hLease, i);
     this.next(this.hStatus, c.podStatusUpdatesPerSecond);
     this.next(this.hBind, c.bindingsPerSecond);
@@ -79,9 +107,54 @@ export class BackgroundLoad {
     if (perSecond > 0) this.sim.schedule(this.rng.exponential(US_PER_S / perSecond), handler);
   }
 
-  private renewNodeLease(i: number): void {
-    this.api.send(Verb.Update, Resource.Lease, i, this.hIgnore, { key: NODE_LEASE_KEY_BASE + i, valueA: 1, valueB: this.sim.now });
-    this.sim.schedule(this.config.nodeLeaseRenewInterval_us, this.hLease, i);
+  /** A lease controller sync: Update the Lease last written (the kubelet keeps it). */
+  private leaseSync(i: number): void {
+    this.leasePhase[i] = UPDATING;
+    this.leaseAttempt[i] = 0;
+    this.leaseUpdate(i);
+  }
+
+  private leaseUpdate(i: number): void {
+    this.nodeLeaseRequests++;
+    this.api.send(Verb.Update, Resource.Lease, i, this.hLeaseAnswer, { key: NODE_LEASE_KEY_BASE + i, valueA: 1, valueB: this.sim.now });
+  }
+
+  private leaseGet(i: number): void {
+    this.nodeLeaseRequests++;
+    this.api.send(Verb.Get, Resource.Lease, i, this.hLeaseAnswer, { key: NODE_LEASE_KEY_BASE + i });
+  }
+
+  private leaseAnswer(i: number, status: number): void {
+    if (this.leasePhase[i] === ENSURING) {
+      if (isSuccess(status)) {
+        // got the Lease: the 5 updates again
+        this.leasePhase[i] = UPDATING;
+        this.leaseAttempt[i] = 0;
+        this.leaseUpdate(i);
+      } else {
+        const b = this.leaseBackoff_us[i];
+        this.sim.schedule(b, this.hEnsure, i);
+        this.leaseBackoff_us[i] = Math.min(2 * b, NODE_LEASE_MAX_BACKOFF_US);
+      }
+      return;
+    }
+    if (isSuccess(status)) return this.nextSync(i);
+    if (++this.leaseAttempt[i] < NODE_LEASE_MAX_UPDATE_RETRIES) return this.leaseUpdate(i);
+    if (this.leaseBackoff_us[i] > 0) {
+      // the updates after a successful GET failed as well: wait for the next sync
+      this.leaseBackoff_us[i] = 0;
+      return this.nextSync(i);
+    }
+    // fall back to backoffEnsureLease: GET until it works
+    this.leasePhase[i] = ENSURING;
+    this.leaseBackoff_us[i] = NODE_LEASE_BACKOFF_START_US;
+    this.leaseGet(i);
+  }
+
+  private nextSync(i: number): void {
+    this.leaseBackoff_us[i] = 0;
+    const d = this.config.nodeLeaseRenewInterval_us;
+    this.sim.schedule(d + this.rng.next() * NODE_LEASE_RENEW_JITTER * d, this.hLease, i);
   }
 
   private podStatus(): void {
