@@ -218,6 +218,7 @@ export class SchedulingCycle implements FilterDiagnosis {
     this.globalPercentage = opts.percentageOfNodesToScore ?? DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE;
     this.filterSkipped = new Uint8Array(profile.filter.length);
     this.scoreSkipped = new Uint8Array(profile.score.length);
+    this.state.reset(snapshot, -1, false);
   }
 
   get nodeCount(): number {
