@@ -76,7 +76,7 @@ export class ControlPlane implements ControlPlaneParts {
       // inside the measurements).
       initialState: { term: 1, logLengths: topology.etcdHosts.map(() => 0), leader: 0 },
     });
-    this.api = new KubeApi(sim, topology, this.hosts, new EtcdClusterPort(this.etcd, this.network), this.metrics, spec.apiserver);
+    this.api = new KubeApi(sim, topology, this.hosts, new EtcdClusterPort(this.etcd, this.network, (h) => this.hosts.up[h] === 1), this.metrics, spec.apiserver);
     const candidates = topology.apiserverHosts.length;
     this.controllerManager = new LeaderElection(sim, this.api, "kube-controller-manager", KCM_LEASE_KEY, candidates, spec.leaderElection);
     this.scheduler = new LeaderElection(sim, this.api, "kube-scheduler", SCHEDULER_LEASE_KEY, candidates, spec.leaderElection);

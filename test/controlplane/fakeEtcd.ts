@@ -39,6 +39,9 @@ export class FakeEtcd implements EtcdPort {
   reachable(_fromHost: number, m: number): boolean {
     return this.up[m];
   }
+  refused(_fromHost: number, m: number): boolean {
+    return !this.up[m];
+  }
   hasLeader(m: number): boolean {
     return this.up[m] && this.quorum;
   }

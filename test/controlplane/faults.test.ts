@@ -88,3 +88,21 @@ describe("kubelet node-Lease retries (component-helpers lease controller)", () =
     expect(perKubelet).toBeLessThanOrEqual(Math.ceil(70 / 7) + 1);
   });
 });
+
+describe("etcd client endpoint failover (external etcd)", () => {
+  it("a dead etcd host is used until the client keepalive (30 s + 10 s) gives up; a crashed etcd process is skipped at once", () => {
+    const lostHost = runControlPlane({ topology: "external-etcd", faults: [{ type: "host-loss", at: "20s", host: "etcd-2" }] }, { duration_s: 100 });
+    const lostProcess = runControlPlane({ topology: "external-etcd", faults: [{ type: "etcd-member-loss", at: "20s", member: "etcd-2" }] }, { duration_s: 100 });
+    const cpl = lostHost.table("controlplane.csv");
+    // requests routed to the silent endpoint hang and all fail when the keepalive drops the
+    // connection, ~40 s after the loss (answers are counted in the interval they complete in)
+    expect(availability(cpl, 20, 55)).toBeGreaterThan(0.99);
+    expect(availability(cpl, 55, 65)).toBeLessThan(0.7);
+    expect(availability(cpl, 65, 100)).toBeGreaterThan(0.999);
+    const slowest = rowsOf(lostHost.table("api_requests.csv")).reduce((m, x) => Math.max(m, (x.latency_p99_ms as number) ?? 0), 0);
+    expect(slowest).toBeGreaterThan(30_000);
+    expect(slowest).toBeLessThanOrEqual(40_000 * 1.0625 + 100);
+    // a refused connection is noticed at once: no request hangs
+    expect(availability(lostProcess.table("controlplane.csv"), 20, 100)).toBeGreaterThan(0.999);
+  });
+});

@@ -38,6 +38,8 @@ export class EtcdClusterPort implements EtcdPort {
   constructor(
     readonly cluster: EtcdClusterClientApi,
     readonly network: Network,
+    /** Whether a host is up (a down host answers nothing; an up host refuses a closed port). */
+    readonly hostUp: (host: number) => boolean = () => true,
   ) {}
 
   get memberCount(): number {
@@ -51,6 +53,11 @@ export class EtcdClusterPort implements EtcdPort {
   reachable(fromHost: number, member: number): boolean {
     const h = this.cluster.memberHost(member);
     return this.cluster.isUp(member) && this.network.canReach(fromHost, h) && this.network.canReach(h, fromHost);
+  }
+
+  refused(fromHost: number, member: number): boolean {
+    const h = this.cluster.memberHost(member);
+    return !this.cluster.isUp(member) && this.hostUp(h) && this.network.canReach(fromHost, h) && this.network.canReach(h, fromHost);
   }
 
   hasLeader(member: number): boolean {

@@ -31,6 +31,12 @@ export interface EtcdPort {
   memberHost(member: number): number;
   /** Whether a client on `fromHost` can open a connection to `member` now (process up, no partition). */
   reachable(fromHost: number, member: number): boolean;
+  /**
+   * Whether a connection attempt from `fromHost` to `member` is actively refused (the
+   * member's host answers but its process is down: TCP RST), as opposed to silently lost
+   * (host down or partitioned away).
+   */
+  refused(fromHost: number, member: number): boolean;
   /** Whether the member currently knows a leader (kube-apiserver's etcd health check passes). */
   hasLeader(member: number): boolean;
   /** Who receives the answers (set once, by the API servers). */

@@ -35,6 +35,12 @@ export const DEFAULT_CLIENT_LATENCY_MS: DistributionSpec = { type: "lognormal", 
  * serialisation (ms). [assumption: sub-millisecond to a few ms on a healthy server]
  */
 export const DEFAULT_APISERVER_PROCESSING_MS: DistributionSpec = { type: "lognormal", p50: 1, p99: 5 };
+/**
+ * How long kube-apiserver's etcd client keeps using an endpoint that went silent (host
+ * down or partitioned: no RST) before its gRPC keepalive drops the connection:
+ * keepaliveTime 30 s + keepaliveTimeout 10 s (k8s.io/apiserver storagebackend/factory/etcd3.go).
+ */
+export const ETCD_CLIENT_KEEPALIVE_US = 40 * 1_000_000;
 /** etcd commit -> event in a watcher's informer (ms): etcd watch + watch cache + client. [assumption] */
 export const DEFAULT_WATCH_DELIVERY_MS: DistributionSpec = { type: "lognormal", p50: 5, p99: 30 };
 
@@ -44,6 +50,8 @@ export interface KubeApiConfig {
   watchDelivery_ms: DistributionSpec;
   inflight: InflightLimits;
   loadBalancer: LoadBalancerConfig;
+  /** Time until the etcd client gives up on a silent endpoint (keepalive). */
+  etcdKeepalive_us: number;
 }
 
 export const DEFAULT_KUBE_API: KubeApiConfig = {
@@ -52,6 +60,7 @@ export const DEFAULT_KUBE_API: KubeApiConfig = {
   watchDelivery_ms: DEFAULT_WATCH_DELIVERY_MS,
   inflight: DEFAULT_INFLIGHT_LIMITS,
   loadBalancer: DEFAULT_LOAD_BALANCER,
+  etcdKeepalive_us: ETCD_CLIENT_KEEPALIVE_US,
 };
 
 /** Options of one request beyond verb and resource. */
@@ -98,6 +107,8 @@ export class KubeApi {
   private readonly watchRng: RandomStream;
   /** Round-robin cursor over etcd endpoints, per API server. */
   private readonly endpointCursor: Int32Array;
+  /** Per (server, member): when the endpoint went silent as this server saw it, or -1. */
+  private readonly silentSince_us: Float64Array;
   /** Incremented when an API server process dies: requests it held are lost. */
   private readonly serverEpoch: Int32Array;
 
@@ -126,6 +137,7 @@ export class KubeApi {
   private readonly hArrive: number;
   private readonly hConnectFailed: number;
   private readonly hProcessed: number;
+  private readonly hConnectionLost: number;
 
   /** Committed objects (Leases...). */
   readonly objects = new Map<number, StoredObject>();
@@ -148,6 +160,7 @@ export class KubeApi {
     this.limiters = Array.from({ length: n }, () => new InflightLimiter(config.inflight));
     this.endpointCursor = new Int32Array(n);
     this.serverEpoch = new Int32Array(n);
+    this.silentSince_us = new Float64Array(n * etcd.memberCount).fill(-1);
     this.clientLatency = distribution(config.clientLatency_ms);
     this.processing = distribution(config.processing_ms);
     this.watchDelivery = distribution(config.watchDelivery_ms);
@@ -157,6 +170,7 @@ export class KubeApi {
     this.hArrive = sim.on("apiserver.arrive", (slot, g) => this.arrive(slot, g));
     this.hConnectFailed = sim.on("apiserver.connectFailed", (slot, g) => this.connectFailed(slot, g));
     this.hProcessed = sim.on("apiserver.processed", (slot, g) => this.processed(slot, g));
+    this.hConnectionLost = sim.on("apiserver.etcdConnectionLost", (slot, g) => this.etcdConnectionLost(slot, g));
     etcd.setResponder((tok, outcome, latency_us) => this.etcdDone(tok, outcome, latency_us));
     this.loadBalancer = new LoadBalancer(sim, n, config.loadBalancer, (s) => this.healthy(s));
   }
@@ -287,6 +301,13 @@ export class KubeApi {
     }
     this.phase[s] = PHASE_ETCD;
     this.etcdRequestsSent++;
+    const silent = this.silentSince_us[server * this.etcd.memberCount + member];
+    if (silent >= 0) {
+      // The client still believes in a silent endpoint: the request hangs until the
+      // keepalive gives up on the connection.
+      this.sim.scheduleAt(silent + this.config.etcdKeepalive_us, this.hConnectionLost, s, g);
+      return;
+    }
     const op = isMutating(verb) ? EtcdOp.Write : EtcdOp.LinearizableRead;
     this.etcd.submit(op, this.topology.apiserverHosts[server], member, g * SLOT_BITS + s);
   }
@@ -313,6 +334,16 @@ export class KubeApi {
     } else {
       this.respond(s, Status.InternalError, Reason.EtcdUnavailable);
     }
+  }
+
+  private etcdConnectionLost(s: number, g: number): void {
+    if (this.gen[s] !== g || this.phase[s] !== PHASE_ETCD) return;
+    if (this.serverEpoch[this.server[s]] !== this.epochAt[s]) {
+      this.flags[s] &= ~2;
+      this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
+      return;
+    }
+    this.respond(s, Status.InternalError, Reason.EtcdUnavailable);
   }
 
   /**
@@ -377,18 +408,32 @@ export class KubeApi {
   /**
    * The etcd member an API server uses for its next request: stacked API servers have
    * one endpoint (their local member); with several endpoints, round robin over those
-   * reachable. Simplification: the client knows at once which endpoints are reachable
-   * (the real etcd client notices a dead endpoint on a failed dial or after its
-   * keepalive, 30 s + 10 s).
+   * the client considers usable. An endpoint whose process is down refuses connections
+   * (RST) and is skipped at once; one that went silent (host down, partition) is still
+   * used until the client's keepalive gives up on it (30 s + 10 s), and requests sent to
+   * it hang until then. `probe` (the /healthz etcd check) only accepts endpoints that
+   * answer now.
    */
   private pickEndpoint(server: number, advance: boolean): number {
     const eps = this.topology.etcdEndpoints[server];
     const host = this.topology.apiserverHosts[server];
     const start = this.endpointCursor[server];
+    const now = this.sim.now;
+    const row = server * this.etcd.memberCount;
     for (let i = 0; i < eps.length; i++) {
       const k = (start + i) % eps.length;
       const m = eps[k];
+      let usable: boolean;
       if (this.etcd.reachable(host, m)) {
+        this.silentSince_us[row + m] = -1;
+        usable = true;
+      } else if (!advance || this.etcd.refused(host, m)) {
+        usable = false;
+      } else {
+        if (this.silentSince_us[row + m] < 0) this.silentSince_us[row + m] = now;
+        usable = now < this.silentSince_us[row + m] + this.config.etcdKeepalive_us;
+      }
+      if (usable) {
         if (advance) this.endpointCursor[server] = (k + 1) % eps.length;
         return m;
       }

@@ -186,6 +186,7 @@ const controlPlane = z
         clientLatency: durationDistribution.optional(),
         watchDelivery: durationDistribution.optional(),
         inflightMode: z.enum(["apf", "max-in-flight"]).default("apf"),
+        etcdClientKeepalive: duration.default("40s").describe("etcd client keepalive time + timeout (30s + 10s): how long a silent etcd endpoint is still used"),
         maxRequestsInflight: positiveInt().default(MAX_REQUESTS_INFLIGHT),
         maxMutatingRequestsInflight: positiveInt().default(MAX_MUTATING_REQUESTS_INFLIGHT),
         loadBalancer: z
@@ -267,6 +268,7 @@ const controlPlane = z
         watchDelivery_ms: api.watchDelivery === undefined ? DEFAULT_KUBE_API.watchDelivery_ms : ms(api.watchDelivery),
         inflight: { mode: api.inflightMode, maxRequestsInflight: api.maxRequestsInflight, maxMutatingRequestsInflight: api.maxMutatingRequestsInflight },
         loadBalancer: { checkInterval_us: us(lb.checkInterval), fall: lb.fall, rise: lb.rise, connectTimeout_us: us(lb.connectTimeout), retries: lb.retries },
+        etcdKeepalive_us: us(api.etcdClientKeepalive),
       },
       leaderElection: {
         ...DEFAULT_LEADER_ELECTION,
