@@ -40,8 +40,8 @@ export interface ScoreCase {
   pods: Pod[];
   hardPodAffinityWeight?: number;
   ignorePreferredTermsOfExistingPods?: boolean;
-  /** Normalized score per node, or "Skip" when PreScore returns Skip. */
-  want: Record<string, number> | "Skip";
+  /** Normalized score per node, or the PreScore status when it is Skip or Error. */
+  want: Record<string, number> | "Skip" | "Error";
 }
 
 // --- filtering_test.go: TestRequiredAffinitySingleNode -------------------------------------
@@ -487,6 +487,20 @@ export const scoreCases: ScoreCase[] = [
     pods: [on("node1", secS1), on("node2", {}, stayS1AwayS2)],
     nodes: [node("node1", rgChina), node("node2", rgChina)],
     want: { node1: 0, node2: 0 },
+  },
+  {
+    name: "invalid Affinity fails PreScore",
+    pod: pod({ affinity: affinity({ preferred: [weighted(8, term(sel.in("security", "{{.bad-value.}}"), "region"))] }) }),
+    pods: [],
+    nodes: [node("node1", rgChina), node("node2", rgChina)],
+    want: "Error",
+  },
+  {
+    name: "invalid AntiAffinity fails PreScore",
+    pod: pod({ affinity: affinity({ antiPreferred: [weighted(5, term(sel.in("security", "{{.bad-value.}}"), "az"))] }) }),
+    pods: [],
+    nodes: [node("node1", rgChina), node("node2", rgChina)],
+    want: "Error",
   },
   {
     name: "affinity with pods matching namespaceSelector",

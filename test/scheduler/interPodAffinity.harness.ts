@@ -24,6 +24,12 @@ export function newState(snapshot: Snapshot): CycleState {
   return state;
 }
 
+/** The PreFilter status alone (Success, Skip, or a failure code). */
+export function runPreFilter(plugin: PreFilterPlugin, objs: ClusterObjects, incoming: Pod): number {
+  const snapshot = snapshotFromObjects(objs);
+  return plugin.preFilter(newState(snapshot), snapshot.compile(incoming));
+}
+
 /** Filter verdict per node name (all nodes of the snapshot, in order). */
 export function runFilter(plugin: PreFilterPlugin & FilterPlugin, objs: ClusterObjects, incoming: Pod): Record<string, FilterOutcome> {
   const snapshot = snapshotFromObjects(objs);
@@ -33,8 +39,13 @@ export function runFilter(plugin: PreFilterPlugin & FilterPlugin, objs: ClusterO
   const n = snapshot.nodeCount;
   const nodes = Int32Array.from({ length: n }, (_, i) => i);
   const out = new Int32Array(n);
-  if (code !== Code.Skip) plugin.filter(state, pod, nodes, n, out);
   const result: Record<string, FilterOutcome> = {};
+  if (code !== Code.Success && code !== Code.Skip) {
+    // A PreFilter failure rejects every node with the PreFilter reason.
+    for (let i = 0; i < n; i++) result[snapshot.nodes.names[i]] = { code: CODE_NAME[code], reasons: [state.preFilterReason] };
+    return result;
+  }
+  if (code !== Code.Skip) plugin.filter(state, pod, nodes, n, out);
   for (let i = 0; i < n; i++) {
     const bits = verdictReasonBits(out[i]);
     const reasons = plugin.reasons.filter((_, b) => (bits >> b) & 1);
@@ -47,7 +58,7 @@ export function runFilter(plugin: PreFilterPlugin & FilterPlugin, objs: ClusterO
  * Normalized scores of the feasible nodes, or "Skip". Nodes in `failedNames` are in the
  * snapshot (their pods count) but not scored.
  */
-export function runScore(plugin: PreScorePlugin & ScorePlugin, objs: ClusterObjects, incoming: Pod, failedNames: string[] = []): Record<string, number> | "Skip" {
+export function runScore(plugin: PreScorePlugin & ScorePlugin, objs: ClusterObjects, incoming: Pod, failedNames: string[] = []): Record<string, number> | "Skip" | "Error" {
   const snapshot = snapshotFromObjects(objs);
   const state = newState(snapshot);
   const pod = snapshot.compile(incoming);
@@ -56,6 +67,7 @@ export function runScore(plugin: PreScorePlugin & ScorePlugin, objs: ClusterObje
   const nodes = Int32Array.from(feasible);
   const code = plugin.preScore(state, pod, nodes, nodes.length);
   if (code === Code.Skip) return "Skip";
+  if (code === Code.Error) return "Error";
   if (code !== Code.Success) throw new Error(`PreScore returned ${code}`);
   const scores = new Int32Array(nodes.length);
   plugin.score(state, pod, nodes, nodes.length, scores);

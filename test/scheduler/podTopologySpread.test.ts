@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PodTopologySpread } from "../../src/scheduler/plugins/PodTopologySpread.js";
 import { filterCases, scoreCases, R_SPREAD, R_SPREAD_LABEL } from "./podTopologySpread.fixtures.js";
-import { runFilter, runScore } from "./interPodAffinity.harness.js";
+import { runFilter, runPreFilter, runScore } from "./interPodAffinity.harness.js";
+import { Code } from "../../src/scheduler/framework.js";
+import { node, pod, sel, spread } from "./interPodAffinity.builders.js";
 
 const REASON: Record<string, string[]> = { Success: [], Unschedulable: [R_SPREAD], UnschedulableAndUnresolvable: [R_SPREAD_LABEL] };
 
@@ -24,4 +26,20 @@ describe("PodTopologySpread score (upstream scoring_test.go tables)", () => {
       expect(got).toEqual(c.want);
     });
   }
+});
+
+describe("PodTopologySpread PreFilter/PreScore status", () => {
+  const nodes = [node("n1", { zone: "z1" }), node("n2", { zone: "z2" })];
+  it("an invalid DoNotSchedule selector fails PreFilter with Error", () => {
+    const bad = pod({ labels: { app: "a" }, spread: [spread(1, "zone", "DoNotSchedule", sel.in("app", "{{.bad-value.}}"))] });
+    expect(runPreFilter(new PodTopologySpread(), { nodes, pods: [] }, bad)).toBe(Code.Error);
+  });
+  it("an invalid ScheduleAnyway selector fails PreScore with Error", () => {
+    const bad = pod({ labels: { app: "a" }, spread: [spread(1, "zone", "ScheduleAnyway", sel.in("app", "{{.bad-value.}}"))] });
+    expect(runScore(new PodTopologySpread(), { nodes, pods: [] }, bad)).toBe("Error");
+  });
+  it("PreFilter skips a pod without DoNotSchedule constraints", () => {
+    const soft = pod({ labels: { app: "a" }, spread: [spread(1, "zone", "ScheduleAnyway", sel.labels({ app: "a" }))] });
+    expect(runPreFilter(new PodTopologySpread(), { nodes, pods: [] }, soft)).toBe(Code.Skip);
+  });
 });

@@ -87,11 +87,6 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   private keyScoreCount = 0;
   private readonly scorePool = new ScratchPool();
 
-  /** Group ids with required anti-affinity terms, and how many groups were seen. */
-  private readonly antiGroups: number[] = [];
-  private groupsSeen = 0;
-  private groupsOf: PodGroups | null = null;
-
   constructor(args: InterPodAffinityArgs = {}) {
     this.hardPodAffinityWeight = args.hardPodAffinityWeight ?? DEFAULT_HARD_POD_AFFINITY_WEIGHT;
     this.ignorePreferredTermsOfExistingPods = args.ignorePreferredTermsOfExistingPods ?? false;
@@ -107,18 +102,20 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     this.spec = spec;
     this.pool.releaseAll();
     this.existingCount = 0;
+    if (spec.parseError !== null) {
+      // Upstream: NewPodInfo fails -> UnschedulableAndUnresolvable "parsing pod: ...".
+      this.skipped = true;
+      state.preFilterReason = `parsing pod: ${spec.parseError}`;
+      return Code.UnschedulableAndUnresolvable;
+    }
 
     spec.relate(groups, snapshot);
     const r = spec.relevant;
     const all = groups.groups;
+    const hasOwn = spec.required.length > 0 || spec.antiRequired.length > 0;
     let existingAnti = false;
-    for (const g of this.antiGroups) {
-      if (all[g].total > 0) {
-        existingAnti = true;
-        break;
-      }
-    }
-    if (spec.required.length === 0 && spec.antiRequired.length === 0 && !existingAnti) {
+    for (let k = 0; k < r.existingAnti.length && !existingAnti; k += 2) if (all[r.existingAnti[k]].total > 0) existingAnti = true;
+    if (!hasOwn && !existingAnti) {
       this.skipped = true;
       return Code.Skip;
     }
@@ -142,6 +139,15 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       if (all[g].total === 0) continue;
       const key = PodAffinitySpec.of(all[g].pod, snapshot).antiRequired[r.existingAnti[k + 1]].key;
       this.existingSum(key, snapshot, cap).add(groups.watch(g, key), this.pool);
+    }
+    if (!hasOwn) {
+      // Upstream (current releases): Skip when no existing pod's anti-affinity term covers any domain.
+      let entries = false;
+      for (let i = 0; i < this.existingCount; i++) if (this.existing[i].total > 0) entries = true;
+      if (!entries) {
+        this.skipped = true;
+        return Code.Skip;
+      }
     }
     return Code.Success;
   }
@@ -247,6 +253,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   preScore(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number): StatusCode {
     const snapshot = state.snapshot;
     const spec = PodAffinitySpec.of(pod, snapshot);
+    if (spec.parseError !== null) return Code.Error;
     const hasPreferred = spec.preferred.length > 0 || spec.antiPreferred.length > 0;
     if (this.ignorePreferredTermsOfExistingPods && !hasPreferred) return Code.Skip;
     const groups = this.syncGroups(snapshot);
@@ -345,21 +352,11 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 
   private syncGroups(snapshot: Snapshot): PodGroups {
     const groups = PodGroups.of(snapshot);
-    if (this.groupsOf !== groups) {
-      this.groupsOf = groups;
-      this.groupsSeen = 0;
-      this.antiGroups.length = 0;
-    }
     groups.sync();
     this.groups = groups;
-    const all = groups.groups;
-    for (let g = this.groupsSeen; g < all.length; g++) {
-      const spec = PodAffinitySpec.of(all[g].pod, snapshot);
-      if (spec.antiRequired.length > 0) this.antiGroups.push(g);
-    }
-    this.groupsSeen = all.length;
     return groups;
   }
+
 }
 
 /** Hot loop: one blocking domain count (e.g. hostname anti-affinity). */

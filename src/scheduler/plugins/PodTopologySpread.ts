@@ -99,6 +99,14 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       this.skipped = true;
       return Code.Skip;
     }
+    for (const c of hard) {
+      if (c.parseError !== null) {
+        // Upstream: building the PreFilter state fails -> Error.
+        this.skipped = true;
+        state.preFilterReason = `calculating preFilterState: ${c.parseError}`;
+        return Code.Error;
+      }
+    }
     this.skipped = false;
     const groups = PodGroups.of(snapshot);
     groups.sync();
@@ -212,6 +220,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const spec = this.spec(pod, snapshot);
     const soft = spec.constraints.soft;
     if (soft.length === 0 || count === 0) return Code.Skip;
+    for (const c of soft) if (c.parseError !== null) return Code.Error;
     const groups = PodGroups.of(snapshot);
     groups.sync();
     // Pods with own constraints, and List defaults, need every key on a node.

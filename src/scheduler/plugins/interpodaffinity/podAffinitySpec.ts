@@ -8,6 +8,7 @@
 import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
 import type { PodGroups } from "./podGroups.js";
+import { labelSelectorError } from "./selectorError.js";
 import { compileRequiredTerms, compileWeightedTerms, termMatchesPod, type CompiledAffinityTerm } from "./affinityTerm.js";
 
 export const SPEC_KEY = "InterPodAffinity";
@@ -38,6 +39,8 @@ export class PodAffinitySpec {
   readonly matchesOwnRequired: boolean;
   /** Any (anti-)affinity term at all (upstream: pod is in PodsWithAffinity). */
   readonly hasAffinity: boolean;
+  /** Why the pod's terms fail to parse (upstream framework.NewPodInfo), or null. */
+  readonly parseError: string | null;
   /** Per group id, filled on first use. */
   readonly pairs: (PairInfo | undefined)[] = [];
 
@@ -70,6 +73,15 @@ export class PodAffinitySpec {
     this.antiPreferred = compileWeightedTerms(a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, pod, snapshot);
     this.matchesOwnRequired = this.required.every((t) => termMatchesPod(t, pod, snapshot));
     this.hasAffinity = a?.podAffinity !== undefined || a?.podAntiAffinity !== undefined;
+    const terms = [
+      ...(a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+      ...(a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []),
+      ...(a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm),
+      ...(a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((w) => w.podAffinityTerm),
+    ];
+    let err: string | null = null;
+    for (const t of terms) err ??= labelSelectorError(t.labelSelector) ?? labelSelectorError(t.namespaceSelector);
+    this.parseError = err;
   }
 
   static of(pod: CompiledPod, snapshot: Snapshot): PodAffinitySpec {

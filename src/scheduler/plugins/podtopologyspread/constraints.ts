@@ -18,6 +18,7 @@ import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
 import { LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE } from "../../snapshot.js";
 import { compileLabelSelector, selectorMatches, type CompiledLabelSelector } from "../../labels/labelSelector.js";
+import { labelSelectorError } from "../interpodaffinity/selectorError.js";
 
 /** Upstream systemDefaultConstraints (plugins/podtopologyspread/plugin.go). */
 export const SYSTEM_DEFAULT_CONSTRAINTS: readonly DefaultConstraint[] = [
@@ -56,6 +57,8 @@ export interface CompiledSpreadConstraint {
   readonly honorNodeTaints: boolean;
   /** 1 when the incoming pod matches the selector (its own placement adds one). */
   readonly selfMatch: number;
+  /** Why labelSelector fails to convert (upstream: the phase fails with Error), or null. */
+  readonly parseError: string | null;
 }
 
 export interface PodSpreadConstraints {
@@ -96,6 +99,7 @@ function compileConstraint(c: TopologySpreadConstraint, pod: CompiledPod, snapsh
     honorNodeAffinity: (c.nodeAffinityPolicy ?? "Honor") === "Honor",
     honorNodeTaints: (c.nodeTaintsPolicy ?? "Ignore") === "Honor",
     selfMatch: selectorMatches(selector, pod.labelIds, strings.valueInt) ? 1 : 0,
+    parseError: labelSelectorError(c.labelSelector),
   };
 }
 
