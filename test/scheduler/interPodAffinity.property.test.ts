@@ -147,4 +147,49 @@ describe("InterPodAffinity properties", () => {
       { numRuns: 150 },
     );
   });
+
+  it("a preemption dry run (remove victims from the snapshot + removePod, then restore + addPod) sees exactly the cluster without the victims", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ node: fc.nat({ max: 5 }), app: fc.integer({ min: 0, max: 2 }), aff: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        (placed, victimPicks) => {
+          const existing = placed.map((e) => pod({ node: `n${e.node}`, labels: { app: `a${e.app}` }, affinity: existingAffinity[e.aff] }));
+          const snapshot = snapshotFromObjects({ nodes, pods: existing });
+          const plugin = new InterPodAffinity();
+          const state = newState(snapshot);
+          const c = snapshot.compile(incoming);
+          const all = Int32Array.from({ length: nodes.length }, (_, i) => i);
+          const skipped = plugin.preFilter(state, c) === Code.Skip;
+          if (skipped) return;
+          const run = () => {
+            const out = new Int32Array(nodes.length);
+            plugin.filter(state, c, all, nodes.length, out);
+            return Array.from(out);
+          };
+          const before = run();
+          const victims = [...new Set(victimPicks.map((v) => v % existing.length))];
+          for (const v of victims) {
+            const n = snapshot.podNode[v];
+            snapshot.removePod(v);
+            plugin.removePod(state, c, v, n);
+          }
+          const truth = snapshotFromObjects({ nodes, pods: existing.filter((_, i) => !victims.includes(i)) });
+          const fresh = new InterPodAffinity();
+          const freshState = newState(truth);
+          const fc2 = truth.compile(incoming);
+          const want = new Int32Array(nodes.length);
+          if (fresh.preFilter(freshState, fc2) !== Code.Skip) fresh.filter(freshState, fc2, all, nodes.length, want);
+          expect(run()).toEqual(Array.from(want));
+          for (const v of [...victims].reverse()) {
+            const n = snapshot.nodeIndex(existing[v].spec!.nodeName!);
+            snapshot.restorePod(v, n);
+            plugin.addPod(state, c, v, n);
+          }
+          expect(run()).toEqual(before);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 });

@@ -129,6 +129,43 @@ describe("PodTopologySpread properties", () => {
       { numRuns: 150 },
     );
   });
+
+  it("a preemption dry run (remove victims from the snapshot + removePod) sees exactly the cluster without the victims", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), (placed, picks) => {
+        const nodes = zonedNodes(6, 3);
+        const existing = placed.map((n) => pod({ node: `n${n}`, labels: { app: "web" } }));
+        const incoming = pod({ labels: { app: "web" }, spread: [spread(1, "zone", "DoNotSchedule", sel.labels({ app: "web" }))] });
+        const snapshot = snapshotFromObjects({ nodes, pods: existing });
+        const plugin = new PodTopologySpread();
+        const state = newState(snapshot);
+        const p = snapshot.compile(incoming);
+        plugin.preFilter(state, p);
+        const all = Int32Array.from({ length: 6 }, (_, i) => i);
+        const run = () => {
+          const out = new Int32Array(6);
+          plugin.filter(state, p, all, 6, out);
+          return Array.from(out);
+        };
+        const before = run();
+        const victims = [...new Set(picks.map((v) => v % existing.length))];
+        for (const v of victims) {
+          const n = snapshot.podNode[v];
+          snapshot.removePod(v);
+          plugin.removePod(state, p, v, n);
+        }
+        const truth = snapshotFromObjects({ nodes, pods: existing.filter((_, i) => !victims.includes(i)) });
+        expect(run()).toEqual(verdictsRaw(new PodTopologySpread(), truth, incoming));
+        for (const v of [...victims].reverse()) {
+          const n = snapshot.nodeIndex(existing[v].spec!.nodeName!);
+          snapshot.restorePod(v, n);
+          plugin.addPod(state, p, v, n);
+        }
+        expect(run()).toEqual(before);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
 
 function verdictsRaw(plugin: PodTopologySpread, snapshot: Snapshot, incoming: Pod): number[] {

@@ -225,9 +225,11 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   private updateWithPod(state: CycleState, row: number, node: number, d: number): void {
-    if (this.skipped || this.spec === null) return;
+    if (this.skipped || this.spec === null || this.groups === null) return;
     const snapshot = state.snapshot;
-    const groups = this.syncGroups(snapshot);
+    // No sync here: the sums may be views on the index's counters, which must keep
+    // the PreFilter-time state while a dry run edits the snapshot.
+    const groups = this.groups;
     const spec = this.spec;
     const g = groups.groupOfRow(row);
     const other = PodAffinitySpec.of(groups.groups[g].pod, snapshot);
