@@ -204,7 +204,11 @@ export class ControlPlane implements ControlPlaneParts {
     return { tables: this.sampler.tables(), summary };
   }
 
-  /** Availability over the samples in the minute after `t`, and when bindings resumed after it. */
+  /**
+   * After the first fault: API availability over the samples of the following minute;
+   * when bindings resumed for good (the end of the last pause that began within that
+   * minute); how long they were paused in all.
+   */
   private afterFault(t_us: number, end_us: number): SummaryItem[] {
     const cols = this.sampler.controlplane.columns;
     const iT = cols.indexOf("sim_time_s");
@@ -219,12 +223,22 @@ export class ControlPlane implements ControlPlaneParts {
         err += r[iErr] as number;
       }
     }
-    // the binding gap that contains the fault (if any) ends when scheduling resumed
-    const gap = this.load.gaps.find((g) => g.from_us <= t_us && g.to_us > t_us);
-    const resumed = gap ? (gap.to_us >= end_us ? Infinity : (gap.to_us - t_us) / 1e6) : 0;
+    // Pauses in successful bindings that overlap the minute after the fault: scheduling
+    // has resumed for good when the last of them ends (a lease can be lost late, e.g.
+    // when renewals hang on a silent etcd endpoint).
+    const window_end = t_us + AFTER_FAULT_WINDOW_US;
+    let resumed = 0;
+    let paused_us = 0;
+    for (const g of this.load.gaps) {
+      if (g.to_us <= t_us || g.from_us >= window_end) continue;
+      resumed = g.to_us >= end_us ? Infinity : Math.max(resumed, (g.to_us - t_us) / 1e6);
+      paused_us += Math.min(g.to_us, end_us) - Math.max(g.from_us, t_us);
+      if (resumed === Infinity) break;
+    }
     return [
       { metric: "api_availability_60s_after_fault", value: req > 0 ? (req - err) / req : 1 },
       { metric: "scheduling_resumed_after_fault_s", value: resumed },
+      { metric: "scheduling_paused_after_fault_s", value: paused_us / 1e6 },
     ];
   }
 }
