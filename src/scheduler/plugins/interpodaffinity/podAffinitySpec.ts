@@ -93,28 +93,43 @@ export class PodAffinitySpec {
     return s;
   }
 
-  /** Extend the relevant lists with the groups created since the last call. */
+  /**
+   * Extend the relevant lists with the groups created since the last call. A pod
+   * without terms of its own only relates to groups that have terms, so templates
+   * without inter-pod affinity never cost a pair per group.
+   */
   relate(groups: PodGroups, snapshot: Snapshot): void {
     if (this.relatedTo !== groups) {
       this.relatedTo = groups;
       this.groupsRelated = 0;
       for (const list of Object.values(this.relevant)) list.length = 0;
     }
-    const all = groups.groups;
-    const r = this.relevant;
-    for (let g = this.groupsRelated; g < all.length; g++) {
-      const other = PodAffinitySpec.of(all[g].pod, snapshot);
-      const pi = this.pair(g, other, snapshot);
-      if (pi.matchesAllRequired) r.allRequired.push(g);
-      pushFlags(r.anti, g, pi.anti);
-      pushFlags(r.preferred, g, pi.preferred);
-      pushFlags(r.antiPreferred, g, pi.antiPreferred);
-      pushFlags(r.existingAnti, g, pi.existingAnti);
-      pushFlags(r.existingRequired, g, pi.existingRequired);
-      pushFlags(r.existingPreferred, g, pi.existingPreferred);
-      pushFlags(r.existingAntiPreferred, g, pi.existingAntiPreferred);
+    const own = this.required.length + this.antiRequired.length + this.preferred.length + this.antiPreferred.length > 0;
+    if (own) {
+      const all = groups.groups;
+      for (let g = this.groupsRelated; g < all.length; g++) this.relateGroup(g, PodAffinitySpec.of(all[g].pod, snapshot), snapshot);
+      this.groupsRelated = all.length;
+    } else {
+      const withTerms = groupsWithAffinity(groups, snapshot);
+      for (let k = this.groupsRelated; k < withTerms.length; k++) {
+        const g = withTerms[k];
+        this.relateGroup(g, PodAffinitySpec.of(groups.groups[g].pod, snapshot), snapshot);
+      }
+      this.groupsRelated = withTerms.length;
     }
-    this.groupsRelated = all.length;
+  }
+
+  private relateGroup(g: number, other: PodAffinitySpec, snapshot: Snapshot): void {
+    const r = this.relevant;
+    const pi = this.pair(g, other, snapshot);
+    if (pi.matchesAllRequired) r.allRequired.push(g);
+    pushFlags(r.anti, g, pi.anti);
+    pushFlags(r.preferred, g, pi.preferred);
+    pushFlags(r.antiPreferred, g, pi.antiPreferred);
+    pushFlags(r.existingAnti, g, pi.existingAnti);
+    pushFlags(r.existingRequired, g, pi.existingRequired);
+    pushFlags(r.existingPreferred, g, pi.existingPreferred);
+    pushFlags(r.existingAntiPreferred, g, pi.existingAntiPreferred);
   }
 
   /** The pair answers of this pod and group `g` whose template is `other`. */
@@ -142,4 +157,19 @@ export class PodAffinitySpec {
 
 function pushFlags(list: number[], g: number, flags: Uint8Array): void {
   for (let i = 0; i < flags.length; i++) if (flags[i] === 1) list.push(g, i);
+}
+
+/** Per index: the ids of groups whose template has inter-pod affinity terms (upstream PodsWithAffinity). */
+const withAffinity = new WeakMap<PodGroups, { seen: number; ids: number[] }>();
+
+function groupsWithAffinity(groups: PodGroups, snapshot: Snapshot): number[] {
+  let w = withAffinity.get(groups);
+  if (!w) {
+    w = { seen: 0, ids: [] };
+    withAffinity.set(groups, w);
+  }
+  const all = groups.groups;
+  for (let g = w.seen; g < all.length; g++) if (PodAffinitySpec.of(all[g].pod, snapshot).hasAffinity) w.ids.push(g);
+  w.seen = all.length;
+  return w.ids;
 }
