@@ -85,6 +85,12 @@ export interface RaftConfig {
   snapshotCatchUpEntries: number;
   /** Time to send and install a snapshot on a follower that fell behind the log (µs). */
   snapshotTransferUs: number;
+  /**
+   * Restart the election timer when a follower or candidate steps down to a newer term.
+   * true = etcd-io/raft (becomeFollower calls reset()); false = the Raft paper's rule (the
+   * timer restarts only on hearing from the leader or granting a vote).
+   */
+  resetTimerOnTermChange: boolean;
   /** Check the raft safety invariants as the run goes (cheap; on by default). */
   checkSafety: boolean;
 }
@@ -108,6 +114,7 @@ export function defaultRaftConfig(overrides: Partial<RaftConfig> = {}): RaftConf
     snapshotCount: overrides.snapshotCount ?? ETCD_SNAPSHOT_COUNT,
     snapshotCatchUpEntries: overrides.snapshotCatchUpEntries ?? ETCD_SNAPSHOT_CATCH_UP_ENTRIES,
     snapshotTransferUs: overrides.snapshotTransferUs ?? 50_000,
+    resetTimerOnTermChange: overrides.resetTimerOnTermChange ?? true,
     checkSafety: overrides.checkSafety ?? true,
   };
 }

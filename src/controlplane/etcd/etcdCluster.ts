@@ -630,8 +630,10 @@ export class EtcdCluster {
     }
     this.roleA[m] = Role.FOLLOWER;
     this.votesGranted[m] = this.votesRejected[m] = 0;
-    if (!this.continuous) this.resetRandomizedTimeout(m);
-    this.resetElectionTimer(m);
+    if (this.config.resetTimerOnTermChange || wasLeader || (this.continuous && this.electionTimer[m] < 0)) {
+      if (!this.continuous) this.resetRandomizedTimeout(m);
+      this.resetElectionTimer(m);
+    }
     if (wasLeader) {
       if (this.heartbeatTimer[m] >= 0) this.sim.cancel(this.heartbeatTimer[m]);
       if (this.quorumTimer[m] >= 0) this.sim.cancel(this.quorumTimer[m]);
