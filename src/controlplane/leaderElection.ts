@@ -103,6 +103,7 @@ export class LeaderElection {
   private readonly hResponse: number;
   private readonly hDeadline: number;
   private readonly hStart: number;
+  private readonly hCycle: number;
   readonly listeners: LeadershipListener[] = [];
   /** Whether candidate c's host is up (set by the wiring; a process never starts on a dead host). */
   hostUp: (c: number) => boolean = () => true;
@@ -141,6 +142,7 @@ export class LeaderElection {
     this.hResponse = sim.on(`leaderelection.${component}.response`, (tok, status) => this.response(tok, status));
     this.hDeadline = sim.on(`leaderelection.${component}.renewDeadline`, (c) => this.renewDeadlinePassed(c));
     this.hStart = sim.on(`leaderelection.${component}.start`, (c) => this.start(c));
+    this.hCycle = sim.on(`leaderelection.${component}.renewCycle`, (c) => this.startRenewCycle(c));
   }
 
   /** Whether candidate `c` believes it holds the lease (and so acts). */
@@ -256,7 +258,7 @@ export class LeaderElection {
     if (ok) {
       this.cycleSucceeded[c] = 1;
       this.cancelDeadline(c);
-      this.attemptTimer[c] = this.sim.schedule(cfg.retryPeriod_us, this.hCycle(), c);
+      this.attemptTimer[c] = this.sim.schedule(cfg.retryPeriod_us, this.hCycle, c);
       return;
     }
     // PollImmediateUntil: next poll on the RetryPeriod ticker started with the cycle.
@@ -264,12 +266,6 @@ export class LeaderElection {
     const k = Math.floor((now - start) / cfg.retryPeriod_us) + 1;
     const next = start + k * cfg.retryPeriod_us;
     if (next < start + cfg.renewDeadline_us) this.attemptTimer[c] = this.sim.scheduleAt(next, this.hAttempt, c);
-  }
-
-  private hCycleId = -1;
-  private hCycle(): number {
-    if (this.hCycleId < 0) this.hCycleId = this.sim.on(`leaderelection.${this.component}.renewCycle`, (c) => this.startRenewCycle(c));
-    return this.hCycleId;
   }
 
   private startRenewCycle(c: number): void {

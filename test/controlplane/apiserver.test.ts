@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { US_PER_MS, US_PER_S } from "../../src/engine/simulation.js";
-import { Resource, Status, Verb } from "../../src/controlplane/apiserver/verbs.js";
+import { Reason, Resource, Status, Verb } from "../../src/controlplane/apiserver/verbs.js";
 import { answers, fakeControlPlane } from "./harness.js";
 
 const CONSTANT = (ms: number) => ({ type: "constant" as const, value: ms });
@@ -157,6 +157,7 @@ describe("load balancer failover", () => {
     cp.sim.run(10 * US_PER_S);
     expect(a.got).toHaveLength(1);
     expect(a.got[0].status).toBe(Status.ConnectionFailed);
+    expect(cp.metrics.reasons[Reason.ConnectionRefused]).toBe(1);
   });
 });
 
@@ -169,6 +170,7 @@ describe("etcd errors through the API server", () => {
     cp.sim.run(20 * US_PER_S);
     expect(a.got[0].status).toBe(Status.InternalError);
     expect(a.got[0].at_us).toBe(7 * US_PER_S + 1 * US_PER_MS);
+    expect(cp.metrics.reasons[Reason.EtcdTimeout]).toBe(1);
   });
 
   it("an update with a stale resourceVersion gets 409 Conflict", () => {

@@ -5,7 +5,7 @@
  * CSV rows (see csvTables.ts); recording allocates nothing.
  */
 import { EtcdOp, EtcdOutcome } from "../apiserver/etcdPort.js";
-import { Status, VERB_COUNT, isSuccess, type Verb } from "../apiserver/verbs.js";
+import { REASON_NAMES, Status, VERB_COUNT, isSuccess, type Reason, type Verb } from "../apiserver/verbs.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
 
 /** Per-verb counters for one interval. */
@@ -74,7 +74,11 @@ export class ControlPlaneMetrics {
   readonly leases: LeaseRow[] = [];
   readonly events: EventRow[] = [];
 
-  apiRequest(verb: Verb, status: number, latency_us: number): void {
+  /** Failed requests of this interval by reason (Reason codes; 0 unused). */
+  readonly reasons = new Float64Array(REASON_NAMES.length);
+
+  apiRequest(verb: Verb, status: number, latency_us: number, reason: Reason): void {
+    this.reasons[reason]++;
     this.verbs[verb].count(status, latency_us);
     this.verbTotals[verb].count(status, latency_us);
   }
@@ -106,6 +110,7 @@ export class ControlPlaneMetrics {
   /** Start a new sample interval. */
   resetInterval(): void {
     for (const v of this.verbs) v.reset();
+    this.reasons.fill(0);
     this.etcdWrite.reset();
     this.etcdRead.reset();
     this.etcdWritesOk = 0;

@@ -9,7 +9,7 @@
  * - etcd_write_latency_histogram.csv: the whole run's write latency histogram.
  */
 import type { Table } from "../../metrics/tables.js";
-import { VERB_NAMES } from "../apiserver/verbs.js";
+import { Reason, VERB_NAMES } from "../apiserver/verbs.js";
 import type { ControlPlaneMetrics } from "./controlPlaneMetrics.js";
 
 /** What the sampler reads from the running control plane. */
@@ -60,6 +60,10 @@ export class ControlPlaneSampler {
         "api_errors",
         "api_availability",
         "api_throttled_429",
+        "api_etcd_timeouts",
+        "api_etcd_unavailable",
+        "api_connections_failed",
+        "api_conflicts_409",
         "apiservers_in_pool",
         ...view.leaseNames().map((n) => `${n.replaceAll("-", "_")}_leader`),
       ],
@@ -123,6 +127,10 @@ export class ControlPlaneSampler {
       requests - ok,
       requests > 0 ? ok / requests : null,
       throttled,
+      m.reasons[Reason.EtcdTimeout],
+      m.reasons[Reason.EtcdUnavailable] + m.reasons[Reason.EtcdNoLeader],
+      m.reasons[Reason.ConnectionRefused],
+      m.reasons[Reason.Conflict],
       v.apiserversInPool(),
       ...v.leaseHolders(),
     ]);
