@@ -769,6 +769,8 @@ export class EtcdCluster {
 
   private ready(m: number): void {
     if (this.diskBusy[m] === 1 || this.roleA[m] === Role.DOWN) return;
+    // Apply first: finishing a read round may start the next one, whose messages go out now.
+    this.apply(m);
     const isLeader = this.roleA[m] === Role.LEADER;
     if (isLeader) this.generateAppends(m);
     const log = this.logs[m];
@@ -777,7 +779,6 @@ export class EtcdCluster {
     if (!needSync) {
       this.flushList(this.outHead[m]);
       this.outHead[m] = this.outTail[m] = -1;
-      this.apply(m);
       return;
     }
     if (isLeader) {
@@ -795,7 +796,6 @@ export class EtcdCluster {
     this.diskBusy[m] = 1;
     this.stats.fsyncs++;
     this.sim.schedule(this.disks.fsyncUs(this.hostOf[m]), this.hFsync, m, this.incarnation[m]);
-    this.apply(m);
   }
 
   private onFsyncDone(m: number, inc: number): void {
