@@ -33,6 +33,7 @@ export function raftElectionComponent(cluster: Cluster, spec: RaftElectionExperi
         ineligible: spec.ineligible,
         pre_vote: spec.preVote,
         check_quorum: spec.checkQuorum,
+        reset_timer_on_term_change: spec.resetTimerOnTermChange,
         max_trial_ms: spec.trialTimeout_ms,
       });
       const elections: Table = {

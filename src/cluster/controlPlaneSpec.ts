@@ -46,6 +46,8 @@ export interface RaftElectionExperimentSpec {
   ineligible: number;
   preVote: boolean;
   checkQuorum: boolean;
+  /** Restart the election timer on stepping down to a newer term (etcd-io/raft), not only on a leader's message or a granted vote (the paper). */
+  resetTimerOnTermChange: boolean;
   /** A trial without a new leader after this long is censored (ms). */
   trialTimeout_ms: number;
 }

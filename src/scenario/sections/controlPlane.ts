@@ -133,6 +133,7 @@ const experimentSchema = z.strictObject({
   ineligible: nonNegativeInt().default(2).describe("survivors lacking the last log entry (paper: 2 of 4)"),
   preVote: z.boolean().default(false).describe("the paper's LogCabin had no pre-vote"),
   checkQuorum: z.boolean().default(false),
+  resetTimerOnTermChange: z.boolean().default(false).describe("restart the election timer on a newer term (etcd-io/raft) instead of the paper's rule"),
   trialTimeout: duration.default("120s").describe("a trial without a new leader after this long is censored"),
 });
 
@@ -149,6 +150,7 @@ function resolveExperiment(e: z.output<typeof experimentSchema>): RaftElectionEx
     ineligible: e.ineligible,
     preVote: e.preVote,
     checkQuorum: e.checkQuorum,
+    resetTimerOnTermChange: e.resetTimerOnTermChange,
     trialTimeout_ms: us(e.trialTimeout) / US_PER_MS,
   };
 }
