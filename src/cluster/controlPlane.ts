@@ -165,6 +165,25 @@ export class ControlPlane implements ControlPlaneParts {
     return this.scheduler.leader() >= 0;
   }
 
+  /** Whether some instance of the component holds its lease now (and so acts). */
+  isLeader(component: "kube-scheduler" | "kube-controller-manager"): boolean {
+    return this.election(component).leader() >= 0;
+  }
+
+  /**
+   * Call `listener(host, leading, now_us)` whenever an instance of the component starts or
+   * stops leading (controllers stop acting on `false` and resume on `true`).
+   */
+  onLeadershipChange(component: "kube-scheduler" | "kube-controller-manager", listener: (host: string, leading: boolean, now_us: number) => void): void {
+    this.election(component).listeners.push((c, leading, now) => listener(this.topology.hosts[this.topology.apiserverHosts[c]].name, leading, now));
+  }
+
+  private election(component: string): LeaderElection {
+    const le = this.elections.find((e) => e.component === component);
+    if (!le) throw new Error(`no leader election for ${component}`);
+    return le;
+  }
+
   /** Close the run: tables and summary rows. */
   finish(end_us: number): { tables: Table[]; summary: SummaryItem[] } {
     this.load.finish(end_us);

@@ -58,6 +58,8 @@ describe("HA topologies under the same faults", () => {
     }
     expect(rowsOf(r.table("leases.csv")).filter((l) => l.event === "acquired" && (l.sim_time_s as number) > FAULT_S)).toHaveLength(0);
     expect(availability(r.table("controlplane.csv"), FAULT_S + 20, 90)).toBeLessThan(0.05);
+    expect(r.cp.isLeader("kube-scheduler")).toBe(false);
+    expect(r.cp.isLeader("kube-controller-manager")).toBe(false);
     // no kube-scheduler acts without its lease: no binding succeeds after the fault
     expect(r.summary.scheduling_resumed_after_fault_s).toBe(Infinity);
     expect(r.cp.load.lastBinding_us).toBeLessThan((FAULT_S + RENEW_DEADLINE_US / 1e6 + 2) * 1e6);
