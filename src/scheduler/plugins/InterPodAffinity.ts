@@ -34,9 +34,9 @@
 import type { CompiledPod } from "../compiled.js";
 import { Code, MAX_NODE_SCORE, verdict, type CycleState, type FilterPlugin, type FrameworkHandle, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StatusCode } from "../framework.js";
 import type { Snapshot } from "../snapshot.js";
-import { DomainSum, ScratchPool } from "./interpodaffinity/domainSum.js";
-import { PodAffinitySpec } from "./interpodaffinity/podAffinitySpec.js";
-import { PodGroups, type DomainCount } from "./interpodaffinity/podGroups.js";
+import { DomainSum } from "./interpodaffinity/domainSum.js";
+import { groupSpecs, PodAffinitySpec } from "./interpodaffinity/podAffinitySpec.js";
+import { liveValues, PodGroups, type DomainCount } from "./interpodaffinity/podGroups.js";
 
 export const NAME = "InterPodAffinity";
 
@@ -56,11 +56,12 @@ export interface InterPodAffinityArgs {
   ignorePreferredTermsOfExistingPods?: boolean;
 }
 
-/** Per-key score accumulator of one PreScore. */
+/** Per-key score accumulator of one PreScore; `touched` lists the values to clear next time. */
 interface KeyScore {
   key: number;
   col: Int32Array;
   scores: Int32Array;
+  touched: number[];
 }
 
 export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
@@ -77,7 +78,6 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   private readonly anti: DomainSum[] = [];
   private readonly existing: DomainSum[] = [];
   private existingCount = 0;
-  private readonly pool = new ScratchPool();
   /** Filter scratch: label columns and counts of the anti-affinity and existing sums that hold pods. */
   private blockCols: Int32Array[] = [];
   private blockCounts: Int32Array[] = [];
@@ -85,7 +85,6 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   // PreScore state.
   private readonly keyScores: KeyScore[] = [];
   private keyScoreCount = 0;
-  private readonly scorePool = new ScratchPool();
 
   constructor(args: InterPodAffinityArgs = {}) {
     this.hardPodAffinityWeight = args.hardPodAffinityWeight ?? DEFAULT_HARD_POD_AFFINITY_WEIGHT;
@@ -100,7 +99,6 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const groups = this.syncGroups(snapshot);
     const spec = PodAffinitySpec.of(pod, snapshot);
     this.spec = spec;
-    this.pool.releaseAll();
     this.existingCount = 0;
     if (spec.parseError !== null) {
       // Upstream: NewPodInfo fails -> UnschedulableAndUnresolvable "parsing pod: ...".
@@ -112,6 +110,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     spec.relate(groups, snapshot);
     const r = spec.relevant;
     const all = groups.groups;
+    const specs = groupSpecs(groups, snapshot);
     const hasOwn = spec.required.length > 0 || spec.antiRequired.length > 0;
     let existingAnti = false;
     for (let k = 0; k < r.existingAnti.length && !existingAnti; k += 2) if (all[r.existingAnti[k]].total > 0) existingAnti = true;
@@ -126,19 +125,19 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     resetSums(this.anti, spec.antiRequired.length, spec.antiRequired, snapshot, cap);
     for (const g of r.allRequired) {
       if (all[g].total === 0) continue;
-      for (let i = 0; i < spec.required.length; i++) this.affinity[i].add(groups.watch(g, spec.required[i].key), this.pool);
+      for (let i = 0; i < spec.required.length; i++) this.affinity[i].add(groups.watch(g, spec.required[i].key));
     }
     for (let k = 0; k < r.anti.length; k += 2) {
       const g = r.anti[k];
       if (all[g].total === 0) continue;
       const i = r.anti[k + 1];
-      this.anti[i].add(groups.watch(g, spec.antiRequired[i].key), this.pool);
+      this.anti[i].add(groups.watch(g, spec.antiRequired[i].key));
     }
     for (let k = 0; k < r.existingAnti.length; k += 2) {
       const g = r.existingAnti[k];
       if (all[g].total === 0) continue;
-      const key = PodAffinitySpec.of(all[g].pod, snapshot).antiRequired[r.existingAnti[k + 1]].key;
-      this.existingSum(key, snapshot, cap).add(groups.watch(g, key), this.pool);
+      const key = specs[g].antiRequired[r.existingAnti[k + 1]].key;
+      this.existingSum(key, snapshot, cap).add(groups.watch(g, key));
     }
     if (!hasOwn) {
       // Upstream (current releases): Skip when no existing pod's anti-affinity term covers any domain.
@@ -234,10 +233,10 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const g = groups.groupOfRow(row);
     const other = PodAffinitySpec.of(groups.groups[g].pod, snapshot);
     const pi = spec.pair(g, other, snapshot);
-    if (pi.matchesAllRequired) for (let i = 0; i < spec.required.length; i++) this.affinity[i].update(node, d, this.pool);
-    for (let i = 0; i < spec.antiRequired.length; i++) if (pi.anti[i] === 1) this.anti[i].update(node, d, this.pool);
+    if (pi.matchesAllRequired) for (let i = 0; i < spec.required.length; i++) this.affinity[i].update(node, d);
+    for (let i = 0; i < spec.antiRequired.length; i++) if (pi.anti[i] === 1) this.anti[i].update(node, d);
     for (let j = 0; j < other.antiRequired.length; j++) {
-      if (pi.existingAnti[j] === 1) this.existingSum(other.antiRequired[j].key, snapshot, groups.valueCapacity).update(node, d, this.pool);
+      if (pi.existingAnti[j] === 1) this.existingSum(other.antiRequired[j].key, snapshot, groups.valueCapacity).update(node, d);
     }
   }
 
@@ -259,11 +258,11 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const hasPreferred = spec.preferred.length > 0 || spec.antiPreferred.length > 0;
     if (this.ignorePreferredTermsOfExistingPods && !hasPreferred) return Code.Skip;
     const groups = this.syncGroups(snapshot);
-    this.scorePool.releaseAll();
-    this.keyScoreCount = 0;
+    this.clearKeyScores();
     spec.relate(groups, snapshot);
     const r = spec.relevant;
     const all = groups.groups;
+    const specs = groupSpecs(groups, snapshot);
     let entries = false;
     // Each list holds [group, term index] pairs; only groups with pods on nodes contribute.
     for (let k = 0; k < r.preferred.length; k += 2) {
@@ -281,7 +280,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       for (let k = 0; k < r.existingRequired.length; k += 2) {
         const g = r.existingRequired[k];
         if (all[g].total === 0) continue;
-        const t = PodAffinitySpec.of(all[g].pod, snapshot).required[r.existingRequired[k + 1]];
+        const t = specs[g].required[r.existingRequired[k + 1]];
         if (this.addScore(groups.watch(g, t.key), hard, snapshot, groups)) entries = true;
       }
     }
@@ -289,13 +288,13 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       for (let k = 0; k < r.existingPreferred.length; k += 2) {
         const g = r.existingPreferred[k];
         if (all[g].total === 0) continue;
-        const t = PodAffinitySpec.of(all[g].pod, snapshot).preferred[r.existingPreferred[k + 1]];
+        const t = specs[g].preferred[r.existingPreferred[k + 1]];
         if (this.addScore(groups.watch(g, t.key), t.weight, snapshot, groups)) entries = true;
       }
       for (let k = 0; k < r.existingAntiPreferred.length; k += 2) {
         const g = r.existingAntiPreferred[k];
         if (all[g].total === 0) continue;
-        const t = PodAffinitySpec.of(all[g].pod, snapshot).antiPreferred[r.existingAntiPreferred[k + 1]];
+        const t = specs[g].antiPreferred[r.existingAntiPreferred[k + 1]];
         if (this.addScore(groups.watch(g, t.key), -t.weight, snapshot, groups)) entries = true;
       }
     }
@@ -308,17 +307,30 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     let ks: KeyScore | undefined;
     for (let i = 0; i < this.keyScoreCount; i++) if (this.keyScores[i].key === dc.key) ks = this.keyScores[i];
     if (!ks) {
-      if (this.keyScoreCount === this.keyScores.length) this.keyScores.push({ key: -1, col: new Int32Array(0), scores: new Int32Array(0) });
+      if (this.keyScoreCount === this.keyScores.length) this.keyScores.push({ key: -1, col: new Int32Array(0), scores: new Int32Array(0), touched: [] });
       ks = this.keyScores[this.keyScoreCount++];
       ks.key = dc.key;
       ks.col = snapshot.labelColumn(dc.key);
-      ks.scores = this.scorePool.take(groups.valueCapacity);
+      if (ks.scores.length < groups.valueCapacity) ks.scores = new Int32Array(groups.valueCapacity);
     }
+    const vs = liveValues(dc);
     const src = dc.counts;
     const dst = ks.scores;
-    const n = Math.min(src.length, dst.length);
-    for (let v = 0; v < n; v++) if (src[v] !== 0) dst[v] += weight * src[v];
+    for (let i = 0; i < vs.length; i++) {
+      const v = vs[i];
+      dst[v] += weight * src[v];
+      ks.touched.push(v);
+    }
     return true;
+  }
+
+  /** Zero the values the last PreScore touched (every accumulator, used or not). */
+  private clearKeyScores(): void {
+    for (const ks of this.keyScores) {
+      for (let i = 0; i < ks.touched.length; i++) ks.scores[ks.touched[i]] = 0;
+      ks.touched.length = 0;
+    }
+    this.keyScoreCount = 0;
   }
 
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {

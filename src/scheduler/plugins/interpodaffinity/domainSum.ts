@@ -3,29 +3,12 @@
  * DomainCounts of the groups that match. With one contributing group it is a view on
  * that group's counter (no copy); a second group, or a PreFilterExtensions update
  * (addPod/removePod during a preemption dry run), copies it into a scratch array the
- * sum owns. Scratch arrays come from a pool that is reused cycle after cycle.
+ * sum owns. Only values that hold pods are touched, and only those are cleared for the
+ * next cycle, so a cycle costs O(matching domains), not O(interned values).
  */
-import type { DomainCount } from "./podGroups.js";
+import { liveValues, type DomainCount } from "./podGroups.js";
 
 const NONE = new Int32Array(0);
-
-export class ScratchPool {
-  private readonly free: Int32Array[] = [];
-  private readonly used: Int32Array[] = [];
-
-  take(size: number): Int32Array {
-    let a = this.free.pop();
-    if (!a || a.length < size) a = new Int32Array(size);
-    else a.fill(0, 0, size);
-    this.used.push(a);
-    return a;
-  }
-
-  /** Return every array handed out since the last release. */
-  releaseAll(): void {
-    while (this.used.length > 0) this.free.push(this.used.pop()!);
-  }
-}
 
 export class DomainSum {
   key = -1;
@@ -33,30 +16,34 @@ export class DomainSum {
   counts: Int32Array = NONE;
   /** Matching pods on nodes that have the key. */
   total = 0;
+  private view: DomainCount | null = null;
+  private scratch: Int32Array = NONE;
+  private readonly touched: number[] = [];
   private owned = false;
-  private size = 0;
 
   reset(key: number, col: Int32Array, size: number): void {
+    const touched = this.touched;
+    for (let i = 0; i < touched.length; i++) this.scratch[touched[i]] = 0;
+    touched.length = 0;
+    if (this.scratch.length < size) this.scratch = new Int32Array(size);
     this.key = key;
     this.col = col;
     this.counts = NONE;
     this.total = 0;
+    this.view = null;
     this.owned = false;
-    this.size = size;
   }
 
-  add(dc: DomainCount, pool: ScratchPool): void {
+  add(dc: DomainCount): void {
     if (dc.withKey === 0) return;
     if (this.counts === NONE) {
       this.counts = dc.counts;
+      this.view = dc;
       this.total = dc.withKey;
       return;
     }
-    this.own(pool);
-    const src = dc.counts;
-    const dst = this.counts;
-    const n = Math.min(src.length, dst.length);
-    for (let v = 0; v < n; v++) dst[v] += src[v];
+    this.own();
+    this.addValues(dc);
     this.total += dc.withKey;
   }
 
@@ -66,19 +53,31 @@ export class DomainSum {
   }
 
   /** Add d matching pods on node n (PreFilterExtensions). */
-  update(n: number, d: number, pool: ScratchPool): void {
+  update(n: number, d: number): void {
     const v = this.col[n];
     if (v < 0) return;
-    this.own(pool);
-    this.counts[v] += d;
+    this.own();
+    this.scratch[v] += d;
+    this.touched.push(v);
     this.total += d;
   }
 
-  private own(pool: ScratchPool): void {
+  private addValues(dc: DomainCount): void {
+    const vs = liveValues(dc);
+    const src = dc.counts;
+    const dst = this.scratch;
+    for (let i = 0; i < vs.length; i++) {
+      const v = vs[i];
+      dst[v] += src[v];
+      this.touched.push(v);
+    }
+  }
+
+  private own(): void {
     if (this.owned) return;
-    const a = pool.take(this.size);
-    if (this.counts !== NONE) a.set(this.counts.subarray(0, Math.min(this.counts.length, this.size)));
-    this.counts = a;
     this.owned = true;
+    if (this.view !== null) this.addValues(this.view);
+    this.counts = this.scratch;
+    this.view = null;
   }
 }

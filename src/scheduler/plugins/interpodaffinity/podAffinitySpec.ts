@@ -41,7 +41,7 @@ export class PodAffinitySpec {
   readonly hasAffinity: boolean;
   /** Why the pod's terms fail to parse (upstream framework.NewPodInfo), or null. */
   readonly parseError: string | null;
-  /** Per group id, filled on first use. */
+  /** Per group id, filled on first use (PreFilterExtensions only: relate() keeps lists). */
   readonly pairs: (PairInfo | undefined)[] = [];
 
   /**
@@ -106,30 +106,31 @@ export class PodAffinitySpec {
     }
     const own = this.required.length + this.antiRequired.length + this.preferred.length + this.antiPreferred.length > 0;
     if (own) {
-      const all = groups.groups;
-      for (let g = this.groupsRelated; g < all.length; g++) this.relateGroup(g, PodAffinitySpec.of(all[g].pod, snapshot), snapshot);
-      this.groupsRelated = all.length;
+      const specs = groupSpecs(groups, snapshot);
+      for (let g = this.groupsRelated; g < specs.length; g++) this.relateGroup(g, specs[g], snapshot);
+      this.groupsRelated = specs.length;
     } else {
       const withTerms = groupsWithAffinity(groups, snapshot);
-      for (let k = this.groupsRelated; k < withTerms.length; k++) {
-        const g = withTerms[k];
-        this.relateGroup(g, PodAffinitySpec.of(groups.groups[g].pod, snapshot), snapshot);
-      }
+      const specs = groupSpecs(groups, snapshot);
+      for (let k = this.groupsRelated; k < withTerms.length; k++) this.relateGroup(withTerms[k], specs[withTerms[k]], snapshot);
       this.groupsRelated = withTerms.length;
     }
   }
 
+  /** Record group g in the relevant lists (no allocation: relate() runs for every new group). */
   private relateGroup(g: number, other: PodAffinitySpec, snapshot: Snapshot): void {
     const r = this.relevant;
-    const pi = this.pair(g, other, snapshot);
-    if (pi.matchesAllRequired) r.allRequired.push(g);
-    pushFlags(r.anti, g, pi.anti);
-    pushFlags(r.preferred, g, pi.preferred);
-    pushFlags(r.antiPreferred, g, pi.antiPreferred);
-    pushFlags(r.existingAnti, g, pi.existingAnti);
-    pushFlags(r.existingRequired, g, pi.existingRequired);
-    pushFlags(r.existingPreferred, g, pi.existingPreferred);
-    pushFlags(r.existingAntiPreferred, g, pi.existingAntiPreferred);
+    const them = other.pod;
+    const me = this.pod;
+    if (this.required.length > 0 && allMatch(this.required, them, snapshot)) r.allRequired.push(g);
+    pushMatches(r.anti, g, this.antiRequired, them, snapshot);
+    pushMatches(r.preferred, g, this.preferred, them, snapshot);
+    pushMatches(r.antiPreferred, g, this.antiPreferred, them, snapshot);
+    if (!other.hasAffinity) return;
+    pushMatches(r.existingAnti, g, other.antiRequired, me, snapshot);
+    pushMatches(r.existingRequired, g, other.required, me, snapshot);
+    pushMatches(r.existingPreferred, g, other.preferred, me, snapshot);
+    pushMatches(r.existingAntiPreferred, g, other.antiPreferred, me, snapshot);
   }
 
   /** The pair answers of this pod and group `g` whose template is `other`. */
@@ -155,21 +156,43 @@ export class PodAffinitySpec {
   }
 }
 
-function pushFlags(list: number[], g: number, flags: Uint8Array): void {
-  for (let i = 0; i < flags.length; i++) if (flags[i] === 1) list.push(g, i);
+/** Append [g, i] for each term i that selects `target`. */
+function pushMatches(list: number[], g: number, terms: readonly CompiledAffinityTerm[], target: CompiledPod, snapshot: Snapshot): void {
+  for (let i = 0; i < terms.length; i++) if (termMatchesPod(terms[i], target, snapshot)) list.push(g, i);
 }
 
-/** Per index: the ids of groups whose template has inter-pod affinity terms (upstream PodsWithAffinity). */
-const withAffinity = new WeakMap<PodGroups, { seen: number; ids: number[] }>();
+function allMatch(terms: readonly CompiledAffinityTerm[], target: CompiledPod, snapshot: Snapshot): boolean {
+  for (let i = 0; i < terms.length; i++) if (!termMatchesPod(terms[i], target, snapshot)) return false;
+  return true;
+}
 
-function groupsWithAffinity(groups: PodGroups, snapshot: Snapshot): number[] {
-  let w = withAffinity.get(groups);
+/** Per index: each group's spec, and the ids of groups whose template has terms (upstream PodsWithAffinity). */
+interface GroupSpecs {
+  specs: PodAffinitySpec[];
+  withAffinity: number[];
+}
+const perIndex = new WeakMap<PodGroups, GroupSpecs>();
+
+function indexed(groups: PodGroups, snapshot: Snapshot): GroupSpecs {
+  let w = perIndex.get(groups);
   if (!w) {
-    w = { seen: 0, ids: [] };
-    withAffinity.set(groups, w);
+    w = { specs: [], withAffinity: [] };
+    perIndex.set(groups, w);
   }
   const all = groups.groups;
-  for (let g = w.seen; g < all.length; g++) if (PodAffinitySpec.of(all[g].pod, snapshot).hasAffinity) w.ids.push(g);
-  w.seen = all.length;
-  return w.ids;
+  for (let g = w.specs.length; g < all.length; g++) {
+    const spec = PodAffinitySpec.of(all[g].pod, snapshot);
+    w.specs.push(spec);
+    if (spec.hasAffinity) w.withAffinity.push(g);
+  }
+  return w;
+}
+
+/** The spec of every group, by group id. */
+export function groupSpecs(groups: PodGroups, snapshot: Snapshot): PodAffinitySpec[] {
+  return indexed(groups, snapshot).specs;
+}
+
+function groupsWithAffinity(groups: PodGroups, snapshot: Snapshot): number[] {
+  return indexed(groups, snapshot).withAffinity;
 }

@@ -35,6 +35,10 @@ export interface DomainCount {
   counts: Int32Array;
   /** Pods of the group on (masked) nodes that have the key. */
   withKey: number;
+  /** Values that hold (or held) pods; liveValues() drops the emptied ones. */
+  nz: number[];
+  /** 1 while a value is in nz. */
+  inNz: Uint8Array;
   /** Label column of `key` (refreshed when the node table grows). */
   col: Int32Array;
 }
@@ -139,7 +143,7 @@ export class PodGroups {
     const name = mask === null ? `${key}` : `${key}/${maskId}`;
     let w = group.watchByKey.get(name);
     if (w) return w;
-    w = { key, mask, counts: new Int32Array(this.valueCap), withKey: 0, col: this.snapshot.labelColumn(key) };
+    w = { key, mask, counts: new Int32Array(this.valueCap), withKey: 0, nz: [], inNz: new Uint8Array(this.valueCap), col: this.snapshot.labelColumn(key) };
     for (let id = 0; id < this.rows; id++) {
       if (this.rowGroup[id] !== g) continue;
       const n = this.rowNode[id];
@@ -222,7 +226,14 @@ export class PodGroups {
       let cap = Math.max(64, this.valueCap);
       while (cap < values) cap *= 2;
       this.valueCap = cap;
-      for (const group of this.groups) for (const w of group.watches) w.counts = grownInt32(w.counts, cap);
+      for (const group of this.groups) {
+        for (const w of group.watches) {
+          w.counts = grownInt32(w.counts, cap);
+          const m = new Uint8Array(cap);
+          m.set(w.inNz);
+          w.inNz = m;
+        }
+      }
     }
     if (s.nodes.capacity > this.nodeCap) {
       this.nodeCap = s.nodes.capacity;
@@ -242,6 +253,28 @@ function applyWatch(w: DomainCount, n: number, d: number): void {
   if (v < 0) return;
   w.counts[v] += d;
   w.withKey += d;
+  if (w.inNz[v] === 0) {
+    w.inNz[v] = 1;
+    w.nz.push(v);
+  }
+}
+
+/**
+ * The values of a watch that hold pods, without duplicates: lets a cycle touch only
+ * the domains with matching pods instead of every interned value.
+ */
+export function liveValues(w: DomainCount): number[] {
+  const nz = w.nz;
+  if (nz.length > 2 * w.withKey + 16) {
+    let j = 0;
+    for (let i = 0; i < nz.length; i++) {
+      const v = nz[i];
+      if (w.counts[v] !== 0) nz[j++] = v;
+      else w.inNz[v] = 0;
+    }
+    nz.length = j;
+  }
+  return nz;
 }
 
 function grownInt32(a: Int32Array, n: number): Int32Array {
