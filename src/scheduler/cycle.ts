@@ -44,6 +44,7 @@ import {
   verdictReasonBits,
 } from "./framework.js";
 import type { Snapshot } from "./snapshot.js";
+import { NodeMemo } from "./snapshotMemo.js";
 
 /** pkg/scheduler/schedule_one.go minFeasibleNodesToFind. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -127,6 +128,11 @@ export interface CycleOptions {
   tieBreak?: TieBreak;
   /** Seeded stream for selectHost, conventionally sim.rng.stream("scheduler.selectHost"). */
   random?: RandomStream | { int(n: number): number };
+  /**
+   * Memoize node-local plugin results per (pod template, node version) (default true).
+   * Exact: a memoized value is what recomputation gives; off only to measure its effect.
+   */
+  memoize?: boolean;
 }
 
 /** Outcome of scheduleOne; one object per cycle instance, overwritten by each call. */
@@ -203,6 +209,18 @@ export class SchedulingCycle implements FilterDiagnosis {
   private feasiblePos = new Int32Array(0);
   private scoreBuf = new Int32Array(0);
   private total = new Int32Array(0);
+  private miss = new Int32Array(0);
+  private missPos = new Int32Array(0);
+  private merged = new Int32Array(0);
+  private mergedPos = new Int32Array(0);
+  private missAcc = new Int32Array(0);
+  /** Leading filter plugins that are node-local (memoized per template and node version). */
+  private readonly localFilters: number;
+  /** Score plugins (indices) that are node-local; their weighted sum is memoized. */
+  private readonly localScores: Int32Array;
+  private readonly isLocalScore: Uint8Array;
+  private readonly filterMemo: NodeMemo;
+  private readonly scoreMemo: NodeMemo;
   private nodeVerdict = new Int32Array(0);
   private nodeFailPlugin = new Int16Array(0);
   private nodeStamp = new Int32Array(0);
@@ -219,6 +237,18 @@ export class SchedulingCycle implements FilterDiagnosis {
     this.filterSkipped = new Uint8Array(profile.filter.length);
     this.scoreSkipped = new Uint8Array(profile.score.length);
     this.state.reset(snapshot, -1, false);
+    let lf = 0;
+    while (lf < profile.filter.length && profile.filter[lf].nodeLocalFilter === true) lf++;
+    this.localFilters = opts.memoize === false ? 0 : lf;
+    const ls: number[] = [];
+    profile.score.forEach((p, i) => {
+      if (p.nodeLocalScore === true && p.normalizeScore === undefined && opts.memoize !== false) ls.push(i);
+    });
+    this.localScores = Int32Array.from(ls);
+    this.isLocalScore = new Uint8Array(profile.score.length);
+    for (const i of ls) this.isLocalScore[i] = 1;
+    this.filterMemo = new NodeMemo(snapshot);
+    this.scoreMemo = new NodeMemo(snapshot);
   }
 
   get nodeCount(): number {
@@ -391,37 +421,139 @@ export class SchedulingCycle implements FilterDiagnosis {
    */
   private filterBatch(pod: CompiledPod, count: number): number {
     const filters = this.profile.filter;
+    const rec = this.record;
+    let first = 0;
+    if (this.localFilters > 0 && rec === null) {
+      count = this.filterLocalMemoized(pod, count);
+      first = this.localFilters;
+    }
     const cand = this.cand;
     const candPos = this.candPos;
-    const verdicts = this.verdicts;
-    const stamp = this.cycleNo;
-    const rec = this.record;
-    for (let f = 0; f < filters.length && count > 0; f++) {
+    for (let f = first; f < filters.length && count > 0; f++) {
       if (this.filterSkipped[f] === 1) continue;
-      if (filters[f].filter(this.state, pod, cand, count, verdicts) === true) continue;
-      // Most batches reject nothing: find the first rejection before compacting.
-      let j = 0;
-      while (j < count && verdicts[j] === 0) j++;
-      for (let k = j; k < count; k++) {
-        const v = verdicts[k];
-        const n = cand[k];
-        if (v === 0) {
-          cand[j] = n;
-          candPos[j] = candPos[k];
-          j++;
-        } else {
-          this.nodeVerdict[n] = v;
-          this.nodeFailPlugin[n] = f;
-          this.nodeStamp[n] = stamp;
-          if (rec !== null) rec.evaluated[n] = 1;
-        }
-      }
-      count = j;
+      count = this.runFilter(f, pod, cand, candPos, count, null);
     }
     // Nodes that pass are not stamped: only failures matter to PostFilter (which runs
     // only when nothing passed); record mode keeps its own per-node flags.
     if (rec !== null) for (let k = 0; k < count; k++) rec.evaluated[cand[k]] = 1;
     return count;
+  }
+
+  /**
+   * Run filter plugin `f` over nodes[0..count), compact the survivors (order kept) and
+   * stamp the rejected nodes. With `memo`, also store each rejection as
+   * (f << 24 | verdict) for the node. Returns the survivor count.
+   */
+  private runFilter(f: number, pod: CompiledPod, nodes: Int32Array, pos: Int32Array, count: number, memo: Int32Array | null): number {
+    const verdicts = this.verdicts;
+    if (this.profile.filter[f].filter(this.state, pod, nodes, count, verdicts) === true) return count;
+    const stamp = this.cycleNo;
+    const rec = this.record;
+    // Most batches reject nothing: find the first rejection before compacting.
+    let j = 0;
+    while (j < count && verdicts[j] === 0) j++;
+    for (let k = j; k < count; k++) {
+      const v = verdicts[k];
+      const n = nodes[k];
+      if (v === 0) {
+        nodes[j] = n;
+        pos[j] = pos[k];
+        j++;
+      } else {
+        this.nodeVerdict[n] = v;
+        this.nodeFailPlugin[n] = f;
+        this.nodeStamp[n] = stamp;
+        if (memo !== null) memo[n] = (f << 24) | v;
+        if (rec !== null) rec.evaluated[n] = 1;
+      }
+    }
+    return j;
+  }
+
+  /**
+   * The leading node-local filters with their verdicts memoized per (template, node
+   * version): cached nodes are decided in one pass; the rest run through the plugins
+   * and are remembered. Survivors stay in search order in cand/candPos.
+   */
+  private filterLocalMemoized(pod: CompiledPod, count: number): number {
+    const memo = this.filterMemo.for(pod);
+    const memoValue = memo.value;
+    const memoVersion = memo.version;
+    const version = this.snapshot.nodeVersion;
+    const cand = this.cand;
+    const candPos = this.candPos;
+    const miss = this.miss;
+    const missPos = this.missPos;
+    const stamp = this.cycleNo;
+    let j = 0;
+    let m = 0;
+    for (let k = 0; k < count; k++) {
+      const n = cand[k];
+      if (memoVersion[n] === version[n]) {
+        const x = memoValue[n];
+        if (x === 0) {
+          cand[j] = n;
+          candPos[j] = candPos[k];
+          j++;
+        } else {
+          this.nodeVerdict[n] = x & 0xffffff;
+          this.nodeFailPlugin[n] = x >>> 24;
+          this.nodeStamp[n] = stamp;
+        }
+      } else {
+        miss[m] = n;
+        missPos[m] = candPos[k];
+        m++;
+      }
+    }
+    if (m === 0) return j;
+    // Evaluate the stale nodes through the plugins; rejections are memoized in runFilter.
+    for (let k = 0; k < m; k++) {
+      const n = miss[k];
+      memoValue[n] = 0;
+      memoVersion[n] = version[n];
+    }
+    let mc = m;
+    for (let f = 0; f < this.localFilters && mc > 0; f++) {
+      if (this.filterSkipped[f] === 1) continue;
+      mc = this.runFilter(f, pod, miss, missPos, mc, memoValue);
+    }
+    if (mc === 0) return j;
+    if (j === 0) {
+      for (let k = 0; k < mc; k++) {
+        cand[k] = miss[k];
+        candPos[k] = missPos[k];
+      }
+      return mc;
+    }
+    // Merge the two survivor lists (both in search order) back into cand.
+    const merged = this.merged;
+    const mergedPos = this.mergedPos;
+    let a = 0;
+    let b = 0;
+    let o = 0;
+    while (a < j && b < mc) {
+      if (candPos[a] < missPos[b]) {
+        merged[o] = cand[a];
+        mergedPos[o++] = candPos[a++];
+      } else {
+        merged[o] = miss[b];
+        mergedPos[o++] = missPos[b++];
+      }
+    }
+    while (a < j) {
+      merged[o] = cand[a];
+      mergedPos[o++] = candPos[a++];
+    }
+    while (b < mc) {
+      merged[o] = miss[b];
+      mergedPos[o++] = missPos[b++];
+    }
+    for (let k = 0; k < o; k++) {
+      cand[k] = merged[k];
+      candPos[k] = mergedPos[k];
+    }
+    return o;
   }
 
   /** PreScore, Score, NormalizeScore, weights, selectHost. Returns the node or -1 on error. */
@@ -432,8 +564,9 @@ export class SchedulingCycle implements FilterDiagnosis {
     const total = this.total;
     const buf = this.scoreBuf;
     const rec = this.record;
-    total.fill(0, 0, count);
     this.scoreSkipped.fill(0);
+    // The first plugin added assigns instead of adding (saves clearing `total`).
+    let first = true;
     // PreScore for every plugin first, as upstream's RunPreScorePlugins.
     for (let i = 0; i < prof.preScore.length; i++) {
       const p = prof.preScore[i];
@@ -445,11 +578,17 @@ export class SchedulingCycle implements FilterDiagnosis {
         return this.fail(`running PreScore plugin "${p.name}": status ${code}`);
       }
     }
+    const useMemo = this.localScores.length > 0 && rec === null;
+    if (useMemo) {
+      if (!this.scoreLocalMemoized(pod, count)) return -1;
+      first = false;
+    }
     for (let s = 0; s < prof.score.length; s++) {
       if (this.scoreSkipped[s] === 1) {
         if (rec !== null) rec.skippedScore[s] = 1;
         continue;
       }
+      if (useMemo && this.isLocalScore[s] === 1) continue;
       const p = prof.score[s];
       state.scoresUniform = false;
       if (p.score(state, pod, feasible, count, buf) !== Code.Success) return this.fail(`running Score plugin "${p.name}"`);
@@ -458,17 +597,84 @@ export class SchedulingCycle implements FilterDiagnosis {
       }
       if (state.scoresUniform && rec === null) continue;
       const w = prof.scoreWeights[s];
-      for (let k = 0; k < count; k++) {
-        const v = buf[k];
-        if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
-          return this.fail(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
+      let bad = NaN;
+      if (first) {
+        for (let k = 0; k < count; k++) {
+          const v = buf[k];
+          if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) bad = v;
+          total[k] = v * w;
         }
-        total[k] += v * w;
+        first = false;
+      } else {
+        for (let k = 0; k < count; k++) {
+          const v = buf[k];
+          if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) bad = v;
+          total[k] += v * w;
+        }
+      }
+      if (!Number.isNaN(bad)) {
+        return this.fail(`plugin "${p.name}" returns an invalid score ${bad}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
       }
       if (rec !== null) for (let k = 0; k < count; k++) rec.scores[s][feasible[k]] = buf[k];
     }
+    if (first) total.fill(0, 0, count); // nothing scored (all skipped or uniform): every node ties
     if (rec !== null) for (let k = 0; k < count; k++) rec.total[feasible[k]] = total[k];
     return this.selectHost(count);
+  }
+
+  /**
+   * Node-local score plugins: their weighted sum per node is memoized per (template,
+   * node version). Writes total[0..count) for the feasible nodes. False on error.
+   */
+  private scoreLocalMemoized(pod: CompiledPod, count: number): boolean {
+    const memo = this.scoreMemo.for(pod);
+    const memoValue = memo.value;
+    const memoVersion = memo.version;
+    const version = this.snapshot.nodeVersion;
+    const feasible = this.feasible;
+    const total = this.total;
+    const miss = this.miss;
+    const missAt = this.missPos;
+    let m = 0;
+    for (let k = 0; k < count; k++) {
+      const n = feasible[k];
+      if (memoVersion[n] === version[n]) {
+        total[k] = memoValue[n];
+      } else {
+        miss[m] = n;
+        missAt[m++] = k;
+      }
+    }
+    if (m === 0) return true;
+    const acc = this.missAcc;
+    acc.fill(0, 0, m);
+    const buf = this.scoreBuf;
+    const prof = this.profile;
+    for (let i = 0; i < this.localScores.length; i++) {
+      const s = this.localScores[i];
+      if (this.scoreSkipped[s] === 1) continue;
+      const p = prof.score[s];
+      if (p.score(this.state, pod, miss, m, buf) !== Code.Success) {
+        this.fail(`running Score plugin "${p.name}"`);
+        return false;
+      }
+      const w = prof.scoreWeights[s];
+      for (let k = 0; k < m; k++) {
+        const v = buf[k];
+        if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
+          this.fail(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
+          return false;
+        }
+        acc[k] += v * w;
+      }
+    }
+    for (let k = 0; k < m; k++) {
+      const n = miss[k];
+      memoValue[n] = acc[k];
+      memoVersion[n] = version[n];
+      total[missAt[k]] = acc[k];
+    }
+    return true;
   }
 
   /**
@@ -530,6 +736,11 @@ export class SchedulingCycle implements FilterDiagnosis {
     this.feasiblePos = new Int32Array(c);
     this.scoreBuf = new Int32Array(c);
     this.total = new Int32Array(c);
+    this.miss = new Int32Array(c);
+    this.missPos = new Int32Array(c);
+    this.merged = new Int32Array(c);
+    this.mergedPos = new Int32Array(c);
+    this.missAcc = new Int32Array(c);
     const v = new Int32Array(c);
     v.set(this.nodeVerdict);
     this.nodeVerdict = v;

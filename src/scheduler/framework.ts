@@ -188,6 +188,14 @@ export interface FilterPlugin extends Plugin {
   filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void | boolean;
   /** Reason text per reason bit (upstream's status reasons, verbatim). */
   readonly reasons: readonly string[];
+  /**
+   * Optional promise that lets the cycle memoize verdicts per (pod template, node):
+   * the verdict for a node depends only on the pod template, the plugin's args and
+   * that node's own state (anything that changes it bumps Snapshot.nodeVersion), and
+   * the plugin's PreFilter Skip decision depends only on the pod template. Plugins
+   * that look at other nodes' pods (InterPodAffinity, PodTopologySpread) must not set it.
+   */
+  readonly nodeLocalFilter?: boolean;
   /** Optional dynamic reason text (e.g. "Insufficient example.com/gpu"); default uses `reasons`. */
   describe?(state: CycleState, pod: CompiledPod, node: number, reasonBits: number): string[];
 }
@@ -221,6 +229,12 @@ export interface PreScorePlugin extends Plugin {
 }
 
 export interface ScorePlugin extends Plugin {
+  /**
+   * Optional promise that lets the cycle memoize raw scores per (pod template, node):
+   * a node's score depends only on the pod template, the args and that node's own state,
+   * PreScore Skip only on the template, and the plugin has no NormalizeScore.
+   */
+  readonly nodeLocalScore?: boolean;
   /** Raw scores: out[i] for nodes[i], i in [0, count). Return Error to fail the cycle. */
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode;
   /** ScoreExtensions.NormalizeScore, in place over scores[0..count). */

@@ -352,3 +352,49 @@ describe("Reserve (assume) and forget", () => {
     expect(placed).toEqual([Code.Success, Code.Success, Code.Unschedulable]);
   });
 });
+
+describe("memoized node-local results", () => {
+  test("give exactly the choices of unmemoized cycles through placements and removals (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cpu: fc.integer({ min: 1, max: 8 }), taint: fc.boolean(), cordon: fc.boolean() }), { minLength: 2, maxLength: 30 }),
+        fc.array(fc.record({ tpl: fc.integer({ min: 0, max: 3 }), remove: fc.boolean(), pick: fc.nat() }), { minLength: 1, maxLength: 80 }),
+        (nodes, steps) => {
+          const fixtures: NodeFixture[] = nodes.map((n, i) => ({
+            name: `n${i}`,
+            cpu: String(n.cpu),
+            memory: "16Gi",
+            unschedulable: n.cordon,
+            taints: n.taint ? [{ key: "t", value: "v", effect: "NoSchedule" }] : [],
+          }));
+          const run = (memoize: boolean) => {
+            const snap = cluster(fixtures);
+            const cyc = new SchedulingCycle(buildProfile(defaultProfileSpec(), snap), snap, { tieBreak: "reservoir", random: new RandomStreams(11).stream("s"), memoize });
+            const templates = [
+              snap.compile(pod({ containers: [{ cpu: "500m", memory: "1Gi" }] })),
+              snap.compile(pod({ containers: [{ cpu: "1500m" }], spec: { tolerations: [{ key: "t", operator: "Exists" }] } })),
+              snap.compile(pod({ containers: [{}] })),
+              snap.compile(pod({ containers: [{ cpu: "100m", memory: "6Gi" }], spec: { nodeSelector: { "kubernetes.io/os": "linux" } } })),
+            ];
+            const live: number[] = [];
+            const out: number[] = [];
+            for (const st of steps) {
+              if (st.remove && live.length > 0) {
+                snap.removePod(live.splice(st.pick % live.length, 1)[0]);
+                out.push(-2);
+                continue;
+              }
+              const p = templates[st.tpl];
+              const r = cyc.scheduleOne(p);
+              out.push(r.code === Code.Success ? r.node : -1);
+              if (r.code === Code.Success) live.push(cyc.assume(p, "p", r.node));
+            }
+            return out;
+          };
+          expect(run(true)).toEqual(run(false));
+        },
+      ),
+      { numRuns: 80, seed: 99 },
+    );
+  });
+});

@@ -50,6 +50,8 @@ export interface NodeAffinityArgs {
 
 export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = NODE_AFFINITY;
+  /** Filter is node-local (depends only on the pod template and the node); its Score normalizes, so it is not. */
+  readonly nodeLocalFilter = true;
   readonly reasons = [ERR_REASON_POD, ERR_REASON_ENFORCED];
   private readonly addedRequired: CompiledNodeSelectorTerm[] | null;
   private readonly addedPreferred: WeightedTerm[];

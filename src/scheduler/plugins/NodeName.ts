@@ -12,6 +12,8 @@ const REJECT = verdict(Code.UnschedulableAndUnresolvable, 1);
 
 export class NodeName implements FilterPlugin {
   readonly name = NODE_NAME;
+  /** Node-local Filter: the verdict depends only on the pod template and the node (the cycle memoizes it). */
+  readonly nodeLocalFilter = true;
   readonly reasons = [ERR_REASON_NODE_NAME];
 
   filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {

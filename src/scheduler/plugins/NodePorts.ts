@@ -17,6 +17,8 @@ const ANY_IP = 0;
 
 export class NodePorts implements PreFilterPlugin, FilterPlugin {
   readonly name = NODE_PORTS;
+  /** Node-local Filter: the verdict depends only on the pod template and the node (the cycle memoizes it). */
+  readonly nodeLocalFilter = true;
   readonly reasons = [ERR_REASON_NODE_PORTS];
 
   preFilter(_state: CycleState, pod: CompiledPod): StatusCode {

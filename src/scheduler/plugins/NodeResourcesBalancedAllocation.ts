@@ -11,7 +11,6 @@
 import { Code, MAX_NODE_SCORE, PluginArgsError, type CycleState, type FrameworkHandle, type PreScorePlugin, type ScorePlugin, type StatusCode } from "../framework.js";
 import type { CompiledPod } from "../compiled.js";
 import { DEFAULT_SCORING_RESOURCES, ResourceView, resolveResources, type ResourceSpec } from "./NodeResourcesFit.js";
-import { NodeMemo } from "../snapshotMemo.js";
 
 export const NODE_RESOURCES_BALANCED_ALLOCATION = "NodeResourcesBalancedAllocation";
 
@@ -24,11 +23,10 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
   private readonly resources: ResourceSpec[];
   private readonly views: ResourceView[];
   private fractions = new Float64Array(0);
-  /** Memoized scores per (template, node version); see snapshotMemo.ts. */
-  private readonly memo: NodeMemo;
+  /** Node-local Score: a node's score depends only on the pod template and that node (the cycle memoizes it). */
+  readonly nodeLocalScore = true;
 
-  constructor(args: BalancedAllocationArgs | undefined, handle: FrameworkHandle) {
-    this.memo = new NodeMemo(handle.snapshot);
+  constructor(args: BalancedAllocationArgs | undefined, _handle: FrameworkHandle) {
     this.resources = (args?.resources ?? DEFAULT_SCORING_RESOURCES).map((r) => ({ name: r.name, weight: r.weight ?? 1 }));
     if (this.resources.length === 0) throw new PluginArgsError("resources: at least one resource is required");
     this.views = this.resources.map(() => new ResourceView());
@@ -46,17 +44,8 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
     const R = views.length;
     if (this.fractions.length < R) this.fractions = new Float64Array(R);
     const f = this.fractions;
-    const memo = this.memo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
-    const version = state.snapshot.nodeVersion;
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
-      const ver = version[n];
-      if (memoVersion[n] === ver) {
-        out[i] = memoValue[n];
-        continue;
-      }
       let k = 0;
       for (let r = 0; r < R; r++) {
         const v = views[r];
@@ -78,10 +67,7 @@ export class NodeResourcesBalancedAllocation implements PreScorePlugin, ScorePlu
         for (let j = 0; j < k; j++) variance += (f[j] - mean) * (f[j] - mean);
         std = Math.sqrt(variance / k);
       }
-      const score = Math.trunc((1 - std) * MAX_NODE_SCORE);
-      out[i] = score;
-      memoValue[n] = score;
-      memoVersion[n] = ver;
+      out[i] = Math.trunc((1 - std) * MAX_NODE_SCORE);
     }
     return Code.Success;
   }

@@ -37,7 +37,6 @@ import {
 } from "../framework.js";
 import type { CompiledPod } from "../compiled.js";
 import type { Snapshot } from "../snapshot.js";
-import { NodeMemo } from "../snapshotMemo.js";
 
 export const NODE_RESOURCES_FIT = "NodeResourcesFit";
 
@@ -172,13 +171,11 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   private scalarIgnored = new Uint8Array(16);
   private acc = new Float64Array(0);
   private wsum = new Float64Array(0);
-  /** Memoized filter verdicts and scores per (template, node version); see snapshotMemo.ts. */
-  private readonly filterMemo: NodeMemo;
-  private readonly scoreMemo: NodeMemo;
+  /** Node-local Filter and Score: results depend only on the pod template and the node (the cycle memoizes them). */
+  readonly nodeLocalFilter = true;
+  readonly nodeLocalScore = true;
 
-  constructor(args: NodeResourcesFitArgs | undefined, handle: FrameworkHandle) {
-    this.filterMemo = new NodeMemo(handle.snapshot);
-    this.scoreMemo = new NodeMemo(handle.snapshot);
+  constructor(args: NodeResourcesFitArgs | undefined, _handle: FrameworkHandle) {
     this.ignored = new Set(args?.ignoredResources ?? []);
     this.ignoredGroups = new Set(args?.ignoredResourceGroups ?? []);
     const ss = args?.scoringStrategy ?? {};
@@ -217,17 +214,20 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     return c === 2;
   }
 
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
     const snap = state.snapshot;
     const t = snap.nodes;
     const podCount = t.podCount;
     const podsAlloc = t.podsAlloc;
     if (pod.requestsNothing) {
+      let rejected = 0;
       for (let i = 0; i < count; i++) {
         const n = nodes[i];
-        out[i] = podCount[n] + 1 > podsAlloc[n] ? verdict(Code.Unschedulable, BIT_PODS) : 0;
+        const v = podCount[n] + 1 > podsAlloc[n] ? verdict(Code.Unschedulable, BIT_PODS) : 0;
+        out[i] = v;
+        rejected |= v;
       }
-      return;
+      return rejected === 0;
     }
     const cpu = pod.cpuMilli;
     const mem = pod.memoryBytes;
@@ -239,17 +239,9 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     const ephA = t.ephAlloc;
     const ephR = t.ephReq;
     const nScalar = pod.scalarIds.length;
-    const memo = this.filterMemo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
-    const version = snap.nodeVersion;
+    let rejected = 0;
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
-      const ver = version[n];
-      if (memoVersion[n] === ver) {
-        out[i] = memoValue[n];
-        continue;
-      }
       let bits = 0;
       let unresolvable = false;
       if (podCount[n] + 1 > podsAlloc[n]) bits |= BIT_PODS;
@@ -278,9 +270,10 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
       }
       const v = bits === 0 ? 0 : verdict(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable, bits);
       out[i] = v;
-      memoValue[n] = v;
-      memoVersion[n] = ver;
+      rejected |= v;
     }
+    // Hint to the cycle: nothing rejected, no need to scan `out`.
+    return rejected === 0;
   }
 
   describe(state: CycleState, pod: CompiledPod, node: number, bits: number): string[] {
@@ -306,37 +299,9 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {
     // Upstream: an empty resource list makes Score fail ("resources not found").
     if (this.resources.length === 0) return Code.Error;
-    const snap = state.snapshot;
-    const memo = this.scoreMemo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
-    const version = snap.nodeVersion;
-    // Compact the nodes whose memo is stale to the front of `miss`, score them, then merge.
-    if (this.miss.length < count) {
-      this.miss = new Int32Array(count * 2);
-      this.missOut = new Int32Array(count * 2);
-    }
-    const miss = this.miss;
-    let m = 0;
-    for (let i = 0; i < count; i++) {
-      const n = nodes[i];
-      if (memoVersion[n] !== version[n]) miss[m++] = n;
-    }
-    if (m > 0) {
-      const missOut = this.missOut;
-      this.scoreNodes(snap, pod, miss, m, missOut);
-      for (let k = 0; k < m; k++) {
-        const n = miss[k];
-        memoValue[n] = missOut[k];
-        memoVersion[n] = version[n];
-      }
-    }
-    for (let i = 0; i < count; i++) out[i] = memoValue[nodes[i]];
+    this.scoreNodes(state.snapshot, pod, nodes, count, out);
     return Code.Success;
   }
-
-  private miss = new Int32Array(0);
-  private missOut = new Int32Array(0);
 
   /** The score arithmetic for nodes[0..count) (no memo). */
   private scoreNodes(snap: Snapshot, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {

@@ -13,6 +13,8 @@ const REJECT = verdict(Code.UnschedulableAndUnresolvable, 1);
 
 export class NodeUnschedulable implements FilterPlugin {
   readonly name = NODE_UNSCHEDULABLE;
+  /** Node-local Filter: the verdict depends only on the pod template and the node (the cycle memoizes it). */
+  readonly nodeLocalFilter = true;
   readonly reasons = [ERR_REASON_UNSCHEDULABLE];
 
   filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {

@@ -21,6 +21,8 @@ const REJECT = verdict(Code.UnschedulableAndUnresolvable, 1);
 
 export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = TAINT_TOLERATION;
+  /** Filter is node-local (depends only on the pod template and the node); its Score normalizes, so it is not. */
+  readonly nodeLocalFilter = true;
   readonly reasons = [ERR_REASON_UNTOLERATED];
 
   filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
@@ -77,7 +79,12 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
     return Code.Success;
   }
 
-  normalizeScore(_state: CycleState, _pod: CompiledPod, _nodes: Int32Array, count: number, scores: Int32Array): StatusCode {
+  normalizeScore(state: CycleState, _pod: CompiledPod, _nodes: Int32Array, count: number, scores: Int32Array): StatusCode {
+    if (state.scoresUniform) {
+      // All raw counts were 0 (no PreferNoSchedule taint anywhere): DefaultNormalizeScore(reverse) gives 100.
+      scores.fill(MAX_NODE_SCORE, 0, count);
+      return Code.Success;
+    }
     defaultNormalizeScore(MAX_NODE_SCORE, true, scores, count);
     return Code.Success;
   }
