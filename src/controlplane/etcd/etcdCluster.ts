@@ -64,11 +64,15 @@ const SNAPSHOT = 2;
 /**
  * A start state for experiments and tests: every member at `term`, member i holding
  * `logLengths[i]` entries of that term (durable), and `leader` (if given) already leader
- * of that term; followers know it and have just heard from it.
+ * of that term; followers know it and have just heard from it. `logTerms` replaces
+ * `logLengths` with explicit entry terms per member (e.g. the Raft paper's Figure 8);
+ * `commit` overrides the commit index (default: the longest prefix a quorum holds).
  */
 export interface EtcdInitialState {
   term: number;
-  logLengths: number[];
+  logLengths?: number[];
+  logTerms?: number[][];
+  commit?: number;
   leader?: number;
 }
 
@@ -462,13 +466,17 @@ export class EtcdCluster {
   // ======================================================================
 
   private applyInitialState(st: EtcdInitialState): void {
-    if (st.logLengths.length !== this.size) throw new Error("etcd: initialState.logLengths needs one length per member");
-    const lengths = [...st.logLengths];
+    const terms = st.logTerms ?? st.logLengths?.map((len) => new Array<number>(len).fill(st.term));
+    if (!terms || terms.length !== this.size) throw new Error("etcd: initialState needs one log (logLengths or logTerms) per member");
+    const lengths = terms.map((t) => t.length);
     const sorted = lengths.filter((_, m) => this.learner[m] === 0).sort((a, b) => b - a);
-    const committed = sorted[this.q - 1];
+    const committed = st.commit ?? sorted[this.q - 1];
     for (let m = 0; m < this.size; m++) {
       const log = this.logs[m];
-      for (let i = 0; i < lengths[m]; i++) log.append(st.term, 0);
+      for (const t of terms[m]) {
+        if (t > st.term) throw new Error(`etcd: initialState entry term ${t} above the cluster term ${st.term}`);
+        log.append(t, 0);
+      }
       this.termA[m] = this.pTerm[m] = st.term;
       this.stableA[m] = lengths[m];
       this.commitA[m] = this.pCommit[m] = Math.min(committed, lengths[m]);
@@ -478,8 +486,8 @@ export class EtcdCluster {
         this.leadA[m] = st.leader;
       }
     }
-    if (this.safety) {
-      const ref = lengths.indexOf(Math.max(...lengths));
+    if (this.safety && committed > 0) {
+      const ref = st.leader ?? lengths.indexOf(Math.max(...lengths));
       this.safety.onCommit(this.sim.now, ref, 0, committed, this.logs[ref]);
     }
   }
