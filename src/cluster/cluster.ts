@@ -50,6 +50,8 @@ export class Cluster implements ClusterActions {
   scheduling!: PodScheduling;
   /** Called after a pod ended (any outcome), with its row. */
   readonly onPodEnded: PodEndedListener[] = [];
+  /** Called after a pod became Running, with its row. */
+  readonly onPodRunning: PodEndedListener[] = [];
 
   /** Per pod: the pending start or end event, so a lost pod's timer is cancelled. */
   private timer = new Float64Array(0);
@@ -59,6 +61,8 @@ export class Cluster implements ClusterActions {
   private readonly startupStream: RandomStream;
   private readonly startedId: number;
   private readonly endId: number;
+  /** The phase of the pod that just ended, before it ended (read by onPodEnded listeners). */
+  endedPhase: number = PodPhase.Pending;
   /** Per node: when it failed (us), for recovering the earliest-failed first. */
   failedAtUs: Float64Array;
 
@@ -132,9 +136,11 @@ export class Cluster implements ClusterActions {
     const life = this.lifetimeUs[pod];
     this.timer[pod] = -1;
     if (life >= 0) {
+      // A bare Pod's lifetime is its activeDeadlineSeconds; an arrival's is its work.
       const outcome = this.outcomes.id(pods.owner[pod] < 0 ? OUTCOME_DEADLINE_EXCEEDED : OUTCOME_COMPLETED);
       this.timer[pod] = this.sim.schedule(life, this.endId, pod, outcome);
     }
+    for (const l of this.onPodRunning) l(pod);
   }
 
   /** End a pod (any phase before ended) with an outcome id; frees its node's resources. */
@@ -159,6 +165,7 @@ export class Cluster implements ClusterActions {
     else counters.failed++;
     const node = pods.node[pod];
     if (node >= 0) this.account(pod, node, -1);
+    this.endedPhase = phase;
     for (const l of this.onPodEnded) l(pod);
     if (node >= 0) this.scheduling.capacityChanged();
   }

@@ -28,8 +28,9 @@ export class FaultTimeline {
       const nodes = this.pickReady(f.candidates, f.count);
       let lost = 0;
       for (const n of nodes) {
-        lost += this.cluster.failNode(n);
+        // The cause is logged before its effects (lost pods, unavailable Deployments).
         this.cluster.events.add(this.cluster.sim.now, "NodeFailure", `node/${this.cluster.nodes.names[n]}`, `${f.description}: node stopped, NotReady`);
+        lost += this.cluster.failNode(n);
       }
       this.cluster.events.add(this.cluster.sim.now, "PodsLost", `fault/${i}`, `${f.description}: ${nodes.length} node(s) failed, ${lost} pod(s) lost`);
       if (f.recoverAfterUs >= 0 && nodes.length > 0) {

@@ -40,6 +40,7 @@ export class ClusterRun {
   private readonly components: Component[] = [];
   private readonly timeseries: TimeseriesRow[] = [];
   private readonly sampleId: number;
+  private readonly replicaSets: ReplicaSetController;
   private finished = false;
 
   constructor(
@@ -49,7 +50,7 @@ export class ClusterRun {
     this.sim = new Simulation(spec.seed);
     const cluster = (this.cluster = new Cluster(this.sim, spec));
     cluster.scheduling = new PlaceholderScheduling(this.sim, new LeastAllocatedPlacer(cluster), cluster, (p) => cluster.pods.template[p]);
-    const replicaSets = new ReplicaSetController(cluster);
+    const replicaSets = (this.replicaSets = new ReplicaSetController(cluster));
     const arrivals = new ArrivalGenerators(cluster);
     const faults = new FaultTimeline(cluster);
     for (const factory of options.components ?? COMPONENTS) {
@@ -98,7 +99,8 @@ export class ClusterRun {
       timeseries: this.timeseries,
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
-    }).concat(extraSummary);
+    });
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / 1e6 }, ...extraSummary);
     return {
       timeseries: this.timeseries,
       pods: podRows(c.pods, c.nodes, c.owners, c.outcomes),

@@ -128,9 +128,14 @@ describe("node failure", () => {
     expect(at(70)).toMatchObject({ nodes_ready: 3, nodes_not_ready: 0 });
     expect(r.events.map((e) => [e.sim_time_s, e.kind, e.object])).toEqual([
       [30, "NodeFailure", "node/n1"],
+      [30, "ReplicasUnavailable", "deployment/default/web"],
       [30, "PodsLost", "fault/0"],
+      // Replacements bound at once, Running after the 1 s start-up delay.
+      [31, "ReplicasAvailable", "deployment/default/web"],
       [60, "NodeRecovery", "node/n1"],
     ]);
+    expect(r.events[3].message).toBe("all 6 replicas Running again after 1.000 s");
+    expect(r.summary.find((x) => x.metric === "deployment_unavailable_max_s")!.value).toBe(1);
   });
 
   it("pending pods go to a recovered node", () => {

@@ -26,7 +26,12 @@ describe("simulate()", () => {
     expect(r.timeseries.map((t) => t.sim_time_s)).toEqual([0, 60, 120, 180, 240, 300]);
     expect(r.timeseries.at(-1)).toMatchObject({ nodes_ready: 4, pods_running: 6 });
     expect(r.timeseries[2]).toMatchObject({ nodes_ready: 3, nodes_not_ready: 1 });
-    expect(r.events.map((e) => e.kind)).toEqual(["NodeFailure", "PodsLost", "NodeRecovery"]);
+    expect(r.events.map((e) => e.kind).filter((k) => k.startsWith("Node") || k === "PodsLost")).toEqual(["NodeFailure", "PodsLost", "NodeRecovery"]);
+    // The lost replicas are replaced: the Deployment is whole again before the node returns.
+    const back = r.events.find((e) => e.kind === "ReplicasAvailable")!;
+    expect(back.object).toBe("deployment/default/web");
+    expect(back.sim_time_s).toBeGreaterThan(120);
+    expect(back.sim_time_s).toBeLessThan(180);
     expect(r.summary.find((s) => s.metric === "pods_created")!.value).toBe(6 + r.summary.find((s) => s.metric === "pods_lost")!.value);
     expect(existsSync("results/lib-3")).toBe(false);
   });

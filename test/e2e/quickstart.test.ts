@@ -79,6 +79,21 @@ describe("quickstart end to end", () => {
     }
   });
 
+  it("events.csv says when each hit Deployment lost replicas and when all ran again", () => {
+    const down = r.events.filter((e) => e.kind === "ReplicasUnavailable");
+    const up = r.events.filter((e) => e.kind === "ReplicasAvailable");
+    expect(down.length).toBeGreaterThan(0);
+    expect(up.map((e) => e.object).sort()).toEqual(down.map((e) => e.object).sort());
+    for (const e of down) expect(e.sim_time_s).toBe(1200);
+    // Replacements need a scheduling cycle, binding and the 1 s start-up delay: back within a minute.
+    for (const e of up) {
+      expect(e.sim_time_s).toBeGreaterThan(1200);
+      expect(e.sim_time_s).toBeLessThan(1260);
+    }
+    const worst = r.summary.find((s) => s.metric === "deployment_unavailable_max_s")!.value;
+    expect(worst).toBeCloseTo(Math.max(...up.map((e) => e.sim_time_s)) - 1200, 6);
+  });
+
   it("cache pods land only on highmem nodes (nodeSelector + toleration); web and batch never do (taint)", () => {
     for (const p of r.pods) {
       if (p.node === "") continue;
