@@ -13,7 +13,8 @@ import { DEFAULT_LOAD_BALANCER } from "../../controlplane/apiserver/loadBalancer
 import { MAX_MUTATING_REQUESTS_INFLIGHT, MAX_REQUESTS_INFLIGHT } from "../../controlplane/apiserver/inflightLimiter.js";
 import type { ControlPlaneFault } from "../../controlplane/faults.js";
 import { DEFAULT_LEADER_ELECTION, JITTER_FACTOR, validateLeaderElection } from "../../controlplane/leaderElection.js";
-import { TOPOLOGY_KINDS } from "../../controlplane/topology.js";
+import { ROLE_TARGETS } from "../../controlplane/faults.js";
+import { TOPOLOGY_KINDS, buildTopology, type TopologyKind } from "../../controlplane/topology.js";
 import type { ControlPlaneSpec, RaftElectionExperimentSpec } from "../../cluster/controlPlaneSpec.js";
 import { durationUs } from "../duration.js";
 import { distributionSeconds, dnsSubdomain, duration, durationDistribution, nonNegativeInt, positiveInt, positiveNumber, type DurationDistributionInput } from "../fields.js";
@@ -237,6 +238,7 @@ const controlPlane = z
     if (us(c.etcd.electionTimeout) < us(c.etcd.heartbeatInterval)) ctx.addIssue({ code: "custom", path: ["etcd", "electionTimeout"], message: "expected an election timeout of at least one heartbeat interval" });
     const r = c.etcd.electionTimeoutRange;
     if (r && us(r.max) < us(r.min)) ctx.addIssue({ code: "custom", path: ["etcd", "electionTimeoutRange", "max"], message: "expected max >= min" });
+    checkFaultTargets(c, ctx);
   })
   .transform((c): ControlPlaneSpec => {
     const hb = us(c.etcd.heartbeatInterval);
@@ -291,6 +293,29 @@ const controlPlane = z
       experiment: c.experiment ? resolveExperiment(c.experiment) : undefined,
     };
   });
+
+/** Fault targets must name hosts, members and zones of the topology (or a role). */
+function checkFaultTargets(
+  c: { topology: string; controlPlaneHosts: number; etcdHosts: number; zones: string[]; faults: FaultInput[] },
+  ctx: z.RefinementCtx,
+): void {
+  const t = buildTopology({ kind: c.topology as TopologyKind, controlPlaneHosts: c.controlPlaneHosts, etcdHosts: c.etcdHosts, zones: c.zones, regions: [] });
+  const hosts = new Set<string>([...t.hosts.map((h) => h.name), ...ROLE_TARGETS]);
+  const members = new Set<string>([...t.etcdHosts.map((h) => t.hosts[h].name), "leader"]);
+  const expectHost = `expected a host of the ${c.topology} topology (${t.hosts.map((h) => h.name).join(", ")}) or ${ROLE_TARGETS.join(", ")}`;
+  c.faults.forEach((f, i) => {
+    const bad = (path: (string | number)[], message: string, got: string) =>
+      ctx.addIssue({ code: "custom", path: ["faults", i, ...path], message: `${message}, got ${JSON.stringify(got)}` });
+    if ("host" in f && !hosts.has(f.host)) bad(["host"], expectHost, f.host);
+    if (f.type === "etcd-member-loss" && !members.has(f.member)) bad(["member"], `expected an etcd member (${[...members].join(", ")})`, f.member);
+    if (f.type === "isolate-zone" && !c.zones.includes(f.zone)) bad(["zone"], `expected one of the control-plane zones (${c.zones.join(", ")})`, f.zone);
+    if (f.type === "partition") f.groups.forEach((g, k) => g.forEach((h, j) => hosts.has(h) || bad(["groups", k, j], expectHost, h)));
+    if (f.type === "one-way-partition") {
+      f.from.forEach((h, j) => hosts.has(h) || bad(["from", j], expectHost, h));
+      f.to.forEach((h, j) => hosts.has(h) || bad(["to", j], expectHost, h));
+    }
+  });
+}
 
 export const controlPlaneSection = {
   controlPlane: controlPlane.optional().describe("control-plane topology, etcd, API servers, leader election, faults (docs/controlplane.md)"),
