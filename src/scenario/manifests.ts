@@ -10,7 +10,7 @@
  * file and the object's path in it.
  */
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 
@@ -99,8 +99,4 @@ function collect(value: unknown, file: string, path: PathSegment[], out: { value
     throw new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment or Pod (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
   }
   // Anything else (Service, ConfigMap, Namespace, ...) does not run pods: skipped.
-}
-
-export function scenarioDir(file: string): string {
-  return dirname(file);
 }

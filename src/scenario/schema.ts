@@ -1,14 +1,12 @@
 /**
  * The scenario format: one zod schema composed from the sections in ./sections/.
  * To add a section, write sections/<name>.ts exporting `{ <field>: schema }` and add
- * it to SECTIONS below; a later entry replaces an earlier one with the same field
- * (that is how a component's real section replaces its placeholder).
+ * it to SECTIONS below (a later entry would replace an earlier one with the same field).
  */
 import { z } from "zod";
 import { controlPlaneSection } from "./sections/controlPlane.js";
 import { faultsSection } from "./sections/faults.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
-import { placeholderSections } from "./sections/placeholders.js";
 import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
 import { workloadsSection } from "./sections/workloads.js";
@@ -18,7 +16,6 @@ const SECTIONS = {
   ...nodePoolsSection,
   ...workloadsSection,
   ...faultsSection,
-  ...placeholderSections,
   ...controlPlaneSection,
   ...schedulerSection,
   // Components add their sections here.
