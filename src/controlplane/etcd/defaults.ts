@@ -34,7 +34,7 @@ export function requestTimeoutUs(electionTimeoutUs: number): number {
 }
 export const ETCD_REQUEST_TIMEOUT_US = requestTimeoutUs(ETCD_ELECTION_TIMEOUT_US);
 
-/** etcd read loop resends ReadIndex every 500 ms (etcdserver/v3_server.go `readIndexRetryTime`). */
+/** etcd read loop resends ReadIndex every 500 ms (`readIndexRetryTime`, server/etcdserver/read/read.go in v3.8-alpha, v3_server.go before). */
 export const ETCD_READ_INDEX_RETRY_US = 500 * US_PER_MS;
 
 /** etcd raft MaxSizePerMsg = 1 MiB (etcdserver/raft.go `maxSizePerMsg`). */

@@ -6,6 +6,10 @@
  *  - Log Matching up to the commit index: a member that commits index i holds, at every
  *    index <= i, the entry the cluster committed there.
  * A violation ends the run with a `SafetyViolation` naming the time and the members.
+ *
+ * Memory stays bounded: the committed log is kept for the last `window` indices (far more
+ * than etcd keeps in its raft log: snapshot-count + catch-up entries), so entries older
+ * than that are no longer compared; a member that far behind is restored from a snapshot.
  */
 import { StopSimulation } from "../../engine/simulation.js";
 import { grown } from "../../model/columns.js";
@@ -16,14 +20,18 @@ export class SafetyViolation extends StopSimulation {}
 export class SafetyChecker {
   /** leaderOfTerm[t] = member elected in term t, or -1. */
   private leaderOfTerm = new Int32Array(64).fill(-1);
-  /** The committed log of the cluster: term and payload at each committed index (1-based). */
+  /** The committed log of the cluster: term and payload of index `base + k` at position k. */
   private committedTerm = new Float64Array(1024);
   private committedPayload = new Float64Array(1024);
+  private base = 1;
   /** Highest index known committed anywhere. */
   committed = 0;
   checks = 0;
 
-  constructor(private readonly names: readonly string[]) {}
+  constructor(
+    private readonly names: readonly string[],
+    private readonly window = 1 << 18,
+  ) {}
 
   onLeaderElected(timeUs: number, member: number, term: number, log: RaftLog): void {
     this.checks++;
@@ -43,10 +51,11 @@ export class SafetyChecker {
     const c = this.committed;
     if (c > 0 && c > log.offset) {
       const t = log.term(c);
-      if (t !== this.committedTerm[c - 1]) {
+      const want = this.committedTerm[c - this.base];
+      if (t !== want) {
         this.fail(
           timeUs,
-          `${this.names[member]} elected leader of term ${term} without committed entry ${c} (term ${this.committedTerm[c - 1]}; it has ${t === -1 ? "nothing" : "term " + t})`,
+          `${this.names[member]} elected leader of term ${term} without committed entry ${c} (term ${want}; it has ${t === -1 ? "nothing" : "term " + t})`,
         );
       }
     }
@@ -56,30 +65,45 @@ export class SafetyChecker {
   onCommit(timeUs: number, member: number, from: number, to: number, log: RaftLog): void {
     this.checks++;
     if (to > log.last) this.fail(timeUs, `${this.names[member]} committed index ${to} beyond its last entry ${log.last}`);
-    const start = Math.max(from, log.offset) + 1;
+    const start = Math.max(from, log.offset, this.base - 1) + 1;
     for (let i = start; i <= to; i++) {
       const t = log.term(i);
       const p = log.payload(i);
       if (i <= this.committed) {
-        if (this.committedTerm[i - 1] !== t || this.committedPayload[i - 1] !== p) {
+        const k = i - this.base;
+        if (this.committedTerm[k] !== t || this.committedPayload[k] !== p) {
           this.fail(
             timeUs,
-            `${this.names[member]} committed index ${i} as (term ${t}, payload ${p}) but the cluster committed (term ${this.committedTerm[i - 1]}, payload ${this.committedPayload[i - 1]})`,
+            `${this.names[member]} committed index ${i} as (term ${t}, payload ${p}) but the cluster committed (term ${this.committedTerm[k]}, payload ${this.committedPayload[k]})`,
           );
         }
       } else {
         if (i > this.committed + 1) {
           this.fail(timeUs, `${this.names[member]} committed index ${i} while the cluster's commit index is ${this.committed}`);
         }
-        if (i > this.committedTerm.length) {
-          this.committedTerm = grown(this.committedTerm, this.committedTerm.length * 2);
-          this.committedPayload = grown(this.committedPayload, this.committedPayload.length * 2);
-        }
-        this.committedTerm[i - 1] = t;
-        this.committedPayload[i - 1] = p;
-        this.committed = i;
+        this.record(i, t, p);
       }
     }
+  }
+
+  private record(i: number, t: number, p: number): void {
+    let k = i - this.base;
+    if (k >= this.committedTerm.length) {
+      if (k >= 2 * this.window) {
+        // Forget all but the last `window` entries.
+        const drop = k - this.window;
+        this.committedTerm.copyWithin(0, drop, k);
+        this.committedPayload.copyWithin(0, drop, k);
+        this.base += drop;
+        k -= drop;
+      } else {
+        this.committedTerm = grown(this.committedTerm, this.committedTerm.length * 2);
+        this.committedPayload = grown(this.committedPayload, this.committedPayload.length * 2);
+      }
+    }
+    this.committedTerm[k] = t;
+    this.committedPayload[k] = p;
+    this.committed = i;
   }
 
   /** `member` is about to drop entries from `index` on; committed ones must never go. */

@@ -119,6 +119,17 @@ describe("the safety checker itself", () => {
     expect(() => s.onLeaderElected(6, 2, 3, logOf([1]))).toThrow(/without committed entry 2/);
   });
 
+  it("keeps a bounded window of the committed log and still checks inside it", () => {
+    const s = new SafetyChecker(names, 4);
+    const terms = Array.from({ length: 40 }, (_, i) => 1 + Math.floor(i / 10));
+    const log = logOf(terms);
+    for (let c = 0; c < 40; c += 3) s.onCommit(c, 0, c, Math.min(40, c + 3), log);
+    expect(s.committed).toBe(40);
+    const other = logOf(terms.map((t, i) => (i === 38 ? t + 1 : t)));
+    expect(() => s.onCommit(50, 1, 36, 40, other)).toThrow(/committed index 39/);
+    expect(() => s.onCommit(50, 1, 36, 38, other)).not.toThrow();
+  });
+
   it("rejects truncating at or below the commit index", () => {
     const s = new SafetyChecker(names);
     expect(() => s.onTruncate(0, 0, 4, 4)).toThrow(/truncate its log from index 4/);
