@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PodTopologySpread } from "../../src/scheduler/plugins/PodTopologySpread.js";
 import { filterCases, scoreCases, R_SPREAD, R_SPREAD_LABEL } from "./podTopologySpread.fixtures.js";
-import { runFilter, runPreFilter, runScore } from "./interPodAffinity.harness.js";
-import { Code } from "../../src/scheduler/framework.js";
+import { newState, runFilter, runPreFilter, runScore } from "./interPodAffinity.harness.js";
+import { Code, verdictCode } from "../../src/scheduler/framework.js";
+import { snapshotFromObjects } from "../../src/scheduler/snapshot.js";
 import { node, pod, sel, spread } from "./interPodAffinity.builders.js";
 
 const REASON: Record<string, string[]> = { Success: [], Unschedulable: [R_SPREAD], UnschedulableAndUnresolvable: [R_SPREAD_LABEL] };
@@ -41,5 +42,28 @@ describe("PodTopologySpread PreFilter/PreScore status", () => {
   it("PreFilter skips a pod without DoNotSchedule constraints", () => {
     const soft = pod({ labels: { app: "a" }, spread: [spread(1, "zone", "ScheduleAnyway", sel.labels({ app: "a" }))] });
     expect(runPreFilter(new PodTopologySpread(), { nodes, pods: [] }, soft)).toBe(Code.Skip);
+  });
+});
+
+describe("PodTopologySpread with a changing cluster", () => {
+  it("nodeTaintsPolicy Honor follows taint changes (Snapshot.setTaints)", () => {
+    const nodes = [node("a", { node: "a" }), node("b", { node: "b" }), node("c", { node: "c" }, [{ key: "dedicated", value: "x", effect: "NoSchedule" }])];
+    const existing = [pod({ node: "a", labels: { foo: "" } }), pod({ node: "b", labels: { foo: "" } })];
+    const incoming = pod({ labels: { foo: "" }, spread: [spread(1, "node", "DoNotSchedule", sel.exists("foo"), { nodeTaintsPolicy: "Honor" })] });
+    const snapshot = snapshotFromObjects({ nodes, pods: existing });
+    const plugin = new PodTopologySpread();
+    const codes = () => {
+      const state = newState(snapshot);
+      const p = snapshot.compile(incoming);
+      plugin.preFilter(state, p);
+      const out = new Int32Array(3);
+      plugin.filter(state, p, Int32Array.of(0, 1, 2), 3, out);
+      return Array.from(out, (v) => verdictCode(v));
+    };
+    // c is excluded (untolerated taint): domains a=1, b=1, min 1 -> every node fits.
+    expect(codes()).toEqual([Code.Success, Code.Success, Code.Success]);
+    snapshot.setTaints(2, []);
+    // c now counts with 0 pods: min 0, so a and b (1 + 1 - 0 = 2 > 1) no longer fit.
+    expect(codes()).toEqual([Code.Unschedulable, Code.Unschedulable, Code.Success]);
   });
 });

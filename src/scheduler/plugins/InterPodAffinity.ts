@@ -151,7 +151,8 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     return Code.Success;
   }
 
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+  /** Returns true when every node passed (the cycle's hint to skip scanning `out`). */
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
     const spec = this.spec!;
     const req = spec.required.length;
     let anyAffinity = false;
@@ -177,16 +178,20 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const failAnti = verdict(Code.Unschedulable, BIT_ANTI);
     const failExisting = verdict(Code.Unschedulable, BIT_EXISTING);
     if (req === 0) {
-      if (blockN === 0) out.fill(0, 0, count);
-      else if (blockN === 1) filterOneBlock(nodes, count, out, cols[0], counts[0], antiN === 1 ? failAnti : failExisting);
-      else filterBlocks(nodes, count, out, cols, counts, blockN, antiN, failAnti, failExisting);
-      return;
+      if (blockN === 0) {
+        out.fill(0, 0, count);
+        return true;
+      }
+      if (blockN === 1) return filterOneBlock(nodes, count, out, cols[0], counts[0], antiN === 1 ? failAnti : failExisting);
+      return filterBlocks(nodes, count, out, cols, counts, blockN, antiN, failAnti, failExisting);
     }
+    let allPass = true;
     const failAffinity = verdict(Code.UnschedulableAndUnresolvable, BIT_AFFINITY);
     for (let k = 0; k < count; k++) {
       const n = nodes[k];
       if (!this.affinityOk(n, req, firstPodOk)) {
         out[k] = failAffinity;
+        allPass = false;
         continue;
       }
       let result = 0;
@@ -198,7 +203,9 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
         }
       }
       out[k] = result;
+      if (result !== 0) allPass = false;
     }
+    return allPass;
   }
 
   /** Incoming affinity on node n: all keys present, and matching pods in every domain or the first-pod rule. */
@@ -374,15 +381,20 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
 }
 
 /** Hot loop: one blocking domain count (e.g. hostname anti-affinity). */
-function filterOneBlock(nodes: Int32Array, count: number, out: Int32Array, col: Int32Array, counts: Int32Array, fail: number): void {
+function filterOneBlock(nodes: Int32Array, count: number, out: Int32Array, col: Int32Array, counts: Int32Array, fail: number): boolean {
+  let rejected = 0;
   for (let k = 0; k < count; k++) {
     const v = col[nodes[k]];
-    out[k] = v >= 0 && counts[v] > 0 ? fail : 0;
+    const r = v >= 0 && counts[v] > 0 ? fail : 0;
+    out[k] = r;
+    rejected |= r;
   }
+  return rejected === 0;
 }
 
 /** Hot loop: several blocking domain counts; the first antiN are the pod's anti-affinity. */
-function filterBlocks(nodes: Int32Array, count: number, out: Int32Array, cols: Int32Array[], counts: Int32Array[], blockN: number, antiN: number, failAnti: number, failExisting: number): void {
+function filterBlocks(nodes: Int32Array, count: number, out: Int32Array, cols: Int32Array[], counts: Int32Array[], blockN: number, antiN: number, failAnti: number, failExisting: number): boolean {
+  let rejected = 0;
   for (let k = 0; k < count; k++) {
     const n = nodes[k];
     let result = 0;
@@ -394,7 +406,9 @@ function filterBlocks(nodes: Int32Array, count: number, out: Int32Array, cols: I
       }
     }
     out[k] = result;
+    rejected |= result;
   }
+  return rejected === 0;
 }
 
 function resetSums(sums: DomainSum[], n: number, terms: { key: number }[], snapshot: Snapshot, cap: number): void {

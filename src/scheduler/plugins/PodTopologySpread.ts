@@ -145,15 +145,16 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     return min === Infinity ? 0 : min;
   }
 
-  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
+  /** Returns true when every node passed (the cycle's hint to skip scanning `out`). */
+  filter(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): boolean {
     const views = this.hard;
     const nc = views.length;
     const stamp = this.stamp;
     if (nc === 1) {
       const view = views[0];
-      filterOneConstraint(nodes, count, out, view.col, this.marks[0], this.counts[0], stamp, view.c.selfMatch - this.minMatch[0], view.c.maxSkew);
-      return;
+      return filterOneConstraint(nodes, count, out, view.col, this.marks[0], this.counts[0], stamp, view.c.selfMatch - this.minMatch[0], view.c.maxSkew);
     }
+    let allPass = true;
     for (let k = 0; k < count; k++) {
       const n = nodes[k];
       let result = 0;
@@ -172,7 +173,9 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         }
       }
       out[k] = result;
+      if (result !== 0) allPass = false;
     }
+    return allPass;
   }
 
   /** PreFilterExtensions.AddPod: as if pod row `podToAdd` were on `node`. */
@@ -325,12 +328,15 @@ const FAIL_LABEL = verdict(Code.UnschedulableAndUnresolvable, BIT_NODE_LABEL);
 const FAIL_SKEW = verdict(Code.Unschedulable, BIT_CONSTRAINTS);
 
 /** Hot loop for one DoNotSchedule constraint: skew = count(domain) + self - minMatch. */
-function filterOneConstraint(nodes: Int32Array, count: number, out: Int32Array, col: Int32Array, marks: Int32Array, counts: Int32Array, stamp: number, base: number, maxSkew: number): void {
+function filterOneConstraint(nodes: Int32Array, count: number, out: Int32Array, col: Int32Array, marks: Int32Array, counts: Int32Array, stamp: number, base: number, maxSkew: number): boolean {
+  let rejected = 0;
   for (let k = 0; k < count; k++) {
     const v = col[nodes[k]];
-    if (v < 0) out[k] = FAIL_LABEL;
-    else out[k] = (marks[v] === stamp ? counts[v] : 0) + base > maxSkew ? FAIL_SKEW : 0;
+    const r = v < 0 ? FAIL_LABEL : (marks[v] === stamp ? counts[v] : 0) + base > maxSkew ? FAIL_SKEW : 0;
+    out[k] = r;
+    rejected |= r;
   }
+  return rejected === 0;
 }
 
 /** Registry factory: args are PodTopologySpreadArgs (already validated by the config reader). */

@@ -35,6 +35,8 @@ export class SpreadView {
   private readonly maskId = nextMaskId++;
   private nodeCount = -1;
   private groupsSeen = 0;
+  /** nodeTaintsPolicy Honor: each node's taint list when the mask was built (Snapshot.setTaints replaces it). */
+  private taintRefs: Int32Array[] = [];
 
   constructor(
     readonly c: CompiledSpreadConstraint,
@@ -56,7 +58,7 @@ export class SpreadView {
   /** Bring the view up to date (call after PodGroups.sync). */
   refresh(): void {
     const s = this.snapshot;
-    if (s.nodeCount !== this.nodeCount) this.rebuild();
+    if (s.nodeCount !== this.nodeCount || (this.c.honorNodeTaints && this.taintsChanged())) this.rebuild();
     const all = this.groups.groups;
     for (let g = this.groupsSeen; g < all.length; g++) {
       const group = all[g];
@@ -87,9 +89,17 @@ export class SpreadView {
     return selectorMatches(this.c.selector, group.pod.labelIds, this.snapshot.strings.valueInt);
   }
 
+  private taintsChanged(): boolean {
+    const taints = this.snapshot.nodes.taints;
+    const refs = this.taintRefs;
+    for (let n = 0; n < refs.length; n++) if (taints[n] !== refs[n]) return true;
+    return false;
+  }
+
   private rebuild(): void {
     const s = this.snapshot;
     this.nodeCount = s.nodeCount;
+    if (this.c.honorNodeTaints) this.taintRefs = s.nodes.taints.slice(0, s.nodeCount);
     const c = this.c;
     const pod = this.pod;
     const byAffinity = c.honorNodeAffinity && (pod.nodeSelector !== null || pod.requiredTerms !== null);
