@@ -99,6 +99,13 @@ export class LeaderElection {
   private readonly attemptTimer: Float64Array;
   private readonly deadlineTimer: Float64Array;
   private readonly rng: RandomStream;
+  private readonly opts: Required<Pick<RequestOptions, "key" | "expectedRevision" | "valueA" | "valueB" | "server">> = {
+    key: 0,
+    expectedRevision: -1,
+    valueA: 0,
+    valueB: 0,
+    server: 0,
+  };
   private readonly hAttempt: number;
   private readonly hResponse: number;
   private readonly hDeadline: number;
@@ -186,18 +193,24 @@ export class LeaderElection {
     const now = this.sim.now;
     if (this.leading[c] && this.leaseValid(c, now)) {
       // 1. fast path: update the record we saw last, assuming it is still current
-      this.request(c, UPDATE_FAST, Verb.Update, { key: this.leaseKey, expectedRevision: this.observedRev[c], valueA: c + 1, valueB: now });
+      this.request(c, UPDATE_FAST, Verb.Update, this.observedRev[c], c + 1, now);
     } else {
-      this.request(c, GET, Verb.Get, { key: this.leaseKey });
+      this.request(c, GET, Verb.Get);
     }
   }
 
-  private request(c: number, kind: number, verb: Verb, opts: RequestOptions): void {
+  /** Send a Lease request for candidate c (expectedRevision -1 = none). */
+  private request(c: number, kind: number, verb: Verb, expectedRevision = -1, holder = 0, renew_us = 0): void {
     this.pending[c] = kind;
     this.seq[c]++;
+    const o = this.opts; // reused: KubeApi.send copies the values at once
+    o.key = this.leaseKey;
+    o.expectedRevision = expectedRevision;
+    o.valueA = holder;
+    o.valueB = renew_us;
     // Each candidate talks to the API server on its own host (kubeadm LocalAPIEndpoint).
-    opts.server = this.serverOf(c);
-    this.api.send(verb, Resource.Lease, this.seq[c] * SEQ_SHIFT + c, this.hResponse, opts);
+    o.server = this.serverOf(c);
+    this.api.send(verb, Resource.Lease, this.seq[c] * SEQ_SHIFT + c, this.hResponse, o);
   }
 
   private response(tok: number, status: number): void {
@@ -209,13 +222,13 @@ export class LeaderElection {
     if (kind === UPDATE_FAST) {
       if (isSuccess(status)) return this.attemptDone(c, this.observeOwnWrite(c, now));
       // "Failed to update lock optimistically, falling back to slow path"
-      return this.request(c, GET, Verb.Get, { key: this.leaseKey });
+      return this.request(c, GET, Verb.Get);
     }
     if (kind === GET) {
       if (!isSuccess(status)) return this.attemptDone(c, false);
       const rec = this.api.object(this.leaseKey);
       if (!rec) {
-        return this.request(c, CREATE, Verb.Create, { key: this.leaseKey, expectedRevision: 0, valueA: c + 1, valueB: now });
+        return this.request(c, CREATE, Verb.Create, 0, c + 1, now);
       }
       if (rec.revision !== this.observedRev[c]) {
         this.observedHolder[c] = rec.a;
@@ -223,7 +236,7 @@ export class LeaderElection {
         this.observedTime_us[c] = now;
       }
       if (rec.a !== 0 && rec.a !== c + 1 && this.leaseValid(c, now)) return this.attemptDone(c, false); // held by another, not expired
-      return this.request(c, UPDATE, Verb.Update, { key: this.leaseKey, expectedRevision: rec.revision, valueA: c + 1, valueB: now });
+      return this.request(c, UPDATE, Verb.Update, rec.revision, c + 1, now);
     }
     // UPDATE or CREATE
     if (!isSuccess(status)) return this.attemptDone(c, false);

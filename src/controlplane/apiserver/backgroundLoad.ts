@@ -48,6 +48,11 @@ export interface SchedulingGap {
 
 export class BackgroundLoad {
   private readonly rng: RandomStream;
+  /** Request options, reused: KubeApi.send copies them at once (no object per request). */
+  private readonly leaseWrite = { key: 0, valueA: 1, valueB: 0 };
+  private readonly leaseRead = { key: 0 };
+  private readonly bindingOpts = { server: 0 };
+  private static readonly FROM_CACHE = { fromCache: true } as const;
   private readonly hLease: number;
   private readonly hLeaseAnswer: number;
   private readonly hEnsure: number;
@@ -116,12 +121,15 @@ export class BackgroundLoad {
 
   private leaseUpdate(i: number): void {
     this.nodeLeaseRequests++;
-    this.api.send(Verb.Update, Resource.Lease, i, this.hLeaseAnswer, { key: NODE_LEASE_KEY_BASE + i, valueA: 1, valueB: this.sim.now });
+    this.leaseWrite.key = NODE_LEASE_KEY_BASE + i;
+    this.leaseWrite.valueB = this.sim.now;
+    this.api.send(Verb.Update, Resource.Lease, i, this.hLeaseAnswer, this.leaseWrite);
   }
 
   private leaseGet(i: number): void {
     this.nodeLeaseRequests++;
-    this.api.send(Verb.Get, Resource.Lease, i, this.hLeaseAnswer, { key: NODE_LEASE_KEY_BASE + i });
+    this.leaseRead.key = NODE_LEASE_KEY_BASE + i;
+    this.api.send(Verb.Get, Resource.Lease, i, this.hLeaseAnswer, this.leaseRead);
   }
 
   private leaseAnswer(i: number, status: number): void {
@@ -164,7 +172,10 @@ export class BackgroundLoad {
 
   private binding(): void {
     const server = this.schedulerServer();
-    if (server >= 0) this.api.send(Verb.Create, Resource.PodBinding, 0, this.hBound, { server });
+    if (server >= 0) {
+      this.bindingOpts.server = server;
+      this.api.send(Verb.Create, Resource.PodBinding, 0, this.hBound, this.bindingOpts);
+    }
     this.next(this.hBind, this.config.bindingsPerSecond);
   }
 
@@ -185,7 +196,7 @@ export class BackgroundLoad {
   }
 
   private cachedRead(): void {
-    this.api.send(Verb.List, Resource.Pod, 0, this.hIgnore, { fromCache: true });
+    this.api.send(Verb.List, Resource.Pod, 0, this.hIgnore, BackgroundLoad.FROM_CACHE);
     this.next(this.hCached, this.config.cachedReadsPerSecond);
   }
 
