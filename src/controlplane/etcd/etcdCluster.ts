@@ -130,7 +130,8 @@ export class EtcdCluster {
   private readonly electionTimer: Float64Array; // continuous mode handles
   private readonly heartbeatTimer: Float64Array;
   private readonly quorumTimer: Float64Array;
-  private readonly leadChangedUs: Float64Array;
+  /** When the member last learned of a new leader (etcd `leadElectedTime`). */
+  private readonly leadElectedUs: Float64Array;
   private readonly snapIdx: Float64Array;
   private readonly snapTerm: Float64Array;
   private readonly votesGranted: Int32Array; // bitmasks
@@ -247,7 +248,7 @@ export class EtcdCluster {
     this.electionTimer = new Float64Array(n).fill(-1);
     this.heartbeatTimer = new Float64Array(n).fill(-1);
     this.quorumTimer = new Float64Array(n).fill(-1);
-    this.leadChangedUs = new Float64Array(n);
+    this.leadElectedUs = new Float64Array(n).fill(-Infinity);
     this.snapIdx = new Float64Array(n);
     this.snapTerm = new Float64Array(n);
     this.votesGranted = new Int32Array(n);
@@ -657,8 +658,8 @@ export class EtcdCluster {
   private setLead(m: number, lead: number): void {
     if (this.leadA[m] === lead) return;
     this.leadA[m] = lead;
-    this.leadChangedUs[m] = this.sim.now;
     if (lead >= 0) {
+      this.leadElectedUs[m] = this.sim.now;
       // Proposals that waited for a leader go now (etcd's raft node reads propc again).
       const props = this.pendingProps[m];
       if (props.length > 0) {
@@ -1501,9 +1502,11 @@ export class EtcdCluster {
 
   /**
    * The request timeout. The error is the one the member would return (etcd
-   * parseProposeCtxErr): "possibly due to previous leader failure" when a leader was
-   * elected within 2 election timeouts after the request started, else "request timed out".
-   * Simplification: the client sees it at start + timeout, without the answer's trip back.
+   * parseProposeCtxErr): "possibly due to previous leader failure" when the member saw a
+   * leader elected within 2 election timeouts after the request started, else "request
+   * timed out". Simplifications: etcd's "possibly due to connection lost" variant is
+   * reported as "request timed out"; the client sees the error at start + timeout, without
+   * the answer's trip back.
    */
   private onRequestTimeout(id: number): void {
     if (this.stopped) return;
@@ -1513,9 +1516,9 @@ export class EtcdCluster {
     r.timer[s] = -1;
     const m = r.member[s];
     const start = r.startUs[s];
-    const elected = this.leadChangedUs[m];
+    const elected = this.leadElectedUs[m];
     const twoElections = 2 * (this.continuous ? this.config.electionTimeoutRangeUs![0] : this.config.electionTicks * this.config.heartbeatIntervalUs);
-    const leaderFail = this.leadA[m] >= 0 && elected > start && elected - twoElections < start;
+    const leaderFail = elected > start && elected - twoElections < start;
     this.complete(s, leaderFail ? Outcome.TIMEOUT_LEADER_FAIL : Outcome.TIMEOUT);
   }
 
