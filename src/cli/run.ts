@@ -10,7 +10,7 @@ import { ClusterRun } from "../cluster/run.js";
 import { tableCsv } from "../metrics/csv.js";
 import { standardTables } from "../metrics/files.js";
 import { manifestJson } from "../metrics/manifest.js";
-import { writeRunFolder } from "../metrics/output.js";
+import { checkOutputFolder, OutputFolderError, writeRunFolder } from "../metrics/output.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import { resolveScenario } from "../scenario/resolve.js";
 import { guarded, UsageError } from "./errors.js";
@@ -41,6 +41,12 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
   const loaded = loadScenarioFile(o.scenario, { set: o.set, seed: o.seed });
   const spec = resolveScenario(loaded.scenario);
   const dir = o.out ?? join("results", `${spec.name}-${spec.seed}`);
+  // Refuse a folder we must not replace before spending time on the run.
+  try {
+    checkOutputFolder(dir);
+  } catch (e) {
+    throw e instanceof OutputFolderError ? new UsageError(`--out: ${e.message}`) : e;
+  }
 
   const run = new ClusterRun(spec);
   const progress = new RunProgress(spec.durationUs / 1e6, !o.quiet && process.stderr.isTTY === true);

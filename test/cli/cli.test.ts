@@ -66,6 +66,15 @@ describe("kubesim run on bad input", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
+  it("--out naming a folder that is not an earlier run's is refused before running", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubesim-cli-"));
+    writeFileSync(join(dir, "keep.txt"), "x");
+    const r = kubesim(["run", join(process.cwd(), "scenarios/quickstart.yaml"), "--out", "."], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("--out: .: expected a new folder or an earlier kubesim results folder (with manifest.json), got a folder with other files\n");
+    expect(readdirSync(dir)).toEqual(["keep.txt"]);
+  });
+
   it("a YAML syntax error names the file and line; a missing file says so", () => {
     const dir = mkdtempSync(join(tmpdir(), "kubesim-cli-"));
     writeFileSync(join(dir, "s.yaml"), "name: x\nnodePools:\n  - name: a\n    count: [1\n");

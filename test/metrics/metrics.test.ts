@@ -84,7 +84,7 @@ describe("writeRunFolder", () => {
   it("writes every file, leaves no temporary folder, and replaces an earlier run", () => {
     const parent = mkdtempSync(join(tmpdir(), "kubesim-out-"));
     const dir = join(parent, "run-1");
-    writeRunFolder(dir, [{ name: "a.csv", content: "x\n" }]);
+    writeRunFolder(dir, [{ name: "a.csv", content: "x\n" }, { name: "manifest.json", content: "{}" }]);
     writeFileSync(join(dir, "stale.csv"), "old");
     writeRunFolder(dir, [
       { name: "a.csv", content: "y\n" },
@@ -93,6 +93,15 @@ describe("writeRunFolder", () => {
     expect(readdirSync(dir).sort()).toEqual(["a.csv", "b.csv"]);
     expect(readFileSync(join(dir, "a.csv"), "utf8")).toBe("y\n");
     expect(readdirSync(parent)).toEqual(["run-1"]);
+  });
+
+  it("never replaces a file or a folder that is not an earlier run's", () => {
+    const parent = mkdtempSync(join(tmpdir(), "kubesim-out-"));
+    writeFileSync(join(parent, "notes.txt"), "keep me");
+    expect(() => writeRunFolder(parent, [{ name: "a.csv", content: "1" }])).toThrow(/got a folder with other files/);
+    expect(() => writeRunFolder(join(parent, "notes.txt"), [{ name: "a.csv", content: "1" }])).toThrow(/got an existing file/);
+    expect(readFileSync(join(parent, "notes.txt"), "utf8")).toBe("keep me");
+    expect(readdirSync(parent)).toEqual(["notes.txt"]);
   });
 
   it("a failure while writing leaves neither the folder nor its temporary sibling", () => {
