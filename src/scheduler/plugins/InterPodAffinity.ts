@@ -15,8 +15,9 @@
  *      "node(s) didn't match pod anti-affinity rules";
  *   3. no existing pod's anti-affinity term covers the node -- else Unschedulable
  *      "node(s) didn't satisfy existing pods anti-affinity rules".
- * PreFilter returns Skip when the pod has no required terms and no existing pod has
- * required anti-affinity.
+ * PreFilter returns Skip when the pod has no required terms and no existing pod's
+ * required anti-affinity term covers a domain; a term that fails to parse fails it
+ * with UnschedulableAndUnresolvable "parsing pod: ...".
  *
  * Score: per domain, + weight for each existing pod matching a preferred affinity
  * term, - weight for preferred anti-affinity; + hardPodAffinityWeight for each
@@ -29,7 +30,8 @@
  * preferred terms.
  *
  * Counts come from PodGroups (per-template counters kept up to date incrementally);
- * the per-node loops read typed arrays only.
+ * which templates matter to this pod is answered once per pair of templates
+ * (PodAffinitySpec.relate); the per-node loops read typed arrays only.
  */
 import type { CompiledPod } from "../compiled.js";
 import { Code, MAX_NODE_SCORE, verdict, type CycleState, type FilterPlugin, type FrameworkHandle, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin, type StatusCode } from "../framework.js";
