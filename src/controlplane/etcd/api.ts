@@ -8,6 +8,7 @@ import {
   ETCD_CHECK_QUORUM,
   ETCD_ELECTION_TICKS,
   ETCD_HEARTBEAT_INTERVAL_US,
+  ETCD_INITIAL_ELECTION_TICK_ADVANCE,
   ETCD_MAX_INFLIGHT_MSGS,
   ETCD_MAX_SIZE_PER_MSG_BYTES,
   ETCD_PRE_VOTE,
@@ -91,6 +92,11 @@ export interface RaftConfig {
    * timer restarts only on hearing from the leader or granting a vote).
    */
   resetTimerOnTermChange: boolean;
+  /**
+   * etcd `--initial-election-tick-advance` (default true): at start, fast-forward the
+   * election ticks so the first election comes sooner (tick mode only).
+   */
+  initialElectionTickAdvance: boolean;
   /** Check the raft safety invariants as the run goes (cheap; on by default). */
   checkSafety: boolean;
 }
@@ -115,6 +121,7 @@ export function defaultRaftConfig(overrides: Partial<RaftConfig> = {}): RaftConf
     snapshotCatchUpEntries: overrides.snapshotCatchUpEntries ?? ETCD_SNAPSHOT_CATCH_UP_ENTRIES,
     snapshotTransferUs: overrides.snapshotTransferUs ?? 50_000,
     resetTimerOnTermChange: overrides.resetTimerOnTermChange ?? true,
+    initialElectionTickAdvance: overrides.initialElectionTickAdvance ?? ETCD_INITIAL_ELECTION_TICK_ADVANCE,
     checkSafety: overrides.checkSafety ?? true,
   };
 }

@@ -21,6 +21,9 @@ export const ETCD_HEARTBEAT_TICKS = 1;
 /** raft Config CheckQuorum: hard-coded true by etcd (etcdserver/bootstrap.go raftConfig). */
 export const ETCD_CHECK_QUORUM = true;
 
+/** etcd `--initial-election-tick-advance` default true (embed/config.go; used by EtcdServer.adjustTicks). */
+export const ETCD_INITIAL_ELECTION_TICK_ADVANCE = true;
+
 /** etcd `--pre-vote` default true since v3.5 (v3.5/v3.6 configuration.md; false in v3.4). */
 export const ETCD_PRE_VOTE = true;
 

@@ -130,7 +130,7 @@ export class EtcdCluster {
   private readonly electionTimer: Float64Array; // continuous mode handles
   private readonly heartbeatTimer: Float64Array;
   private readonly quorumTimer: Float64Array;
-  /** When the member last learned of a new leader (etcd `leadElectedTime`). */
+  /** When the member itself last became leader (etcd `leadElectedTime`, set in updateLeadership). */
   private readonly leadElectedUs: Float64Array;
   private readonly snapIdx: Float64Array;
   private readonly snapTerm: Float64Array;
@@ -505,9 +505,33 @@ export class EtcdCluster {
       this.resetRandomizedTimeout(m);
       // Each etcd process starts its ticker at its own moment.
       this.sim.schedule(this.phaseRng.next() * this.config.heartbeatIntervalUs, this.hTick, m, inc);
+      if (this.config.initialElectionTickAdvance && this.leadA[m] < 0) this.advanceTicksAtStart(m);
     }
     this.electionResetUs[m] = this.sim.now;
     if (this.leadA[m] === m && this.roleA[m] !== Role.DOWN) this.becomeLeaderFromInitialState(m);
+  }
+
+  /**
+   * etcd `adjustTicks` (--initial-election-tick-advance, default true), at every start: a
+   * single-voter cluster fast-forwards electionTicks-1 ticks; otherwise, once more than one
+   * peer is connected, electionTicks-2 ticks, so the first election comes 2..11 ticks after
+   * start instead of 10..19. Simplification: peers are checked once, at start (etcd polls
+   * every 50 ms for up to 5 s); with fewer than two reachable peers nothing is advanced.
+   */
+  private advanceTicksAtStart(m: number): void {
+    const t = this.config.electionTicks;
+    if (this.voters === 1) {
+      this.electionElapsed[m] = t - 1;
+      return;
+    }
+    let active = 0;
+    const h = this.hostOf[m];
+    for (let p = 0; p < this.size; p++) {
+      if (p === m || this.roleA[p] === Role.DOWN) continue;
+      const hp = this.hostOf[p];
+      if (this.net.canReach(h, hp) && this.net.canReach(hp, h)) active++;
+    }
+    if (active > 1) this.electionElapsed[m] = Math.max(0, t - 2);
   }
 
   private becomeLeaderFromInitialState(m: number): void {
@@ -659,7 +683,6 @@ export class EtcdCluster {
     if (this.leadA[m] === lead) return;
     this.leadA[m] = lead;
     if (lead >= 0) {
-      this.leadElectedUs[m] = this.sim.now;
       // Proposals that waited for a leader go now (etcd's raft node reads propc again).
       const props = this.pendingProps[m];
       if (props.length > 0) {
@@ -728,6 +751,7 @@ export class EtcdCluster {
     const n = this.size;
     const now = this.sim.now;
     this.roleA[m] = Role.LEADER;
+    this.leadElectedUs[m] = now;
     this.votesGranted[m] = this.votesRejected[m] = 0;
     this.electionElapsed[m] = 0;
     this.heartbeatElapsed[m] = 0;
@@ -1502,9 +1526,9 @@ export class EtcdCluster {
 
   /**
    * The request timeout. The error is the one the member would return (etcd
-   * parseProposeCtxErr): "possibly due to previous leader failure" when the member saw a
-   * leader elected within 2 election timeouts after the request started, else "request
-   * timed out". Simplifications: etcd's "possibly due to connection lost" variant is
+   * parseProposeCtxErr): "possibly due to previous leader failure" when the member itself
+   * became leader within 2 election timeouts after the request started (etcd sets
+   * leadElectedTime only on the member that wins), else "request timed out". Simplifications: etcd's "possibly due to connection lost" variant is
    * reported as "request timed out"; the client sees the error at start + timeout, without
    * the answer's trip back.
    */
