@@ -359,13 +359,19 @@ export class SchedulingCycle implements FilterDiagnosis {
         const chunk = Math.min(M - pos, need < 64 ? 64 : need);
         const cand = this.cand;
         const candPos = this.candPos;
-        for (let k = 0; k < chunk; k++) {
-          let p = start + pos + k;
-          if (p >= M) p -= M;
-          cand[k] = restricted === null ? p : restricted[p];
-          candPos[k] = pos + k;
+        let passed: number;
+        if (restricted === null && this.localFilters > 0 && this.record === null) {
+          // Fast path: node-local filters answered from the memo while generating the chunk.
+          passed = this.filterChunkMemoized(pod, start, pos, chunk, M);
+        } else {
+          for (let k = 0; k < chunk; k++) {
+            let p = start + pos + k;
+            if (p >= M) p -= M;
+            cand[k] = restricted === null ? p : restricted[p];
+            candPos[k] = pos + k;
+          }
+          passed = this.filterBatch(pod, chunk);
         }
-        const passed = this.filterBatch(pod, chunk);
         if (found === 0) {
           // First chunk: the survivors are already in order at the front; swap buffers instead of copying.
           this.cand = this.feasible;
@@ -471,6 +477,53 @@ export class SchedulingCycle implements FilterDiagnosis {
   }
 
   /**
+   * filterBatch for the chunk of search positions [pos, pos + count) of all nodes
+   * (no PreFilterResult), with the node-local filter prefix memoized: node rows are
+   * generated on the fly, so the chunk is read once. Survivors end in cand/candPos.
+   */
+  private filterChunkMemoized(pod: CompiledPod, start: number, pos: number, count: number, M: number): number {
+    const memo = this.filterMemo.for(pod);
+    const memoValue = memo.value;
+    const memoVersion = memo.version;
+    const version = this.snapshot.nodeVersion;
+    const cand = this.cand;
+    const candPos = this.candPos;
+    const miss = this.miss;
+    const missPos = this.missPos;
+    const stamp = this.cycleNo;
+    let j = 0;
+    let m = 0;
+    let n = start + pos;
+    if (n >= M) n -= M;
+    for (let k = 0; k < count; k++) {
+      if (memoVersion[n] === version[n]) {
+        const x = memoValue[n];
+        if (x === 0) {
+          cand[j] = n;
+          candPos[j] = pos + k;
+          j++;
+        } else {
+          this.nodeVerdict[n] = x & 0xffffff;
+          this.nodeFailPlugin[n] = x >>> 24;
+          this.nodeStamp[n] = stamp;
+        }
+      } else {
+        miss[m] = n;
+        missPos[m] = pos + k;
+        m++;
+      }
+      if (++n === M) n = 0;
+    }
+    j = this.finishLocalMisses(pod, j, m, memoValue, memoVersion, version);
+    const filters = this.profile.filter;
+    for (let f = this.localFilters; f < filters.length && j > 0; f++) {
+      if (this.filterSkipped[f] === 1) continue;
+      j = this.runFilter(f, pod, this.cand, this.candPos, j, null);
+    }
+    return j;
+  }
+
+  /**
    * The leading node-local filters with their verdicts memoized per (template, node
    * version): cached nodes are decided in one pass; the rest run through the plugins
    * and are remembered. Survivors stay in search order in cand/candPos.
@@ -506,7 +559,19 @@ export class SchedulingCycle implements FilterDiagnosis {
         m++;
       }
     }
+    return this.finishLocalMisses(pod, j, m, memoValue, memoVersion, version);
+  }
+
+  /**
+   * Run the node-local filters over the memo misses miss[0..m), remember their
+   * verdicts, and merge the survivors with cand[0..j) (both in search order).
+   */
+  private finishLocalMisses(pod: CompiledPod, j: number, m: number, memoValue: Int32Array, memoVersion: Int32Array, version: Int32Array): number {
     if (m === 0) return j;
+    const cand = this.cand;
+    const candPos = this.candPos;
+    const miss = this.miss;
+    const missPos = this.missPos;
     // Evaluate the stale nodes through the plugins; rejections are memoized in runFilter.
     for (let k = 0; k < m; k++) {
       const n = miss[k];
@@ -578,11 +643,8 @@ export class SchedulingCycle implements FilterDiagnosis {
         return this.fail(`running PreScore plugin "${p.name}": status ${code}`);
       }
     }
+    // Node-local plugins come last, from the memo, in one pass that also finds the top score.
     const useMemo = this.localScores.length > 0 && rec === null;
-    if (useMemo) {
-      if (!this.scoreLocalMemoized(pod, count)) return -1;
-      first = false;
-    }
     for (let s = 0; s < prof.score.length; s++) {
       if (this.scoreSkipped[s] === 1) {
         if (rec !== null) rec.skippedScore[s] = 1;
@@ -617,6 +679,7 @@ export class SchedulingCycle implements FilterDiagnosis {
       }
       if (rec !== null) for (let k = 0; k < count; k++) rec.scores[s][feasible[k]] = buf[k];
     }
+    if (useMemo) return this.scoreLocalMemoizedAndSelect(pod, count, first);
     if (first) total.fill(0, 0, count); // nothing scored (all skipped or uniform): every node ties
     if (rec !== null) for (let k = 0; k < count; k++) rec.total[feasible[k]] = total[k];
     return this.selectHost(count);
@@ -624,9 +687,11 @@ export class SchedulingCycle implements FilterDiagnosis {
 
   /**
    * Node-local score plugins: their weighted sum per node is memoized per (template,
-   * node version). Writes total[0..count) for the feasible nodes. False on error.
+   * node version) and added to total[0..count) (assigned when `first`), in the same
+   * pass that finds the top TotalScore; then selectHost's choice among the ties.
+   * Returns the chosen node, or -1 on error.
    */
-  private scoreLocalMemoized(pod: CompiledPod, count: number): boolean {
+  private scoreLocalMemoizedAndSelect(pod: CompiledPod, count: number, first: boolean): number {
     const memo = this.scoreMemo.for(pod);
     const memoValue = memo.value;
     const memoVersion = memo.version;
@@ -636,45 +701,75 @@ export class SchedulingCycle implements FilterDiagnosis {
     const miss = this.miss;
     const missAt = this.missPos;
     let m = 0;
+    let bestScore = -1;
+    let bestAt = -1;
+    let ties = 0;
     for (let k = 0; k < count; k++) {
       const n = feasible[k];
       if (memoVersion[n] === version[n]) {
-        total[k] = memoValue[n];
+        const t = first ? memoValue[n] : total[k] + memoValue[n];
+        total[k] = t;
+        if (t > bestScore) {
+          bestScore = t;
+          bestAt = k;
+          ties = 1;
+        } else if (t === bestScore) {
+          ties++;
+        }
       } else {
         miss[m] = n;
         missAt[m++] = k;
       }
     }
-    if (m === 0) return true;
-    const acc = this.missAcc;
-    acc.fill(0, 0, m);
-    const buf = this.scoreBuf;
-    const prof = this.profile;
-    for (let i = 0; i < this.localScores.length; i++) {
-      const s = this.localScores[i];
-      if (this.scoreSkipped[s] === 1) continue;
-      const p = prof.score[s];
-      if (p.score(this.state, pod, miss, m, buf) !== Code.Success) {
-        this.fail(`running Score plugin "${p.name}"`);
-        return false;
-      }
-      const w = prof.scoreWeights[s];
-      for (let k = 0; k < m; k++) {
-        const v = buf[k];
-        if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
-          this.fail(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
-          return false;
+    if (m > 0) {
+      const acc = this.missAcc;
+      acc.fill(0, 0, m);
+      const buf = this.scoreBuf;
+      const prof = this.profile;
+      for (let i = 0; i < this.localScores.length; i++) {
+        const s = this.localScores[i];
+        if (this.scoreSkipped[s] === 1) continue;
+        const p = prof.score[s];
+        if (p.score(this.state, pod, miss, m, buf) !== Code.Success) return this.fail(`running Score plugin "${p.name}"`);
+        const w = prof.scoreWeights[s];
+        for (let k = 0; k < m; k++) {
+          const v = buf[k];
+          if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) {
+            return this.fail(`plugin "${p.name}" returns an invalid score ${v}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`);
+          }
+          acc[k] += v * w;
         }
-        acc[k] += v * w;
+      }
+      for (let i = 0; i < m; i++) {
+        const n = miss[i];
+        const k = missAt[i];
+        memoValue[n] = acc[i];
+        memoVersion[n] = version[n];
+        const t = first ? acc[i] : total[k] + acc[i];
+        total[k] = t;
+        if (t > bestScore) {
+          bestScore = t;
+          bestAt = k;
+          ties = 1;
+        } else if (t === bestScore) {
+          ties++;
+          if (k < bestAt) bestAt = k;
+        }
       }
     }
-    for (let k = 0; k < m; k++) {
-      const n = miss[k];
-      memoValue[n] = acc[k];
-      memoVersion[n] = version[n];
-      total[missAt[k]] = acc[k];
+    return this.pickAmongTies(count, bestScore, bestAt, ties);
+  }
+
+  /** The tie-break of selectHost over total[0..count), given the top score, its first position and the tie count. */
+  private pickAmongTies(count: number, bestScore: number, bestAt: number, ties: number): number {
+    if (ties > 1 && this.tieBreak === "reservoir" && !this.recording) {
+      const total = this.total;
+      let pick = this.random!.int(ties);
+      for (let k = bestAt; k < count; k++) {
+        if (total[k] === bestScore && pick-- === 0) return this.feasible[k];
+      }
     }
-    return true;
+    return this.feasible[bestAt];
   }
 
   /**
@@ -699,13 +794,7 @@ export class SchedulingCycle implements FilterDiagnosis {
         ties++;
       }
     }
-    if (ties > 1 && this.tieBreak === "reservoir" && !this.recording) {
-      let pick = this.random!.int(ties);
-      for (let k = best; k < count; k++) {
-        if (total[k] === bestScore && pick-- === 0) return this.feasible[k];
-      }
-    }
-    return this.feasible[best];
+    return this.pickAmongTies(count, bestScore, best, ties);
   }
 
   private fail(message: string): number {
