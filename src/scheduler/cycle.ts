@@ -401,6 +401,7 @@ export class SchedulingCycle implements FilterDiagnosis {
 
     if (found === 0) {
       res.code = Code.Unschedulable;
+      this.stampMemoRejections(pod, restricted, M);
       // Unschedulable unless every rejection was UnschedulableAndUnresolvable.
       let resolvable = false;
       for (let i = 0; i < M && !resolvable; i++) {
@@ -477,6 +478,30 @@ export class SchedulingCycle implements FilterDiagnosis {
   }
 
   /**
+   * After a failed search, give every node rejected from the filter memo (not stamped
+   * during the pass, to keep the hot loop lean) its stamp, verdict and plugin, so
+   * PostFilter and failure messages see every node's status. Runs only when no node fits.
+   */
+  private stampMemoRejections(pod: CompiledPod, restricted: Int32Array | null, M: number): void {
+    if (this.localFilters === 0 || this.record !== null) return;
+    const memo = this.filterMemo.for(pod);
+    const memoValue = memo.value;
+    const memoVersion = memo.version;
+    const version = this.snapshot.nodeVersion;
+    const stamp = this.cycleNo;
+    for (let i = 0; i < M; i++) {
+      const n = restricted === null ? i : restricted[i];
+      if (this.nodeStamp[n] === stamp) continue;
+      const x = memoValue[n];
+      if (x !== 0 && memoVersion[n] === version[n]) {
+        this.nodeVerdict[n] = x & 0xffffff;
+        this.nodeFailPlugin[n] = x >>> 24;
+        this.nodeStamp[n] = stamp;
+      }
+    }
+  }
+
+  /**
    * filterBatch for the chunk of search positions [pos, pos + count) of all nodes
    * (no PreFilterResult), with the node-local filter prefix memoized: node rows are
    * generated on the fly, so the chunk is read once. Survivors end in cand/candPos.
@@ -490,7 +515,6 @@ export class SchedulingCycle implements FilterDiagnosis {
     const candPos = this.candPos;
     const miss = this.miss;
     const missPos = this.missPos;
-    const stamp = this.cycleNo;
     let j = 0;
     let m = 0;
     let n = start + pos;
@@ -502,11 +526,8 @@ export class SchedulingCycle implements FilterDiagnosis {
           cand[j] = n;
           candPos[j] = pos + k;
           j++;
-        } else {
-          this.nodeVerdict[n] = x & 0xffffff;
-          this.nodeFailPlugin[n] = x >>> 24;
-          this.nodeStamp[n] = stamp;
         }
+        // A memoized rejection is not stamped here: stampMemoRejections does it if the cycle fails.
       } else {
         miss[m] = n;
         missPos[m] = pos + k;
@@ -537,7 +558,6 @@ export class SchedulingCycle implements FilterDiagnosis {
     const candPos = this.candPos;
     const miss = this.miss;
     const missPos = this.missPos;
-    const stamp = this.cycleNo;
     let j = 0;
     let m = 0;
     for (let k = 0; k < count; k++) {
@@ -548,11 +568,8 @@ export class SchedulingCycle implements FilterDiagnosis {
           cand[j] = n;
           candPos[j] = candPos[k];
           j++;
-        } else {
-          this.nodeVerdict[n] = x & 0xffffff;
-          this.nodeFailPlugin[n] = x >>> 24;
-          this.nodeStamp[n] = stamp;
         }
+        // A memoized rejection is not stamped here: stampMemoRejections does it if the cycle fails.
       } else {
         miss[m] = n;
         missPos[m] = candPos[k];

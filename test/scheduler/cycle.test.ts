@@ -305,6 +305,11 @@ describe("cycle contract", () => {
       [Code.UnschedulableAndUnresolvable, "TaintToleration", ["node(s) had untolerated taint(s)"]],
     ]);
     expect(c.failureMessage()).toBe("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.");
+    // Again: now every verdict comes from the memo, and the diagnosis must be the same.
+    seen.length = 0;
+    c.scheduleOne(snap.compile(pod({ containers: [{ cpu: "2", memory: "100Mi" }] })));
+    expect(seen.map((x) => x[1])).toEqual(["NodeResourcesFit", "NodeResourcesFit", "TaintToleration"]);
+    expect(c.failureMessage()).toBe("0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient cpu.");
   });
 
   test("a nominated node that passes the filters is used without searching", () => {
