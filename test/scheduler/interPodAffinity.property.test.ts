@@ -9,13 +9,14 @@
  *  - addPod/removePod (PreFilterExtensions) give the verdicts of a snapshot that holds
  *    the pod, and undo exactly.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Code } from "../../src/scheduler/framework.js";
 import { Snapshot, snapshotFromObjects } from "../../src/scheduler/snapshot.js";
 import { InterPodAffinity } from "../../src/scheduler/plugins/InterPodAffinity.js";
 import type { Affinity, Node, Pod } from "../../src/model/types.js";
 import { newState } from "./interPodAffinity.harness.js";
+import { denseAfter } from "../../src/scheduler/plugins/interpodaffinity/podGroups.js";
 import { affinity, node, pod, sel, term, weighted } from "./interPodAffinity.builders.js";
 
 const nodes: Node[] = Array.from({ length: 6 }, (_, i) => node(`n${i}`, { zone: `z${i % 3}`, "kubernetes.io/hostname": `n${i}` }));
@@ -52,7 +53,17 @@ function evaluate(plugin: InterPodAffinity, snapshot: Snapshot, p: Pod): { verdi
   return { verdicts: Array.from(out), scores: Array.from(scores) };
 }
 
-describe("InterPodAffinity properties", () => {
+// Counters start sparse and turn dense past denseAfter.domains: run every property with
+// always-dense, converting-early and never-dense counters.
+for (const domains of [0, 2, 1e9]) describe(`InterPodAffinity properties (counters dense after ${domains} domains)`, () => {
+  const saved = denseAfter.domains;
+  beforeAll(() => {
+    denseAfter.domains = domains;
+  });
+  afterAll(() => {
+    denseAfter.domains = saved;
+  });
+
   it("incremental counters equal a snapshot rebuilt from the same objects", () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant("add" as const), node: fc.nat({ max: 5 }), app: fc.integer({ min: 0, max: 2 }), aff: fc.integer({ min: 0, max: 3 }) }),

@@ -8,13 +8,14 @@
  *  - addPod followed by removePod (PreFilterExtensions) restores every verdict, and
  *    addPod gives the verdicts of a snapshot that really holds the pod.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Code, verdictCode } from "../../src/scheduler/framework.js";
 import { Snapshot, snapshotFromObjects } from "../../src/scheduler/snapshot.js";
 import { PodTopologySpread } from "../../src/scheduler/plugins/PodTopologySpread.js";
 import type { Node, Pod } from "../../src/model/types.js";
 import { newState } from "./interPodAffinity.harness.js";
+import { denseAfter } from "../../src/scheduler/plugins/interpodaffinity/podGroups.js";
 import { node, pod, sel, spread } from "./interPodAffinity.builders.js";
 
 function zonedNodes(nodeCount: number, zoneCount: number): Node[] {
@@ -30,7 +31,17 @@ function verdicts(plugin: PodTopologySpread, snapshot: Snapshot, incoming: Pod):
   return Array.from(out, (v) => verdictCode(v));
 }
 
-describe("PodTopologySpread properties", () => {
+// Counters start sparse and turn dense past denseAfter.domains: run every property with
+// always-dense, converting-early and never-dense counters.
+for (const domains of [0, 2, 1e9]) describe(`PodTopologySpread properties (counters dense after ${domains} domains)`, () => {
+  const saved = denseAfter.domains;
+  beforeAll(() => {
+    denseAfter.domains = domains;
+  });
+  afterAll(() => {
+    denseAfter.domains = saved;
+  });
+
   it("DoNotSchedule placements never exceed maxSkew and always find a node", () => {
     fc.assert(
       fc.property(

@@ -38,7 +38,7 @@ import { Code, MAX_NODE_SCORE, verdict, type CycleState, type FilterPlugin, type
 import type { Snapshot } from "../snapshot.js";
 import { DomainSum } from "./interpodaffinity/domainSum.js";
 import { groupSpecs, PodAffinitySpec } from "./interpodaffinity/podAffinitySpec.js";
-import { liveValues, PodGroups, type DomainCount } from "./interpodaffinity/podGroups.js";
+import { countOf, liveValues, PodGroups, type DomainCount } from "./interpodaffinity/podGroups.js";
 
 export const NAME = "InterPodAffinity";
 
@@ -323,11 +323,10 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
       if (ks.scores.length < groups.valueCapacity) ks.scores = new Int32Array(groups.valueCapacity);
     }
     const vs = liveValues(dc);
-    const src = dc.counts;
     const dst = ks.scores;
     for (let i = 0; i < vs.length; i++) {
       const v = vs[i];
-      dst[v] += weight * src[v];
+      dst[v] += weight * countOf(dc, v);
       ks.touched.push(v);
     }
     return true;

@@ -1,12 +1,12 @@
 /**
  * A per-cycle count of matching pods per value of one topology key: the sum of the
- * DomainCounts of the groups that match. With one contributing group it is a view on
- * that group's counter (no copy); a second group, or a PreFilterExtensions update
+ * DomainCounts of the groups that match. With one contributing dense counter it is a
+ * view on that counter (no copy); a sparse counter, a second group, or a PreFilterExtensions update
  * (addPod/removePod during a preemption dry run), copies it into a scratch array the
  * sum owns. Only values that hold pods are touched, and only those are cleared for the
  * next cycle, so a cycle costs O(matching domains), not O(interned values).
  */
-import { liveValues, type DomainCount } from "./podGroups.js";
+import { countOf, liveValues, type DomainCount } from "./podGroups.js";
 
 const NONE = new Int32Array(0);
 
@@ -36,8 +36,8 @@ export class DomainSum {
 
   add(dc: DomainCount): void {
     if (dc.withKey === 0) return;
-    if (this.counts === NONE) {
-      this.counts = dc.counts;
+    if (this.counts === NONE && this.view === null && !this.owned && dc.dense !== null) {
+      this.counts = dc.dense;
       this.view = dc;
       this.total = dc.withKey;
       return;
@@ -64,11 +64,10 @@ export class DomainSum {
 
   private addValues(dc: DomainCount): void {
     const vs = liveValues(dc);
-    const src = dc.counts;
     const dst = this.scratch;
     for (let i = 0; i < vs.length; i++) {
       const v = vs[i];
-      dst[v] += src[v];
+      dst[v] += countOf(dc, v);
       this.touched.push(v);
     }
   }

@@ -27,20 +27,39 @@ export interface NodeMask {
   bits: Uint8Array;
 }
 
-/** Pods of one group per value of one topology key, optionally only on masked nodes. */
+/**
+ * Pods of one group per value of one topology key, optionally only on masked nodes.
+ * A counter starts sparse (value -> slot map with parallel arrays: a StatefulSet's
+ * pods are one template each, so most groups hold a few pods) and turns dense (an
+ * Int32Array indexed by value id) once it spans more than DENSE_AFTER domains.
+ * Read it with countOf() / liveValues().
+ */
 export interface DomainCount {
   readonly key: number;
   readonly mask: NodeMask | null;
-  /** Indexed by label value id. */
-  counts: Int32Array;
   /** Pods of the group on (masked) nodes that have the key. */
   withKey: number;
-  /** Values that hold (or held) pods; liveValues() drops the emptied ones. */
-  nz: number[];
-  /** 1 while a value is in nz. */
-  inNz: Uint8Array;
   /** Label column of `key` (refreshed when the node table grows). */
   col: Int32Array;
+  /** Dense form: counts by value id, or null while sparse. */
+  dense: Int32Array | null;
+  /** Dense: values that hold (or held) pods; 1 in inNz while listed. Sparse: exactly the live values. */
+  nz: number[];
+  inNz: Uint8Array | null;
+  /** Sparse form: value -> slot in nz / cnt. */
+  slot: Map<number, number> | null;
+  cnt: number[];
+}
+
+/** Domains a sparse counter may span before it turns dense (tests lower it to exercise both forms). */
+export const denseAfter = { domains: 64 };
+
+/** Pods of a counter in domain v. */
+export function countOf(w: DomainCount, v: number): number {
+  const d = w.dense;
+  if (d !== null) return v < d.length ? d[v] : 0;
+  const i = w.slot!.get(v);
+  return i === undefined ? 0 : w.cnt[i];
 }
 
 export interface PodGroup {
@@ -143,11 +162,11 @@ export class PodGroups {
     const name = mask === null ? `${key}` : `${key}/${maskId}`;
     let w = group.watchByKey.get(name);
     if (w) return w;
-    w = { key, mask, counts: new Int32Array(this.valueCap), withKey: 0, nz: [], inNz: new Uint8Array(this.valueCap), col: this.snapshot.labelColumn(key) };
+    w = { key, mask, withKey: 0, col: this.snapshot.labelColumn(key), dense: null, nz: [], inNz: null, slot: new Map(), cnt: [] };
     for (let id = 0; id < this.rows; id++) {
       if (this.rowGroup[id] !== g) continue;
       const n = this.rowNode[id];
-      if (n >= 0) applyWatch(w, n, 1);
+      if (n >= 0) applyWatch(w, n, 1, this.valueCap);
     }
     group.watches.push(w);
     group.watchByKey.set(name, w);
@@ -206,7 +225,7 @@ export class PodGroups {
     group.total += d;
     if (group.nodeCounts) group.nodeCounts[n] += d;
     const ws = group.watches;
-    for (let i = 0; i < ws.length; i++) applyWatch(ws[i], n, d);
+    for (let i = 0; i < ws.length; i++) applyWatch(ws[i], n, d, this.valueCap);
   }
 
   private ensureCapacity(): void {
@@ -228,9 +247,10 @@ export class PodGroups {
       this.valueCap = cap;
       for (const group of this.groups) {
         for (const w of group.watches) {
-          w.counts = grownInt32(w.counts, cap);
+          if (w.dense === null) continue;
+          w.dense = grownInt32(w.dense, cap);
           const m = new Uint8Array(cap);
-          m.set(w.inNz);
+          m.set(w.inNz!);
           w.inNz = m;
         }
       }
@@ -247,30 +267,72 @@ export class PodGroups {
   }
 }
 
-function applyWatch(w: DomainCount, n: number, d: number): void {
+function applyWatch(w: DomainCount, n: number, d: number, valueCap: number): void {
   if (w.mask !== null && w.mask.bits[n] !== 1) return;
   const v = w.col[n];
   if (v < 0) return;
-  w.counts[v] += d;
   w.withKey += d;
-  if (w.inNz[v] === 0) {
-    w.inNz[v] = 1;
-    w.nz.push(v);
+  const dense = w.dense;
+  if (dense !== null) {
+    dense[v] += d;
+    if (w.inNz![v] === 0) {
+      w.inNz![v] = 1;
+      w.nz.push(v);
+    }
+    return;
   }
+  const slot = w.slot!;
+  const i = slot.get(v);
+  if (i === undefined) {
+    slot.set(v, w.nz.length);
+    w.nz.push(v);
+    w.cnt.push(d);
+    if (w.nz.length > denseAfter.domains) densify(w, valueCap);
+    return;
+  }
+  const c = w.cnt[i] + d;
+  if (c !== 0) {
+    w.cnt[i] = c;
+    return;
+  }
+  // Swap-remove the emptied domain so nz stays exactly the live values.
+  const last = w.nz.length - 1;
+  if (i !== last) {
+    w.nz[i] = w.nz[last];
+    w.cnt[i] = w.cnt[last];
+    slot.set(w.nz[i], i);
+  }
+  w.nz.pop();
+  w.cnt.pop();
+  slot.delete(v);
+}
+
+function densify(w: DomainCount, valueCap: number): void {
+  const dense = new Int32Array(valueCap);
+  const inNz = new Uint8Array(valueCap);
+  for (let i = 0; i < w.nz.length; i++) {
+    dense[w.nz[i]] = w.cnt[i];
+    inNz[w.nz[i]] = 1;
+  }
+  w.dense = dense;
+  w.inNz = inNz;
+  w.slot = null;
+  w.cnt = [];
 }
 
 /**
- * The values of a watch that hold pods, without duplicates: lets a cycle touch only
+ * The values of a counter that hold pods, without duplicates: lets a cycle touch only
  * the domains with matching pods instead of every interned value.
  */
 export function liveValues(w: DomainCount): number[] {
   const nz = w.nz;
-  if (nz.length > 2 * w.withKey + 16) {
+  const dense = w.dense;
+  if (dense !== null && nz.length > 2 * w.withKey + 16) {
     let j = 0;
     for (let i = 0; i < nz.length; i++) {
       const v = nz[i];
-      if (w.counts[v] !== 0) nz[j++] = v;
-      else w.inNz[v] = 0;
+      if (dense[v] !== 0) nz[j++] = v;
+      else w.inNz![v] = 0;
     }
     nz.length = j;
   }

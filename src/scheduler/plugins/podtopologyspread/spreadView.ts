@@ -18,7 +18,7 @@ import type { Snapshot } from "../../snapshot.js";
 import { anyTermMatches, resolveTerm, resolveTerms, termMatches } from "../../labels/nodeSelector.js";
 import { selectorMatches } from "../../labels/labelSelector.js";
 import { TaintEffect } from "../../labels/strings.js";
-import { PodGroups, type DomainCount, type NodeMask } from "../interpodaffinity/podGroups.js";
+import { countOf, PodGroups, type DomainCount, type NodeMask } from "../interpodaffinity/podGroups.js";
 import type { CompiledSpreadConstraint } from "./constraints.js";
 
 let nextMaskId = 1;
@@ -75,10 +75,7 @@ export class SpreadView {
   count(v: number): number {
     let c = 0;
     const ws = this.watches;
-    for (let i = 0; i < ws.length; i++) {
-      const a = ws[i].counts;
-      if (v < a.length) c += a[v];
-    }
+    for (let i = 0; i < ws.length; i++) c += countOf(ws[i], v);
     return c;
   }
 
