@@ -31,12 +31,14 @@ export const REQUEST_KIND_NAMES = ["put", "get_linearizable", "get_serializable"
 /**
  * How a request ended. Messages are etcd's own (etcd-io/etcd server/etcdserver/errors).
  * TIMEOUT: no commit / no ReadIndex confirmation within the request timeout (7 s default).
- * TIMEOUT_LEADER_FAIL: the same, when the request started while the member had no leader
- * and a leader was elected during it (etcd `parseProposeCtxErr`).
+ * TIMEOUT_LEADER_FAIL: the same, when the member itself became leader within two election
+ * timeouts after the request started (etcd `parseProposeCtxErr`).
  * UNAVAILABLE: the member process is down (connection refused / reset).
  * LEARNER_REJECTED: learners serve no client reads or writes.
+ * NO_LEADER: the request asked for a leader (clientv3 WithRequireLeader) and the member
+ * had none when it arrived (etcd's gRPC interceptor, rpctypes.ErrGRPCNoLeader).
  */
-export const Outcome = { OK: 0, TIMEOUT: 1, TIMEOUT_LEADER_FAIL: 2, UNAVAILABLE: 3, LEARNER_REJECTED: 4 } as const;
+export const Outcome = { OK: 0, TIMEOUT: 1, TIMEOUT_LEADER_FAIL: 2, UNAVAILABLE: 3, LEARNER_REJECTED: 4, NO_LEADER: 5 } as const;
 export type OutcomeCode = (typeof Outcome)[keyof typeof Outcome];
 export const OUTCOME_MESSAGES = [
   "ok",
@@ -44,6 +46,7 @@ export const OUTCOME_MESSAGES = [
   "etcdserver: request timed out, possibly due to previous leader failure",
   "etcd member unavailable: connection refused",
   "etcdserver: rpc not supported for learner",
+  "etcdserver: no leader",
 ] as const;
 
 /** One etcd member: its name and the network host it runs on. */

@@ -338,14 +338,18 @@ export class EtcdCluster {
     return this.clientHost.length - 1;
   }
 
-  /** Write through `member` (forwarded to the leader if it is a follower). Returns a request id. */
-  put(client: number, member: number, tag: number): number {
-    return this.request(RequestKind.PUT, client, member, tag);
+  /**
+   * Write through `member` (forwarded to the leader if it is a follower). Returns a request id.
+   * `requireLeader`: fail at once with NO_LEADER if the member has no leader on arrival
+   * (clientv3 WithRequireLeader); otherwise the write waits for a leader up to the timeout.
+   */
+  put(client: number, member: number, tag: number, requireLeader = false): number {
+    return this.request(RequestKind.PUT, client, member, tag, requireLeader);
   }
 
   /** Read through `member`: linearizable (ReadIndex) or serializable (local). Returns a request id. */
-  get(client: number, member: number, tag: number, linearizable: boolean): number {
-    return this.request(linearizable ? RequestKind.GET_LINEARIZABLE : RequestKind.GET_SERIALIZABLE, client, member, tag);
+  get(client: number, member: number, tag: number, linearizable: boolean, requireLeader = false): number {
+    return this.request(linearizable ? RequestKind.GET_LINEARIZABLE : RequestKind.GET_SERIALIZABLE, client, member, tag, requireLeader);
   }
 
   role(member: number): RoleCode {
@@ -1471,13 +1475,14 @@ export class EtcdCluster {
   // Client requests
   // ======================================================================
 
-  private request(kind: RequestKindCode, client: number, member: number, tag: number): number {
+  private request(kind: RequestKindCode, client: number, member: number, tag: number, requireLeader: boolean): number {
     if (!(client >= 0 && client < this.clientHost.length)) throw new RangeError(`etcd: unknown client ${client}`);
     if (!(member >= 0 && member < this.size)) throw new RangeError(`etcd: unknown member ${member}`);
     const r = this.reqs;
     const now = this.sim.now;
     const id = r.alloc(kind, client, member, tag, now);
     const s = r.slotOf(id);
+    if (requireLeader) r.requireLeader[s] = 1;
     r.timer[s] = this.sim.schedule(this.config.requestTimeoutUs, this.hTimeout, id);
     const d = this.net.delayUs(this.clientHost[client], this.hostOf[member]);
     if (d >= 0) this.sim.schedule(d, this.hArrive, id);
@@ -1496,6 +1501,10 @@ export class EtcdCluster {
     }
     if (this.learner[m] === 1) {
       this.answer(s, Outcome.LEARNER_REJECTED);
+      return;
+    }
+    if (r.requireLeader[s] === 1 && this.leadA[m] < 0) {
+      this.answer(s, Outcome.NO_LEADER);
       return;
     }
     const kind = r.kind[s];

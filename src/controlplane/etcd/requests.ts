@@ -19,6 +19,8 @@ export class RequestTable {
   live = new Uint8Array(256);
   /** A response is on its way to the client (never answer twice). */
   answered = new Uint8Array(256);
+  /** The client asked for a leader (clientv3 WithRequireLeader). */
+  requireLeader = new Uint8Array(256);
   private free = new Int32Array(256);
   private freeCount = 0;
   private used = 0;
@@ -38,6 +40,7 @@ export class RequestTable {
     this.timer[s] = -1;
     this.live[s] = 1;
     this.answered[s] = 0;
+    this.requireLeader[s] = 0;
     return this.gen[s] * SLOT_SPAN + s;
   }
 
@@ -78,5 +81,6 @@ export class RequestTable {
     this.gen = g;
     this.live = grown(this.live, n);
     this.answered = grown(this.answered, n);
+    this.requireLeader = grown(this.requireLeader, n);
   }
 }

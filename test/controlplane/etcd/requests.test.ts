@@ -86,6 +86,24 @@ describe("client requests", () => {
     expect(a.atUs).toBeGreaterThan(elected.timeUs);
   });
 
+  it("with require-leader, a member without a leader answers 'no leader' at once", () => {
+    const c = makeCluster(3, "require-leader");
+    const leader = runUntilLeader(c);
+    c.sim.run(c.sim.now + US_PER_S);
+    const f = (leader + 1) % 3;
+    c.etcd.crash(leader);
+    while (c.etcd.leaderOf(f) === leader) c.sim.step();
+    c.etcd.put(c.client, f, 1, true);
+    c.etcd.get(c.client, f, 2, true, true);
+    c.etcd.put(c.client, f, 3); // without the option it waits for the next leader
+    c.sim.run(c.sim.now + 5 * US_PER_S);
+    const byTag = new Map(c.answers.map((a) => [a.tag, a]));
+    expect(byTag.get(1)!.outcome).toBe(Outcome.NO_LEADER);
+    expect(byTag.get(1)!.latencyUs).toBeLessThan(5 * US_PER_MS);
+    expect(byTag.get(2)!.outcome).toBe(Outcome.NO_LEADER);
+    expect(byTag.get(3)!.outcome).toBe(Outcome.OK);
+  });
+
   it("a write forwarded to a leader that just crashed is lost and times out (etcd: 'may be lost')", () => {
     const outcomes = new Set<number>();
     for (let seed = 1; seed <= 12; seed++) {
