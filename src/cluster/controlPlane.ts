@@ -72,9 +72,10 @@ export class ControlPlane implements ControlPlaneParts {
       disks: this.disks,
       raft: spec.raft,
       members: topology.etcdHosts.map((h) => ({ name: topology.hosts[h].name, host: h })),
-      // A cluster that has been running: member 0 leads term 1 (no bootstrap election
-      // inside the measurements).
-      initialState: { term: 1, logLengths: topology.etcdHosts.map(() => 0), leader: 0 },
+      // A cluster that has been running: member 0 leads term 1 and every member holds its
+      // committed entry of that term (so the leader serves ReadIndex at once; no bootstrap
+      // election inside the measurements).
+      initialState: { term: 1, logLengths: topology.etcdHosts.map(() => 1), leader: 0 },
     });
     this.api = new KubeApi(sim, topology, this.hosts, new EtcdClusterPort(this.etcd, this.network, (h) => this.hosts.up[h] === 1), this.metrics, spec.apiserver);
     const candidates = topology.apiserverHosts.length;

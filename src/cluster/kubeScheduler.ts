@@ -22,6 +22,7 @@ import { Scheduler, DEFAULT_TERMINATION_GRACE_PERIOD_US } from "../scheduler/sch
 import { Snapshot } from "../scheduler/snapshot.js";
 import type { Cluster } from "./cluster.js";
 import type { Component } from "./components.js";
+import { controlPlaneOf } from "./controlPlaneComponent.js";
 import type { PodScheduling } from "./scheduling.js";
 import type { NodeSpec, PodTemplate } from "./spec.js";
 import { durationUs } from "../scenario/duration.js";
@@ -94,6 +95,8 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
     runtimes,
     {
       bound: (pod, node) => {
+        // No kube-scheduler holds its lease (control plane down): no binding is made.
+        if (controlPlaneOf(cluster)?.schedulingActive() === false) return false;
         if (cluster.nodes.ready[node] === 0) {
           // The node failed since the cycle: cordon it in the snapshot at once.
           cordon(node);
