@@ -108,6 +108,47 @@ for (const domains of [0, 2, 1e9]) describe(`PodTopologySpread properties (count
     );
   });
 
+  it("ScheduleAnyway scores from incremental counters equal a rebuilt snapshot's", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("add" as const), node: fc.nat(), app: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ kind: fc.constant("remove" as const), which: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }), (ops, feasibleMask) => {
+        const nodes = zonedNodes(6, 3);
+        const live = snapshotFromObjects({ nodes });
+        const plugin = new PodTopologySpread();
+        const incoming = pod({ labels: { app: "a0" }, spread: [spread(1, "zone", "ScheduleAnyway", sel.labels({ app: "a0" })), spread(2, "kubernetes.io/hostname", "ScheduleAnyway", sel.labels({ app: "a0" }))] });
+        const feasible = Int32Array.from(feasibleMask.flatMap((f, i) => (f ? [i] : [])));
+        const score = (pl: PodTopologySpread, snap: Snapshot) => {
+          const state = newState(snap);
+          const p = snap.compile(incoming);
+          if (pl.preScore(state, p, feasible, feasible.length) === Code.Skip) return "Skip";
+          const out = new Int32Array(feasible.length);
+          pl.score(state, p, feasible, feasible.length, out);
+          pl.normalizeScore(state, p, feasible, feasible.length, out);
+          return Array.from(out);
+        };
+        const objects: { pod: Pod; row: number }[] = [];
+        for (const o of ops) {
+          if (o.kind === "add") {
+            const n = o.node % nodes.length;
+            const p = pod({ node: `n${n}`, labels: { app: `a${o.app}` } });
+            objects.push({ pod: p, row: live.addPod(live.compile(p, { ignoreNodeName: true }), p.metadata!.name!, n) });
+          } else if (objects.length > 0) {
+            const i = o.which % objects.length;
+            live.removePod(objects[i].row);
+            objects.splice(i, 1);
+          }
+          score(plugin, live);
+        }
+        const fresh = snapshotFromObjects({ nodes, pods: objects.map((o) => o.pod) });
+        expect(score(plugin, live)).toEqual(score(new PodTopologySpread(), fresh));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it("addPod/removePod hooks match a snapshot that holds the pod and undo exactly", () => {
     fc.assert(
       fc.property(fc.array(fc.nat({ max: 5 }), { maxLength: 12 }), fc.nat({ max: 5 }), (placed, extra) => {

@@ -68,7 +68,9 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   // PreScore state.
   private soft: SpreadView[] = [];
   private weights = new Float64Array(4);
-  private hostCounts: Int32Array[][] = [];
+  /** Per soft constraint: matching pods per domain value (other keys) or per node row (hostname). */
+  private scoreCounts: Int32Array[] = [];
+  private scoreTouched: number[][] = [];
   private ignoredMark = new Int32Array(0);
   private scoreStamp = 0;
   private valueMark = new Int32Array(0);
@@ -126,9 +128,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       const domains = view.domains;
       for (let d = 0; d < domains.length; d++) {
         const v = domains[d];
-        cnt[v] = view.count(v);
+        cnt[v] = 0;
         mark[v] = stamp;
       }
+      view.accumulate(cnt, mark, stamp);
       this.minMatch[i] = this.globalMin(i);
     }
     return Code.Success;
@@ -234,7 +237,20 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     }
     this.soft = spec.softViews;
     if (this.weights.length < soft.length) this.weights = new Float64Array(soft.length);
-    while (this.hostCounts.length < soft.length) this.hostCounts.push([]);
+    const valueCap = groups.valueCapacity;
+    const nodeCap = snapshot.nodes.capacity;
+    for (let i = 0; i < soft.length; i++) {
+      if (i === this.scoreCounts.length) {
+        this.scoreCounts.push(new Int32Array(0));
+        this.scoreTouched.push([]);
+      }
+      const sc = this.scoreCounts[i];
+      const touched = this.scoreTouched[i];
+      for (let k = 0; k < touched.length; k++) sc[touched[k]] = 0;
+      touched.length = 0;
+      const need = Math.max(valueCap, nodeCap);
+      if (sc.length < need) this.scoreCounts[i] = new Int32Array(need);
+    }
     if (this.ignoredMark.length < snapshot.nodes.capacity) this.ignoredMark = new Int32Array(snapshot.nodes.capacity);
     if (this.valueMark.length < groups.valueCapacity + 1) this.valueMark = new Int32Array(groups.valueCapacity + 1);
 
@@ -258,13 +274,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       const view = this.soft[i];
       view.refresh();
       let topoSize = 0;
+      const sc = this.scoreCounts[i];
       if (view.c.isHostname) {
         topoSize = count - ignored;
-        const hc = this.hostCounts[i];
-        hc.length = 0;
-        for (const g of view.groupIds) hc.push(groups.nodeCounts(g));
+        view.accumulateNodes(sc, this.scoreTouched[i]);
       } else {
         const vs = ++this.valueStamp;
+        const touched = this.scoreTouched[i];
         for (let k = 0; k < count; k++) {
           const n = nodes[k];
           if (this.ignoredMark[n] === stamp) continue;
@@ -274,8 +290,11 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
           if (this.valueMark[slot] !== vs) {
             this.valueMark[slot] = vs;
             topoSize++;
+            if (v >= 0) touched.push(v);
           }
         }
+        // Counts over all nodes, for the domains of the non-ignored feasible nodes.
+        view.accumulate(sc, this.valueMark, vs);
       }
       this.weights[i] = Math.log(topoSize + 2);
     }
@@ -291,13 +310,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         const view = views[i];
         const v = view.col[n];
         if (v < 0) continue;
-        let cnt = 0;
-        if (view.c.isHostname) {
-          const hc = this.hostCounts[i];
-          for (let j = 0; j < hc.length; j++) cnt += hc[j][n];
-        } else {
-          cnt = view.count(v);
-        }
+        const cnt = this.scoreCounts[i][view.c.isHostname ? n : v];
         raw += cnt * this.weights[i] + (view.c.maxSkew - 1);
       }
       out[k] = Math.round(raw);

@@ -35,6 +35,7 @@ export interface NodeMask {
  * Read it with countOf() / liveValues().
  */
 export interface DomainCount {
+  /** Topology key id, or NODE_KEY for a count per node row. */
   readonly key: number;
   readonly mask: NodeMask | null;
   /** Pods of the group on (masked) nodes that have the key. */
@@ -50,6 +51,9 @@ export interface DomainCount {
   slot: Map<number, number> | null;
   cnt: number[];
 }
+
+/** The pseudo key of per-node counters (PodTopologySpread's hostname scoring counts a node's own pods). */
+export const NODE_KEY = -2;
 
 /** Domains a sparse counter may span before it turns dense (tests lower it to exercise both forms). */
 export const denseAfter = { domains: 64 };
@@ -69,7 +73,7 @@ export interface PodGroup {
   /** Pods of this group currently on a node. */
   total: number;
   /** Pods of this group per node row (created on first use). */
-  nodeCounts: Int32Array | null;
+  nodeWatch: DomainCount | null;
   readonly watches: DomainCount[];
   /** Unmasked watches by key id (the hot lookup), masked ones by "key/maskId". */
   readonly watchByKeyId: (DomainCount | undefined)[];
@@ -91,6 +95,8 @@ export class PodGroups {
   private nodeCount = 0;
   private valueCap = 0;
   private nodeCap = 0;
+  /** identity[n] = n: the "label column" of NODE_KEY counters. */
+  private identity = new Int32Array(0);
 
   private constructor(readonly snapshot: Snapshot) {}
 
@@ -110,7 +116,7 @@ export class PodGroups {
     let id = map.get(pod);
     if (id === undefined) {
       id = this.groups.length;
-      this.groups.push({ id, pod, terminating, total: 0, nodeCounts: null, watches: [], watchByKeyId: [], watchByKey: new Map() });
+      this.groups.push({ id, pod, terminating, total: 0, nodeWatch: null, watches: [], watchByKeyId: [], watchByKey: new Map() });
       map.set(pod, id);
     }
     return id;
@@ -166,7 +172,7 @@ export class PodGroups {
     for (let id = 0; id < this.rows; id++) {
       if (this.rowGroup[id] !== g) continue;
       const n = this.rowNode[id];
-      if (n >= 0) applyWatch(w, n, 1, this.valueCap);
+      if (n >= 0) this.applyWatch(w, n, 1);
     }
     group.watches.push(w);
     group.watchByKey.set(name, w);
@@ -189,14 +195,15 @@ export class PodGroups {
     }
   }
 
-  /** Pods of group g per node row. */
-  nodeCounts(g: number): Int32Array {
+  /** Pods of group g per node row (a counter over NODE_KEY). */
+  nodeWatch(g: number): DomainCount {
     const group = this.groups[g];
-    if (group.nodeCounts) return group.nodeCounts;
-    const c = new Int32Array(this.nodeCap);
-    for (let id = 0; id < this.rows; id++) if (this.rowGroup[id] === g && this.rowNode[id] >= 0) c[this.rowNode[id]]++;
-    group.nodeCounts = c;
-    return c;
+    if (group.nodeWatch) return group.nodeWatch;
+    const w: DomainCount = { key: NODE_KEY, mask: null, withKey: 0, col: this.identity, dense: null, nz: [], inNz: null, slot: new Map(), cnt: [] };
+    for (let id = 0; id < this.rows; id++) if (this.rowGroup[id] === g && this.rowNode[id] >= 0) this.applyWatch(w, this.rowNode[id], 1);
+    group.watches.push(w);
+    group.nodeWatch = w;
+    return w;
   }
 
   /** Group id a pod row is counted under, or its template's group if not counted. */
@@ -223,9 +230,12 @@ export class PodGroups {
   private apply(g: number, n: number, d: number): void {
     const group = this.groups[g];
     group.total += d;
-    if (group.nodeCounts) group.nodeCounts[n] += d;
     const ws = group.watches;
-    for (let i = 0; i < ws.length; i++) applyWatch(ws[i], n, d, this.valueCap);
+    for (let i = 0; i < ws.length; i++) this.applyWatch(ws[i], n, d);
+  }
+
+  private applyWatch(w: DomainCount, n: number, d: number): void {
+    applyWatchTo(w, n, d, w.key === NODE_KEY ? this.nodeCap : this.valueCap);
   }
 
   private ensureCapacity(): void {
@@ -247,7 +257,7 @@ export class PodGroups {
       this.valueCap = cap;
       for (const group of this.groups) {
         for (const w of group.watches) {
-          if (w.dense === null) continue;
+          if (w.dense === null || w.key === NODE_KEY) continue;
           w.dense = grownInt32(w.dense, cap);
           const m = new Uint8Array(cap);
           m.set(w.inNz!);
@@ -257,17 +267,28 @@ export class PodGroups {
     }
     if (s.nodes.capacity > this.nodeCap) {
       this.nodeCap = s.nodes.capacity;
-      for (const group of this.groups) if (group.nodeCounts) group.nodeCounts = grownInt32(group.nodeCounts, this.nodeCap);
+      this.identity = Int32Array.from({ length: this.nodeCap }, (_, i) => i);
+      for (const group of this.groups) {
+        const w = group.nodeWatch;
+        if (w === null) continue;
+        w.col = this.identity;
+        if (w.dense !== null) {
+          w.dense = grownInt32(w.dense, this.nodeCap);
+          const m = new Uint8Array(this.nodeCap);
+          m.set(w.inNz!);
+          w.inNz = m;
+        }
+      }
     }
   }
 
   private onNodesChanged(): void {
     this.nodeCount = this.snapshot.nodeCount;
-    for (const group of this.groups) for (const w of group.watches) w.col = this.snapshot.labelColumn(w.key);
+    for (const group of this.groups) for (const w of group.watches) w.col = w.key === NODE_KEY ? this.identity : this.snapshot.labelColumn(w.key);
   }
 }
 
-function applyWatch(w: DomainCount, n: number, d: number, valueCap: number): void {
+function applyWatchTo(w: DomainCount, n: number, d: number, valueCap: number): void {
   if (w.mask !== null && w.mask.bits[n] !== 1) return;
   const v = w.col[n];
   if (v < 0) return;

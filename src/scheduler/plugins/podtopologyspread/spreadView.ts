@@ -18,7 +18,7 @@ import type { Snapshot } from "../../snapshot.js";
 import { anyTermMatches, resolveTerm, resolveTerms, termMatches } from "../../labels/nodeSelector.js";
 import { selectorMatches } from "../../labels/labelSelector.js";
 import { TaintEffect } from "../../labels/strings.js";
-import { countOf, PodGroups, type DomainCount, type NodeMask } from "../interpodaffinity/podGroups.js";
+import { countOf, liveValues, PodGroups, type DomainCount, type NodeMask } from "../interpodaffinity/podGroups.js";
 import type { CompiledSpreadConstraint } from "./constraints.js";
 
 let nextMaskId = 1;
@@ -77,6 +77,34 @@ export class SpreadView {
     const ws = this.watches;
     for (let i = 0; i < ws.length; i++) c += countOf(ws[i], v);
     return c;
+  }
+
+  /**
+   * Add the matching pods of every domain marked with `stamp` into `into`
+   * (O(domains holding matching pods), however many groups match).
+   */
+  accumulate(into: Int32Array, mark: Int32Array, stamp: number): void {
+    const ws = this.watches;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i];
+      const vs = liveValues(w);
+      for (let k = 0; k < vs.length; k++) {
+        const v = vs[k];
+        if (mark[v] === stamp) into[v] += countOf(w, v);
+      }
+    }
+  }
+
+  /** Add the matching pods per node row into `into` (hostname scoring counts a node's own pods); returns the rows touched. */
+  accumulateNodes(into: Int32Array, touched: number[]): void {
+    for (const g of this.groupIds) {
+      const w = this.groups.nodeWatch(g);
+      const ns = liveValues(w);
+      for (let k = 0; k < ns.length; k++) {
+        into[ns[k]] += countOf(w, ns[k]);
+        touched.push(ns[k]);
+      }
+    }
   }
 
   /** Does a pod of group g count for this constraint? */
