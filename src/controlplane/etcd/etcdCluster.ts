@@ -52,14 +52,11 @@ import {
 } from "./api.js";
 import { ETCD_MAX_LEARNERS, quorumSize } from "./defaults.js";
 import { Msg, MessagePool } from "./messages.js";
+import { PROBE, ProgressTracker, REPLICATE, SNAPSHOT } from "./progress.js";
 import { RaftLog } from "./raftLog.js";
 import { RequestTable } from "./requests.js";
 import { SafetyChecker } from "./safety.js";
 
-/** Follower progress states at the leader (etcd-io/raft tracker). */
-const PROBE = 0;
-const REPLICATE = 1;
-const SNAPSHOT = 2;
 
 /**
  * A start state for experiments and tests: every member at `term`, member i holding
@@ -157,17 +154,7 @@ export class EtcdCluster {
   private ctxCounter = 0;
 
   // --- per (leader, follower): index l*n + f ---
-  private readonly match: Float64Array;
-  private readonly nextIdx: Float64Array;
-  private readonly prState: Uint8Array;
-  private readonly paused: Uint8Array;
-  private readonly recentActive: Uint8Array;
-  private readonly lastAckUs: Float64Array;
-  private readonly pendingSnap: Float64Array;
-  private readonly needAppend: Uint8Array;
-  private readonly inflightStart: Int32Array;
-  private readonly inflightCount: Int32Array;
-  private readonly inflightBuf: Float64Array;
+  private readonly pr: ProgressTracker;
   private readonly linkLastUs: Float64Array;
   // leader read-only (ReadIndex) state per (leader, origin member)
   private readonly roState: Uint8Array; // 0 none, 1 waiting for the leader's first commit in its term, 2 collecting acks
@@ -267,17 +254,7 @@ export class EtcdCluster {
     this.readResult = new Float64Array(n).fill(-1);
     this.readRetry = new Float64Array(n).fill(-1);
     const nn = n * n;
-    this.match = new Float64Array(nn);
-    this.nextIdx = new Float64Array(nn);
-    this.prState = new Uint8Array(nn);
-    this.paused = new Uint8Array(nn);
-    this.recentActive = new Uint8Array(nn);
-    this.lastAckUs = new Float64Array(nn);
-    this.pendingSnap = new Float64Array(nn);
-    this.needAppend = new Uint8Array(nn);
-    this.inflightStart = new Int32Array(nn);
-    this.inflightCount = new Int32Array(nn);
-    this.inflightBuf = new Float64Array(nn * this.config.maxInflightMsgs);
+    this.pr = new ProgressTracker(n, this.config.maxInflightMsgs);
     this.linkLastUs = new Float64Array(nn);
     this.roState = new Uint8Array(nn);
     this.roCtx = new Float64Array(nn);
@@ -644,9 +621,9 @@ export class EtcdCluster {
     let active = 0;
     for (let f = 0; f < n; f++) {
       if (this.learner[f] === 1) continue;
-      if (f === l || this.recentActive[l * n + f] === 1) active++;
+      if (f === l || this.pr.recentActive[l * n + f] === 1) active++;
     }
-    for (let f = 0; f < n; f++) if (f !== l) this.recentActive[l * n + f] = 0;
+    for (let f = 0; f < n; f++) if (f !== l) this.pr.recentActive[l * n + f] = 0;
     if (active < this.q) {
       this.becomeFollower(l, this.termA[l], -1, "check_quorum");
       return false;
@@ -763,19 +740,8 @@ export class EtcdCluster {
     if (this.electionTimer[m] >= 0) this.sim.cancel(this.electionTimer[m]);
     this.electionTimer[m] = -1;
     const log = this.logs[m];
-    for (let f = 0; f < n; f++) {
-      const i = m * n + f;
-      this.match[i] = f === m ? this.stableA[m] : 0;
-      this.nextIdx[i] = log.last + 1;
-      this.prState[i] = f === m ? REPLICATE : PROBE;
-      this.paused[i] = 0;
-      this.recentActive[i] = f === m ? 1 : 0;
-      this.lastAckUs[i] = now;
-      this.inflightCount[i] = 0;
-      this.inflightStart[i] = 0;
-      this.needAppend[i] = f === m ? 0 : 1;
-      this.roState[i] = 0;
-    }
+    this.pr.resetForLeader(m, log.last, this.stableA[m], now);
+    for (let o = 0; o < n; o++) this.roState[m * n + o] = 0;
     this.safety?.onLeaderElected(now, m, this.termA[m], log);
     // A new leader commits an entry of its own term before earlier entries count (Raft §5.4.2).
     if (appendEmpty) log.append(this.termA[m], 0);
@@ -846,8 +812,8 @@ export class EtcdCluster {
     this.readyHead[m] = this.readyTail[m] = -1;
     if (this.roleA[m] === Role.LEADER) {
       const i = m * this.size + m;
-      if (this.stableA[m] > this.match[i]) {
-        this.match[i] = this.stableA[m];
+      if (this.stableA[m] > this.pr.match[i]) {
+        this.pr.match[i] = this.stableA[m];
         this.maybeCommit(m);
       }
     }
@@ -1057,7 +1023,7 @@ export class EtcdCluster {
     this.logs[l].append(this.termA[l], payload);
     this.stats.proposals++;
     const n = this.size;
-    for (let f = 0; f < n; f++) if (f !== l) this.needAppend[l * n + f] = 1;
+    for (let f = 0; f < n; f++) if (f !== l) this.pr.needAppend[l * n + f] = 1;
   }
 
   private generateAppends(l: number): void {
@@ -1065,10 +1031,10 @@ export class EtcdCluster {
     const last = this.logs[l].last;
     for (let f = 0; f < n; f++) {
       const i = l * n + f;
-      if (f === l || this.needAppend[i] === 0) continue;
-      this.needAppend[i] = 0;
+      if (f === l || this.pr.needAppend[i] === 0) continue;
+      this.pr.needAppend[i] = 0;
       if (this.sendAppend(l, f, true)) {
-        while (this.prState[i] === REPLICATE && this.nextIdx[i] <= last && this.sendAppend(l, f, false)) {}
+        while (this.pr.state[i] === REPLICATE && this.pr.next[i] <= last && this.sendAppend(l, f, false)) {}
       }
     }
   }
@@ -1076,12 +1042,12 @@ export class EtcdCluster {
   /** raft maybeSendAppend. Returns true when a message was produced. */
   private sendAppend(l: number, f: number, sendIfEmpty: boolean): boolean {
     const i = l * this.size + f;
-    const state = this.prState[i];
+    const state = this.pr.state[i];
     if (state === SNAPSHOT) return false;
-    if (state === PROBE && this.paused[i] === 1) return false;
-    if (state === REPLICATE && this.inflightCount[i] >= this.config.maxInflightMsgs) return false;
+    if (state === PROBE && this.pr.paused[i] === 1) return false;
+    if (state === REPLICATE && this.pr.inflightFull(i)) return false;
     const log = this.logs[l];
-    const prev = this.nextIdx[i] - 1;
+    const prev = this.pr.next[i] - 1;
     const prevTerm = log.term(prev);
     if (prevTerm < 0) return this.sendSnapshot(l, f);
     let count = log.last - prev;
@@ -1098,13 +1064,11 @@ export class EtcdCluster {
     if (state === REPLICATE) {
       if (count > 0) {
         const last = prev + count;
-        this.nextIdx[i] = last + 1;
-        const cap = this.config.maxInflightMsgs;
-        this.inflightBuf[i * cap + ((this.inflightStart[i] + this.inflightCount[i]) % cap)] = last;
-        this.inflightCount[i]++;
+        this.pr.next[i] = last + 1;
+        this.pr.addInflight(i, last);
       }
     } else {
-      this.paused[i] = 1;
+      this.pr.paused[i] = 1;
     }
     return true;
   }
@@ -1115,9 +1079,7 @@ export class EtcdCluster {
     const s = p.alloc(Msg.SNAP, l, f, this.termA[l]);
     p.index[s] = this.snapIdx[l];
     p.logTerm[s] = this.snapTerm[l];
-    this.prState[i] = SNAPSHOT;
-    this.pendingSnap[i] = this.snapIdx[l];
-    this.inflightCount[i] = 0;
+    this.pr.becomeSnapshot(i, this.snapIdx[l]);
     this.stats.snapshotsSent++;
     this.emit(s);
     return true;
@@ -1126,26 +1088,9 @@ export class EtcdCluster {
   /** The transport could not deliver a snapshot (raft ReportSnapshot failure): probe again. */
   private snapshotFailed(l: number, f: number): void {
     const i = l * this.size + f;
-    if (this.roleA[l] !== Role.LEADER || this.prState[i] !== SNAPSHOT) return;
-    this.becomeProbe(i);
-    this.paused[i] = 1;
-  }
-
-  private becomeProbe(i: number): void {
-    if (this.prState[i] === SNAPSHOT) this.nextIdx[i] = Math.max(this.match[i] + 1, this.pendingSnap[i] + 1);
-    else this.nextIdx[i] = this.match[i] + 1;
-    this.prState[i] = PROBE;
-    this.paused[i] = 0;
-    this.inflightCount[i] = 0;
-    this.inflightStart[i] = 0;
-  }
-
-  private becomeReplicate(i: number): void {
-    this.prState[i] = REPLICATE;
-    this.nextIdx[i] = this.match[i] + 1;
-    this.paused[i] = 0;
-    this.inflightCount[i] = 0;
-    this.inflightStart[i] = 0;
+    if (this.roleA[l] !== Role.LEADER || this.pr.state[i] !== SNAPSHOT) return;
+    this.pr.becomeProbe(i);
+    this.pr.paused[i] = 1;
   }
 
   private handleAppend(m: number, s: number): void {
@@ -1247,65 +1192,48 @@ export class EtcdCluster {
     const n = this.size;
     const f = p.from[s];
     const i = l * n + f;
-    this.recentActive[i] = 1;
-    this.lastAckUs[i] = this.sim.now;
+    this.pr.recentActive[i] = 1;
+    this.pr.lastAckUs[i] = this.sim.now;
     if (p.reject[s] === 1) {
       const rejected = p.index[s];
       const matchHint = this.logs[l].findConflictByTerm(p.hint[s], p.logTerm[s]);
-      if (this.maybeDecrTo(i, rejected, matchHint)) {
-        if (this.prState[i] === REPLICATE) this.becomeProbe(i);
-        this.needAppend[i] = 1;
+      if (this.pr.maybeDecrTo(i, rejected, matchHint)) {
+        if (this.pr.state[i] === REPLICATE) this.pr.becomeProbe(i);
+        this.pr.needAppend[i] = 1;
       }
       return;
     }
     const idx = p.index[s];
-    if (idx > this.match[i]) {
-      this.match[i] = idx;
-      if (this.nextIdx[i] < idx + 1) this.nextIdx[i] = idx + 1;
-      this.paused[i] = 0;
-      const st = this.prState[i];
-      if (st === PROBE) this.becomeReplicate(i);
-      else if (st === SNAPSHOT && idx >= this.pendingSnap[i]) {
-        this.becomeProbe(i);
-        this.becomeReplicate(i);
+    if (idx > this.pr.match[i]) {
+      this.pr.match[i] = idx;
+      if (this.pr.next[i] < idx + 1) this.pr.next[i] = idx + 1;
+      this.pr.paused[i] = 0;
+      const st = this.pr.state[i];
+      if (st === PROBE) this.pr.becomeReplicate(i);
+      else if (st === SNAPSHOT && idx >= this.pr.pendingSnap[i]) {
+        this.pr.becomeProbe(i);
+        this.pr.becomeReplicate(i);
       } else if (st === REPLICATE) {
-        const cap = this.config.maxInflightMsgs;
-        while (this.inflightCount[i] > 0 && this.inflightBuf[i * cap + this.inflightStart[i]] <= idx) {
-          this.inflightStart[i] = (this.inflightStart[i] + 1) % cap;
-          this.inflightCount[i]--;
-        }
+        this.pr.freeInflightTo(i, idx);
       }
       if (this.maybeCommit(l)) {
-        for (let g = 0; g < n; g++) if (g !== l) this.needAppend[l * n + g] = 1;
-      } else if (this.nextIdx[i] <= this.logs[l].last) {
-        this.needAppend[i] = 1;
+        for (let g = 0; g < n; g++) if (g !== l) this.pr.needAppend[l * n + g] = 1;
+      } else if (this.pr.next[i] <= this.logs[l].last) {
+        this.pr.needAppend[i] = 1;
       }
-    } else if (this.nextIdx[i] < idx + 1) {
-      this.nextIdx[i] = idx + 1;
+    } else if (this.pr.next[i] < idx + 1) {
+      this.pr.next[i] = idx + 1;
     }
-  }
-
-  /** raft Progress.MaybeDecrTo: move nextIndex back after a rejection. */
-  private maybeDecrTo(i: number, rejected: number, matchHint: number): boolean {
-    if (this.prState[i] === REPLICATE) {
-      if (rejected <= this.match[i]) return false;
-      this.nextIdx[i] = this.match[i] + 1;
-      return true;
-    }
-    if (this.nextIdx[i] - 1 !== rejected) return false;
-    this.nextIdx[i] = Math.max(Math.min(rejected, matchHint + 1), this.match[i] + 1);
-    this.paused[i] = 0;
-    return true;
   }
 
   private handleHeartbeatResponse(l: number, s: number): void {
     const p = this.msgs;
     const f = p.from[s];
     const i = l * this.size + f;
-    this.recentActive[i] = 1;
-    this.lastAckUs[i] = this.sim.now;
-    this.paused[i] = 0;
-    if (this.match[i] < this.logs[l].last || this.prState[i] === PROBE) this.needAppend[i] = 1;
+    this.pr.recentActive[i] = 1;
+    this.pr.lastAckUs[i] = this.sim.now;
+    this.pr.paused[i] = 0;
+    if (this.pr.match[i] < this.logs[l].last || this.pr.state[i] === PROBE) this.pr.needAppend[i] = 1;
     const ctx = p.ctx[s];
     if (ctx > 0 && this.learner[f] === 0) this.ackReadIndex(l, f, ctx);
   }
@@ -1317,7 +1245,7 @@ export class EtcdCluster {
     let k = 0;
     for (let f = 0; f < n; f++) {
       if (this.learner[f] === 1) continue;
-      const v = this.match[l * n + f];
+      const v = this.pr.match[l * n + f];
       // insertion sort, descending
       let j = k++;
       while (j > 0 && sc[j - 1] < v) {
@@ -1344,7 +1272,7 @@ export class EtcdCluster {
       if (f === l) continue;
       const i = l * n + f;
       const s = p.alloc(Msg.HEARTBEAT, l, f, this.termA[l]);
-      p.commit[s] = Math.min(this.match[i], this.commitA[l]);
+      p.commit[s] = Math.min(this.pr.match[i], this.commitA[l]);
       p.ctx[s] = ctx;
       this.emit(s);
     }
@@ -1581,7 +1509,7 @@ export class EtcdCluster {
     let k = 0;
     for (let f = 0; f < n; f++) {
       if (f === l || this.learner[f] === 1) continue;
-      const v = this.lastAckUs[l * n + f];
+      const v = this.pr.lastAckUs[l * n + f];
       let j = k++;
       while (j > 0 && sc[j - 1] < v) {
         sc[j] = sc[j - 1];
