@@ -115,6 +115,27 @@ describe("partitions", () => {
     }
   });
 
+  it("a returning follower gets the backlog in MsgApps of at most MaxSizePerMsg", () => {
+    const sentDuringCatchUp = (entryBytes: number): number => {
+      const c = makeCluster(3, "batching", { entryBytes });
+      const leader = runUntilLeader(c);
+      const f = (leader + 1) % 3;
+      c.etcd.crash(f);
+      for (let i = 0; i < 1000; i++) c.etcd.put(c.client, leader, i);
+      c.sim.run(c.sim.now + 2 * US_PER_S);
+      const before = c.etcd.stats.messagesSent;
+      c.etcd.restart(f);
+      // Long enough to catch up, short enough for only a couple of heartbeats.
+      c.sim.run(c.sim.now + 250 * US_PER_MS);
+      expect(c.etcd.commitIndex(f)).toBe(c.etcd.commitIndex(leader));
+      return c.etcd.stats.messagesSent - before;
+    };
+    // 1 MiB / 100 KiB = 10 entries per MsgApp: >= 100 MsgApps for 1000 entries.
+    expect(sentDuringCatchUp(100 * 1024)).toBeGreaterThanOrEqual(100);
+    // 1 MiB / 1 KiB = 1024 entries per MsgApp: one MsgApp carries the whole backlog.
+    expect(sentDuringCatchUp(1024)).toBeLessThan(30);
+  });
+
   it("a restarted old leader with a divergent uncommitted tail is brought back in line", () => {
     const c = makeCluster(3, "divergent");
     const leader = runUntilLeader(c);
