@@ -71,14 +71,6 @@ export class SpreadView {
     this.groupsSeen = all.length;
   }
 
-  /** Matching pods in domain v (considered nodes only). */
-  count(v: number): number {
-    let c = 0;
-    const ws = this.watches;
-    for (let i = 0; i < ws.length; i++) c += countOf(ws[i], v);
-    return c;
-  }
-
   /**
    * Add the matching pods of every domain marked with `stamp` into `into`
    * (O(domains holding matching pods), however many groups match).
