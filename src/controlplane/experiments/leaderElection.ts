@@ -140,7 +140,9 @@ export function seriesLabel(s: ElectionSeries): string {
 }
 
 export function runLeaderElectionExperiment(config: LeaderElectionConfig = {}): LeaderElectionResult {
-  const c = { ...DEFAULTS, ...config };
+  // Fields given as undefined keep their defaults (callers often pass optional values through).
+  const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
+  const c: Resolved = { ...DEFAULTS, ...given };
   const series = config.series ?? PAPER_SERIES;
   validate(c, series);
   const rows: ElectionTrialRow[] = [];

@@ -45,6 +45,9 @@ describe("the Raft paper's leader-election experiment", () => {
     expect(() => runLeaderElectionExperiment({ members: 2 })).toThrow(/members/);
     expect(() => runLeaderElectionExperiment({ series: [{ min_ms: 50, max_ms: 10 }] })).toThrow(/bad range/);
     expect(() => runLeaderElectionExperiment({ ineligible: 4 })).toThrow(/eligible/);
+    // Optional fields passed through as undefined keep their defaults.
+    const withUndefined = { ...cfg, members: undefined, crash_together: undefined, fsync_ms: undefined };
+    expect(runLeaderElectionExperiment(withUndefined)).toEqual(runLeaderElectionExperiment(cfg));
   });
 
   it("runs etcd-style tick series too (100 ms ticks, 10-tick timeout, pre-vote and check-quorum)", () => {
