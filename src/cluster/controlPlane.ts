@@ -94,6 +94,7 @@ export class ControlPlane implements ControlPlaneParts {
       onLeaderLost: (t, oldLeader, term, cause) => {
         if (this.noLeaderSince_us < 0) this.noLeaderSince_us = t;
         this.pendingLoss ??= { oldLeader, term, cause };
+        this.metrics.event(t, "EtcdLeaderLost", `etcd/${this.etcd.memberName(oldLeader)}`, `leader of term ${term} stopped leading (${cause})`);
       },
       onLeaderElected: (ch) => {
         this.noLeaderSince_us = -1;

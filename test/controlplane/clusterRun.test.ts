@@ -18,6 +18,9 @@ describe("the control plane inside a cluster run", () => {
     expect(elections.rows).toHaveLength(1);
     expect(r.events.some((e) => e.kind === "ControlPlaneFault" && e.sim_time_s === 60)).toBe(true);
     expect(r.events.some((e) => e.kind === "EtcdLeaderElected")).toBe(true);
+    const lost = r.events.find((e) => e.kind === "EtcdLeaderLost")!;
+    expect(lost.sim_time_s).toBe(60);
+    expect(lost.object).toBe("etcd/control-plane-0");
     const summary = Object.fromEntries(r.summary.map((s) => [s.metric, s.value]));
     expect(summary.etcd_leader_changes).toBe(1);
     // 200 kubelets x 1 Lease / 10 s + 20 status + 10 bindings + 25 reads per second ~ 75 requests/s
