@@ -81,7 +81,6 @@ export interface PodGroup {
 }
 
 const registry = new WeakMap<Snapshot, PodGroups>();
-const EMPTY_COUNTS = new Int32Array(0);
 
 export class PodGroups {
   readonly groups: PodGroup[] = [];
@@ -367,4 +366,3 @@ function grownInt32(a: Int32Array, n: number): Int32Array {
   return b;
 }
 
-export { EMPTY_COUNTS };
