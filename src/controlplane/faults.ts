@@ -149,7 +149,9 @@ export class ControlPlaneFaults {
         return;
       }
       case "one-way-partition": {
-        for (const a of f.from) for (const b of f.to) p.network.cut(this.resolveHost(a), this.resolveHost(b));
+        const from = f.from.map((n) => this.resolveHost(n)).filter((h) => h >= 0);
+        const to = f.to.map((n) => this.resolveHost(n)).filter((h) => h >= 0);
+        for (const a of from) for (const b of to) p.network.cut(a, b);
         log(`${f.from.join(",")} -/-> ${f.to.join(",")}`);
         if (f.healAfter_us >= 0) p.sim.schedule(f.healAfter_us, this.handler, i, UNDO);
         return;
