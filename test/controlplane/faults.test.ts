@@ -106,3 +106,25 @@ describe("etcd client endpoint failover (external etcd)", () => {
     expect(availability(lostProcess.table("controlplane.csv"), 20, 100)).toBeGreaterThan(0.999);
   });
 });
+
+describe("partition wiring", () => {
+  it("a one-way partition cuts exactly from x to links and heals after healAfter", async () => {
+    const { Simulation, US_PER_S } = await import("../../src/engine/simulation.js");
+    const { ControlPlane } = await import("../../src/cluster/controlPlane.js");
+    const { controlPlaneSection } = await import("../../src/scenario/sections/controlPlane.js");
+    const spec = controlPlaneSection.controlPlane.parse({
+      topology: "stacked",
+      controlPlaneHosts: 5,
+      faults: [{ type: "one-way-partition", at: "5s", from: ["control-plane-0", "control-plane-1"], to: ["control-plane-2", "control-plane-3", "control-plane-4"], healAfter: "10s" }],
+    })!;
+    const sim = new Simulation(1);
+    const cp = new ControlPlane(sim, spec, 10);
+    cp.start();
+    sim.run(6 * US_PER_S);
+    expect(cp.network.cutLinks).toBe(2 * 3);
+    expect(cp.network.canReach(0, 2)).toBe(false);
+    expect(cp.network.canReach(2, 0)).toBe(true);
+    sim.run(16 * US_PER_S);
+    expect(cp.network.cutLinks).toBe(0);
+  });
+});
