@@ -448,8 +448,8 @@ export class SchedulingCycle implements FilterDiagnosis {
 
   /**
    * Run filter plugin `f` over nodes[0..count), compact the survivors (order kept) and
-   * stamp the rejected nodes. With `memo`, also store each rejection as
-   * (f << 24 | verdict) for the node. Returns the survivor count.
+   * stamp the rejected nodes. With `memo` (NodeMemoEntry.data), also store each
+   * rejection as (f << 24 | verdict) for the node. Returns the survivor count.
    */
   private runFilter(f: number, pod: CompiledPod, nodes: Int32Array, pos: Int32Array, count: number, memo: Int32Array | null): number {
     const verdicts = this.verdicts;
@@ -470,7 +470,7 @@ export class SchedulingCycle implements FilterDiagnosis {
         this.nodeVerdict[n] = v;
         this.nodeFailPlugin[n] = f;
         this.nodeStamp[n] = stamp;
-        if (memo !== null) memo[n] = (f << 24) | v;
+        if (memo !== null) memo[(n << 1) | 1] = (f << 24) | v;
         if (rec !== null) rec.evaluated[n] = 1;
       }
     }
@@ -485,15 +485,14 @@ export class SchedulingCycle implements FilterDiagnosis {
   private stampMemoRejections(pod: CompiledPod, restricted: Int32Array | null, M: number): void {
     if (this.localFilters === 0 || this.record !== null) return;
     const memo = this.filterMemo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
+    const md = memo.data;
     const version = this.snapshot.nodeVersion;
     const stamp = this.cycleNo;
     for (let i = 0; i < M; i++) {
       const n = restricted === null ? i : restricted[i];
       if (this.nodeStamp[n] === stamp) continue;
-      const x = memoValue[n];
-      if (x !== 0 && memoVersion[n] === version[n]) {
+      const x = md[(n << 1) | 1];
+      if (x !== 0 && md[n << 1] === version[n]) {
         this.nodeVerdict[n] = x & 0xffffff;
         this.nodeFailPlugin[n] = x >>> 24;
         this.nodeStamp[n] = stamp;
@@ -508,8 +507,7 @@ export class SchedulingCycle implements FilterDiagnosis {
    */
   private filterChunkMemoized(pod: CompiledPod, start: number, pos: number, count: number, M: number): number {
     const memo = this.filterMemo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
+    const md = memo.data;
     const version = this.snapshot.nodeVersion;
     const cand = this.cand;
     const candPos = this.candPos;
@@ -520,8 +518,8 @@ export class SchedulingCycle implements FilterDiagnosis {
     let n = start + pos;
     if (n >= M) n -= M;
     for (let k = 0; k < count; k++) {
-      if (memoVersion[n] === version[n]) {
-        const x = memoValue[n];
+      if (md[n << 1] === version[n]) {
+        const x = md[(n << 1) | 1];
         if (x === 0) {
           cand[j] = n;
           candPos[j] = pos + k;
@@ -535,7 +533,7 @@ export class SchedulingCycle implements FilterDiagnosis {
       }
       if (++n === M) n = 0;
     }
-    j = this.finishLocalMisses(pod, j, m, memoValue, memoVersion, version);
+    j = this.finishLocalMisses(pod, j, m, md, version);
     const filters = this.profile.filter;
     for (let f = this.localFilters; f < filters.length && j > 0; f++) {
       if (this.filterSkipped[f] === 1) continue;
@@ -551,8 +549,7 @@ export class SchedulingCycle implements FilterDiagnosis {
    */
   private filterLocalMemoized(pod: CompiledPod, count: number): number {
     const memo = this.filterMemo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
+    const md = memo.data;
     const version = this.snapshot.nodeVersion;
     const cand = this.cand;
     const candPos = this.candPos;
@@ -562,8 +559,8 @@ export class SchedulingCycle implements FilterDiagnosis {
     let m = 0;
     for (let k = 0; k < count; k++) {
       const n = cand[k];
-      if (memoVersion[n] === version[n]) {
-        const x = memoValue[n];
+      if (md[n << 1] === version[n]) {
+        const x = md[(n << 1) | 1];
         if (x === 0) {
           cand[j] = n;
           candPos[j] = candPos[k];
@@ -576,14 +573,14 @@ export class SchedulingCycle implements FilterDiagnosis {
         m++;
       }
     }
-    return this.finishLocalMisses(pod, j, m, memoValue, memoVersion, version);
+    return this.finishLocalMisses(pod, j, m, md, version);
   }
 
   /**
    * Run the node-local filters over the memo misses miss[0..m), remember their
    * verdicts, and merge the survivors with cand[0..j) (both in search order).
    */
-  private finishLocalMisses(pod: CompiledPod, j: number, m: number, memoValue: Int32Array, memoVersion: Int32Array, version: Int32Array): number {
+  private finishLocalMisses(pod: CompiledPod, j: number, m: number, md: Int32Array, version: Int32Array): number {
     if (m === 0) return j;
     const cand = this.cand;
     const candPos = this.candPos;
@@ -592,13 +589,13 @@ export class SchedulingCycle implements FilterDiagnosis {
     // Evaluate the stale nodes through the plugins; rejections are memoized in runFilter.
     for (let k = 0; k < m; k++) {
       const n = miss[k];
-      memoValue[n] = 0;
-      memoVersion[n] = version[n];
+      md[(n << 1) | 1] = 0;
+      md[n << 1] = version[n];
     }
     let mc = m;
     for (let f = 0; f < this.localFilters && mc > 0; f++) {
       if (this.filterSkipped[f] === 1) continue;
-      mc = this.runFilter(f, pod, miss, missPos, mc, memoValue);
+      mc = this.runFilter(f, pod, miss, missPos, mc, md);
     }
     if (mc === 0) return j;
     if (j === 0) {
@@ -710,8 +707,7 @@ export class SchedulingCycle implements FilterDiagnosis {
    */
   private scoreLocalMemoizedAndSelect(pod: CompiledPod, count: number, first: boolean): number {
     const memo = this.scoreMemo.for(pod);
-    const memoValue = memo.value;
-    const memoVersion = memo.version;
+    const md = memo.data;
     const version = this.snapshot.nodeVersion;
     const feasible = this.feasible;
     const total = this.total;
@@ -723,8 +719,9 @@ export class SchedulingCycle implements FilterDiagnosis {
     let ties = 0;
     for (let k = 0; k < count; k++) {
       const n = feasible[k];
-      if (memoVersion[n] === version[n]) {
-        const t = first ? memoValue[n] : total[k] + memoValue[n];
+      if (md[n << 1] === version[n]) {
+        const v = md[(n << 1) | 1];
+        const t = first ? v : total[k] + v;
         total[k] = t;
         if (t > bestScore) {
           bestScore = t;
@@ -760,8 +757,8 @@ export class SchedulingCycle implements FilterDiagnosis {
       for (let i = 0; i < m; i++) {
         const n = miss[i];
         const k = missAt[i];
-        memoValue[n] = acc[i];
-        memoVersion[n] = version[n];
+        md[(n << 1) | 1] = acc[i];
+        md[n << 1] = version[n];
         const t = first ? acc[i] : total[k] + acc[i];
         total[k] = t;
         if (t > bestScore) {

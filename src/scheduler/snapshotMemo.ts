@@ -13,10 +13,11 @@ import type { CompiledPod } from "./compiled.js";
 import type { Snapshot } from "./snapshot.js";
 
 export interface NodeMemoEntry {
-  /** The memoized value per node row. */
-  value: Int32Array;
-  /** The node version the value was computed at (0 = never). */
-  version: Int32Array;
+  /**
+   * Per node row n: data[2n] is the node version the value was computed at (0 = never),
+   * data[2n + 1] the memoized value. Interleaved so a lookup touches one cache line.
+   */
+  data: Int32Array;
 }
 
 /** Default memo budget per plugin instance (32 MiB). */
@@ -34,13 +35,13 @@ export class NodeMemo {
   for(pod: CompiledPod): NodeMemoEntry {
     const cap = this.snapshot.nodes.capacity;
     let e = this.entries.get(pod);
-    if (e !== undefined && e.value.length >= cap) return e;
+    if (e !== undefined && e.data.length >= 2 * cap) return e;
     if (e === undefined) {
       const maxEntries = Math.max(1, Math.floor(this.budgetBytes / (Math.max(cap, 1) * 8)));
       while (this.entries.size >= maxEntries) this.entries.delete(this.entries.keys().next().value!);
     }
     // New, or the node table grew: start empty (version 0 never matches).
-    e = { value: new Int32Array(cap), version: new Int32Array(cap) };
+    e = { data: new Int32Array(2 * cap) };
     this.entries.set(pod, e);
     return e;
   }
