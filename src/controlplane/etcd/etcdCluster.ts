@@ -53,6 +53,7 @@ import {
 import { ETCD_MAX_LEARNERS, quorumSize } from "./defaults.js";
 import { Msg, MessagePool } from "./messages.js";
 import { PROBE, ProgressTracker, REPLICATE, SNAPSHOT } from "./progress.js";
+import { popcount, ReadOnlyTracker, RO_NONE, RO_WAITING_FOR_COMMIT } from "./readOnly.js";
 import { RaftLog } from "./raftLog.js";
 import { RequestTable } from "./requests.js";
 import { SafetyChecker } from "./safety.js";
@@ -157,11 +158,7 @@ export class EtcdCluster {
   private readonly pr: ProgressTracker;
   private readonly linkLastUs: Float64Array;
   // leader read-only (ReadIndex) state per (leader, origin member)
-  private readonly roState: Uint8Array; // 0 none, 1 waiting for the leader's first commit in its term, 2 collecting acks
-  private readonly roCtx: Float64Array;
-  private readonly roIndex: Float64Array;
-  private readonly roAcks: Int32Array;
-  private readonly leaderCtx: Float64Array;
+  private readonly ro: ReadOnlyTracker;
   private readonly scratch: Float64Array;
 
   // --- clients ---
@@ -256,11 +253,7 @@ export class EtcdCluster {
     const nn = n * n;
     this.pr = new ProgressTracker(n, this.config.maxInflightMsgs);
     this.linkLastUs = new Float64Array(nn);
-    this.roState = new Uint8Array(nn);
-    this.roCtx = new Float64Array(nn);
-    this.roIndex = new Float64Array(nn);
-    this.roAcks = new Int32Array(nn);
-    this.leaderCtx = new Float64Array(n);
+    this.ro = new ReadOnlyTracker(n);
     this.scratch = new Float64Array(n);
     for (let m = 0; m < n; m++) {
       this.logs.push(new RaftLog());
@@ -577,7 +570,7 @@ export class EtcdCluster {
       }
       if (this.heartbeatElapsed[m] >= 1) {
         this.heartbeatElapsed[m] = 0;
-        this.bcastHeartbeat(m, this.leaderCtx[m]);
+        this.bcastHeartbeat(m, this.ro.leaderCtx[m]);
       }
     } else {
       // tickElection
@@ -603,7 +596,7 @@ export class EtcdCluster {
   private onHeartbeatTimer(m: number, inc: number): void {
     if (this.stopped || inc !== this.incarnation[m] || this.roleA[m] !== Role.LEADER) return;
     this.heartbeatTimer[m] = this.sim.schedule(this.config.heartbeatIntervalUs, this.hHeartbeat, m, inc);
-    this.bcastHeartbeat(m, this.leaderCtx[m]);
+    this.bcastHeartbeat(m, this.ro.leaderCtx[m]);
     this.ready(m);
   }
 
@@ -653,7 +646,7 @@ export class EtcdCluster {
       if (this.quorumTimer[m] >= 0) this.sim.cancel(this.quorumTimer[m]);
       this.heartbeatTimer[m] = this.quorumTimer[m] = -1;
       const n = this.size;
-      for (let o = 0; o < n; o++) this.roState[m * n + o] = 0;
+      this.ro.reset(m);
       if (this.clusterLeader === m) this.loseClusterLeader(m, cause, this.quorumContactUs(m));
     }
     this.setLead(m, lead);
@@ -741,7 +734,7 @@ export class EtcdCluster {
     this.electionTimer[m] = -1;
     const log = this.logs[m];
     this.pr.resetForLeader(m, log.last, this.stableA[m], now);
-    for (let o = 0; o < n; o++) this.roState[m * n + o] = 0;
+    this.ro.reset(m);
     this.safety?.onLeaderElected(now, m, this.termA[m], log);
     // A new leader commits an entry of its own term before earlier entries count (Raft §5.4.2).
     if (appendEmpty) log.append(this.termA[m], 0);
@@ -1283,47 +1276,39 @@ export class EtcdCluster {
   // ======================================================================
 
   private handleReadIndex(l: number, origin: number, ctx: number): void {
-    const i = l * this.size + origin;
-    this.roCtx[i] = ctx;
-    this.roAcks[i] = 1 << l;
     if (this.logs[l].term(this.commitA[l]) !== this.termA[l]) {
       // raft holds ReadIndex until the leader has committed an entry of its term.
-      this.roState[i] = 1;
+      this.ro.hold(l, origin, ctx);
       return;
     }
-    this.activateRead(l, origin);
+    this.confirmRead(l, origin, ctx);
   }
 
-  private activateRead(l: number, origin: number): void {
-    const i = l * this.size + origin;
-    this.roIndex[i] = this.commitA[l];
+  private confirmRead(l: number, origin: number, ctx: number): void {
+    const index = this.commitA[l];
     if (this.q === 1) {
-      this.roState[i] = 0;
-      this.readIndexReady(l, origin, this.roCtx[i], this.roIndex[i]);
+      this.ro.state[l * this.size + origin] = RO_NONE;
+      this.readIndexReady(l, origin, ctx, index);
       return;
     }
-    this.roState[i] = 2;
-    this.roAcks[i] = 1 << l;
-    if (this.roCtx[i] > this.leaderCtx[l]) this.leaderCtx[l] = this.roCtx[i];
     this.stats.readIndexRounds++;
-    this.bcastHeartbeat(l, this.leaderCtx[l]);
+    this.bcastHeartbeat(l, this.ro.confirm(l, origin, ctx, index));
   }
 
   private activatePendingReads(l: number): void {
     const n = this.size;
-    for (let o = 0; o < n; o++) if (this.roState[l * n + o] === 1) this.activateRead(l, o);
+    for (let o = 0; o < n; o++) {
+      const i = l * n + o;
+      if (this.ro.state[i] === RO_WAITING_FOR_COMMIT) this.confirmRead(l, o, this.ro.ctx[i]);
+    }
   }
 
   private ackReadIndex(l: number, f: number, ctx: number): void {
+    const done = this.ro.ack(l, f, ctx, this.q);
+    if (done === 0) return;
     const n = this.size;
     for (let o = 0; o < n; o++) {
-      const i = l * n + o;
-      if (this.roState[i] !== 2 || this.roCtx[i] > ctx) continue;
-      this.roAcks[i] |= 1 << f;
-      if (popcount(this.roAcks[i]) >= this.q) {
-        this.roState[i] = 0;
-        this.readIndexReady(l, o, this.roCtx[i], this.roIndex[i]);
-      }
+      if ((done >>> o) & 1) this.readIndexReady(l, o, this.ro.ctx[l * n + o], this.ro.index[l * n + o]);
     }
   }
 
@@ -1554,10 +1539,4 @@ export class EtcdCluster {
       this.observers[o].onRoleChange?.(this.sim.now, m, this.roleA[m] as RoleCode, this.termA[m]);
     }
   }
-}
-
-function popcount(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
