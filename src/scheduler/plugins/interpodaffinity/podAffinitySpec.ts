@@ -9,6 +9,7 @@ import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
 import type { PodGroups } from "./podGroups.js";
 import { labelSelectorError } from "./selectorError.js";
+import { anchorOf, Kind, pairCode, termIndex, termsOfKind, type TermIndex } from "./termIndex.js";
 import { compileRequiredTerms, compileWeightedTerms, termMatchesPod, type CompiledAffinityTerm } from "./affinityTerm.js";
 
 export const SPEC_KEY = "InterPodAffinity";
@@ -62,8 +63,9 @@ export class PodAffinitySpec {
     existingPreferred: [] as number[],
     existingAntiPreferred: [] as number[],
   };
-  private groupsRelated = 0;
   private relatedTo: PodGroups | null = null;
+  /** How far relate() has read each candidate list (index lists are append-only). */
+  private seen = new Map<number[] | string, number>();
 
   constructor(readonly pod: CompiledPod, snapshot: Snapshot) {
     const a = pod.spec.affinity;
@@ -94,43 +96,96 @@ export class PodAffinitySpec {
   }
 
   /**
-   * Extend the relevant lists with the groups created since the last call. A pod
-   * without terms of its own only relates to groups that have terms, so templates
-   * without inter-pod affinity never cost a pair per group.
+   * Extend the relevant lists with the groups created since the last call, visiting
+   * only candidates from the term index (groups carrying a term's anchor label, terms
+   * anchored on one of this pod's labels, unanchored terms, or every group for this
+   * pod's own unanchored terms), so a new template costs O(matching groups).
    */
   relate(groups: PodGroups, snapshot: Snapshot): void {
     if (this.relatedTo !== groups) {
       this.relatedTo = groups;
-      this.groupsRelated = 0;
+      this.seen = new Map();
       for (const list of Object.values(this.relevant)) list.length = 0;
     }
-    const own = this.required.length + this.antiRequired.length + this.preferred.length + this.antiPreferred.length > 0;
-    if (own) {
-      const specs = groupSpecs(groups, snapshot);
-      for (let g = this.groupsRelated; g < specs.length; g++) this.relateGroup(g, specs[g], snapshot);
-      this.groupsRelated = specs.length;
-    } else {
-      const withTerms = groupsWithAffinity(groups, snapshot);
-      const specs = groupSpecs(groups, snapshot);
-      for (let k = this.groupsRelated; k < withTerms.length; k++) this.relateGroup(withTerms[k], specs[withTerms[k]], snapshot);
-      this.groupsRelated = withTerms.length;
+    const x = termIndex(groups, snapshot);
+    if (this.required.length > 0) this.relateOwn(Kind.Required, 0, x, snapshot);
+    for (let i = 0; i < this.antiRequired.length; i++) this.relateOwn(Kind.AntiRequired, i, x, snapshot);
+    for (let i = 0; i < this.preferred.length; i++) this.relateOwn(Kind.Preferred, i, x, snapshot);
+    for (let i = 0; i < this.antiPreferred.length; i++) this.relateOwn(Kind.AntiPreferred, i, x, snapshot);
+    // Existing groups' terms that may select this pod.
+    const labels = this.pod.labelIds;
+    for (let i = 0; i < labels.length; i += 2) {
+      const list = x.termsByAnchor.get(pairCode(labels[i], labels[i + 1]));
+      if (list) this.relateExisting(list, x, snapshot);
+    }
+    this.relateExisting(x.unanchored, x, snapshot);
+  }
+
+  /** Candidates for own term i of `kind` (for Required: all required terms together). */
+  private relateOwn(kind: number, i: number, x: TermIndex, snapshot: Snapshot): void {
+    const term = termsOfKind(this, kind)[i];
+    if (term.selector.matchesNothing) return;
+    const anchor = anchorOf(term);
+    if (anchor === null) {
+      const tag = `${kind}/${i}`;
+      const from = this.seen.get(tag) ?? 0;
+      for (let g = from; g < x.specs.length; g++) this.relateOwnGroup(kind, i, g, x, snapshot);
+      this.seen.set(tag, x.specs.length);
+      return;
+    }
+    for (const v of anchor.values) {
+      const list = x.byLabel.get(pairCode(anchor.key, v));
+      if (!list) continue;
+      // One list per (term, value): a group carries one value per key, so no duplicates.
+      const tag = `${kind}/${i}/${v}`;
+      const from = this.seen.get(tag) ?? 0;
+      for (let k = from; k < list.length; k++) this.relateOwnGroup(kind, i, list[k], x, snapshot);
+      this.seen.set(tag, list.length);
     }
   }
 
-  /** Record group g in the relevant lists (no allocation: relate() runs for every new group). */
-  private relateGroup(g: number, other: PodAffinitySpec, snapshot: Snapshot): void {
+  private relateOwnGroup(kind: number, i: number, g: number, x: TermIndex, snapshot: Snapshot): void {
+    const them = x.specs[g].pod;
     const r = this.relevant;
-    const them = other.pod;
-    const me = this.pod;
-    if (this.required.length > 0 && allMatch(this.required, them, snapshot)) r.allRequired.push(g);
-    pushMatches(r.anti, g, this.antiRequired, them, snapshot);
-    pushMatches(r.preferred, g, this.preferred, them, snapshot);
-    pushMatches(r.antiPreferred, g, this.antiPreferred, them, snapshot);
-    if (!other.hasAffinity) return;
-    pushMatches(r.existingAnti, g, other.antiRequired, me, snapshot);
-    pushMatches(r.existingRequired, g, other.required, me, snapshot);
-    pushMatches(r.existingPreferred, g, other.preferred, me, snapshot);
-    pushMatches(r.existingAntiPreferred, g, other.antiPreferred, me, snapshot);
+    switch (kind) {
+      case Kind.Required:
+        if (allMatch(this.required, them, snapshot)) r.allRequired.push(g);
+        break;
+      case Kind.AntiRequired:
+        if (termMatchesPod(this.antiRequired[i], them, snapshot)) r.anti.push(g, i);
+        break;
+      case Kind.Preferred:
+        if (termMatchesPod(this.preferred[i], them, snapshot)) r.preferred.push(g, i);
+        break;
+      default:
+        if (termMatchesPod(this.antiPreferred[i], them, snapshot)) r.antiPreferred.push(g, i);
+    }
+  }
+
+  /** Entries [g, kind, j] of existing groups' terms: keep those that select this pod. */
+  private relateExisting(list: number[], x: TermIndex, snapshot: Snapshot): void {
+    const from = this.seen.get(list) ?? 0;
+    const r = this.relevant;
+    for (let k = from; k < list.length; k += 3) {
+      const g = list[k];
+      const kind = list[k + 1];
+      const j = list[k + 2];
+      if (!termMatchesPod(termsOfKind(x.specs[g], kind)[j], this.pod, snapshot)) continue;
+      switch (kind) {
+        case Kind.AntiRequired:
+          r.existingAnti.push(g, j);
+          break;
+        case Kind.Required:
+          r.existingRequired.push(g, j);
+          break;
+        case Kind.Preferred:
+          r.existingPreferred.push(g, j);
+          break;
+        default:
+          r.existingAntiPreferred.push(g, j);
+      }
+    }
+    this.seen.set(list, list.length);
   }
 
   /** The pair answers of this pod and group `g` whose template is `other`. */
@@ -156,43 +211,12 @@ export class PodAffinitySpec {
   }
 }
 
-/** Append [g, i] for each term i that selects `target`. */
-function pushMatches(list: number[], g: number, terms: readonly CompiledAffinityTerm[], target: CompiledPod, snapshot: Snapshot): void {
-  for (let i = 0; i < terms.length; i++) if (termMatchesPod(terms[i], target, snapshot)) list.push(g, i);
-}
-
 function allMatch(terms: readonly CompiledAffinityTerm[], target: CompiledPod, snapshot: Snapshot): boolean {
   for (let i = 0; i < terms.length; i++) if (!termMatchesPod(terms[i], target, snapshot)) return false;
   return true;
 }
 
-/** Per index: each group's spec, and the ids of groups whose template has terms (upstream PodsWithAffinity). */
-interface GroupSpecs {
-  specs: PodAffinitySpec[];
-  withAffinity: number[];
-}
-const perIndex = new WeakMap<PodGroups, GroupSpecs>();
-
-function indexed(groups: PodGroups, snapshot: Snapshot): GroupSpecs {
-  let w = perIndex.get(groups);
-  if (!w) {
-    w = { specs: [], withAffinity: [] };
-    perIndex.set(groups, w);
-  }
-  const all = groups.groups;
-  for (let g = w.specs.length; g < all.length; g++) {
-    const spec = PodAffinitySpec.of(all[g].pod, snapshot);
-    w.specs.push(spec);
-    if (spec.hasAffinity) w.withAffinity.push(g);
-  }
-  return w;
-}
-
 /** The spec of every group, by group id. */
 export function groupSpecs(groups: PodGroups, snapshot: Snapshot): PodAffinitySpec[] {
-  return indexed(groups, snapshot).specs;
-}
-
-function groupsWithAffinity(groups: PodGroups, snapshot: Snapshot): number[] {
-  return indexed(groups, snapshot).withAffinity;
+  return termIndex(groups, snapshot).specs;
 }

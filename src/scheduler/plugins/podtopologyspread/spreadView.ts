@@ -17,6 +17,8 @@ import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
 import { anyTermMatches, resolveTerm, resolveTerms, termMatches } from "../../labels/nodeSelector.js";
 import { selectorMatches } from "../../labels/labelSelector.js";
+import { Op, type Requirement } from "../../labels/requirement.js";
+import { pairCode, termIndex } from "../interpodaffinity/termIndex.js";
 import { TaintEffect } from "../../labels/strings.js";
 import { countOf, liveValues, PodGroups, type DomainCount, type NodeMask } from "../interpodaffinity/podGroups.js";
 import type { CompiledSpreadConstraint } from "./constraints.js";
@@ -35,6 +37,10 @@ export class SpreadView {
   private readonly maskId = nextMaskId++;
   private nodeCount = -1;
   private groupsSeen = 0;
+  /** The selector's first `In` requirement: matching groups carry one of its labels. */
+  private readonly anchor: Requirement | null;
+  /** How far refresh() has read each candidate list of the term index. */
+  private anchorSeen = new Map<number[], number>();
   /** nodeTaintsPolicy Honor: each node's taint list when the mask was built (Snapshot.setTaints replaces it). */
   private taintRefs: Int32Array[] = [];
 
@@ -47,6 +53,7 @@ export class SpreadView {
     private readonly groups: PodGroups,
   ) {
     this.col = snapshot.labelColumn(c.key);
+    this.anchor = c.selector.reqs.find((r) => r.op === Op.In) ?? null;
   }
 
   /** Is node n one of the considered nodes (policies and required keys)? */
@@ -59,16 +66,31 @@ export class SpreadView {
   refresh(): void {
     const s = this.snapshot;
     if (s.nodeCount !== this.nodeCount || (this.c.honorNodeTaints && this.taintsChanged())) this.rebuild();
-    const all = this.groups.groups;
-    for (let g = this.groupsSeen; g < all.length; g++) {
-      const group = all[g];
-      if (group.terminating || this.c.countsNothing) continue;
-      if (group.pod.namespaceId !== this.pod.namespaceId) continue;
-      if (!selectorMatches(this.c.selector, group.pod.labelIds, s.strings.valueInt)) continue;
-      this.groupIds.push(g);
-      this.watches.push(this.groups.watch(g, this.c.key, this.mask, this.maskId));
+    if (this.c.countsNothing || this.c.selector.matchesNothing) return;
+    // Candidates: groups carrying the selector's first `In` label (term index), else all.
+    const x = termIndex(this.groups, s);
+    const anchor = this.anchor;
+    if (anchor === null) {
+      const all = this.groups.groups;
+      for (let g = this.groupsSeen; g < all.length; g++) this.consider(g);
+      this.groupsSeen = all.length;
+      return;
     }
-    this.groupsSeen = all.length;
+    for (let i = 0; i < anchor.values.length; i++) {
+      const list = x.byLabel.get(pairCode(anchor.key, anchor.values[i]));
+      if (!list) continue;
+      const from = this.anchorSeen.get(list) ?? 0;
+      for (let k = from; k < list.length; k++) this.consider(list[k]);
+      this.anchorSeen.set(list, list.length);
+    }
+  }
+
+  private consider(g: number): void {
+    const group = this.groups.groups[g];
+    if (group.terminating || group.pod.namespaceId !== this.pod.namespaceId) return;
+    if (!selectorMatches(this.c.selector, group.pod.labelIds, this.snapshot.strings.valueInt)) return;
+    this.groupIds.push(g);
+    this.watches.push(this.groups.watch(g, this.c.key, this.mask, this.maskId));
   }
 
   /**
@@ -126,6 +148,7 @@ export class SpreadView {
     this.groupIds.length = 0;
     this.watches.length = 0;
     this.groupsSeen = 0;
+    this.anchorSeen = new Map();
     const col = s.labelColumn(c.key);
     this.col = col;
     const keyCols = this.requiredKeys.map((k) => s.labelColumn(k));
