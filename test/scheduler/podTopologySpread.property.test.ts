@@ -81,7 +81,7 @@ for (const domains of [0, 2, 1e9]) describe(`PodTopologySpread properties (count
         const nodes = zonedNodes(6, 3);
         const live = snapshotFromObjects({ nodes });
         const plugin = new PodTopologySpread();
-        const incoming = pod({ labels: { app: "a0" }, spread: [spread(maxSkew, "zone", "DoNotSchedule", sel.labels({ app: "a0" })), spread(maxSkew + 1, "kubernetes.io/hostname", "DoNotSchedule", sel.all(sel.exists("app"), sel.notIn("app", "a2")))] });
+        const incoming = pod({ labels: { app: "a0" }, spread: [spread(maxSkew, "zone", "DoNotSchedule", sel.in("app", "a0", "a1")), spread(maxSkew + 1, "kubernetes.io/hostname", "DoNotSchedule", sel.all(sel.exists("app"), sel.notIn("app", "a2")))] });
         const objects: { pod: Pod; row: number }[] = [];
         for (const o of ops) {
           if (o.kind === "add") {
@@ -118,7 +118,7 @@ for (const domains of [0, 2, 1e9]) describe(`PodTopologySpread properties (count
         const nodes = zonedNodes(6, 3);
         const live = snapshotFromObjects({ nodes });
         const plugin = new PodTopologySpread();
-        const incoming = pod({ labels: { app: "a0" }, spread: [spread(1, "zone", "ScheduleAnyway", sel.labels({ app: "a0" })), spread(2, "kubernetes.io/hostname", "ScheduleAnyway", sel.all(sel.exists("app"), sel.notIn("app", "a1")))] });
+        const incoming = pod({ labels: { app: "a0" }, spread: [spread(1, "zone", "ScheduleAnyway", sel.in("app", "a0", "a1")), spread(2, "kubernetes.io/hostname", "ScheduleAnyway", sel.all(sel.exists("app"), sel.notIn("app", "a1")))] });
         const feasible = Int32Array.from(feasibleMask.flatMap((f, i) => (f ? [i] : [])));
         const score = (pl: PodTopologySpread, snap: Snapshot) => {
           const state = newState(snap);
