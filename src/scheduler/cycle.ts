@@ -6,13 +6,19 @@
  *   PreFilter -> nominated-node fast path -> Filter (from nextStartNodeIndex, until
  *   numFeasibleNodesToFind feasible nodes) -> [no node: PostFilter] ->
  *   [one node: chosen, no scoring] -> PreScore -> Score -> NormalizeScore -> weights
- *   -> selectHost (reservoir sampling among the top TotalScore).
+ *   -> selectHost (a uniform choice among the top TotalScore, as reservoir sampling).
  *
  * Upstream filters nodes in parallel and stops once enough are found; here the
  * search is sequential in chunks, and a chunk that overshoots is cut back to exactly
  * numFeasibleNodesToFind, so `processed` (which advances nextStartNodeIndex) is what
  * a sequential scan would give. All buffers are preallocated and reused; a cycle
  * allocates nothing unless record mode (kubesim explain) is on.
+ *
+ * Node-local plugins (FilterPlugin.nodeLocalFilter, ScorePlugin.nodeLocalScore) have
+ * their results memoized per (pod template, node version) (snapshotMemo.ts): the leading
+ * run of node-local filters is answered from the memo in the same pass that walks the
+ * search order, and the node-local scores are added last in the pass that finds the top
+ * score. Record mode bypasses the memo and calls every plugin.
  */
 import type { RandomStream } from "../engine/random.js";
 import type { CompiledPod } from "./compiled.js";
