@@ -78,6 +78,8 @@ export interface PodGroup {
   /** Unmasked watches by key id (the hot lookup), masked ones by "key/maskId". */
   readonly watchByKeyId: (DomainCount | undefined)[];
   readonly watchByKey: Map<string, DomainCount>;
+  /** Pod rows counted under this group (on a node), so a new counter reads only them. */
+  readonly rows: number[];
 }
 
 const registry = new WeakMap<Snapshot, PodGroups>();
@@ -89,6 +91,8 @@ export class PodGroups {
   /** Per pod row: group and node it is counted under (-1 = not counted). */
   private rowGroup = new Int32Array(0);
   private rowNode = new Int32Array(0);
+  /** Position of a counted row in its group's `rows`. */
+  private rowSlot = new Int32Array(0);
   private rows = 0;
   private generation = -1;
   private nodeCount = 0;
@@ -115,7 +119,7 @@ export class PodGroups {
     let id = map.get(pod);
     if (id === undefined) {
       id = this.groups.length;
-      this.groups.push({ id, pod, terminating, total: 0, nodeWatch: null, watches: [], watchByKeyId: [], watchByKey: new Map() });
+      this.groups.push({ id, pod, terminating, total: 0, nodeWatch: null, watches: [], watchByKeyId: [], watchByKey: new Map(), rows: [] });
       map.set(pod, id);
     }
     return id;
@@ -168,11 +172,7 @@ export class PodGroups {
     let w = group.watchByKey.get(name);
     if (w) return w;
     w = { key, mask, withKey: 0, col: this.snapshot.labelColumn(key), dense: null, nz: [], inNz: null, slot: new Map(), cnt: [] };
-    for (let id = 0; id < this.rows; id++) {
-      if (this.rowGroup[id] !== g) continue;
-      const n = this.rowNode[id];
-      if (n >= 0) this.applyWatch(w, n, 1);
-    }
+    for (const id of group.rows) this.applyWatch(w, this.rowNode[id], 1);
     group.watches.push(w);
     group.watchByKey.set(name, w);
     if (mask === null) {
@@ -199,7 +199,7 @@ export class PodGroups {
     const group = this.groups[g];
     if (group.nodeWatch) return group.nodeWatch;
     const w: DomainCount = { key: NODE_KEY, mask: null, withKey: 0, col: this.identity, dense: null, nz: [], inNz: null, slot: new Map(), cnt: [] };
-    for (let id = 0; id < this.rows; id++) if (this.rowGroup[id] === g && this.rowNode[id] >= 0) this.applyWatch(w, this.rowNode[id], 1);
+    for (const id of group.rows) this.applyWatch(w, this.rowNode[id], 1);
     group.watches.push(w);
     group.nodeWatch = w;
     return w;
@@ -220,10 +220,25 @@ export class PodGroups {
   private move(id: number, g: number, n: number): void {
     const oldG = this.rowGroup[id];
     const oldN = this.rowNode[id];
-    if (oldG >= 0 && oldN >= 0) this.apply(oldG, oldN, -1);
+    if (oldG >= 0 && oldN >= 0) {
+      this.apply(oldG, oldN, -1);
+      // Swap-remove the row from its group's list.
+      const rows = this.groups[oldG].rows;
+      const slot = this.rowSlot[id];
+      const last = rows.pop()!;
+      if (last !== id) {
+        rows[slot] = last;
+        this.rowSlot[last] = slot;
+      }
+    }
     this.rowGroup[id] = g;
     this.rowNode[id] = n;
-    if (g >= 0 && n >= 0) this.apply(g, n, 1);
+    if (g >= 0 && n >= 0) {
+      this.apply(g, n, 1);
+      const rows = this.groups[g].rows;
+      this.rowSlot[id] = rows.length;
+      rows.push(id);
+    }
   }
 
   private apply(g: number, n: number, d: number): void {
@@ -246,8 +261,11 @@ export class PodGroups {
       rg.set(this.rowGroup);
       const rn = new Int32Array(cap);
       rn.set(this.rowNode);
+      const rs = new Int32Array(cap);
+      rs.set(this.rowSlot);
       this.rowGroup = rg;
       this.rowNode = rn;
+      this.rowSlot = rs;
     }
     const values = s.strings.values.size;
     if (values > this.valueCap) {
