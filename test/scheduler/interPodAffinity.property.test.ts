@@ -16,7 +16,7 @@ import { Snapshot, snapshotFromObjects } from "../../src/scheduler/snapshot.js";
 import { InterPodAffinity } from "../../src/scheduler/plugins/InterPodAffinity.js";
 import type { Affinity, Node, Pod } from "../../src/model/types.js";
 import { newState } from "./interPodAffinity.harness.js";
-import { denseAfter } from "../../src/scheduler/plugins/interpodaffinity/podGroups.js";
+import { denseAfter, PodGroups } from "../../src/scheduler/plugins/interpodaffinity/podGroups.js";
 import { affinity, node, pod, sel, term, weighted } from "./interPodAffinity.builders.js";
 
 const nodes: Node[] = Array.from({ length: 6 }, (_, i) => node(`n${i}`, { zone: `z${i % 3}`, "kubernetes.io/hostname": `n${i}` }));
@@ -94,8 +94,44 @@ for (const domains of [0, 2, 1e9]) describe(`InterPodAffinity properties (counte
         }
         const fresh = snapshotFromObjects({ nodes, pods: objects.map((o) => o.pod) });
         expect(evaluate(plugin, live, incoming)).toEqual(evaluate(new InterPodAffinity(), fresh, incoming));
+        // A pod whose terms need counters created only now (after the removals).
+        const late = pod({ labels: { app: "late" }, affinity: affinity({ antiRequired: [term(sel.exists("app"), "zone")], preferred: [weighted(4, term(sel.exists("app"), H))] }) });
+        expect(evaluate(plugin, live, late)).toEqual(evaluate(new InterPodAffinity(), fresh, late));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it("each pod group lists exactly the snapshot rows it counts", () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("add" as const), node: fc.nat({ max: 5 }), app: fc.integer({ min: 0, max: 1 }) }),
+      fc.record({ kind: fc.constant("remove" as const), which: fc.nat() }),
+      fc.record({ kind: fc.constant("terminate" as const), which: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const live = snapshotFromObjects({ nodes });
+        const groups = PodGroups.of(live);
+        const placed: number[] = [];
+        for (const o of ops) {
+          if (o.kind === "add") placed.push(live.addPod(live.compile(pod({ labels: { app: `a${o.app}` } })), "p", o.node));
+          else if (placed.length > 0) {
+            const i = o.which % placed.length;
+            if (o.kind === "remove") live.removePod(placed.splice(i, 1)[0]);
+            else {
+              live.podTerminating[placed[i]] = 1;
+              live.generation++;
+            }
+          }
+          groups.sync();
+          for (const g of groups.groups) {
+            const want = placed.filter((r) => live.podCompiled[r] === g.pod && (live.podTerminating[r] === 1) === g.terminating).sort((x, y) => x - y);
+            expect([...g.rows].sort((x, y) => x - y)).toEqual(want);
+            expect(g.total).toBe(want.length);
+          }
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
