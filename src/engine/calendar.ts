@@ -64,6 +64,7 @@ export class Calendar {
   private last = 0;
   private lastHi = 0;
   private lastLo = 0;
+  private lastHiBase = 0; // lastHi * 2^32
   private liveCount = 0;
 
   /** Fields of the event most recently returned by `pop()`. */
@@ -181,6 +182,7 @@ export class Calendar {
     this.last = t;
     this.lastHi = (t / TWO32) | 0;
     this.lastLo = t >>> 0;
+    this.lastHiBase = this.lastHi * TWO32;
   }
 
   /**
@@ -190,19 +192,19 @@ export class Calendar {
    * make an event move between buckets about twice per run instead of six times.
    */
   private append(slot: number, time: number): void {
-    const hi = (time / TWO32) | 0;
     let b: number;
-    if (hi !== this.lastHi) {
-      const level = 4 + ((31 - Math.clz32(hi ^ this.lastHi)) >> 3);
-      b = 1 + 256 * level + ((hi >>> (8 * (level - 4))) & 255);
-    } else {
-      const lo = time >>> 0;
+    const lo = time - this.lastHiBase; // low 32 bits when the high halves agree (no division)
+    if (lo < TWO32) {
       const x = lo ^ this.lastLo;
       if (x === 0) b = 0;
       else {
         const level = (31 - Math.clz32(x)) >> 3;
         b = 1 + 256 * level + ((lo >>> (8 * level)) & 255);
       }
+    } else {
+      const hi = (time / TWO32) | 0;
+      const level = 4 + ((31 - Math.clz32(hi ^ this.lastHi)) >> 3);
+      b = 1 + 256 * level + ((hi >>> (8 * (level - 4))) & 255);
     }
     this.next[slot] = NONE;
     const t = this.tail[b];
