@@ -29,6 +29,7 @@ const TWO32 = 4294967296;
 // Times are below 2^53 = 7 bytes: 7 byte levels of 256 buckets, plus bucket 0.
 const BUCKETS = 1 + 7 * 256;
 const WORDS = Math.ceil(BUCKETS / 32);
+const SUMMARY_WORDS = Math.ceil(WORDS / 32);
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
 const DEAD = -1;
@@ -57,8 +58,10 @@ export class Calendar {
   private readonly head = new Int32Array(BUCKETS).fill(NONE);
   private readonly tail = new Int32Array(BUCKETS).fill(NONE);
   private readonly minTime = new Float64Array(BUCKETS).fill(Infinity);
-  /** Bit b set when bucket b is non-empty, to find the lowest one without a scan. */
+  /** Bit b set when bucket b is non-empty, and bit w of `summary` when word w is non-zero:
+   * the lowest non-empty bucket is found with two bit scans. */
   private readonly occupied = new Int32Array(WORDS);
+  private readonly summary = new Int32Array(SUMMARY_WORDS);
 
   /** Lower bound of every pending time; split in 32-bit halves for the bucket index. */
   private last = 0;
@@ -148,7 +151,7 @@ export class Calendar {
     if (next === NONE) {
       this.tail[0] = NONE;
       this.minTime[0] = Infinity;
-      this.occupied[0] &= ~1;
+      this.markEmpty(0);
     }
     const c = slot * COLD;
     const cold = this.cold;
@@ -175,6 +178,7 @@ export class Calendar {
       this.minTime[b] = Infinity;
     }
     this.occupied.fill(0);
+    this.summary.fill(0);
     this.setLast(this.time);
   }
 
@@ -210,7 +214,9 @@ export class Calendar {
     const t = this.tail[b];
     if (t === NONE) {
       this.head[b] = slot;
-      this.occupied[b >> 5] |= 1 << (b & 31);
+      const w = b >> 5;
+      this.occupied[w] |= 1 << (b & 31);
+      this.summary[w >> 5] |= 1 << (w & 31);
     } else this.next[t] = slot;
     this.tail[b] = slot;
     if (time < this.minTime[b]) this.minTime[b] = time;
@@ -230,7 +236,7 @@ export class Calendar {
     this.head[b] = NONE;
     this.tail[b] = NONE;
     this.minTime[b] = Infinity;
-    this.occupied[b >> 5] &= ~(1 << (b & 31));
+    this.markEmpty(b);
     while (s !== NONE) {
       const next = this.next[s];
       const t = this.time_[s];
@@ -241,14 +247,25 @@ export class Calendar {
     return true;
   }
 
+  private markEmpty(b: number): void {
+    const w = b >> 5;
+    const x = this.occupied[w] & ~(1 << (b & 31));
+    this.occupied[w] = x;
+    if (x === 0) this.summary[w >> 5] &= ~(1 << (w & 31));
+  }
+
   /** Lowest non-empty bucket other than 0, or -1. */
   private lowestOccupied(): number {
     const occ = this.occupied;
     const w0 = occ[0] & ~1;
     if (w0 !== 0) return 31 - Math.clz32(w0 & -w0);
-    for (let w = 1; w < WORDS; w++) {
+    for (let i = 0; i < SUMMARY_WORDS; i++) {
+      // Word 0 is handled above (it may hold only bucket 0).
+      const sw = i === 0 ? this.summary[0] & ~1 : this.summary[i];
+      if (sw === 0) continue;
+      const w = 32 * i + 31 - Math.clz32(sw & -sw);
       const x = occ[w];
-      if (x !== 0) return 32 * w + 31 - Math.clz32(x & -x);
+      return 32 * w + 31 - Math.clz32(x & -x);
     }
     return -1;
   }
@@ -265,7 +282,7 @@ export class Calendar {
     if (s === NONE) {
       this.tail[0] = NONE;
       this.minTime[0] = Infinity;
-      this.occupied[0] &= ~1;
+      this.markEmpty(0);
     }
   }
 
