@@ -30,6 +30,7 @@ const TWO32 = 4294967296;
 const BUCKETS = 1 + 7 * 256;
 const WORDS = Math.ceil(BUCKETS / 32);
 const SUMMARY_WORDS = Math.ceil(WORDS / 32);
+const LEVEL0_LAST = 256; // buckets 1..256: times differing from `last` in the low byte only
 const NONE = -1;
 const INITIAL_CAPACITY = 1024;
 const DEAD = -1;
@@ -233,10 +234,20 @@ export class Calendar {
     if (m > limit) return false;
     this.setLast(m);
     let s = this.head[b];
+    const tailSlot = this.tail[b];
     this.head[b] = NONE;
     this.tail[b] = NONE;
     this.minTime[b] = Infinity;
     this.markEmpty(b);
+    if (b <= LEVEL0_LAST) {
+      // A level-0 bucket holds a single time, now `last`: it becomes bucket 0 whole.
+      this.head[0] = s;
+      this.tail[0] = tailSlot;
+      this.minTime[0] = m;
+      this.occupied[0] |= 1;
+      this.summary[0] |= 1;
+      return true;
+    }
     while (s !== NONE) {
       const next = this.next[s];
       const t = this.time_[s];
