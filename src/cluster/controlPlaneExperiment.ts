@@ -11,16 +11,20 @@ import type { Cluster } from "./cluster.js";
 import type { Component } from "./components.js";
 import type { RaftElectionExperimentSpec } from "./controlPlaneSpec.js";
 
+/** Tick length of tick series without heartbeatInterval: etcd --heartbeat-interval default (100 ms). */
+const ETCD_HEARTBEAT_MS = 100;
+
 export function raftElectionComponent(cluster: Cluster, spec: RaftElectionExperimentSpec): Component {
   return {
     name: "raft-election-experiment",
     finish() {
       // The experiment has its own simulations (one per range), seeded from the run's seed.
-      const series: ElectionSeries[] = spec.ranges_ms.map(([min_ms, max_ms]) => ({
-        min_ms,
-        max_ms,
-        trials: min_ms === max_ms ? spec.trialsWithoutRandomness : spec.trials,
-      }));
+      const hb = spec.heartbeatInterval_ms;
+      const series: ElectionSeries[] = spec.timeouts.map((t) =>
+        "ticks" in t
+          ? { heartbeat_ms: hb ?? ETCD_HEARTBEAT_MS, election_ticks: t.ticks, trials: spec.trials }
+          : { min_ms: t.min_ms, max_ms: t.max_ms, trials: t.min_ms === t.max_ms ? spec.trialsWithoutRandomness : spec.trials, ...(hb !== undefined ? { heartbeat_ms: hb } : {}) },
+      );
       const r = runLeaderElectionExperiment({
         seed: cluster.spec.seed,
         members: spec.members,

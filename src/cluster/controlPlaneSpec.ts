@@ -29,8 +29,10 @@ export interface ApiLoadSpec {
 /** The Raft paper's leader-election experiment (run by src/controlplane/experiments/leaderElection.ts). */
 export interface RaftElectionExperimentSpec {
   members: number;
-  /** Election timeout ranges in ms, e.g. [[150,150],[150,151],...]. */
-  ranges_ms: [number, number][];
+  /** Election timeouts: continuous ranges in ms (the paper's), or etcd-style whole ticks. */
+  timeouts: ({ min_ms: number; max_ms: number } | { ticks: number })[];
+  /** Absolute heartbeat interval (ms): the tick of tick series, and for ranges it overrides heartbeatFraction. */
+  heartbeatInterval_ms?: number;
   /** Heartbeat interval as a fraction of the minimum election timeout (paper: 0.5). */
   heartbeatFraction: number;
   trials: number;

@@ -32,4 +32,21 @@ describe("scenarios/raft-election.yaml through the cluster run", () => {
     for (const row of elections.rows) if (row[series] === "150-300") expect(row[noLeader] as number).toBeGreaterThanOrEqual(75);
     expect(ranges.rows[1][col("paper_reported")]).toBe("mean 35 ms, longest 152 ms");
   });
+
+  it("takes etcd-style tick timeouts and an absolute heartbeat interval", () => {
+    const r = simulate(parse(readFileSync("scenarios/raft-election.yaml", "utf8")), {
+      set: ["controlPlane.experiment.electionTimeouts=[10 ticks]", "controlPlane.experiment.heartbeatInterval=100ms", "controlPlane.experiment.trials=20"],
+      components: [controlPlaneComponent],
+    });
+    const elections = r.tables.find((t) => t.file === "elections.csv")!;
+    const noLeader = elections.columns.indexOf("no_leader_ms");
+    expect(elections.rows).toHaveLength(20);
+    // etcd draws the timeout in whole ticks in [10, 19] x 100 ms; the leader dies within its
+    // last heartbeat interval (100 ms), so a follower's timer has at most 100 ms of lead:
+    // the time without a leader is at least 1000 - 100 = 900 ms, and (no split vote
+    // needed) typically below 1900 ms plus a vote round.
+    const times = elections.rows.map((row) => row[noLeader] as number);
+    for (const t of times) expect(t).toBeGreaterThanOrEqual(900);
+    expect(Math.min(...times)).toBeLessThan(1900);
+  });
 });

@@ -70,6 +70,12 @@ describe("controlPlane section", () => {
     expect(error({ faults: [{ type: "partition", at: "1s", groups: [["control-plane-0"], ["etcd-1"]] }] })).toMatch(/^cp\.yaml: controlPlane\.faults\[0\]\.groups\[1\]\[0\]: expected a host/);
     expect(error({ faults: [{ type: "isolate-zone", at: "1s", zone: "zone-q" }] })).toMatch(/^cp\.yaml: controlPlane\.faults\[0\]\.zone: expected one of the control-plane zones/);
     expect(error({ etcd: { heartbeatInterval: "soon" } })).toMatch(/^cp\.yaml: controlPlane\.etcd\.heartbeatInterval: expected a duration/);
+    // The experiment's own constraints are validation errors, not run-time failures.
+    expect(error({ experiment: { type: "raft-election", electionTimeouts: ["soon"] } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.electionTimeouts\[0\]: expected an election timeout range in ms .* or whole etcd ticks/);
+    expect(error({ experiment: { type: "raft-election", electionTimeouts: ["0 ticks"] } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.electionTimeouts\[0\]: expected min > 0 and max >= min, or at least 1 tick/);
+    expect(error({ experiment: { type: "raft-election", members: 2 } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.members: expected at least 3 members/);
+    expect(error({ experiment: { type: "raft-election", members: 3, crashTogether: 3 } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.crashTogether: expected fewer than members \(3\)/);
+    expect(error({ experiment: { type: "raft-election", members: 5, crashTogether: 2, ineligible: 3 } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.ineligible: expected fewer than the 3 survivors/);
   });
 
   it("the shipped control-plane scenarios validate", () => {
@@ -77,7 +83,9 @@ describe("controlPlane section", () => {
       expect(loadScenarioFile(f).scenario.controlPlane).toBeDefined();
     }
     const e = loadScenarioFile("scenarios/raft-election.yaml").scenario.controlPlane as unknown as ControlPlaneSpec;
-    expect(e.experiment!.ranges_ms).toEqual([[150, 150], [150, 151], [150, 155], [150, 175], [150, 200], [150, 300], [12, 24], [25, 50], [50, 100], [100, 200]]);
+    expect(e.experiment!.timeouts).toEqual(
+      [[150, 150], [150, 151], [150, 155], [150, 175], [150, 200], [150, 300], [12, 24], [25, 50], [50, 100], [100, 200]].map(([min_ms, max_ms]) => ({ min_ms, max_ms })),
+    );
     expect(e.experiment!.members).toBe(5);
   });
 });

@@ -21,7 +21,7 @@ import { EtcdCluster } from "../etcd/etcdCluster.js";
 
 /** One series: a continuous election-timeout range (ms), or etcd-style ticks. */
 export type ElectionSeries =
-  | { label?: string; min_ms: number; max_ms: number; trials?: number }
+  | { label?: string; min_ms: number; max_ms: number; trials?: number; /** default: heartbeat_fraction x min_ms */ heartbeat_ms?: number }
   | { label?: string; heartbeat_ms: number; election_ticks: number; trials?: number };
 
 export interface LeaderElectionConfig {
@@ -189,7 +189,7 @@ function runSeries(c: Resolved, config: LeaderElectionConfig, s: ElectionSeries,
     "min_ms" in s
       ? {
           electionTimeoutRangeUs: [s.min_ms * US_PER_MS, s.max_ms * US_PER_MS],
-          heartbeatIntervalUs: s.min_ms * c.heartbeat_fraction * US_PER_MS,
+          heartbeatIntervalUs: (s.heartbeat_ms ?? s.min_ms * c.heartbeat_fraction) * US_PER_MS,
         }
       : { heartbeatIntervalUs: s.heartbeat_ms * US_PER_MS, electionTicks: s.election_ticks };
   raft.preVote = c.pre_vote;

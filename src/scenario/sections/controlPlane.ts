@@ -104,28 +104,40 @@ function resolveFault(f: FaultInput): ControlPlaneFault {
   }
 }
 
-const RANGE_EXPECTED = 'expected an election timeout range in ms such as "150-300" or "150-300ms"';
-const electionRange = z
-  .string({ error: RANGE_EXPECTED })
-  .regex(/^\s*[0-9]+(\.[0-9]+)?\s*-\s*[0-9]+(\.[0-9]+)?\s*(ms)?\s*$/, { error: RANGE_EXPECTED })
-  .refine((s) => {
-    const [lo, hi] = parseRange(s);
-    return lo > 0 && hi >= lo;
-  }, { error: "expected min > 0 and max >= min" });
+const TIMEOUT_EXPECTED = 'expected an election timeout range in ms such as "150-300" or "150-300ms", or whole etcd ticks such as "10 ticks"';
+const RANGE = /^\s*([0-9]+(?:\.[0-9]+)?)\s*-\s*([0-9]+(?:\.[0-9]+)?)\s*(?:ms)?\s*$/;
+const TICKS = /^\s*([0-9]+)\s*ticks?\s*$/;
+const electionTimeout = z
+  .string({ error: TIMEOUT_EXPECTED })
+  .superRefine((s, ctx) => {
+    if (!RANGE.test(s) && !TICKS.test(s)) ctx.addIssue({ code: "custom", message: TIMEOUT_EXPECTED });
+    else {
+      const t = parseTimeout(s);
+      const ok = "ticks" in t ? t.ticks >= 1 : t.min_ms > 0 && t.max_ms >= t.min_ms;
+      if (!ok) ctx.addIssue({ code: "custom", message: "expected min > 0 and max >= min, or at least 1 tick" });
+    }
+  });
 
-function parseRange(s: string): [number, number] {
-  const m = /([0-9.]+)\s*-\s*([0-9.]+)/.exec(s)!;
-  return [Number(m[1]), Number(m[2])];
+function parseTimeout(s: string): { min_ms: number; max_ms: number } | { ticks: number } {
+  const t = TICKS.exec(s);
+  if (t) return { ticks: Number(t[1]) };
+  const m = RANGE.exec(s)!;
+  return { min_ms: Number(m[1]), max_ms: Number(m[2]) };
 }
 
 /** The ranges of the Raft paper's Figure 16 (top and bottom graphs). */
 export const RAFT_PAPER_RANGES = ["150-150", "150-151", "150-155", "150-175", "150-200", "150-300", "12-24", "25-50", "50-100", "100-200"];
 
-const experimentSchema = z.strictObject({
+const experimentFields = z.strictObject({
   type: z.literal("raft-election"),
   members: positiveInt().default(5),
-  electionTimeouts: z.array(electionRange).min(1).default(RAFT_PAPER_RANGES).describe('ranges in ms, e.g. ["150-300", "12-24"]'),
-  heartbeatFraction: z.number().positive().max(1).default(0.5).describe("heartbeat interval / minimum election timeout (paper: 0.5)"),
+  electionTimeouts: z
+    .array(electionTimeout)
+    .min(1)
+    .default(RAFT_PAPER_RANGES)
+    .describe('ranges in ms as the paper uses, e.g. ["150-300", "12-24"], or etcd-style whole ticks drawn in [T, 2T-1], e.g. ["10 ticks"]'),
+  heartbeatFraction: z.number().positive().max(1).default(0.5).describe("heartbeat interval / minimum election timeout, for ranges (paper: 0.5)"),
+  heartbeatInterval: duration.optional().describe("absolute heartbeat interval: overrides heartbeatFraction for ranges; the tick of tick series (default 100ms, etcd --heartbeat-interval)"),
   trials: positiveInt().default(1000),
   trialsWithoutRandomness: positiveInt().default(100).describe("trials of a range with min = max (paper: 100 for 150-150)"),
   linkLatency: durationDistribution.optional().describe("one-way latency between servers (default: 1 GbE LAN)"),
@@ -138,10 +150,20 @@ const experimentSchema = z.strictObject({
   trialTimeout: duration.default("120s").describe("a trial without a new leader after this long is censored"),
 });
 
-function resolveExperiment(e: z.output<typeof experimentSchema>): RaftElectionExperimentSpec {
+/** What the runner needs to be meaningful, as validation errors rather than run-time failures. */
+const experimentSchema = experimentFields.superRefine((e, ctx) => {
+  if (e.members < 3) ctx.addIssue({ code: "custom", path: ["members"], message: `expected at least 3 members (a leader crash needs survivors that can elect), got ${e.members}` });
+  else if (e.crashTogether >= e.members) ctx.addIssue({ code: "custom", path: ["crashTogether"], message: `expected fewer than members (${e.members}), got ${e.crashTogether}` });
+  else if (e.ineligible >= e.members - e.crashTogether) {
+    ctx.addIssue({ code: "custom", path: ["ineligible"], message: `expected fewer than the ${e.members - e.crashTogether} survivors, so one can win, got ${e.ineligible}` });
+  }
+});
+
+function resolveExperiment(e: z.output<typeof experimentFields>): RaftElectionExperimentSpec {
   return {
     members: e.members,
-    ranges_ms: e.electionTimeouts.map(parseRange),
+    timeouts: e.electionTimeouts.map(parseTimeout),
+    heartbeatInterval_ms: e.heartbeatInterval === undefined ? undefined : us(e.heartbeatInterval) / US_PER_MS,
     heartbeatFraction: e.heartbeatFraction,
     trials: e.trials,
     trialsWithoutRandomness: e.trialsWithoutRandomness,
