@@ -114,8 +114,7 @@ export class ControlPlane implements ControlPlaneParts {
       sim,
       this.api,
       { ...spec.load, nodeLeases: spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases },
-      // the acting kube-scheduler binds through the API server on its own host
-      () => this.scheduler.leader(),
+      () => this.schedulerApiServer(),
     );
     this.faults = new ControlPlaneFaults(this, spec.faults);
     this.api.loadBalancer.listeners.push((server, inPool) => {
@@ -165,6 +164,16 @@ export class ControlPlane implements ControlPlaneParts {
   /** Whether the acting kube-scheduler may bind now (holds its lease, on a live host). */
   schedulingActive(): boolean {
     return this.scheduler.leader() >= 0;
+  }
+
+  /**
+   * The API server the acting kube-scheduler sends its requests (bindings) to, or -1 when
+   * no instance holds the lease: the one on its own host (kubeadm's LocalAPIEndpoint,
+   * kubernetes PR #94398; candidate c runs on control-plane host c, whose API server is
+   * server c). Used by the kube-scheduler component and the background load's bindings.
+   */
+  schedulerApiServer(): number {
+    return this.scheduler.leader();
   }
 
   /** Whether some instance of the component holds its lease now (and so acts). */

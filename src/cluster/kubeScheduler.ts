@@ -4,6 +4,14 @@
  * in v1 form, one compiled pod per template, the profiles of the scenario's
  * KubeSchedulerConfiguration (`scheduler:` section, else upstream defaults).
  *
+ * With a control plane (`controlPlane` section), each binding is a real API request:
+ * POST pods/binding by kube-scheduler to the API server on the host of the instance
+ * that holds the scheduler lease (kubeadm's LocalAPIEndpoint), through KubeApi (inflight
+ * seats, etcd write, errors). A 2xx binds the pod; anything else (no answer, 409, 429,
+ * 5xx, or no lease holder) is a binding failure: the assumed pod is forgotten and
+ * retried after backoff. Without a control plane a binding takes the fixed
+ * `scheduler.apiWriteLatency`.
+ *
  * The cluster stays the source of truth: binding calls Cluster.bind, preemption
  * victims end with outcome "preempted" after their grace period, pods that end leave
  * the snapshot. A NotReady node is treated as cordoned by the scheduler
@@ -18,10 +26,12 @@ import { buildRuntimes } from "../scheduler/config/runtime.js";
 import { catalogWith, defaultSchedulerConfiguration, loadSchedulerConfig, parseSchedulerConfigValue } from "../scheduler/config/schedulerConfig.js";
 import { customCatalog, loadPluginModuleSync } from "../scheduler/custom/loadPlugin.js";
 import type { CompiledPod } from "../scheduler/compiled.js";
-import { Scheduler, DEFAULT_TERMINATION_GRACE_PERIOD_US } from "../scheduler/scheduler.js";
+import { Scheduler, DEFAULT_TERMINATION_GRACE_PERIOD_US, type SchedulerBinder } from "../scheduler/scheduler.js";
+import { Resource, Verb, isSuccess } from "../controlplane/apiserver/verbs.js";
 import { Snapshot } from "../scheduler/snapshot.js";
 import type { Cluster } from "./cluster.js";
 import type { Component } from "./components.js";
+import type { ControlPlane } from "./controlPlane.js";
 import { controlPlaneOf } from "./controlPlaneComponent.js";
 import type { PodScheduling } from "./scheduling.js";
 import type { NodeSpec, PodTemplate } from "./spec.js";
@@ -88,15 +98,14 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
   const runtimes = buildRuntimes(config, snapshot, { random: sim.rng.stream("scheduler.selectHost") });
   const preempted = cluster.outcomes.id(OUTCOME_PREEMPTED);
   const cost = section?.cycleCost;
+  const cp = controlPlaneOf(cluster);
 
-  const scheduler = new Scheduler(
+  const scheduler: Scheduler = new Scheduler(
     sim,
     snapshot,
     runtimes,
     {
       bound: (pod, node) => {
-        // No kube-scheduler holds its lease (control plane down): no binding is made.
-        if (controlPlaneOf(cluster)?.schedulingActive() === false) return false;
         if (cluster.nodes.ready[node] === 0) {
           // The node failed since the cycle: cordon it in the snapshot at once.
           cordon(node);
@@ -117,6 +126,7 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
       clientBurst: config.clientBurst,
       apiWriteLatencyUs: section ? durationUs(section.apiWriteLatency) : undefined,
       popFromBackoffQ: section?.popFromBackoffQ,
+      binder: cp ? apiBinder(cp, cluster, () => scheduler) : undefined,
       cost: cost ? { perCycleUs: durationUs(cost.perCycle), perNodeEvaluatedUs: durationUs(cost.perNodeEvaluated), perNodeScoredUs: durationUs(cost.perNodeScored) } : undefined,
     },
   );
@@ -175,8 +185,36 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
           { metric: "scheduler_preemption_victims", value: s.victims },
           { metric: "scheduler_busy_fraction", value: cluster.spec.durationUs > 0 ? s.busyUs / cluster.spec.durationUs : 0 },
           { metric: "scheduler_pending_at_end", value: scheduler.queue.pendingLength },
+          // only where bindings are API requests (runs without a control plane keep their summary)
+          ...(cp ? [{ metric: "scheduler_binding_failures", value: s.bindingFailures }] : []),
         ],
       };
+    },
+  };
+}
+
+/**
+ * Bindings as API requests: `create pods/binding` sent by kube-scheduler to the API
+ * server of the lease holder's host (ControlPlane.schedulerApiServer, as the background
+ * load's bindings), token = pod row; the answer handler is registered once. No lease
+ * holder: the binding fails at once (no kube-scheduler acts to send it).
+ */
+function apiBinder(cp: ControlPlane, cluster: Cluster, scheduler: () => Scheduler): SchedulerBinder {
+  const sim = cluster.sim;
+  const opts = { server: 0 }; // KubeApi.send copies it: one object for every binding
+  const answered = sim.on("kube-scheduler.bindingAnswered", (pod, status) => {
+    cp.load.recordBinding(status);
+    scheduler().bindResult(pod, isSuccess(status));
+  });
+  return {
+    startBind(pod) {
+      const server = cp.schedulerApiServer();
+      if (server < 0) {
+        scheduler().bindResult(pod, false);
+        return;
+      }
+      opts.server = server;
+      cp.api.send(Verb.Create, Resource.PodBinding, pod, answered, opts);
     },
   };
 }

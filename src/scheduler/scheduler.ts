@@ -8,6 +8,12 @@
  *        ^                                                                   |    bind request
  *        |  backoff / unschedulable / cluster events                         |    (QPS/burst)
  *        +------------------------ failure (PostFilter may nominate) <------+    --> bound
+ *        ^                                                                        |
+ *        +------ binding failed (forget, Unreserve, error backoff) <--------------+
+ *
+ * The bind request takes a fixed `apiWriteLatencyUs`, or, with a `binder` (the run has
+ * a control plane), is a real API request whose answer comes back through
+ * `bindResult(pod, ok)`.
  *
  * Cost model: a cycle takes perCycleUs + perNodeEvaluatedUs x (nodes run through
  * Filter) + perNodeScoredUs x (feasible nodes scored); the loop takes the next pod
@@ -67,6 +73,16 @@ export interface SchedulerClient {
   failed?(pod: number, message: string): void;
 }
 
+/**
+ * Sends the Binding to the API server (POST pods/binding) instead of the fixed
+ * `apiWriteLatencyUs`: called when the client rate limiter lets the request go. The
+ * binder answers later, once, with `Scheduler.bindResult(pod, ok)` (from an event
+ * handler registered once: no closure per binding).
+ */
+export interface SchedulerBinder {
+  startBind(pod: number, node: number): void;
+}
+
 export interface SchedulerProfileRuntime {
   profile: Profile;
   cycle: SchedulingCycle;
@@ -82,6 +98,8 @@ export interface SchedulerOptions {
   /** SchedulerPopFromBackoffQ (see SchedulingQueueOptions). */
   popFromBackoffQ?: boolean;
   apiWriteLatencyUs?: number;
+  /** Real API requests for bindings (see SchedulerBinder); undefined = fixed latency. */
+  binder?: SchedulerBinder;
   cost?: Partial<SchedulerCostModel>;
   /** Handler-name prefix (several schedulers in one run). */
   name?: string;
@@ -92,6 +110,8 @@ export class SchedulerStats {
   scheduled = 0;
   unschedulable = 0;
   errors = 0;
+  /** Bindings refused or failed (API error, node gone, no lease holder); each retried after backoff. */
+  bindingFailures = 0;
   preemptions = 0;
   victims = 0;
   busyUs = 0;
@@ -104,6 +124,7 @@ export class Scheduler implements PreemptionContext {
   private readonly profiles = new Map<string, SchedulerProfileRuntime>();
   private readonly limiter: TokenBucket;
   private readonly apiLatencyUs: number;
+  private readonly binder: SchedulerBinder | undefined;
 
   // Per caller pod id.
   private compiled: (CompiledPod | undefined)[] = [];
@@ -129,10 +150,13 @@ export class Scheduler implements PreemptionContext {
   private graceUs = new Float64Array(0);
   /** Snapshot row -> caller pod id (for victims). */
   private readonly podOfRow: number[] = [];
+  /** Node row of the binding in flight through the binder, -1 when none. */
+  private bindingNode = new Int32Array(0);
 
   private busy = false;
   private readonly cycleDoneId: number;
   private readonly bindDoneId: number;
+  private readonly bindStartId: number;
   private readonly victimGoneId: number;
   private readonly random;
   private current = -1;
@@ -155,13 +179,15 @@ export class Scheduler implements PreemptionContext {
     this.cost = { ...DEFAULT_COST_MODEL, ...(opts.cost ?? {}) };
     this.limiter = new TokenBucket(opts.clientQPS ?? DEFAULT_CLIENT_QPS, opts.clientBurst ?? DEFAULT_CLIENT_BURST, sim.now);
     this.apiLatencyUs = opts.apiWriteLatencyUs ?? DEFAULT_API_WRITE_LATENCY_US;
+    this.binder = opts.binder;
     this.random = sim.rng.stream(`${name}.preemption`);
     for (const p of profiles) {
       this.profiles.set(p.profile.schedulerName, p);
       if (p.preemption) p.preemption.attach(p.profile);
     }
     this.cycleDoneId = sim.on(`${name}.cycleDone`, () => this.cycleDone());
-    this.bindDoneId = sim.on(`${name}.bindDone`, (pod, node) => this.bindDone(pod, node));
+    this.bindDoneId = sim.on(`${name}.bindDone`, (pod, node) => this.completeBind(pod, node, true));
+    this.bindStartId = sim.on(`${name}.bindStart`, (pod, node) => this.bindStart(pod, node));
     this.victimGoneId = sim.on(`${name}.victimDeleted`, (row, preemptor) => this.victimGone(row, preemptor));
   }
 
@@ -179,6 +205,7 @@ export class Scheduler implements PreemptionContext {
     this.nominated[pod] = -1;
     this.nominatedRow[pod] = -1;
     this.snapshotRow[pod] = -1;
+    this.bindingNode[pod] = -1;
     this.graceUs[pod] = opts.terminationGracePeriodUs ?? DEFAULT_TERMINATION_GRACE_PERIOD_US;
     this.queue.add(pod, compiled.priority, opts.gated ?? false);
     return true;
@@ -191,6 +218,7 @@ export class Scheduler implements PreemptionContext {
     this.names[pod] = name;
     this.nominated[pod] = -1;
     this.nominatedRow[pod] = -1;
+    this.bindingNode[pod] = -1;
     this.graceUs[pod] = terminationGracePeriodUs;
     const row = this.snapshot.addPod(compiled, name, node, startUs);
     this.snapshotRow[pod] = row;
@@ -204,6 +232,7 @@ export class Scheduler implements PreemptionContext {
     if (pod >= this.snapshotRow.length) return;
     this.queue.delete(pod);
     this.setNomination(pod, -1);
+    this.bindingNode[pod] = -1; // an answer still to come is dropped
     const row = this.snapshotRow[pod];
     if (row >= 0 && this.snapshot.podNode[row] >= 0) {
       this.snapshot.removePod(row);
@@ -262,7 +291,8 @@ export class Scheduler implements PreemptionContext {
       this.queue.done(pod);
       // Binding cycle: one API write through the client's rate limiter.
       const start = this.limiter.reserve(this.sim.now + costUs);
-      this.sim.scheduleAt(start + this.apiLatencyUs, this.bindDoneId, pod, res.node);
+      if (this.binder) this.sim.scheduleAt(start, this.bindStartId, pod, res.node);
+      else this.sim.scheduleAt(start + this.apiLatencyUs, this.bindDoneId, pod, res.node);
       return costUs;
     }
     if (res.code === Code.Error) {
@@ -293,14 +323,43 @@ export class Scheduler implements PreemptionContext {
     return eventsForPlugins(plugins);
   }
 
-  private bindDone(pod: number, node: number): void {
+  /** The rate limiter let the bind request go: hand it to the binder. */
+  private bindStart(pod: number, node: number): void {
     const row = this.snapshotRow[pod];
     if (row < 0 || this.snapshot.podNode[row] !== node) return; // deleted meanwhile
-    if (this.client.bound(pod, node) === false) {
-      // Binding failed: forget the assumed pod and retry after backoff (upstream handleBindingCycleError).
+    this.bindingNode[pod] = node;
+    this.binder!.startBind(pod, node);
+  }
+
+  /**
+   * The binder's answer for `pod`: `ok` when the API server created the Binding (2xx).
+   * A failure (no answer, 409, 429, 5xx, no lease holder) forgets the assumed pod and
+   * sends it back to the queue with backoff. An answer for a pod deleted meanwhile is
+   * dropped.
+   */
+  bindResult(pod: number, ok: boolean): void {
+    if (pod >= this.bindingNode.length) return;
+    const node = this.bindingNode[pod];
+    if (node < 0) return;
+    this.bindingNode[pod] = -1;
+    this.completeBind(pod, node, ok);
+  }
+
+  /** End of the binding cycle: `apiOk` is the API server's answer (always true on the fixed-latency path). */
+  private completeBind(pod: number, node: number, apiOk: boolean): void {
+    const row = this.snapshotRow[pod];
+    if (row < 0 || this.snapshot.podNode[row] !== node) return; // deleted meanwhile
+    if (!apiOk || this.client.bound(pod, node) === false) {
+      // Binding failed (upstream handleBindingCycleError): Unreserve and forget the
+      // assumed pod, then FailureHandler -> AddUnschedulableIfNotPresent with an error,
+      // i.e. backoffQ.
       this.profileOf[pod]!.cycle.forget(row);
       this.snapshotRow[pod] = -1;
       this.stats.errors++;
+      this.stats.bindingFailures++;
+      // Forgetting the assumed pod frees its resources: upstream treats it as an
+      // AssignedPodDelete event (MoveAllToActiveOrBackoffQueue) before requeueing.
+      this.queue.onClusterEvent(ClusterEvent.AssignedPodDelete);
       this.queue.requeueAfterError(pod);
       return;
     }
@@ -398,6 +457,7 @@ export class Scheduler implements PreemptionContext {
     this.nominated = grown(this.nominated, n);
     this.nominatedRow = grown(this.nominatedRow, n);
     this.snapshotRow = grown(this.snapshotRow, n);
+    this.bindingNode = grown(this.bindingNode, n);
     this.graceUs = grown(this.graceUs, n);
   }
 }

@@ -11,6 +11,15 @@
  * falls back to GETting the Lease with exponential back-off (200 ms doubling to 7 s,
  * until it succeeds), then tries the 5 Updates again. So an API outage turns the steady
  * 0.1 writes/s per node into a retry storm, as in a real cluster.
+ *
+ * Bindings: `bindingsPerSecond` are SYNTHETIC bindings, in addition to the real ones.
+ * In a cluster run the kube-scheduler component sends one real POST pods/binding per pod
+ * it binds (src/cluster/kubeScheduler.ts) to the same API server (the lease holder's,
+ * ControlPlane.schedulerApiServer); the synthetic ones stand in for pods the scenario
+ * does not describe (e.g. the HA scenarios, which have nodes but no workloads). They
+ * add up: a scenario whose workloads should be the only bindings sets
+ * `bindingsPerSecond: 0`. Both kinds count for the pauses in successful bindings
+ * (`gaps`); the pause threshold comes from the synthetic rate (none recorded at 0).
  */
 import type { RandomStream } from "../../engine/random.js";
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
@@ -91,7 +100,7 @@ export class BackgroundLoad {
     this.hCached = sim.on("load.cachedRead", () => this.cachedRead());
     this.hQuorum = sim.on("load.quorumRead", () => this.quorumRead());
     this.hIgnore = sim.on("load.answer", () => {});
-    this.hBound = sim.on("load.bound", (_t, status) => this.bound(status));
+    this.hBound = sim.on("load.bound", (_t, status) => this.recordBinding(status));
     // a pause is a gap of several mean inter-binding times (and at least 1 s)
     this.gapThreshold_us = config.bindingsPerSecond > 0 ? Math.max(US_PER_S, (5 * US_PER_S) / config.bindingsPerSecond) : Infinity;
   }
@@ -179,7 +188,11 @@ export class BackgroundLoad {
     this.next(this.hBind, this.config.bindingsPerSecond);
   }
 
-  private bound(status: number): void {
+  /**
+   * The answer to a binding: a synthetic one of this load or a real one of the
+   * kube-scheduler component (both count for the pauses in successful bindings).
+   */
+  recordBinding(status: number): void {
     if (!isSuccess(status)) {
       this.bindingsFailed++;
       return;

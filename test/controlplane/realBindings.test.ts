@@ -1,0 +1,203 @@
+/**
+ * With a control plane, each binding of the kube-scheduler is a real API request
+ * (POST pods/binding to the API server of the lease holder's host, through KubeApi and
+ * etcd): its latency is the API/etcd round trip, and an API failure (5xx, 429, no lease
+ * holder) sends the pod back to the queue with backoff.
+ *
+ * The scenarios use constant latencies so that the bounds can be derived by hand:
+ * client <-> API server 1 ms one way, API processing 2 ms, fsync 3 ms, links 0.5 ms
+ * between zones (one control-plane host per zone) and 0.1 ms on a host.
+ */
+import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/index.js";
+import type { RunResult } from "../../src/index.js";
+
+const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
+
+const CLIENT_MS = 1;
+const PROCESSING_MS = 2;
+const FSYNC_MS = 3;
+const LINK_MS = 0.5; // cross-zone, one way
+const SAME_HOST_MS = 0.1;
+const NODES = 20;
+/** Cycle cost with the default cost model: 1 ms + 3 us x 20 evaluated + 2 us x 20 scored. */
+const CYCLE_MS = 1 + (3 * NODES) / 1000 + (2 * NODES) / 1000;
+/** The fixed path's floor: a cycle plus scheduler.apiWriteLatency (5 ms default). */
+const FIXED_FLOOR_MS = CYCLE_MS + 5;
+
+/**
+ * Fastest binding: client -> server, processing, server -> local member, one raft
+ * round (MsgApp to a follower, its fsync, its ack; the leader's own fsync runs in
+ * parallel and is shorter), member -> server, server -> client.
+ */
+const API_MIN_MS = CLIENT_MS + PROCESSING_MS + SAME_HOST_MS + (LINK_MS + FSYNC_MS + LINK_MS) + SAME_HOST_MS + CLIENT_MS; // 8.2
+/**
+ * Slowest binding without faults: as above, plus forwarding when the local member is a
+ * follower (MsgProp to the leader and the commit notice back: 2 links), the leader's
+ * Ready in progress (one fsync) and the follower's fsync in progress (one fsync).
+ */
+const API_MAX_MS = API_MIN_MS + 2 * LINK_MS + FSYNC_MS + FSYNC_MS; // 15.2
+
+const busyboxTemplate = { spec: { containers: [{ name: "c", image: "busybox", resources: { requests: { cpu: "100m", memory: "64Mi" } } }] } };
+
+function scenario(opts: { seed?: number; duration?: string; arrivals: Record<string, unknown>; apiserver?: Record<string, unknown>; faults?: unknown[] }) {
+  return {
+    name: "real-bindings",
+    seed: opts.seed ?? 3,
+    duration: opts.duration ?? "40s",
+    sampleInterval: "1s",
+    nodePools: [{ name: "w", count: NODES, zones: ["a", "b", "c"], allocatable: { cpu: "16", memory: "64Gi", pods: 110 } }],
+    workloads: [{ kind: "PoissonArrivals", name: "batch", lifetime: "30s", template: busyboxTemplate, ...opts.arrivals }],
+    controlPlane: {
+      topology: "stacked",
+      controlPlaneHosts: 3,
+      zones: ["a", "b", "c"],
+      etcd: { fsync: constMs(FSYNC_MS) },
+      network: { sameHost: constMs(SAME_HOST_MS), sameZone: constMs(LINK_MS), crossZone: constMs(LINK_MS) },
+      apiserver: { clientLatency: constMs(CLIENT_MS), processing: constMs(PROCESSING_MS), ...(opts.apiserver ?? {}) },
+      // no synthetic load: the only writes are the bindings and the component leases
+      load: { nodeLeases: 0, podStatusUpdatesPerSecond: 0, bindingsPerSecond: 0, cachedReadsPerSecond: 0, quorumReadsPerSecond: 0 },
+      faults: opts.faults ?? [],
+    },
+  };
+}
+
+function bound(r: RunResult): { created: number; scheduled: number; delayMs: number }[] {
+  return r.pods
+    .filter((p) => typeof p.scheduled_s === "number")
+    .map((p) => ({ created: p.created_s, scheduled: p.scheduled_s as number, delayMs: ((p.scheduled_s as number) - p.created_s) * 1000 }));
+}
+
+function summary(r: RunResult, metric: string): number {
+  const row = r.summary.find((s) => s.metric === metric);
+  if (!row) throw new Error(`no summary metric ${metric}`);
+  return row.value;
+}
+
+/**
+ * `create` requests of api_requests.csv after 5 s, when the pods start arriving: the
+ * pods/binding ones. The only other creates are those of the two component Lease
+ * objects at ~15 ms (with one mutating seat one of them gets a 429 and is retried
+ * within one jittered retry period, 2-4.4 s).
+ */
+function bindingRequests(r: RunResult): { requests: number; ok: number; throttled: number } {
+  const t = r.tables.find((x) => x.file === "api_requests.csv")!;
+  const col = (n: string) => t.columns.indexOf(n);
+  const out = { requests: 0, ok: 0, throttled: 0 };
+  for (const row of t.rows) {
+    if (row[col("verb")] !== "create" || (row[col("sim_time_s")] as number) <= 5) continue;
+    out.requests += row[col("requests")] as number;
+    out.ok += row[col("ok")] as number;
+    out.throttled += row[col("throttled_429")] as number;
+  }
+  return out;
+}
+
+describe("kube-scheduler bindings are API requests when the run has a control plane", () => {
+  it("stacked 3: scheduled - created includes the API/etcd round trip", () => {
+    // 2 pods/s from 5 s (the lease is held from ~16 ms), far below the QPS-50 limiter.
+    const r = simulate(scenario({ arrivals: { rate: 2, start: "5s" } }));
+    const pods = bound(r);
+    expect(pods.length).toBeGreaterThan(40);
+    expect(r.pods.every((p) => typeof p.scheduled_s === "number")).toBe(true);
+    expect(summary(r, "scheduler_binding_failures")).toBe(0);
+    for (const p of pods) {
+      // Pods ahead of this one in the queue: those created in the 50 ms before it
+      // (each takes one cycle of the serial loop; bindings are asynchronous).
+      const ahead = pods.filter((q) => q.created < p.created && q.created > p.created - 0.05).length;
+      expect(p.delayMs).toBeGreaterThan(FIXED_FLOOR_MS);
+      expect(p.delayMs).toBeGreaterThanOrEqual(CYCLE_MS + API_MIN_MS - 1e-3);
+      expect(p.delayMs).toBeLessThanOrEqual((1 + ahead) * CYCLE_MS + API_MAX_MS + 1e-3);
+    }
+    // every binding went to the API server: one create pods/binding per pod, all 2xx
+    const c = bindingRequests(r);
+    expect(c.requests).toBe(pods.length);
+    expect(c.ok).toBe(pods.length);
+  });
+
+  it("no pod is bound while etcd has no quorum; binding resumes within the derived bound after it returns", () => {
+    const LOSS_S = 20;
+    const BACK_S = 40;
+    const r = simulate(
+      scenario({
+        duration: "70s",
+        arrivals: { rate: 5, start: "5s", stop: "45s" },
+        faults: [
+          { type: "etcd-member-loss", at: `${LOSS_S}s`, member: "control-plane-1", recoverAfter: `${BACK_S - LOSS_S}s` },
+          { type: "etcd-member-loss", at: `${LOSS_S}s`, member: "control-plane-2", recoverAfter: `${BACK_S - LOSS_S}s` },
+        ],
+      }),
+    );
+    const pods = bound(r);
+    // Bindings already replicated when the members die may still commit (one raft round,
+    // a few ms); none after.
+    expect(pods.filter((p) => p.scheduled > LOSS_S + 0.05 && p.scheduled <= BACK_S)).toEqual([]);
+    expect(summary(r, "scheduler_binding_failures")).toBeGreaterThan(0);
+    // Every pod is bound in the end (the run goes on 25 s after the last arrival).
+    expect(r.pods.every((p) => typeof p.scheduled_s === "number")).toBe(true);
+
+    // Derived bound for pods that waited through the outage:
+    //   etcd leader again: the restarted members' randomized election timeout, at most
+    //     19 ticks x 100 ms = 1.9 s, plus pre-vote and vote rounds (links + a fsync: < 0.1 s);
+    //   kube-scheduler lease: the standbys saw the Lease record change last before the
+    //     loss, more than leaseDuration (15 s) ago, so the first successful GET + Update
+    //     takes it: within one retry period with jitter, 2 s x (1 + 1.2) = 4.4 s (+ 0.1 s
+    //     for the requests);
+    //   the pod's own backoff: its last failure is before the lease returns, and it
+    //     retries at most podMaxBackoff (10 s) later;
+    //   the cycles of the pods queued at that moment and the binding itself: < 0.5 s.
+    const leaderBack = BACK_S + 1.9 + 0.1;
+    const leaseBack = leaderBack + 4.4 + 0.1;
+    const allBound = leaseBack + 10 + 0.5;
+    const elected = r.events.filter((e) => e.kind === "EtcdLeaderElected" && e.sim_time_s > BACK_S);
+    expect(elected.length).toBeGreaterThan(0);
+    expect(elected[0].sim_time_s).toBeLessThanOrEqual(leaderBack);
+    const waited = pods.filter((p) => p.created < BACK_S && p.scheduled > BACK_S);
+    expect(waited.length).toBeGreaterThan(50); // ~5/s x 20 s of outage
+    for (const p of waited) expect(p.scheduled).toBeLessThanOrEqual(allBound);
+    const firstAfter = Math.min(...pods.filter((p) => p.scheduled > BACK_S).map((p) => p.scheduled));
+    expect(firstAfter).toBeGreaterThan(BACK_S);
+    expect(firstAfter).toBeLessThanOrEqual(allBound);
+    // Pods created once the lease is back bind without waiting for a backoff.
+    const afterLease = pods.filter((p) => p.created > leaseBack && p.created < 45);
+    for (const p of afterLease) expect(p.delayMs).toBeLessThan(1000);
+  });
+
+  it("a 429 from the in-flight limit sends the pod back to the queue with backoff", () => {
+    // One mutating seat per API server: a burst of 60 pods in 0.3 s makes bindings
+    // (~9 ms each, one every ~1.1 ms cycle) find the seat taken. The retries come back
+    // in clusters (backoff 1, 2, 4, 8, 10 s): the run lasts long enough for all to bind.
+    const r = simulate(
+      scenario({
+        duration: "90s",
+        arrivals: { rate: 200, start: "5s", stop: "5.3s" },
+        apiserver: { inflightMode: "max-in-flight", maxMutatingRequestsInflight: 1 },
+      }),
+    );
+    const c = bindingRequests(r);
+    expect(c.throttled).toBeGreaterThan(0);
+    const failures = summary(r, "scheduler_binding_failures");
+    const pods = bound(r);
+    expect(pods.length).toBe(r.pods.length); // all bound in the end
+    expect(summary(r, "scheduler_pending_at_end")).toBe(0);
+    // Nothing else fails here: every binding failure is a 429 of a create pods/binding.
+    expect(failures).toBe(c.throttled);
+    // A throttled pod waits at least podInitialBackoff (1 s) before its next attempt;
+    // without any failure a pod would bind within tens of ms.
+    const retried = pods.filter((p) => p.delayMs >= 1000);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried.length).toBeLessThanOrEqual(failures);
+    // one create per binding attempt: successes = pods, the others got 429
+    expect(c.ok).toBe(pods.length);
+    expect(c.requests).toBe(pods.length + failures);
+  });
+
+  it("is deterministic: same seed, same pods.csv", () => {
+    const s = scenario({ arrivals: { rate: 20, start: "5s" }, apiserver: { inflightMode: "max-in-flight", maxMutatingRequestsInflight: 2 } });
+    const a = simulate(s);
+    const b = simulate(s);
+    expect(a.pods.length).toBeGreaterThan(500);
+    expect(JSON.stringify(b.pods)).toBe(JSON.stringify(a.pods));
+    expect(JSON.stringify(b.summary)).toBe(JSON.stringify(a.summary));
+  });
+});
