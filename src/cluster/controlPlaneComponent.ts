@@ -14,8 +14,9 @@ const controlPlanes = new WeakMap<Cluster, ControlPlane>();
 
 /**
  * The control plane of a run, for other components: e.g. the kube-scheduler component
- * can stop binding while `schedulingActive()` is false (no kube-scheduler holds its
- * lease) and watch `scheduler.listeners` to resume.
+ * sends its bindings through `api` to `schedulerApiServer()` (the lease holder's API
+ * server; -1 while no kube-scheduler holds its lease), and controllers can watch
+ * `onLeadershipChange` to stop and resume.
  */
 export function controlPlaneOf(cluster: Cluster): ControlPlane | undefined {
   return controlPlanes.get(cluster);

@@ -55,7 +55,10 @@ export const DEFAULT_COST_MODEL: SchedulerCostModel = { perCycleUs: 1000, perNod
 /** kube-scheduler clientConnection qps / burst defaults (apis/config/v1/defaults.go). */
 export const DEFAULT_CLIENT_QPS = 50;
 export const DEFAULT_CLIENT_BURST = 100;
-/** Latency of one API write (bind, delete) until the API server seam exists; kubesim default. */
+/**
+ * Latency of one API write: a binding when no `binder` is set (runs without a control
+ * plane), and a preemption victim's delete. kubesim default.
+ */
 export const DEFAULT_API_WRITE_LATENCY_US = 5 * US_PER_MS;
 /** v1.DefaultTerminationGracePeriodSeconds. */
 export const DEFAULT_TERMINATION_GRACE_PERIOD_US = 30 * US_PER_S;
