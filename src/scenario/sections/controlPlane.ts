@@ -238,7 +238,9 @@ const controlPlane = z
         nodeLeases: z.union([nonNegativeInt(), z.literal("per-node")], { error: 'expected a number of kubelets or "per-node"' }).default("per-node"),
         nodeLeaseRenewInterval: duration.default(NODE_LEASE_RENEW_INTERVAL),
         podStatusUpdatesPerSecond: z.number().min(0).default(20),
-        bindingsPerSecond: z.number().min(0).default(10),
+        // Synthetic bindings stand in for a scheduler when the scenario has no workloads;
+        // the real kube-scheduler's bindings already go through the API server.
+        bindingsPerSecond: z.number().min(0).default(0),
         cachedReadsPerSecond: z.number().min(0).default(20),
         quorumReadsPerSecond: z.number().min(0).default(5),
       })

@@ -43,7 +43,7 @@ const schedulerSchema = z
       })
       .default({ perCycle: "1ms", perNodeEvaluated: "3us", perNodeScored: "2us" })
       .describe("virtual time of one scheduling cycle: perCycle + perNodeEvaluated x nodes filtered + perNodeScored x nodes scored"),
-    apiWriteLatency: duration.default("5ms").describe("time of one API write (bind, delete) after the client rate limiter"),
+    apiWriteLatency: duration.default("5ms").describe("time of one API write after the client rate limiter when the scenario has no controlPlane (with one, bindings are real API requests); preemption victims' deletes always take it"),
     popFromBackoffQ: z.boolean().default(false).describe("SchedulerPopFromBackoffQ: pop from backoffQ when activeQ is empty (upstream default on since v1.33)"),
   })
   .superRefine((s, ctx) => {
