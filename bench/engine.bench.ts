@@ -17,6 +17,9 @@ function holdModel(queueSize: number): () => void {
     sim.schedule(rng.exponential(1000), hold);
   });
   for (let i = 0; i < queueSize; i++) sim.schedule(rng.exponential(1000), hold);
+  // Reach the steady state of the hold model (each event rescheduled several times)
+  // before measuring: the first pass over freshly filled queues is not representative.
+  for (let i = 0; i < queueSize * 10; i++) sim.step();
   return () => {
     for (let i = 0; i < EVENTS_PER_OP; i++) sim.step();
   };

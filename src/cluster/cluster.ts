@@ -124,7 +124,7 @@ export class Cluster implements ClusterActions {
     this.counters.starting++;
     this.counters.scheduled++;
     this.schedulingLatency.record(this.sim.now - pods.createdUs[pod]);
-    this.timer[pod] = this.sim.schedule(this.startup.sample(this.startupStream) * 1e6, this.startedId, pod);
+    this.timer[pod] = this.sim.timer(this.startup.sample(this.startupStream) * 1e6, this.startedId, pod);
   }
 
   private podRunning(pod: number): void {
@@ -138,7 +138,7 @@ export class Cluster implements ClusterActions {
     if (life >= 0) {
       // A bare Pod's lifetime is its activeDeadlineSeconds; an arrival's is its work.
       const outcome = this.outcomes.id(pods.owner[pod] < 0 ? OUTCOME_DEADLINE_EXCEEDED : OUTCOME_COMPLETED);
-      this.timer[pod] = this.sim.schedule(life, this.endId, pod, outcome);
+      this.timer[pod] = this.sim.timer(life, this.endId, pod, outcome);
     }
     for (const l of this.onPodRunning) l(pod);
   }

@@ -263,7 +263,7 @@ export class LeaderElection {
         this.startRenewCycle(c); // renew() starts at once after acquire()
       } else {
         const wait = cfg.retryPeriod_us + this.rng.next() * cfg.jitterFactor * cfg.retryPeriod_us;
-        this.attemptTimer[c] = this.sim.schedule(wait, this.hAttempt, c);
+        this.attemptTimer[c] = this.sim.timer(wait, this.hAttempt, c);
       }
       return;
     }
@@ -271,14 +271,14 @@ export class LeaderElection {
     if (ok) {
       this.cycleSucceeded[c] = 1;
       this.cancelDeadline(c);
-      this.attemptTimer[c] = this.sim.schedule(cfg.retryPeriod_us, this.hCycle, c);
+      this.attemptTimer[c] = this.sim.timer(cfg.retryPeriod_us, this.hCycle, c);
       return;
     }
     // PollImmediateUntil: next poll on the RetryPeriod ticker started with the cycle.
     const start = this.cycleStart_us[c];
     const k = Math.floor((now - start) / cfg.retryPeriod_us) + 1;
     const next = start + k * cfg.retryPeriod_us;
-    if (next < start + cfg.renewDeadline_us) this.attemptTimer[c] = this.sim.scheduleAt(next, this.hAttempt, c);
+    if (next < start + cfg.renewDeadline_us) this.attemptTimer[c] = this.sim.timerAt(next, this.hAttempt, c);
   }
 
   private startRenewCycle(c: number): void {
@@ -286,7 +286,7 @@ export class LeaderElection {
     if (this.phase[c] !== RENEWING) return;
     this.cycleStart_us[c] = this.sim.now;
     this.cycleSucceeded[c] = 0;
-    this.deadlineTimer[c] = this.sim.schedule(this.config.renewDeadline_us, this.hDeadline, c);
+    this.deadlineTimer[c] = this.sim.timer(this.config.renewDeadline_us, this.hDeadline, c);
     this.attempt(c);
   }
 

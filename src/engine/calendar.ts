@@ -84,9 +84,24 @@ export class Calendar {
 
   /**
    * Schedule `handler(a0, a1)` at integer `time`, not before the last event taken out
-   * (nor before a `limit` given to a `pop` that returned false). Returns a handle.
+   * (nor before a `limit` given to a `pop` that returned false). Returns nothing, so
+   * nothing is boxed: use `scheduleCancellable` for an event you may cancel.
    */
-  schedule(time: number, handler: number, a0 = 0, a1 = 0): number {
+  schedule(time: number, handler: number, a0 = 0, a1 = 0): void {
+    this.insert(time, handler, a0, a1);
+  }
+
+  /**
+   * As `schedule`, and return a handle for `cancel`. A handle above 2^30 is a heap
+   * number when it crosses a call boundary, so only timers should ask for one.
+   */
+  scheduleCancellable(time: number, handler: number, a0 = 0, a1 = 0): number {
+    const slot = this.insert(time, handler, a0, a1);
+    return this.cold[slot * COLD + C_GEN] * SLOT_SPAN + slot;
+  }
+
+  /** Store the event in a slot and its bucket; returns the slot (a small integer). */
+  private insert(time: number, handler: number, a0: number, a1: number): number {
     if (!(time >= this.last) || time !== Math.floor(time)) {
       throw new RangeError(`event time ${time} is not an integer at or after the calendar's time ${this.last}`);
     }
@@ -99,7 +114,7 @@ export class Calendar {
     cold[c + C_A1] = a1;
     this.liveCount++;
     this.append(slot, time);
-    return cold[c + C_GEN] * SLOT_SPAN + slot;
+    return slot;
   }
 
   /** Cancel a pending event. Cancelling one that already ran or was cancelled does nothing. */

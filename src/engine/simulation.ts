@@ -41,17 +41,36 @@ export class Simulation {
     return this.handlerNames[id] ?? `#${id}`;
   }
 
-  /** Schedule handler `id` to run `delayUs` from now. Returns a cancellation handle. */
-  schedule(delayUs: number, id: number, a0 = 0, a1 = 0): number {
+  /** Run handler `id` `delayUs` from now. Fire and forget: nothing is allocated. */
+  schedule(delayUs: number, id: number, a0 = 0, a1 = 0): void {
     if (!(delayUs >= 0)) throw new RangeError(`negative or NaN delay ${delayUs} for ${this.handlerName(id)}`);
-    return this.calendar.schedule(this.now + Math.round(delayUs), id, a0, a1);
+    this.calendar.schedule(this.now + Math.round(delayUs), id, a0, a1);
   }
 
-  /** Schedule handler `id` at absolute time `timeUs` (not before now). */
-  scheduleAt(timeUs: number, id: number, a0 = 0, a1 = 0): number {
+  /** Run handler `id` at absolute time `timeUs` (not before now). */
+  scheduleAt(timeUs: number, id: number, a0 = 0, a1 = 0): void {
+    this.calendar.schedule(this.checkedTime(timeUs, id), id, a0, a1);
+  }
+
+  /**
+   * A timer: as `schedule`, returning a handle for `cancel` (a lease, an election
+   * timeout, a pod's lifetime). The handle is a number beyond the small-integer range,
+   * so it is boxed once per timer: use `schedule` for events never cancelled.
+   */
+  timer(delayUs: number, id: number, a0 = 0, a1 = 0): number {
+    if (!(delayUs >= 0)) throw new RangeError(`negative or NaN delay ${delayUs} for ${this.handlerName(id)}`);
+    return this.calendar.scheduleCancellable(this.now + Math.round(delayUs), id, a0, a1);
+  }
+
+  /** A timer at absolute time `timeUs` (not before now). */
+  timerAt(timeUs: number, id: number, a0 = 0, a1 = 0): number {
+    return this.calendar.scheduleCancellable(this.checkedTime(timeUs, id), id, a0, a1);
+  }
+
+  private checkedTime(timeUs: number, id: number): number {
     const t = Math.round(timeUs);
     if (!(t >= this.now)) throw new RangeError(`time ${timeUs} is before now (${this.now}) for ${this.handlerName(id)}`);
-    return this.calendar.schedule(t, id, a0, a1);
+    return t;
   }
 
   cancel(handle: number): boolean {

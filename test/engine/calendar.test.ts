@@ -40,13 +40,13 @@ describe("calendar", () => {
 
   it("cancels without running the event, and a stale handle is a no-op", () => {
     const c = new Calendar();
-    const a = c.schedule(10, 1, 1);
+    const a = c.scheduleCancellable(10, 1, 1);
     c.schedule(20, 2, 2);
     expect(c.cancel(a)).toBe(true);
     expect(c.cancel(a)).toBe(false);
     expect(c.size).toBe(1);
     // The slot of `a` is reused by a new event; the old handle must not cancel it.
-    const b = c.schedule(5, 3, 3);
+    const b = c.scheduleCancellable(5, 3, 3);
     expect(c.cancel(a)).toBe(false);
     expect(c.isPending(b)).toBe(true);
     expect(drain(c).map((e) => e[1])).toEqual([3, 2]);
@@ -64,7 +64,7 @@ describe("calendar", () => {
           for (const o of ops) {
             if (o.op === "s") {
               const t = now + o.dt;
-              const h = c.schedule(t, 0, seq);
+              const h = c.scheduleCancellable(t, 0, seq);
               model.push({ t, s: seq++, h });
             } else if (o.op === "p") {
               model.sort((x, y) => x.t - y.t || x.s - y.s);
@@ -109,7 +109,7 @@ describe("calendar over wide time ranges", () => {
           for (const o of ops) {
             if (o.op === "s") {
               const t = now + o.dt;
-              model.push({ t, s: seq, h: c.schedule(t, 0, seq++) });
+              model.push({ t, s: seq, h: c.scheduleCancellable(t, 0, seq++) });
             } else if (o.op === "p") {
               const limit = o.lim === Infinity ? Infinity : now + o.lim;
               model.sort((x, y) => x.t - y.t || x.s - y.s);
@@ -156,7 +156,7 @@ describe("simulation", () => {
     const sim = new Simulation(1);
     const seen: number[] = [];
     const h = sim.on("x", (a0) => seen.push(a0));
-    const dead = sim.schedule(10, h, 1);
+    const dead = sim.timer(10, h, 1);
     sim.schedule(30, h, 2);
     sim.cancel(dead);
     sim.run(20);
@@ -165,6 +165,17 @@ describe("simulation", () => {
     sim.schedule(0, h, 3); // at the deadline itself: allowed and runs next
     sim.run();
     expect(seen).toEqual([3, 2]);
+  });
+
+  it("a timer can be cancelled; schedule() returns nothing to box", () => {
+    const sim = new Simulation(1);
+    const seen: number[] = [];
+    const h = sim.on("x", (a0) => seen.push(a0));
+    const t = sim.timer(5, h, 1);
+    expect(sim.schedule(6, h, 2)).toBeUndefined();
+    expect(sim.cancel(t)).toBe(true);
+    sim.run();
+    expect(seen).toEqual([2]);
   });
 
   it("rejects scheduling into the past", () => {

@@ -535,7 +535,7 @@ export class EtcdCluster {
       if (this.electionTimer[m] >= 0) this.sim.cancel(this.electionTimer[m]);
       const [lo, hi] = this.config.electionTimeoutRangeUs!;
       const d = lo === hi ? lo : this.electionRng.uniform(lo, hi);
-      this.electionTimer[m] = this.sim.schedule(d, this.hElection, m, this.incarnation[m]);
+      this.electionTimer[m] = this.sim.timer(d, this.hElection, m, this.incarnation[m]);
     }
   }
 
@@ -595,14 +595,14 @@ export class EtcdCluster {
 
   private onHeartbeatTimer(m: number, inc: number): void {
     if (this.stopped || inc !== this.incarnation[m] || this.roleA[m] !== Role.LEADER) return;
-    this.heartbeatTimer[m] = this.sim.schedule(this.config.heartbeatIntervalUs, this.hHeartbeat, m, inc);
+    this.heartbeatTimer[m] = this.sim.timer(this.config.heartbeatIntervalUs, this.hHeartbeat, m, inc);
     this.bcastHeartbeat(m, this.ro.leaderCtx[m]);
     this.ready(m);
   }
 
   private onCheckQuorumTimer(m: number, inc: number): void {
     if (this.stopped || inc !== this.incarnation[m] || this.roleA[m] !== Role.LEADER) return;
-    this.quorumTimer[m] = this.sim.schedule(this.config.electionTimeoutRangeUs![0], this.hCheckQuorum, m, inc);
+    this.quorumTimer[m] = this.sim.timer(this.config.electionTimeoutRangeUs![0], this.hCheckQuorum, m, inc);
     this.electionResetUs[m] = this.sim.now;
     this.checkQuorum(m);
     this.ready(m);
@@ -740,9 +740,9 @@ export class EtcdCluster {
     if (appendEmpty) log.append(this.termA[m], 0);
     if (this.continuous) {
       const inc = this.incarnation[m];
-      this.heartbeatTimer[m] = this.sim.schedule(this.config.heartbeatIntervalUs, this.hHeartbeat, m, inc);
+      this.heartbeatTimer[m] = this.sim.timer(this.config.heartbeatIntervalUs, this.hHeartbeat, m, inc);
       if (this.config.checkQuorum) {
-        this.quorumTimer[m] = this.sim.schedule(this.config.electionTimeoutRangeUs![0], this.hCheckQuorum, m, inc);
+        this.quorumTimer[m] = this.sim.timer(this.config.electionTimeoutRangeUs![0], this.hCheckQuorum, m, inc);
       }
     }
     this.setLead(m, m);
@@ -1332,7 +1332,7 @@ export class EtcdCluster {
     this.readCtx[m] = ++this.ctxCounter;
     this.readResult[m] = -1;
     this.sendReadIndex(m);
-    this.readRetry[m] = this.sim.schedule(this.config.readIndexRetryUs, this.hReadRetry, m, this.incarnation[m]);
+    this.readRetry[m] = this.sim.timer(this.config.readIndexRetryUs, this.hReadRetry, m, this.incarnation[m]);
   }
 
   private sendReadIndex(m: number): void {
@@ -1358,7 +1358,7 @@ export class EtcdCluster {
       this.maybeStartRead(m);
     } else {
       this.sendReadIndex(m);
-      this.readRetry[m] = this.sim.schedule(this.config.readIndexRetryUs, this.hReadRetry, m, inc);
+      this.readRetry[m] = this.sim.timer(this.config.readIndexRetryUs, this.hReadRetry, m, inc);
     }
     this.ready(m);
   }
@@ -1396,7 +1396,7 @@ export class EtcdCluster {
     const id = r.alloc(kind, client, member, tag, now);
     const s = r.slotOf(id);
     if (requireLeader) r.requireLeader[s] = 1;
-    r.timer[s] = this.sim.schedule(this.config.requestTimeoutUs, this.hTimeout, id);
+    r.timer[s] = this.sim.timer(this.config.requestTimeoutUs, this.hTimeout, id);
     const d = this.net.delayUs(this.clientHost[client], this.hostOf[member]);
     if (d >= 0) this.sim.schedule(d, this.hArrive, id);
     return id;

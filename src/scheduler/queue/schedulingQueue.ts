@@ -294,7 +294,7 @@ export class SchedulingQueue {
     if (this.backoffTimer >= 0) this.sim.cancel(this.backoffTimer);
     this.backoffTimer = -1;
     this.backoffTimerAtUs = at;
-    if (at !== Infinity) this.backoffTimer = this.sim.scheduleAt(at, this.backoffHandler);
+    if (at !== Infinity) this.backoffTimer = this.sim.timerAt(at, this.backoffHandler);
   }
 
   private flushBackoffCompleted(): void {
@@ -313,7 +313,7 @@ export class SchedulingQueue {
   private armFlushTimer(): void {
     if (this.flushTimer >= 0 && this.sim.calendar.isPending(this.flushTimer)) return;
     const k = Math.floor((this.sim.now - this.startUs) / this.flushPeriodUs) + 1;
-    this.flushTimer = this.sim.scheduleAt(this.startUs + k * this.flushPeriodUs, this.flushHandler);
+    this.flushTimer = this.sim.timerAt(this.startUs + k * this.flushPeriodUs, this.flushHandler);
   }
 
   private flushUnschedulableLeftover(): void {
