@@ -44,11 +44,13 @@ const C_GEN = 3;
 export class CalendarOverflow extends Error {}
 
 export class Calendar {
-  // Per slot, hot (visited when buckets are redistributed): time (DEAD once cancelled
-  // or run) and the link to the next slot in its bucket.
+  // Per slot, hot (visited when buckets are redistributed): time and the link to the
+  // next slot in its bucket.
   private time_ = new Float64Array(INITIAL_CAPACITY);
   private next = new Int32Array(INITIAL_CAPACITY);
   // Per slot, cold (touched when scheduled and when run): one record of COLD doubles.
+  // A cancelled event keeps its place in its bucket with handler DEAD, and is dropped
+  // when it reaches bucket 0: taking an event out then reads one line, not two.
   private cold = new Float64Array(INITIAL_CAPACITY * COLD);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
@@ -120,7 +122,7 @@ export class Calendar {
   /** Cancel a pending event. Cancelling one that already ran or was cancelled does nothing. */
   cancel(handle: number): boolean {
     if (!this.isPending(handle)) return false;
-    this.time_[handle % SLOT_SPAN] = DEAD;
+    this.cold[(handle % SLOT_SPAN) * COLD + C_HANDLER] = DEAD;
     this.liveCount--;
     return true;
   }
@@ -129,7 +131,8 @@ export class Calendar {
   isPending(handle: number): boolean {
     const slot = handle % SLOT_SPAN;
     const gen = (handle - slot) / SLOT_SPAN;
-    return slot < this.slotsUsed && this.cold[slot * COLD + C_GEN] === gen && this.time_[slot] !== DEAD;
+    const c = slot * COLD;
+    return slot < this.slotsUsed && this.cold[c + C_GEN] === gen && this.cold[c + C_HANDLER] !== DEAD;
   }
 
   /** Time of the next live event, or Infinity when there is none. Does not take it out. */
@@ -141,7 +144,7 @@ export class Calendar {
     for (let b = 1; b < BUCKETS && m === Infinity; b++) {
       for (let s = this.head[b]; s !== NONE; s = this.next[s]) {
         const t = this.time_[s];
-        if (t !== DEAD && t < m) m = t;
+        if (this.cold[s * COLD + C_HANDLER] !== DEAD && t < m) m = t;
       }
     }
     return m;
@@ -175,7 +178,6 @@ export class Calendar {
     this.handler = cold[c + C_HANDLER];
     this.a0 = cold[c + C_A0];
     this.a1 = cold[c + C_A1];
-    this.time_[slot] = DEAD;
     this.liveCount--;
     this.freeSlot(slot);
     return true;
@@ -265,9 +267,7 @@ export class Calendar {
     }
     while (s !== NONE) {
       const next = this.next[s];
-      const t = this.time_[s];
-      if (t !== DEAD) this.append(s, t);
-      else this.freeSlot(s);
+      this.append(s, this.time_[s]); // dead or alive: a dead one is dropped in bucket 0
       s = next;
     }
     return true;
@@ -298,8 +298,8 @@ export class Calendar {
 
   private dropDeadHead(): void {
     let s = this.head[0];
-    if (s === NONE || this.time_[s] !== DEAD) return;
-    while (s !== NONE && this.time_[s] === DEAD) {
+    if (s === NONE || this.cold[s * COLD + C_HANDLER] !== DEAD) return;
+    while (s !== NONE && this.cold[s * COLD + C_HANDLER] === DEAD) {
       const next = this.next[s];
       this.freeSlot(s);
       s = next;
