@@ -102,11 +102,14 @@ export class Calendar {
     return this.cold[slot * COLD + C_GEN] * SLOT_SPAN + slot;
   }
 
+  // Kept out of line so that the hot methods stay small enough for V8 to inline.
+  private badTime(time: number): never {
+    throw new RangeError(`event time ${time} is not an integer at or after the calendar's time ${this.last}`);
+  }
+
   /** Store the event in a slot and its bucket; returns the slot (a small integer). */
   private insert(time: number, handler: number, a0: number, a1: number): number {
-    if (!(time >= this.last) || time !== Math.floor(time)) {
-      throw new RangeError(`event time ${time} is not an integer at or after the calendar's time ${this.last}`);
-    }
+    if (!(time >= this.last) || time !== Math.floor(time)) this.badTime(time);
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.newSlot();
     this.time_[slot] = time;
     const c = slot * COLD;

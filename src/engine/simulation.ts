@@ -43,7 +43,7 @@ export class Simulation {
 
   /** Run handler `id` `delayUs` from now. Fire and forget: nothing is allocated. */
   schedule(delayUs: number, id: number, a0 = 0, a1 = 0): void {
-    if (!(delayUs >= 0)) throw new RangeError(`negative or NaN delay ${delayUs} for ${this.handlerName(id)}`);
+    if (!(delayUs >= 0)) this.badDelay(delayUs, id);
     this.calendar.schedule(this.now + Math.round(delayUs), id, a0, a1);
   }
 
@@ -58,13 +58,18 @@ export class Simulation {
    * so it is boxed once per timer: use `schedule` for events never cancelled.
    */
   timer(delayUs: number, id: number, a0 = 0, a1 = 0): number {
-    if (!(delayUs >= 0)) throw new RangeError(`negative or NaN delay ${delayUs} for ${this.handlerName(id)}`);
+    if (!(delayUs >= 0)) this.badDelay(delayUs, id);
     return this.calendar.scheduleCancellable(this.now + Math.round(delayUs), id, a0, a1);
   }
 
   /** A timer at absolute time `timeUs` (not before now). */
   timerAt(timeUs: number, id: number, a0 = 0, a1 = 0): number {
     return this.calendar.scheduleCancellable(this.checkedTime(timeUs, id), id, a0, a1);
+  }
+
+  // Kept out of line so that schedule() stays small enough for V8 to inline.
+  private badDelay(delayUs: number, id: number): never {
+    throw new RangeError(`negative or NaN delay ${delayUs} for ${this.handlerName(id)}`);
   }
 
   private checkedTime(timeUs: number, id: number): number {
