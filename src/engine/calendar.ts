@@ -11,16 +11,19 @@
  * is exactly a discrete-event simulation's contract. Bucket 0 holds events at exactly
  * `last`; the others group events by the highest byte where their time differs from
  * `last` and by that byte's value, so buckets are ordered by time. When bucket 0 is
- * empty, the lowest non-empty bucket is redistributed around its minimum.
+ * empty, the lowest non-empty bucket is redistributed around its minimum (a bucket of
+ * the lowest byte level holds a single time and is spliced in whole).
  * Each bucket is a FIFO linked list and redistribution keeps list order; events with
  * equal times always share a bucket, so they come out in scheduling order without a
- * stored sequence number. On the hold model (bench/engine.bench.ts) this is 2-3x
- * faster than a binary heap keyed on (time, seq).
+ * stored sequence number. On the hold model (bench/engine.bench.ts, 10^4 events) it
+ * runs about 1.5x as many events per second as a bare typed-array binary heap of
+ * numeric keys measured on the same machine, while carrying handler and arguments.
  *
- * Cancellation is lazy: `cancel(handle)` marks the slot dead; dead slots are dropped
- * when their bucket is next visited, so resetting a timer (a lease, an election
- * timeout) is O(1) and never scans. A handle is `generation * 2^24 + slot`; the
- * generation makes a stale handle (of an event already run or cancelled) a no-op.
+ * Cancellation is lazy: `cancel(handle)` marks the slot dead; a dead event is dropped
+ * when it reaches bucket 0, so resetting a timer (a lease, an election timeout) is O(1)
+ * and never scans. A handle is `generation * 2^24 + slot`; the generation makes a stale
+ * handle (of an event already run or cancelled) a no-op. Only `scheduleCancellable`
+ * returns one: a handle beyond 2^30 is boxed when returned from a call.
  */
 
 const SLOT_BITS = 24;
