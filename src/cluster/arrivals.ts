@@ -46,7 +46,11 @@ export class ArrivalGenerators {
     const a = this.cluster.spec.arrivals[g];
     const gen = this.generators[g];
     const lifetimeUs = Math.max(0, Math.round(gen.lifetime.sample(gen.lifetimes) * 1e6));
-    this.cluster.createPod(`${a.name}-${podNameSuffix(gen.created++)}`, a.namespace, a.template, gen.owner, lifetimeUs);
+    const name = `${a.name}-${podNameSuffix(gen.created++)}`;
+    // With a control plane the create is a user client's API request (podApiClients.ts).
+    const api = this.cluster.podApi;
+    if (api) api.createByUser(name, a.namespace, a.template, gen.owner, lifetimeUs);
+    else this.cluster.createPod(name, a.namespace, a.template, gen.owner, lifetimeUs);
     this.scheduleNext(g, this.cluster.sim.now);
   }
 }

@@ -17,6 +17,7 @@ import { grown, nextCapacity } from "../model/columns.js";
 import { Interner } from "../model/interner.js";
 import { NodeTable } from "../model/nodeTable.js";
 import { PodPhase, PodTable } from "../model/podTable.js";
+import type { PodApiClients } from "./podApiClients.js";
 import type { ClusterActions, PodScheduling } from "./scheduling.js";
 import type { ClusterSpec } from "./spec.js";
 import { ClusterStrings } from "./strings.js";
@@ -48,6 +49,12 @@ export class Cluster implements ClusterActions {
   /** Names of pod owners (`Deployment/ns/name`, `PoissonArrivals/ns/name`), by owner id. */
   readonly owners: string[] = [];
   scheduling!: PodScheduling;
+  /**
+   * Set when the run has a control plane: pod creates are API requests (see
+   * podApiClients.ts) and the pod exists once its create succeeded. Undefined: the
+   * controllers call createPod at once.
+   */
+  podApi: PodApiClients | undefined;
   /** Called after a pod ended (any outcome), with its row. */
   readonly onPodEnded: PodEndedListener[] = [];
   /** Called after a pod became Running, with its row. */

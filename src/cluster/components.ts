@@ -12,6 +12,7 @@ import type { Table } from "../metrics/tables.js";
 import type { Cluster } from "./cluster.js";
 import { controlPlaneComponent } from "./controlPlaneComponent.js";
 import { kubeSchedulerComponent } from "./kubeScheduler.js";
+import { podApiComponent } from "./podApiClients.js";
 
 export interface Component {
   readonly name: string;
@@ -26,5 +27,6 @@ export type ComponentFactory = (cluster: Cluster) => Component | undefined;
 export const COMPONENTS: ComponentFactory[] = [
   controlPlaneComponent,
   kubeSchedulerComponent,
+  podApiComponent,
   // e.g. schedulerComponent, controlPlaneComponent,
 ];

@@ -3,7 +3,9 @@
  * Deployment creates spec.replicas pods at the start, and a replacement for every pod
  * of its that ends or is lost. Simplifications (README "Model fidelity"): the
  * controller reacts in zero virtual time (no watch delay, no expectations, no
- * slow-start batches, no rollout); one ReplicaSet per Deployment.
+ * slow-start batches, no rollout); one ReplicaSet per Deployment. With a control plane
+ * the creates are API requests of kube-controller-manager (podApiClients.ts): a pod
+ * exists once its create succeeded.
  */
 import { PodPhase } from "../model/podTable.js";
 import type { Cluster } from "./cluster.js";
@@ -78,6 +80,8 @@ export class ReplicaSetController {
   private createReplica(d: number): void {
     const spec = this.cluster.spec.deployments[d];
     const name = `${spec.name}-${spec.templateHash}-${podNameSuffix(this.created[d]++)}`;
-    this.cluster.createPod(name, spec.namespace, spec.template, this.ownerOf[d], -1);
+    const api = this.cluster.podApi;
+    if (api) api.createByController(d, name, spec.namespace, spec.template, this.ownerOf[d], -1);
+    else this.cluster.createPod(name, spec.namespace, spec.template, this.ownerOf[d], -1);
   }
 }

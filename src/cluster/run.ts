@@ -125,7 +125,11 @@ export class ClusterRun {
  * status.startTime, which comes slightly earlier.
  */
 function createBarePods(cluster: Cluster): void {
-  for (const p of cluster.spec.pods) cluster.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
+  const api = cluster.podApi; // with a control plane: a user client's API request each
+  for (const p of cluster.spec.pods) {
+    if (api) api.createByUser(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
+    else cluster.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
+  }
 }
 
 /** Run a cluster spec to the end. */

@@ -9,8 +9,13 @@
  * between zones (one control-plane host per zone) and 0.1 ms on a host.
  */
 import { describe, expect, it } from "vitest";
-import { simulate } from "../../src/index.js";
+import { ClusterRun, resolveScenario, simulate, validateScenario } from "../../src/index.js";
 import type { RunResult } from "../../src/index.js";
+import type { ControlPlane } from "../../src/cluster/controlPlane.js";
+import { controlPlaneOf } from "../../src/cluster/controlPlaneComponent.js";
+import { Resource, Verb } from "../../src/controlplane/apiserver/verbs.js";
+import { HAPROXY_CHECK_INTERVAL_US, HAPROXY_RISE } from "../../src/controlplane/apiserver/loadBalancer.js";
+import { USER_CREATE_RETRY_US } from "../../src/cluster/podApiClients.js";
 
 const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
 
@@ -74,29 +79,26 @@ function summary(r: RunResult, metric: string): number {
   return row.value;
 }
 
+/** Run a scenario; also return its control plane (for the API metrics by verb and resource). */
+function simulateWithControlPlane(s: unknown): { r: RunResult; cp: ControlPlane } {
+  const run = new ClusterRun(resolveScenario(validateScenario(s, "scenario")));
+  const cp = controlPlaneOf(run.cluster)!;
+  return { r: run.finish(), cp };
+}
+
 /**
- * `create` requests of api_requests.csv after 5 s, when the pods start arriving: the
- * pods/binding ones. The only other creates are those of the two component Lease
- * objects at ~15 ms (with one mutating seat one of them gets a 429 and is retried
- * within one jittered retry period, 2-4.4 s).
+ * The whole run's `create pods/binding` requests (pod creates are `create pods`, and the
+ * component Leases `create leases`: neither is counted here).
  */
-function bindingRequests(r: RunResult): { requests: number; ok: number; throttled: number } {
-  const t = r.tables.find((x) => x.file === "api_requests.csv")!;
-  const col = (n: string) => t.columns.indexOf(n);
-  const out = { requests: 0, ok: 0, throttled: 0 };
-  for (const row of t.rows) {
-    if (row[col("verb")] !== "create" || (row[col("sim_time_s")] as number) <= 5) continue;
-    out.requests += row[col("requests")] as number;
-    out.ok += row[col("ok")] as number;
-    out.throttled += row[col("throttled_429")] as number;
-  }
-  return out;
+function bindingRequests(cp: ControlPlane): { requests: number; ok: number; throttled: number } {
+  const t = cp.metrics.totals(Verb.Create, Resource.PodBinding);
+  return { requests: t.requests, ok: t.ok, throttled: t.tooMany };
 }
 
 describe("kube-scheduler bindings are API requests when the run has a control plane", () => {
   it("stacked 3: scheduled - created includes the API/etcd round trip", () => {
     // 2 pods/s from 5 s (the lease is held from ~16 ms), far below the QPS-50 limiter.
-    const r = simulate(scenario({ arrivals: { rate: 2, start: "5s" } }));
+    const { r, cp } = simulateWithControlPlane(scenario({ arrivals: { rate: 2, start: "5s" } }));
     const pods = bound(r);
     expect(pods.length).toBeGreaterThan(40);
     expect(r.pods.every((p) => typeof p.scheduled_s === "number")).toBe(true);
@@ -110,7 +112,7 @@ describe("kube-scheduler bindings are API requests when the run has a control pl
       expect(p.delayMs).toBeLessThanOrEqual((1 + ahead) * CYCLE_MS + API_MAX_MS + 1e-3);
     }
     // every binding went to the API server: one create pods/binding per pod, all 2xx
-    const c = bindingRequests(r);
+    const c = bindingRequests(cp);
     expect(c.requests).toBe(pods.length);
     expect(c.ok).toBe(pods.length);
   });
@@ -129,16 +131,22 @@ describe("kube-scheduler bindings are API requests when the run has a control pl
       }),
     );
     const pods = bound(r);
-    // Bindings already replicated when the members die may still commit (one raft round,
-    // a few ms); none after.
+    // Writes already replicated when the members die may still commit (one raft round,
+    // a few ms); none after: no pod is created (the arrivals' creates fail and are sent
+    // again every second) and none bound.
+    expect(r.pods.filter((p) => p.created_s > LOSS_S + 0.05 && p.created_s <= BACK_S)).toEqual([]);
     expect(pods.filter((p) => p.scheduled > LOSS_S + 0.05 && p.scheduled <= BACK_S)).toEqual([]);
-    expect(summary(r, "scheduler_binding_failures")).toBeGreaterThan(0);
+    expect(summary(r, "pod_create_failures")).toBeGreaterThan(0);
     // Every pod is bound in the end (the run goes on 25 s after the last arrival).
     expect(r.pods.every((p) => typeof p.scheduled_s === "number")).toBe(true);
 
-    // Derived bound for pods that waited through the outage:
+    // Derived bounds for the pods that waited through the outage:
     //   etcd leader again: the restarted members' randomized election timeout, at most
     //     19 ticks x 100 ms = 1.9 s, plus pre-vote and vote rounds (links + a fsync: < 0.1 s);
+    //   creates succeed again: the API servers are back in the load balancer pool after
+    //     `rise` passing health checks (2 x 2 s), and a create sent just before may wait
+    //     for etcd's request timeout (7 s); the user client sends again 1 s after a
+    //     failure (+ 0.1 s for the request);
     //   kube-scheduler lease: the standbys saw the Lease record change last before the
     //     loss, more than leaseDuration (15 s) ago, so the first successful GET + Update
     //     takes it: within one retry period with jitter, 2 s x (1 + 1.2) = 4.4 s (+ 0.1 s
@@ -147,13 +155,19 @@ describe("kube-scheduler bindings are API requests when the run has a control pl
     //     retries at most podMaxBackoff (10 s) later;
     //   the cycles of the pods queued at that moment and the binding itself: < 0.5 s.
     const leaderBack = BACK_S + 1.9 + 0.1;
+    const createsBack = leaderBack + Math.max((HAPROXY_RISE * HAPROXY_CHECK_INTERVAL_US) / 1e6, 7) + USER_CREATE_RETRY_US / 1e6 + 0.1;
     const leaseBack = leaderBack + 4.4 + 0.1;
-    const allBound = leaseBack + 10 + 0.5;
+    const allBound = Math.max(leaseBack + 10 + 0.5, createsBack + 1);
     const elected = r.events.filter((e) => e.kind === "EtcdLeaderElected" && e.sim_time_s > BACK_S);
     expect(elected.length).toBeGreaterThan(0);
     expect(elected[0].sim_time_s).toBeLessThanOrEqual(leaderBack);
-    const waited = pods.filter((p) => p.created < BACK_S && p.scheduled > BACK_S);
-    expect(waited.length).toBeGreaterThan(50); // ~5/s x 20 s of outage
+    // the arrivals of the outage (~5/s x 20 s) are created once etcd is back, within the bound
+    const late = r.pods.filter((p) => p.created_s > BACK_S && p.created_s <= createsBack);
+    expect(late.length).toBeGreaterThan(50);
+    const firstCreated = Math.min(...r.pods.filter((p) => p.created_s > BACK_S).map((p) => p.created_s));
+    expect(firstCreated).toBeLessThanOrEqual(createsBack);
+    const waited = pods.filter((p) => p.scheduled > BACK_S && p.created < 45);
+    expect(waited.length).toBeGreaterThan(50);
     for (const p of waited) expect(p.scheduled).toBeLessThanOrEqual(allBound);
     const firstAfter = Math.min(...pods.filter((p) => p.scheduled > BACK_S).map((p) => p.scheduled));
     expect(firstAfter).toBeGreaterThan(BACK_S);
@@ -167,14 +181,14 @@ describe("kube-scheduler bindings are API requests when the run has a control pl
     // One mutating seat per API server: a burst of 60 pods in 0.3 s makes bindings
     // (~9 ms each, one every ~1.1 ms cycle) find the seat taken. The retries come back
     // in clusters (backoff 1, 2, 4, 8, 10 s): the run lasts long enough for all to bind.
-    const r = simulate(
+    const { r, cp } = simulateWithControlPlane(
       scenario({
         duration: "90s",
         arrivals: { rate: 200, start: "5s", stop: "5.3s" },
         apiserver: { inflightMode: "max-in-flight", maxMutatingRequestsInflight: 1 },
       }),
     );
-    const c = bindingRequests(r);
+    const c = bindingRequests(cp);
     expect(c.throttled).toBeGreaterThan(0);
     const failures = summary(r, "scheduler_binding_failures");
     const pods = bound(r);

@@ -5,9 +5,10 @@ import { controlPlaneSection } from "../../src/scenario/sections/controlPlane.js
 import { formatCell, type Table } from "../../src/metrics/tables.js";
 
 export function runControlPlane(section: Record<string, unknown>, opts: { seed?: number; duration_s?: number; sample_s?: number; nodes?: number } = {}) {
-  // No kube-scheduler component runs here: as the HA scenarios do, a synthetic one binds
-  // 10 pods/s unless the test says otherwise (the section's default is 0).
-  const load = { bindingsPerSecond: 10, ...((section.load as Record<string, unknown> | undefined) ?? {}) };
+  // No kube-scheduler and no kubelets run here: as the HA scenarios do, a synthetic one
+  // binds 10 pods/s and synthetic kubelets write 20 pod statuses/s unless the test says
+  // otherwise (the section's defaults are 0).
+  const load = { bindingsPerSecond: 10, podStatusUpdatesPerSecond: 20, ...((section.load as Record<string, unknown> | undefined) ?? {}) };
   const spec = controlPlaneSection.controlPlane.parse({ ...section, load })!;
   const sim = new Simulation(opts.seed ?? 1);
   const cp = new ControlPlane(sim, spec, opts.nodes ?? 100);

@@ -398,7 +398,7 @@ export class KubeApi {
 
   private finishAfter(s: number, status: Status, reason: Reason, delay_us: number): void {
     const latency = this.sim.now + delay_us - this.start_us[s];
-    this.metrics.apiRequest(this.verb[s] as Verb, status, latency, reason);
+    this.metrics.apiRequest(this.verb[s] as Verb, this.resource[s] as Resource, status, latency, reason);
     this.sim.schedule(delay_us, this.doneHandler[s], this.token[s], status);
     this.gen[s] = (this.gen[s] + 1) & 0x3fffffff; // token = gen * 2^22 + slot stays below 2^53
     this.freeSlots.push(s);

@@ -5,7 +5,7 @@
  * CSV rows (see csvTables.ts); recording allocates nothing.
  */
 import { EtcdOp, EtcdOutcome } from "../apiserver/etcdPort.js";
-import { REASON_NAMES, Status, VERB_COUNT, isSuccess, type Reason, type Verb } from "../apiserver/verbs.js";
+import { REASON_NAMES, RESOURCE_NAMES, Status, VERB_COUNT, isSuccess, type Reason, type Resource, type Verb } from "../apiserver/verbs.js";
 import { LatencyHistogram } from "./latencyHistogram.js";
 
 /** Per-verb counters for one interval. */
@@ -61,6 +61,8 @@ export class ControlPlaneMetrics {
   readonly verbs: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
   /** Whole-run totals by verb. */
   readonly verbTotals: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
+  /** Whole-run totals by verb and resource, at verb x RESOURCE_NAMES.length + resource (see `totals`). */
+  readonly resourceTotals: VerbCounters[] = Array.from({ length: VERB_COUNT * RESOURCE_NAMES.length }, () => new VerbCounters());
   readonly etcdWrite = new LatencyHistogram();
   readonly etcdRead = new LatencyHistogram();
   readonly etcdWriteTotal = new LatencyHistogram();
@@ -77,10 +79,16 @@ export class ControlPlaneMetrics {
   /** Failed requests of this interval by reason (Reason codes; 0 unused). */
   readonly reasons = new Float64Array(REASON_NAMES.length);
 
-  apiRequest(verb: Verb, status: number, latency_us: number, reason: Reason): void {
+  apiRequest(verb: Verb, resource: Resource, status: number, latency_us: number, reason: Reason): void {
     this.reasons[reason]++;
     this.verbs[verb].count(status, latency_us);
     this.verbTotals[verb].count(status, latency_us);
+    this.resourceTotals[verb * RESOURCE_NAMES.length + resource].count(status, latency_us);
+  }
+
+  /** Whole-run counters of one verb on one resource (e.g. create pods, patch pods/status). */
+  totals(verb: Verb, resource: Resource): VerbCounters {
+    return this.resourceTotals[verb * RESOURCE_NAMES.length + resource];
   }
 
   etcdRequest(op: EtcdOp, outcome: EtcdOutcome, latency_us: number): void {

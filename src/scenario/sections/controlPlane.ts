@@ -237,7 +237,9 @@ const controlPlane = z
       .strictObject({
         nodeLeases: z.union([nonNegativeInt(), z.literal("per-node")], { error: 'expected a number of kubelets or "per-node"' }).default("per-node"),
         nodeLeaseRenewInterval: duration.default(NODE_LEASE_RENEW_INTERVAL),
-        podStatusUpdatesPerSecond: z.number().min(0).default(20),
+        // Synthetic pod status writes stand in for kubelets when the scenario has no
+        // workloads; the kubelets of its pods already send real status updates.
+        podStatusUpdatesPerSecond: z.number().min(0).default(0),
         // Synthetic bindings stand in for a scheduler when the scenario has no workloads;
         // the real kube-scheduler's bindings already go through the API server.
         bindingsPerSecond: z.number().min(0).default(0),
