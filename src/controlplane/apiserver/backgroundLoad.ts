@@ -19,12 +19,20 @@
  * does not describe (e.g. the HA scenarios, which have nodes but no workloads). They
  * add up: a scenario whose workloads should be the only bindings sets
  * `bindingsPerSecond: 0`. Both kinds count for the pauses in successful bindings
- * (`gaps`); the pause threshold comes from the synthetic rate (none recorded at 0).
+ * (`gaps`); the pause threshold comes from the synthetic rate, or is 5 s without one.
  */
 import type { RandomStream } from "../../engine/random.js";
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
 import type { KubeApi } from "./kubeApi.js";
 import { Resource, Verb, isSuccess } from "./verbs.js";
+
+/**
+ * Without synthetic bindings, a gap of more than 5 s between successful bindings counts
+ * as a scheduling pause (kubesim's choice: long next to the 1-10 s binding backoff of a
+ * busy scheduler, short next to a lease failover). Sparse workloads (fewer than about
+ * one pod per few seconds) can show pauses that are only quiet periods.
+ */
+export const PAUSE_THRESHOLD_REAL_BINDINGS_US = 5 * US_PER_S;
 
 export interface BackgroundLoadConfig {
   nodeLeases: number;
@@ -101,8 +109,10 @@ export class BackgroundLoad {
     this.hQuorum = sim.on("load.quorumRead", () => this.quorumRead());
     this.hIgnore = sim.on("load.answer", () => {});
     this.hBound = sim.on("load.bound", (_t, status) => this.recordBinding(status));
-    // a pause is a gap of several mean inter-binding times (and at least 1 s)
-    this.gapThreshold_us = config.bindingsPerSecond > 0 ? Math.max(US_PER_S, (5 * US_PER_S) / config.bindingsPerSecond) : Infinity;
+    // a pause is a gap of several mean inter-binding times (and at least 1 s); with
+    // only the workloads' bindings, whose rate is not known here, a fixed threshold
+    this.gapThreshold_us =
+      config.bindingsPerSecond > 0 ? Math.max(US_PER_S, (5 * US_PER_S) / config.bindingsPerSecond) : PAUSE_THRESHOLD_REAL_BINDINGS_US;
   }
 
   start(): void {
