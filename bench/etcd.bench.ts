@@ -9,10 +9,10 @@
  */
 import b from "benny";
 import { Simulation, US_PER_S } from "../src/engine/simulation.js";
-import { Disks } from "../src/controlplane/disk.js";
-import { Network } from "../src/controlplane/network.js";
-import { EtcdCluster } from "../src/controlplane/etcd/etcdCluster.js";
-import { Outcome } from "../src/controlplane/etcd/api.js";
+import { Disks } from "../src/infra/disk.js";
+import { Network } from "../src/infra/network.js";
+import { EtcdCluster } from "../src/etcd/etcdCluster.js";
+import { Outcome } from "../src/etcd/api.js";
 import { writeBenchResults } from "./benchResults.js";
 
 const MEMBER_COUNTS = [3, 5];

@@ -8,7 +8,7 @@
  * `simulate` validates the scenario object exactly as a file is validated (errors
  * are ScenarioError with the same one-line message) and writes nothing.
  */
-import { runCluster, type RunOptions, type RunResult } from "./cluster/run.js";
+import { runCluster, type RunOptions, type RunResult } from "./run/run.js";
 import { resolveScenario } from "./scenario/resolve.js";
 import { validateScenario, type LoadOptions } from "./scenario/load.js";
 
@@ -22,9 +22,9 @@ export function simulate(scenario: unknown, options: SimulateOptions = {}): RunR
   return runCluster(resolveScenario(validated), options);
 }
 
-export type { RunResult } from "./cluster/run.js";
-export type { ClusterSpec } from "./cluster/spec.js";
-export { ClusterRun, runCluster } from "./cluster/run.js";
+export type { RunResult } from "./run/run.js";
+export type { ClusterSpec } from "./run/spec.js";
+export { ClusterRun, runCluster } from "./run/run.js";
 export { loadScenarioFile, parseScenarioText, validateScenario, type LoadedScenario, type LoadOptions } from "./scenario/load.js";
 export { resolveScenario } from "./scenario/resolve.js";
 export { scenarioSchema, scenarioJsonSchema, type Scenario, type ScenarioInput } from "./scenario/schema.js";

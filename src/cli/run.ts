@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
-import { ClusterRun } from "../cluster/run.js";
+import { ClusterRun } from "../run/run.js";
 import { tableCsv } from "../metrics/csv.js";
 import { standardTables } from "../metrics/files.js";
 import { manifestJson } from "../metrics/manifest.js";

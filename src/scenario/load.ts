@@ -8,7 +8,7 @@ import { basename, dirname } from "node:path";
 import { parseDocument } from "yaml";
 import { durationUs } from "./duration.js";
 import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
-import { expandManifests, type Origin } from "./manifests.js";
+import { expandManifests } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 

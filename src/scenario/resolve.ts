@@ -3,13 +3,13 @@
  * zones, pod templates with their requests computed once, workloads and faults with
  * times in microseconds.
  */
-import type { ArrivalSpec, ClusterSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../cluster/spec.js";
+import type { ArrivalSpec, ClusterSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
 import type { PodTemplateSpec, Toleration } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
 import { durationUs } from "./duration.js";
 import { distributionSeconds } from "./fields.js";
 import type { PodTemplateSpecInput } from "./kubernetes.js";
-import { podRequests, podTemplateHash } from "./podRequests.js";
+import { podRequests, podTemplateHash } from "../model/podRequests.js";
 import type { Scenario } from "./schema.js";
 
 /** Well-known labels (k8s.io/api/core/v1 well_known_labels.go). */

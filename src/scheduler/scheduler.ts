@@ -37,7 +37,7 @@ import type { PreemptionOutcome } from "./preemption/evaluator.js";
 import { ClusterEvent, eventsForPlugins } from "./queue/events.js";
 import { SchedulingQueue } from "./queue/schedulingQueue.js";
 import type { Snapshot } from "./snapshot.js";
-import { TokenBucket } from "./tokenBucket.js";
+import { TokenBucket } from "../client/tokenBucket.js";
 
 /**
  * Cost of one scheduling cycle in virtual time. kubesim's defaults, not upstream

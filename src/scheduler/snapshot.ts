@@ -151,7 +151,7 @@ export class Snapshot {
       if (FIXED_RESOURCES.has(rname)) continue;
       this.scalarColumn(s.resources.id(rname)).alloc[row] = quantityValue(parseQuantity(q));
     }
-    for (const [keyId, col] of this.labelCols) col[row] = -1;
+    for (const col of this.labelCols.values()) col[row] = -1;
     for (const pid of labelPairs) {
       const col = this.labelCols.get(s.pairKey[pid]);
       if (col) col[row] = s.pairValue[pid];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { simulate } from "../../src/index.js";
-import { controlPlaneComponent } from "../../src/cluster/controlPlaneComponent.js";
+import { controlPlaneComponent } from "../../src/run/controlPlaneComponent.js";
 
 const ha = () => parse(readFileSync("scenarios/ha-topologies.yaml", "utf8"));
 

@@ -62,7 +62,7 @@ describe("control-plane faults", () => {
 describe("kubelet node-Lease retries (component-helpers lease controller)", () => {
   it("while the API is down each kubelet GETs its Lease with back-off capped at 7 s; in steady state one Update per ~10 s", async () => {
     const { Simulation, US_PER_S } = await import("../../src/engine/simulation.js");
-    const { ControlPlane } = await import("../../src/cluster/controlPlane.js");
+    const { ControlPlane } = await import("../../src/run/controlPlane.js");
     const { controlPlaneSection } = await import("../../src/scenario/sections/controlPlane.js");
     const spec = controlPlaneSection.controlPlane.parse({
       topology: "single-control-plane",
@@ -110,7 +110,7 @@ describe("etcd client endpoint failover (external etcd)", () => {
 describe("partition wiring", () => {
   it("a one-way partition cuts exactly from x to links and heals after healAfter", async () => {
     const { Simulation, US_PER_S } = await import("../../src/engine/simulation.js");
-    const { ControlPlane } = await import("../../src/cluster/controlPlane.js");
+    const { ControlPlane } = await import("../../src/run/controlPlane.js");
     const { controlPlaneSection } = await import("../../src/scenario/sections/controlPlane.js");
     const spec = controlPlaneSection.controlPlane.parse({
       topology: "stacked",

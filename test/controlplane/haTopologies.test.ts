@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LEASE_DURATION_US, RENEW_DEADLINE_US, RETRY_PERIOD_US } from "../../src/controlplane/leaderElection.js";
+import { LEASE_DURATION_US, RENEW_DEADLINE_US, RETRY_PERIOD_US } from "../../src/client/leaderElection.js";
 import { availability, rowsOf, runControlPlane } from "./runControlPlane.js";
 
 const FAULT_S = 30;

@@ -1,9 +1,9 @@
 /** A control plane on the fake etcd, for unit tests: n API servers on n hosts. */
 import { Simulation } from "../../src/engine/simulation.js";
-import { DEFAULT_KUBE_API, KubeApi, type KubeApiConfig } from "../../src/controlplane/apiserver/kubeApi.js";
-import { ControlPlaneMetrics } from "../../src/controlplane/metrics/controlPlaneMetrics.js";
-import { HostStates, buildTopology } from "../../src/controlplane/topology.js";
-import { FakeEtcd } from "./fakeEtcd.js";
+import { DEFAULT_KUBE_API, KubeApi, type KubeApiConfig } from "../../src/apiserver/kubeApi.js";
+import { ControlPlaneMetrics } from "../../src/apiserver/metrics.js";
+import { HostStates, buildTopology } from "../../src/infra/topology.js";
+import { FakeEtcd } from "../apiserver/fakeEtcd.js";
 
 export function fakeControlPlane(servers: number, seed = 1, config: Partial<KubeApiConfig> = {}, etcdOpts = {}) {
   const sim = new Simulation(seed);

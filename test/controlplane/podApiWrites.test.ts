@@ -12,9 +12,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { ClusterRun, resolveScenario, validateScenario, type RunResult } from "../../src/index.js";
-import type { ControlPlane } from "../../src/cluster/controlPlane.js";
-import { controlPlaneOf } from "../../src/cluster/controlPlaneComponent.js";
-import { Resource, Verb } from "../../src/controlplane/apiserver/verbs.js";
+import type { ControlPlane } from "../../src/run/controlPlane.js";
+import { controlPlaneOf } from "../../src/run/controlPlaneComponent.js";
+import { Resource, Verb } from "../../src/apiserver/verbs.js";
 
 const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
 

@@ -11,11 +11,11 @@
 import { describe, expect, it } from "vitest";
 import { ClusterRun, resolveScenario, simulate, validateScenario } from "../../src/index.js";
 import type { RunResult } from "../../src/index.js";
-import type { ControlPlane } from "../../src/cluster/controlPlane.js";
-import { controlPlaneOf } from "../../src/cluster/controlPlaneComponent.js";
-import { Resource, Verb } from "../../src/controlplane/apiserver/verbs.js";
-import { HAPROXY_CHECK_INTERVAL_US, HAPROXY_RISE } from "../../src/controlplane/apiserver/loadBalancer.js";
-import { USER_CREATE_RETRY_US } from "../../src/cluster/podApiClients.js";
+import type { ControlPlane } from "../../src/run/controlPlane.js";
+import { controlPlaneOf } from "../../src/run/controlPlaneComponent.js";
+import { Resource, Verb } from "../../src/apiserver/verbs.js";
+import { HAPROXY_CHECK_INTERVAL_US, HAPROXY_RISE } from "../../src/apiserver/loadBalancer.js";
+import { USER_CREATE_RETRY_US } from "../../src/run/podApiClients.js";
 
 const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
 

@@ -1,6 +1,6 @@
 /** Runs a control plane from a `controlPlane` section (as written in a scenario) for tests. */
 import { Simulation, US_PER_S } from "../../src/engine/simulation.js";
-import { ControlPlane } from "../../src/cluster/controlPlane.js";
+import { ControlPlane } from "../../src/run/controlPlane.js";
 import { controlPlaneSection } from "../../src/scenario/sections/controlPlane.js";
 import { formatCell, type Table } from "../../src/metrics/tables.js";
 

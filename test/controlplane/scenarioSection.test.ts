@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile, validateScenario } from "../../src/scenario/load.js";
-import type { ControlPlaneSpec } from "../../src/cluster/controlPlaneSpec.js";
+import type { ControlPlaneSpec } from "../../src/run/controlPlaneSpec.js";
 
 const base = {
   name: "cp",

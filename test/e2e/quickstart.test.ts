@@ -8,7 +8,7 @@ import { tableCsv } from "../../src/metrics/csv.js";
 import { standardTables } from "../../src/metrics/files.js";
 import { loadScenarioFile } from "../../src/scenario/load.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { ClusterRun, type RunResult } from "../../src/cluster/run.js";
+import { ClusterRun, type RunResult } from "../../src/run/run.js";
 
 const FILE = "scenarios/quickstart.yaml";
 

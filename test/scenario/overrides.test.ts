@@ -48,7 +48,7 @@ describe("overrides on a scenario file", () => {
     expect(scenario.nodePools[0].count).toBe(500);
     expect(scenario.seed).toBe(7);
     const w = scenario.workloads[2];
-    expect(w.kind === "PoissonArrivals" && w.rate).toBe(0.25);
+    expect("kind" in w && w.kind === "PoissonArrivals" && w.rate).toBe(0.25);
     expect({ ...scenario, nodePools: plain.nodePools, seed: plain.seed, workloads: plain.workloads }).toEqual(plain);
     const spec = resolveScenario(scenario);
     expect(spec.nodes.filter((n) => n.pool === plain.nodePools[0].name)).toHaveLength(500);

@@ -1,7 +1,7 @@
 /** From a validated scenario to nodes, templates, workloads and faults. */
 import { describe, expect, it } from "vitest";
 import { validateScenario } from "../../src/scenario/load.js";
-import { podRequests, podTemplateHash } from "../../src/scenario/podRequests.js";
+import { podRequests, podTemplateHash } from "../../src/model/podRequests.js";
 import { LABEL_ZONE, resolveScenario, spreadOverZones } from "../../src/scenario/resolve.js";
 
 describe("zones", () => {

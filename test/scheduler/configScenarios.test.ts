@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { loadScenarioFile } from "../../src/scenario/load.js";
 import { resolveScenario } from "../../src/scenario/resolve.js";
-import { runCluster } from "../../src/cluster/run.js";
+import { runCluster } from "../../src/run/run.js";
 
 const VARIANTS = ["default", "binpacking", "plugin"];
 const file = (v: string) => `scenarios/scheduler-compare-${v}.yaml`;

@@ -85,7 +85,7 @@ for (const domains of [0, 2, 1e9]) describe(`InterPodAffinity properties (counte
               live.removePod(objects[i].row);
               objects.splice(i, 1);
             } else {
-              objects[i].pod.metadata!.deletionTimestamp = "2026-01-01T00:00:00Z";
+              (objects[i].pod.metadata as { deletionTimestamp?: string }).deletionTimestamp = "2026-01-01T00:00:00Z";
               live.podTerminating[objects[i].row] = 1;
               live.generation++;
             }

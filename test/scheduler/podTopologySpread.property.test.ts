@@ -94,7 +94,7 @@ for (const domains of [0, 2, 1e9]) describe(`PodTopologySpread properties (count
               live.removePod(objects[i].row);
               objects.splice(i, 1);
             } else {
-              objects[i].pod.metadata!.deletionTimestamp = "2026-01-01T00:00:00Z";
+              (objects[i].pod.metadata as { deletionTimestamp?: string }).deletionTimestamp = "2026-01-01T00:00:00Z";
               live.podTerminating[objects[i].row] = 1;
               live.generation++; // a status change the scheduler cache sees as an update
             }

@@ -42,7 +42,9 @@ function setup(snapshot: Snapshot, sim: Simulation, opts: ConstructorParameters<
   const deleted: Array<[string, number]> = [];
   const names: string[] = [];
   const sched = new Scheduler(sim, snapshot, [{ profile, cycle, preemption }], {
-    bound: (p, n) => bound.push([names[p], snapshot.nodes.names[n], sim.now]),
+    bound: (p, n) => {
+      bound.push([names[p], snapshot.nodes.names[n], sim.now]);
+    },
     victimDeleted: (p) => deleted.push([names[p], sim.now]),
   }, opts);
   return { sched, bound, deleted, names };
@@ -142,7 +144,7 @@ describe("determinism", () => {
   it("the preemption scenario gives byte-identical pod rows for the same seed", async () => {
     const { loadScenarioFile } = await import("../../src/scenario/load.js");
     const { resolveScenario } = await import("../../src/scenario/resolve.js");
-    const { runCluster } = await import("../../src/cluster/run.js");
+    const { runCluster } = await import("../../src/run/run.js");
     const once = () => JSON.stringify(runCluster(resolveScenario(loadScenarioFile("scenarios/scheduler-preemption.yaml", { set: ["duration=12m"] }).scenario)).pods);
     const a = once();
     expect(a).toContain('"outcome":"preempted"');

@@ -8,14 +8,14 @@
 import { z } from "zod";
 import type { DistributionSpec } from "../../engine/distribution.js";
 import { US_PER_MS } from "../../engine/simulation.js";
-import { DEFAULT_KUBE_API } from "../../controlplane/apiserver/kubeApi.js";
-import { DEFAULT_LOAD_BALANCER } from "../../controlplane/apiserver/loadBalancer.js";
-import { MAX_MUTATING_REQUESTS_INFLIGHT, MAX_REQUESTS_INFLIGHT } from "../../controlplane/apiserver/inflightLimiter.js";
-import type { ControlPlaneFault } from "../../controlplane/faults.js";
-import { DEFAULT_LEADER_ELECTION, JITTER_FACTOR, validateLeaderElection } from "../../controlplane/leaderElection.js";
-import { ROLE_TARGETS } from "../../controlplane/faults.js";
-import { TOPOLOGY_KINDS, buildTopology, type TopologyKind } from "../../controlplane/topology.js";
-import type { ControlPlaneSpec, RaftElectionExperimentSpec } from "../../cluster/controlPlaneSpec.js";
+import { DEFAULT_KUBE_API } from "../../apiserver/kubeApi.js";
+import { DEFAULT_LOAD_BALANCER } from "../../apiserver/loadBalancer.js";
+import { MAX_MUTATING_REQUESTS_INFLIGHT, MAX_REQUESTS_INFLIGHT } from "../../apiserver/inflightLimiter.js";
+import type { ControlPlaneFault } from "../../run/controlPlaneFaults.js";
+import { DEFAULT_LEADER_ELECTION, JITTER_FACTOR, validateLeaderElection } from "../../client/leaderElection.js";
+import { ROLE_TARGETS } from "../../run/controlPlaneFaults.js";
+import { TOPOLOGY_KINDS, buildTopology, type TopologyKind } from "../../infra/topology.js";
+import type { ControlPlaneSpec, RaftElectionExperimentSpec } from "../../run/controlPlaneSpec.js";
 import { durationUs } from "../duration.js";
 import { distributionSeconds, dnsSubdomain, duration, durationDistribution, nonNegativeInt, positiveInt, positiveNumber, type DurationDistributionInput } from "../fields.js";
 

@@ -23,7 +23,6 @@ import type { Simulation } from "../../engine/simulation.js";
 import { US_PER_S } from "../../engine/simulation.js";
 import { grown, nextCapacity } from "../../model/columns.js";
 import { backoffDurationUs, DEFAULT_POD_INITIAL_BACKOFF_US, DEFAULT_POD_MAX_BACKOFF_US } from "./backoff.js";
-import { ClusterEvent } from "./events.js";
 import { IndexedHeap } from "./indexedHeap.js";
 
 /** DefaultPodMaxInUnschedulablePodsDuration (pkg/scheduler/backend/queue/scheduling_queue.go). */

@@ -1,0 +1,126 @@
+/**
+ * Control-plane metrics as the run goes: API requests by verb (latency, status),
+ * etcd requests as the API servers see them (write/read latency), leader changes of
+ * etcd and of the component leases. Per sample interval the recorder turns them into
+ * CSV rows (see csvTables.ts); recording allocates nothing.
+ */
+import { EtcdOp, EtcdOutcome } from "./etcdPort.js";
+import { REASON_NAMES, RESOURCE_NAMES, Status, VERB_COUNT, isSuccess, type Reason, type Resource, type Verb } from "./verbs.js";
+import { LatencyHistogram } from "../metrics/latencyHistogram.js";
+
+/** Per-verb counters for one interval. */
+export class VerbCounters {
+  requests = 0;
+  ok = 0;
+  conflict = 0;
+  tooMany = 0;
+  serverError = 0;
+  connectionFailed = 0;
+  readonly latency = new LatencyHistogram();
+
+  count(status: number, latency_us: number): void {
+    this.requests++;
+    if (isSuccess(status)) this.ok++;
+    else if (status === Status.Conflict) this.conflict++;
+    else if (status === Status.TooManyRequests) this.tooMany++;
+    else if (status === Status.ConnectionFailed) this.connectionFailed++;
+    else this.serverError++;
+    this.latency.record(latency_us);
+  }
+
+  reset(): void {
+    this.requests = this.ok = this.conflict = this.tooMany = this.serverError = this.connectionFailed = 0;
+    this.latency.reset();
+  }
+}
+
+export interface ElectionRow {
+  sim_time_s: number;
+  cause: string;
+  old_leader: string;
+  new_leader: string;
+  term: number;
+  no_leader_ms: number;
+}
+
+export interface LeaseRow {
+  sim_time_s: number;
+  lease: string;
+  holder: string;
+  event: "acquired" | "lost";
+}
+
+export interface EventRow {
+  sim_time_s: number;
+  kind: string;
+  object: string;
+  message: string;
+}
+
+export class ControlPlaneMetrics {
+  readonly verbs: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
+  /** Whole-run totals by verb. */
+  readonly verbTotals: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
+  /** Whole-run totals by verb and resource, at verb x RESOURCE_NAMES.length + resource (see `totals`). */
+  readonly resourceTotals: VerbCounters[] = Array.from({ length: VERB_COUNT * RESOURCE_NAMES.length }, () => new VerbCounters());
+  readonly etcdWrite = new LatencyHistogram();
+  readonly etcdRead = new LatencyHistogram();
+  readonly etcdWriteTotal = new LatencyHistogram();
+  readonly etcdReadTotal = new LatencyHistogram();
+  etcdRequests = 0;
+  etcdWritesOk = 0;
+  etcdFailures = 0;
+  /** Requests answered from the watch cache (never reached etcd). */
+  cacheReads = 0;
+  readonly elections: ElectionRow[] = [];
+  readonly leases: LeaseRow[] = [];
+  readonly events: EventRow[] = [];
+
+  /** Failed requests of this interval by reason (Reason codes; 0 unused). */
+  readonly reasons = new Float64Array(REASON_NAMES.length);
+
+  apiRequest(verb: Verb, resource: Resource, status: number, latency_us: number, reason: Reason): void {
+    this.reasons[reason]++;
+    this.verbs[verb].count(status, latency_us);
+    this.verbTotals[verb].count(status, latency_us);
+    this.resourceTotals[verb * RESOURCE_NAMES.length + resource].count(status, latency_us);
+  }
+
+  /** Whole-run counters of one verb on one resource (e.g. create pods, patch pods/status). */
+  totals(verb: Verb, resource: Resource): VerbCounters {
+    return this.resourceTotals[verb * RESOURCE_NAMES.length + resource];
+  }
+
+  etcdRequest(op: EtcdOp, outcome: EtcdOutcome, latency_us: number): void {
+    this.etcdRequests++;
+    if (outcome !== EtcdOutcome.Ok) {
+      this.etcdFailures++;
+      return;
+    }
+    if (op === EtcdOp.Write) {
+      this.etcdWritesOk++;
+      this.etcdWrite.record(latency_us);
+      this.etcdWriteTotal.record(latency_us);
+    } else {
+      this.etcdRead.record(latency_us);
+      this.etcdReadTotal.record(latency_us);
+    }
+  }
+
+  /** Also sends events here (the cluster's events.csv), when set. */
+  eventSink: ((now_us: number, kind: string, object: string, message: string) => void) | null = null;
+
+  event(now_us: number, kind: string, object: string, message: string): void {
+    this.events.push({ sim_time_s: now_us / 1e6, kind, object, message });
+    this.eventSink?.(now_us, kind, object, message);
+  }
+
+  /** Start a new sample interval. */
+  resetInterval(): void {
+    for (const v of this.verbs) v.reset();
+    this.reasons.fill(0);
+    this.etcdWrite.reset();
+    this.etcdRead.reset();
+    this.etcdWritesOk = 0;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The Raft paper's leader-election experiment (Figure 16) as a run: the experiment
+ * runner (src/controlplane/experiments/leaderElection.ts) crashes the leader of a
+ * 5-server cluster over and over for each election-timeout range, and the run writes
+ * elections.csv (one row per trial) and election_ranges.csv (the distribution of the
+ * time without a leader per range, beside the figures the paper states).
+ */
+import { PAPER_REPORTED, runLeaderElectionExperiment, type ElectionSeries } from "./raftElection.js";
+import type { Table } from "../metrics/tables.js";
+import type { Cluster } from "../apiserver/clusterState.js";
+import type { Component } from "../run/components.js";
+import type { RaftElectionExperimentSpec } from "../run/controlPlaneSpec.js";
+
+/** Tick length of tick series without heartbeatInterval: etcd --heartbeat-interval default (100 ms). */
+const ETCD_HEARTBEAT_MS = 100;
+
+export function raftElectionComponent(cluster: Cluster, spec: RaftElectionExperimentSpec): Component {
+  return {
+    name: "raft-election-experiment",
+    finish() {
+      // The experiment has its own simulations (one per range), seeded from the run's seed.
+      const hb = spec.heartbeatInterval_ms;
+      const series: ElectionSeries[] = spec.timeouts.map((t) =>
+        "ticks" in t
+          ? { heartbeat_ms: hb ?? ETCD_HEARTBEAT_MS, election_ticks: t.ticks, trials: spec.trials }
+          : { min_ms: t.min_ms, max_ms: t.max_ms, trials: t.min_ms === t.max_ms ? spec.trialsWithoutRandomness : spec.trials, ...(hb !== undefined ? { heartbeat_ms: hb } : {}) },
+      );
+      const r = runLeaderElectionExperiment({
+        seed: cluster.spec.seed,
+        members: spec.members,
+        series,
+        trials: spec.trials,
+        heartbeat_fraction: spec.heartbeatFraction,
+        ...(spec.linkLatency_ms ? { link_latency_ms: spec.linkLatency_ms } : {}),
+        ...(spec.fsync_ms ? { fsync_ms: spec.fsync_ms } : {}),
+        crash_together: spec.crashTogether,
+        ineligible: spec.ineligible,
+        pre_vote: spec.preVote,
+        check_quorum: spec.checkQuorum,
+        reset_timer_on_term_change: spec.resetTimerOnTermChange,
+        max_trial_ms: spec.trialTimeout_ms,
+      });
+      const elections: Table = {
+        file: "elections.csv",
+        columns: ["sim_time_s", "cause", "old_leader", "new_leader", "term", "no_leader_ms", "series", "censored"],
+        rows: r.rows.map((t) => [t.sim_time_s, t.cause, t.old_leader, t.new_leader, t.term, t.no_leader_ms, t.series, t.censored ? 1 : 0]),
+        decimals: 3,
+      };
+      const ranges: Table = {
+        file: "election_ranges.csv",
+        columns: ["series", "trials", "censored", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "min_ms", "paper_reported"],
+        rows: r.summaries.map((s) => [s.series, s.trials, s.censored, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms, s.mean_ms, s.min_ms, PAPER_REPORTED[s.series] ?? ""]),
+        decimals: 3,
+      };
+      const summary = r.summaries.flatMap((s) => [
+        { metric: `election_${s.series}_p50_ms`, value: s.p50_ms },
+        { metric: `election_${s.series}_max_ms`, value: s.max_ms },
+      ]);
+      return { tables: [elections, ranges], summary };
+    },
+  };
+}

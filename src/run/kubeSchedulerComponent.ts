@@ -1,0 +1,220 @@
+/**
+ * The kube-scheduler component: replaces the placeholder PodScheduling with the
+ * real scheduler (src/scheduler/scheduler.ts): a snapshot of the cluster's nodes
+ * in v1 form, one compiled pod per template, the profiles of the scenario's
+ * KubeSchedulerConfiguration (`scheduler:` section, else upstream defaults).
+ *
+ * With a control plane (`controlPlane` section), each binding is a real API request:
+ * POST pods/binding by kube-scheduler to the API server on the host of the instance
+ * that holds the scheduler lease (kubeadm's LocalAPIEndpoint), through KubeApi (inflight
+ * seats, etcd write, errors). A 2xx binds the pod; anything else (no answer, 409, 429,
+ * 5xx, or no lease holder) is a binding failure: the assumed pod is forgotten and
+ * retried after backoff. Without a control plane a binding takes the fixed
+ * `scheduler.apiWriteLatency`.
+ *
+ * The cluster stays the source of truth: binding calls Cluster.bind, preemption
+ * victims end with outcome "preempted" after their grace period, pods that end leave
+ * the snapshot. A NotReady node is treated as cordoned by the scheduler
+ * (simplification: upstream filters it through the not-ready/unreachable NoSchedule
+ * taints the node lifecycle controller adds).
+ */
+import type { Node, Pod, PodSpec } from "../model/types.js";
+import { PodPhase } from "../model/podTable.js";
+import { US_PER_S } from "../engine/simulation.js";
+import type { SchedulerSection } from "../scenario/sections/scheduler.js";
+import { buildRuntimes } from "../scheduler/config/runtime.js";
+import { catalogWith, defaultSchedulerConfiguration, loadSchedulerConfig, parseSchedulerConfigValue } from "../scheduler/config/schedulerConfig.js";
+import { customCatalog, loadPluginModuleSync } from "../scheduler/custom/loadPlugin.js";
+import type { CompiledPod } from "../scheduler/compiled.js";
+import { Scheduler, DEFAULT_TERMINATION_GRACE_PERIOD_US, type SchedulerBinder } from "../scheduler/scheduler.js";
+import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
+import { Snapshot } from "../scheduler/snapshot.js";
+import type { Cluster } from "../apiserver/clusterState.js";
+import type { Component } from "./components.js";
+import type { ControlPlane } from "./controlPlane.js";
+import { controlPlaneOf } from "./controlPlaneComponent.js";
+import type { PodScheduling } from "./scheduling.js";
+import type { NodeSpec, PodTemplate } from "./spec.js";
+import { durationUs } from "../scenario/duration.js";
+
+/** Outcome of a pod deleted by DefaultPreemption (pods.csv). */
+export const OUTCOME_PREEMPTED = "preempted";
+
+function v1Node(n: NodeSpec): Node {
+  const allocatable: Record<string, string> = {
+    cpu: `${n.cpuMilli}m`,
+    memory: String(n.memoryBytes),
+    "ephemeral-storage": String(n.ephemeralBytes),
+    pods: String(n.pods),
+  };
+  for (const [r, v] of Object.entries(n.extended)) allocatable[r] = String(v);
+  return {
+    metadata: { name: n.name, labels: n.labels },
+    spec: { taints: n.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) },
+    status: { allocatable },
+  };
+}
+
+/**
+ * The template as a v1 Pod for the scheduler. The scenario keeps the template as
+ * written (`source`); when a ClusterSpec is built in code without container
+ * requests, tolerations or nodeSelector in `source`, the resolved fields stand in.
+ */
+function v1Pod(t: PodTemplate): Pod {
+  const spec: PodSpec = { ...(t.source.spec ?? { containers: [] }), priority: t.priority };
+  const hasRequests = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) => c.resources?.requests !== undefined) || spec.overhead !== undefined;
+  if (!hasRequests) {
+    const requests: Record<string, string> = {};
+    if (t.cpuMilli > 0) requests.cpu = `${t.cpuMilli}m`;
+    if (t.memoryBytes > 0) requests.memory = String(t.memoryBytes);
+    if (t.ephemeralBytes > 0) requests["ephemeral-storage"] = String(t.ephemeralBytes);
+    for (const [r, v] of Object.entries(t.extended)) requests[r] = String(v);
+    const first = spec.containers?.[0] ?? { name: "main" };
+    spec.containers = [{ ...first, resources: { ...(first.resources ?? {}), requests } }, ...(spec.containers ?? []).slice(1)];
+  }
+  if (spec.tolerations === undefined && t.tolerations.length > 0) spec.tolerations = t.tolerations;
+  if (spec.nodeSelector === undefined && Object.keys(t.nodeSelector).length > 0) spec.nodeSelector = t.nodeSelector;
+  if (spec.schedulerName === undefined && t.schedulerName) spec.schedulerName = t.schedulerName;
+  return { metadata: { ...(t.source.metadata ?? {}), namespace: t.namespace, labels: t.labels }, spec };
+}
+
+export function kubeSchedulerComponent(cluster: Cluster): Component {
+  const sim = cluster.sim;
+  const section = cluster.spec.sections.scheduler as SchedulerSection | undefined;
+  const loaded = (section?.customPlugins ?? []).map((p, i) => loadPluginModuleSync(p.module, `scheduler.customPlugins[${i}].module`));
+  const catalog = catalogWith(customCatalog(loaded));
+  const config = section?.config
+    ? parseSchedulerConfigValue(section.config, "scheduler.config", catalog)
+    : section?.configFile
+      ? loadSchedulerConfig(section.configFile, catalog)
+      : defaultSchedulerConfiguration(catalog);
+
+  const snapshot = new Snapshot();
+  for (const n of cluster.spec.nodes) snapshot.addNode(v1Node(n));
+  const compiled: CompiledPod[] = cluster.spec.templates.map((t) => snapshot.compile(v1Pod(t)));
+  const graceUs = cluster.spec.templates.map((t) =>
+    t.source.spec?.terminationGracePeriodSeconds !== undefined ? t.source.spec.terminationGracePeriodSeconds * US_PER_S : DEFAULT_TERMINATION_GRACE_PERIOD_US,
+  );
+  const runtimes = buildRuntimes(config, snapshot, { random: sim.rng.stream("scheduler.selectHost") });
+  const preempted = cluster.outcomes.id(OUTCOME_PREEMPTED);
+  const cost = section?.cycleCost;
+  const cp = controlPlaneOf(cluster);
+
+  const scheduler: Scheduler = new Scheduler(
+    sim,
+    snapshot,
+    runtimes,
+    {
+      bound: (pod, node) => {
+        if (cluster.nodes.ready[node] === 0) {
+          // The node failed since the cycle: cordon it in the snapshot at once.
+          cordon(node);
+          return false;
+        }
+        cluster.bind(pod, node);
+        return true;
+      },
+      victimDeleted: (pod) => {
+        const phase = cluster.pods.phase[pod];
+        if (phase === PodPhase.Scheduled || phase === PodPhase.Running) cluster.endPod(pod, preempted);
+      },
+    },
+    {
+      podInitialBackoffUs: config.podInitialBackoffSeconds * US_PER_S,
+      podMaxBackoffUs: config.podMaxBackoffSeconds * US_PER_S,
+      clientQPS: config.clientQPS,
+      clientBurst: config.clientBurst,
+      apiWriteLatencyUs: section ? durationUs(section.apiWriteLatency) : undefined,
+      popFromBackoffQ: section?.popFromBackoffQ,
+      binder: cp ? apiBinder(cp, cluster, () => scheduler) : undefined,
+      cost: cost ? { perCycleUs: durationUs(cost.perCycle), perNodeEvaluatedUs: durationUs(cost.perNodeEvaluated), perNodeScoredUs: durationUs(cost.perNodeScored) } : undefined,
+    },
+  );
+
+  // Node readiness, mirrored as cordoning. A failing node ends its pods first, so
+  // the first ended pod tells us (O(1)); a node with no pods is caught when a bind
+  // to it fails. Recovery calls capacityChanged: scan while some node is cordoned.
+  let cordoned = 0;
+  const cordon = (n: number) => {
+    if (snapshot.nodes.unschedulable[n] === 1) return;
+    snapshot.setUnschedulable(n, true);
+    cordoned++;
+  };
+  const uncordonRecovered = () => {
+    if (cordoned === 0) return;
+    let changed = false;
+    for (let n = 0; n < cluster.nodes.count; n++) {
+      if (snapshot.nodes.unschedulable[n] === 1 && cluster.nodes.ready[n] === 1) {
+        snapshot.setUnschedulable(n, false);
+        cordoned--;
+        changed = true;
+      }
+    }
+    if (changed) scheduler.nodeChanged(false);
+  };
+
+  const scheduling: PodScheduling = {
+    podCreated: (pod) => {
+      const t = cluster.pods.template[pod];
+      scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
+        schedulerName: cluster.spec.templates[t].schedulerName,
+        terminationGracePeriodUs: graceUs[t],
+        // SchedulingGates (PreEnqueue): nothing in a scenario removes gates, so gated pods stay Pending.
+        gated: (cluster.spec.templates[t].source.spec?.schedulingGates?.length ?? 0) > 0,
+      });
+    },
+    podDeleted: (pod) => scheduler.deletePod(pod),
+    capacityChanged: () => uncordonRecovered(),
+  };
+  cluster.scheduling = scheduling;
+  cluster.onPodEnded.push((pod) => {
+    const n = cluster.pods.node[pod];
+    if (n >= 0 && cluster.nodes.ready[n] === 0) cordon(n);
+    scheduler.deletePod(pod);
+  });
+
+  return {
+    name: "kube-scheduler",
+    finish: () => {
+      const s = scheduler.stats;
+      return {
+        summary: [
+          { metric: "scheduler_attempts", value: s.attempts },
+          { metric: "scheduler_unschedulable_attempts", value: s.unschedulable },
+          { metric: "scheduler_preemptions", value: s.preemptions },
+          { metric: "scheduler_preemption_victims", value: s.victims },
+          { metric: "scheduler_busy_fraction", value: cluster.spec.durationUs > 0 ? s.busyUs / cluster.spec.durationUs : 0 },
+          { metric: "scheduler_pending_at_end", value: scheduler.queue.pendingLength },
+          // only where bindings are API requests (runs without a control plane keep their summary)
+          ...(cp ? [{ metric: "scheduler_binding_failures", value: s.bindingFailures }] : []),
+        ],
+      };
+    },
+  };
+}
+
+/**
+ * Bindings as API requests: `create pods/binding` sent by kube-scheduler to the API
+ * server of the lease holder's host (ControlPlane.schedulerApiServer, as the background
+ * load's bindings), token = pod row; the answer handler is registered once. No lease
+ * holder: the binding fails at once (no kube-scheduler acts to send it).
+ */
+function apiBinder(cp: ControlPlane, cluster: Cluster, scheduler: () => Scheduler): SchedulerBinder {
+  const sim = cluster.sim;
+  const opts = { server: 0 }; // KubeApi.send copies it: one object for every binding
+  const answered = sim.on("kube-scheduler.bindingAnswered", (pod, status) => {
+    cp.load.recordBinding(status);
+    scheduler().bindResult(pod, isSuccess(status));
+  });
+  return {
+    startBind(pod) {
+      const server = cp.schedulerApiServer();
+      if (server < 0) {
+        scheduler().bindResult(pod, false);
+        return;
+      }
+      opts.server = server;
+      cp.api.send(Verb.Create, Resource.PodBinding, pod, answered, opts);
+    },
+  };
+}
