@@ -6,20 +6,13 @@
 import type { ArrivalSpec, ClusterSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
 import type { PodTemplateSpec, Toleration } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
+import { DEFAULT_SCHEDULER_NAME, LABEL_HOSTNAME, LABEL_NODE_POOL, LABEL_POD_TEMPLATE_HASH, LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
 import { durationUs } from "./duration.js";
 import { distributionSeconds } from "./fields.js";
 import type { PodTemplateSpecInput } from "./kubernetes.js";
 import { podRequests, podTemplateHash } from "../model/podRequests.js";
 import type { Scenario } from "./schema.js";
 
-/** Well-known labels (k8s.io/api/core/v1 well_known_labels.go). */
-export const LABEL_HOSTNAME = "kubernetes.io/hostname";
-export const LABEL_ZONE = "topology.kubernetes.io/zone";
-export const LABEL_POOL = "kubesim.io/node-pool";
-export const LABEL_POD_TEMPLATE_HASH = "pod-template-hash";
-
-/** The pod's default scheduler (v1.DefaultSchedulerName). */
-export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
 export function nodeName(pool: string, index: number): string {
@@ -61,8 +54,8 @@ function buildNodes(s: Scenario): { nodes: NodeSpec[]; poolNodes: Map<string, nu
     for (let i = 0; i < pool.count; i++) {
       const name = nodeName(pool.name, i);
       const zone = zoneOf[i];
-      const labels: Record<string, string> = { ...(pool.labels ?? {}), [LABEL_HOSTNAME]: name, [LABEL_POOL]: pool.name };
-      if (zone !== undefined) labels[LABEL_ZONE] = zone;
+      const labels: Record<string, string> = { ...(pool.labels ?? {}), [LABEL_HOSTNAME]: name, [LABEL_NODE_POOL]: pool.name };
+      if (zone !== undefined) labels[LABEL_TOPOLOGY_ZONE] = zone;
       const id = nodes.length;
       nodes.push({
         name,

@@ -8,6 +8,7 @@
 import type { Container, Pod, PodSpec, Toleration } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
 import { compileNodeSelector, compileNodeSelectorMap, compileNodeSelectorTerm, type CompiledNodeSelectorTerm } from "./labels/nodeSelector.js";
+import { TAINT_NODE_UNSCHEDULABLE } from "../model/wellKnown.js";
 import { TaintEffect, taintEffectCode, parseGoInt, type ClusterStrings } from "./labels/strings.js";
 
 /** Upstream pkg/scheduler/util DefaultMilliCPURequest: 0.1 core, for scoring only. */
@@ -15,8 +16,6 @@ export const DEFAULT_MILLI_CPU_REQUEST = 100;
 /** Upstream DefaultMemoryRequest: 200 MiB (not MB), for scoring only. */
 export const DEFAULT_MEMORY_REQUEST_BYTES = 200 * 1024 * 1024;
 
-/** The virtual taint NodeUnschedulable checks (v1.TaintNodeUnschedulable). */
-export const TAINT_NODE_UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
 
 export interface CompiledToleration {
   key: string;

@@ -17,14 +17,12 @@ import { NodeAffinity, NODE_AFFINITY, type NodeAffinityArgs } from "./plugins/No
 import { NodePorts, NODE_PORTS } from "./plugins/NodePorts.js";
 import { NodeResourcesFit, NODE_RESOURCES_FIT, type NodeResourcesFitArgs } from "./plugins/NodeResourcesFit.js";
 import { NodeResourcesBalancedAllocation, NODE_RESOURCES_BALANCED_ALLOCATION, type BalancedAllocationArgs } from "./plugins/NodeResourcesBalancedAllocation.js";
+import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
 import { ImageLocality, IMAGE_LOCALITY } from "./plugins/ImageLocality.js";
 import { DefaultBinder, DEFAULT_BINDER } from "./plugins/DefaultBinder.js";
 import { newInterPodAffinity, NAME as INTER_POD_AFFINITY } from "./plugins/InterPodAffinity.js";
 import { newPodTopologySpread, NAME as POD_TOPOLOGY_SPREAD } from "./plugins/PodTopologySpread.js";
 import { createDefaultPreemption, NAME as DEFAULT_PREEMPTION } from "./plugins/DefaultPreemption.js";
-
-/** The default scheduler name (v1.DefaultSchedulerName). */
-export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 
 /**
  * The default profile's MultiPoint plugins in order, with Score weights (v1.33+,

@@ -25,6 +25,7 @@
  * pod rows for pods on nodes. Timers use handler ids registered once: no closure per
  * event.
  */
+import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S } from "../model/wellKnown.js";
 import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS, US_PER_S } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../model/columns.js";
@@ -60,8 +61,8 @@ export const DEFAULT_CLIENT_BURST = 100;
  * plane), and a preemption victim's delete. kubesim default.
  */
 export const DEFAULT_API_WRITE_LATENCY_US = 5 * US_PER_MS;
-/** v1.DefaultTerminationGracePeriodSeconds. */
-export const DEFAULT_TERMINATION_GRACE_PERIOD_US = 30 * US_PER_S;
+/** v1.DefaultTerminationGracePeriodSeconds, in microseconds. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_US = DEFAULT_TERMINATION_GRACE_PERIOD_S * US_PER_S;
 
 /** What the scheduler asks of the rest of the cluster (the API server seam). */
 export interface SchedulerClient {
@@ -199,7 +200,7 @@ export class Scheduler implements PreemptionContext {
    * scheduler's pod; it is ignored, as kube-scheduler ignores it).
    */
   addPod(pod: number, compiled: CompiledPod, name: string, opts: { schedulerName?: string; gated?: boolean; terminationGracePeriodUs?: number } = {}): boolean {
-    const rt = this.profiles.get(opts.schedulerName || "default-scheduler");
+    const rt = this.profiles.get(opts.schedulerName || DEFAULT_SCHEDULER_NAME);
     if (!rt) return false;
     this.ensure(pod);
     this.compiled[pod] = compiled;

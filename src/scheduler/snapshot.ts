@@ -15,15 +15,12 @@
  */
 import type { Node, Pod, Namespace, Service, ReplicaSet, StatefulSet, PodDisruptionBudget, PriorityClass } from "../model/types.js";
 import { NodeTable } from "../model/nodeTable.js";
+import { LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
 import { grown, nextCapacity } from "../model/columns.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
 import { ClusterStrings, TaintEffect } from "./labels/strings.js";
 import { CompiledPod, normalizedImageName } from "./compiled.js";
 
-/** Label key of the node's zone (v1.LabelTopologyZone). */
-export const LABEL_TOPOLOGY_ZONE = "topology.kubernetes.io/zone";
-/** Label key of the node's hostname (v1.LabelHostname). */
-export const LABEL_HOSTNAME = "kubernetes.io/hostname";
 
 const FIXED_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage", "pods"]);
 

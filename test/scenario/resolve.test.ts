@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { validateScenario } from "../../src/scenario/load.js";
 import { podRequests, podTemplateHash } from "../../src/model/podRequests.js";
-import { LABEL_ZONE, resolveScenario, spreadOverZones } from "../../src/scenario/resolve.js";
+import { LABEL_TOPOLOGY_ZONE as LABEL_ZONE } from "../../src/model/wellKnown.js";
+import { resolveScenario, spreadOverZones } from "../../src/scenario/resolve.js";
 
 describe("zones", () => {
   it("equal zones are filled round-robin", () => {

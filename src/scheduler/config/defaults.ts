@@ -6,8 +6,6 @@
 
 export const API_VERSION = "kubescheduler.config.k8s.io/v1";
 export const KIND = "KubeSchedulerConfiguration";
-/** v1.DefaultSchedulerName. */
-export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
 /** percentageOfNodesToScore default: 0 = adaptive (50 - n/125, at least 5). */
 export const DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE = 0;
 /** podInitialBackoffSeconds default. */

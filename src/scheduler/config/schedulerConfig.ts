@@ -27,12 +27,12 @@ import {
   DEFAULT_PERCENTAGE_OF_NODES_TO_SCORE,
   DEFAULT_POD_INITIAL_BACKOFF_SECONDS,
   DEFAULT_POD_MAX_BACKOFF_SECONDS,
-  DEFAULT_SCHEDULER_NAME,
   EXTENSION_POINTS,
   type ExtensionPoint,
   IN_TREE_POINTS,
   KIND,
 } from "./defaults.js";
+import { DEFAULT_SCHEDULER_NAME } from "../../model/wellKnown.js";
 import { defaultArgs, parseArgs } from "./pluginArgs.js";
 import { NO_GOT, Reader } from "./reader.js";
 

@@ -16,7 +16,7 @@
 import type { LabelSelector, TopologySpreadConstraint } from "../../../model/types.js";
 import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
-import { LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE } from "../../snapshot.js";
+import { LABEL_HOSTNAME, LABEL_TOPOLOGY_ZONE } from "../../../model/wellKnown.js";
 import { compileLabelSelector, selectorMatches, type CompiledLabelSelector } from "../../labels/labelSelector.js";
 import { labelSelectorError } from "../interpodaffinity/selectorError.js";
 
