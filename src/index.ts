@@ -9,8 +9,7 @@
  * are ScenarioError with the same one-line message) and writes nothing.
  */
 import { runCluster, type RunOptions, type RunResult } from "./run/run.js";
-import { resolveScenario } from "./scenario/resolve.js";
-import { validateScenario, type LoadOptions } from "./scenario/load.js";
+import { prepareScenario, type LoadOptions } from "./scenario/load.js";
 
 export interface SimulateOptions extends LoadOptions, RunOptions {
   /** Name used in error messages (default "scenario"). */
@@ -18,14 +17,13 @@ export interface SimulateOptions extends LoadOptions, RunOptions {
 }
 
 export function simulate(scenario: unknown, options: SimulateOptions = {}): RunResult {
-  const validated = validateScenario(scenario, options.file ?? "scenario", options);
-  return runCluster(resolveScenario(validated), options);
+  return runCluster(prepareScenario(scenario, options.file ?? "scenario", options).spec, options);
 }
 
 export type { RunResult } from "./run/run.js";
 export type { ClusterSpec } from "./run/spec.js";
 export { ClusterRun, runCluster } from "./run/run.js";
-export { loadScenarioFile, parseScenarioText, validateScenario, type LoadedScenario, type LoadOptions } from "./scenario/load.js";
+export { loadScenarioFile, parseScenarioText, prepareScenario, validateScenario, type LoadedScenario, type LoadOptions, type PreparedScenario } from "./scenario/load.js";
 export { resolveScenario } from "./scenario/resolve.js";
 export { scenarioSchema, scenarioJsonSchema, type Scenario, type ScenarioInput } from "./scenario/schema.js";
 export { ScenarioError } from "./scenario/errors.js";

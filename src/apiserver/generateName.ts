@@ -1,11 +1,10 @@
 /**
- * Generated pod name suffixes: five characters of Kubernetes' safe alphabet
- * (no vowels, no 0/1/3 — rand.SafeEncodeString), as generateName produces. kubesim
- * derives them from a per-owner counter instead of randomness (scrambled by a
- * bijection), so names are unique within an owner for 27^5 = 14 million pods and stable
- * across seeds.
+ * Generated pod name suffixes: five characters of Kubernetes' safe alphabet, as the
+ * API server's generateName produces (names.SimpleNameGenerator). kubesim derives them
+ * from a per-owner counter instead of randomness (scrambled by a bijection), so names
+ * are unique within an owner for 27^5 = 14 million pods and stable across seeds.
  */
-const SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+import { SAFE_ALPHABET } from "../model/safeEncoding.js";
 
 const SPAN = 27 ** 5;
 /** v -> (v * STRIDE + OFFSET) mod 27^5 is a bijection (STRIDE is not a multiple of 3): unique, random-looking. */

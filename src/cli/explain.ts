@@ -30,6 +30,7 @@ import {
 import { customCatalog, loadPluginModule, PluginModuleError, type LoadedPlugin } from "../scheduler/custom/loadPlugin.js";
 import { numFeasibleNodesToFind } from "../scheduler/cycle.js";
 import { snapshotFromObjects, type ClusterObjects } from "../scheduler/snapshot.js";
+import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
 import { guarded, UsageError } from "./errors.js";
 
 export interface ExplainOutput {
@@ -123,65 +124,93 @@ function checkPod(o: Located<Record<string, unknown>>): Pod {
   return o.obj as Pod;
 }
 
-/** Sort the objects of the --cluster files by kind; unknown kinds get a note. */
-export function clusterObjects(files: readonly string[], notes: string[]): ClusterObjects {
-  const objs: Required<ClusterObjects> = { nodes: [], pods: [], namespaces: [], services: [], replicaSets: [], statefulSets: [], pdbs: [], priorityClasses: [] };
+/** An object the API server refused, as a one-line error at the field it names. */
+function refused(where: string, e: AdmissionError): UsageError {
+  return new UsageError(`${field(where, e.field)}: rejected by the API server: ${e.message}`);
+}
+
+/**
+ * The objects of the --cluster files as the API server holds them: sorted by kind,
+ * PriorityClasses and Namespaces created first, the bound pods defaulted (they were
+ * admitted when they were created). Unknown kinds get a note. The returned admission
+ * step admits the pod to schedule next, and then knows every namespace.
+ */
+export function clusterObjects(files: readonly string[], notes: string[]): { objects: Required<ClusterObjects>; admission: Admission } {
+  const objs: Required<ClusterObjects> = { nodes: [], pods: [], namespaces: [], services: [], replicaSets: [], statefulSets: [], pdbs: [] };
+  const admission = new Admission();
   const nodeNames = new Set<string>();
-  for (const file of files) {
-    for (const o of readObjects(file, notes)) {
-      const kind = o.obj.kind as string;
-      switch (kind as (typeof KNOWN_KINDS)[number]) {
-        case "Node": {
-          const name = checkName(o);
-          if (nodeNames.has(name)) throw new UsageError(`${field(o.where, "metadata.name")}: expected a unique node name, ${name} appears twice`);
-          nodeNames.add(name);
-          const st = (o.obj.status ?? {}) as Record<string, unknown>;
-          checkQuantities(o, "status.allocatable", st.allocatable);
-          checkQuantities(o, "status.capacity", st.capacity);
-          objs.nodes.push(o.obj as Node);
-          break;
-        }
-        case "Pod":
-          objs.pods.push(checkPod(o));
-          break;
-        case "Namespace":
-          checkName(o);
-          objs.namespaces.push(o.obj as never);
-          break;
-        case "Service":
-          objs.services.push(o.obj as never);
-          break;
-        case "ReplicaSet":
-          objs.replicaSets.push(o.obj as never);
-          break;
-        case "StatefulSet":
-          objs.statefulSets.push(o.obj as never);
-          break;
-        case "PodDisruptionBudget":
-          objs.pdbs.push(o.obj as never);
-          break;
-        case "PriorityClass": {
-          checkName(o);
-          if (!Number.isInteger(o.obj.value)) throw new UsageError(`${field(o.where, "value")}: expected an integer priority, got ${JSON.stringify(o.obj.value)}`);
-          objs.priorityClasses.push(o.obj as never);
-          break;
-        }
-        default: {
-          const name = (o.obj.metadata as Record<string, unknown> | undefined)?.name;
-          notes.push(`${o.where}: ignoring ${kind}${typeof name === "string" ? ` ${name}` : ""} (explain reads ${KNOWN_KINDS.join(", ")})`);
-        }
+  const all = files.flatMap((file) => readObjects(file, notes));
+  const admit = (o: Located<Record<string, unknown>>, create: () => void) => {
+    try {
+      create();
+    } catch (e) {
+      if (e instanceof AdmissionError) throw refused(o.where, e);
+      throw e;
+    }
+  };
+  for (const o of all) {
+    if (o.obj.kind === "PriorityClass") {
+      checkName(o);
+      if (!Number.isInteger(o.obj.value)) throw new UsageError(`${field(o.where, "value")}: expected an integer priority, got ${JSON.stringify(o.obj.value)}`);
+      admit(o, () => admission.createPriorityClass(o.obj as never));
+    } else if (o.obj.kind === "Namespace") {
+      checkName(o);
+      admit(o, () => admission.createNamespace(o.obj as never));
+    }
+  }
+  for (const o of all) {
+    const kind = o.obj.kind as string;
+    switch (kind as (typeof KNOWN_KINDS)[number]) {
+      case "Node": {
+        const name = checkName(o);
+        if (nodeNames.has(name)) throw new UsageError(`${field(o.where, "metadata.name")}: expected a unique node name, ${name} appears twice`);
+        nodeNames.add(name);
+        const st = (o.obj.status ?? {}) as Record<string, unknown>;
+        checkQuantities(o, "status.allocatable", st.allocatable);
+        checkQuantities(o, "status.capacity", st.capacity);
+        objs.nodes.push(o.obj as Node);
+        break;
+      }
+      case "Pod":
+        objs.pods.push(admission.storedPod(checkPod(o)));
+        break;
+      case "Namespace":
+      case "PriorityClass":
+        break; // created above
+      case "Service":
+        objs.services.push(o.obj as never);
+        break;
+      case "ReplicaSet":
+        objs.replicaSets.push(o.obj as never);
+        break;
+      case "StatefulSet":
+        objs.statefulSets.push(o.obj as never);
+        break;
+      case "PodDisruptionBudget":
+        objs.pdbs.push(o.obj as never);
+        break;
+      default: {
+        const name = (o.obj.metadata as Record<string, unknown> | undefined)?.name;
+        notes.push(`${o.where}: ignoring ${kind}${typeof name === "string" ? ` ${name}` : ""} (explain reads ${KNOWN_KINDS.join(", ")})`);
       }
     }
   }
   if (objs.nodes.length === 0) throw new UsageError(`${files.join(", ")}: expected at least one Node object`);
-  return objs;
+  return { objects: objs, admission };
 }
 
-export function readPod(file: string, notes: string[]): Pod {
+/** The pod to schedule, as the API server admits it when it is created. */
+export function readPod(file: string, notes: string[], admission: Admission): Pod {
   const objs = readObjects(file, notes);
   const pods = objs.filter((o) => o.obj.kind === "Pod");
   if (pods.length !== 1) throw new UsageError(`${file}: expected exactly one Pod object, found ${pods.length}`);
-  return checkPod(pods[0]);
+  const pod = checkPod(pods[0]);
+  try {
+    return admission.admitPod(pod);
+  } catch (e) {
+    if (e instanceof AdmissionError) throw refused(pods[0].where, e);
+    throw e;
+  }
 }
 
 /** explain as a function: the cluster, the pod, the configuration -> the report. */
@@ -227,9 +256,11 @@ export async function explainFiles(opts: { cluster: string[]; pod: string; confi
     const catalog = catalogWith(customCatalog(loaded));
     const config = opts.config ? loadSchedulerConfig(opts.config, catalog) : defaultSchedulerConfiguration(catalog);
     checkPluginArgs(config);
-    const objs = clusterObjects(opts.cluster, notes);
-    const pod = readPod(opts.pod, notes);
-    return `${JSON.stringify(explain(objs, pod, config, opts.pod))}\n`;
+    const { objects, admission } = clusterObjects(opts.cluster, notes);
+    const pod = readPod(opts.pod, notes, admission);
+    // Every namespace the API server holds, with its kubernetes.io/metadata.name label (namespaceSelector reads them).
+    objects.namespaces = admission.namespaceList();
+    return `${JSON.stringify(explain(objects, pod, config, opts.pod))}\n`;
   } catch (e) {
     if (e instanceof SchedulerConfigError || e instanceof PluginModuleError) throw new UsageError(e.message);
     if (e instanceof Error && e.name === "QuantityError") throw new UsageError(`${opts.pod}: ${e.message}`);

@@ -12,7 +12,6 @@ import { standardTables } from "../metrics/files.js";
 import { manifestJson } from "../metrics/manifest.js";
 import { checkOutputFolder, OutputFolderError, writeRunFolder } from "../metrics/output.js";
 import { loadScenarioFile } from "../scenario/load.js";
-import { resolveScenario } from "../scenario/resolve.js";
 import { guarded, UsageError } from "./errors.js";
 import { setList, withSetOption } from "./options.js";
 import { RunProgress } from "./progress.js";
@@ -39,7 +38,7 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
   const startedAt = new Date();
   const wallStartMs = performance.now();
   const loaded = loadScenarioFile(o.scenario, { set: o.set, seed: o.seed });
-  const spec = resolveScenario(loaded.scenario);
+  const spec = loaded.spec;
   const dir = o.out ?? join("results", `${spec.name}-${spec.seed}`);
   // Refuse a folder we must not replace before spending time on the run.
   try {

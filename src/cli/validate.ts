@@ -1,7 +1,6 @@
 /** `kubesim validate <scenario>`: check a scenario (with --set overrides) without running it. */
 import type { Argv, CommandModule } from "yargs";
 import { loadScenarioFile } from "../scenario/load.js";
-import { resolveScenario } from "../scenario/resolve.js";
 import { guarded } from "./errors.js";
 import { setList, withSetOption } from "./options.js";
 
@@ -13,8 +12,7 @@ export const validateCommand: CommandModule = {
   handler: (argv) =>
     guarded(() => {
       const file = String(argv.scenario);
-      const { scenario } = loadScenarioFile(file, { set: setList(argv.set) });
-      const spec = resolveScenario(scenario);
+      const { spec } = loadScenarioFile(file, { set: setList(argv.set) });
       const replicas = spec.deployments.reduce((s, d) => s + d.replicas, 0);
       const zones = new Set(spec.nodes.map((n) => n.zone).filter((z) => z !== undefined));
       process.stdout.write(

@@ -1,18 +1,36 @@
 /**
- * The Deployment's ReplicaSet controller, reduced to what the skeleton needs: each
- * Deployment creates spec.replicas pods at the start, and a replacement for every pod
- * of its that ends or is lost. Simplifications (README "Model fidelity"): the
- * controller reacts in zero virtual time (no watch delay, no expectations, no
- * slow-start batches, no rollout); one ReplicaSet per Deployment. With a control plane
- * the creates are API requests of kube-controller-manager (podApiClients.ts): a pod
- * exists once its create succeeded.
+ * The ReplicaSet controller of kube-controller-manager, for the Deployments of a run:
+ * each Deployment's ReplicaSet creates spec.replicas pods at the start, and a
+ * replacement for every pod of its that ends or is lost. Its creates go through
+ * `PodCreates` (podCreates.ts): at once without a control plane, as API requests of the
+ * lease holder with one.
+ *
+ * It also keeps the availability record behind events.csv and summary.csv: when a
+ * Deployment first runs fewer than spec.replicas pods (after having had them all) and
+ * when all run again, with how long that took.
+ *
+ * Simplifications (README "Model fidelity"): without a control plane the controller
+ * reacts in zero virtual time (no watch delay); no expectations, no slow-start batches,
+ * no rollout; one ReplicaSet per Deployment.
  */
-import { PodPhase } from "../model/podTable.js";
-import type { Cluster } from "../apiserver/clusterState.js";
+import { US_PER_S, type Simulation } from "../engine/simulation.js";
+import type { ClusterState } from "../apiserver/clusterState.js";
 import { podNameSuffix } from "../apiserver/generateName.js";
+import { PodPhase } from "../model/podTable.js";
+import type { PodCreates } from "./podCreates.js";
+
+/** A Deployment of the run, with its one ReplicaSet. */
+export interface DeploymentSpec {
+  name: string;
+  namespace: string;
+  replicas: number;
+  template: number;
+  /** pod-template-hash label value, as the Deployment controller derives it from the template. */
+  templateHash: string;
+}
 
 export class ReplicaSetController {
-  /** Owner id -> Deployment index; -1 for owners that are not Deployments. */
+  /** Owner id -> Deployment index; undefined for owners that are not Deployments. */
   private readonly deploymentOf: number[] = [];
   private readonly ownerOf: number[] = [];
   private readonly created: number[] = [];
@@ -24,8 +42,14 @@ export class ReplicaSetController {
   /** Longest time any Deployment spent below its replica count after first reaching it (us). */
   maxUnavailableUs = 0;
 
-  constructor(private readonly cluster: Cluster) {
-    for (const d of cluster.spec.deployments) {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    private readonly deployments: readonly DeploymentSpec[],
+    /** Where creates go: at once without a control plane, API requests with one. */
+    private readonly creates: PodCreates,
+  ) {
+    for (const d of deployments) {
       const owner = cluster.addOwner(`Deployment/${d.namespace}/${d.name}`);
       this.deploymentOf[owner] = this.ownerOf.length;
       this.ownerOf.push(owner);
@@ -40,7 +64,7 @@ export class ReplicaSetController {
 
   /** Create every Deployment's replicas (at the start of the run). */
   start(): void {
-    this.cluster.spec.deployments.forEach((d, i) => {
+    this.deployments.forEach((d, i) => {
       for (let r = 0; r < d.replicas; r++) this.createReplica(i);
     });
   }
@@ -51,9 +75,9 @@ export class ReplicaSetController {
     if (this.cluster.endedPhase === PodPhase.Running) {
       this.running[d]--;
       if (this.everAvailable[d] && this.unavailableSinceUs[d] < 0) {
-        this.unavailableSinceUs[d] = this.cluster.sim.now;
-        const spec = this.cluster.spec.deployments[d];
-        this.cluster.events.add(this.cluster.sim.now, "ReplicasUnavailable", `deployment/${spec.namespace}/${spec.name}`, `fewer than ${spec.replicas} replicas Running`);
+        this.unavailableSinceUs[d] = this.sim.now;
+        const spec = this.deployments[d];
+        this.cluster.events.add(this.sim.now, "ReplicasUnavailable", `deployment/${spec.namespace}/${spec.name}`, `fewer than ${spec.replicas} replicas Running`);
       }
     }
     this.createReplica(d);
@@ -66,22 +90,20 @@ export class ReplicaSetController {
   private podRunning(pod: number): void {
     const d = this.deploymentOf[this.cluster.pods.owner[pod]];
     if (d === undefined || d < 0) return;
-    const spec = this.cluster.spec.deployments[d];
+    const spec = this.deployments[d];
     if (++this.running[d] < spec.replicas) return;
     this.everAvailable[d] = true;
     const since = this.unavailableSinceUs[d];
     if (since < 0) return;
-    const lastedUs = this.cluster.sim.now - since;
+    const lastedUs = this.sim.now - since;
     this.maxUnavailableUs = Math.max(this.maxUnavailableUs, lastedUs);
     this.unavailableSinceUs[d] = -1;
-    this.cluster.events.add(this.cluster.sim.now, "ReplicasAvailable", `deployment/${spec.namespace}/${spec.name}`, `all ${spec.replicas} replicas Running again after ${(lastedUs / 1e6).toFixed(3)} s`);
+    this.cluster.events.add(this.sim.now, "ReplicasAvailable", `deployment/${spec.namespace}/${spec.name}`, `all ${spec.replicas} replicas Running again after ${(lastedUs / US_PER_S).toFixed(3)} s`);
   }
 
   private createReplica(d: number): void {
-    const spec = this.cluster.spec.deployments[d];
+    const spec = this.deployments[d];
     const name = `${spec.name}-${spec.templateHash}-${podNameSuffix(this.created[d]++)}`;
-    const api = this.cluster.podApi;
-    if (api) api.createByController(d, name, spec.namespace, spec.template, this.ownerOf[d], -1);
-    else this.cluster.createPod(name, spec.namespace, spec.template, this.ownerOf[d], -1);
+    this.creates.create(d, name, spec.namespace, spec.template, this.ownerOf[d]);
   }
 }

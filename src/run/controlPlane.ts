@@ -1,13 +1,16 @@
 /**
  * The control plane of one run, wired from a ControlPlaneSpec: hosts on the network,
  * disks, the etcd cluster (raft model), API servers behind a load balancer, Lease-based
- * leader election of kube-controller-manager and kube-scheduler, background API load,
- * the control-plane fault timeline, and the metrics sampler.
- *
- * `controlPlaneComponent` plugs it into the cluster run (src/cluster/components.ts).
+ * leader election of kube-controller-manager and kube-scheduler, the kubelets' node
+ * Lease renewals and the synthetic API load, the control-plane fault timeline, and the
+ * metrics sampler (controlplane.csv and its siblings, every sampleInterval). The run
+ * (run.ts) builds it before any component, and hands it to them in the RunContext.
  */
-import type { Simulation } from "../engine/simulation.js";
-import { BackgroundLoad } from "../apiserver/syntheticLoad.js";
+import { US_PER_S, type Simulation } from "../engine/simulation.js";
+import type { EventLog } from "../metrics/events.js";
+import { BindingPauses } from "../apiserver/bindingPauses.js";
+import { SyntheticLoad } from "../apiserver/syntheticLoad.js";
+import { NodeLeases } from "../kubelet/nodeLease.js";
 import { EtcdClusterPort } from "../apiserver/etcdAdapter.js";
 import { KubeApi } from "../apiserver/kubeApi.js";
 import { Disks } from "../infra/disk.js";
@@ -19,6 +22,7 @@ import { ControlPlaneMetrics } from "../apiserver/metrics.js";
 import { ControlPlaneSampler } from "./controlPlaneTables.js";
 import { DEFAULT_NETWORK_CONFIG, Network } from "../infra/network.js";
 import { HostStates, buildTopology, type Topology } from "../infra/topology.js";
+import type { SummaryRow } from "../metrics/summary.js";
 import type { Table } from "../metrics/tables.js";
 import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
 
@@ -32,11 +36,6 @@ export const COMPONENT_START_STAGGER_US = 1_000_000;
 /** Window after the first fault for `api_availability_60s_after_fault`. */
 export const AFTER_FAULT_WINDOW_US = 60_000_000;
 
-export interface SummaryItem {
-  metric: string;
-  value: number;
-}
-
 export class ControlPlane implements ControlPlaneParts {
   readonly topology: Topology;
   readonly hosts: HostStates;
@@ -48,7 +47,9 @@ export class ControlPlane implements ControlPlaneParts {
   readonly controllerManager: LeaderElection;
   readonly scheduler: LeaderElection;
   readonly elections: LeaderElection[];
-  readonly load: BackgroundLoad;
+  readonly nodeLeases: NodeLeases;
+  readonly load: SyntheticLoad;
+  readonly bindingPauses: BindingPauses;
   readonly faults: ControlPlaneFaults;
   readonly sampler: ControlPlaneSampler;
   /** Time without an etcd leader since the last leader loss began (-1: there is a leader). */
@@ -61,7 +62,12 @@ export class ControlPlane implements ControlPlaneParts {
     readonly spec: ControlPlaneSpec,
     /** Number of kubelets renewing node Leases when the spec says "per-node". */
     nodeCount: number,
+    /** events.csv of the run: control-plane events go there too. */
+    events: EventLog,
+    private readonly sampleIntervalUs: number,
+    private readonly durationUs: number,
   ) {
+    this.metrics.eventSink = (t, kind, object, message) => events.add(t, kind, object, message);
     const topology = (this.topology = buildTopology(spec.topology));
     this.hosts = new HostStates(topology);
     this.network = new Network(sim, { latency_ms: { ...DEFAULT_NETWORK_CONFIG.latency_ms, ...spec.network.latency_ms }, lossProbability: spec.network.lossProbability });
@@ -110,12 +116,11 @@ export class ControlPlane implements ControlPlaneParts {
         });
       },
     });
-    this.load = new BackgroundLoad(
-      sim,
-      this.api,
-      { ...spec.load, nodeLeases: spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases },
-      () => this.schedulerApiServer(),
-    );
+    // One stream for the node Leases' jitter and the synthetic load, drawn in this order.
+    const loadRng = sim.rng.stream("apiserver.backgroundLoad");
+    this.nodeLeases = new NodeLeases(sim, this.api, loadRng, spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases, spec.load.nodeLeaseRenewInterval_us);
+    this.bindingPauses = new BindingPauses(spec.load.bindingsPerSecond);
+    this.load = new SyntheticLoad(sim, this.api, loadRng, spec.load, this.bindingPauses, () => this.schedulerApiServer());
     this.faults = new ControlPlaneFaults(this, spec.faults);
     this.api.loadBalancer.listeners.push((server, inPool) => {
       const host = topology.hosts[topology.apiserverHosts[server]].name;
@@ -157,8 +162,14 @@ export class ControlPlane implements ControlPlaneParts {
       for (const le of this.elections) le.start(c);
     });
     for (let c = 0; c < this.topology.apiserverHosts.length; c++) this.sim.schedule(c * COMPONENT_START_STAGGER_US, stagger, c);
+    this.nodeLeases.start();
     this.load.start();
     this.faults.start();
+    const sampleId = this.sim.on("controlplane.sample", () => {
+      this.sampler.sample(this.sim.now);
+      if (this.sim.now + this.sampleIntervalUs <= this.durationUs) this.sim.schedule(this.sampleIntervalUs, sampleId);
+    });
+    this.sim.schedule(this.sampleIntervalUs, sampleId);
   }
 
   /** Whether the acting kube-scheduler may bind now (holds its lease, on a live host). */
@@ -181,14 +192,6 @@ export class ControlPlane implements ControlPlaneParts {
     return this.election(component).leader() >= 0;
   }
 
-  /**
-   * Call `listener(host, leading, now_us)` whenever an instance of the component starts or
-   * stops leading (controllers stop acting on `false` and resume on `true`).
-   */
-  onLeadershipChange(component: "kube-scheduler" | "kube-controller-manager", listener: (host: string, leading: boolean, now_us: number) => void): void {
-    this.election(component).listeners.push((c, leading, now) => listener(this.topology.hosts[this.topology.apiserverHosts[c]].name, leading, now));
-  }
-
   private election(component: string): LeaderElection {
     const le = this.elections.find((e) => e.component === component);
     if (!le) throw new Error(`no leader election for ${component}`);
@@ -196,8 +199,8 @@ export class ControlPlane implements ControlPlaneParts {
   }
 
   /** Close the run: tables and summary rows. */
-  finish(end_us: number): { tables: Table[]; summary: SummaryItem[] } {
-    this.load.finish(end_us);
+  finish(end_us: number): { tables: Table[]; summary: SummaryRow[] } {
+    this.bindingPauses.finish(end_us);
     const m = this.metrics;
     // Every leader loss is a row of elections.csv: one still without a successor at the
     // end of the run is written at the end time with an empty new_leader.
@@ -214,10 +217,10 @@ export class ControlPlane implements ControlPlaneParts {
       ok += v.ok + v.conflict;
     }
     const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0);
-    const longestPause = this.load.gaps.reduce((mx, g) => Math.max(mx, g.to_us - g.from_us), 0);
+    const longestPause = this.bindingPauses.gaps.reduce((mx, g) => Math.max(mx, g.toUs - g.fromUs), 0);
     const firstFault_us = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.at_us)) : -1;
     const afterFault = firstFault_us < 0 ? [] : this.afterFault(firstFault_us, end_us);
-    const summary: SummaryItem[] = [
+    const summary: SummaryRow[] = [
       { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantile_us(0.5) / 1000 },
       { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantile_us(0.99) / 1000 },
       { metric: "etcd_read_p50_ms", value: m.etcdReadTotal.quantile_us(0.5) / 1000 },
@@ -239,7 +242,7 @@ export class ControlPlane implements ControlPlaneParts {
    * when bindings resumed for good (the end of the last pause that began within that
    * minute); how long they were paused in all.
    */
-  private afterFault(t_us: number, end_us: number): SummaryItem[] {
+  private afterFault(t_us: number, end_us: number): SummaryRow[] {
     const cols = this.sampler.controlplane.columns;
     const iT = cols.indexOf("sim_time_s");
     const iReq = cols.indexOf("api_requests");
@@ -259,10 +262,10 @@ export class ControlPlane implements ControlPlaneParts {
     const window_end = t_us + AFTER_FAULT_WINDOW_US;
     let resumed = 0;
     let paused_us = 0;
-    for (const g of this.load.gaps) {
-      if (g.to_us <= t_us || g.from_us >= window_end) continue;
-      resumed = g.to_us >= end_us ? Infinity : Math.max(resumed, (g.to_us - t_us) / 1e6);
-      paused_us += Math.min(g.to_us, end_us) - Math.max(g.from_us, t_us);
+    for (const g of this.bindingPauses.gaps) {
+      if (g.toUs <= t_us || g.fromUs >= window_end) continue;
+      resumed = g.toUs >= end_us ? Infinity : Math.max(resumed, (g.toUs - t_us) / US_PER_S);
+      paused_us += Math.min(g.toUs, end_us) - Math.max(g.fromUs, t_us);
       if (resumed === Infinity) break;
     }
     return [

@@ -18,24 +18,18 @@
  * (simplification: upstream filters it through the not-ready/unreachable NoSchedule
  * taints the node lifecycle controller adds).
  */
-import type { Node, Pod, PodSpec } from "../model/types.js";
+import type { Node } from "../model/types.js";
 import { PodPhase } from "../model/podTable.js";
-import { US_PER_S } from "../engine/simulation.js";
-import type { SchedulerSection } from "../scenario/sections/scheduler.js";
+import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { buildRuntimes } from "../scheduler/config/runtime.js";
-import { catalogWith, defaultSchedulerConfiguration, loadSchedulerConfig, parseSchedulerConfigValue } from "../scheduler/config/schedulerConfig.js";
-import { customCatalog, loadPluginModuleSync } from "../scheduler/custom/loadPlugin.js";
 import type { CompiledPod } from "../scheduler/compiled.js";
-import { Scheduler, DEFAULT_TERMINATION_GRACE_PERIOD_US, type SchedulerBinder } from "../scheduler/scheduler.js";
+import { Scheduler, type SchedulerBinder } from "../scheduler/scheduler.js";
 import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
+
 import { Snapshot } from "../scheduler/snapshot.js";
-import type { Cluster } from "../apiserver/clusterState.js";
-import type { Component } from "./components.js";
+import type { NodeSpec } from "../model/nodeSpec.js";
+import type { ComponentFactory } from "./context.js";
 import type { ControlPlane } from "./controlPlane.js";
-import { controlPlaneOf } from "./controlPlaneComponent.js";
-import type { PodScheduling } from "./scheduling.js";
-import type { NodeSpec, PodTemplate } from "./spec.js";
-import { durationUs } from "../scenario/duration.js";
 
 /** Outcome of a pod deleted by DefaultPreemption (pods.csv). */
 export const OUTCOME_PREEMPTED = "preempted";
@@ -55,50 +49,16 @@ function v1Node(n: NodeSpec): Node {
   };
 }
 
-/**
- * The template as a v1 Pod for the scheduler. The scenario keeps the template as
- * written (`source`); when a ClusterSpec is built in code without container
- * requests, tolerations or nodeSelector in `source`, the resolved fields stand in.
- */
-function v1Pod(t: PodTemplate): Pod {
-  const spec: PodSpec = { ...(t.source.spec ?? { containers: [] }), priority: t.priority };
-  const hasRequests = [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) => c.resources?.requests !== undefined) || spec.overhead !== undefined;
-  if (!hasRequests) {
-    const requests: Record<string, string> = {};
-    if (t.cpuMilli > 0) requests.cpu = `${t.cpuMilli}m`;
-    if (t.memoryBytes > 0) requests.memory = String(t.memoryBytes);
-    if (t.ephemeralBytes > 0) requests["ephemeral-storage"] = String(t.ephemeralBytes);
-    for (const [r, v] of Object.entries(t.extended)) requests[r] = String(v);
-    const first = spec.containers?.[0] ?? { name: "main" };
-    spec.containers = [{ ...first, resources: { ...(first.resources ?? {}), requests } }, ...(spec.containers ?? []).slice(1)];
-  }
-  if (spec.tolerations === undefined && t.tolerations.length > 0) spec.tolerations = t.tolerations;
-  if (spec.nodeSelector === undefined && Object.keys(t.nodeSelector).length > 0) spec.nodeSelector = t.nodeSelector;
-  if (spec.schedulerName === undefined && t.schedulerName) spec.schedulerName = t.schedulerName;
-  return { metadata: { ...(t.source.metadata ?? {}), namespace: t.namespace, labels: t.labels }, spec };
-}
-
-export function kubeSchedulerComponent(cluster: Cluster): Component {
-  const sim = cluster.sim;
-  const section = cluster.spec.sections.scheduler as SchedulerSection | undefined;
-  const loaded = (section?.customPlugins ?? []).map((p, i) => loadPluginModuleSync(p.module, `scheduler.customPlugins[${i}].module`));
-  const catalog = catalogWith(customCatalog(loaded));
-  const config = section?.config
-    ? parseSchedulerConfigValue(section.config, "scheduler.config", catalog)
-    : section?.configFile
-      ? loadSchedulerConfig(section.configFile, catalog)
-      : defaultSchedulerConfiguration(catalog);
-
+export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, controlPlane: cp }) => {
+  const { config } = spec.scheduler;
   const snapshot = new Snapshot();
-  for (const n of cluster.spec.nodes) snapshot.addNode(v1Node(n));
-  const compiled: CompiledPod[] = cluster.spec.templates.map((t) => snapshot.compile(v1Pod(t)));
-  const graceUs = cluster.spec.templates.map((t) =>
-    t.source.spec?.terminationGracePeriodSeconds !== undefined ? t.source.spec.terminationGracePeriodSeconds * US_PER_S : DEFAULT_TERMINATION_GRACE_PERIOD_US,
-  );
+  for (const ns of spec.namespaces) snapshot.addNamespace(ns);
+  for (const n of spec.nodes) snapshot.addNode(v1Node(n));
+  // The pods as the API server admitted them: the same objects the cluster accounts.
+  const compiled: CompiledPod[] = spec.templates.map((t) => snapshot.compile(t.pod));
+  const graceUs = spec.templates.map((t) => t.pod.spec!.terminationGracePeriodSeconds! * US_PER_S);
   const runtimes = buildRuntimes(config, snapshot, { random: sim.rng.stream("scheduler.selectHost") });
   const preempted = cluster.outcomes.id(OUTCOME_PREEMPTED);
-  const cost = section?.cycleCost;
-  const cp = controlPlaneOf(cluster);
 
   const scheduler: Scheduler = new Scheduler(
     sim,
@@ -124,10 +84,10 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
       podMaxBackoffUs: config.podMaxBackoffSeconds * US_PER_S,
       clientQPS: config.clientQPS,
       clientBurst: config.clientBurst,
-      apiWriteLatencyUs: section ? durationUs(section.apiWriteLatency) : undefined,
-      popFromBackoffQ: section?.popFromBackoffQ,
-      binder: cp ? apiBinder(cp, cluster, () => scheduler) : undefined,
-      cost: cost ? { perCycleUs: durationUs(cost.perCycle), perNodeEvaluatedUs: durationUs(cost.perNodeEvaluated), perNodeScoredUs: durationUs(cost.perNodeScored) } : undefined,
+      apiWriteLatencyUs: spec.scheduler.apiWriteLatencyUs,
+      popFromBackoffQ: spec.scheduler.popFromBackoffQ,
+      binder: cp ? apiBinder(cp, sim, () => scheduler) : undefined,
+      cost: spec.scheduler.cost,
     },
   );
 
@@ -153,20 +113,20 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
     if (changed) scheduler.nodeChanged(false);
   };
 
-  const scheduling: PodScheduling = {
-    podCreated: (pod) => {
-      const t = cluster.pods.template[pod];
-      scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
-        schedulerName: cluster.spec.templates[t].schedulerName,
-        terminationGracePeriodUs: graceUs[t],
-        // SchedulingGates (PreEnqueue): nothing in a scenario removes gates, so gated pods stay Pending.
-        gated: (cluster.spec.templates[t].source.spec?.schedulingGates?.length ?? 0) > 0,
-      });
-    },
-    podDeleted: (pod) => scheduler.deletePod(pod),
-    capacityChanged: () => uncordonRecovered(),
-  };
-  cluster.scheduling = scheduling;
+  // The kube-scheduler's informers: new pods, deleted pods, nodes.
+  cluster.onPodCreated.push((pod) => {
+    const t = cluster.pods.template[pod];
+    const podSpec = spec.templates[t].pod.spec!;
+    scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
+      schedulerName: podSpec.schedulerName!,
+      terminationGracePeriodUs: graceUs[t],
+      // SchedulingGates (PreEnqueue): nothing in a scenario removes gates, so gated pods stay Pending.
+      gated: (podSpec.schedulingGates?.length ?? 0) > 0,
+    });
+  });
+  cluster.onPendingPodDeleted.push((pod) => scheduler.deletePod(pod));
+  cluster.onNodeCapacityFreed.push(() => uncordonRecovered());
+  cluster.onNodeReady.push(() => uncordonRecovered());
   cluster.onPodEnded.push((pod) => {
     const n = cluster.pods.node[pod];
     if (n >= 0 && cluster.nodes.ready[n] === 0) cordon(n);
@@ -183,7 +143,7 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
           { metric: "scheduler_unschedulable_attempts", value: s.unschedulable },
           { metric: "scheduler_preemptions", value: s.preemptions },
           { metric: "scheduler_preemption_victims", value: s.victims },
-          { metric: "scheduler_busy_fraction", value: cluster.spec.durationUs > 0 ? s.busyUs / cluster.spec.durationUs : 0 },
+          { metric: "scheduler_busy_fraction", value: spec.durationUs > 0 ? s.busyUs / spec.durationUs : 0 },
           { metric: "scheduler_pending_at_end", value: scheduler.queue.pendingLength },
           // only where bindings are API requests (runs without a control plane keep their summary)
           ...(cp ? [{ metric: "scheduler_binding_failures", value: s.bindingFailures }] : []),
@@ -191,7 +151,7 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
       };
     },
   };
-}
+};
 
 /**
  * Bindings as API requests: `create pods/binding` sent by kube-scheduler to the API
@@ -199,11 +159,10 @@ export function kubeSchedulerComponent(cluster: Cluster): Component {
  * load's bindings), token = pod row; the answer handler is registered once. No lease
  * holder: the binding fails at once (no kube-scheduler acts to send it).
  */
-function apiBinder(cp: ControlPlane, cluster: Cluster, scheduler: () => Scheduler): SchedulerBinder {
-  const sim = cluster.sim;
+function apiBinder(cp: ControlPlane, sim: Simulation, scheduler: () => Scheduler): SchedulerBinder {
   const opts = { server: 0 }; // KubeApi.send copies it: one object for every binding
   const answered = sim.on("kube-scheduler.bindingAnswered", (pod, status) => {
-    cp.load.recordBinding(status);
+    cp.bindingPauses.record(status, sim.now);
     scheduler().bindResult(pod, isSuccess(status));
   });
   return {

@@ -5,37 +5,47 @@
  * failed first. The failure's effect is immediate (Simplification, README "Model
  * fidelity": no node-monitor grace period, no NoExecute taint eviction delay).
  */
-import type { Cluster } from "../apiserver/clusterState.js";
+import type { Simulation } from "../engine/simulation.js";
+import type { ClusterState } from "../apiserver/clusterState.js";
+import type { FaultSpec } from "./spec.js";
 
-export class FaultTimeline {
+export class NodeFaultTimeline {
   private readonly faultId: number;
   private readonly recoverGroupId: number;
   /** Nodes failed by a fault with recoverAfter, by group id. */
   private readonly groups: number[][] = [];
+  /** Per node: when it failed (us), -1 while Ready, for recovering the earliest-failed first. */
+  private readonly failedAtUs: Float64Array;
 
-  constructor(private readonly cluster: Cluster) {
-    this.faultId = cluster.sim.on("faults.fault", (i) => this.fault(i));
-    this.recoverGroupId = cluster.sim.on("faults.recoverGroup", (g, i) => this.recoverGroup(g, i));
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    private readonly faults: readonly FaultSpec[],
+  ) {
+    this.faultId = sim.on("faults.fault", (i) => this.fault(i));
+    this.recoverGroupId = sim.on("faults.recoverGroup", (g, i) => this.recoverGroup(g, i));
+    this.failedAtUs = new Float64Array(cluster.nodes.count).fill(-1);
   }
 
   start(): void {
-    this.cluster.spec.faults.forEach((f, i) => this.cluster.sim.scheduleAt(f.atUs, this.faultId, i));
+    this.faults.forEach((f, i) => this.sim.scheduleAt(f.atUs, this.faultId, i));
   }
 
   private fault(i: number): void {
-    const f = this.cluster.spec.faults[i];
+    const f = this.faults[i];
     if (f.type === "node-failure") {
       const nodes = this.pickReady(f.candidates, f.count);
       let lost = 0;
       for (const n of nodes) {
         // The cause is logged before its effects (lost pods, unavailable Deployments).
-        this.cluster.events.add(this.cluster.sim.now, "NodeFailure", `node/${this.cluster.nodes.names[n]}`, `${f.description}: node stopped, NotReady`);
+        this.cluster.events.add(this.sim.now, "NodeFailure", `node/${this.cluster.nodes.names[n]}`, `${f.description}: node stopped, NotReady`);
+        this.failedAtUs[n] = this.sim.now;
         lost += this.cluster.failNode(n);
       }
-      this.cluster.events.add(this.cluster.sim.now, "PodsLost", `fault/${i}`, `${f.description}: ${nodes.length} node(s) failed, ${lost} pod(s) lost`);
+      this.cluster.events.add(this.sim.now, "PodsLost", `fault/${i}`, `${f.description}: ${nodes.length} node(s) failed, ${lost} pod(s) lost`);
       if (f.recoverAfterUs >= 0 && nodes.length > 0) {
         this.groups.push(nodes);
-        this.cluster.sim.schedule(f.recoverAfterUs, this.recoverGroupId, this.groups.length - 1, i);
+        this.sim.schedule(f.recoverAfterUs, this.recoverGroupId, this.groups.length - 1, i);
       }
     } else {
       this.recover(this.pickFailed(f.candidates, f.count), f.description);
@@ -43,13 +53,14 @@ export class FaultTimeline {
   }
 
   private recoverGroup(g: number, i: number): void {
-    this.recover(this.groups[g], `${this.cluster.spec.faults[i].description} (recoverAfter)`);
+    this.recover(this.groups[g], `${this.faults[i].description} (recoverAfter)`);
   }
 
   private recover(nodes: number[], description: string): void {
     for (const n of nodes) {
       if (this.cluster.recoverNode(n)) {
-        this.cluster.events.add(this.cluster.sim.now, "NodeRecovery", `node/${this.cluster.nodes.names[n]}`, `${description}: node Ready again`);
+        this.failedAtUs[n] = -1;
+        this.cluster.events.add(this.sim.now, "NodeRecovery", `node/${this.cluster.nodes.names[n]}`, `${description}: node Ready again`);
       }
     }
   }
@@ -58,7 +69,7 @@ export class FaultTimeline {
   private pickReady(candidates: number[], count: number): number[] {
     const ready = candidates.filter((n) => this.cluster.nodes.ready[n] === 1);
     if (count >= ready.length) return ready;
-    const rng = this.cluster.sim.rng.stream("faults");
+    const rng = this.sim.rng.stream("faults");
     // Partial Fisher-Yates: the first `count` of a seeded shuffle.
     for (let k = 0; k < count; k++) {
       const j = k + rng.int(ready.length - k);
@@ -69,7 +80,7 @@ export class FaultTimeline {
 
   /** `count` NotReady candidates, earliest failed first (ties: lowest index). */
   private pickFailed(candidates: number[], count: number): number[] {
-    const at = this.cluster.failedAtUs;
+    const at = this.failedAtUs;
     const failed = candidates.filter((n) => this.cluster.nodes.ready[n] === 0).sort((a, b) => at[a] - at[b] || a - b);
     return count >= failed.length ? failed : failed.slice(0, count);
   }

@@ -1,23 +1,31 @@
 /**
- * One run of a cluster: build the tables and components from a ClusterSpec, play
- * the timeline on the virtual clock, and collect the metrics in memory. The run can
- * be advanced in steps (the CLI shows progress between them); the result does not
- * depend on how it was stepped.
+ * One run of a cluster: wire the components from a ClusterSpec, play the timeline on the
+ * virtual clock, and collect the metrics in memory. The run can be advanced in steps
+ * (the CLI shows progress between them); the result does not depend on how it was
+ * stepped.
+ *
+ * The wiring order is fixed, and it is the order in which the components hear of each
+ * event: the ReplicaSet controller, then the kube-scheduler, then the kubelets.
  */
-import { Simulation } from "../engine/simulation.js";
+import { Simulation, US_PER_S } from "../engine/simulation.js";
 import { podRows, type PodRow } from "../metrics/podRows.js";
 import { sampleCluster, type TimeseriesRow } from "../metrics/sampler.js";
 import { summarize, type SummaryRow } from "../metrics/summary.js";
 import type { EventRow } from "../metrics/events.js";
 import type { Table } from "../metrics/tables.js";
-import { ArrivalGenerators } from "./arrivals.js";
-import { Cluster } from "../apiserver/clusterState.js";
-import { COMPONENTS, type Component, type ComponentFactory } from "./components.js";
-import { FaultTimeline } from "./nodeFaults.js";
-import { LeastAllocatedPlacer } from "./placement.js";
+import { ClusterState } from "../apiserver/clusterState.js";
+import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
-import { PlaceholderScheduling } from "./scheduling.js";
+import { Kubelets } from "../kubelet/kubelet.js";
+import { PodStatusReporter } from "../kubelet/podStatus.js";
+import { ArrivalGenerators } from "./arrivals.js";
+import { DEFAULT_COMPONENTS } from "./components.js";
+import type { Component, ComponentFactory, RunContext } from "./context.js";
+import { ControlPlane } from "./controlPlane.js";
+import { NodeFaultTimeline } from "./nodeFaults.js";
+import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
+import { UserClient } from "./userClient.js";
 
 export interface RunResult {
   timeseries: TimeseriesRow[];
@@ -30,42 +38,56 @@ export interface RunResult {
 }
 
 export interface RunOptions {
-  /** Components to plug in; default: COMPONENTS. */
-  components?: ComponentFactory[];
+  /** The pluggable components (default: DEFAULT_COMPONENTS, the kube-scheduler). */
+  components?: readonly ComponentFactory[];
 }
 
 export class ClusterRun {
   readonly sim: Simulation;
-  readonly cluster: Cluster;
+  readonly cluster: ClusterState;
+  /** The control plane, when the scenario has a `controlPlane` section (not an experiment). */
+  readonly controlPlane: ControlPlane | undefined;
+  private readonly experiment: Component | undefined;
   private readonly components: Component[] = [];
   private readonly timeseries: TimeseriesRow[] = [];
   private readonly sampleId: number;
   private readonly replicaSets: ReplicaSetController;
+  private readonly creates: ApiPodCreates | undefined;
+  private readonly user: UserClient;
+  private readonly status: PodStatusReporter | undefined;
   private finished = false;
 
   constructor(
     readonly spec: ClusterSpec,
     options: RunOptions = {},
   ) {
-    this.sim = new Simulation(spec.seed);
-    const cluster = (this.cluster = new Cluster(this.sim, spec));
-    cluster.scheduling = new PlaceholderScheduling(this.sim, new LeastAllocatedPlacer(cluster), cluster, (p) => cluster.pods.template[p]);
-    const replicaSets = (this.replicaSets = new ReplicaSetController(cluster));
-    const arrivals = new ArrivalGenerators(cluster);
-    const faults = new FaultTimeline(cluster);
-    for (const factory of options.components ?? COMPONENTS) {
-      const c = factory(cluster);
+    const sim = (this.sim = new Simulation(spec.seed));
+    const cluster = (this.cluster = new ClusterState(sim, spec.nodes, spec.templates));
+    const cpSpec = spec.controlPlane;
+    this.experiment = cpSpec?.experiment ? raftElectionExperiment(spec.seed, cpSpec.experiment) : undefined;
+    const cp = (this.controlPlane = cpSpec && !cpSpec.experiment ? new ControlPlane(sim, cpSpec, spec.nodes.length, cluster.events, spec.sampleIntervalUs, spec.durationUs) : undefined);
+    this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length) : undefined;
+    this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates ?? immediatePodCreates(cluster));
+    this.user = new UserClient(sim, cluster, cp?.api);
+    const arrivals = new ArrivalGenerators(sim, cluster, spec.arrivals, this.user);
+    const faults = new NodeFaultTimeline(sim, cluster, spec.faults);
+    const ctx: RunContext = { sim, spec, cluster, controlPlane: cp };
+    for (const factory of options.components ?? DEFAULT_COMPONENTS) {
+      const c = factory(ctx);
       if (c) this.components.push(c);
     }
-    this.sampleId = this.sim.on("metrics.sample", () => this.sample());
+    this.status = cp ? new PodStatusReporter(sim, cluster, cp.api) : undefined;
+    new Kubelets(sim, cluster, spec.podStartupDelay, this.status);
+    this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
-    createBarePods(cluster);
-    replicaSets.start();
+    for (const p of spec.pods) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
+    this.replicaSets.start();
     arrivals.start();
     faults.start();
+    cp?.start();
     for (const c of this.components) c.start?.();
-    this.sim.scheduleAt(0, this.sampleId);
+    sim.scheduleAt(0, this.sampleId);
   }
 
   get nowUs(): number {
@@ -85,11 +107,14 @@ export class ClusterRun {
     const c = this.cluster;
     const tables: Table[] = [];
     const extraSummary: SummaryRow[] = [];
-    for (const comp of this.components) {
-      const out = comp.finish?.();
+    const collect = (out: { tables?: Table[]; summary?: SummaryRow[] } | undefined) => {
       if (out?.tables) tables.push(...out.tables);
       if (out?.summary) extraSummary.push(...out.summary);
-    }
+    };
+    collect(this.experiment?.finish?.());
+    collect(this.controlPlane?.finish(this.sim.now));
+    for (const comp of this.components) collect(comp.finish?.());
+    collect({ summary: this.podApiSummary() });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
     const summary = summarize({
       nodes: c.nodes.count,
@@ -100,7 +125,7 @@ export class ClusterRun {
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
     });
-    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / 1e6 }, ...extraSummary);
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...extraSummary);
     return {
       timeseries: this.timeseries,
       pods: podRows(c.pods, c.nodes, c.owners, c.outcomes),
@@ -111,24 +136,23 @@ export class ClusterRun {
     };
   }
 
+  /** Pod writes as API requests: only where there are some (scenarios without workloads keep their summary). */
+  private podApiSummary(): SummaryRow[] {
+    const s = this.spec;
+    if (!this.controlPlane || s.deployments.length + s.arrivals.length + s.pods.length === 0) return [];
+    return [
+      { metric: "pod_create_failures", value: (this.creates?.failures ?? 0) + this.user.failures },
+      { metric: "pod_creates_pending_at_end", value: (this.creates?.pending ?? 0) + this.user.pending },
+      { metric: "pod_status_updates", value: this.status?.updates ?? 0 },
+      { metric: "pod_status_update_failures", value: this.status?.failures ?? 0 },
+    ];
+  }
+
   private sample(): void {
     this.timeseries.push(sampleCluster(this.sim.now, this.cluster.nodes, this.cluster.counters));
     // Chained, so the calendar holds one sample event however long the run.
     const next = this.sim.now + this.spec.sampleIntervalUs;
     if (next <= this.spec.durationUs) this.sim.scheduleAt(next, this.sampleId);
-  }
-}
-
-/**
- * Bare v1 Pods exist from the start. Their activeDeadlineSeconds ends them (Failed,
- * "deadline-exceeded"); simplification: counted from Running, not from the kubelet's
- * status.startTime, which comes slightly earlier.
- */
-function createBarePods(cluster: Cluster): void {
-  const api = cluster.podApi; // with a control plane: a user client's API request each
-  for (const p of cluster.spec.pods) {
-    if (api) api.createByUser(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
-    else cluster.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
   }
 }
 

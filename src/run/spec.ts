@@ -1,59 +1,21 @@
 /**
  * What one run is made of, after the scenario has been validated and resolved:
- * concrete nodes, compiled pod templates, workloads and the fault timeline, with
- * every time in integer microseconds. The cluster layer knows nothing of YAML; the
- * scenario layer builds a ClusterSpec (and tests can write one by hand).
+ * concrete nodes, admitted pod templates, workloads, the fault timeline and the
+ * components' resolved sections, with every time in integer microseconds. Nothing
+ * here knows YAML; the scenario layer builds a ClusterSpec (and tests can write one by
+ * hand, admitting their templates through apiserver/admission).
  */
 import type { DistributionSpec } from "../engine/distribution.js";
-import type { PodTemplateSpec, Toleration } from "../model/types.js";
+import type { DeploymentSpec } from "../controllers/replicaSet.js";
+import type { NodeSpec } from "../model/nodeSpec.js";
+import type { PodTemplate } from "../model/podTemplate.js";
+import type { Namespace } from "../model/types.js";
+import type { SchedulerSpec } from "../scheduler/config/schedulerSpec.js";
+import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
 
-export interface TaintSpec {
-  key: string;
-  value?: string;
-  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
-}
-
-export interface NodeSpec {
-  name: string;
-  pool: string;
-  /** topology.kubernetes.io/zone, when the pool has zones. */
-  zone?: string;
-  /** All labels, including kubernetes.io/hostname and topology.kubernetes.io/zone. */
-  labels: Record<string, string>;
-  taints: TaintSpec[];
-  cpuMilli: number;
-  memoryBytes: number;
-  ephemeralBytes: number;
-  pods: number;
-  /** Extended and hugepages resources (name -> integer amount). */
-  extended: Record<string, number>;
-}
-
-/** A pod template with its effective requests computed once (shared by all its pods). */
-export interface PodTemplate {
-  namespace: string;
-  labels: Record<string, string>;
-  /** Effective pod requests (containers, init containers, sidecars, overhead). */
-  cpuMilli: number;
-  memoryBytes: number;
-  ephemeralBytes: number;
-  extended: Record<string, number>;
-  nodeSelector: Record<string, string>;
-  tolerations: Toleration[];
-  priority: number;
-  schedulerName: string;
-  /** The template as written, for components that compile it themselves (the scheduler). */
-  source: PodTemplateSpec;
-}
-
-export interface DeploymentSpec {
-  name: string;
-  namespace: string;
-  replicas: number;
-  template: number;
-  /** pod-template-hash label value, as the Deployment controller derives it from the template. */
-  templateHash: string;
-}
+export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
+export type { PodTemplate } from "../model/podTemplate.js";
+export type { DeploymentSpec } from "../controllers/replicaSet.js";
 
 export interface StandalonePodSpec {
   name: string;
@@ -92,14 +54,18 @@ export interface ClusterSpec {
   seed: number;
   durationUs: number;
   sampleIntervalUs: number;
-  /** Binding to Running, in seconds. */
+  /** Binding to Running, in seconds (the kubelet and its container runtime). */
   podStartupDelay: DistributionSpec;
   nodes: NodeSpec[];
+  /** Namespaces as the API server holds them (with their kubernetes.io/metadata.name label), in creation order. */
+  namespaces: Namespace[];
   templates: PodTemplate[];
   deployments: DeploymentSpec[];
   pods: StandalonePodSpec[];
   arrivals: ArrivalSpec[];
   faults: FaultSpec[];
-  /** Sections for components (scheduler, control plane), passed through as validated. */
-  sections: Record<string, unknown>;
+  /** The kube-scheduler's configuration, resolved once from the `scheduler` section (or upstream defaults). */
+  scheduler: SchedulerSpec;
+  /** The control plane, when the scenario has a `controlPlane` section. */
+  controlPlane?: ControlPlaneSpec;
 }

@@ -82,6 +82,17 @@ export function fromZodIssue(
 }
 
 /**
+ * A check of kubesim's own outside the schema (found while resolving), worded as the
+ * schema's custom issues are: "expected ..., got <the value at the path>" unless the
+ * message says what it got or the value is a mapping or list.
+ */
+export function customIssue(file: string, path: PathSegment[], expected: string, root: unknown): ScenarioError {
+  const got = valueAt(root, path);
+  if (expected.includes(", got ") || got === undefined || (typeof got === "object" && got !== null)) return new ScenarioError(file, formatPath(path), expected);
+  return new ScenarioError(file, formatPath(path), `${expected}, got ${describeValue(got)}`);
+}
+
+/**
  * For a failed union, the issue of the branch that got furthest into the value
  * (deepest path) says more than "expected one of ..." — unless no branch got past
  * the union itself.

@@ -35,11 +35,19 @@ export const podSpec = z.looseObject({
     .min(1, { error: "expected at least one container" }),
   initContainers: z.array(container, { error: "expected a list of containers" }).optional(),
   overhead: resourceList.optional(),
+  /** Pod-level resources (PodLevelResources, beta and on by default since 1.34). */
+  resources: z
+    .looseObject({
+      requests: resourceList.optional(),
+      limits: resourceList.optional(),
+    })
+    .optional(),
   nodeSelector: stringMap.optional(),
   nodeName: z.string().optional(),
   tolerations: z.array(toleration, { error: "expected a list of tolerations" }).optional(),
   priority: z.number().int().optional(),
   priorityClassName: z.string().optional(),
+  preemptionPolicy: z.enum(["PreemptLowerPriority", "Never"], { error: "expected preemptionPolicy PreemptLowerPriority or Never" }).optional(),
   schedulerName: z.string().optional(),
   activeDeadlineSeconds: z.number().int().positive().optional(),
 });
@@ -74,6 +82,24 @@ export const pod = z.looseObject({
   kind: z.literal("Pod"),
   metadata: objectMeta.extend({ name: dnsSubdomain }),
   spec: podSpec,
+});
+
+/** A scheduling.k8s.io/v1 PriorityClass: pods name it in spec.priorityClassName. */
+export const priorityClass = z.looseObject({
+  apiVersion: z.literal("scheduling.k8s.io/v1", { error: "expected apiVersion scheduling.k8s.io/v1 for a PriorityClass" }),
+  kind: z.literal("PriorityClass"),
+  metadata: objectMeta.extend({ name: dnsSubdomain }),
+  value: z.number({ error: "expected an integer priority" }).int({ error: "expected an integer priority" }).min(-2147483648).max(2147483647),
+  globalDefault: z.boolean().optional(),
+  preemptionPolicy: z.enum(["PreemptLowerPriority", "Never"], { error: "expected preemptionPolicy PreemptLowerPriority or Never" }).optional(),
+  description: z.string().optional(),
+});
+
+/** A v1 Namespace: its labels are what pod affinity's namespaceSelector matches. */
+export const namespace = z.looseObject({
+  apiVersion: z.literal("v1", { error: "expected apiVersion v1 for a Namespace" }),
+  kind: z.literal("Namespace"),
+  metadata: objectMeta.extend({ name: dnsSubdomain }),
 });
 
 export type PodTemplateSpecInput = z.output<typeof podTemplateSpec>;

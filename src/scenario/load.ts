@@ -1,7 +1,8 @@
 /**
  * Loading a scenario: read the file, parse YAML or JSON (syntax errors name the
  * line), apply --set overrides, validate against the schema, check references
- * between sections. Every failure is a ScenarioError with one line of text.
+ * between sections, resolve it into the run (admission, component sections). Every
+ * failure is a ScenarioError with one line of text.
  */
 import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
@@ -10,14 +11,23 @@ import { durationUs } from "./duration.js";
 import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
 import { expandManifests } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
+import { resolveScenario } from "./resolve.js";
+import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 
-export interface LoadedScenario {
+/** A scenario validated and resolved into the run it describes. */
+export interface PreparedScenario {
+  /** As validated, with defaults (the manifest's `parameters`). */
+  scenario: Scenario;
+  /** The run: objects admitted by the API server, sections resolved (run/spec.ts). */
+  spec: ClusterSpec;
+}
+
+export interface LoadedScenario extends PreparedScenario {
   /** The file as given on the command line. */
   file: string;
   /** The file's exact bytes (for the manifest's sha256). */
   text: string;
-  scenario: Scenario;
 }
 
 export interface LoadOptions {
@@ -50,11 +60,20 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`);
   }
   const raw = parseScenarioText(displayName(file), text);
-  return { file, text, scenario: validateScenario(raw, displayName(file), { baseDir: dirname(file), ...options }) };
+  return { file, text, ...prepareScenario(raw, displayName(file), { baseDir: dirname(file), ...options }) };
 }
 
-/** Validate a parsed scenario object (from a file, or built in code). */
+/** Validate a parsed scenario object (from a file, or built in code); resolving it finds the errors only resolving can. */
 export function validateScenario(raw: unknown, file = "scenario", options: LoadOptions = {}): Scenario {
+  return prepareScenario(raw, file, options).scenario;
+}
+
+/**
+ * Validate and resolve a parsed scenario object: the schema, the references between
+ * sections, then the objects through the API server's admission and the components'
+ * sections (scheduler configuration, custom plugins), each parsed once.
+ */
+export function prepareScenario(raw: unknown, file = "scenario", options: LoadOptions = {}): PreparedScenario {
   let doc = raw;
   if (options.set && options.set.length > 0) doc = applyOverrides(structuredClone(doc ?? {}), options.set);
   if (options.seed !== undefined) doc = { ...(doc as object), seed: options.seed };
@@ -76,7 +95,7 @@ export function validateScenario(raw: unknown, file = "scenario", options: LoadO
     const at = relocate(path);
     return new ScenarioError(at.file, formatPath(at.path), expected);
   });
-  return result.data;
+  return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate }) };
 }
 
 /** The name used in messages: the path as given (short and recognisable). */
@@ -102,9 +121,10 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
   const workloadNames = new Set<string>();
   s.workloads.forEach((w, i) => {
     if (!("kind" in w)) return; // a manifests entry left unexpanded cannot happen after expandManifests
-    const name = w.kind === "PoissonArrivals" ? `${w.namespace}/${w.name}` : `${w.metadata.namespace ?? "default"}/${w.metadata.name}`;
+    const clusterScoped = w.kind === "PriorityClass" || w.kind === "Namespace";
+    const name = w.kind === "PoissonArrivals" ? `${w.namespace}/${w.name}` : clusterScoped ? w.metadata.name : `${w.metadata.namespace ?? "default"}/${w.metadata.name}`;
     if (workloadNames.has(`${w.kind}/${name}`)) {
-      throw workloadError(["workloads", i, "metadata", "name"], `expected a unique ${w.kind} name per namespace, got ${name} twice`);
+      throw workloadError(["workloads", i, "metadata", "name"], `expected a unique ${w.kind} name${clusterScoped ? "" : " per namespace"}, got ${name} twice`);
     }
     workloadNames.add(`${w.kind}/${name}`);
     if (w.kind === "Deployment") {

@@ -1,9 +1,10 @@
 /**
  * Workloads from Kubernetes manifest files: a workloads entry `{manifests: path}` (or a
  * list of paths, relative to the scenario file) is replaced by the Deployments and
- * Pods in those files before validation. A file may hold several YAML documents, a
- * `kind: List` (as `kubectl get deploy -o yaml` writes), or JSON. Objects kubesim does
- * not run (Service, ConfigMap, Namespace, ...) are skipped; workload kinds it does not
+ * Pods (and the PriorityClasses and Namespaces they refer to) in those files before
+ * validation. A file may hold several YAML documents, a `kind: List` (as
+ * `kubectl get deploy -o yaml` writes), or JSON. Objects kubesim does not read
+ * (Service, ConfigMap, ...) are skipped; workload kinds it does not
  * model yet (StatefulSet, DaemonSet, Job, ...) are an error rather than silently lost.
  *
  * Each expanded entry remembers where it came from, so an error names the manifest
@@ -20,7 +21,8 @@ export interface Origin {
   path: PathSegment[];
 }
 
-const RUN_KINDS = new Set(["Deployment", "Pod"]);
+/** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
+const RUN_KINDS = new Set(["Deployment", "Pod", "PriorityClass", "Namespace"]);
 const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
 
 export function isManifestsEntry(v: unknown): v is { manifests: string | string[] } {
@@ -96,7 +98,7 @@ function collect(value: unknown, file: string, path: PathSegment[], out: { value
   if (typeof kind !== "string") throw new ScenarioError(file, formatPath([...path, "kind"]), "expected the kind of a Kubernetes object");
   if (RUN_KINDS.has(kind)) out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) {
-    throw new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment or Pod (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
+    throw new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
   }
-  // Anything else (Service, ConfigMap, Namespace, ...) does not run pods: skipped.
+  // Anything else (Service, ConfigMap, ...) does not change what runs: skipped.
 }

@@ -1,17 +1,24 @@
 /**
  * From a validated scenario to the concrete run: nodes of each pool spread over
- * zones, pod templates with their requests computed once, workloads and faults with
- * times in microseconds.
+ * zones; Namespaces, PriorityClasses and pod templates created through the API
+ * server's defaulting and admission (apiserver/admission), each template's requests
+ * computed once; workloads and faults with times in microseconds; the components'
+ * sections resolved once. Objects the API server refuses are one-line errors naming
+ * the file and field.
  */
+import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
+import { podTemplateHash } from "../controllers/podTemplateHash.js";
+import { US_PER_S } from "../engine/simulation.js";
 import type { ArrivalSpec, ClusterSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
-import type { PodTemplateSpec, Toleration } from "../model/types.js";
+import { podTemplate } from "../model/podTemplate.js";
+import type { Namespace, Pod, PodSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
-import { DEFAULT_SCHEDULER_NAME, LABEL_HOSTNAME, LABEL_NODE_POOL, LABEL_POD_TEMPLATE_HASH, LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
+import { LABEL_HOSTNAME, LABEL_NODE_POOL, LABEL_POD_TEMPLATE_HASH, LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
 import { durationUs } from "./duration.js";
 import { distributionSeconds } from "./fields.js";
-import type { PodTemplateSpecInput } from "./kubernetes.js";
-import { podRequests, podTemplateHash } from "../model/podRequests.js";
+import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import type { Scenario } from "./schema.js";
+import { resolveSchedulerSection } from "./sections/scheduler.js";
 
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
@@ -80,74 +87,93 @@ function buildNodes(s: Scenario): { nodes: NodeSpec[]; poolNodes: Map<string, nu
   return { nodes, poolNodes, zoneNodes };
 }
 
-function compileTemplate(t: PodTemplateSpecInput, namespace: string, extraLabels: Record<string, string> = {}): PodTemplate {
-  const req = podRequests(t.spec);
-  const extended: Record<string, number> = {};
-  for (const [k, v] of req) if (k !== "cpu" && k !== "memory" && k !== "ephemeral-storage") extended[k] = v;
-  return {
-    namespace,
-    labels: { ...(t.metadata?.labels ?? {}), ...extraLabels },
-    cpuMilli: req.get("cpu") ?? 0,
-    memoryBytes: req.get("memory") ?? 0,
-    ephemeralBytes: req.get("ephemeral-storage") ?? 0,
-    extended,
-    nodeSelector: t.spec.nodeSelector ?? {},
-    tolerations: (t.spec.tolerations ?? []) as Toleration[],
-    // Simplification: priorityClassName is not resolved (no PriorityClass objects yet); spec.priority is used as written.
-    priority: t.spec.priority ?? 0,
-    schedulerName: t.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME,
-    source: t as PodTemplateSpec,
-  };
+/** Where a resolve-time error points: the scenario file, or the manifest file an object came from. */
+export type Locate = (path: PathSegment[]) => { file: string; path: PathSegment[] };
+
+export interface ResolveOptions {
+  /** The scenario's name in messages (default "scenario"). */
+  file?: string;
+  /** Maps a path into the validated scenario to the file and path the user wrote (manifest files). */
+  locate?: Locate;
 }
 
-const FOUNDATION_FIELDS = new Set(["$schema", "name", "description", "seed", "duration", "sampleInterval", "podStartupDelay", "nodePools", "workloads", "faults"]);
+/** An object the API server refused, as a one-line scenario error at the field it names. */
+function refused(e: AdmissionError, objectPath: PathSegment[], locate: Locate): ScenarioError {
+  const at = locate([...objectPath, ...e.field.split(".")]);
+  return new ScenarioError(at.file, formatPath(at.path), `rejected by the API server: ${e.message}`);
+}
 
-export function resolveScenario(s: Scenario): ClusterSpec {
+export function resolveScenario(s: Scenario, options: ResolveOptions = {}): ClusterSpec {
+  const file = options.file ?? "scenario";
+  const locate: Locate = options.locate ?? ((path) => ({ file, path }));
   const durationOfRunUs = durationUs(s.duration);
   const { nodes, poolNodes, zoneNodes } = buildNodes(s);
+  const admission = new Admission();
+  const admit = <T>(objectPath: PathSegment[], create: () => T): T => {
+    try {
+      return create();
+    } catch (e) {
+      if (e instanceof AdmissionError) throw refused(e, objectPath, locate);
+      throw e;
+    }
+  };
+  // Namespaces and PriorityClasses exist before any pod is created.
+  s.workloads.forEach((w, i) => {
+    if (!("kind" in w)) return;
+    if (w.kind === "PriorityClass") admit(["workloads", i], () => admission.createPriorityClass(w as unknown as PriorityClass));
+    else if (w.kind === "Namespace") admit(["workloads", i], () => admission.createNamespace(w as unknown as Namespace));
+  });
   const templates: PodTemplate[] = [];
+  const addTemplate = (objectPath: PathSegment[], pod: Pod): number => {
+    templates.push(podTemplate(admit(objectPath, () => admission.admitPod(pod))));
+    return templates.length - 1;
+  };
   const deployments: DeploymentSpec[] = [];
   const pods: StandalonePodSpec[] = [];
   const arrivals: ArrivalSpec[] = [];
-  for (const w of s.workloads) {
-    if (!("kind" in w)) continue; // {manifests} entries are expanded by the loader
+  s.workloads.forEach((w, i) => {
+    if (!("kind" in w)) return; // {manifests} entries are expanded by the loader
     switch (w.kind) {
       case "Deployment": {
         const namespace = w.metadata.namespace ?? "default";
-        const hash = podTemplateHash(w.spec.template);
-        templates.push(compileTemplate(w.spec.template, namespace, { [LABEL_POD_TEMPLATE_HASH]: hash }));
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas, template: templates.length - 1, templateHash: hash });
+        const t = w.spec.template;
+        const hash = podTemplateHash(t);
+        const labels = { ...(t.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
+        const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas, template, templateHash: hash });
         break;
       }
       case "Pod": {
         const namespace = w.metadata.namespace ?? "default";
-        templates.push(compileTemplate({ metadata: w.metadata, spec: w.spec }, namespace));
+        const template = addTemplate(["workloads", i], { metadata: { ...w.metadata, namespace, labels: w.metadata.labels ?? {} }, spec: w.spec as PodSpec });
         const deadline = w.spec.activeDeadlineSeconds;
-        pods.push({ name: w.metadata.name, namespace, template: templates.length - 1, activeDeadlineUs: deadline === undefined ? -1 : deadline * 1e6 });
+        pods.push({ name: w.metadata.name, namespace, template, activeDeadlineUs: deadline === undefined ? -1 : deadline * US_PER_S });
         break;
       }
       case "PoissonArrivals": {
-        templates.push(compileTemplate(w.template, w.namespace));
+        const t = w.template;
+        const template = addTemplate(["workloads", i, "template"], { metadata: { ...t.metadata, namespace: w.namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
         arrivals.push({
           name: w.name,
           namespace: w.namespace,
-          meanInterarrivalUs: w.rate !== undefined ? 1e6 / w.rate : durationUs(w.meanInterarrival!),
+          meanInterarrivalUs: w.rate !== undefined ? US_PER_S / w.rate : durationUs(w.meanInterarrival!),
           startUs: w.start === undefined ? 0 : durationUs(w.start),
           stopUs: w.stop === undefined ? durationOfRunUs : Math.min(durationOfRunUs, durationUs(w.stop)),
           lifetime: distributionSeconds(w.lifetime),
-          template: templates.length - 1,
+          template,
         });
         break;
       }
     }
-  }
+  });
   const faults: FaultSpec[] = [];
   s.faults.forEach((f, i) => {
     let candidates: number[];
     let count = Infinity;
     let what: string;
     if (f.node !== undefined) {
-      candidates = nodes.findIndex((n) => n.name === f.node) >= 0 ? [nodes.findIndex((n) => n.name === f.node)] : [];
+      const n = nodes.findIndex((x) => x.name === f.node);
+      candidates = n >= 0 ? [n] : [];
       what = `node ${f.node}`;
     } else if (f.pool !== undefined) {
       candidates = poolNodes.get(f.pool) ?? [];
@@ -160,9 +186,6 @@ export function resolveScenario(s: Scenario): ClusterSpec {
     const recoverAfterUs = f.type === "node-failure" && f.recoverAfter !== undefined ? durationUs(f.recoverAfter) : -1;
     faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, description: `faults[${i}]: ${what}` });
   });
-  // Every section beyond the foundation's goes to the components as validated.
-  const sections: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(s)) if (!FOUNDATION_FIELDS.has(key) && value !== undefined) sections[key] = value;
   return {
     name: s.name,
     seed: s.seed,
@@ -170,11 +193,13 @@ export function resolveScenario(s: Scenario): ClusterSpec {
     sampleIntervalUs: durationUs(s.sampleInterval),
     podStartupDelay: distributionSeconds(s.podStartupDelay),
     nodes,
+    namespaces: admission.namespaceList(),
     templates,
     deployments,
     pods,
     arrivals,
     faults,
-    sections,
+    scheduler: resolveSchedulerSection(s.scheduler, file, s),
+    controlPlane: s.controlPlane,
   };
 }

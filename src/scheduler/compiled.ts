@@ -5,16 +5,13 @@
  * plugins that compile their own forms (InterPodAffinity, PodTopologySpread, custom
  * plugins), which they may cache in `pluginData` under their name.
  */
-import type { Container, Pod, PodSpec, Toleration } from "../model/types.js";
-import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
+import type { Pod, PodSpec, Toleration } from "../model/types.js";
+import { grown, nextCapacity } from "../model/columns.js";
+import { podRequests } from "../model/podRequests.js";
 import { compileNodeSelector, compileNodeSelectorMap, compileNodeSelectorTerm, type CompiledNodeSelectorTerm } from "./labels/nodeSelector.js";
 import { TAINT_NODE_UNSCHEDULABLE } from "../model/wellKnown.js";
 import { TaintEffect, taintEffectCode, parseGoInt, type ClusterStrings } from "./labels/strings.js";
 
-/** Upstream pkg/scheduler/util DefaultMilliCPURequest: 0.1 core, for scoring only. */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-/** Upstream DefaultMemoryRequest: 200 MiB (not MB), for scoring only. */
-export const DEFAULT_MEMORY_REQUEST_BYTES = 200 * 1024 * 1024;
 
 
 export interface CompiledToleration {
@@ -32,14 +29,6 @@ export interface WeightedTerm {
   term: CompiledNodeSelectorTerm;
 }
 
-export interface ResourceRequests {
-  cpuMilli: number;
-  memoryBytes: number;
-  ephemeralBytes: number;
-  /** Scalar (extended) resources by name. */
-  scalars: Map<string, number>;
-}
-
 export class CompiledPod {
   /** Template key: pods with equal keys share this object. */
   readonly key: string;
@@ -55,7 +44,7 @@ export class CompiledPod {
   /** spec.preemptionPolicy ("PreemptLowerPriority" default). */
   readonly preemptionPolicy: string;
 
-  // Requests as the Fit filter sees them (actual requests, init max rule, sidecars, overhead).
+  // Requests as the Fit filter sees them (model/podRequests: the numbers the cluster accounts too).
   readonly cpuMilli: number;
   readonly memoryBytes: number;
   readonly ephemeralBytes: number;
@@ -147,7 +136,7 @@ export class CompiledPod {
    * must not change during a snapshot's life.
    */
   tolerates(t: number, strings: ClusterStrings, comparisonOps = false): boolean {
-    if (t >= this.tolerated.length) this.tolerated = growBytes(this.tolerated, t);
+    if (t >= this.tolerated.length) this.tolerated = grown(this.tolerated, nextCapacity(this.tolerated.length, t + 1));
     let c = this.tolerated[t];
     if (c === 0) {
       c = this.tolerations.some((tol) => tolerationMatches(tol, strings.taintKey[t], strings.taintValue[t], strings.taintEffect[t], comparisonOps)) ? 1 : 2;
@@ -158,7 +147,7 @@ export class CompiledPod {
 
   /** Is taint id `t` tolerated by a toleration with effect "" or PreferNoSchedule (scoring)? */
   toleratesPrefer(t: number, strings: ClusterStrings, comparisonOps = false): boolean {
-    if (t >= this.toleratedPrefer.length) this.toleratedPrefer = growBytes(this.toleratedPrefer, t);
+    if (t >= this.toleratedPrefer.length) this.toleratedPrefer = grown(this.toleratedPrefer, nextCapacity(this.toleratedPrefer.length, t + 1));
     let c = this.toleratedPrefer[t];
     if (c === 0) {
       c = this.tolerations.some(
@@ -172,14 +161,6 @@ export class CompiledPod {
     }
     return c === 1;
   }
-}
-
-function growBytes(a: Uint8Array, index: number): Uint8Array {
-  let n = a.length;
-  while (n <= index) n *= 2;
-  const b = new Uint8Array(n);
-  b.set(a);
-  return b;
 }
 
 function compileToleration(t: Toleration): CompiledToleration {
@@ -228,72 +209,4 @@ function protocolCode(p: string | undefined): number {
 export function normalizedImageName(name: string): string {
   if (name.lastIndexOf(":") <= name.lastIndexOf("/")) return name + ":latest";
   return name;
-}
-
-const FIXED = new Set(["cpu", "memory", "ephemeral-storage", "pods"]);
-
-function containerRequests(c: Container, nonzero: boolean): ResourceRequests {
-  const r = c.resources?.requests ?? {};
-  const out: ResourceRequests = { cpuMilli: 0, memoryBytes: 0, ephemeralBytes: 0, scalars: new Map() };
-  // Non-zero defaults apply per container only when the key is missing; an explicit 0 stays 0.
-  out.cpuMilli = r.cpu !== undefined ? cpuMilli(r.cpu) : nonzero ? DEFAULT_MILLI_CPU_REQUEST : 0;
-  out.memoryBytes = r.memory !== undefined ? bytes(r.memory) : nonzero ? DEFAULT_MEMORY_REQUEST_BYTES : 0;
-  out.ephemeralBytes = r["ephemeral-storage"] !== undefined ? bytes(r["ephemeral-storage"]) : 0;
-  for (const [name, q] of Object.entries(r)) if (!FIXED.has(name)) out.scalars.set(name, quantityValue(parseQuantity(q)));
-  return out;
-}
-
-function add(a: ResourceRequests, b: ResourceRequests): ResourceRequests {
-  const scalars = new Map(a.scalars);
-  for (const [k, v] of b.scalars) scalars.set(k, (scalars.get(k) ?? 0) + v);
-  return { cpuMilli: a.cpuMilli + b.cpuMilli, memoryBytes: a.memoryBytes + b.memoryBytes, ephemeralBytes: a.ephemeralBytes + b.ephemeralBytes, scalars };
-}
-
-function max(a: ResourceRequests, b: ResourceRequests): ResourceRequests {
-  const scalars = new Map(a.scalars);
-  for (const [k, v] of b.scalars) scalars.set(k, Math.max(scalars.get(k) ?? 0, v));
-  return {
-    cpuMilli: Math.max(a.cpuMilli, b.cpuMilli),
-    memoryBytes: Math.max(a.memoryBytes, b.memoryBytes),
-    ephemeralBytes: Math.max(a.ephemeralBytes, b.ephemeralBytes),
-    scalars,
-  };
-}
-
-const ZERO = (): ResourceRequests => ({ cpuMilli: 0, memoryBytes: 0, ephemeralBytes: 0, scalars: new Map() });
-
-/**
- * The pod's effective request (component-helpers resource.PodRequests):
- *   max( Σ containers + Σ sidecars, max over init j of (init_j + Σ sidecars before j) ) + overhead
- * where sidecars are init containers with restartPolicy Always (the classic rule when
- * there are none). `nonzero` applies the scoring defaults per container.
- * Pod-level resources (spec.resources.requests, beta 1.34) replace cpu/memory when set.
- */
-export function podRequests(spec: PodSpec, nonzero: boolean): ResourceRequests {
-  let sum = ZERO();
-  for (const c of spec.containers ?? []) sum = add(sum, containerRequests(c, nonzero));
-  let sidecars = ZERO();
-  let initMax = ZERO();
-  for (const c of spec.initContainers ?? []) {
-    const r = containerRequests(c, nonzero);
-    if (c.restartPolicy === "Always") {
-      sum = add(sum, r);
-      sidecars = add(sidecars, r);
-      initMax = max(initMax, sidecars);
-    } else {
-      initMax = max(initMax, add(r, sidecars));
-    }
-  }
-  let total = max(sum, initMax);
-  const podLevel = (spec as { resources?: { requests?: Record<string, string> } }).resources?.requests;
-  if (podLevel?.cpu !== undefined) total.cpuMilli = cpuMilli(podLevel.cpu);
-  if (podLevel?.memory !== undefined) total.memoryBytes = bytes(podLevel.memory);
-  // Pod-level resources cover cpu, memory and hugepages.
-  for (const [k, q] of Object.entries(podLevel ?? {})) if (k.startsWith("hugepages-")) total.scalars.set(k, quantityValue(parseQuantity(q)));
-  const overhead = spec.overhead ?? {};
-  if (Object.keys(overhead).length > 0) {
-    const o = containerRequests({ name: "overhead", resources: { requests: overhead } }, false);
-    total = add(total, o);
-  }
-  return total;
 }

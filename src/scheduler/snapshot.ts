@@ -13,7 +13,7 @@
  * addPod/removePod keep every sum exact, so Reserve (assume) and a preemption dry
  * run are O(1) updates. Pod rows are never reused (a removed row keeps node -1).
  */
-import type { Node, Pod, Namespace, Service, ReplicaSet, StatefulSet, PodDisruptionBudget, PriorityClass } from "../model/types.js";
+import type { Node, Pod, Namespace, Service, ReplicaSet, StatefulSet, PodDisruptionBudget } from "../model/types.js";
 import { NodeTable } from "../model/nodeTable.js";
 import { LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
 import { grown, nextCapacity } from "../model/columns.js";
@@ -24,7 +24,11 @@ import { CompiledPod, normalizedImageName } from "./compiled.js";
 
 const FIXED_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage", "pods"]);
 
-/** Objects a snapshot is built from (what `kubectl get -o yaml` returns). */
+/**
+ * Objects a snapshot is built from (what `kubectl get -o yaml` returns), as the API
+ * server holds them: pods defaulted and admitted, every namespace with its
+ * kubernetes.io/metadata.name label (apiserver/admission).
+ */
 export interface ClusterObjects {
   nodes?: Node[];
   pods?: Pod[];
@@ -33,7 +37,6 @@ export interface ClusterObjects {
   replicaSets?: ReplicaSet[];
   statefulSets?: StatefulSet[];
   pdbs?: PodDisruptionBudget[];
-  priorityClasses?: PriorityClass[];
 }
 
 export class Snapshot {
@@ -43,9 +46,13 @@ export class Snapshot {
   /** Scalar resources per resource id: allocatable and requested, indexed by node row. */
   scalarAlloc: Float64Array[] = [];
   scalarReq: Float64Array[] = [];
-  /** Per node: image ids (ClusterStrings.images) and sizes in bytes. */
+  /** Per node: image ids (ClusterStrings.images) it reports in status.images. */
   nodeImages: Int32Array[] = [];
-  nodeImageSizes: Float64Array[] = [];
+  /**
+   * Per image id: its size in bytes, as the first node that reported it gave it (the
+   * scheduler cache keeps one imageState per image name: cache.go addNodeImageStates).
+   */
+  imageSizeBytes: number[] = [];
   /** Per image id: number of nodes that have it (ImageLocality spread). */
   imageNodeCount: number[] = [];
   /** Per node: host ports in use, flat [protocolPort, hostIP id, ...] (see CompiledPod.hostPorts). */
@@ -82,7 +89,6 @@ export class Snapshot {
   replicaSets: ReplicaSet[] = [];
   statefulSets: StatefulSet[] = [];
   pdbs: PodDisruptionBudget[] = [];
-  priorityClasses = new Map<string, PriorityClass>();
 
   /** Feature gates that change plugin semantics (upstream defaults). */
   readonly features = {
@@ -154,19 +160,19 @@ export class Snapshot {
       if (col) col[row] = s.pairValue[pid];
     }
     const imgIds: number[] = [];
-    const imgSizes: number[] = [];
     for (const img of node.status?.images ?? []) {
       for (const n of img.names ?? []) {
         const id = s.images.id(n);
         if (imgIds.includes(id)) continue;
         imgIds.push(id);
-        imgSizes.push(img.sizeBytes ?? 0);
-        while (this.imageNodeCount.length <= id) this.imageNodeCount.push(0);
-        this.imageNodeCount[id]++;
+        while (this.imageNodeCount.length <= id) {
+          this.imageNodeCount.push(0);
+          this.imageSizeBytes.push(0);
+        }
+        if (this.imageNodeCount[id]++ === 0) this.imageSizeBytes[id] = img.sizeBytes ?? 0;
       }
     }
     this.nodeImages.push(Int32Array.from(imgIds));
-    this.nodeImageSizes.push(Float64Array.from(imgSizes));
     this.nodeHostPorts.push([]);
     this.nodePods.push(new Int32Array(8));
     this.touchNode(row);
@@ -251,13 +257,13 @@ export class Snapshot {
 
   /**
    * The compiled form of a v1 Pod, shared by all pods with the same template
-   * (namespace, labels, spec minus nodeName/status; priority resolved from the
-   * PriorityClass when spec.priority is unset).
+   * (namespace, labels, spec minus nodeName/status). The pod is one the API server
+   * admitted (apiserver/admission), so spec.priority is resolved; unset counts as 0.
    */
   compile(pod: Pod, opts: { ignoreNodeName?: boolean } = {}): CompiledPod {
     const spec = { ...(pod.spec ?? { containers: [] }) };
     if (opts.ignoreNodeName) delete spec.nodeName;
-    const priority = spec.priority ?? this.priorityOf(spec.priorityClassName);
+    const priority = spec.priority ?? 0;
     const key = JSON.stringify([pod.metadata?.namespace ?? "default", pod.metadata?.labels ?? {}, priority, spec]);
     let c = this.templates.get(key);
     if (!c) {
@@ -265,20 +271,6 @@ export class Snapshot {
       this.templates.set(key, c);
     }
     return c;
-  }
-
-  /** spec.priority from a PriorityClass name; the globalDefault class (or 0) when unnamed. */
-  priorityOf(className: string | undefined): number {
-    if (className) {
-      const pc = this.priorityClasses.get(className);
-      if (pc) return pc.value;
-      // Well-known system classes (scheduling/v1 SystemCriticalPriority = 2e9).
-      if (className === "system-node-critical") return 2000001000;
-      if (className === "system-cluster-critical") return 2000000000;
-      return 0;
-    }
-    for (const pc of this.priorityClasses.values()) if (pc.globalDefault) return pc.value;
-    return 0;
   }
 
   /**
@@ -432,7 +424,6 @@ function parseStartUs(pod: Pod): number {
  */
 export function snapshotFromObjects(objs: ClusterObjects): Snapshot {
   const s = new Snapshot();
-  for (const pc of objs.priorityClasses ?? []) if (pc.metadata?.name) s.priorityClasses.set(pc.metadata.name, pc);
   for (const ns of objs.namespaces ?? []) s.addNamespace(ns);
   s.services = objs.services ?? [];
   s.replicaSets = objs.replicaSets ?? [];

@@ -2,13 +2,12 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { simulate } from "../../src/index.js";
-import { controlPlaneComponent } from "../../src/run/controlPlaneComponent.js";
 
 const ha = () => parse(readFileSync("scenarios/ha-topologies.yaml", "utf8"));
 
 describe("the control plane inside a cluster run", () => {
   it("ha-topologies.yaml (shortened) writes the control-plane tables, events and summary rows", () => {
-    const r = simulate(ha(), { set: ["duration=3m", "controlPlane.faults[0].at=1m"], components: [controlPlaneComponent] });
+    const r = simulate(ha(), { set: ["duration=3m", "controlPlane.faults[0].at=1m"], components: [] });
     const files = r.tables.map((t) => t.file).sort();
     expect(files).toEqual(["api_requests.csv", "controlplane.csv", "elections.csv", "etcd_members.csv", "etcd_write_latency_histogram.csv", "leases.csv"]);
     const cp = r.tables.find((t) => t.file === "controlplane.csv")!;
@@ -31,7 +30,7 @@ describe("the control plane inside a cluster run", () => {
   it("without a controlPlane section the component stays out of the run", () => {
     const s = ha();
     delete s.controlPlane;
-    const r = simulate(s, { set: ["duration=30s"], components: [controlPlaneComponent] });
+    const r = simulate(s, { set: ["duration=30s"], components: [] });
     expect(r.tables).toHaveLength(0);
   });
 });

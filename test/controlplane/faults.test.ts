@@ -63,6 +63,7 @@ describe("kubelet node-Lease retries (component-helpers lease controller)", () =
   it("while the API is down each kubelet GETs its Lease with back-off capped at 7 s; in steady state one Update per ~10 s", async () => {
     const { Simulation, US_PER_S } = await import("../../src/engine/simulation.js");
     const { ControlPlane } = await import("../../src/run/controlPlane.js");
+    const { EventLog } = await import("../../src/metrics/events.js");
     const { controlPlaneSection } = await import("../../src/scenario/sections/controlPlane.js");
     const spec = controlPlaneSection.controlPlane.parse({
       topology: "single-control-plane",
@@ -70,19 +71,19 @@ describe("kubelet node-Lease retries (component-helpers lease controller)", () =
       faults: [{ type: "host-loss", at: "100s", host: "control-plane-0" }],
     })!;
     const sim = new Simulation(3);
-    const cp = new ControlPlane(sim, spec, 10);
+    const cp = new ControlPlane(sim, spec, 10, new EventLog(), 10 * US_PER_S, 300 * US_PER_S);
     cp.start();
     sim.run(20 * US_PER_S);
-    const a = cp.load.nodeLeaseRequests;
+    const a = cp.nodeLeases.requests;
     sim.run(80 * US_PER_S);
     // healthy: every 10-10.4 s per kubelet -> 60 s x 10 kubelets / 10.2 s ~ 59
-    const steady = cp.load.nodeLeaseRequests - a;
+    const steady = cp.nodeLeases.requests - a;
     expect(steady).toBeGreaterThanOrEqual(10 * Math.floor(60 / 10.4));
     expect(steady).toBeLessThanOrEqual(10 * Math.ceil(60 / 10));
     sim.run(130 * US_PER_S); // the LB has no server left (<= 6 s) and every back-off reached 7 s (after 12.6 s)
-    const b = cp.load.nodeLeaseRequests;
+    const b = cp.nodeLeases.requests;
     sim.run(200 * US_PER_S);
-    const perKubelet = (cp.load.nodeLeaseRequests - b) / 10;
+    const perKubelet = (cp.nodeLeases.requests - b) / 10;
     // failed connections answer at once: one GET per 7 s
     expect(perKubelet).toBeGreaterThanOrEqual(Math.floor(70 / 7));
     expect(perKubelet).toBeLessThanOrEqual(Math.ceil(70 / 7) + 1);
@@ -111,6 +112,7 @@ describe("partition wiring", () => {
   it("a one-way partition cuts exactly from x to links and heals after healAfter", async () => {
     const { Simulation, US_PER_S } = await import("../../src/engine/simulation.js");
     const { ControlPlane } = await import("../../src/run/controlPlane.js");
+    const { EventLog } = await import("../../src/metrics/events.js");
     const { controlPlaneSection } = await import("../../src/scenario/sections/controlPlane.js");
     const spec = controlPlaneSection.controlPlane.parse({
       topology: "stacked",
@@ -118,7 +120,7 @@ describe("partition wiring", () => {
       faults: [{ type: "one-way-partition", at: "5s", from: ["control-plane-0", "control-plane-1"], to: ["control-plane-2", "control-plane-3", "control-plane-4"], healAfter: "10s" }],
     })!;
     const sim = new Simulation(1);
-    const cp = new ControlPlane(sim, spec, 10);
+    const cp = new ControlPlane(sim, spec, 10, new EventLog(), 10 * US_PER_S, 300 * US_PER_S);
     cp.start();
     sim.run(6 * US_PER_S);
     expect(cp.network.cutLinks).toBe(2 * 3);

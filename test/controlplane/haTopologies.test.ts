@@ -62,7 +62,7 @@ describe("HA topologies under the same faults", () => {
     expect(r.cp.isLeader("kube-controller-manager")).toBe(false);
     // no kube-scheduler acts without its lease: no binding succeeds after the fault
     expect(r.summary.scheduling_resumed_after_fault_s).toBe(Infinity);
-    expect(r.cp.load.lastBinding_us).toBeLessThan((FAULT_S + RENEW_DEADLINE_US / 1e6 + 2) * 1e6);
+    expect(r.cp.bindingPauses.lastBindingUs).toBeLessThan((FAULT_S + RENEW_DEADLINE_US / 1e6 + 2) * 1e6);
   });
 
   it("stacked 5: keeps quorum after two host losses", () => {

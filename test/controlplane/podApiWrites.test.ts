@@ -1,6 +1,6 @@
 /**
  * With a control plane, pod creates and the kubelet's pod status updates are API
- * requests (src/cluster/podApiClients.ts): the ReplicaSet controller's creates are sent
+ * requests (controllers/podCreates.ts, run/userClient.ts, kubelet/podStatus.ts): the ReplicaSet controller's creates are sent
  * by kube-controller-manager to the lease holder's API server, only while some instance
  * holds the lease, and retried with the workqueue backoff; a pod exists (pods.csv
  * created_s) once its create succeeded; every pod that becomes Running, and every one
@@ -11,9 +11,8 @@
  * between zones (one control-plane host per zone) and 0.1 ms on a host.
  */
 import { describe, expect, it } from "vitest";
-import { ClusterRun, resolveScenario, validateScenario, type RunResult } from "../../src/index.js";
+import { ClusterRun, prepareScenario, type RunResult } from "../../src/index.js";
 import type { ControlPlane } from "../../src/run/controlPlane.js";
-import { controlPlaneOf } from "../../src/run/controlPlaneComponent.js";
 import { Resource, Verb } from "../../src/apiserver/verbs.js";
 
 const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
@@ -66,8 +65,8 @@ function scenario(opts: { replicas: number; duration: string; arrivals?: Record<
 }
 
 function run(s: unknown): { r: RunResult; cp: ControlPlane } {
-  const clusterRun = new ClusterRun(resolveScenario(validateScenario(s, "scenario")));
-  const cp = controlPlaneOf(clusterRun.cluster)!;
+  const clusterRun = new ClusterRun(prepareScenario(s, "scenario").spec);
+  const cp = clusterRun.controlPlane!;
   return { r: clusterRun.finish(), cp };
 }
 

@@ -9,13 +9,12 @@
  * between zones (one control-plane host per zone) and 0.1 ms on a host.
  */
 import { describe, expect, it } from "vitest";
-import { ClusterRun, resolveScenario, simulate, validateScenario } from "../../src/index.js";
+import { ClusterRun, prepareScenario, simulate } from "../../src/index.js";
 import type { RunResult } from "../../src/index.js";
 import type { ControlPlane } from "../../src/run/controlPlane.js";
-import { controlPlaneOf } from "../../src/run/controlPlaneComponent.js";
 import { Resource, Verb } from "../../src/apiserver/verbs.js";
 import { HAPROXY_CHECK_INTERVAL_US, HAPROXY_RISE } from "../../src/apiserver/loadBalancer.js";
-import { USER_CREATE_RETRY_US } from "../../src/run/podApiClients.js";
+import { USER_CREATE_RETRY_US } from "../../src/run/userClient.js";
 
 const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
 
@@ -81,8 +80,8 @@ function summary(r: RunResult, metric: string): number {
 
 /** Run a scenario; also return its control plane (for the API metrics by verb and resource). */
 function simulateWithControlPlane(s: unknown): { r: RunResult; cp: ControlPlane } {
-  const run = new ClusterRun(resolveScenario(validateScenario(s, "scenario")));
-  const cp = controlPlaneOf(run.cluster)!;
+  const run = new ClusterRun(prepareScenario(s, "scenario").spec);
+  const cp = run.controlPlane!;
   return { r: run.finish(), cp };
 }
 

@@ -3,6 +3,7 @@ import { Simulation, US_PER_S } from "../../src/engine/simulation.js";
 import { ControlPlane } from "../../src/run/controlPlane.js";
 import { controlPlaneSection } from "../../src/scenario/sections/controlPlane.js";
 import { formatCell, type Table } from "../../src/metrics/tables.js";
+import { EventLog } from "../../src/metrics/events.js";
 
 export function runControlPlane(section: Record<string, unknown>, opts: { seed?: number; duration_s?: number; sample_s?: number; nodes?: number } = {}) {
   // No kube-scheduler and no kubelets run here: as the HA scenarios do, a synthetic one
@@ -11,15 +12,10 @@ export function runControlPlane(section: Record<string, unknown>, opts: { seed?:
   const load = { bindingsPerSecond: 10, podStatusUpdatesPerSecond: 20, ...((section.load as Record<string, unknown> | undefined) ?? {}) };
   const spec = controlPlaneSection.controlPlane.parse({ ...section, load })!;
   const sim = new Simulation(opts.seed ?? 1);
-  const cp = new ControlPlane(sim, spec, opts.nodes ?? 100);
-  cp.start();
-  const sample_us = (opts.sample_s ?? 5) * US_PER_S;
-  const h = sim.on("test.sample", () => {
-    cp.sampler.sample(sim.now);
-    sim.schedule(sample_us, h);
-  });
-  sim.schedule(sample_us, h);
-  sim.run((opts.duration_s ?? 120) * US_PER_S);
+  const durationUs = (opts.duration_s ?? 120) * US_PER_S;
+  const cp = new ControlPlane(sim, spec, opts.nodes ?? 100, new EventLog(), (opts.sample_s ?? 5) * US_PER_S, durationUs);
+  cp.start(); // samples every sample_s
+  sim.run(durationUs);
   const out = cp.finish(sim.now);
   const summary = Object.fromEntries(out.summary.map((s) => [s.metric, s.value]));
   const table = (file: string) => out.tables.find((t) => t.file === file)!;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/index.js";
-import { PAUSE_THRESHOLD_REAL_BINDINGS_US } from "../../src/apiserver/syntheticLoad.js";
+import { PAUSE_THRESHOLD_REAL_BINDINGS_US } from "../../src/apiserver/bindingPauses.js";
 
 // client-go leader election defaults: lease 15 s, retry 2 s with jitter 1.2 (<= 4.4 s);
 // a binding refused meanwhile waits out its backoff, at most 10 s (podMaxBackoffSeconds).

@@ -2,13 +2,12 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { simulate } from "../../src/index.js";
-import { controlPlaneComponent } from "../../src/run/controlPlaneComponent.js";
 
 describe("scenarios/raft-election.yaml through the cluster run", () => {
   it("writes one elections.csv row per trial and one election_ranges.csv row per range", () => {
     const r = simulate(parse(readFileSync("scenarios/raft-election.yaml", "utf8")), {
       set: ["controlPlane.experiment.electionTimeouts=[150-300, 12-24, 150-150]", "controlPlane.experiment.trials=15", "controlPlane.experiment.trialsWithoutRandomness=2", "controlPlane.experiment.trialTimeout=5s"],
-      components: [controlPlaneComponent],
+      components: [],
     });
     const elections = r.tables.find((t) => t.file === "elections.csv")!;
     const ranges = r.tables.find((t) => t.file === "election_ranges.csv")!;
@@ -36,7 +35,7 @@ describe("scenarios/raft-election.yaml through the cluster run", () => {
   it("takes etcd-style tick timeouts and an absolute heartbeat interval", () => {
     const r = simulate(parse(readFileSync("scenarios/raft-election.yaml", "utf8")), {
       set: ["controlPlane.experiment.electionTimeouts=[10 ticks]", "controlPlane.experiment.heartbeatInterval=100ms", "controlPlane.experiment.trials=20"],
-      components: [controlPlaneComponent],
+      components: [],
     });
     const elections = r.tables.find((t) => t.file === "elections.csv")!;
     const noLeader = elections.columns.indexOf("no_leader_ms");

@@ -1,25 +1,33 @@
-/** Hand-written ClusterSpecs for cluster-loop tests. */
+/** Hand-written ClusterSpecs for cluster-loop tests; pod templates go through the API server's admission, as a scenario's do. */
+import { Admission } from "../../src/apiserver/admission/admission.js";
+import { podTemplate } from "../../src/model/podTemplate.js";
+import type { Toleration } from "../../src/model/types.js";
 import type { ClusterSpec, NodeSpec, PodTemplate, TaintSpec } from "../../src/run/spec.js";
+import { defaultSchedulerSpec } from "../../src/scheduler/config/schedulerSpec.js";
 
 export function node(name: string, cpuMilli: number, memoryBytes: number, extra: Partial<NodeSpec> = {}): NodeSpec {
   return { name, pool: "p", labels: { "kubernetes.io/hostname": name }, taints: [], cpuMilli, memoryBytes, ephemeralBytes: 0, pods: 110, extended: {}, ...extra };
 }
 
-export function template(cpuMilli: number, memoryBytes: number, extra: Partial<PodTemplate> = {}): PodTemplate {
-  return {
-    namespace: "default",
-    labels: {},
-    cpuMilli,
-    memoryBytes,
-    ephemeralBytes: 0,
-    extended: {},
-    nodeSelector: {},
-    tolerations: [],
-    priority: 0,
-    schedulerName: "default-scheduler",
-    source: { spec: { containers: [{ name: "c" }] } },
-    ...extra,
-  };
+export interface TemplateExtra {
+  namespace?: string;
+  labels?: Record<string, string>;
+  /** Extended resources requested (name -> amount). */
+  extended?: Record<string, number>;
+  tolerations?: Toleration[];
+  nodeSelector?: Record<string, string>;
+}
+
+/** A pod template with one container requesting `cpuMilli` and `memoryBytes`, admitted. */
+export function template(cpuMilli: number, memoryBytes: number, extra: TemplateExtra = {}): PodTemplate {
+  const requests: Record<string, string> = { cpu: `${cpuMilli}m`, memory: String(memoryBytes) };
+  for (const [r, v] of Object.entries(extra.extended ?? {})) requests[r] = String(v);
+  return podTemplate(
+    new Admission().admitPod({
+      metadata: { namespace: extra.namespace ?? "default", labels: extra.labels ?? {} },
+      spec: { containers: [{ name: "c", resources: { requests } }], ...(extra.tolerations ? { tolerations: extra.tolerations } : {}), ...(extra.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}) },
+    }),
+  );
 }
 
 export function spec(over: Partial<ClusterSpec>): ClusterSpec {
@@ -30,12 +38,13 @@ export function spec(over: Partial<ClusterSpec>): ClusterSpec {
     sampleIntervalUs: 10e6,
     podStartupDelay: { type: "constant", value: 1 },
     nodes: [],
+    namespaces: new Admission().namespaceList(),
     templates: [],
     deployments: [],
     pods: [],
     arrivals: [],
     faults: [],
-    sections: {},
+    scheduler: defaultSchedulerSpec(),
     ...over,
   };
 }

@@ -5,11 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { ClusterRun as RunWithComponents, runCluster as runWithComponents } from "../../src/run/run.js";
 import type { ClusterSpec } from "../../src/run/spec.js";
+import { placeholderScheduler } from "../fakes/placeholderScheduler.js";
 import { GI, node, spec, taint, template } from "./helpers.js";
 
-// The cluster loop alone, with its placeholder scheduling (zero-time placement); the
+// The cluster loop with a stand-in scheduler (zero-time placement, test/fakes); the
 // kube-scheduler component (cycle cost, binding, backoff) is tested in test/scheduler/.
-const PLACEHOLDER = { components: [] };
+const PLACEHOLDER = { components: [placeholderScheduler] };
 const runCluster = (s: ClusterSpec) => runWithComponents(s, PLACEHOLDER);
 class ClusterRun extends RunWithComponents {
   constructor(s: ClusterSpec) {

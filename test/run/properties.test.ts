@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ClusterRun } from "../../src/run/run.js";
 import type { FaultSpec } from "../../src/run/spec.js";
+import { placeholderScheduler } from "../fakes/placeholderScheduler.js";
 import { GI, node, spec, template } from "./helpers.js";
 
 const arbitraryRun = fc.record({
@@ -19,7 +20,7 @@ const arbitraryRun = fc.record({
 });
 
 describe.each([
-  ["the placeholder scheduling", { components: [] }],
+  ["a stand-in scheduler that binds at once", { components: [placeholderScheduler] }],
   ["the components kubesim run uses (kube-scheduler model)", {}],
 ])("cluster loop properties with %s", (_name, options) => {
   it("no over-commitment, conservation, replicas held, nothing bound to a NotReady node", () => {

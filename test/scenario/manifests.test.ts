@@ -13,7 +13,7 @@ describe("manifests in workloads", () => {
     const spec = resolveScenario(scenario);
     expect(spec.deployments).toEqual([expect.objectContaining({ name: "web", namespace: "shop", replicas: 4 })]);
     expect(spec.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual(["tools/a", "tools/b"]);
-    expect(spec.templates.map((t) => t.cpuMilli)).toEqual([250, 100, 1000, 2000]);
+    expect(spec.templates.map((t) => t.requests.cpuMilli)).toEqual([250, 100, 1000, 2000]);
   });
 
   it("--set indexes refer to the scenario's own list, before expansion", () => {
@@ -37,7 +37,7 @@ describe("manifests in workloads", () => {
 
   it("a workload kind kubesim does not model is an error, not silently dropped", () => {
     expect(() => validateScenario(scenario("statefulset.yaml"), "s.yaml", { baseDir: DIR })).toThrow(
-      `${DIR}/statefulset.yaml: kind: expected Deployment or Pod (kubesim does not model StatefulSet yet), got "StatefulSet"`,
+      `${DIR}/statefulset.yaml: kind: expected Deployment, Pod, PriorityClass or Namespace (kubesim does not model StatefulSet yet), got "StatefulSet"`,
     );
   });
 

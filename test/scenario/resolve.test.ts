@@ -1,7 +1,6 @@
 /** From a validated scenario to nodes, templates, workloads and faults. */
 import { describe, expect, it } from "vitest";
 import { validateScenario } from "../../src/scenario/load.js";
-import { podRequests, podTemplateHash } from "../../src/model/podRequests.js";
 import { LABEL_TOPOLOGY_ZONE as LABEL_ZONE } from "../../src/model/wellKnown.js";
 import { resolveScenario, spreadOverZones } from "../../src/scenario/resolve.js";
 
@@ -43,44 +42,6 @@ describe("zones", () => {
   });
 });
 
-describe("pod requests (component-helpers PodRequests)", () => {
-  const c = (cpu: string, memory: string, restartPolicy?: string) => ({ name: "c", resources: { requests: { cpu, memory } }, restartPolicy });
-
-  it("sums containers and adds overhead", () => {
-    const r = podRequests({ containers: [c("100m", "100Mi"), c("200m", "50Mi")], overhead: { cpu: "10m", memory: "1Mi" } });
-    expect(r.get("cpu")).toBe(310);
-    expect(r.get("memory")).toBe(151 * 2 ** 20);
-  });
-
-  it("an init container larger than the sum sets the request (max rule)", () => {
-    const r = podRequests({ containers: [c("100m", "100Mi")], initContainers: [c("500m", "10Mi"), c("50m", "1Gi")] });
-    expect(r.get("cpu")).toBe(500);
-    expect(r.get("memory")).toBe(2 ** 30);
-  });
-
-  it("sidecars (restartable init containers) add to the containers and to later init containers", () => {
-    // sidecar 200m runs alongside: containers 100m + 200m = 300m; the init container after it peaks at 250m + 200m = 450m.
-    const r = podRequests({ containers: [c("100m", "0")], initContainers: [c("200m", "0", "Always"), c("250m", "0")] });
-    expect(r.get("cpu")).toBe(450);
-    const r2 = podRequests({ containers: [c("100m", "0")], initContainers: [c("250m", "0"), c("200m", "0", "Always")] });
-    // The init container runs before the sidecar starts: max(250, 100 + 200) = 300.
-    expect(r2.get("cpu")).toBe(300);
-  });
-
-  it("a limit without a request is the request (API server defaulting)", () => {
-    const r = podRequests({ containers: [{ resources: { limits: { cpu: "2", memory: "1Gi" }, requests: { cpu: "500m" } } }] });
-    expect(r.get("cpu")).toBe(500);
-    expect(r.get("memory")).toBe(2 ** 30);
-  });
-
-  it("the pod-template-hash uses the safe alphabet and changes with the template", () => {
-    const a = podTemplateHash({ spec: { containers: [{ name: "a" }] } });
-    const b = podTemplateHash({ spec: { containers: [{ name: "b" }] } });
-    expect(a).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
-    expect(a).not.toBe(b);
-  });
-});
-
 describe("workloads and faults", () => {
   const s = validateScenario({
     name: "w",
@@ -100,7 +61,7 @@ describe("workloads and faults", () => {
 
   it("a Deployment defaults to 1 replica and its pods carry pod-template-hash", () => {
     expect(spec.deployments[0]).toMatchObject({ name: "web", namespace: "shop", replicas: 1 });
-    expect(spec.templates[spec.deployments[0].template].labels["pod-template-hash"]).toBe(spec.deployments[0].templateHash);
+    expect(spec.templates[spec.deployments[0].template].pod.metadata!.labels!["pod-template-hash"]).toBe(spec.deployments[0].templateHash);
   });
 
   it("a bare Pod keeps its activeDeadlineSeconds; arrivals get their rate and window", () => {

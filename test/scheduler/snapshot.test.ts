@@ -5,39 +5,9 @@
  */
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { podRequests, DEFAULT_MEMORY_REQUEST_BYTES, DEFAULT_MILLI_CPU_REQUEST } from "../../src/scheduler/compiled.js";
 import { snapshotFromObjects } from "../../src/scheduler/snapshot.js";
 import { cluster, node, pod } from "./helpers.js";
 
-const MiB = 1024 * 1024;
-
-describe("pod requests", () => {
-  test("max(sum of containers, largest init container) + overhead", () => {
-    const spec = pod({ containers: [{ cpu: "1", memory: "1Gi" }, { cpu: "2", memory: "1Gi" }], initContainers: [{ cpu: "2", memory: "3Gi" }, { cpu: "2500m" }], overhead: { cpu: "250m", memory: "120Mi" } }).spec!;
-    const r = podRequests(spec, false);
-    expect([r.cpuMilli, r.memoryBytes]).toEqual([3000 + 250, 3 * 1024 * MiB + 120 * MiB]);
-  });
-
-  test("sidecars (restartPolicy Always) add to the total and stay running during later init containers", () => {
-    // sidecar s0 = 1 cpu; regular init i0 = 3 cpu (starts after s0: 1 + 3 = 4); containers = 2 cpu.
-    // max(2 + 1, 4) = 4 cpu.
-    const spec = pod({ containers: [{ cpu: "2" }], sidecars: [{ cpu: "1" }], initContainers: [{ cpu: "3" }] }).spec!;
-    expect(podRequests(spec, false).cpuMilli).toBe(4000);
-    // With a small init container the running set dominates: max(2 + 1, 1 + 0.5) = 3.
-    const spec2 = pod({ containers: [{ cpu: "2" }], sidecars: [{ cpu: "1" }], initContainers: [{ cpu: "500m" }] }).spec!;
-    expect(podRequests(spec2, false).cpuMilli).toBe(3000);
-  });
-
-  test("non-zero defaults (100m, 200Mi) apply per container only when the key is missing", () => {
-    const spec = pod({ containers: [{}, { cpu: "0", memory: "0" }, { cpu: "300m" }] }).spec!;
-    const nz = podRequests(spec, true);
-    expect([nz.cpuMilli, nz.memoryBytes]).toEqual([DEFAULT_MILLI_CPU_REQUEST + 0 + 300, DEFAULT_MEMORY_REQUEST_BYTES * 2]);
-    expect(DEFAULT_MEMORY_REQUEST_BYTES).toBe(200 * MiB);
-    const actual = podRequests(spec, false);
-    expect([actual.cpuMilli, actual.memoryBytes]).toEqual([300, 0]);
-    expect(podRequests(pod({ containers: [] }).spec!, true).cpuMilli).toBe(0);
-  });
-});
 
 describe("snapshotFromObjects", () => {
   test("bound pods count on their node; pending, terminal and unknown-node pods do not", () => {
@@ -54,19 +24,6 @@ describe("snapshotFromObjects", () => {
     expect([snap.nodes.cpuReq[0], snap.nodes.podCount[0], snap.nodes.cpuReq[1], snap.nodes.podCount[1]]).toEqual([1000, 1, 500, 1]);
     expect(snap.podNames).toEqual(["default/bound", "default/leaving"]);
     expect([snap.podTerminating[0], snap.podTerminating[1]]).toEqual([0, 1]);
-  });
-
-  test("priority comes from spec.priority, else the PriorityClass, else the globalDefault class", () => {
-    const snap = snapshotFromObjects({
-      nodes: [node({ name: "a" })],
-      priorityClasses: [
-        { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 },
-        { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "default" }, value: 7, globalDefault: true },
-      ],
-    });
-    expect(snap.compile(pod({ spec: { priority: 3 } })).priority).toBe(3);
-    expect(snap.compile(pod({ spec: { priorityClassName: "high" } })).priority).toBe(1000);
-    expect(snap.compile(pod({})).priority).toBe(7);
   });
 
   test("replicas share one compiled template; a different label makes a different one", () => {

@@ -10,13 +10,17 @@
  *     apiWriteLatency: 5ms
  *     popFromBackoffQ: false
  *
- * The configuration (inline or file) is validated here with the scheduler's own
- * parser, so `kubesim validate` reports a bad profile with its field path.
+ * The configuration (inline or file) is parsed once, by the scheduler's own parser, when
+ * the scenario is resolved (resolveSchedulerSection): a bad profile is reported with its
+ * field path by `kubesim validate` and `run` alike.
  */
 import { z } from "zod";
 import { duration } from "../fields.js";
+import { durationUs } from "../duration.js";
+import { ScenarioError, customIssue, type PathSegment } from "../errors.js";
 import { SchedulerConfigError } from "../../scheduler/config/configError.js";
-import { catalogWith, loadSchedulerConfig, parseSchedulerConfigValue } from "../../scheduler/config/schedulerConfig.js";
+import { catalogWith, defaultSchedulerConfiguration, loadSchedulerConfig, parseSchedulerConfigValue } from "../../scheduler/config/schedulerConfig.js";
+import { defaultSchedulerSpec, type SchedulerSpec } from "../../scheduler/config/schedulerSpec.js";
 import { customCatalog, loadPluginModuleSync, PluginModuleError, type LoadedPlugin } from "../../scheduler/custom/loadPlugin.js";
 import { checkPluginArgs } from "../../scheduler/config/runtime.js";
 
@@ -49,30 +53,6 @@ const schedulerSchema = z
   .superRefine((s, ctx) => {
     if (s.config !== undefined && s.configFile !== undefined) {
       ctx.addIssue({ code: "custom", path: ["configFile"], message: "expected either config or configFile, not both" });
-      return;
-    }
-    const loaded: LoadedPlugin[] = [];
-    for (const [i, p] of s.customPlugins.entries()) {
-      try {
-        loaded.push(loadPluginModuleSync(p.module, `customPlugins[${i}].module`));
-      } catch (e) {
-        if (!(e instanceof PluginModuleError)) throw e;
-        ctx.addIssue({ code: "custom", path: ["customPlugins", i, "module"], message: `expected ${e.message.replace(/^[^:]*: /, "")}` });
-        return;
-      }
-    }
-    const catalog = catalogWith(customCatalog(loaded));
-    try {
-      if (s.config !== undefined) checkPluginArgs(parseSchedulerConfigValue(s.config, "scheduler.config", catalog));
-      else if (s.configFile !== undefined) checkPluginArgs(loadSchedulerConfig(s.configFile, catalog));
-    } catch (e) {
-      if (!(e instanceof SchedulerConfigError)) throw e;
-      if (s.configFile !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["configFile"], message: `expected a valid configuration (${e.message})` });
-      } else {
-        // The scenario's error line appends ", got <the value at the path>" itself.
-        ctx.addIssue({ code: "custom", path: ["config", ...pathSegments(e.path)], message: e.expected });
-      }
     }
   });
 
@@ -82,3 +62,44 @@ export type SchedulerSection = z.output<typeof schedulerSchema>;
 export const schedulerSection = {
   scheduler: schedulerSchema.optional().describe("the simulated kube-scheduler (default: upstream defaults)"),
 };
+
+/**
+ * The section resolved: custom plugins loaded and registered, the configuration parsed
+ * and its plugin args checked, times in microseconds. Errors name the scenario file
+ * and the field (`root` is the scenario as validated, for the ", got ..." part).
+ */
+export function resolveSchedulerSection(section: SchedulerSection | undefined, file: string, root: unknown): SchedulerSpec {
+  if (!section) return defaultSchedulerSpec();
+  const at = (path: PathSegment[], expected: string) => customIssue(file, ["scheduler", ...path], expected, root);
+  const loaded: LoadedPlugin[] = [];
+  for (const [i, p] of section.customPlugins.entries()) {
+    try {
+      loaded.push(loadPluginModuleSync(p.module, `customPlugins[${i}].module`));
+    } catch (e) {
+      if (!(e instanceof PluginModuleError)) throw e;
+      throw at(["customPlugins", i, "module"], `expected ${e.message.replace(/^[^:]*: /, "")}`);
+    }
+  }
+  const catalog = catalogWith(customCatalog(loaded));
+  let config;
+  try {
+    config =
+      section.config !== undefined
+        ? parseSchedulerConfigValue(section.config, "scheduler.config", catalog)
+        : section.configFile !== undefined
+          ? loadSchedulerConfig(section.configFile, catalog)
+          : defaultSchedulerConfiguration(catalog);
+    checkPluginArgs(config);
+  } catch (e) {
+    if (!(e instanceof SchedulerConfigError)) throw e;
+    if (section.configFile !== undefined) throw new ScenarioError(file, "scheduler.configFile", `expected a valid configuration (${e.message})`);
+    throw at(["config", ...pathSegments(e.path)], e.expected);
+  }
+  const cost = section.cycleCost;
+  return {
+    config,
+    cost: { perCycleUs: durationUs(cost.perCycle), perNodeEvaluatedUs: durationUs(cost.perNodeEvaluated), perNodeScoredUs: durationUs(cost.perNodeScored) },
+    apiWriteLatencyUs: durationUs(section.apiWriteLatency),
+    popFromBackoffQ: section.popFromBackoffQ,
+  };
+}

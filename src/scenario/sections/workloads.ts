@@ -1,10 +1,11 @@
 /**
- * Workloads: Kubernetes objects as written for kubectl (apps/v1 Deployment, v1 Pod)
- * and kubesim's own generator of pod arrivals (a Poisson process).
+ * Workloads: Kubernetes objects as written for kubectl (apps/v1 Deployment, v1 Pod, and
+ * the PriorityClasses and Namespaces they refer to) and kubesim's own generator of pod
+ * arrivals (a Poisson process).
  */
 import { z } from "zod";
 import { dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
-import { deployment, pod, podTemplateSpec } from "../kubernetes.js";
+import { deployment, namespace, pod, podTemplateSpec, priorityClass } from "../kubernetes.js";
 
 
 export const poissonArrivals = z
@@ -26,15 +27,15 @@ export const poissonArrivals = z
     }
   });
 
-const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), Pod (v1) or PoissonArrivals";
+const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), Pod (v1), PoissonArrivals, PriorityClass (scheduling.k8s.io/v1) or Namespace (v1)";
 
-export const workloadObject = z.discriminatedUnion("kind", [deployment, pod, poissonArrivals], { error: WORKLOAD_EXPECTED });
+export const workloadObject = z.discriminatedUnion("kind", [deployment, pod, poissonArrivals, priorityClass, namespace], { error: WORKLOAD_EXPECTED });
 
 /** Deployments and Pods from manifest files (YAML, multi-document, kind: List, or JSON); expanded by the loader. */
 export const manifestsRef = z.strictObject({
   manifests: z
     .union([z.string(), z.array(z.string())])
-    .describe("manifest file(s), relative to the scenario file; Deployments and Pods run, other kinds are skipped"),
+    .describe("manifest file(s), relative to the scenario file; Deployments and Pods run, PriorityClasses and Namespaces are created, other kinds are skipped"),
 });
 
 export const workload = z.union([workloadObject, manifestsRef], { error: WORKLOAD_EXPECTED });

@@ -3,6 +3,8 @@
  *   sum = Σ over container and init-container images (name normalized with
  *         ":latest" when untagged) present on the node of
  *         int(imageSize * nodesHavingImage / totalNodes)
+ *   where imageSize is the one size the scheduler cache keeps per image name (the
+ *   first node's that reported it), not each node's own report;
  *   clamp sum to [23 MiB, 1000 MiB * #containers];
  *   score = 100 * (sum - 23 MiB) div (1000 MiB * #containers - 23 MiB).
  * No NormalizeScore.
@@ -43,13 +45,12 @@ export class ImageLocality implements ScorePlugin {
     for (let i = 0; i < count; i++) {
       const n = nodes[i];
       const have = snap.nodeImages[n];
-      const sizes = snap.nodeImageSizes[n];
       let sum = 0;
       for (let j = 0; j < known; j++) {
         const id = ids[j];
         for (let k = 0; k < have.length; k++) {
           if (have[k] === id) {
-            sum += Math.trunc(sizes[k] * (snap.imageNodeCount[id] / total));
+            sum += Math.trunc(snap.imageSizeBytes[id] * (snap.imageNodeCount[id] / total));
             break;
           }
         }

@@ -1,20 +1,19 @@
 /**
  * The Raft paper's leader-election experiment (Figure 16) as a run: the experiment
- * runner (src/controlplane/experiments/leaderElection.ts) crashes the leader of a
+ * runner (experiments/raftElection.ts) crashes the leader of a
  * 5-server cluster over and over for each election-timeout range, and the run writes
  * elections.csv (one row per trial) and election_ranges.csv (the distribution of the
  * time without a leader per range, beside the figures the paper states).
  */
-import { PAPER_REPORTED, runLeaderElectionExperiment, type ElectionSeries } from "./raftElection.js";
+import { PAPER_REPORTED, runLeaderElectionExperiment, type ElectionSeries } from "../experiments/raftElection.js";
 import type { Table } from "../metrics/tables.js";
-import type { Cluster } from "../apiserver/clusterState.js";
-import type { Component } from "../run/components.js";
-import type { RaftElectionExperimentSpec } from "../run/controlPlaneSpec.js";
+import type { Component } from "./context.js";
+import type { RaftElectionExperimentSpec } from "./controlPlaneSpec.js";
 
 /** Tick length of tick series without heartbeatInterval: etcd --heartbeat-interval default (100 ms). */
 const ETCD_HEARTBEAT_MS = 100;
 
-export function raftElectionComponent(cluster: Cluster, spec: RaftElectionExperimentSpec): Component {
+export function raftElectionExperiment(seed: number, spec: RaftElectionExperimentSpec): Component {
   return {
     name: "raft-election-experiment",
     finish() {
@@ -26,7 +25,7 @@ export function raftElectionComponent(cluster: Cluster, spec: RaftElectionExperi
           : { min_ms: t.min_ms, max_ms: t.max_ms, trials: t.min_ms === t.max_ms ? spec.trialsWithoutRandomness : spec.trials, ...(hb !== undefined ? { heartbeat_ms: hb } : {}) },
       );
       const r = runLeaderElectionExperiment({
-        seed: cluster.spec.seed,
+        seed,
         members: spec.members,
         series,
         trials: spec.trials,

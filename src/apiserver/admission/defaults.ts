@@ -1,0 +1,92 @@
+/**
+ * The API server's defaulting of the objects kubesim reads, as pkg/apis/core/v1
+ * defaults.go and pkg/apis/scheduling/v1 defaults.go apply it when an object is
+ * decoded, before admission. Only the defaults that change what a component reads:
+ *
+ * - SetDefaults_Pod: a container (or init container) that sets a limit but no request
+ *   for a resource requests its limit; with pod-level limits (PodLevelResources, on by
+ *   default since 1.34), missing pod-level requests of cpu and memory default to the
+ *   containers' aggregate requests, then any missing supported one (cpu, memory,
+ *   hugepages-*) to the pod-level limit (defaultPodRequests).
+ * - SetDefaults_PodSpec: schedulerName "default-scheduler", terminationGracePeriodSeconds
+ *   30, restartPolicy Always.
+ * - SetDefaults_Container: imagePullPolicy Always for an image tagged ":latest" or
+ *   untagged, else IfNotPresent.
+ * - SetDefaults_Namespace: the label kubernetes.io/metadata.name = the namespace's name.
+ * - SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority.
+ *
+ * Simplification: the pod-level limit defaults (defaultPodLimits, defaultHugePagePodLimits)
+ * are not applied; no component reads limits.
+ */
+import { aggregateContainerRequests } from "../../model/podRequests.js";
+import type { Container, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
+import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S, LABEL_METADATA_NAME } from "../../model/wellKnown.js";
+
+type ResourceList = Record<string, string | number>;
+
+/** v1.PreemptLowerPriority: the default preemptionPolicy of a PriorityClass (and so of a pod). */
+export const PREEMPT_LOWER_PRIORITY = "PreemptLowerPriority";
+
+/** The containers' requests with each missing request set to its limit. */
+function defaultContainer(c: Container): Container {
+  const limits = c.resources?.limits as ResourceList | undefined;
+  const out: Container = { ...c };
+  if (limits !== undefined) {
+    const requests: ResourceList = { ...((c.resources?.requests as ResourceList | undefined) ?? {}) };
+    for (const [name, q] of Object.entries(limits)) if (!(name in requests)) requests[name] = q;
+    out.resources = { ...c.resources, requests } as Container["resources"];
+  }
+  if (out.imagePullPolicy === undefined && out.image !== undefined) out.imagePullPolicy = imageTag(out.image) === "latest" ? "Always" : "IfNotPresent";
+  return out;
+}
+
+/** The tag of an image reference ("latest" when none; a digest reference has no tag). */
+export function imageTag(image: string): string {
+  if (image.includes("@")) return "";
+  const slash = image.lastIndexOf("/");
+  const colon = image.lastIndexOf(":");
+  return colon > slash ? image.slice(colon + 1) : "latest";
+}
+
+const isPodLevelResource = (name: string) => name === "cpu" || name === "memory" || name.startsWith("hugepages-");
+
+/** defaultPodRequests (KEP-2837): only when pod-level limits are set. */
+function defaultPodLevelRequests(spec: PodSpec): void {
+  const limits = spec.resources?.limits as ResourceList | undefined;
+  if (!limits || Object.keys(limits).length === 0) return;
+  const requests: ResourceList = { ...((spec.resources?.requests as ResourceList | undefined) ?? {}) };
+  const aggregate = aggregateContainerRequests(spec);
+  // Overcommittable resources (cpu, memory) that some container requests: their aggregate.
+  const hasContainerRequest = (name: string) => [...(spec.containers ?? []), ...(spec.initContainers ?? [])].some((c) => (c.resources?.requests as ResourceList | undefined)?.[name] !== undefined);
+  if (requests.cpu === undefined && hasContainerRequest("cpu")) requests.cpu = `${aggregate.cpuMilli}m`;
+  if (requests.memory === undefined && hasContainerRequest("memory")) requests.memory = String(aggregate.memoryBytes);
+  for (const [name, q] of Object.entries(limits)) if (requests[name] === undefined && isPodLevelResource(name)) requests[name] = q;
+  if (Object.keys(requests).length > 0) spec.resources = { ...spec.resources, requests: requests as never };
+}
+
+/** SetDefaults_Pod and SetDefaults_PodSpec on a copy of the pod. */
+export function setDefaultsPod(pod: Pod): Pod {
+  const src = pod.spec ?? { containers: [] };
+  const spec: PodSpec = {
+    ...src,
+    containers: (src.containers ?? []).map(defaultContainer),
+    ...(src.initContainers ? { initContainers: src.initContainers.map(defaultContainer) } : {}),
+  };
+  defaultPodLevelRequests(spec);
+  spec.schedulerName ||= DEFAULT_SCHEDULER_NAME;
+  spec.terminationGracePeriodSeconds ??= DEFAULT_TERMINATION_GRACE_PERIOD_S;
+  spec.restartPolicy ||= "Always";
+  return { ...pod, spec };
+}
+
+/** SetDefaults_Namespace on a copy. */
+export function setDefaultsNamespace(ns: Namespace): Namespace {
+  const name = ns.metadata?.name ?? "";
+  if (name === "") return ns;
+  return { ...ns, metadata: { ...ns.metadata, labels: { ...(ns.metadata?.labels ?? {}), [LABEL_METADATA_NAME]: name } } };
+}
+
+/** SetDefaults_PriorityClass on a copy. */
+export function setDefaultsPriorityClass(pc: PriorityClass): PriorityClass {
+  return pc.preemptionPolicy === undefined ? { ...pc, preemptionPolicy: PREEMPT_LOWER_PRIORITY } : pc;
+}
