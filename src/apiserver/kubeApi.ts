@@ -348,7 +348,8 @@ export class KubeApi {
 
   private finishAfter(s: number, status: Status, reason: Reason, delayUs: number): void {
     const r = this.requests;
-    const latencyUs = this.sim.now + delayUs - r.startUs[s];
+    // The latency the client sees: the clock rounds the delay to the microsecond.
+    const latencyUs = this.sim.now + Math.round(delayUs) - r.startUs[s];
     this.metrics.apiRequest(r.verb[s] as Verb, r.resource[s] as Resource, status, latencyUs, reason);
     this.sim.schedule(delayUs, r.doneHandler[s], r.clientToken[s], status);
     r.free(s);
