@@ -19,7 +19,7 @@
 import type { Simulation } from "../engine/simulation.js";
 import { EventLog } from "../metrics/events.js";
 import { PodCounters } from "../metrics/counters.js";
-import { LatencyHistogram } from "../metrics/latency.js";
+import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../metrics/latencyHistogram.js";
 import { grown, nextCapacity } from "../model/columns.js";
 import { Interner } from "../model/interner.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
@@ -46,7 +46,7 @@ export class ClusterState {
   readonly outcomes = new Interner();
   readonly counters = new PodCounters();
   readonly events = new EventLog();
-  readonly schedulingLatency = new LatencyHistogram();
+  readonly schedulingLatency = new LatencyHistogram(SUB_BUCKET_BITS_3_DIGITS);
   /** Names of pod owners (`Deployment/ns/name`, `PoissonArrivals/ns/name`), by owner id. */
   readonly owners: string[] = [];
 

@@ -1,5 +1,5 @@
 /**
- * The raft model (EtcdCluster, src/controlplane/etcd/) behind the API servers' EtcdPort.
+ * The raft model (EtcdCluster, src/etcd/) behind the API servers' EtcdPort.
  * One etcd client per host that has an API server, as each kube-apiserver has its own.
  */
 import { Outcome, RequestKind, type EtcdClientHandler, type OutcomeCode } from "../etcd/api.js";
@@ -18,7 +18,7 @@ export function etcdOutcome(o: OutcomeCode): EtcdOutcome {
   }
 }
 
-/** The part of EtcdCluster (src/controlplane/etcd/etcdCluster.ts) the API servers use. */
+/** The part of EtcdCluster (src/etcd/etcdCluster.ts) the API servers use. */
 export interface EtcdClusterClientApi {
   readonly size: number;
   memberHost(member: number): number;

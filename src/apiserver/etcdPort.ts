@@ -1,6 +1,6 @@
 /**
  * What the API server needs from etcd, and nothing more. The raft model
- * (src/controlplane/etcd/) is adapted to this port in etcdAdapter.ts, so the API
+ * (src/etcd/) is adapted to this port in etcdAdapter.ts, so the API
  * server, leader election and tests do not depend on the raft model's internals.
  */
 

@@ -1,32 +1,47 @@
 /**
  * The Kubernetes API as its clients see it: load balancer -> kube-apiserver -> etcd.
+ * This file is the request path through the API servers and the façade the rest of
+ * kubesim uses (send, watch, object); the parts it is built from live beside it:
+ *
+ *   loadBalancer.ts     HAProxy in front of the API servers (health checks, redispatch)
+ *   inflightLimiter.ts  seats: --max-requests-inflight / APF (429 when none is free)
+ *   etcdClient.ts       which etcd member a request goes to; failover, keepalive
+ *   objectStore.ts      stored objects, revisions, resourceVersion conflicts (409)
+ *   watchCache.ts       watch delivery of committed writes
+ *   requestTable.ts     requests in flight as typed-array slots
  *
  * A request goes through the load balancer to an API server in its pool. A dead server
  * (host down: the connect times out; process down: refused at once) makes the LB try
  * another one (`retries`, redispatch); when none is left the client sees a failed
  * connection. An API server takes a seat (inflight limit, 429 when none is free),
- * spends its processing time, then either answers from its watch cache (reads with
- * resourceVersion="0", e.g. informer LISTs) or makes an etcd round trip: writes are raft
- * proposals, other reads are linearizable (quorum) reads. etcd errors become 500s with
- * etcd's message ("etcdserver: request timed out" after etcd's 7 s request timeout).
- * Committed writes reach watchers after a watch delivery delay.
+ * spends its processing time (upstream: the handler chain of k8s.io/apiserver
+ * pkg/server/config.go DefaultBuildHandlerChain, then the REST handler), then either
+ * answers from its watch cache (reads with resourceVersion="0", e.g. informer LISTs)
+ * or makes an etcd round trip: writes are raft proposals, other reads are
+ * linearizable (quorum) reads. etcd errors become 500s with etcd's message
+ * ("etcdserver: request timed out" after etcd's 7 s request timeout). Committed
+ * writes reach watchers after a watch delivery delay.
  *
- * A tiny object store gives writes optimistic concurrency (resourceVersion
- * preconditions -> 409 Conflict), which Lease-based leader election relies on. Each
- * object holds two numbers (for a Lease: holder and renew time).
- *
- * Hot path: a request in flight is a slot in typed arrays; events carry (slot, generation)
- * so that a stale event (for a request already answered) is dropped.
+ * Hot path: a request in flight is a slot in typed arrays; events carry handler ids
+ * and (slot, generation), so a stale event (for a request already answered) is
+ * dropped and no closure is made per request.
  */
 import { distribution, type Distribution, type DistributionSpec } from "../engine/distribution.js";
 import type { RandomStream } from "../engine/random.js";
 import { US_PER_MS, type Simulation } from "../engine/simulation.js";
 import type { ControlPlaneMetrics } from "./metrics.js";
 import type { HostStates, Topology } from "../infra/topology.js";
+import { EtcdClient, ETCD_CLIENT_KEEPALIVE_US } from "./etcdClient.js";
 import { EtcdOp, EtcdOutcome, type EtcdPort } from "./etcdPort.js";
 import { DEFAULT_INFLIGHT_LIMITS, InflightLimiter, type InflightLimits } from "./inflightLimiter.js";
 import { DEFAULT_LOAD_BALANCER, LoadBalancer, type LoadBalancerConfig } from "./loadBalancer.js";
+import { CONFLICT, ObjectStore, type StoredObject } from "./objectStore.js";
+import { FLAG_FROM_CACHE, FLAG_HOLDS_SEAT, Phase, RequestTable, generationOfToken, slotOfToken } from "./requestTable.js";
 import { Reason, Resource, Status, Verb, isMutating } from "./verbs.js";
+import { WatchCache } from "./watchCache.js";
+
+export { ETCD_CLIENT_KEEPALIVE_US } from "./etcdClient.js";
+export type { StoredObject } from "./objectStore.js";
 
 /** Client <-> load balancer <-> API server, one way (ms). [assumption: two same-zone hops] */
 export const DEFAULT_CLIENT_LATENCY_MS: DistributionSpec = { type: "lognormal", p50: 0.3, p99: 1 };
@@ -35,12 +50,6 @@ export const DEFAULT_CLIENT_LATENCY_MS: DistributionSpec = { type: "lognormal", 
  * serialisation (ms). [assumption: sub-millisecond to a few ms on a healthy server]
  */
 export const DEFAULT_APISERVER_PROCESSING_MS: DistributionSpec = { type: "lognormal", p50: 1, p99: 5 };
-/**
- * How long kube-apiserver's etcd client keeps using an endpoint that went silent (host
- * down or partitioned: no RST) before its gRPC keepalive drops the connection:
- * keepaliveTime 30 s + keepaliveTimeout 10 s (k8s.io/apiserver storagebackend/factory/etcd3.go).
- */
-export const ETCD_CLIENT_KEEPALIVE_US = 40 * 1_000_000;
 /** etcd commit -> event in a watcher's informer (ms): etcd watch + watch cache + client. [assumption] */
 export const DEFAULT_WATCH_DELIVERY_MS: DistributionSpec = { type: "lognormal", p50: 5, p99: 30 };
 
@@ -82,71 +91,25 @@ export interface RequestOptions {
   server?: number;
 }
 
-const SLOT_BITS = 2 ** 22;
 const NO_SERVER = -1;
-// request phases
-const PHASE_CONNECTING = 0;
-const PHASE_PROCESSING = 1;
-const PHASE_ETCD = 2;
-
-/** A stored object: latest committed revision and its two values. */
-export interface StoredObject {
-  revision: number;
-  a: number;
-  b: number;
-}
 
 export class KubeApi {
   readonly loadBalancer: LoadBalancer;
   readonly limiters: InflightLimiter[];
+  readonly etcdClient: EtcdClient;
+  readonly store = new ObjectStore();
+  readonly watchCache: WatchCache;
+  private readonly requests = new RequestTable();
   private readonly clientLatency: Distribution;
   private readonly processing: Distribution;
-  private readonly watchDelivery: Distribution;
   private readonly netRng: RandomStream;
   private readonly cpuRng: RandomStream;
-  private readonly watchRng: RandomStream;
-  /** Round-robin cursor over etcd endpoints, per API server. */
-  private readonly endpointCursor: Int32Array;
-  /** Per (server, member): when the endpoint went silent as this server saw it, or -1. */
-  private readonly silentSince_us: Float64Array;
   /** Incremented when an API server process dies: requests it held are lost. */
   private readonly serverEpoch: Int32Array;
-
-  // Request slots (struct of arrays).
-  private cap = 1024;
-  private verb = new Uint8Array(this.cap);
-  private resource = new Uint8Array(this.cap);
-  private phase = new Uint8Array(this.cap);
-  private flags = new Uint8Array(this.cap); // bit0 fromCache, bit1 holds seat
-  private attempts = new Uint8Array(this.cap);
-  /** 1 when the request is pinned to one API server (no LB, no redispatch). */
-  private pinned = new Uint8Array(this.cap);
-  private server = new Int16Array(this.cap);
-  private epochAt = new Int32Array(this.cap);
-  private gen = new Uint32Array(this.cap);
-  private token = new Float64Array(this.cap);
-  private doneHandler = new Int32Array(this.cap);
-  private start_us = new Float64Array(this.cap);
-  private key = new Float64Array(this.cap);
-  private expectedRev = new Float64Array(this.cap);
-  private valueA = new Float64Array(this.cap);
-  private valueB = new Float64Array(this.cap);
-  private freeSlots: number[] = [];
-  private used = 0;
 
   private readonly hArrive: number;
   private readonly hConnectFailed: number;
   private readonly hProcessed: number;
-  private readonly hConnectionLost: number;
-
-  /** Committed objects (Leases...). */
-  readonly objects = new Map<number, StoredObject>();
-  /** etcd revision: one per committed write, as in etcd's MVCC store. */
-  revision = 1;
-  /** Watchers: resource -> handler ids run with (key, revision) after delivery. */
-  private readonly watchers: number[][] = [[], [], [], [], [], []];
-  /** Requests that went to etcd, all ops (tests: watch-cache reads must not add to it). */
-  etcdRequestsSent = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -158,46 +121,51 @@ export class KubeApi {
   ) {
     const n = topology.apiserverHosts.length;
     this.limiters = Array.from({ length: n }, () => new InflightLimiter(config.inflight));
-    this.endpointCursor = new Int32Array(n);
     this.serverEpoch = new Int32Array(n);
-    this.silentSince_us = new Float64Array(n * etcd.memberCount).fill(-1);
     this.clientLatency = distribution(config.clientLatency_ms);
     this.processing = distribution(config.processing_ms);
-    this.watchDelivery = distribution(config.watchDelivery_ms);
+    this.watchCache = new WatchCache(sim, config.watchDelivery_ms);
     this.netRng = sim.rng.stream("apiserver.network");
     this.cpuRng = sim.rng.stream("apiserver.processing");
-    this.watchRng = sim.rng.stream("apiserver.watch");
     this.hArrive = sim.on("apiserver.arrive", (slot, g) => this.arrive(slot, g));
     this.hConnectFailed = sim.on("apiserver.connectFailed", (slot, g) => this.connectFailed(slot, g));
     this.hProcessed = sim.on("apiserver.processed", (slot, g) => this.processed(slot, g));
-    this.hConnectionLost = sim.on("apiserver.etcdConnectionLost", (slot, g) => this.etcdConnectionLost(slot, g));
-    etcd.setResponder((tok, outcome, latency_us) => this.etcdDone(tok, outcome, latency_us));
-    this.loadBalancer = new LoadBalancer(sim, n, config.loadBalancer, (s) => this.healthy(s));
+    this.etcdClient = new EtcdClient(
+      sim,
+      topology,
+      etcd,
+      config.etcdKeepalive_us,
+      (token, outcome, latencyUs) => this.etcdDone(token, outcome, latencyUs),
+      (token) => this.etcdConnectionLost(token),
+    );
+    this.loadBalancer = new LoadBalancer(sim, n, config.loadBalancer, (server) => this.healthy(server));
   }
 
   /**
    * Send a request. Later the simulation runs `doneHandler(token, status)` once,
    * status being an HTTP code (200, 201, 409, 429, 500, 504) or 0 for a failed connection.
+   * `opts` is copied at once, so a caller may reuse one object for every request.
    */
   send(verb: Verb, resource: Resource, token: number, doneHandler: number, opts?: RequestOptions): void {
-    const s = this.allocSlot();
-    this.verb[s] = verb;
-    this.resource[s] = resource;
-    this.flags[s] = opts?.fromCache ? 1 : 0;
-    this.attempts[s] = 0;
-    this.token[s] = token;
-    this.doneHandler[s] = doneHandler;
-    this.start_us[s] = this.sim.now;
-    this.key[s] = opts?.key ?? -1;
-    this.expectedRev[s] = opts?.expectedRevision ?? -1;
-    this.valueA[s] = opts?.valueA ?? 0;
-    this.valueB[s] = opts?.valueB ?? 0;
+    const r = this.requests;
+    const s = r.alloc();
+    r.verb[s] = verb;
+    r.resource[s] = resource;
+    r.flags[s] = opts?.fromCache ? FLAG_FROM_CACHE : 0;
+    r.attempts[s] = 0;
+    r.clientToken[s] = token;
+    r.doneHandler[s] = doneHandler;
+    r.startUs[s] = this.sim.now;
+    r.key[s] = opts?.key ?? -1;
+    r.expectedRevision[s] = opts?.expectedRevision ?? -1;
+    r.valueA[s] = opts?.valueA ?? 0;
+    r.valueB[s] = opts?.valueB ?? 0;
     const direct = opts?.server ?? NO_SERVER;
-    this.pinned[s] = direct >= 0 ? 1 : 0;
+    r.pinned[s] = direct >= 0 ? 1 : 0;
     if (direct >= 0) {
-      this.server[s] = direct;
-      this.phase[s] = PHASE_CONNECTING;
-      this.sim.schedule(this.oneWay_us(), this.hArrive, s, this.gen[s]);
+      r.server[s] = direct;
+      r.phase[s] = Phase.Connecting;
+      this.sim.schedule(this.oneWayUs(), this.hArrive, s, r.generation[s]);
     } else {
       this.dispatch(s, NO_SERVER);
     }
@@ -205,16 +173,31 @@ export class KubeApi {
 
   /** Run `handler(key, revision)` for every committed write to `resource`, after the watch delay. */
   watch(resource: Resource, handler: number): void {
-    this.watchers[resource].push(handler);
+    this.watchCache.watch(resource, handler);
   }
 
   object(key: number): StoredObject | undefined {
-    return this.objects.get(key);
+    return this.store.get(key);
+  }
+
+  /** Committed objects (Leases...). */
+  get objects(): ReadonlyMap<number, StoredObject> {
+    return this.store.objects;
+  }
+
+  /** etcd revision: one per committed write, as in etcd's MVCC store. */
+  get revision(): number {
+    return this.store.revision;
+  }
+
+  /** Requests that went to etcd, all ops (tests: watch-cache reads must not add to it). */
+  get etcdRequestsSent(): number {
+    return this.etcdClient.requestsSent;
   }
 
   /** Requests currently in flight (slots in use). */
   get inFlight(): number {
-    return this.used - this.freeSlots.length;
+    return this.requests.inFlight;
   }
 
   /**
@@ -223,9 +206,7 @@ export class KubeApi {
    * healthz includes an etcd check).
    */
   healthy(server: number): boolean {
-    if (!this.hosts.apiserverServing(server)) return false;
-    const m = this.pickEndpoint(server, false);
-    return m >= 0 && this.etcd.hasLeader(m);
+    return this.hosts.apiserverServing(server) && this.etcdClient.healthy(server);
   }
 
   /** An API server process dies (host loss or apiserver loss): drop its requests' seats. */
@@ -234,7 +215,7 @@ export class KubeApi {
     this.limiters[server].reset();
   }
 
-  // ---- pipeline ----
+  // ---- pipeline: one handler per step, each given (slot, generation) ----
 
   private dispatch(s: number, avoid: number): void {
     const server = this.loadBalancer.pick(avoid);
@@ -242,14 +223,16 @@ export class KubeApi {
       this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
       return;
     }
-    this.server[s] = server;
-    this.phase[s] = PHASE_CONNECTING;
-    this.sim.schedule(this.oneWay_us(), this.hArrive, s, this.gen[s]);
+    const r = this.requests;
+    r.server[s] = server;
+    r.phase[s] = Phase.Connecting;
+    this.sim.schedule(this.oneWayUs(), this.hArrive, s, r.generation[s]);
   }
 
   private arrive(s: number, g: number): void {
-    if (this.gen[s] !== g) return;
-    const server = this.server[s];
+    const r = this.requests;
+    if (r.generation[s] !== g) return;
+    const server = r.server[s];
     if (!this.hosts.apiserverServing(server)) {
       // A live host answers a closed port with RST at once; a dead or cut-off host
       // does not answer and the LB's connect timeout runs out.
@@ -258,72 +241,52 @@ export class KubeApi {
       this.sim.schedule(silent ? this.loadBalancer.config.connectTimeout_us : 0, this.hConnectFailed, s, g);
       return;
     }
-    const mutating = isMutating(this.verb[s] as Verb);
+    const mutating = isMutating(r.verb[s] as Verb);
     if (!this.limiters[server].tryAcquire(mutating)) {
       this.respond(s, Status.TooManyRequests, Reason.TooManyRequests);
       return;
     }
-    this.flags[s] |= 2;
-    this.epochAt[s] = this.serverEpoch[server];
-    this.phase[s] = PHASE_PROCESSING;
+    r.flags[s] |= FLAG_HOLDS_SEAT;
+    r.epochAt[s] = this.serverEpoch[server];
+    r.phase[s] = Phase.Processing;
     const p = this.processing.sample(this.cpuRng);
     this.sim.schedule(p > 0 ? p * US_PER_MS : 0, this.hProcessed, s, g);
   }
 
   private connectFailed(s: number, g: number): void {
-    if (this.gen[s] !== g) return;
-    if (!this.pinned[s] && this.attempts[s] < this.loadBalancer.config.retries) {
-      this.attempts[s]++;
-      this.dispatch(s, this.server[s]);
+    const r = this.requests;
+    if (r.generation[s] !== g) return;
+    if (!r.pinned[s] && r.attempts[s] < this.loadBalancer.config.retries) {
+      r.attempts[s]++;
+      this.dispatch(s, r.server[s]);
     } else {
       this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
     }
   }
 
   private processed(s: number, g: number): void {
-    if (this.gen[s] !== g) return;
-    const server = this.server[s];
-    if (this.serverEpoch[server] !== this.epochAt[s]) {
-      this.flags[s] &= ~2; // its seat died with the process
-      this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
-      return;
-    }
-    const verb = this.verb[s] as Verb;
-    if (!isMutating(verb) && (this.flags[s] & 1) !== 0) {
+    const r = this.requests;
+    if (r.generation[s] !== g) return;
+    const server = r.server[s];
+    if (this.serverDiedSince(s)) return;
+    const verb = r.verb[s] as Verb;
+    if (!isMutating(verb) && (r.flags[s] & FLAG_FROM_CACHE) !== 0) {
       this.metrics.cacheReads++;
       this.respond(s, Status.OK, Reason.None);
       return;
     }
-    const member = this.pickEndpoint(server, true);
-    if (member < 0) {
-      this.respond(s, Status.InternalError, Reason.EtcdUnavailable);
-      return;
-    }
-    this.phase[s] = PHASE_ETCD;
-    this.etcdRequestsSent++;
-    const silent = this.silentSince_us[server * this.etcd.memberCount + member];
-    if (silent >= 0) {
-      // The client still believes in a silent endpoint: the request hangs until the
-      // keepalive gives up on the connection.
-      this.sim.scheduleAt(silent + this.config.etcdKeepalive_us, this.hConnectionLost, s, g);
-      return;
-    }
+    r.phase[s] = Phase.Etcd;
     const op = isMutating(verb) ? EtcdOp.Write : EtcdOp.LinearizableRead;
-    this.etcd.submit(op, this.topology.apiserverHosts[server], member, g * SLOT_BITS + s);
+    if (!this.etcdClient.send(server, op, r.token(s))) this.respond(s, Status.InternalError, Reason.EtcdUnavailable);
   }
 
-  private etcdDone(tok: number, outcome: EtcdOutcome, latency_us: number): void {
-    const s = tok % SLOT_BITS;
-    const g = Math.floor(tok / SLOT_BITS);
-    if (this.gen[s] !== g || this.phase[s] !== PHASE_ETCD) return;
-    const verb = this.verb[s] as Verb;
-    const mutating = isMutating(verb);
-    this.metrics.etcdRequest(mutating ? EtcdOp.Write : EtcdOp.LinearizableRead, outcome, latency_us);
-    if (this.serverEpoch[this.server[s]] !== this.epochAt[s]) {
-      this.flags[s] &= ~2;
-      this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
-      return;
-    }
+  private etcdDone(token: number, outcome: EtcdOutcome, latencyUs: number): void {
+    const r = this.requests;
+    const s = slotOfToken(token);
+    if (r.generation[s] !== generationOfToken(token) || r.phase[s] !== Phase.Etcd) return;
+    const mutating = isMutating(r.verb[s] as Verb);
+    this.metrics.etcdRequest(mutating ? EtcdOp.Write : EtcdOp.LinearizableRead, outcome, latencyUs);
+    if (this.serverDiedSince(s)) return;
     if (outcome === EtcdOutcome.Ok) {
       if (mutating) this.commit(s);
       else this.respond(s, Status.OK, Reason.None);
@@ -336,145 +299,64 @@ export class KubeApi {
     }
   }
 
-  private etcdConnectionLost(s: number, g: number): void {
-    if (this.gen[s] !== g || this.phase[s] !== PHASE_ETCD) return;
-    if (this.serverEpoch[this.server[s]] !== this.epochAt[s]) {
-      this.flags[s] &= ~2;
-      this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
-      return;
-    }
+  private etcdConnectionLost(token: number): void {
+    const r = this.requests;
+    const s = slotOfToken(token);
+    if (r.generation[s] !== generationOfToken(token) || r.phase[s] !== Phase.Etcd) return;
+    if (this.serverDiedSince(s)) return;
     this.respond(s, Status.InternalError, Reason.EtcdUnavailable);
   }
 
   /**
-   * A write committed in etcd. Preconditions are checked here, in commit order
-   * (simplification: real etcd checks the revision in the transaction itself, so a
-   * conflicting write is not committed at all; here it costs the raft round anyway).
+   * When the API server process holding request `s` died since it took its seat, the
+   * seat died with it and the client sees its connection fail: answer so, return true.
    */
-  private commit(s: number): void {
-    const key = this.key[s];
-    if (key >= 0) {
-      const cur = this.objects.get(key);
-      const expected = this.expectedRev[s];
-      if (expected >= 0 && (cur?.revision ?? 0) !== expected) {
-        this.respond(s, Status.Conflict, Reason.Conflict);
-        return;
-      }
-      const rev = ++this.revision;
-      if (cur) {
-        cur.revision = rev;
-        cur.a = this.valueA[s];
-        cur.b = this.valueB[s];
-      } else {
-        this.objects.set(key, { revision: rev, a: this.valueA[s], b: this.valueB[s] });
-      }
-      this.notifyWatchers(this.resource[s], key, rev);
-    } else {
-      this.notifyWatchers(this.resource[s], -1, ++this.revision);
-    }
-    this.respond(s, this.verb[s] === Verb.Create ? Status.Created : Status.OK, Reason.None);
+  private serverDiedSince(s: number): boolean {
+    const r = this.requests;
+    if (this.serverEpoch[r.server[s]] === r.epochAt[s]) return false;
+    r.flags[s] &= ~FLAG_HOLDS_SEAT;
+    this.finish(s, Status.ConnectionFailed, Reason.ConnectionRefused);
+    return true;
   }
 
-  private notifyWatchers(resource: number, key: number, rev: number): void {
-    const ws = this.watchers[resource];
-    for (let i = 0; i < ws.length; i++) {
-      const d = this.watchDelivery.sample(this.watchRng);
-      this.sim.schedule(d > 0 ? d * US_PER_MS : 0, ws[i], key, rev);
+  /** A write committed in etcd: apply it to the store (409 if its precondition failed) and tell the watchers. */
+  private commit(s: number): void {
+    const r = this.requests;
+    const key = r.key[s];
+    const rev = this.store.commit(key, r.expectedRevision[s], r.valueA[s], r.valueB[s]);
+    if (rev === CONFLICT) {
+      this.respond(s, Status.Conflict, Reason.Conflict);
+      return;
     }
+    this.watchCache.committed(r.resource[s] as Resource, key < 0 ? -1 : key, rev);
+    this.respond(s, r.verb[s] === Verb.Create ? Status.Created : Status.OK, Reason.None);
   }
 
   /** The API server answers: release its seat, the answer travels back to the client. */
   private respond(s: number, status: Status, reason: Reason): void {
-    if ((this.flags[s] & 2) !== 0) {
-      this.limiters[this.server[s]].release(isMutating(this.verb[s] as Verb));
-      this.flags[s] &= ~2;
+    const r = this.requests;
+    if ((r.flags[s] & FLAG_HOLDS_SEAT) !== 0) {
+      this.limiters[r.server[s]].release(isMutating(r.verb[s] as Verb));
+      r.flags[s] &= ~FLAG_HOLDS_SEAT;
     }
-    this.finishAfter(s, status, reason, this.oneWay_us());
+    this.finishAfter(s, status, reason, this.oneWayUs());
   }
 
   private finish(s: number, status: Status, reason: Reason): void {
     this.finishAfter(s, status, reason, 0);
   }
 
-  private finishAfter(s: number, status: Status, reason: Reason, delay_us: number): void {
-    const latency = this.sim.now + delay_us - this.start_us[s];
-    this.metrics.apiRequest(this.verb[s] as Verb, this.resource[s] as Resource, status, latency, reason);
-    this.sim.schedule(delay_us, this.doneHandler[s], this.token[s], status);
-    this.gen[s] = (this.gen[s] + 1) & 0x3fffffff; // token = gen * 2^22 + slot stays below 2^53
-    this.freeSlots.push(s);
+  private finishAfter(s: number, status: Status, reason: Reason, delayUs: number): void {
+    const r = this.requests;
+    // The latency the client sees: the clock rounds the delay to the microsecond.
+    const latencyUs = this.sim.now + Math.round(delayUs) - r.startUs[s];
+    this.metrics.apiRequest(r.verb[s] as Verb, r.resource[s] as Resource, status, latencyUs, reason);
+    this.sim.schedule(delayUs, r.doneHandler[s], r.clientToken[s], status);
+    r.free(s);
   }
 
-  /**
-   * The etcd member an API server uses for its next request: stacked API servers have
-   * one endpoint (their local member); with several endpoints, round robin over those
-   * the client considers usable. An endpoint whose process is down refuses connections
-   * (RST) and is skipped at once; one that went silent (host down, partition) is still
-   * used until the client's keepalive gives up on it (30 s + 10 s), and requests sent to
-   * it hang until then. `probe` (the /healthz etcd check) only accepts endpoints that
-   * answer now.
-   */
-  private pickEndpoint(server: number, advance: boolean): number {
-    const eps = this.topology.etcdEndpoints[server];
-    const host = this.topology.apiserverHosts[server];
-    const start = this.endpointCursor[server];
-    const now = this.sim.now;
-    const row = server * this.etcd.memberCount;
-    for (let i = 0; i < eps.length; i++) {
-      const k = (start + i) % eps.length;
-      const m = eps[k];
-      let usable: boolean;
-      if (this.etcd.reachable(host, m)) {
-        this.silentSince_us[row + m] = -1;
-        usable = true;
-      } else if (!advance || this.etcd.refused(host, m)) {
-        usable = false;
-      } else {
-        if (this.silentSince_us[row + m] < 0) this.silentSince_us[row + m] = now;
-        usable = now < this.silentSince_us[row + m] + this.config.etcdKeepalive_us;
-      }
-      if (usable) {
-        if (advance) this.endpointCursor[server] = (k + 1) % eps.length;
-        return m;
-      }
-    }
-    return -1;
-  }
-
-  private oneWay_us(): number {
+  private oneWayUs(): number {
     const ms = this.clientLatency.sample(this.netRng);
     return ms > 0 ? ms * US_PER_MS : 0;
-  }
-
-  private allocSlot(): number {
-    if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
-    if (this.used === this.cap) this.grow();
-    return this.used++;
-  }
-
-  private grow(): void {
-    const cap = this.cap * 2;
-    if (cap > SLOT_BITS) throw new Error(`apiserver: more than ${SLOT_BITS} requests in flight`);
-    const g8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    const g16 = (a: Int16Array) => { const b = new Int16Array(cap); b.set(a); return b; };
-    const g32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const gu32 = (a: Uint32Array) => { const b = new Uint32Array(cap); b.set(a); return b; };
-    const g64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    this.verb = g8(this.verb);
-    this.resource = g8(this.resource);
-    this.phase = g8(this.phase);
-    this.flags = g8(this.flags);
-    this.attempts = g8(this.attempts);
-    this.pinned = g8(this.pinned);
-    this.server = g16(this.server);
-    this.epochAt = g32(this.epochAt);
-    this.gen = gu32(this.gen);
-    this.token = g64(this.token);
-    this.doneHandler = g32(this.doneHandler);
-    this.start_us = g64(this.start_us);
-    this.key = g64(this.key);
-    this.expectedRev = g64(this.expectedRev);
-    this.valueA = g64(this.valueA);
-    this.valueB = g64(this.valueB);
-    this.cap = cap;
   }
 }

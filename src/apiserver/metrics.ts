@@ -6,7 +6,7 @@
  */
 import { EtcdOp, EtcdOutcome } from "./etcdPort.js";
 import { REASON_NAMES, RESOURCE_NAMES, Status, VERB_COUNT, isSuccess, type Reason, type Resource, type Verb } from "./verbs.js";
-import { LatencyHistogram } from "../metrics/latencyHistogram.js";
+import { LatencyHistogram, SUB_BUCKET_BITS_COARSE } from "../metrics/latencyHistogram.js";
 
 /** Per-verb counters for one interval. */
 export class VerbCounters {
@@ -16,7 +16,7 @@ export class VerbCounters {
   tooMany = 0;
   serverError = 0;
   connectionFailed = 0;
-  readonly latency = new LatencyHistogram();
+  readonly latency = new LatencyHistogram(SUB_BUCKET_BITS_COARSE);
 
   count(status: number, latency_us: number): void {
     this.requests++;
@@ -63,10 +63,10 @@ export class ControlPlaneMetrics {
   readonly verbTotals: VerbCounters[] = Array.from({ length: VERB_COUNT }, () => new VerbCounters());
   /** Whole-run totals by verb and resource, at verb x RESOURCE_NAMES.length + resource (see `totals`). */
   readonly resourceTotals: VerbCounters[] = Array.from({ length: VERB_COUNT * RESOURCE_NAMES.length }, () => new VerbCounters());
-  readonly etcdWrite = new LatencyHistogram();
-  readonly etcdRead = new LatencyHistogram();
-  readonly etcdWriteTotal = new LatencyHistogram();
-  readonly etcdReadTotal = new LatencyHistogram();
+  readonly etcdWrite = new LatencyHistogram(SUB_BUCKET_BITS_COARSE);
+  readonly etcdRead = new LatencyHistogram(SUB_BUCKET_BITS_COARSE);
+  readonly etcdWriteTotal = new LatencyHistogram(SUB_BUCKET_BITS_COARSE);
+  readonly etcdReadTotal = new LatencyHistogram(SUB_BUCKET_BITS_COARSE);
   etcdRequests = 0;
   etcdWritesOk = 0;
   etcdFailures = 0;

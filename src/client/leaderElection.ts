@@ -24,7 +24,8 @@
  */
 import type { RandomStream } from "../engine/random.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
-import type { RequestOptions, StoredObject } from "../apiserver/kubeApi.js";
+import type { RequestOptions } from "../apiserver/kubeApi.js";
+import type { StoredObject } from "../apiserver/objectStore.js";
 import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
 
 /** component-base RecommendedDefaultLeaderElectionConfiguration: LeaseDuration 15 s. */

@@ -15,6 +15,7 @@ import { distribution, type Distribution, type DistributionSpec } from "../engin
 import type { RandomStream } from "../engine/random.js";
 import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS } from "../engine/simulation.js";
+import { grown, nextCapacity } from "../model/columns.js";
 
 /** WAL fsync latency (ms): p50 2 ms, p99 8 ms, within etcd's "p99 < 10 ms" guidance (FAQ). */
 export const DEFAULT_FSYNC_LATENCY_MS: DistributionSpec = { type: "lognormal", p50: 2, p99: 8 };
@@ -67,11 +68,9 @@ export class Disks {
   }
 
   private ensure(host: number): void {
-    if (host < this.slowFactor.length) return;
-    let n = this.slowFactor.length;
-    while (n <= host) n *= 2;
-    const a = new Float64Array(n).fill(1);
-    a.set(this.slowFactor);
-    this.slowFactor = a;
+    const had = this.slowFactor.length;
+    if (host < had) return;
+    this.slowFactor = grown(this.slowFactor, nextCapacity(had, host + 1));
+    this.slowFactor.fill(1, had); // hosts not seen yet are healthy
   }
 }

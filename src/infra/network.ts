@@ -13,6 +13,7 @@ import { distribution, type Distribution, type DistributionSpec } from "../engin
 import type { RandomStream } from "../engine/random.js";
 import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS } from "../engine/simulation.js";
+import { grown, nextCapacity } from "../model/columns.js";
 
 /** One-way latency distributions in milliseconds, by how far apart two hosts are. */
 export interface NetworkLatencyConfig {
@@ -108,7 +109,7 @@ export class Network {
     const h = this.hosts.length;
     this.hosts.push({ name, zone, region });
     this.hostByName.set(name, h);
-    if (h >= this.cap) this.growMatrix();
+    if (h >= this.cap) this.grow(h + 1);
     if (!this.regionIds.has(region)) this.regionIds.set(region, this.regionIds.size);
     const zoneKey = `${region}/${zone}`;
     if (!this.zoneIds.has(zoneKey)) this.zoneIds.set(zoneKey, this.zoneIds.size);
@@ -235,17 +236,14 @@ export class Network {
     }
   }
 
-  private growMatrix(): void {
-    const cap = this.cap * 2;
+  /** Room for `hosts` hosts: the per-host columns grow; the matrix is laid out again (its row length is `cap`). */
+  private grow(hosts: number): void {
+    const cap = nextCapacity(this.cap, hosts);
     const m = new Uint8Array(cap * cap);
     for (let a = 0; a < this.cap; a++) m.set(this.blocked.subarray(a * this.cap, (a + 1) * this.cap), a * cap);
     this.blocked = m;
     this.cap = cap;
-    const z = new Int32Array(cap);
-    z.set(this.zoneOf);
-    this.zoneOf = z;
-    const r = new Int32Array(cap);
-    r.set(this.regionOf);
-    this.regionOf = r;
+    this.zoneOf = grown(this.zoneOf, cap);
+    this.regionOf = grown(this.regionOf, cap);
   }
 }

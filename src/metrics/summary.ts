@@ -1,6 +1,6 @@
 /** The run's summary (summary.csv and the terminal table): metric, value rows. */
 import type { PodCounters } from "./counters.js";
-import type { LatencyHistogram } from "./latency.js";
+import type { LatencyHistogram } from "./latencyHistogram.js";
 import type { TimeseriesRow } from "./sampler.js";
 
 export interface SummaryRow {
@@ -18,7 +18,8 @@ export interface SummaryInputs {
   eventsProcessed: number;
 }
 
-const ms = (us: number) => us / 1000;
+/** A latency figure in ms; 0 when no latency was recorded (no pod was bound), as summary.csv always wrote. */
+const latencyMs = (h: LatencyHistogram, us: number) => (h.count === 0 ? 0 : us / 1000);
 
 export function summarize(s: SummaryInputs): SummaryRow[] {
   const ts = s.timeseries;
@@ -37,11 +38,11 @@ export function summarize(s: SummaryInputs): SummaryRow[] {
     { metric: "pods_pending_at_end", value: c.pending },
     { metric: "pods_running_at_end", value: c.running },
     { metric: "pods_pending_max", value: max((r) => r.pods_pending) },
-    { metric: "scheduling_latency_p50_ms", value: ms(s.latency.percentileUs(50)) },
-    { metric: "scheduling_latency_p90_ms", value: ms(s.latency.percentileUs(90)) },
-    { metric: "scheduling_latency_p99_ms", value: ms(s.latency.percentileUs(99)) },
-    { metric: "scheduling_latency_max_ms", value: ms(s.latency.maxUs) },
-    { metric: "scheduling_latency_mean_ms", value: ms(s.latency.meanUs) },
+    { metric: "scheduling_latency_p50_ms", value: latencyMs(s.latency, s.latency.quantileUs(0.5)) },
+    { metric: "scheduling_latency_p90_ms", value: latencyMs(s.latency, s.latency.quantileUs(0.9)) },
+    { metric: "scheduling_latency_p99_ms", value: latencyMs(s.latency, s.latency.quantileUs(0.99)) },
+    { metric: "scheduling_latency_max_ms", value: latencyMs(s.latency, s.latency.maxUs) },
+    { metric: "scheduling_latency_mean_ms", value: latencyMs(s.latency, s.latency.meanUs()) },
     { metric: "cpu_requested_ratio_mean", value: mean((r) => r.cpu_requested_ratio) },
     { metric: "memory_requested_ratio_mean", value: mean((r) => r.memory_requested_ratio) },
     { metric: "cpu_requested_ratio_peak", value: max((r) => r.cpu_requested_ratio) },

@@ -221,10 +221,10 @@ export class ControlPlane implements ControlPlaneParts {
     const firstFault_us = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.at_us)) : -1;
     const afterFault = firstFault_us < 0 ? [] : this.afterFault(firstFault_us, end_us);
     const summary: SummaryRow[] = [
-      { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantile_us(0.5) / 1000 },
-      { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantile_us(0.99) / 1000 },
-      { metric: "etcd_read_p50_ms", value: m.etcdReadTotal.quantile_us(0.5) / 1000 },
-      { metric: "etcd_read_p99_ms", value: m.etcdReadTotal.quantile_us(0.99) / 1000 },
+      { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantileUs(0.5) / 1000 },
+      { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantileUs(0.99) / 1000 },
+      { metric: "etcd_read_p50_ms", value: m.etcdReadTotal.quantileUs(0.5) / 1000 },
+      { metric: "etcd_read_p99_ms", value: m.etcdReadTotal.quantileUs(0.99) / 1000 },
       { metric: "etcd_leader_changes", value: m.elections.filter((e) => e.cause !== "initial").length },
       { metric: "etcd_no_leader_ms", value: noLeaderMs },
       { metric: "api_requests", value: requests },

@@ -108,8 +108,8 @@ export class ControlPlaneSampler {
         c.serverError,
         c.connectionFailed,
         (c.requests - c.ok - c.conflict) / c.requests,
-        ms(c.latency.quantile_us(0.5)),
-        ms(c.latency.quantile_us(0.99)),
+        ms(c.latency.quantileUs(0.5)),
+        ms(c.latency.quantileUs(0.99)),
       ]);
     }
     this.controlplane.rows.push([
@@ -119,10 +119,10 @@ export class ControlPlaneSampler {
       v.etcdMembersUp(),
       commitsPerS,
       m.etcdWrite.count,
-      ms(m.etcdWrite.quantile_us(0.5)),
-      ms(m.etcdWrite.quantile_us(0.99)),
-      ms(m.etcdRead.quantile_us(0.5)),
-      ms(m.etcdRead.quantile_us(0.99)),
+      ms(m.etcdWrite.quantileUs(0.5)),
+      ms(m.etcdWrite.quantileUs(0.99)),
+      ms(m.etcdRead.quantileUs(0.5)),
+      ms(m.etcdRead.quantileUs(0.99)),
       requests,
       requests - ok,
       requests > 0 ? ok / requests : null,

@@ -94,6 +94,18 @@ describe("network", () => {
     expect(net.canReach(5, 3)).toBe(true);
     expect(() => net.addHost("h1")).toThrow(/added twice/);
   });
+
+  it("keeps every host's zone and region when it grows", () => {
+    const net = new Network(new Simulation(1));
+    const a = net.addHost("a", "zone-a", "eu");
+    const b = net.addHost("b", "zone-b", "eu");
+    const c = net.addHost("c", "zone-a", "us");
+    for (let i = 0; i < 100; i++) net.addHost(`h${i}`, i % 2 === 0 ? "zone-a" : "zone-b", "eu");
+    expect(net.linkClass(a, b)).toBe(LinkClass.CROSS_ZONE);
+    expect(net.linkClass(a, c)).toBe(LinkClass.CROSS_REGION);
+    expect(net.linkClass(a, net.hostIndex("h98"))).toBe(LinkClass.SAME_ZONE);
+    expect(net.linkClass(b, net.hostIndex("h99"))).toBe(LinkClass.SAME_ZONE);
+  });
 });
 
 describe("disks", () => {
@@ -115,5 +127,17 @@ describe("disks", () => {
     slow.clearSlow(1);
     expect(slow.fsyncUs(1)).toBeCloseTo(healthy.fsyncUs(1), 6);
     expect(() => slow.setSlow(0, 0)).toThrow(RangeError);
+  });
+
+  it("a slow disk on a host beyond the first 16 leaves every other host healthy", () => {
+    const disks = new Disks(new Simulation(5));
+    disks.setSlow(2, 4);
+    disks.setSlow(40, 3);
+    expect(disks.slowness(2)).toBe(4);
+    expect(disks.slowness(40)).toBe(3);
+    for (const h of [0, 15, 16, 20, 39, 41, 63, 64, 1000]) expect(disks.slowness(h)).toBe(1);
+    disks.clearSlow(70);
+    expect(disks.slowness(40)).toBe(3);
+    expect(disks.slowness(70)).toBe(1);
   });
 });

@@ -1,11 +1,11 @@
-/** Metrics writers: deterministic number formatting, CSV quoting, HDR percentiles, atomic folders. */
+/** Metrics writers: deterministic number formatting, CSV quoting, the summary rows, atomic folders. */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PodCounters } from "../../src/metrics/counters.js";
 import { tableCsv } from "../../src/metrics/csv.js";
-import { LatencyHistogram } from "../../src/metrics/latency.js";
+import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../../src/metrics/latencyHistogram.js";
 import { writeRunFolder } from "../../src/metrics/output.js";
 import { summarize } from "../../src/metrics/summary.js";
 import { formatCell } from "../../src/metrics/tables.js";
@@ -28,40 +28,11 @@ describe("tableCsv", () => {
   });
 });
 
-describe("LatencyHistogram", () => {
-  it("percentiles of 1..1000 ms match the exact order statistics within 0.1%", () => {
-    const h = new LatencyHistogram();
-    for (let i = 1; i <= 1000; i++) h.record(i * 1000);
-    for (const [p, exact] of [
-      [50, 500_000],
-      [90, 900_000],
-      [99, 990_000],
-    ]) {
-      expect(Math.abs(h.percentileUs(p) - exact) / exact).toBeLessThan(0.001);
-    }
-    expect(h.count).toBe(1000);
-    expect(Math.abs(h.maxUs - 1_000_000) / 1e6).toBeLessThan(0.001);
-    expect(Math.abs(h.meanUs - 500_500) / 500_500).toBeLessThan(0.001);
-  });
-
-  it("counts zero latencies (immediate binds) below every other value", () => {
-    const h = new LatencyHistogram();
-    for (let i = 0; i < 60; i++) h.record(0);
-    for (let i = 0; i < 40; i++) h.record(5000);
-    expect(h.count).toBe(100);
-    expect(h.percentileUs(50)).toBe(0);
-    expect(h.percentileUs(60)).toBe(0);
-    expect(Math.abs(h.percentileUs(61) - 5000)).toBeLessThan(5);
-    expect(Math.abs(h.percentileUs(99) - 5000)).toBeLessThan(5);
-    expect(new LatencyHistogram().percentileUs(50)).toBe(0);
-  });
-});
-
 describe("summary", () => {
   it("reports counts from the counters and means over the samples", () => {
     const c = new PodCounters();
     Object.assign(c, { created: 10, scheduled: 9, succeeded: 4, lost: 2, pending: 1, running: 3 });
-    const h = new LatencyHistogram();
+    const h = new LatencyHistogram(SUB_BUCKET_BITS_3_DIGITS);
     h.record(2000);
     const rows = summarize({
       nodes: 3,
@@ -76,7 +47,23 @@ describe("summary", () => {
     expect(v).toMatchObject({ nodes: 3, pods_created: 10, pods_scheduled: 9, pods_succeeded: 4, pods_lost: 2, pods_pending_at_end: 1, pods_pending_max: 4, node_failures: 1 });
     expect(v.cpu_requested_ratio_mean).toBeCloseTo(0.3, 12);
     expect(v.cpu_requested_ratio_peak).toBeCloseTo(0.4, 12);
-    expect(v.scheduling_latency_p50_ms).toBeCloseTo(2, 2);
+    expect(v.scheduling_latency_p50_ms).toBe(2);
+    expect(v.scheduling_latency_mean_ms).toBe(2);
+  });
+
+  it("writes 0 for the scheduling latencies when no pod was bound", () => {
+    const rows = summarize({
+      nodes: 1,
+      simDurationUs: 1e6,
+      counters: new PodCounters(),
+      latency: new LatencyHistogram(SUB_BUCKET_BITS_3_DIGITS),
+      timeseries: [],
+      nodeFailures: 0,
+      eventsProcessed: 0,
+    });
+    const latencies = rows.filter((r) => r.metric.startsWith("scheduling_latency_"));
+    expect(latencies.map((r) => r.metric)).toEqual(["scheduling_latency_p50_ms", "scheduling_latency_p90_ms", "scheduling_latency_p99_ms", "scheduling_latency_max_ms", "scheduling_latency_mean_ms"]);
+    expect(latencies.every((r) => r.value === 0)).toBe(true);
   });
 });
 
