@@ -44,6 +44,11 @@ export class RequestTable {
     return this.gen[s] * SLOT_SPAN + s;
   }
 
+  /** Id of the request in slot `s`. */
+  idOf(s: number): number {
+    return this.gen[s] * SLOT_SPAN + s;
+  }
+
   /** Slot of a live request id, or -1 when the request already ended. */
   slotOf(id: number): number {
     const s = id % SLOT_SPAN;
