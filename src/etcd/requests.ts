@@ -81,9 +81,9 @@ export class RequestTable {
     this.tag = grown(this.tag, n);
     this.startUs = grown(this.startUs, n);
     this.timer = grown(this.timer, n);
-    const g = new Float64Array(n).fill(1);
-    g.set(this.gen);
-    this.gen = g;
+    const had = this.gen.length;
+    this.gen = grown(this.gen, n);
+    this.gen.fill(1, had);
     this.live = grown(this.live, n);
     this.answered = grown(this.answered, n);
     this.requireLeader = grown(this.requireLeader, n);
