@@ -38,8 +38,8 @@ export class ClientRequests {
   private readonly config: RaftConfig;
   private readonly stats: EtcdStats;
   private readonly net: Network;
-  private readonly st: Members;
-  private readonly table: RequestTable;
+  private readonly members: Members;
+  private readonly requestTable: RequestTable;
   private readonly clientHost: number[] = [];
   private readonly clientHandler: EtcdClientHandler[] = [];
   private readonly arriveHandlerId: number;
@@ -56,18 +56,18 @@ export class ClientRequests {
     this.config = ctx.config;
     this.stats = ctx.stats;
     this.net = ctx.net;
-    this.st = ctx.members;
-    this.table = ctx.requests;
+    this.members = ctx.members;
+    this.requestTable = ctx.requests;
     this.arriveHandlerId = sim.on("etcd.requestArrives", (id) => this.onRequestArrives(id));
     this.answerHandlerId = sim.on("etcd.answerArrives", (id, outcome) => this.onAnswerArrives(id, outcome));
     this.timeoutHandlerId = sim.on("etcd.requestTimeout", (id) => this.onRequestTimeout(id));
   }
 
-  wire(p: EtcdParts): void {
-    this.timers = p.timers;
-    this.ready = p.ready;
-    this.replication = p.replication;
-    this.readIndex = p.readIndex;
+  wire(parts: EtcdParts): void {
+    this.timers = parts.timers;
+    this.ready = parts.ready;
+    this.replication = parts.replication;
+    this.readIndex = parts.readIndex;
   }
 
   /** Register a client on a host; returns its client id. */
@@ -80,38 +80,38 @@ export class ClientRequests {
   /** Send a request from `client` to `member`; returns the request id. */
   request(kind: RequestKindCode, client: number, member: number, tag: number, requireLeader: boolean): number {
     if (!(client >= 0 && client < this.clientHost.length)) throw new RangeError(`etcd: unknown client ${client}`);
-    if (!(member >= 0 && member < this.st.count)) throw new RangeError(`etcd: unknown member ${member}`);
-    const r = this.table;
+    if (!(member >= 0 && member < this.members.count)) throw new RangeError(`etcd: unknown member ${member}`);
+    const reqs = this.requestTable;
     const now = this.sim.now;
-    const id = r.alloc(kind, client, member, tag, now);
-    const s = r.slotOf(id);
-    if (requireLeader) r.requireLeader[s] = 1;
-    r.timer[s] = this.sim.timer(this.config.requestTimeoutUs, this.timeoutHandlerId, id);
-    const d = this.net.delayUs(this.clientHost[client], this.st.host[member]);
+    const id = reqs.alloc(kind, client, member, tag, now);
+    const s = reqs.slotOf(id);
+    if (requireLeader) reqs.requireLeader[s] = 1;
+    reqs.timer[s] = this.sim.timer(this.config.requestTimeoutUs, this.timeoutHandlerId, id);
+    const d = this.net.delayUs(this.clientHost[client], this.members.host[member]);
     if (d >= 0) this.sim.schedule(d, this.arriveHandlerId, id);
     return id;
   }
 
   private onRequestArrives(id: number): void {
     if (this.ctx.stopped) return;
-    const st = this.st;
-    const r = this.table;
-    const s = r.slotOf(id);
+    const members = this.members;
+    const reqs = this.requestTable;
+    const s = reqs.slotOf(id);
     if (s < 0) return;
-    const m = r.member[s];
-    if (st.role[m] === Role.DOWN) {
+    const m = reqs.member[s];
+    if (members.role[m] === Role.DOWN) {
       this.answer(s, Outcome.UNAVAILABLE);
       return;
     }
-    if (st.learner[m] === 1) {
+    if (members.learner[m] === 1) {
       this.answer(s, Outcome.LEARNER_REJECTED);
       return;
     }
-    if (r.requireLeader[s] === 1 && st.leader[m] < 0) {
+    if (reqs.requireLeader[s] === 1 && members.leader[m] < 0) {
       this.answer(s, Outcome.NO_LEADER);
       return;
     }
-    const kind = r.kind[s];
+    const kind = reqs.kind[s];
     if (kind === RequestKind.PUT) this.replication.propose(m, id);
     else if (kind === RequestKind.GET_SERIALIZABLE) this.answer(s, Outcome.OK);
     else this.readIndex.enqueue(m, id);
@@ -120,23 +120,23 @@ export class ClientRequests {
 
   /** Send the answer from the member to the client over the network (lost if the link is cut). */
   answer(s: number, outcome: OutcomeCode): void {
-    const r = this.table;
-    r.answered[s] = 1;
-    const d = this.net.delayUs(this.st.host[r.member[s]], this.clientHost[r.client[s]]);
-    if (d >= 0) this.sim.schedule(d, this.answerHandlerId, r.idOf(s), outcome);
+    const reqs = this.requestTable;
+    reqs.answered[s] = 1;
+    const d = this.net.delayUs(this.members.host[reqs.member[s]], this.clientHost[reqs.client[s]]);
+    if (d >= 0) this.sim.schedule(d, this.answerHandlerId, reqs.idOf(s), outcome);
   }
 
   /** A crash: the client connections to member `m` break and everything waiting on it fails. */
   failRequestsAt(m: number): void {
-    const r = this.table;
-    for (let s = 0; s < r.slotsUsed; s++) {
-      if (r.live[s] === 1 && r.member[s] === m && r.answered[s] === 0) this.answer(s, Outcome.UNAVAILABLE);
+    const reqs = this.requestTable;
+    for (let s = 0; s < reqs.slotsUsed; s++) {
+      if (reqs.live[s] === 1 && reqs.member[s] === m && reqs.answered[s] === 0) this.answer(s, Outcome.UNAVAILABLE);
     }
   }
 
   private onAnswerArrives(id: number, outcome: number): void {
     if (this.ctx.stopped) return;
-    const s = this.table.slotOf(id);
+    const s = this.requestTable.slotOf(id);
     if (s < 0) return;
     this.complete(s, outcome as OutcomeCode);
   }
@@ -152,26 +152,26 @@ export class ClientRequests {
    */
   private onRequestTimeout(id: number): void {
     if (this.ctx.stopped) return;
-    const r = this.table;
-    const s = r.slotOf(id);
+    const reqs = this.requestTable;
+    const s = reqs.slotOf(id);
     if (s < 0) return;
-    r.timer[s] = -1;
-    const m = r.member[s];
-    const start = r.startUs[s];
-    const elected = this.st.leadElectedUs[m];
+    reqs.timer[s] = -1;
+    const m = reqs.member[s];
+    const start = reqs.startUs[s];
+    const elected = this.members.leadElectedUs[m];
     const twoElections = 2 * this.timers.minElectionTimeoutUs();
     const leaderFail = elected > start && elected - twoElections < start;
     this.complete(s, leaderFail ? Outcome.TIMEOUT_LEADER_FAIL : Outcome.TIMEOUT);
   }
 
   private complete(s: number, outcome: OutcomeCode): void {
-    const r = this.table;
-    if (r.timer[s] >= 0) this.sim.cancel(r.timer[s]);
-    const client = r.client[s];
-    const tag = r.tag[s];
-    const kind = r.kind[s] as RequestKindCode;
-    const latency = this.sim.now - r.startUs[s];
-    r.release(s);
+    const reqs = this.requestTable;
+    if (reqs.timer[s] >= 0) this.sim.cancel(reqs.timer[s]);
+    const client = reqs.client[s];
+    const tag = reqs.tag[s];
+    const kind = reqs.kind[s] as RequestKindCode;
+    const latency = this.sim.now - reqs.startUs[s];
+    reqs.release(s);
     if (outcome === Outcome.OK) this.stats.requestsOk++;
     else this.stats.requestsFailed++;
     this.clientHandler[client].onEtcdResponse(tag, kind, outcome, latency);

@@ -35,6 +35,7 @@ import type { Replication } from "./replication.js";
 import { RequestTable } from "./requests.js";
 import { SafetyChecker } from "./safety.js";
 import type { SnapshotCatchUp } from "./snapshot.js";
+import type { Step } from "./step.js";
 import type { Timers } from "./timers.js";
 
 export class EtcdContext {
@@ -67,6 +68,7 @@ export class EtcdContext {
 }
 
 export interface EtcdParts {
+  step: Step;
   timers: Timers;
   election: Election;
   ready: ReadyCycle;

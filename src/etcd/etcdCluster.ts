@@ -82,7 +82,7 @@ export class EtcdCluster {
   private readonly sim: Simulation;
   private readonly net: Network;
   private readonly ctx: EtcdContext;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly timers: Timers;
   private readonly election: Election;
   private readonly ready: ReadyCycle;
@@ -91,12 +91,12 @@ export class EtcdCluster {
   private readonly history: LeaderHistory;
 
   constructor(sim: Simulation, options: EtcdClusterOptions) {
-    const st = new Members(options.members);
+    const members = new Members(options.members);
     this.sim = sim;
     this.net = options.network;
     this.config = defaultRaftConfig(options.raft);
-    this.size = st.count;
-    this.st = st;
+    this.size = members.count;
+    this.members = members;
     const config = this.config;
     if (config.electionTimeoutRangeUs !== null) {
       const [lo, hi] = config.electionTimeoutRangeUs;
@@ -104,9 +104,10 @@ export class EtcdCluster {
     } else if (!(config.electionTicks >= 1)) throw new Error("etcd: electionTicks must be >= 1");
     if (!(config.heartbeatIntervalUs > 0)) throw new Error("etcd: heartbeat interval must be positive");
 
-    const ctx = new EtcdContext(sim, options.network, options.disks, config, this.stats, st);
+    const ctx = new EtcdContext(sim, options.network, options.disks, config, this.stats, members);
     this.ctx = ctx;
-    // The parts that handle events register their handlers as they are built.
+    // Parts that handle events register their handlers as they are built, in the order the
+    // single-file version registered them (ids do not order events; they just stay stable).
     const step = new Step(ctx);
     this.timers = new Timers(ctx, options.streamPrefix ?? "etcd");
     this.ready = new ReadyCycle(ctx);
@@ -115,6 +116,7 @@ export class EtcdCluster {
     this.election = new Election(ctx);
     this.history = new LeaderHistory(ctx);
     const parts: EtcdParts = {
+      step,
       timers: this.timers,
       election: this.election,
       ready: this.ready,
@@ -127,14 +129,14 @@ export class EtcdCluster {
     step.wire(parts);
     parts.timers.wire(parts);
     parts.election.wire(parts);
-    parts.ready.wire(parts, step.deliverHandlerId);
+    parts.ready.wire(parts);
     parts.replication.wire(parts);
     parts.snapshot.wire(parts);
     parts.readIndex.wire(parts);
     parts.requests.wire(parts);
 
     if (options.initialState) applyInitialState(ctx, options.initialState);
-    for (let m = 0; m < st.count; m++) this.boot(m);
+    for (let m = 0; m < members.count; m++) this.boot(m);
   }
 
   // ======================================================================
@@ -142,22 +144,22 @@ export class EtcdCluster {
   // ======================================================================
 
   memberName(member: number): string {
-    return this.st.names[member];
+    return this.members.names[member];
   }
   memberHost(member: number): number {
-    return this.st.host[member];
+    return this.members.host[member];
   }
   memberIndex(name: string): number {
-    const i = this.st.names.indexOf(name);
+    const i = this.members.names.indexOf(name);
     if (i < 0) throw new Error(`etcd: unknown member "${name}"`);
     return i;
   }
   isLearner(member: number): boolean {
-    return this.st.learner[member] === 1;
+    return this.members.learner[member] === 1;
   }
   /** Voting members' quorum: floor(voters/2)+1. */
   quorum(): number {
-    return this.st.quorum;
+    return this.members.quorum;
   }
 
   /** Register a client (an API server's etcd client) on a host; returns its client id. */
@@ -181,13 +183,13 @@ export class EtcdCluster {
   }
 
   role(member: number): RoleCode {
-    return this.st.role[member] as RoleCode;
+    return this.members.role[member] as RoleCode;
   }
   term(member: number): number {
-    return this.st.term[member];
+    return this.members.term[member];
   }
   isUp(member: number): boolean {
-    return this.st.role[member] !== Role.DOWN;
+    return this.members.role[member] !== Role.DOWN;
   }
   /** The leader the cluster follows now: the live leader with the highest term, or -1. */
   leader(): number {
@@ -195,24 +197,24 @@ export class EtcdCluster {
   }
   /** Whom `member` believes is leader (-1 when none). */
   leaderOf(member: number): number {
-    return this.st.leader[member];
+    return this.members.leader[member];
   }
   commitIndex(member: number): number {
-    return this.st.commitIndex[member];
+    return this.members.commitIndex[member];
   }
   appliedIndex(member: number): number {
-    return this.st.appliedIndex[member];
+    return this.members.appliedIndex[member];
   }
   lastIndex(member: number): number {
-    return this.st.logs[member].last;
+    return this.members.logs[member].last;
   }
   /** Durable (fsynced) last index of a member. */
   stableIndex(member: number): number {
-    return this.st.stableIndex[member];
+    return this.members.stableIndex[member];
   }
   /** Term of entry `index` in `member`'s log (-1 if absent or compacted). */
   entryTerm(member: number, index: number): number {
-    return this.st.logs[member].term(index);
+    return this.members.logs[member].term(index);
   }
   /** Highest index committed anywhere (from the safety checker; 0 when checks are off). */
   clusterCommitIndex(): number {
@@ -220,7 +222,7 @@ export class EtcdCluster {
   }
   /** Entries a member holds in memory (after compaction). */
   heldEntries(member: number): number {
-    return this.st.logs[member].held;
+    return this.members.logs[member].held;
   }
   /** Client requests not yet answered. */
   requestsInFlight(): number {
@@ -230,23 +232,23 @@ export class EtcdCluster {
   /** Crash a member's process: volatile state and unsynced log entries are lost. */
   crash(member: number, cause: LeaderLossCause = "crash"): void {
     const m = member;
-    const st = this.st;
-    if (st.role[m] === Role.DOWN) return;
+    const members = this.members;
+    if (members.role[m] === Role.DOWN) return;
     if (this.history.clusterLeader === m) this.history.loseClusterLeader(m, cause, this.sim.now);
-    st.role[m] = Role.DOWN;
-    st.incarnation[m]++;
+    members.role[m] = Role.DOWN;
+    members.incarnation[m]++;
     this.timers.cancelAll(m);
     this.ready.discard(m);
     // Back to what is durable: HardState and the fsynced log. Unsynced entries were never
     // acknowledged, so losing them is safe; the commit index is volatile knowledge.
-    st.logs[m].truncateFrom(st.stableIndex[m] + 1);
-    st.term[m] = st.persistedTerm[m];
-    st.votedFor[m] = st.persistedVote[m];
-    st.commitIndex[m] = Math.min(st.persistedCommit[m], st.stableIndex[m]);
-    if (st.commitIndex[m] < st.snapshotIndex[m]) st.commitIndex[m] = st.snapshotIndex[m];
-    st.appliedIndex[m] = Math.min(st.appliedIndex[m], st.commitIndex[m]);
-    st.leader[m] = -1;
-    st.proposalsAwaitingLeader[m].length = 0;
+    members.logs[m].truncateFrom(members.stableIndex[m] + 1);
+    members.term[m] = members.persistedTerm[m];
+    members.votedFor[m] = members.persistedVote[m];
+    members.commitIndex[m] = Math.min(members.persistedCommit[m], members.stableIndex[m]);
+    if (members.commitIndex[m] < members.snapshotIndex[m]) members.commitIndex[m] = members.snapshotIndex[m];
+    members.appliedIndex[m] = Math.min(members.appliedIndex[m], members.commitIndex[m]);
+    members.leader[m] = -1;
+    members.proposalsAwaitingLeader[m].length = 0;
     this.readIndex.clear(m);
     // The client connections break: everything waiting on this member fails.
     this.requests.failRequestsAt(m);
@@ -256,9 +258,9 @@ export class EtcdCluster {
   /** Restart a crashed member from its durable state (term, vote, fsynced log). */
   restart(member: number): void {
     const m = member;
-    if (this.st.role[m] !== Role.DOWN) return;
-    this.st.role[m] = Role.FOLLOWER;
-    this.st.leader[m] = -1;
+    if (this.members.role[m] !== Role.DOWN) return;
+    this.members.role[m] = Role.FOLLOWER;
+    this.members.leader[m] = -1;
     this.boot(m);
     this.history.notifyRole(m);
   }
@@ -272,7 +274,7 @@ export class EtcdCluster {
 
   /** Partition members (by their hosts) into groups that cannot talk to each other. */
   partitionMembers(groups: readonly (readonly number[])[]): void {
-    this.net.partition(groups.map((g) => g.map((m) => this.st.host[m])));
+    this.net.partition(groups.map((g) => g.map((m) => this.members.host[m])));
   }
 
   observe(observer: EtcdObserver): void {
@@ -286,9 +288,9 @@ export class EtcdCluster {
 
   /** Start a member (at creation and on restart): its clocks, and leadership if the initial state gave it. */
   private boot(m: number): void {
-    const st = this.st;
-    st.votesGrantedMask[m] = st.votesRejectedMask[m] = 0;
+    const members = this.members;
+    members.votesGrantedMask[m] = members.votesRejectedMask[m] = 0;
     this.timers.start(m);
-    if (st.leader[m] === m && st.role[m] !== Role.DOWN) this.election.leadFromInitialState(m);
+    if (members.leader[m] === m && members.role[m] !== Role.DOWN) this.election.leadFromInitialState(m);
   }
 }

@@ -22,29 +22,29 @@ export interface EtcdInitialState {
 }
 
 export function applyInitialState(ctx: EtcdContext, init: EtcdInitialState): void {
-  const st = ctx.members;
+  const members = ctx.members;
   const terms = init.logTerms ?? init.logLengths?.map((len) => new Array<number>(len).fill(init.term));
-  if (!terms || terms.length !== st.count) throw new Error("etcd: initialState needs one log (logLengths or logTerms) per member");
+  if (!terms || terms.length !== members.count) throw new Error("etcd: initialState needs one log (logLengths or logTerms) per member");
   const lengths = terms.map((t) => t.length);
-  const sorted = lengths.filter((_, m) => st.learner[m] === 0).sort((a, b) => b - a);
-  const committed = init.commit ?? sorted[st.quorum - 1];
-  for (let m = 0; m < st.count; m++) {
-    const log = st.logs[m];
+  const sorted = lengths.filter((_, m) => members.learner[m] === 0).sort((a, b) => b - a);
+  const committed = init.commit ?? sorted[members.quorum - 1];
+  for (let m = 0; m < members.count; m++) {
+    const log = members.logs[m];
     for (const t of terms[m]) {
       if (t > init.term) throw new Error(`etcd: initialState entry term ${t} above the cluster term ${init.term}`);
       log.append(t, 0);
     }
-    st.term[m] = st.persistedTerm[m] = init.term;
-    st.stableIndex[m] = lengths[m];
-    st.commitIndex[m] = st.persistedCommit[m] = Math.min(committed, lengths[m]);
-    st.appliedIndex[m] = st.commitIndex[m];
+    members.term[m] = members.persistedTerm[m] = init.term;
+    members.stableIndex[m] = lengths[m];
+    members.commitIndex[m] = members.persistedCommit[m] = Math.min(committed, lengths[m]);
+    members.appliedIndex[m] = members.commitIndex[m];
     if (init.leader !== undefined) {
-      st.votedFor[m] = st.persistedVote[m] = init.leader;
-      st.leader[m] = init.leader;
+      members.votedFor[m] = members.persistedVote[m] = init.leader;
+      members.leader[m] = init.leader;
     }
   }
   if (ctx.safety && committed > 0) {
     const ref = init.leader ?? lengths.indexOf(Math.max(...lengths));
-    ctx.safety.onCommit(ctx.sim.now, ref, 0, committed, st.logs[ref]);
+    ctx.safety.onCommit(ctx.sim.now, ref, 0, committed, members.logs[ref]);
   }
 }

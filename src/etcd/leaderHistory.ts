@@ -24,7 +24,7 @@ export class LeaderHistory {
   private readonly observers: EtcdObserver[] = [];
   private readonly sim: Simulation;
   private readonly stats: EtcdStats;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly progress: ProgressTracker;
   /** Followers' last-ack times, sorted descending (quorumContactUs). */
   private readonly ackScratch: Float64Array;
@@ -32,10 +32,10 @@ export class LeaderHistory {
   constructor(ctx: EtcdContext) {
     this.sim = ctx.sim;
     this.stats = ctx.stats;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.progress = ctx.progress;
     this.leaderLostUs = ctx.sim.now;
-    this.ackScratch = new Float64Array(this.st.count);
+    this.ackScratch = new Float64Array(this.members.count);
   }
 
   observe(observer: EtcdObserver): void {
@@ -44,24 +44,24 @@ export class LeaderHistory {
 
   /** Last moment leader `l` was in contact with a quorum (acks from q-1 voters besides itself). */
   quorumContactUs(l: number): number {
-    const st = this.st;
-    const need = st.quorum - 1;
+    const members = this.members;
+    const need = members.quorum - 1;
     if (need === 0) return this.sim.now;
-    const n = st.count;
+    const n = members.count;
     const lastAckUs = this.progress.lastAckUs;
-    const sc = this.ackScratch;
+    const sorted = this.ackScratch;
     let k = 0;
     for (let f = 0; f < n; f++) {
-      if (f === l || st.learner[f] === 1) continue;
+      if (f === l || members.learner[f] === 1) continue;
       const v = lastAckUs[l * n + f];
       let j = k++;
-      while (j > 0 && sc[j - 1] < v) {
-        sc[j] = sc[j - 1];
+      while (j > 0 && sorted[j - 1] < v) {
+        sorted[j] = sorted[j - 1];
         j--;
       }
-      sc[j] = v;
+      sorted[j] = v;
     }
-    return sc[need - 1];
+    return sorted[need - 1];
   }
 
   /** The cluster's leader `l` stopped serving at `sinceUs`. */
@@ -71,12 +71,12 @@ export class LeaderHistory {
     this.leaderLostUs = sinceUs;
     this.leaderLossCause = cause;
     const obs = this.observers;
-    for (let o = 0; o < obs.length; o++) obs[o].onLeaderLost?.(this.sim.now, l, this.st.term[l], cause);
+    for (let o = 0; o < obs.length; o++) obs[o].onLeaderLost?.(this.sim.now, l, this.members.term[l], cause);
   }
 
   /** Member `m` became leader: it is the cluster's leader unless a leader of a newer term exists. */
   trackNewLeader(m: number): void {
-    const term = this.st.term[m];
+    const term = this.members.term[m];
     if (this.clusterLeader >= 0) {
       if (term <= this.clusterLeaderTerm) return; // a stale leader in a minority: not the cluster's
       // The old leader is cut off and does not know yet: it stopped serving when it lost its quorum.
@@ -100,7 +100,7 @@ export class LeaderHistory {
   notifyRole(m: number): void {
     const obs = this.observers;
     for (let o = 0; o < obs.length; o++) {
-      obs[o].onRoleChange?.(this.sim.now, m, this.st.role[m] as RoleCode, this.st.term[m]);
+      obs[o].onRoleChange?.(this.sim.now, m, this.members.role[m] as RoleCode, this.members.term[m]);
     }
   }
 

@@ -28,7 +28,7 @@ export class ReadIndex {
   private readonly sim: Simulation;
   private readonly config: RaftConfig;
   private readonly stats: EtcdStats;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly msgs: MessagePool;
   private readonly readOnly: ReadOnlyTracker;
   private readonly requestTable: RequestTable;
@@ -43,25 +43,25 @@ export class ReadIndex {
     this.sim = ctx.sim;
     this.config = ctx.config;
     this.stats = ctx.stats;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.msgs = ctx.msgs;
     this.readOnly = ctx.readOnly;
     this.requestTable = ctx.requests;
     this.readRetryHandlerId = ctx.sim.on("etcd.readIndexRetry", (m, inc) => this.onReadRetry(m, inc));
   }
 
-  wire(p: EtcdParts): void {
-    this.ready = p.ready;
-    this.replication = p.replication;
-    this.requests = p.requests;
+  wire(parts: EtcdParts): void {
+    this.ready = parts.ready;
+    this.replication = parts.replication;
+    this.requests = parts.requests;
   }
 
   // --- leader side (raft) ---
 
   /** The leader receives a ReadIndex request from `origin` (itself included). */
   handleReadIndex(l: number, origin: number, ctx: number): void {
-    const st = this.st;
-    if (st.logs[l].term(st.commitIndex[l]) !== st.term[l]) {
+    const members = this.members;
+    if (members.logs[l].term(members.commitIndex[l]) !== members.term[l]) {
       // raft holds ReadIndex until the leader has committed an entry of its term.
       this.readOnly.hold(l, origin, ctx);
       return;
@@ -70,10 +70,10 @@ export class ReadIndex {
   }
 
   private confirmRead(l: number, origin: number, ctx: number): void {
-    const st = this.st;
-    const index = st.commitIndex[l];
-    if (st.quorum === 1) {
-      this.readOnly.state[l * st.count + origin] = RO_NONE;
+    const members = this.members;
+    const index = members.commitIndex[l];
+    if (members.quorum === 1) {
+      this.readOnly.state[l * members.count + origin] = RO_NONE;
       this.readIndexReady(l, origin, ctx, index);
       return;
     }
@@ -83,7 +83,7 @@ export class ReadIndex {
 
   /** The leader committed its first entry of its term: confirm the requests it held. */
   activatePendingReads(l: number): void {
-    const n = this.st.count;
+    const n = this.members.count;
     const ro = this.readOnly;
     for (let o = 0; o < n; o++) {
       const i = l * n + o;
@@ -94,9 +94,9 @@ export class ReadIndex {
   /** Voter `f` acknowledged a heartbeat carrying context `ctx`. */
   ackReadIndex(l: number, f: number, ctx: number): void {
     const ro = this.readOnly;
-    const done = ro.ack(l, f, ctx, this.st.quorum);
+    const done = ro.ack(l, f, ctx, this.members.quorum);
     if (done === 0) return;
-    const n = this.st.count;
+    const n = this.members.count;
     for (let o = 0; o < n; o++) {
       if ((done >>> o) & 1) this.readIndexReady(l, o, ro.ctx[l * n + o], ro.index[l * n + o]);
     }
@@ -107,7 +107,7 @@ export class ReadIndex {
       this.readIndexAnswered(l, ctx, index);
       return;
     }
-    const s = this.msgs.alloc(Msg.READ_INDEX_RESP, l, origin, this.st.term[l]);
+    const s = this.msgs.alloc(Msg.READ_INDEX_RESP, l, origin, this.members.term[l]);
     this.msgs.ctx[s] = ctx;
     this.msgs.index[s] = index;
     this.ready.emit(s);
@@ -117,84 +117,84 @@ export class ReadIndex {
 
   /** A linearizable read arrived at member `m`. */
   enqueue(m: number, reqId: number): void {
-    this.st.readsWaiting[m].push(reqId);
+    this.members.readsWaiting[m].push(reqId);
     this.maybeStartRead(m);
   }
 
   /** etcd's linearizableReadLoop: one ReadIndex round serves every read that was waiting. */
   private maybeStartRead(m: number): void {
-    const st = this.st;
-    if (st.readRoundCtx[m] !== 0 || st.readsWaiting[m].length === 0) return;
-    const round = st.readsWaiting[m];
-    st.readsWaiting[m] = st.readsInRound[m];
-    st.readsInRound[m] = round;
-    st.readRoundCtx[m] = ++this.lastReadCtx;
-    st.readRoundIndex[m] = -1;
+    const members = this.members;
+    if (members.readRoundCtx[m] !== 0 || members.readsWaiting[m].length === 0) return;
+    const round = members.readsWaiting[m];
+    members.readsWaiting[m] = members.readsInRound[m];
+    members.readsInRound[m] = round;
+    members.readRoundCtx[m] = ++this.lastReadCtx;
+    members.readRoundIndex[m] = -1;
     this.sendReadIndex(m);
-    st.readRetryTimer[m] = this.sim.timer(this.config.readIndexRetryUs, this.readRetryHandlerId, m, st.incarnation[m]);
+    members.readRetryTimer[m] = this.sim.timer(this.config.readIndexRetryUs, this.readRetryHandlerId, m, members.incarnation[m]);
   }
 
   sendReadIndex(m: number): void {
-    const st = this.st;
-    if (st.role[m] === Role.LEADER) this.handleReadIndex(m, m, st.readRoundCtx[m]);
-    else if (st.leader[m] >= 0) {
-      const s = this.msgs.alloc(Msg.READ_INDEX, m, st.leader[m], st.term[m]);
-      this.msgs.ctx[s] = st.readRoundCtx[m];
+    const members = this.members;
+    if (members.role[m] === Role.LEADER) this.handleReadIndex(m, m, members.readRoundCtx[m]);
+    else if (members.leader[m] >= 0) {
+      const s = this.msgs.alloc(Msg.READ_INDEX, m, members.leader[m], members.term[m]);
+      this.msgs.ctx[s] = members.readRoundCtx[m];
       this.ready.emit(s);
     }
   }
 
   private onReadRetry(m: number, inc: number): void {
-    const st = this.st;
-    if (this.ctx.stopped || inc !== st.incarnation[m] || st.role[m] === Role.DOWN) return;
-    st.readRetryTimer[m] = -1;
-    if (st.readRoundCtx[m] === 0 || st.readRoundIndex[m] >= 0) return;
+    const members = this.members;
+    if (this.ctx.stopped || inc !== members.incarnation[m] || members.role[m] === Role.DOWN) return;
+    members.readRetryTimer[m] = -1;
+    if (members.readRoundCtx[m] === 0 || members.readRoundIndex[m] >= 0) return;
     // Give up the round when every read in it has timed out.
-    const round = st.readsInRound[m];
+    const round = members.readsInRound[m];
     let live = 0;
     for (let k = 0; k < round.length; k++) if (this.requestTable.slotOf(round[k]) >= 0) live++;
     if (live === 0) {
       round.length = 0;
-      st.readRoundCtx[m] = 0;
+      members.readRoundCtx[m] = 0;
       this.maybeStartRead(m);
     } else {
       this.sendReadIndex(m);
-      st.readRetryTimer[m] = this.sim.timer(this.config.readIndexRetryUs, this.readRetryHandlerId, m, inc);
+      members.readRetryTimer[m] = this.sim.timer(this.config.readIndexRetryUs, this.readRetryHandlerId, m, inc);
     }
     this.ready.run(m);
   }
 
   /** The leader's answer for the round with context `ctx` (stale answers are ignored). */
   readIndexAnswered(m: number, ctx: number, index: number): void {
-    const st = this.st;
-    if (ctx !== st.readRoundCtx[m] || st.readRoundIndex[m] >= 0) return;
-    st.readRoundIndex[m] = index;
-    if (st.readRetryTimer[m] >= 0) this.sim.cancel(st.readRetryTimer[m]);
-    st.readRetryTimer[m] = -1;
-    if (st.appliedIndex[m] >= index) this.finishReadRound(m);
+    const members = this.members;
+    if (ctx !== members.readRoundCtx[m] || members.readRoundIndex[m] >= 0) return;
+    members.readRoundIndex[m] = index;
+    if (members.readRetryTimer[m] >= 0) this.sim.cancel(members.readRetryTimer[m]);
+    members.readRetryTimer[m] = -1;
+    if (members.appliedIndex[m] >= index) this.finishReadRound(m);
   }
 
   /** The member applied up to the read index: answer the round's reads, start the next round. */
   finishReadRound(m: number): void {
-    const st = this.st;
-    const round = st.readsInRound[m];
-    const r = this.requestTable;
+    const members = this.members;
+    const round = members.readsInRound[m];
+    const reqs = this.requestTable;
     for (let k = 0; k < round.length; k++) {
-      const s = r.slotOf(round[k]);
-      if (s >= 0 && r.answered[s] === 0) this.requests.answer(s, Outcome.OK);
+      const s = reqs.slotOf(round[k]);
+      if (s >= 0 && reqs.answered[s] === 0) this.requests.answer(s, Outcome.OK);
     }
     round.length = 0;
-    st.readRoundCtx[m] = 0;
-    st.readRoundIndex[m] = -1;
+    members.readRoundCtx[m] = 0;
+    members.readRoundIndex[m] = -1;
     this.maybeStartRead(m);
   }
 
   /** A crash: the read loop's state is volatile. */
   clear(m: number): void {
-    const st = this.st;
-    st.readsWaiting[m].length = 0;
-    st.readsInRound[m].length = 0;
-    st.readRoundCtx[m] = 0;
-    st.readRoundIndex[m] = -1;
+    const members = this.members;
+    members.readsWaiting[m].length = 0;
+    members.readsInRound[m].length = 0;
+    members.readRoundCtx[m] = 0;
+    members.readRoundIndex[m] = -1;
   }
 }

@@ -37,7 +37,7 @@ export class ReadyCycle {
   private readonly stats: EtcdStats;
   private readonly net: Network;
   private readonly disks: Disks;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly msgs: MessagePool;
   private readonly requestTable: RequestTable;
   private readonly progress: ProgressTracker;
@@ -56,82 +56,82 @@ export class ReadyCycle {
     this.stats = ctx.stats;
     this.net = ctx.net;
     this.disks = ctx.disks;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.msgs = ctx.msgs;
     this.requestTable = ctx.requests;
     this.progress = ctx.progress;
-    this.linkLastDeliveryUs = new Float64Array(this.st.count * this.st.count);
+    this.linkLastDeliveryUs = new Float64Array(this.members.count * this.members.count);
     this.fsyncDoneHandlerId = ctx.sim.on("etcd.fsyncDone", (m, inc) => this.onFsyncDone(m, inc));
   }
 
-  wire(p: EtcdParts, deliverHandlerId: number): void {
-    this.deliverHandlerId = deliverHandlerId;
-    this.replication = p.replication;
-    this.snapshot = p.snapshot;
-    this.readIndex = p.readIndex;
-    this.requests = p.requests;
+  wire(parts: EtcdParts): void {
+    this.deliverHandlerId = parts.step.deliverHandlerId;
+    this.replication = parts.replication;
+    this.snapshot = parts.snapshot;
+    this.readIndex = parts.readIndex;
+    this.requests = parts.requests;
   }
 
   /** Queue a message in the sender's outbox. */
   emit(s: number): void {
-    const st = this.st;
+    const members = this.members;
     const m = this.msgs.from[s];
-    if (st.outboxTail[m] < 0) st.outboxHead[m] = s;
-    else this.msgs.next[st.outboxTail[m]] = s;
-    st.outboxTail[m] = s;
+    if (members.outboxTail[m] < 0) members.outboxHead[m] = s;
+    else this.msgs.next[members.outboxTail[m]] = s;
+    members.outboxTail[m] = s;
   }
 
   /** Run a Ready of member `m` if its disk is idle. */
   run(m: number): void {
-    const st = this.st;
-    if (st.fsyncing[m] === 1 || st.role[m] === Role.DOWN) return;
+    const members = this.members;
+    if (members.fsyncing[m] === 1 || members.role[m] === Role.DOWN) return;
     // Apply first: finishing a read round may start the next one, whose messages go out now.
     this.apply(m);
-    const isLeader = st.role[m] === Role.LEADER;
+    const isLeader = members.role[m] === Role.LEADER;
     if (isLeader) this.replication.generateAppends(m);
-    const log = st.logs[m];
+    const log = members.logs[m];
     const needSync =
-      log.last > st.stableIndex[m] ||
-      st.term[m] !== st.persistedTerm[m] ||
-      st.votedFor[m] !== st.persistedVote[m] ||
-      st.snapshotUnsynced[m] === 1;
+      log.last > members.stableIndex[m] ||
+      members.term[m] !== members.persistedTerm[m] ||
+      members.votedFor[m] !== members.persistedVote[m] ||
+      members.snapshotUnsynced[m] === 1;
     if (!needSync) {
-      this.flushList(st.outboxHead[m]);
-      st.outboxHead[m] = st.outboxTail[m] = -1;
+      this.flushList(members.outboxHead[m]);
+      members.outboxHead[m] = members.outboxTail[m] = -1;
       return;
     }
     if (isLeader) {
-      this.flushList(st.outboxHead[m]);
+      this.flushList(members.outboxHead[m]);
     } else {
-      st.awaitingFsyncHead[m] = st.outboxHead[m];
-      st.awaitingFsyncTail[m] = st.outboxTail[m];
+      members.awaitingFsyncHead[m] = members.outboxHead[m];
+      members.awaitingFsyncTail[m] = members.outboxTail[m];
     }
-    st.outboxHead[m] = st.outboxTail[m] = -1;
-    st.fsyncIndex[m] = log.last;
-    st.fsyncTerm[m] = st.term[m];
-    st.fsyncVote[m] = st.votedFor[m];
-    st.fsyncCommit[m] = st.commitIndex[m];
-    st.snapshotUnsynced[m] = 0;
-    st.fsyncing[m] = 1;
+    members.outboxHead[m] = members.outboxTail[m] = -1;
+    members.fsyncIndex[m] = log.last;
+    members.fsyncTerm[m] = members.term[m];
+    members.fsyncVote[m] = members.votedFor[m];
+    members.fsyncCommit[m] = members.commitIndex[m];
+    members.snapshotUnsynced[m] = 0;
+    members.fsyncing[m] = 1;
     this.stats.fsyncs++;
-    this.sim.schedule(this.disks.fsyncUs(st.host[m]), this.fsyncDoneHandlerId, m, st.incarnation[m]);
+    this.sim.schedule(this.disks.fsyncUs(members.host[m]), this.fsyncDoneHandlerId, m, members.incarnation[m]);
   }
 
   private onFsyncDone(m: number, inc: number): void {
-    const st = this.st;
-    if (this.ctx.stopped || inc !== st.incarnation[m] || st.role[m] === Role.DOWN) return;
-    st.fsyncing[m] = 0;
-    st.stableIndex[m] = Math.min(st.fsyncIndex[m], st.logs[m].last);
-    st.persistedTerm[m] = st.fsyncTerm[m];
-    st.persistedVote[m] = st.fsyncVote[m];
-    st.persistedCommit[m] = st.fsyncCommit[m];
-    this.flushList(st.awaitingFsyncHead[m]);
-    st.awaitingFsyncHead[m] = st.awaitingFsyncTail[m] = -1;
-    if (st.role[m] === Role.LEADER) {
+    const members = this.members;
+    if (this.ctx.stopped || inc !== members.incarnation[m] || members.role[m] === Role.DOWN) return;
+    members.fsyncing[m] = 0;
+    members.stableIndex[m] = Math.min(members.fsyncIndex[m], members.logs[m].last);
+    members.persistedTerm[m] = members.fsyncTerm[m];
+    members.persistedVote[m] = members.fsyncVote[m];
+    members.persistedCommit[m] = members.fsyncCommit[m];
+    this.flushList(members.awaitingFsyncHead[m]);
+    members.awaitingFsyncHead[m] = members.awaitingFsyncTail[m] = -1;
+    if (members.role[m] === Role.LEADER) {
       // The leader's own entries count toward the quorum once durable.
-      const i = m * st.count + m;
-      if (st.stableIndex[m] > this.progress.match[i]) {
-        this.progress.match[i] = st.stableIndex[m];
+      const i = m * members.count + m;
+      if (members.stableIndex[m] > this.progress.match[i]) {
+        this.progress.match[i] = members.stableIndex[m];
         this.replication.maybeCommit(m);
       }
     }
@@ -140,72 +140,74 @@ export class ReadyCycle {
 
   /** Apply committed, durable entries; answer the writes this member received. */
   private apply(m: number): void {
-    const st = this.st;
-    const upto = Math.min(st.commitIndex[m], st.stableIndex[m]);
-    let a = st.appliedIndex[m];
+    const members = this.members;
+    const upto = Math.min(members.commitIndex[m], members.stableIndex[m]);
+    let a = members.appliedIndex[m];
     if (upto <= a) return;
-    const log = st.logs[m];
-    const r = this.requestTable;
+    const log = members.logs[m];
+    const reqs = this.requestTable;
     for (let i = a + 1; i <= upto; i++) {
-      const p = log.payload(i);
-      if (p > 0) {
-        const s = r.slotOf(p);
-        if (s >= 0 && r.member[s] === m && r.answered[s] === 0) this.requests.answer(s, Outcome.OK);
+      const payload = log.payload(i);
+      if (payload > 0) {
+        const s = reqs.slotOf(payload);
+        if (s >= 0 && reqs.member[s] === m && reqs.answered[s] === 0) this.requests.answer(s, Outcome.OK);
       }
     }
     a = upto;
-    st.appliedIndex[m] = a;
-    if (st.readRoundCtx[m] !== 0 && st.readRoundIndex[m] >= 0 && a >= st.readRoundIndex[m]) this.readIndex.finishReadRound(m);
+    members.appliedIndex[m] = a;
+    if (members.readRoundCtx[m] !== 0 && members.readRoundIndex[m] >= 0 && a >= members.readRoundIndex[m]) {
+      this.readIndex.finishReadRound(m);
+    }
     this.snapshot.maybeCompact(m, a);
   }
 
   /** A crash: the disk stops and every message not yet sent is lost. */
   discard(m: number): void {
-    const st = this.st;
-    st.fsyncing[m] = 0;
-    this.dropList(st.outboxHead[m]);
-    st.outboxHead[m] = st.outboxTail[m] = -1;
-    this.dropList(st.awaitingFsyncHead[m]);
-    st.awaitingFsyncHead[m] = st.awaitingFsyncTail[m] = -1;
+    const members = this.members;
+    members.fsyncing[m] = 0;
+    this.dropList(members.outboxHead[m]);
+    members.outboxHead[m] = members.outboxTail[m] = -1;
+    this.dropList(members.awaitingFsyncHead[m]);
+    members.awaitingFsyncHead[m] = members.awaitingFsyncTail[m] = -1;
   }
 
   private flushList(head: number): void {
-    const p = this.msgs;
+    const msgs = this.msgs;
     let s = head;
     while (s >= 0) {
-      const nx = p.next[s];
+      const next = msgs.next[s];
       this.transmit(s);
-      s = nx;
+      s = next;
     }
   }
 
   private dropList(head: number): void {
-    const p = this.msgs;
+    const msgs = this.msgs;
     let s = head;
     while (s >= 0) {
-      const nx = p.next[s];
-      p.release(s);
-      s = nx;
+      const next = msgs.next[s];
+      msgs.release(s);
+      s = next;
     }
   }
 
   /** Put a message on the wire: per-link FIFO delivery after the network's delay. */
   private transmit(s: number): void {
-    const p = this.msgs;
-    const st = this.st;
-    const from = p.from[s];
-    const to = p.to[s];
+    const msgs = this.msgs;
+    const members = this.members;
+    const from = msgs.from[s];
+    const to = msgs.to[s];
     this.stats.messagesSent++;
-    const d = this.net.delayUs(st.host[from], st.host[to]);
+    const d = this.net.delayUs(members.host[from], members.host[to]);
     if (d < 0) {
       this.stats.messagesDropped++;
-      if (p.type[s] === Msg.SNAP) this.snapshot.snapshotFailed(from, to);
-      p.release(s);
+      if (msgs.type[s] === Msg.SNAP) this.snapshot.snapshotFailed(from, to);
+      msgs.release(s);
       return;
     }
     let t = this.sim.now + d;
-    if (p.type[s] === Msg.SNAP) t += this.config.snapshotTransferUs;
-    const link = from * st.count + to;
+    if (msgs.type[s] === Msg.SNAP) t += this.config.snapshotTransferUs;
+    const link = from * members.count + to;
     if (t < this.linkLastDeliveryUs[link]) t = this.linkLastDeliveryUs[link];
     this.linkLastDeliveryUs[link] = t;
     this.sim.scheduleAt(t, this.deliverHandlerId, s);

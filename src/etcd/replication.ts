@@ -31,7 +31,7 @@ import type { SnapshotCatchUp } from "./snapshot.js";
 export class Replication {
   private readonly sim: Simulation;
   private readonly stats: EtcdStats;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly msgs: MessagePool;
   private readonly progress: ProgressTracker;
   private readonly safety: SafetyChecker | null;
@@ -47,49 +47,49 @@ export class Replication {
   constructor(ctx: EtcdContext) {
     this.sim = ctx.sim;
     this.stats = ctx.stats;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.msgs = ctx.msgs;
     this.progress = ctx.progress;
     this.safety = ctx.safety;
     this.maxEntriesPerMsg = Math.max(1, Math.floor(ctx.config.maxSizePerMsgBytes / ctx.config.entryBytes));
-    this.matchScratch = new Float64Array(this.st.count);
+    this.matchScratch = new Float64Array(this.members.count);
   }
 
-  wire(p: EtcdParts): void {
-    this.ready = p.ready;
-    this.snapshot = p.snapshot;
-    this.readIndex = p.readIndex;
-    this.history = p.history;
+  wire(parts: EtcdParts): void {
+    this.ready = parts.ready;
+    this.snapshot = parts.snapshot;
+    this.readIndex = parts.readIndex;
+    this.history = parts.history;
   }
 
   /** A client write enters raft at member `m` (raft Propose). */
   propose(m: number, reqId: number): void {
-    const st = this.st;
-    if (st.role[m] === Role.LEADER) this.appendEntry(m, reqId);
-    else if (st.leader[m] >= 0) this.forward(m, reqId);
-    else st.proposalsAwaitingLeader[m].push(reqId);
+    const members = this.members;
+    if (members.role[m] === Role.LEADER) this.appendEntry(m, reqId);
+    else if (members.leader[m] >= 0) this.forward(m, reqId);
+    else members.proposalsAwaitingLeader[m].push(reqId);
   }
 
   /** A follower forwards a proposal to its leader (MsgProp). */
   forward(m: number, reqId: number): void {
-    const s = this.msgs.alloc(Msg.PROP, m, this.st.leader[m], this.st.term[m]);
+    const s = this.msgs.alloc(Msg.PROP, m, this.members.leader[m], this.members.term[m]);
     this.msgs.ctx[s] = reqId;
     this.ready.emit(s);
   }
 
   appendEntry(l: number, payload: number): void {
-    const st = this.st;
-    st.logs[l].append(st.term[l], payload);
+    const members = this.members;
+    members.logs[l].append(members.term[l], payload);
     this.stats.proposals++;
-    const n = st.count;
+    const n = members.count;
     for (let f = 0; f < n; f++) if (f !== l) this.progress.needAppend[l * n + f] = 1;
   }
 
   /** In a leader's Ready: a MsgApp (or more, while replicating) to every follower marked as needing one. */
   generateAppends(l: number): void {
-    const n = this.st.count;
+    const n = this.members.count;
     const pr = this.progress;
-    const last = this.st.logs[l].last;
+    const last = this.members.logs[l].last;
     for (let f = 0; f < n; f++) {
       const i = l * n + f;
       if (f === l || pr.needAppend[i] === 0) continue;
@@ -102,27 +102,27 @@ export class Replication {
 
   /** raft maybeSendAppend. Returns true when a message was produced. */
   private sendAppend(l: number, f: number, sendIfEmpty: boolean): boolean {
-    const st = this.st;
+    const members = this.members;
     const pr = this.progress;
-    const i = l * st.count + f;
+    const i = l * members.count + f;
     const state = pr.state[i];
     if (state === SNAPSHOT) return false;
     if (state === PROBE && pr.paused[i] === 1) return false;
     if (state === REPLICATE && pr.inflightFull(i)) return false;
-    const log = st.logs[l];
+    const log = members.logs[l];
     const prev = pr.next[i] - 1;
     const prevTerm = log.term(prev);
     if (prevTerm < 0) return this.snapshot.sendSnapshot(l, f);
     let count = log.last - prev;
     if (count > this.maxEntriesPerMsg) count = this.maxEntriesPerMsg;
     if (count === 0 && !sendIfEmpty) return false;
-    const p = this.msgs;
-    const s = p.alloc(Msg.APP, l, f, st.term[l]);
-    p.index[s] = prev;
-    p.logTerm[s] = prevTerm;
-    p.count[s] = count;
-    p.commit[s] = st.commitIndex[l];
-    p.epoch[s] = log.epoch;
+    const msgs = this.msgs;
+    const s = msgs.alloc(Msg.APP, l, f, members.term[l]);
+    msgs.index[s] = prev;
+    msgs.logTerm[s] = prevTerm;
+    msgs.count[s] = count;
+    msgs.commit[s] = members.commitIndex[l];
+    msgs.epoch[s] = log.epoch;
     this.ready.emit(s);
     if (state === REPLICATE) {
       if (count > 0) {
@@ -138,21 +138,21 @@ export class Replication {
 
   /** A follower receives MsgApp (raft handleAppendEntries). */
   handleAppend(m: number, s: number): void {
-    const st = this.st;
-    const p = this.msgs;
-    const from = p.from[s];
-    const prev = p.index[s];
-    const log = st.logs[m];
-    if (prev < st.commitIndex[m]) {
-      const r = p.alloc(Msg.APP_RESP, m, from, st.term[m]);
-      p.index[r] = st.commitIndex[m];
-      this.ready.emit(r);
+    const members = this.members;
+    const msgs = this.msgs;
+    const from = msgs.from[s];
+    const prev = msgs.index[s];
+    const log = members.logs[m];
+    if (prev < members.commitIndex[m]) {
+      const resp = msgs.alloc(Msg.APP_RESP, m, from, members.term[m]);
+      msgs.index[resp] = members.commitIndex[m];
+      this.ready.emit(resp);
       return;
     }
-    if (log.term(prev) === p.logTerm[s]) {
-      const count = p.count[s];
-      const src = st.logs[from];
-      if (count > 0 && (src.epoch !== p.epoch[s] || prev + count > src.last || prev + 1 <= src.offset)) {
+    if (log.term(prev) === msgs.logTerm[s]) {
+      const count = msgs.count[s];
+      const src = members.logs[from];
+      if (count > 0 && (src.epoch !== msgs.epoch[s] || prev + count > src.last || prev + 1 <= src.offset)) {
         // The sender's log changed under this in-flight message: treat it as lost.
         this.stats.messagesDropped++;
         return;
@@ -167,66 +167,66 @@ export class Replication {
         log.append(t, src.payload(idx));
       }
       const lastNew = prev + count;
-      this.commitTo(m, Math.min(p.commit[s], lastNew));
-      const r = p.alloc(Msg.APP_RESP, m, from, st.term[m]);
-      p.index[r] = lastNew;
-      this.ready.emit(r);
+      this.commitTo(m, Math.min(msgs.commit[s], lastNew));
+      const resp = msgs.alloc(Msg.APP_RESP, m, from, members.term[m]);
+      msgs.index[resp] = lastNew;
+      this.ready.emit(resp);
     } else {
       let hintIndex = Math.min(prev, log.last);
-      hintIndex = log.findConflictByTerm(hintIndex, p.logTerm[s]);
-      const r = p.alloc(Msg.APP_RESP, m, from, st.term[m]);
-      p.index[r] = prev;
-      p.reject[r] = 1;
-      p.hint[r] = hintIndex;
-      p.logTerm[r] = log.term(hintIndex);
-      this.ready.emit(r);
+      hintIndex = log.findConflictByTerm(hintIndex, msgs.logTerm[s]);
+      const resp = msgs.alloc(Msg.APP_RESP, m, from, members.term[m]);
+      msgs.index[resp] = prev;
+      msgs.reject[resp] = 1;
+      msgs.hint[resp] = hintIndex;
+      msgs.logTerm[resp] = log.term(hintIndex);
+      this.ready.emit(resp);
     }
   }
 
   /** Drop a follower's conflicting entries from `idx` on (never committed ones: the safety checker watches). */
   private truncate(m: number, idx: number): void {
-    const st = this.st;
-    this.safety?.onTruncate(this.sim.now, m, idx, st.commitIndex[m]);
-    st.logs[m].truncateFrom(idx);
-    if (st.stableIndex[m] >= idx) st.stableIndex[m] = idx - 1;
-    if (st.fsyncIndex[m] >= idx) st.fsyncIndex[m] = idx - 1;
+    const members = this.members;
+    this.safety?.onTruncate(this.sim.now, m, idx, members.commitIndex[m]);
+    members.logs[m].truncateFrom(idx);
+    if (members.stableIndex[m] >= idx) members.stableIndex[m] = idx - 1;
+    if (members.fsyncIndex[m] >= idx) members.fsyncIndex[m] = idx - 1;
   }
 
   commitTo(m: number, c: number): void {
-    const st = this.st;
-    const log = st.logs[m];
+    const members = this.members;
+    const log = members.logs[m];
     if (c > log.last) c = log.last;
-    if (c <= st.commitIndex[m]) return;
-    this.safety?.onCommit(this.sim.now, m, st.commitIndex[m], c, log);
-    st.commitIndex[m] = c;
+    if (c <= members.commitIndex[m]) return;
+    this.safety?.onCommit(this.sim.now, m, members.commitIndex[m], c, log);
+    members.commitIndex[m] = c;
   }
 
   handleHeartbeat(m: number, s: number): void {
-    const p = this.msgs;
-    this.commitTo(m, p.commit[s]);
-    const r = p.alloc(Msg.HEARTBEAT_RESP, m, p.from[s], this.st.term[m]);
-    p.ctx[r] = p.ctx[s];
-    this.ready.emit(r);
+    const msgs = this.msgs;
+    this.commitTo(m, msgs.commit[s]);
+    const resp = msgs.alloc(Msg.HEARTBEAT_RESP, m, msgs.from[s], this.members.term[m]);
+    msgs.ctx[resp] = msgs.ctx[s];
+    this.ready.emit(resp);
   }
 
   handleAppendResponse(l: number, s: number): void {
-    const p = this.msgs;
+    const msgs = this.msgs;
     const pr = this.progress;
-    const n = this.st.count;
-    const f = p.from[s];
+    const n = this.members.count;
+    const f = msgs.from[s];
     const i = l * n + f;
     pr.recentActive[i] = 1;
     pr.lastAckUs[i] = this.sim.now;
-    if (p.reject[s] === 1) {
-      const rejected = p.index[s];
-      const matchHint = this.st.logs[l].findConflictByTerm(p.hint[s], p.logTerm[s]);
+    if (msgs.reject[s] === 1) {
+      const rejected = msgs.index[s];
+      const matchHint = this.members.logs[l].findConflictByTerm(msgs.hint[s], msgs.logTerm[s]);
       if (pr.maybeDecrTo(i, rejected, matchHint)) {
         if (pr.state[i] === REPLICATE) pr.becomeProbe(i);
         pr.needAppend[i] = 1;
       }
       return;
     }
-    const idx = p.index[s];
+    const idx = msgs.index[s];
     if (idx > pr.match[i]) {
       pr.match[i] = idx;
       if (pr.next[i] < idx + 1) pr.next[i] = idx + 1;
@@ -241,7 +241,7 @@ export class Replication {
       }
       if (this.maybeCommit(l)) {
         for (let g = 0; g < n; g++) if (g !== l) pr.needAppend[l * n + g] = 1;
-      } else if (pr.next[i] <= this.st.logs[l].last) {
+      } else if (pr.next[i] <= this.members.logs[l].last) {
         pr.needAppend[i] = 1;
       }
     } else if (pr.next[i] < idx + 1) {
@@ -250,40 +250,40 @@ export class Replication {
   }
 
   handleHeartbeatResponse(l: number, s: number): void {
-    const p = this.msgs;
+    const msgs = this.msgs;
     const pr = this.progress;
-    const f = p.from[s];
-    const i = l * this.st.count + f;
+    const f = msgs.from[s];
+    const i = l * this.members.count + f;
     pr.recentActive[i] = 1;
     pr.lastAckUs[i] = this.sim.now;
     pr.paused[i] = 0;
-    if (pr.match[i] < this.st.logs[l].last || pr.state[i] === PROBE) pr.needAppend[i] = 1;
-    const ctx = p.ctx[s];
-    if (ctx > 0 && this.st.learner[f] === 0) this.readIndex.ackReadIndex(l, f, ctx);
+    if (pr.match[i] < this.members.logs[l].last || pr.state[i] === PROBE) pr.needAppend[i] = 1;
+    const ctx = msgs.ctx[s];
+    if (ctx > 0 && this.members.learner[f] === 0) this.readIndex.ackReadIndex(l, f, ctx);
   }
 
   /** Commit the highest index a quorum of voters has persisted, if it is of the leader's term. */
   maybeCommit(l: number): boolean {
-    const st = this.st;
-    const n = st.count;
+    const members = this.members;
+    const n = members.count;
     const match = this.progress.match;
-    const sc = this.matchScratch;
+    const sorted = this.matchScratch;
     let k = 0;
     for (let f = 0; f < n; f++) {
-      if (st.learner[f] === 1) continue;
+      if (members.learner[f] === 1) continue;
       const v = match[l * n + f];
       // insertion sort, descending
       let j = k++;
-      while (j > 0 && sc[j - 1] < v) {
-        sc[j] = sc[j - 1];
+      while (j > 0 && sorted[j - 1] < v) {
+        sorted[j] = sorted[j - 1];
         j--;
       }
-      sc[j] = v;
+      sorted[j] = v;
     }
-    const mci = sc[st.quorum - 1];
-    const log = st.logs[l];
-    if (mci <= st.commitIndex[l] || log.term(mci) !== st.term[l]) return false;
-    const first = log.term(st.commitIndex[l]) !== st.term[l];
+    const mci = sorted[members.quorum - 1];
+    const log = members.logs[l];
+    if (mci <= members.commitIndex[l] || log.term(mci) !== members.term[l]) return false;
+    const first = log.term(members.commitIndex[l]) !== members.term[l];
     this.commitTo(l, mci);
     if (mci > this.stats.committedEntries) this.stats.committedEntries = mci;
     if (first) this.readIndex.activatePendingReads(l);
@@ -293,15 +293,15 @@ export class Replication {
 
   /** MsgHeartbeat to every other member, carrying a ReadIndex context (0: none). */
   bcastHeartbeat(l: number, ctx: number): void {
-    const st = this.st;
-    const n = st.count;
-    const p = this.msgs;
+    const members = this.members;
+    const n = members.count;
+    const msgs = this.msgs;
     const match = this.progress.match;
     for (let f = 0; f < n; f++) {
       if (f === l) continue;
-      const s = p.alloc(Msg.HEARTBEAT, l, f, st.term[l]);
-      p.commit[s] = Math.min(match[l * n + f], st.commitIndex[l]);
-      p.ctx[s] = ctx;
+      const s = msgs.alloc(Msg.HEARTBEAT, l, f, members.term[l]);
+      msgs.commit[s] = Math.min(match[l * n + f], members.commitIndex[l]);
+      msgs.ctx[s] = ctx;
       this.ready.emit(s);
     }
   }

@@ -24,7 +24,7 @@ import type { Replication } from "./replication.js";
 export class SnapshotCatchUp {
   private readonly config: RaftConfig;
   private readonly stats: EtcdStats;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly msgs: MessagePool;
   private readonly progress: ProgressTracker;
   private ready!: ReadyCycle;
@@ -33,35 +33,35 @@ export class SnapshotCatchUp {
   constructor(ctx: EtcdContext) {
     this.config = ctx.config;
     this.stats = ctx.stats;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.msgs = ctx.msgs;
     this.progress = ctx.progress;
   }
 
-  wire(p: EtcdParts): void {
-    this.ready = p.ready;
-    this.replication = p.replication;
+  wire(parts: EtcdParts): void {
+    this.ready = parts.ready;
+    this.replication = parts.replication;
   }
 
   /** After applying up to `applied`: take a snapshot every snapshot-count entries and compact the log behind it. */
   maybeCompact(m: number, applied: number): void {
-    const st = this.st;
-    if (applied - st.snapshotIndex[m] >= this.config.snapshotCount) {
-      st.snapshotIndex[m] = applied;
-      st.snapshotTerm[m] = st.logs[m].term(applied);
-      st.logs[m].compactTo(applied - this.config.snapshotCatchUpEntries);
+    const members = this.members;
+    if (applied - members.snapshotIndex[m] >= this.config.snapshotCount) {
+      members.snapshotIndex[m] = applied;
+      members.snapshotTerm[m] = members.logs[m].term(applied);
+      members.logs[m].compactTo(applied - this.config.snapshotCatchUpEntries);
     }
   }
 
   /** The leader's next entry for `f` is compacted away: send the snapshot instead. Returns true (a message was produced). */
   sendSnapshot(l: number, f: number): boolean {
-    const st = this.st;
-    const i = l * st.count + f;
-    const p = this.msgs;
-    const s = p.alloc(Msg.SNAP, l, f, st.term[l]);
-    p.index[s] = st.snapshotIndex[l];
-    p.logTerm[s] = st.snapshotTerm[l];
-    this.progress.becomeSnapshot(i, st.snapshotIndex[l]);
+    const members = this.members;
+    const i = l * members.count + f;
+    const msgs = this.msgs;
+    const s = msgs.alloc(Msg.SNAP, l, f, members.term[l]);
+    msgs.index[s] = members.snapshotIndex[l];
+    msgs.logTerm[s] = members.snapshotTerm[l];
+    this.progress.becomeSnapshot(i, members.snapshotIndex[l]);
     this.stats.snapshotsSent++;
     this.ready.emit(s);
     return true;
@@ -70,37 +70,37 @@ export class SnapshotCatchUp {
   /** The transport could not deliver a snapshot (raft ReportSnapshot failure): probe again. */
   snapshotFailed(l: number, f: number): void {
     const pr = this.progress;
-    const i = l * this.st.count + f;
-    if (this.st.role[l] !== Role.LEADER || pr.state[i] !== SNAPSHOT) return;
+    const i = l * this.members.count + f;
+    if (this.members.role[l] !== Role.LEADER || pr.state[i] !== SNAPSHOT) return;
     pr.becomeProbe(i);
     pr.paused[i] = 1;
   }
 
   /** A follower receives MsgSnap. */
   handleSnapshot(m: number, s: number): void {
-    const st = this.st;
-    const p = this.msgs;
-    const idx = p.index[s];
-    const t = p.logTerm[s];
-    const log = st.logs[m];
-    if (idx > st.commitIndex[m]) {
+    const members = this.members;
+    const msgs = this.msgs;
+    const idx = msgs.index[s];
+    const t = msgs.logTerm[s];
+    const log = members.logs[m];
+    if (idx > members.commitIndex[m]) {
       if (log.term(idx) === t) {
         // Already holds the snapshot's last entry: just fast-forward the commit index.
         this.replication.commitTo(m, idx);
       } else {
         // Entries above the commit index are replaced by the snapshot (never committed ones).
         log.restore(idx, t);
-        st.commitIndex[m] = idx;
-        st.appliedIndex[m] = idx;
-        st.stableIndex[m] = idx;
-        st.fsyncIndex[m] = idx;
-        st.snapshotIndex[m] = idx;
-        st.snapshotTerm[m] = t;
-        st.snapshotUnsynced[m] = 1;
+        members.commitIndex[m] = idx;
+        members.appliedIndex[m] = idx;
+        members.stableIndex[m] = idx;
+        members.fsyncIndex[m] = idx;
+        members.snapshotIndex[m] = idx;
+        members.snapshotTerm[m] = t;
+        members.snapshotUnsynced[m] = 1;
       }
     }
-    const r = p.alloc(Msg.APP_RESP, m, p.from[s], st.term[m]);
-    p.index[r] = st.commitIndex[m];
-    this.ready.emit(r);
+    const resp = msgs.alloc(Msg.APP_RESP, m, msgs.from[s], members.term[m]);
+    msgs.index[resp] = members.commitIndex[m];
+    this.ready.emit(resp);
   }
 }

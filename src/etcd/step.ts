@@ -25,7 +25,7 @@ import type { Timers } from "./timers.js";
 
 export class Step {
   private readonly config: RaftConfig;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly msgs: MessagePool;
   /** Handler id of the delivery event (argument: the message slot). */
   readonly deliverHandlerId: number;
@@ -38,49 +38,49 @@ export class Step {
 
   constructor(private readonly ctx: EtcdContext) {
     this.config = ctx.config;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.msgs = ctx.msgs;
     this.deliverHandlerId = ctx.sim.on("etcd.deliver", (s) => this.deliver(s));
   }
 
-  wire(p: EtcdParts): void {
-    this.timers = p.timers;
-    this.election = p.election;
-    this.ready = p.ready;
-    this.replication = p.replication;
-    this.snapshot = p.snapshot;
-    this.readIndex = p.readIndex;
+  wire(parts: EtcdParts): void {
+    this.timers = parts.timers;
+    this.election = parts.election;
+    this.ready = parts.ready;
+    this.replication = parts.replication;
+    this.snapshot = parts.snapshot;
+    this.readIndex = parts.readIndex;
   }
 
   /** A message arrives at its receiver (a member that is down loses it). */
   private deliver(s: number): void {
-    const p = this.msgs;
-    const to = p.to[s];
+    const msgs = this.msgs;
+    const to = msgs.to[s];
     const stopped = this.ctx.stopped;
-    if (stopped || this.st.role[to] === Role.DOWN) {
-      if (!stopped && p.type[s] === Msg.SNAP) this.snapshot.snapshotFailed(p.from[s], to);
+    if (stopped || this.members.role[to] === Role.DOWN) {
+      if (!stopped && msgs.type[s] === Msg.SNAP) this.snapshot.snapshotFailed(msgs.from[s], to);
       this.ctx.stats.messagesDropped++;
-      p.release(s);
+      msgs.release(s);
       return;
     }
     this.step(to, s);
-    p.release(s);
+    msgs.release(s);
     this.ready.run(to);
   }
 
   private step(m: number, s: number): void {
-    const st = this.st;
-    const p = this.msgs;
-    const type = p.type[s];
-    const from = p.from[s];
-    const term = p.term[s];
-    const myTerm = st.term[m];
+    const members = this.members;
+    const msgs = this.msgs;
+    const type = msgs.type[s];
+    const from = msgs.from[s];
+    const term = msgs.term[s];
+    const myTerm = members.term[m];
     if (term > myTerm) {
       if (type === Msg.VOTE || type === Msg.PRE_VOTE) {
         // The vote lease: a member that recently heard from its leader ignores campaigns.
         if (this.election.inLease(m)) return;
       }
-      if (type === Msg.PRE_VOTE || (type === Msg.PRE_VOTE_RESP && p.reject[s] === 0)) {
+      if (type === Msg.PRE_VOTE || (type === Msg.PRE_VOTE_RESP && msgs.reject[s] === 0)) {
         // A pre-vote never changes terms (until the pre-candidate wins).
       } else if (type === Msg.APP || type === Msg.HEARTBEAT || type === Msg.SNAP) {
         this.election.becomeFollower(m, term, from, "higher_term");
@@ -90,11 +90,11 @@ export class Step {
     } else if (term < myTerm) {
       if ((this.config.checkQuorum || this.config.preVote) && (type === Msg.APP || type === Msg.HEARTBEAT)) {
         // Tell a stale leader about the newer term so it steps down.
-        this.ready.emit(p.alloc(Msg.APP_RESP, m, from, myTerm));
+        this.ready.emit(msgs.alloc(Msg.APP_RESP, m, from, myTerm));
       } else if (type === Msg.PRE_VOTE) {
-        const r = p.alloc(Msg.PRE_VOTE_RESP, m, from, myTerm);
-        p.reject[r] = 1;
-        this.ready.emit(r);
+        const resp = msgs.alloc(Msg.PRE_VOTE_RESP, m, from, myTerm);
+        msgs.reject[resp] = 1;
+        this.ready.emit(resp);
       }
       return;
     }
@@ -105,19 +105,19 @@ export class Step {
         this.election.handleVote(m, s);
         return;
       case Msg.PROP:
-        if (st.role[m] === Role.LEADER) this.replication.appendEntry(m, p.ctx[s]);
-        else if (st.leader[m] >= 0) this.replication.forward(m, p.ctx[s]);
+        if (members.role[m] === Role.LEADER) this.replication.appendEntry(m, msgs.ctx[s]);
+        else if (members.leader[m] >= 0) this.replication.forward(m, msgs.ctx[s]);
         // else: raft drops a proposal when there is no leader (ErrProposalDropped).
         return;
       case Msg.READ_INDEX:
-        if (st.role[m] === Role.LEADER) this.readIndex.handleReadIndex(m, from, p.ctx[s]);
+        if (members.role[m] === Role.LEADER) this.readIndex.handleReadIndex(m, from, msgs.ctx[s]);
         return;
       case Msg.READ_INDEX_RESP:
-        this.readIndex.readIndexAnswered(m, p.ctx[s], p.index[s]);
+        this.readIndex.readIndexAnswered(m, msgs.ctx[s], msgs.index[s]);
         return;
     }
 
-    const role = st.role[m];
+    const role = members.role[m];
     if (role === Role.LEADER) {
       if (type === Msg.APP_RESP) this.replication.handleAppendResponse(m, s);
       else if (type === Msg.HEARTBEAT_RESP) this.replication.handleHeartbeatResponse(m, s);

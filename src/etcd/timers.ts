@@ -27,7 +27,7 @@ export class Timers {
   private readonly sim: Simulation;
   private readonly config: RaftConfig;
   private readonly net: Network;
-  private readonly st: Members;
+  private readonly members: Members;
   private readonly readOnly: ReadOnlyTracker;
   private readonly continuous: boolean;
   private readonly electionRng: RandomStream;
@@ -48,7 +48,7 @@ export class Timers {
     this.sim = sim;
     this.config = ctx.config;
     this.net = ctx.net;
-    this.st = ctx.members;
+    this.members = ctx.members;
     this.readOnly = ctx.readOnly;
     this.continuous = ctx.continuous;
     this.electionRng = sim.rng.stream(`${streamPrefix}.election`);
@@ -59,10 +59,10 @@ export class Timers {
     this.checkQuorumHandlerId = sim.on("etcd.checkQuorum", (m, inc) => this.onCheckQuorumTimer(m, inc));
   }
 
-  wire(p: EtcdParts): void {
-    this.election = p.election;
-    this.replication = p.replication;
-    this.ready = p.ready;
+  wire(parts: EtcdParts): void {
+    this.election = parts.election;
+    this.replication = parts.replication;
+    this.ready = parts.ready;
   }
 
   /** The minimum election timeout in µs (the vote lease and check-quorum period; 2x of it bounds etcd's leader-failure hint). */
@@ -72,19 +72,19 @@ export class Timers {
 
   /** Start a member's clocks (at creation and on restart). */
   start(m: number): void {
-    const st = this.st;
-    st.electionElapsed[m] = 0;
-    st.heartbeatElapsed[m] = 0;
-    const inc = st.incarnation[m];
+    const members = this.members;
+    members.electionElapsed[m] = 0;
+    members.heartbeatElapsed[m] = 0;
+    const inc = members.incarnation[m];
     if (this.continuous) {
       this.resetElectionTimer(m);
     } else {
       this.resetRandomizedTimeout(m);
       // Each etcd process starts its ticker at its own moment.
       this.sim.schedule(this.phaseRng.next() * this.config.heartbeatIntervalUs, this.tickHandlerId, m, inc);
-      if (this.config.initialElectionTickAdvance && st.leader[m] < 0) this.advanceTicksAtStart(m);
+      if (this.config.initialElectionTickAdvance && members.leader[m] < 0) this.advanceTicksAtStart(m);
     }
-    st.electionResetUs[m] = this.sim.now;
+    members.electionResetUs[m] = this.sim.now;
   }
 
   /**
@@ -95,20 +95,20 @@ export class Timers {
    * every 50 ms for up to 5 s); with fewer than two reachable peers nothing is advanced.
    */
   private advanceTicksAtStart(m: number): void {
-    const st = this.st;
+    const members = this.members;
     const t = this.config.electionTicks;
-    if (st.voters === 1) {
-      st.electionElapsed[m] = t - 1;
+    if (members.voters === 1) {
+      members.electionElapsed[m] = t - 1;
       return;
     }
     let active = 0;
-    const h = st.host[m];
-    for (let p = 0; p < st.count; p++) {
-      if (p === m || st.role[p] === Role.DOWN) continue;
-      const hp = st.host[p];
+    const h = members.host[m];
+    for (let peer = 0; peer < members.count; peer++) {
+      if (peer === m || members.role[peer] === Role.DOWN) continue;
+      const hp = members.host[peer];
       if (this.net.canReach(h, hp) && this.net.canReach(hp, h)) active++;
     }
-    if (active > 1) st.electionElapsed[m] = Math.max(0, t - 2);
+    if (active > 1) members.electionElapsed[m] = Math.max(0, t - 2);
   }
 
   /** A new election timeout: a fresh random draw (tick mode), then a reset. */
@@ -120,80 +120,80 @@ export class Timers {
   private resetRandomizedTimeout(m: number): void {
     // etcd-io/raft: electionTimeout + rand(electionTimeout) -> [T, 2T-1] ticks.
     const t = this.config.electionTicks;
-    this.st.randomizedElectionTicks[m] = t + this.electionRng.int(t);
+    this.members.randomizedElectionTicks[m] = t + this.electionRng.int(t);
   }
 
   /** raft `reset`/electionElapsed = 0: restart the election timeout. */
   resetElectionTimer(m: number): void {
-    const st = this.st;
-    st.electionElapsed[m] = 0;
-    st.electionResetUs[m] = this.sim.now;
+    const members = this.members;
+    members.electionElapsed[m] = 0;
+    members.electionResetUs[m] = this.sim.now;
     if (this.continuous) {
-      if (st.electionTimer[m] >= 0) this.sim.cancel(st.electionTimer[m]);
+      if (members.electionTimer[m] >= 0) this.sim.cancel(members.electionTimer[m]);
       const [lo, hi] = this.config.electionTimeoutRangeUs!;
       const d = lo === hi ? lo : this.electionRng.uniform(lo, hi);
-      st.electionTimer[m] = this.sim.timer(d, this.electionTimeoutHandlerId, m, st.incarnation[m]);
+      members.electionTimer[m] = this.sim.timer(d, this.electionTimeoutHandlerId, m, members.incarnation[m]);
     }
   }
 
   cancelElectionTimer(m: number): void {
-    const st = this.st;
-    if (st.electionTimer[m] >= 0) this.sim.cancel(st.electionTimer[m]);
-    st.electionTimer[m] = -1;
+    const members = this.members;
+    if (members.electionTimer[m] >= 0) this.sim.cancel(members.electionTimer[m]);
+    members.electionTimer[m] = -1;
   }
 
   /** A new leader's timers (continuous mode; in tick mode the ticker serves). */
   startLeaderTimers(m: number): void {
     if (!this.continuous) return;
-    const st = this.st;
-    const inc = st.incarnation[m];
-    st.heartbeatTimer[m] = this.sim.timer(this.config.heartbeatIntervalUs, this.heartbeatHandlerId, m, inc);
+    const members = this.members;
+    const inc = members.incarnation[m];
+    members.heartbeatTimer[m] = this.sim.timer(this.config.heartbeatIntervalUs, this.heartbeatHandlerId, m, inc);
     if (this.config.checkQuorum) {
-      st.checkQuorumTimer[m] = this.sim.timer(this.config.electionTimeoutRangeUs![0], this.checkQuorumHandlerId, m, inc);
+      members.checkQuorumTimer[m] = this.sim.timer(this.config.electionTimeoutRangeUs![0], this.checkQuorumHandlerId, m, inc);
     }
   }
 
   stopLeaderTimers(m: number): void {
-    const st = this.st;
-    if (st.heartbeatTimer[m] >= 0) this.sim.cancel(st.heartbeatTimer[m]);
-    if (st.checkQuorumTimer[m] >= 0) this.sim.cancel(st.checkQuorumTimer[m]);
-    st.heartbeatTimer[m] = st.checkQuorumTimer[m] = -1;
+    const members = this.members;
+    if (members.heartbeatTimer[m] >= 0) this.sim.cancel(members.heartbeatTimer[m]);
+    if (members.checkQuorumTimer[m] >= 0) this.sim.cancel(members.checkQuorumTimer[m]);
+    members.heartbeatTimer[m] = members.checkQuorumTimer[m] = -1;
   }
 
   /** A crash: every timer of the member goes (the ReadIndex retry too). */
   cancelAll(m: number): void {
-    const st = this.st;
-    if (st.electionTimer[m] >= 0) this.sim.cancel(st.electionTimer[m]);
-    if (st.heartbeatTimer[m] >= 0) this.sim.cancel(st.heartbeatTimer[m]);
-    if (st.checkQuorumTimer[m] >= 0) this.sim.cancel(st.checkQuorumTimer[m]);
-    if (st.readRetryTimer[m] >= 0) this.sim.cancel(st.readRetryTimer[m]);
-    st.electionTimer[m] = st.heartbeatTimer[m] = st.checkQuorumTimer[m] = st.readRetryTimer[m] = -1;
+    const members = this.members;
+    if (members.electionTimer[m] >= 0) this.sim.cancel(members.electionTimer[m]);
+    if (members.heartbeatTimer[m] >= 0) this.sim.cancel(members.heartbeatTimer[m]);
+    if (members.checkQuorumTimer[m] >= 0) this.sim.cancel(members.checkQuorumTimer[m]);
+    if (members.readRetryTimer[m] >= 0) this.sim.cancel(members.readRetryTimer[m]);
+    members.electionTimer[m] = members.heartbeatTimer[m] = members.checkQuorumTimer[m] = members.readRetryTimer[m] = -1;
   }
 
   private onTick(m: number, inc: number): void {
-    const st = this.st;
-    if (this.ctx.stopped || inc !== st.incarnation[m] || st.role[m] === Role.DOWN) return;
+    const members = this.members;
+    if (this.ctx.stopped || inc !== members.incarnation[m] || members.role[m] === Role.DOWN) return;
     this.sim.schedule(this.config.heartbeatIntervalUs, this.tickHandlerId, m, inc);
-    if (st.role[m] === Role.LEADER) {
+    if (members.role[m] === Role.LEADER) {
       // tickHeartbeat
-      st.heartbeatElapsed[m]++;
-      st.electionElapsed[m]++;
-      if (st.electionElapsed[m] >= this.config.electionTicks) {
-        st.electionElapsed[m] = 0;
+      members.heartbeatElapsed[m]++;
+      members.electionElapsed[m]++;
+      if (members.electionElapsed[m] >= this.config.electionTicks) {
+        members.electionElapsed[m] = 0;
         if (this.config.checkQuorum && !this.election.checkQuorum(m)) {
           this.ready.run(m);
           return;
         }
       }
-      if (st.heartbeatElapsed[m] >= 1) {
-        st.heartbeatElapsed[m] = 0;
+      if (members.heartbeatElapsed[m] >= 1) {
+        members.heartbeatElapsed[m] = 0;
         this.replication.bcastHeartbeat(m, this.readOnly.leaderCtx[m]);
       }
     } else {
       // tickElection
-      st.electionElapsed[m]++;
-      if (st.learner[m] === 0 && st.electionElapsed[m] >= st.randomizedElectionTicks[m]) {
-        st.electionElapsed[m] = 0;
+      members.electionElapsed[m]++;
+      if (members.learner[m] === 0 && members.electionElapsed[m] >= members.randomizedElectionTicks[m]) {
+        members.electionElapsed[m] = 0;
         this.election.campaign(m, this.config.preVote);
       }
     }
@@ -201,29 +201,29 @@ export class Timers {
   }
 
   private onElectionTimeout(m: number, inc: number): void {
-    const st = this.st;
-    if (this.ctx.stopped || inc !== st.incarnation[m] || st.role[m] === Role.DOWN) return;
-    st.electionTimer[m] = -1;
-    if (st.role[m] === Role.LEADER || st.learner[m] === 1) return;
+    const members = this.members;
+    if (this.ctx.stopped || inc !== members.incarnation[m] || members.role[m] === Role.DOWN) return;
+    members.electionTimer[m] = -1;
+    if (members.role[m] === Role.LEADER || members.learner[m] === 1) return;
     this.election.campaign(m, this.config.preVote);
     // A pre-candidate (or a candidate with a split vote) times out again.
-    if (st.electionTimer[m] < 0 && st.role[m] !== Role.LEADER) this.resetElectionTimer(m);
+    if (members.electionTimer[m] < 0 && members.role[m] !== Role.LEADER) this.resetElectionTimer(m);
     this.ready.run(m);
   }
 
   private onHeartbeatTimer(m: number, inc: number): void {
-    const st = this.st;
-    if (this.ctx.stopped || inc !== st.incarnation[m] || st.role[m] !== Role.LEADER) return;
-    st.heartbeatTimer[m] = this.sim.timer(this.config.heartbeatIntervalUs, this.heartbeatHandlerId, m, inc);
+    const members = this.members;
+    if (this.ctx.stopped || inc !== members.incarnation[m] || members.role[m] !== Role.LEADER) return;
+    members.heartbeatTimer[m] = this.sim.timer(this.config.heartbeatIntervalUs, this.heartbeatHandlerId, m, inc);
     this.replication.bcastHeartbeat(m, this.readOnly.leaderCtx[m]);
     this.ready.run(m);
   }
 
   private onCheckQuorumTimer(m: number, inc: number): void {
-    const st = this.st;
-    if (this.ctx.stopped || inc !== st.incarnation[m] || st.role[m] !== Role.LEADER) return;
-    st.checkQuorumTimer[m] = this.sim.timer(this.config.electionTimeoutRangeUs![0], this.checkQuorumHandlerId, m, inc);
-    st.electionResetUs[m] = this.sim.now;
+    const members = this.members;
+    if (this.ctx.stopped || inc !== members.incarnation[m] || members.role[m] !== Role.LEADER) return;
+    members.checkQuorumTimer[m] = this.sim.timer(this.config.electionTimeoutRangeUs![0], this.checkQuorumHandlerId, m, inc);
+    members.electionResetUs[m] = this.sim.now;
     this.election.checkQuorum(m);
     this.ready.run(m);
   }
