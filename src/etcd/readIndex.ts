@@ -84,21 +84,21 @@ export class ReadIndex {
   /** The leader committed its first entry of its term: confirm the requests it held. */
   activatePendingReads(l: number): void {
     const n = this.members.count;
-    const ro = this.readOnly;
+    const readOnly = this.readOnly;
     for (let o = 0; o < n; o++) {
       const i = l * n + o;
-      if (ro.state[i] === RO_WAITING_FOR_COMMIT) this.confirmRead(l, o, ro.ctx[i]);
+      if (readOnly.state[i] === RO_WAITING_FOR_COMMIT) this.confirmRead(l, o, readOnly.ctx[i]);
     }
   }
 
   /** Voter `f` acknowledged a heartbeat carrying context `ctx`. */
   ackReadIndex(l: number, f: number, ctx: number): void {
-    const ro = this.readOnly;
-    const done = ro.ack(l, f, ctx, this.members.quorum);
+    const readOnly = this.readOnly;
+    const done = readOnly.ack(l, f, ctx, this.members.quorum);
     if (done === 0) return;
     const n = this.members.count;
     for (let o = 0; o < n; o++) {
-      if ((done >>> o) & 1) this.readIndexReady(l, o, ro.ctx[l * n + o], ro.index[l * n + o]);
+      if ((done >>> o) & 1) this.readIndexReady(l, o, readOnly.ctx[l * n + o], readOnly.index[l * n + o]);
     }
   }
 
