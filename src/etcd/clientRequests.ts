@@ -34,23 +34,25 @@ import type { RequestTable } from "./requests.js";
 import type { Timers } from "./timers.js";
 
 export class ClientRequests {
-  private readonly sim: Simulation;
-  private readonly config: RaftConfig;
-  private readonly stats: EtcdStats;
-  private readonly net: Network;
-  private readonly members: Members;
-  private readonly requestTable: RequestTable;
+  private declare readonly ctx: EtcdContext;
+  private declare readonly sim: Simulation;
+  private declare readonly config: RaftConfig;
+  private declare readonly stats: EtcdStats;
+  private declare readonly net: Network;
+  private declare readonly members: Members;
+  private declare readonly requestTable: RequestTable;
   private readonly clientHost: number[] = [];
   private readonly clientHandler: EtcdClientHandler[] = [];
-  private readonly arriveHandlerId: number;
-  private readonly answerHandlerId: number;
-  private readonly timeoutHandlerId: number;
-  private timers!: Timers;
-  private ready!: ReadyCycle;
-  private replication!: Replication;
-  private readIndex!: ReadIndex;
+  private declare readonly arriveHandlerId: number;
+  private declare readonly answerHandlerId: number;
+  private declare readonly timeoutHandlerId: number;
+  private declare timers: Timers;
+  private declare ready: ReadyCycle;
+  private declare replication: Replication;
+  private declare readIndex: ReadIndex;
 
-  constructor(private readonly ctx: EtcdContext) {
+  constructor(ctx: EtcdContext) {
+    this.ctx = ctx;
     const sim = ctx.sim;
     this.sim = sim;
     this.config = ctx.config;

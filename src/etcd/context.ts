@@ -7,6 +7,12 @@
  * each once and hands every part the others it calls (`wire`), so a part reaches its
  * neighbours through a field, never through a global or a lookup.
  *
+ * Fields of the parts are `declare`d and assigned once (in the constructor or in `wire`):
+ * TypeScript then emits no `field = undefined` definition, so V8 learns each field's type
+ * from its only store and the hot path needs no type check per access. Measured on the
+ * bench/etcd.bench.ts write loop (CPU time, alternated runs): plain fields cost 3-8%
+ * against the single-file version; declared fields match it.
+ *
  * The parts, after etcd-io/raft's files:
  *  - timers.ts        tickElection / tickHeartbeat (raft.go), or continuous timeouts;
  *  - election.ts      campaign, votes, pre-vote, check-quorum, the vote lease (raft.go);

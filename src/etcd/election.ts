@@ -30,20 +30,20 @@ import type { SafetyChecker } from "./safety.js";
 import type { Timers } from "./timers.js";
 
 export class Election {
-  private readonly sim: Simulation;
-  private readonly config: RaftConfig;
-  private readonly stats: EtcdStats;
-  private readonly members: Members;
-  private readonly msgs: MessagePool;
-  private readonly progress: ProgressTracker;
-  private readonly readOnly: ReadOnlyTracker;
-  private readonly safety: SafetyChecker | null;
-  private readonly continuous: boolean;
-  private timers!: Timers;
-  private ready!: ReadyCycle;
-  private replication!: Replication;
-  private readIndex!: ReadIndex;
-  private history!: LeaderHistory;
+  private declare readonly sim: Simulation;
+  private declare readonly config: RaftConfig;
+  private declare readonly stats: EtcdStats;
+  private declare readonly members: Members;
+  private declare readonly msgs: MessagePool;
+  private declare readonly progress: ProgressTracker;
+  private declare readonly readOnly: ReadOnlyTracker;
+  private declare readonly safety: SafetyChecker | null;
+  private declare readonly continuous: boolean;
+  private declare timers: Timers;
+  private declare ready: ReadyCycle;
+  private declare replication: Replication;
+  private declare readIndex: ReadIndex;
+  private declare history: LeaderHistory;
 
   constructor(ctx: EtcdContext) {
     this.sim = ctx.sim;

@@ -22,12 +22,12 @@ export class LeaderHistory {
   private leaderLostUs: number;
   private leaderLossCause: LeaderLossCause | "initial" = "initial";
   private readonly observers: EtcdObserver[] = [];
-  private readonly sim: Simulation;
-  private readonly stats: EtcdStats;
-  private readonly members: Members;
-  private readonly progress: ProgressTracker;
+  private declare readonly sim: Simulation;
+  private declare readonly stats: EtcdStats;
+  private declare readonly members: Members;
+  private declare readonly progress: ProgressTracker;
   /** Followers' last-ack times, sorted descending (quorumContactUs). */
-  private readonly ackScratch: Float64Array;
+  private declare readonly ackScratch: Float64Array;
 
   constructor(ctx: EtcdContext) {
     this.sim = ctx.sim;

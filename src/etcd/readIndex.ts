@@ -25,21 +25,23 @@ import type { Replication } from "./replication.js";
 import type { RequestTable } from "./requests.js";
 
 export class ReadIndex {
-  private readonly sim: Simulation;
-  private readonly config: RaftConfig;
-  private readonly stats: EtcdStats;
-  private readonly members: Members;
-  private readonly msgs: MessagePool;
-  private readonly readOnly: ReadOnlyTracker;
-  private readonly requestTable: RequestTable;
-  private readonly readRetryHandlerId: number;
+  private declare readonly ctx: EtcdContext;
+  private declare readonly sim: Simulation;
+  private declare readonly config: RaftConfig;
+  private declare readonly stats: EtcdStats;
+  private declare readonly members: Members;
+  private declare readonly msgs: MessagePool;
+  private declare readonly readOnly: ReadOnlyTracker;
+  private declare readonly requestTable: RequestTable;
+  private declare readonly readRetryHandlerId: number;
   /** The last ReadIndex context handed out (contexts increase across the cluster). */
   private lastReadCtx = 0;
-  private ready!: ReadyCycle;
-  private replication!: Replication;
-  private requests!: ClientRequests;
+  private declare ready: ReadyCycle;
+  private declare replication: Replication;
+  private declare requests: ClientRequests;
 
-  constructor(private readonly ctx: EtcdContext) {
+  constructor(ctx: EtcdContext) {
+    this.ctx = ctx;
     this.sim = ctx.sim;
     this.config = ctx.config;
     this.stats = ctx.stats;

@@ -32,25 +32,27 @@ import type { RequestTable } from "./requests.js";
 import type { SnapshotCatchUp } from "./snapshot.js";
 
 export class ReadyCycle {
-  private readonly sim: Simulation;
-  private readonly config: RaftConfig;
-  private readonly stats: EtcdStats;
-  private readonly net: Network;
-  private readonly disks: Disks;
-  private readonly members: Members;
-  private readonly msgs: MessagePool;
-  private readonly requestTable: RequestTable;
-  private readonly progress: ProgressTracker;
+  private declare readonly ctx: EtcdContext;
+  private declare readonly sim: Simulation;
+  private declare readonly config: RaftConfig;
+  private declare readonly stats: EtcdStats;
+  private declare readonly net: Network;
+  private declare readonly disks: Disks;
+  private declare readonly members: Members;
+  private declare readonly msgs: MessagePool;
+  private declare readonly requestTable: RequestTable;
+  private declare readonly progress: ProgressTracker;
   /** Per link (from * n + to): the time the last message on it is delivered (FIFO order). */
-  private readonly linkLastDeliveryUs: Float64Array;
-  private readonly fsyncDoneHandlerId: number;
+  private declare readonly linkLastDeliveryUs: Float64Array;
+  private declare readonly fsyncDoneHandlerId: number;
   private deliverHandlerId = -1;
-  private replication!: Replication;
-  private snapshot!: SnapshotCatchUp;
-  private readIndex!: ReadIndex;
-  private requests!: ClientRequests;
+  private declare replication: Replication;
+  private declare snapshot: SnapshotCatchUp;
+  private declare readIndex: ReadIndex;
+  private declare requests: ClientRequests;
 
-  constructor(private readonly ctx: EtcdContext) {
+  constructor(ctx: EtcdContext) {
+    this.ctx = ctx;
     this.sim = ctx.sim;
     this.config = ctx.config;
     this.stats = ctx.stats;

@@ -29,20 +29,20 @@ import type { SafetyChecker } from "./safety.js";
 import type { SnapshotCatchUp } from "./snapshot.js";
 
 export class Replication {
-  private readonly sim: Simulation;
-  private readonly stats: EtcdStats;
-  private readonly members: Members;
-  private readonly msgs: MessagePool;
-  private readonly progress: ProgressTracker;
-  private readonly safety: SafetyChecker | null;
+  private declare readonly sim: Simulation;
+  private declare readonly stats: EtcdStats;
+  private declare readonly members: Members;
+  private declare readonly msgs: MessagePool;
+  private declare readonly progress: ProgressTracker;
+  private declare readonly safety: SafetyChecker | null;
   /** Entries per MsgApp: floor(MaxSizePerMsg / entry size), at least 1. */
-  private readonly maxEntriesPerMsg: number;
+  private declare readonly maxEntriesPerMsg: number;
   /** Voters' match indices, sorted descending (maybeCommit). */
-  private readonly matchScratch: Float64Array;
-  private ready!: ReadyCycle;
-  private snapshot!: SnapshotCatchUp;
-  private readIndex!: ReadIndex;
-  private history!: LeaderHistory;
+  private declare readonly matchScratch: Float64Array;
+  private declare ready: ReadyCycle;
+  private declare snapshot: SnapshotCatchUp;
+  private declare readIndex: ReadIndex;
+  private declare history: LeaderHistory;
 
   constructor(ctx: EtcdContext) {
     this.sim = ctx.sim;

@@ -22,13 +22,13 @@ import type { ReadyCycle } from "./readyCycle.js";
 import type { Replication } from "./replication.js";
 
 export class SnapshotCatchUp {
-  private readonly config: RaftConfig;
-  private readonly stats: EtcdStats;
-  private readonly members: Members;
-  private readonly msgs: MessagePool;
-  private readonly progress: ProgressTracker;
-  private ready!: ReadyCycle;
-  private replication!: Replication;
+  private declare readonly config: RaftConfig;
+  private declare readonly stats: EtcdStats;
+  private declare readonly members: Members;
+  private declare readonly msgs: MessagePool;
+  private declare readonly progress: ProgressTracker;
+  private declare ready: ReadyCycle;
+  private declare replication: Replication;
 
   constructor(ctx: EtcdContext) {
     this.config = ctx.config;

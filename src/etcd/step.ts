@@ -24,19 +24,21 @@ import type { SnapshotCatchUp } from "./snapshot.js";
 import type { Timers } from "./timers.js";
 
 export class Step {
-  private readonly config: RaftConfig;
-  private readonly members: Members;
-  private readonly msgs: MessagePool;
+  private declare readonly ctx: EtcdContext;
+  private declare readonly config: RaftConfig;
+  private declare readonly members: Members;
+  private declare readonly msgs: MessagePool;
   /** Handler id of the delivery event (argument: the message slot). */
-  readonly deliverHandlerId: number;
-  private timers!: Timers;
-  private election!: Election;
-  private ready!: ReadyCycle;
-  private replication!: Replication;
-  private snapshot!: SnapshotCatchUp;
-  private readIndex!: ReadIndex;
+  declare readonly deliverHandlerId: number;
+  private declare timers: Timers;
+  private declare election: Election;
+  private declare ready: ReadyCycle;
+  private declare replication: Replication;
+  private declare snapshot: SnapshotCatchUp;
+  private declare readIndex: ReadIndex;
 
-  constructor(private readonly ctx: EtcdContext) {
+  constructor(ctx: EtcdContext) {
+    this.ctx = ctx;
     this.config = ctx.config;
     this.members = ctx.members;
     this.msgs = ctx.msgs;

@@ -24,26 +24,25 @@ import type { ReadyCycle } from "./readyCycle.js";
 import type { Replication } from "./replication.js";
 
 export class Timers {
-  private readonly sim: Simulation;
-  private readonly config: RaftConfig;
-  private readonly net: Network;
-  private readonly members: Members;
-  private readonly readOnly: ReadOnlyTracker;
-  private readonly continuous: boolean;
-  private readonly electionRng: RandomStream;
-  private readonly phaseRng: RandomStream;
-  private readonly tickHandlerId: number;
-  private readonly electionTimeoutHandlerId: number;
-  private readonly heartbeatHandlerId: number;
-  private readonly checkQuorumHandlerId: number;
-  private election!: Election;
-  private replication!: Replication;
-  private ready!: ReadyCycle;
+  private declare readonly ctx: EtcdContext;
+  private declare readonly sim: Simulation;
+  private declare readonly config: RaftConfig;
+  private declare readonly net: Network;
+  private declare readonly members: Members;
+  private declare readonly readOnly: ReadOnlyTracker;
+  private declare readonly continuous: boolean;
+  private declare readonly electionRng: RandomStream;
+  private declare readonly phaseRng: RandomStream;
+  private declare readonly tickHandlerId: number;
+  private declare readonly electionTimeoutHandlerId: number;
+  private declare readonly heartbeatHandlerId: number;
+  private declare readonly checkQuorumHandlerId: number;
+  private declare election: Election;
+  private declare replication: Replication;
+  private declare ready: ReadyCycle;
 
-  constructor(
-    private readonly ctx: EtcdContext,
-    streamPrefix: string,
-  ) {
+  constructor(ctx: EtcdContext, streamPrefix: string) {
+    this.ctx = ctx;
     const sim = ctx.sim;
     this.sim = sim;
     this.config = ctx.config;
