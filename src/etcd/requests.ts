@@ -44,6 +44,11 @@ export class RequestTable {
     return this.gen[s] * SLOT_SPAN + s;
   }
 
+  /** Id of the request in slot `s`. */
+  idOf(s: number): number {
+    return this.gen[s] * SLOT_SPAN + s;
+  }
+
   /** Slot of a live request id, or -1 when the request already ended. */
   slotOf(id: number): number {
     const s = id % SLOT_SPAN;
@@ -76,9 +81,9 @@ export class RequestTable {
     this.tag = grown(this.tag, n);
     this.startUs = grown(this.startUs, n);
     this.timer = grown(this.timer, n);
-    const g = new Float64Array(n).fill(1);
-    g.set(this.gen);
-    this.gen = g;
+    const had = this.gen.length;
+    this.gen = grown(this.gen, n);
+    this.gen.fill(1, had);
     this.live = grown(this.live, n);
     this.answered = grown(this.answered, n);
     this.requireLeader = grown(this.requireLeader, n);

@@ -12,7 +12,7 @@
  * than that are no longer compared; a member that far behind is restored from a snapshot.
  */
 import { StopSimulation } from "../engine/simulation.js";
-import { grown } from "../model/columns.js";
+import { grown, nextCapacity } from "../model/columns.js";
 import type { RaftLog } from "./raftLog.js";
 
 export class SafetyViolation extends StopSimulation {}
@@ -36,11 +36,9 @@ export class SafetyChecker {
   onLeaderElected(timeUs: number, member: number, term: number, log: RaftLog): void {
     this.checks++;
     if (term >= this.leaderOfTerm.length) {
-      let n = this.leaderOfTerm.length;
-      while (n <= term) n *= 2;
-      const a = new Int32Array(n).fill(-1);
-      a.set(this.leaderOfTerm);
-      this.leaderOfTerm = a;
+      const had = this.leaderOfTerm.length;
+      this.leaderOfTerm = grown(this.leaderOfTerm, nextCapacity(had, term + 1));
+      this.leaderOfTerm.fill(-1, had);
     }
     const prev = this.leaderOfTerm[term];
     if (prev !== -1 && prev !== member) {
