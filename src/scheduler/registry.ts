@@ -7,7 +7,7 @@
  * they would pass every node. SchedulingGates (PreEnqueue) lives in the queue.
  */
 import { PluginArgsError, type FrameworkHandle, type Plugin, type PluginFactory, type ProfileSpec } from "./framework.js";
-import { Profile } from "./cycle.js";
+import { Profile } from "./profile.js";
 import type { Snapshot } from "./snapshot.js";
 import { PrioritySort, PRIORITY_SORT } from "./plugins/PrioritySort.js";
 import { NodeUnschedulable, NODE_UNSCHEDULABLE } from "./plugins/NodeUnschedulable.js";
