@@ -144,6 +144,8 @@ export class Scheduler implements PreemptionContext {
   private nominatedRow = new Int32Array(0);
   /** Pods that have a nomination, in nomination order. */
   private readonly nominatedPods = new Set<number>();
+  /** Scratch list of pods whose nomination a preemption clears (reused). */
+  private readonly clearedNominations: number[] = [];
   /** Per profile: the cluster events each of its plugins registered, by index into Profile.plugins. */
   private readonly pluginEvents = new Map<SchedulerProfileRuntime, Int32Array>();
   /** Scratch for SchedulingCycle.failedPlugins (one entry per plugin of the largest profile). */
@@ -413,13 +415,19 @@ export class Scheduler implements PreemptionContext {
       const start = this.limiter.reserve(this.sim.now);
       this.sim.scheduleAt(start + this.apiLatencyUs + grace, this.victimGoneId, row, preemptor);
     }
+    // Only nominated pods can lose a nomination; they go back to activeQ in ascending
+    // pod id (the order of a scan over all pods, which kept outputs as they were).
     const prio = this.compiled[preemptor]!.priority;
-    for (let p = 0; p < this.nominated.length; p++) {
-      if (p !== preemptor && this.nominated[p] === outcome.node && this.compiled[p] && this.compiled[p]!.priority < prio) {
-        this.setNomination(p, -1);
-        this.queue.activate(p);
-      }
+    const cleared = this.clearedNominations;
+    for (const p of this.nominatedPods) {
+      if (p !== preemptor && this.nominated[p] === outcome.node && this.compiled[p]!.priority < prio) cleared.push(p);
     }
+    if (cleared.length > 1) cleared.sort(ascending);
+    for (let i = 0; i < cleared.length; i++) {
+      this.setNomination(cleared[i], -1);
+      this.queue.activate(cleared[i]);
+    }
+    cleared.length = 0;
   }
 
   // -------------------------------------------------------------------------
@@ -474,4 +482,8 @@ export class Scheduler implements PreemptionContext {
     this.bindingNode = grown(this.bindingNode, n);
     this.graceUs = grown(this.graceUs, n);
   }
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
