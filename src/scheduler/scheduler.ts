@@ -30,6 +30,7 @@ import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS, US_PER_S } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../model/columns.js";
 import type { CompiledPod } from "./compiled.js";
+import { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS } from "./config/defaults.js";
 import { Code } from "./framework.js";
 import type { SchedulingCycle } from "./cycle.js";
 import { DefaultPreemption, type PreemptionContext } from "./plugins/DefaultPreemption.js";
@@ -53,9 +54,8 @@ export interface SchedulerCostModel {
 }
 export const DEFAULT_COST_MODEL: SchedulerCostModel = { perCycleUs: 1000, perNodeEvaluatedUs: 3, perNodeScoredUs: 2 };
 
-/** kube-scheduler clientConnection qps / burst defaults (apis/config/v1/defaults.go). */
-export const DEFAULT_CLIENT_QPS = 50;
-export const DEFAULT_CLIENT_BURST = 100;
+/** kube-scheduler clientConnection qps / burst defaults (config/defaults.ts). */
+export { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS };
 /**
  * Latency of one API write: a binding when no `binder` is set (runs without a control
  * plane), and a preemption victim's delete. kubesim default.
