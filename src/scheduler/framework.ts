@@ -206,8 +206,13 @@ export interface FilterDiagnosis {
   readonly nodeCount: number;
   /** Status code of `node` in the last cycle (Success if it passed or was not evaluated). */
   code(node: number): StatusCode;
-  /** Name of the plugin that rejected `node`, or "" if none did. */
-  failedPlugin(node: number): string;
+  /**
+   * The plugins that rejected `node`, as indices into the profile's plugin list
+   * (Profile.plugins), written to out[0..k); returns k (0 if none did). Several only
+   * when PreFilterResults excluded the node. `out` holds at least one entry per
+   * profile plugin. Allocation-free: the queue calls it for every node of a failed cycle.
+   */
+  failedPlugins(node: number, out: Int32Array): number;
   /** Upstream reason strings for `node`. Allocates: diagnostics only. */
   reasons(node: number): string[];
 }

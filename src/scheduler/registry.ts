@@ -1,13 +1,15 @@
 /**
- * The plugin registry (upstream names -> factories) and the default profile
- * (pkg/scheduler/apis/config/v1/default_plugins.go) with upstream Score weights.
+ * The plugin registry (upstream names -> factories) and the default profile: the
+ * MultiPoint list of config/defaults.ts (default_plugins.go, with upstream Score
+ * weights) without the plugins kubesim does not model.
  *
  * Volume plugins (VolumeRestrictions, NodeVolumeLimits, VolumeBinding, VolumeZone)
  * and DynamicResources are not modelled: kubesim has no PV/PVC/CSI/DRA objects, so
  * they would pass every node. SchedulingGates (PreEnqueue) lives in the queue.
  */
+import { DEFAULT_MULTIPOINT, UNMODELLED_PLUGINS } from "./config/defaults.js";
 import { PluginArgsError, type FrameworkHandle, type Plugin, type PluginFactory, type ProfileSpec } from "./framework.js";
-import { Profile } from "./cycle.js";
+import { Profile } from "./profile.js";
 import type { Snapshot } from "./snapshot.js";
 import { PrioritySort, PRIORITY_SORT } from "./plugins/PrioritySort.js";
 import { NodeUnschedulable, NODE_UNSCHEDULABLE } from "./plugins/NodeUnschedulable.js";
@@ -23,27 +25,6 @@ import { DefaultBinder, DEFAULT_BINDER } from "./plugins/DefaultBinder.js";
 import { newInterPodAffinity, NAME as INTER_POD_AFFINITY } from "./plugins/InterPodAffinity.js";
 import { newPodTopologySpread, NAME as POD_TOPOLOGY_SPREAD } from "./plugins/PodTopologySpread.js";
 import { createDefaultPreemption, NAME as DEFAULT_PREEMPTION } from "./plugins/DefaultPreemption.js";
-
-/**
- * The default profile's MultiPoint plugins in order, with Score weights (v1.33+,
- * DRA off). Entries kubesim does not model are omitted (see the file comment);
- * entries whose factory is not registered are skipped by defaultProfileSpec.
- */
-export const DEFAULT_PLUGINS: readonly { name: string; weight?: number }[] = [
-  { name: "PrioritySort" },
-  { name: "NodeUnschedulable" },
-  { name: "NodeName" },
-  { name: "TaintToleration", weight: 3 },
-  { name: "NodeAffinity", weight: 2 },
-  { name: "NodePorts" },
-  { name: "NodeResourcesFit", weight: 1 },
-  { name: "PodTopologySpread", weight: 2 },
-  { name: "InterPodAffinity", weight: 2 },
-  { name: "DefaultPreemption" },
-  { name: "NodeResourcesBalancedAllocation", weight: 1 },
-  { name: "ImageLocality", weight: 1 },
-  { name: "DefaultBinder" },
-];
 
 const factories = new Map<string, PluginFactory>([
   [PRIORITY_SORT, () => new PrioritySort()],
@@ -76,11 +57,11 @@ export function registeredPlugins(): string[] {
 
 export class UnknownPluginError extends Error {}
 
-/** The default profile as a spec (only registered plugins). */
+/** The default profile as a spec: DEFAULT_MULTIPOINT in order, modelled and registered plugins only. */
 export function defaultProfileSpec(schedulerName = DEFAULT_SCHEDULER_NAME): ProfileSpec {
   return {
     schedulerName,
-    plugins: DEFAULT_PLUGINS.filter((p) => factories.has(p.name)).map((p) => ({ name: p.name, weight: p.weight })),
+    plugins: DEFAULT_MULTIPOINT.filter((p) => !UNMODELLED_PLUGINS.has(p.name) && factories.has(p.name)).map((p) => ({ name: p.name, weight: p.weight })),
   };
 }
 

@@ -30,12 +30,13 @@ import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS, US_PER_S } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../model/columns.js";
 import type { CompiledPod } from "./compiled.js";
+import { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS } from "./config/defaults.js";
 import { Code } from "./framework.js";
-import type { Profile } from "./cycle.js";
-import { SchedulingCycle } from "./cycle.js";
+import type { SchedulingCycle } from "./cycle.js";
 import { DefaultPreemption, type PreemptionContext } from "./plugins/DefaultPreemption.js";
 import type { PreemptionOutcome } from "./preemption/evaluator.js";
-import { ClusterEvent, eventsForPlugins } from "./queue/events.js";
+import { ClusterEvent, eventsForPlugin } from "./queue/events.js";
+import type { Profile } from "./profile.js";
 import { SchedulingQueue } from "./queue/schedulingQueue.js";
 import type { Snapshot } from "./snapshot.js";
 import { TokenBucket } from "../client/tokenBucket.js";
@@ -53,9 +54,8 @@ export interface SchedulerCostModel {
 }
 export const DEFAULT_COST_MODEL: SchedulerCostModel = { perCycleUs: 1000, perNodeEvaluatedUs: 3, perNodeScoredUs: 2 };
 
-/** kube-scheduler clientConnection qps / burst defaults (apis/config/v1/defaults.go). */
-export const DEFAULT_CLIENT_QPS = 50;
-export const DEFAULT_CLIENT_BURST = 100;
+/** kube-scheduler clientConnection qps / burst defaults (config/defaults.ts). */
+export { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS };
 /**
  * Latency of one API write: a binding when no `binder` is set (runs without a control
  * plane), and a preemption victim's delete. kubesim default.
@@ -144,8 +144,12 @@ export class Scheduler implements PreemptionContext {
   private nominatedRow = new Int32Array(0);
   /** Pods that have a nomination, in nomination order. */
   private readonly nominatedPods = new Set<number>();
-  /** Scratch set of rejecting plugin names (reused). */
-  private readonly rejectors = new Set<string>();
+  /** Scratch list of pods whose nomination a preemption clears (reused). */
+  private readonly clearedNominations: number[] = [];
+  /** Per profile: the cluster events each of its plugins registered, by index into Profile.plugins. */
+  private readonly pluginEvents = new Map<SchedulerProfileRuntime, Int32Array>();
+  /** Scratch for SchedulingCycle.failedPlugins (one entry per plugin of the largest profile). */
+  private readonly failedPlugins: Int32Array;
   /** Stand-in rows placed for the current cycle. */
   private readonly placedStandIns: number[] = [];
   /** Snapshot row of the pod once assumed/bound, -1 before. */
@@ -185,10 +189,14 @@ export class Scheduler implements PreemptionContext {
     this.apiLatencyUs = opts.apiWriteLatencyUs ?? DEFAULT_API_WRITE_LATENCY_US;
     this.binder = opts.binder;
     this.random = sim.rng.stream(`${name}.preemption`);
+    let maxPlugins = 1;
     for (const p of profiles) {
       this.profiles.set(p.profile.schedulerName, p);
       if (p.preemption) p.preemption.attach(p.profile);
+      this.pluginEvents.set(p, Int32Array.from(p.profile.plugins, (e) => eventsForPlugin(e.plugin.name)));
+      maxPlugins = Math.max(maxPlugins, p.profile.plugins.length);
     }
+    this.failedPlugins = new Int32Array(maxPlugins);
     this.cycleDoneId = sim.on(`${name}.cycleDone`, () => this.cycleDone());
     this.bindDoneId = sim.on(`${name}.bindDone`, (pod, node) => this.completeBind(pod, node, true));
     this.bindStartId = sim.on(`${name}.bindStart`, (pod, node) => this.bindStart(pod, node));
@@ -308,23 +316,27 @@ export class Scheduler implements PreemptionContext {
     this.stats.unschedulable++;
     if (res.nominatedNode >= 0) this.setNomination(pod, res.nominatedNode);
     if (this.client.failed) this.client.failed(pod, rt.cycle.failureMessage());
-    this.queue.addUnschedulable(pod, this.rejectingEvents(rt.cycle));
+    this.queue.addUnschedulable(pod, this.rejectingEvents(rt));
     return costUs;
   }
 
-  /** Events that may help: those registered by every plugin that rejected some node. */
-  private rejectingEvents(cycle: SchedulingCycle): number {
-    const plugins = this.rejectors;
-    plugins.clear();
-    let last = "";
+  /**
+   * Events that may help: those registered by every plugin that rejected some node
+   * (every event when no plugin is known to have rejected one).
+   */
+  private rejectingEvents(rt: SchedulerProfileRuntime): number {
+    const cycle = rt.cycle;
+    const events = this.pluginEvents.get(rt)!;
+    const failed = this.failedPlugins;
+    let mask = 0;
+    let any = false;
     for (let n = 0; n < cycle.nodeCount; n++) {
-      const p = cycle.failedPlugin(n);
-      if (p === "" || p === last) continue;
-      last = p;
-      if (p.includes(",")) for (const name of p.split(",")) plugins.add(name);
-      else plugins.add(p);
+      const k = cycle.failedPlugins(n, failed);
+      if (k === 0) continue;
+      any = true;
+      for (let i = 0; i < k; i++) mask |= events[failed[i]];
     }
-    return eventsForPlugins(plugins);
+    return any ? mask : ClusterEvent.All;
   }
 
   /** The rate limiter let the bind request go: hand it to the binder. */
@@ -403,13 +415,19 @@ export class Scheduler implements PreemptionContext {
       const start = this.limiter.reserve(this.sim.now);
       this.sim.scheduleAt(start + this.apiLatencyUs + grace, this.victimGoneId, row, preemptor);
     }
+    // Only nominated pods can lose a nomination; they go back to activeQ in ascending
+    // pod id (the order of a scan over all pods, which kept outputs as they were).
     const prio = this.compiled[preemptor]!.priority;
-    for (let p = 0; p < this.nominated.length; p++) {
-      if (p !== preemptor && this.nominated[p] === outcome.node && this.compiled[p] && this.compiled[p]!.priority < prio) {
-        this.setNomination(p, -1);
-        this.queue.activate(p);
-      }
+    const cleared = this.clearedNominations;
+    for (const p of this.nominatedPods) {
+      if (p !== preemptor && this.nominated[p] === outcome.node && this.compiled[p]!.priority < prio) cleared.push(p);
     }
+    if (cleared.length > 1) cleared.sort(ascending);
+    for (let i = 0; i < cleared.length; i++) {
+      this.setNomination(cleared[i], -1);
+      this.queue.activate(cleared[i]);
+    }
+    cleared.length = 0;
   }
 
   // -------------------------------------------------------------------------
@@ -464,4 +482,8 @@ export class Scheduler implements PreemptionContext {
     this.bindingNode = grown(this.bindingNode, n);
     this.graceUs = grown(this.graceUs, n);
   }
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }

@@ -288,7 +288,11 @@ describe("cycle contract", () => {
     const pf: PostFilterPlugin = {
       name: "Recorder",
       postFilter(_s, _p, d: FilterDiagnosis) {
-        for (let n = 0; n < d.nodeCount; n++) seen.push([d.code(n), d.failedPlugin(n), d.reasons(n)]);
+        const failed = new Int32Array(prof.plugins.length);
+        for (let n = 0; n < d.nodeCount; n++) {
+          const names = Array.from(failed.subarray(0, d.failedPlugins(n, failed)), (i) => prof.pluginName(i));
+          seen.push([d.code(n), names.join(","), d.reasons(n)]);
+        }
         return { code: Code.Success, nominatedNode: 1 };
       },
     };

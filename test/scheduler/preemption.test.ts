@@ -35,7 +35,7 @@ function cpuHost(s: Snapshot, offset = 0, nominated = -1): PreemptionHost {
 const allUnschedulable = (s: Snapshot, except: Record<number, StatusCode> = {}): FilterDiagnosis => ({
   nodeCount: s.nodeCount,
   code: (n) => except[n] ?? Code.Unschedulable,
-  failedPlugin: () => "NodeResourcesFit",
+  failedPlugins: () => 0, // preemption reads only the codes (no profile here to index into)
   reasons: () => ["Insufficient cpu"],
 });
 const ARGS = { minCandidateNodesPercentage: 10, minCandidateNodesAbsolute: 100 };

@@ -40,14 +40,16 @@ function setup(snapshot: Snapshot, sim: Simulation, opts: ConstructorParameters<
   const cycle = new SchedulingCycle(profile, snapshot, { tieBreak: "first" });
   const bound: Array<[string, string, number]> = [];
   const deleted: Array<[string, number]> = [];
+  const failed: Array<[string, number]> = [];
   const names: string[] = [];
   const sched = new Scheduler(sim, snapshot, [{ profile, cycle, preemption }], {
     bound: (p, n) => {
       bound.push([names[p], snapshot.nodes.names[n], sim.now]);
     },
     victimDeleted: (p) => deleted.push([names[p], sim.now]),
+    failed: (p) => failed.push([names[p], sim.now]),
   }, opts);
-  return { sched, bound, deleted, names };
+  return { sched, bound, deleted, failed, names };
 }
 
 describe("scheduler in virtual time", () => {
@@ -137,6 +139,30 @@ describe("scheduler in virtual time", () => {
     // there nor preempts high's place; high binds when low is gone at 30 s.
     expect(bound).toEqual([["high", "n1", 30 * US_PER_S]]);
     expect(sched.stats.preemptions).toBe(1);
+  });
+
+  it("a preemption clears the nominations of lower-priority pods on its node and sends them back to activeQ at once", () => {
+    const sim = new Simulation(1);
+    const snapshot = snapshotFromObjects({ nodes: [node("n1", "4")] });
+    const cost = { perCycleUs: 1000, perNodeEvaluatedUs: 0, perNodeScoredUs: 0 };
+    const { sched, failed, names } = setup(snapshot, sim, { cost, apiWriteLatencyUs: 0 });
+    ["low0", "low1", "mid2", "mid3", "", "high5"].forEach((n, i) => (names[i] = n));
+    sched.addBoundPod(0, snapshot.compile(pod("low0", "2", 0)), "default/low0", 0, 0);
+    sched.addBoundPod(1, snapshot.compile(pod("low1", "2", 0)), "default/low1", 0, 0);
+    // mid3 then mid2 each preempt a low pod (30 s grace) and are nominated to n1.
+    sched.addPod(3, snapshot.compile(pod("mid3", "2", 10)), "default/mid3");
+    sched.addPod(2, snapshot.compile(pod("mid2", "2", 10)), "default/mid2");
+    sim.run(5 * US_PER_S);
+    expect([sched.nominated[2], sched.nominated[3]]).toEqual([0, 0]);
+    // Pod id 4 never existed; high5 needs the whole node and nominates n1 for itself.
+    sched.addPod(5, snapshot.compile(pod("high5", "4", 100)), "default/high5");
+    sim.run(6 * US_PER_S);
+    expect([sched.nominated[2], sched.nominated[3], sched.nominated[4], sched.nominated[5]]).toEqual([-1, -1, 0, 0]);
+    // Without the activation they would wait in the unschedulable pool until the
+    // victims are gone (30 s); here each gets its next cycle right after high5's.
+    const at = 5 * US_PER_S;
+    expect(failed.filter(([, t]) => t >= at).map(([p]) => p).sort()).toEqual(["high5", "mid2", "mid3"]);
+    expect(failed.every(([, t]) => t < at + 3000)).toBe(true);
   });
 });
 

@@ -34,7 +34,11 @@ export const EXTENSION_POINTS = [
 ] as const;
 export type ExtensionPoint = (typeof EXTENSION_POINTS)[number];
 
-/** The default profile's MultiPoint list with Score weights (default_plugins.go, v1.33+ without DRA). */
+/**
+ * The default profile's MultiPoint list with Score weights (default_plugins.go, v1.33+
+ * without DRA): the one list both KubeSchedulerConfiguration defaulting
+ * (schedulerConfig.ts) and the registry's default profile (registry.ts) read.
+ */
 export const DEFAULT_MULTIPOINT: ReadonlyArray<{ name: string; weight?: number }> = [
   { name: "SchedulingGates" },
   { name: "PrioritySort" },
@@ -55,6 +59,12 @@ export const DEFAULT_MULTIPOINT: ReadonlyArray<{ name: string; weight?: number }
   { name: "ImageLocality", weight: 1 },
   { name: "DefaultBinder" },
 ];
+
+/**
+ * In-tree plugins kubesim does not model (no PV/PVC/CSI/DRA objects; SchedulingGates
+ * is the queue's PreEnqueue): dropped from profiles, the default one included.
+ */
+export const UNMODELLED_PLUGINS: ReadonlySet<string> = new Set(["SchedulingGates", "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding", "VolumeZone", "DynamicResources"]);
 
 /** Extension points implemented by each in-tree plugin (their Go interfaces). */
 export const IN_TREE_POINTS: Readonly<Record<string, readonly ExtensionPoint[]>> = {

@@ -11,10 +11,10 @@ import { buildProfile, isRegistered, registerPlugin } from "../registry.js";
 import type { SchedulerProfileRuntime } from "../scheduler.js";
 import { Snapshot } from "../snapshot.js";
 import { SchedulerConfigError } from "./configError.js";
+import { UNMODELLED_PLUGINS } from "./defaults.js";
 import type { ResolvedProfile, SchedulerConfiguration } from "./schedulerConfig.js";
 
-/** In-tree plugins kubesim does not model; dropped from profiles. */
-export const UNMODELLED_PLUGINS = new Set(["SchedulingGates", "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding", "VolumeZone", "DynamicResources"]);
+export { UNMODELLED_PLUGINS };
 
 /** Make sure DefaultPreemption is in the registry (it lives with the queue/preemption code). */
 export function registerSchedulerPlugins(): void {

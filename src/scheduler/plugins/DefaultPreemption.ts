@@ -10,7 +10,7 @@
  * preempts.
  */
 import type { CompiledPod } from "../compiled.js";
-import type { Profile } from "../cycle.js";
+import type { Profile } from "../profile.js";
 import {
   Code,
   type CycleState,

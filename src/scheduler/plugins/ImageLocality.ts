@@ -11,6 +11,7 @@
  */
 import { Code, MAX_NODE_SCORE, type CycleState, type ScorePlugin, type StatusCode } from "../framework.js";
 import type { CompiledPod } from "../compiled.js";
+import { nextCapacity } from "../../model/columns.js";
 
 export const IMAGE_LOCALITY = "ImageLocality";
 
@@ -27,7 +28,7 @@ export class ImageLocality implements ScorePlugin {
   score(state: CycleState, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): StatusCode {
     const snap = state.snapshot;
     const images = pod.images;
-    if (this.ids.length < images.length) this.ids = new Int32Array(images.length * 2);
+    if (this.ids.length < images.length) this.ids = new Int32Array(nextCapacity(this.ids.length, images.length)); // scratch: not copied
     const ids = this.ids;
     let known = 0;
     for (let j = 0; j < images.length; j++) {

@@ -35,6 +35,7 @@ import {
   type ScorePlugin,
   type StatusCode,
 } from "../framework.js";
+import { grown, nextCapacity } from "../../model/columns.js";
 import type { CompiledPod } from "../compiled.js";
 import type { Snapshot } from "../snapshot.js";
 
@@ -199,11 +200,7 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   private isIgnored(snap: Snapshot, id: number): boolean {
-    if (id >= this.scalarIgnored.length) {
-      const b = new Uint8Array(Math.max(id + 1, this.scalarIgnored.length * 2));
-      b.set(this.scalarIgnored);
-      this.scalarIgnored = b;
-    }
+    if (id >= this.scalarIgnored.length) this.scalarIgnored = grown(this.scalarIgnored, nextCapacity(this.scalarIgnored.length, id + 1));
     let c = this.scalarIgnored[id];
     if (c === 0) {
       const name = snap.strings.resources.name(id);
@@ -306,8 +303,10 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
   /** The score arithmetic for nodes[0..count) (no memo). */
   private scoreNodes(snap: Snapshot, pod: CompiledPod, nodes: Int32Array, count: number, out: Int32Array): void {
     if (this.acc.length < count) {
-      this.acc = new Float64Array(count * 2);
-      this.wsum = new Float64Array(count * 2);
+      // Scratch (cleared below before use): grown without copying.
+      const cap = nextCapacity(this.acc.length, count);
+      this.acc = new Float64Array(cap);
+      this.wsum = new Float64Array(cap);
     }
     const views = this.views;
     resolveResources(snap, pod, this.resources, true, views);

@@ -47,13 +47,18 @@ export const PLUGIN_EVENTS: Readonly<Record<string, number>> = {
   ImageLocality: 0,
 };
 
-/** The events that can help a pod rejected by these plugins. */
+/** The events plugin `name` registered (every event when it registered none). */
+export function eventsForPlugin(name: string): number {
+  return PLUGIN_EVENTS[name] ?? ClusterEvent.All;
+}
+
+/** The events that can help a pod rejected by these plugins (every event when none is known). */
 export function eventsForPlugins(plugins: Iterable<string>): number {
   let mask = 0;
   let any = false;
   for (const p of plugins) {
     any = true;
-    mask |= PLUGIN_EVENTS[p] ?? ClusterEvent.All;
+    mask |= eventsForPlugin(p);
   }
   return any ? mask : ClusterEvent.All;
 }

@@ -29,7 +29,7 @@ export class IndexedHeap {
       this.fix(this.pos[id]);
       return;
     }
-    if (this.size === this.heap.length) this.heap = grown(this.heap, this.heap.length * 2);
+    if (this.size === this.heap.length) this.heap = grown(this.heap, nextCapacity(this.heap.length, this.size + 1));
     this.heap[this.size] = id;
     this.pos[id] = this.size;
     this.size++;

@@ -12,13 +12,20 @@
  *
  * Synchronisation is pull-based: sync() compares the snapshot's generation with the
  * last one seen. If the only changes are new pod rows (the common case: one assumed
- * pod per cycle), only those rows are read; otherwise every row is compared with what
- * was counted (a typed-array pass). Terminating pods form their own groups, because
- * PodTopologySpread ignores them while InterPodAffinity does not.
+ * pod per cycle), only those rows are read; otherwise (a pod removed or restored, a
+ * node changed, a preemption victim deleted) every row that is on a node or counted
+ * is compared with what was counted, in ascending row order. Rows that are neither
+ * (deleted pods: a simulation keeps its pod rows forever) have nothing to compare:
+ * once they are the majority, only the nodes' pod lists and the counted rows are
+ * visited, so the comparison costs O(pods on nodes + nodes), not O(pods ever
+ * created); while they are few, one pass over the rows is cheaper and is used.
+ * Terminating pods form their own groups, because PodTopologySpread ignores them
+ * while InterPodAffinity does not.
  *
  * Caveat: Snapshot.podTerminating set without a generation bump is noticed at the
  * next full comparison only (snapshotFromObjects sets it before any cycle runs).
  */
+import { grown, nextCapacity } from "../../../model/columns.js";
 import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
 
@@ -93,6 +100,13 @@ export class PodGroups {
   private rowNode = new Int32Array(0);
   /** Position of a counted row in its group's `rows`. */
   private rowSlot = new Int32Array(0);
+  /** The rows counted under some group (rowNode >= 0), unordered: countedRows[0 .. countedCount). */
+  private countedRows = new Int32Array(0);
+  private countedCount = 0;
+  /** Per pod row: 1 + its position in countedRows, 0 when not counted. */
+  private countedAt = new Int32Array(0);
+  /** Scratch for the full comparison: one bit per pod row, all zero between syncs. */
+  private rowBits = new Uint32Array(0);
   private rows = 0;
   private generation = -1;
   private nodeCount = 0;
@@ -131,34 +145,82 @@ export class PodGroups {
     if (s.generation === this.generation) return;
     this.ensureCapacity();
     const podNode = s.podNode;
-    const term = s.podTerminating;
     const oldRows = this.rows;
     const newRows = s.podCount;
     let placedNewRows = 0;
     for (let id = oldRows; id < newRows; id++) {
+      // A row id reused after Snapshot.truncatePods starts uncounted (its old counts stay).
+      if (this.countedAt[id] !== 0) this.uncount(id);
       this.rowGroup[id] = -1;
       this.rowNode[id] = -1;
       if (podNode[id] >= 0) placedNewRows++;
     }
     this.rows = newRows;
     const onlyAdditions = this.generation >= 0 && s.generation === this.generation + placedNewRows && s.nodeCount === this.nodeCount;
-    const from = onlyAdditions ? oldRows : 0;
     if (s.nodeCount !== this.nodeCount) this.onNodesChanged();
-    for (let id = from; id < newRows; id++) {
-      const n = podNode[id];
-      const curNode = this.rowNode[id];
-      if (n < 0) {
-        if (curNode >= 0) this.move(id, -1, -1);
-        continue;
-      }
-      const terminating = term[id] === 1;
-      let g = this.rowGroup[id];
-      if (g < 0 || this.groups[g].terminating !== terminating || this.groups[g].pod !== s.podCompiled[id]) {
-        g = this.groupOf(s.podCompiled[id], terminating);
-      }
-      if (n !== curNode || g !== this.rowGroup[id]) this.move(id, g, n);
+    if (onlyAdditions) {
+      for (let id = oldRows; id < newRows; id++) this.syncRow(id);
+    } else if (2 * this.countedCount + s.nodeCount < newRows) {
+      // Mostly rows of deleted pods (kubesim's threshold: visiting a live row through
+      // the pod lists and the bitset costs about twice a row of the plain pass).
+      this.syncLiveRows(newRows);
+    } else {
+      const rowNode = this.rowNode;
+      for (let id = 0; id < newRows; id++) if (podNode[id] >= 0 || rowNode[id] >= 0) this.syncRow(id);
     }
     this.generation = s.generation;
+  }
+
+  /**
+   * Compare rows [0, newRows) with what was counted, in ascending row order. A row
+   * that is neither on a node nor counted has nothing to compare, so only the rows on
+   * the nodes' pod lists and the counted rows are visited (marked in a bitset, read
+   * back in order: the same moves, in the same order, as a pass over every row).
+   */
+  private syncLiveRows(newRows: number): void {
+    const s = this.snapshot;
+    const bits = this.rowBits;
+    const podsOn = s.nodes.podCount;
+    for (let n = 0; n < s.nodeCount; n++) {
+      const list = s.nodePods[n];
+      for (let i = 0, c = podsOn[n]; i < c; i++) {
+        const id = list[i];
+        if (id < newRows) bits[id >>> 5] |= 1 << (id & 31);
+      }
+    }
+    const counted = this.countedRows;
+    for (let k = 0; k < this.countedCount; k++) {
+      const id = counted[k];
+      if (id < newRows) bits[id >>> 5] |= 1 << (id & 31);
+    }
+    const words = (newRows + 31) >>> 5;
+    for (let w = 0; w < words; w++) {
+      let x = bits[w];
+      if (x === 0) continue;
+      bits[w] = 0;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        this.syncRow((w << 5) | (31 - Math.clz32(low)));
+      }
+    }
+  }
+
+  /** Count row `id` under its current node and group, or uncount it when it left its node. */
+  private syncRow(id: number): void {
+    const s = this.snapshot;
+    const n = s.podNode[id];
+    const curNode = this.rowNode[id];
+    if (n < 0) {
+      if (curNode >= 0) this.move(id, -1, -1);
+      return;
+    }
+    const terminating = s.podTerminating[id] === 1;
+    let g = this.rowGroup[id];
+    if (g < 0 || this.groups[g].terminating !== terminating || this.groups[g].pod !== s.podCompiled[id]) {
+      g = this.groupOf(s.podCompiled[id], terminating);
+    }
+    if (n !== curNode || g !== this.rowGroup[id]) this.move(id, g, n);
   }
 
   /** Pods of group g per value of `key` on nodes of `mask` (null = all nodes). */
@@ -238,7 +300,22 @@ export class PodGroups {
       const rows = this.groups[g].rows;
       this.rowSlot[id] = rows.length;
       rows.push(id);
+      if (this.countedAt[id] === 0) {
+        this.countedRows[this.countedCount++] = id;
+        this.countedAt[id] = this.countedCount;
+      }
+    } else if (this.countedAt[id] !== 0) {
+      this.uncount(id);
     }
+  }
+
+  /** Take row `id` off the counted list (swap-remove); its counters are not touched. */
+  private uncount(id: number): void {
+    const at = this.countedAt[id] - 1;
+    const last = this.countedRows[--this.countedCount];
+    this.countedRows[at] = last;
+    this.countedAt[last] = at + 1;
+    this.countedAt[id] = 0;
   }
 
   private apply(g: number, n: number, d: number): void {
@@ -255,30 +332,24 @@ export class PodGroups {
   private ensureCapacity(): void {
     const s = this.snapshot;
     if (s.podCount > this.rowGroup.length) {
-      let cap = Math.max(16, this.rowGroup.length);
-      while (cap < s.podCount) cap *= 2;
-      const rg = new Int32Array(cap);
-      rg.set(this.rowGroup);
-      const rn = new Int32Array(cap);
-      rn.set(this.rowNode);
-      const rs = new Int32Array(cap);
-      rs.set(this.rowSlot);
-      this.rowGroup = rg;
-      this.rowNode = rn;
-      this.rowSlot = rs;
+      const cap = nextCapacity(this.rowGroup.length, s.podCount);
+      this.rowGroup = grown(this.rowGroup, cap);
+      this.rowNode = grown(this.rowNode, cap);
+      this.rowSlot = grown(this.rowSlot, cap);
+      this.countedRows = grown(this.countedRows, cap);
+      this.countedAt = grown(this.countedAt, cap);
+      this.rowBits = grown(this.rowBits, (cap + 31) >>> 5);
     }
     const values = s.strings.values.size;
     if (values > this.valueCap) {
-      let cap = Math.max(64, this.valueCap);
-      while (cap < values) cap *= 2;
+      // At least 64 value slots (kubesim's choice), doubling.
+      const cap = nextCapacity(Math.max(64, this.valueCap), values);
       this.valueCap = cap;
       for (const group of this.groups) {
         for (const w of group.watches) {
           if (w.dense === null || w.key === NODE_KEY) continue;
-          w.dense = grownInt32(w.dense, cap);
-          const m = new Uint8Array(cap);
-          m.set(w.inNz!);
-          w.inNz = m;
+          if (w.dense.length < cap) w.dense = grown(w.dense, cap);
+          w.inNz = grown(w.inNz!, cap);
         }
       }
     }
@@ -290,10 +361,8 @@ export class PodGroups {
         if (w === null) continue;
         w.col = this.identity;
         if (w.dense !== null) {
-          w.dense = grownInt32(w.dense, this.nodeCap);
-          const m = new Uint8Array(this.nodeCap);
-          m.set(w.inNz!);
-          w.inNz = m;
+          if (w.dense.length < this.nodeCap) w.dense = grown(w.dense, this.nodeCap);
+          w.inNz = grown(w.inNz!, this.nodeCap);
         }
       }
     }
@@ -375,12 +444,5 @@ export function liveValues(w: DomainCount): number[] {
     nz.length = j;
   }
   return nz;
-}
-
-function grownInt32(a: Int32Array, n: number): Int32Array {
-  if (a.length >= n) return a;
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }
 
