@@ -23,7 +23,7 @@ export const enum EtcdOutcome {
 }
 
 /** Receives etcd answers: `token` as given to submit, the outcome, and the round trip. */
-export type EtcdResponder = (token: number, outcome: EtcdOutcome, latency_us: number) => void;
+export type EtcdResponder = (token: number, outcome: EtcdOutcome, latencyUs: number) => void;
 
 export interface EtcdPort {
   readonly memberCount: number;

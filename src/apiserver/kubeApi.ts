@@ -54,22 +54,22 @@ export const DEFAULT_APISERVER_PROCESSING_MS: DistributionSpec = { type: "lognor
 export const DEFAULT_WATCH_DELIVERY_MS: DistributionSpec = { type: "lognormal", p50: 5, p99: 30 };
 
 export interface KubeApiConfig {
-  clientLatency_ms: DistributionSpec;
-  processing_ms: DistributionSpec;
-  watchDelivery_ms: DistributionSpec;
+  clientLatencyMs: DistributionSpec;
+  processingMs: DistributionSpec;
+  watchDeliveryMs: DistributionSpec;
   inflight: InflightLimits;
   loadBalancer: LoadBalancerConfig;
   /** Time until the etcd client gives up on a silent endpoint (keepalive). */
-  etcdKeepalive_us: number;
+  etcdKeepaliveUs: number;
 }
 
 export const DEFAULT_KUBE_API: KubeApiConfig = {
-  clientLatency_ms: DEFAULT_CLIENT_LATENCY_MS,
-  processing_ms: DEFAULT_APISERVER_PROCESSING_MS,
-  watchDelivery_ms: DEFAULT_WATCH_DELIVERY_MS,
+  clientLatencyMs: DEFAULT_CLIENT_LATENCY_MS,
+  processingMs: DEFAULT_APISERVER_PROCESSING_MS,
+  watchDeliveryMs: DEFAULT_WATCH_DELIVERY_MS,
   inflight: DEFAULT_INFLIGHT_LIMITS,
   loadBalancer: DEFAULT_LOAD_BALANCER,
-  etcdKeepalive_us: ETCD_CLIENT_KEEPALIVE_US,
+  etcdKeepaliveUs: ETCD_CLIENT_KEEPALIVE_US,
 };
 
 /** Options of one request beyond verb and resource. */
@@ -122,9 +122,9 @@ export class KubeApi {
     const n = topology.apiserverHosts.length;
     this.limiters = Array.from({ length: n }, () => new InflightLimiter(config.inflight));
     this.serverEpoch = new Int32Array(n);
-    this.clientLatency = distribution(config.clientLatency_ms);
-    this.processing = distribution(config.processing_ms);
-    this.watchCache = new WatchCache(sim, config.watchDelivery_ms);
+    this.clientLatency = distribution(config.clientLatencyMs);
+    this.processing = distribution(config.processingMs);
+    this.watchCache = new WatchCache(sim, config.watchDeliveryMs);
     this.netRng = sim.rng.stream("apiserver.network");
     this.cpuRng = sim.rng.stream("apiserver.processing");
     this.hArrive = sim.on("apiserver.arrive", (slot, g) => this.arrive(slot, g));
@@ -134,7 +134,7 @@ export class KubeApi {
       sim,
       topology,
       etcd,
-      config.etcdKeepalive_us,
+      config.etcdKeepaliveUs,
       (token, outcome, latencyUs) => this.etcdDone(token, outcome, latencyUs),
       (token) => this.etcdConnectionLost(token),
     );
@@ -238,7 +238,7 @@ export class KubeApi {
       // does not answer and the LB's connect timeout runs out.
       const h = this.topology.apiserverHosts[server];
       const silent = this.hosts.up[h] === 0 || this.hosts.isolated[h] === 1;
-      this.sim.schedule(silent ? this.loadBalancer.config.connectTimeout_us : 0, this.hConnectFailed, s, g);
+      this.sim.schedule(silent ? this.loadBalancer.config.connectTimeoutUs : 0, this.hConnectFailed, s, g);
       return;
     }
     const mutating = isMutating(r.verb[s] as Verb);

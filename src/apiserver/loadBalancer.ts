@@ -25,18 +25,18 @@ export const HAPROXY_CONNECT_TIMEOUT_US = 5 * US_PER_S;
 export const HAPROXY_RETRIES = 1;
 
 export interface LoadBalancerConfig {
-  checkInterval_us: number;
+  checkIntervalUs: number;
   fall: number;
   rise: number;
-  connectTimeout_us: number;
+  connectTimeoutUs: number;
   retries: number;
 }
 
 export const DEFAULT_LOAD_BALANCER: LoadBalancerConfig = {
-  checkInterval_us: HAPROXY_CHECK_INTERVAL_US,
+  checkIntervalUs: HAPROXY_CHECK_INTERVAL_US,
   fall: HAPROXY_FALL,
   rise: HAPROXY_RISE,
-  connectTimeout_us: HAPROXY_CONNECT_TIMEOUT_US,
+  connectTimeoutUs: HAPROXY_CONNECT_TIMEOUT_US,
   retries: HAPROXY_RETRIES,
 };
 
@@ -48,7 +48,7 @@ export class LoadBalancer {
   private cursor = 0;
   private readonly checkHandler: number;
   /** Times a server left the pool (for tests and the events log). */
-  readonly leftPoolAt_us: number[][];
+  readonly leftPoolAtUs: number[][];
   readonly listeners: ((server: number, inPool: boolean) => void)[] = [];
 
   constructor(
@@ -61,11 +61,11 @@ export class LoadBalancer {
     this.inPool = new Uint8Array(serverCount).fill(1);
     this.passStreak = new Int32Array(serverCount);
     this.failStreak = new Int32Array(serverCount);
-    this.leftPoolAt_us = Array.from({ length: serverCount }, () => []);
+    this.leftPoolAtUs = Array.from({ length: serverCount }, () => []);
     this.checkHandler = sim.on("lb.healthCheck", (server) => this.check(server));
     // Checks of different servers are spread over the interval, as HAProxy does.
     const phase = sim.rng.stream("lb.healthCheckPhase");
-    for (let s = 0; s < serverCount; s++) sim.schedule(phase.int(config.checkInterval_us), this.checkHandler, s);
+    for (let s = 0; s < serverCount; s++) sim.schedule(phase.int(config.checkIntervalUs), this.checkHandler, s);
   }
 
   private check(server: number): void {
@@ -77,14 +77,14 @@ export class LoadBalancer {
       this.passStreak[server] = 0;
       if (this.inPool[server] && ++this.failStreak[server] >= cfg.fall) this.setInPool(server, false);
     }
-    this.sim.schedule(cfg.checkInterval_us, this.checkHandler, server);
+    this.sim.schedule(cfg.checkIntervalUs, this.checkHandler, server);
   }
 
   private setInPool(server: number, up: boolean): void {
     this.inPool[server] = up ? 1 : 0;
     this.passStreak[server] = 0;
     this.failStreak[server] = 0;
-    if (!up) this.leftPoolAt_us[server].push(this.sim.now);
+    if (!up) this.leftPoolAtUs[server].push(this.sim.now);
     for (const l of this.listeners) l(server, up);
   }
 

@@ -18,14 +18,14 @@ export class VerbCounters {
   connectionFailed = 0;
   readonly latency = new LatencyHistogram(SUB_BUCKET_BITS_COARSE);
 
-  count(status: number, latency_us: number): void {
+  count(status: number, latencyUs: number): void {
     this.requests++;
     if (isSuccess(status)) this.ok++;
     else if (status === Status.Conflict) this.conflict++;
     else if (status === Status.TooManyRequests) this.tooMany++;
     else if (status === Status.ConnectionFailed) this.connectionFailed++;
     else this.serverError++;
-    this.latency.record(latency_us);
+    this.latency.record(latencyUs);
   }
 
   reset(): void {
@@ -79,11 +79,11 @@ export class ControlPlaneMetrics {
   /** Failed requests of this interval by reason (Reason codes; 0 unused). */
   readonly reasons = new Float64Array(REASON_NAMES.length);
 
-  apiRequest(verb: Verb, resource: Resource, status: number, latency_us: number, reason: Reason): void {
+  apiRequest(verb: Verb, resource: Resource, status: number, latencyUs: number, reason: Reason): void {
     this.reasons[reason]++;
-    this.verbs[verb].count(status, latency_us);
-    this.verbTotals[verb].count(status, latency_us);
-    this.resourceTotals[verb * RESOURCE_NAMES.length + resource].count(status, latency_us);
+    this.verbs[verb].count(status, latencyUs);
+    this.verbTotals[verb].count(status, latencyUs);
+    this.resourceTotals[verb * RESOURCE_NAMES.length + resource].count(status, latencyUs);
   }
 
   /** Whole-run counters of one verb on one resource (e.g. create pods, patch pods/status). */
@@ -91,7 +91,7 @@ export class ControlPlaneMetrics {
     return this.resourceTotals[verb * RESOURCE_NAMES.length + resource];
   }
 
-  etcdRequest(op: EtcdOp, outcome: EtcdOutcome, latency_us: number): void {
+  etcdRequest(op: EtcdOp, outcome: EtcdOutcome, latencyUs: number): void {
     this.etcdRequests++;
     if (outcome !== EtcdOutcome.Ok) {
       this.etcdFailures++;
@@ -99,20 +99,20 @@ export class ControlPlaneMetrics {
     }
     if (op === EtcdOp.Write) {
       this.etcdWritesOk++;
-      this.etcdWrite.record(latency_us);
-      this.etcdWriteTotal.record(latency_us);
+      this.etcdWrite.record(latencyUs);
+      this.etcdWriteTotal.record(latencyUs);
     } else {
-      this.etcdRead.record(latency_us);
-      this.etcdReadTotal.record(latency_us);
+      this.etcdRead.record(latencyUs);
+      this.etcdReadTotal.record(latencyUs);
     }
   }
 
   /** Also sends events here (the cluster's events.csv), when set. */
-  eventSink: ((now_us: number, kind: string, object: string, message: string) => void) | null = null;
+  eventSink: ((nowUs: number, kind: string, object: string, message: string) => void) | null = null;
 
-  event(now_us: number, kind: string, object: string, message: string): void {
-    this.events.push({ sim_time_s: now_us / 1e6, kind, object, message });
-    this.eventSink?.(now_us, kind, object, message);
+  event(nowUs: number, kind: string, object: string, message: string): void {
+    this.events.push({ sim_time_s: nowUs / 1e6, kind, object, message });
+    this.eventSink?.(nowUs, kind, object, message);
   }
 
   /** Start a new sample interval. */

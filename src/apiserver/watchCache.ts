@@ -5,7 +5,7 @@
  * Upstream: kube-apiserver keeps one etcd watch per resource and fans its events out
  * to the clients' watches from the watch cache (k8s.io/apiserver pkg/storage/cacher,
  * cacher.go), which also answers reads with resourceVersion="0" (see kubeApi.ts).
- * kubesim draws one delivery delay per watcher and event from `watchDelivery_ms`
+ * kubesim draws one delivery delay per watcher and event from `watchDeliveryMs`
  * ("apiserver.watch" stream), in watch registration order.
  */
 import { distribution, type Distribution, type DistributionSpec } from "../engine/distribution.js";

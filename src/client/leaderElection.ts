@@ -44,25 +44,25 @@ export const JITTER_FACTOR = 1.2;
 export const COMPONENT_RESTART_DELAY_US = 10 * US_PER_S;
 
 export interface LeaderElectionConfig {
-  leaseDuration_us: number;
-  renewDeadline_us: number;
-  retryPeriod_us: number;
+  leaseDurationUs: number;
+  renewDeadlineUs: number;
+  retryPeriodUs: number;
   jitterFactor: number;
-  restartDelay_us: number;
+  restartDelayUs: number;
 }
 
 export const DEFAULT_LEADER_ELECTION: LeaderElectionConfig = {
-  leaseDuration_us: LEASE_DURATION_US,
-  renewDeadline_us: RENEW_DEADLINE_US,
-  retryPeriod_us: RETRY_PERIOD_US,
+  leaseDurationUs: LEASE_DURATION_US,
+  renewDeadlineUs: RENEW_DEADLINE_US,
+  retryPeriodUs: RETRY_PERIOD_US,
   jitterFactor: JITTER_FACTOR,
-  restartDelay_us: COMPONENT_RESTART_DELAY_US,
+  restartDelayUs: COMPONENT_RESTART_DELAY_US,
 };
 
 /** client-go's validation: LeaseDuration > RenewDeadline > JitterFactor x RetryPeriod. */
 export function validateLeaderElection(c: LeaderElectionConfig): string | null {
-  if (!(c.leaseDuration_us > c.renewDeadline_us)) return "leaseDuration must be greater than renewDeadline";
-  if (!(c.renewDeadline_us > c.jitterFactor * c.retryPeriod_us)) return "renewDeadline must be greater than jitterFactor x retryPeriod";
+  if (!(c.leaseDurationUs > c.renewDeadlineUs)) return "leaseDuration must be greater than renewDeadline";
+  if (!(c.renewDeadlineUs > c.jitterFactor * c.retryPeriodUs)) return "renewDeadline must be greater than jitterFactor x retryPeriod";
   return null;
 }
 
@@ -83,7 +83,7 @@ const CREATE = 4;
 const SEQ_SHIFT = 64; // token = seq * 64 + candidate
 const MAX_CANDIDATES = 64;
 
-export type LeadershipListener = (candidate: number, leading: boolean, now_us: number) => void;
+export type LeadershipListener = (candidate: number, leading: boolean, nowUs: number) => void;
 
 export class LeaderElection {
   readonly candidates: number;
@@ -94,8 +94,8 @@ export class LeaderElection {
   /** Holder seen in the last observed record (candidate + 1; 0 = nobody). */
   private readonly observedHolder: Int32Array;
   private readonly observedRev: Float64Array;
-  private readonly observedTime_us: Float64Array;
-  private readonly cycleStart_us: Float64Array;
+  private readonly observedTimeUs: Float64Array;
+  private readonly cycleStartUs: Float64Array;
   private readonly cycleSucceeded: Uint8Array;
   private readonly attemptTimer: Float64Array;
   private readonly deadlineTimer: Float64Array;
@@ -117,8 +117,8 @@ export class LeaderElection {
   hostUp: (c: number) => boolean = () => true;
   /** API server candidate c sends its requests to (default: the one on its own host, index c). */
   serverOf: (c: number) => number = (c) => c;
-  /** Leadership intervals per candidate, for tests: [start_us, end_us (or -1)]. */
-  readonly history: { candidate: number; start_us: number; end_us: number }[] = [];
+  /** Leadership intervals per candidate, for tests: [startUs, endUs (or -1)]. */
+  readonly history: { candidate: number; startUs: number; endUs: number }[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -140,8 +140,8 @@ export class LeaderElection {
     this.seq = new Float64Array(n);
     this.observedHolder = new Int32Array(n);
     this.observedRev = new Float64Array(n);
-    this.observedTime_us = new Float64Array(n);
-    this.cycleStart_us = new Float64Array(n);
+    this.observedTimeUs = new Float64Array(n);
+    this.cycleStartUs = new Float64Array(n);
     this.cycleSucceeded = new Uint8Array(n);
     this.attemptTimer = new Float64Array(n).fill(-1);
     this.deadlineTimer = new Float64Array(n).fill(-1);
@@ -174,7 +174,7 @@ export class LeaderElection {
     this.phase[c] = ACQUIRING;
     this.observedHolder[c] = 0;
     this.observedRev[c] = -1;
-    this.observedTime_us[c] = this.sim.now;
+    this.observedTimeUs[c] = this.sim.now;
     this.attempt(c);
   }
 
@@ -201,14 +201,14 @@ export class LeaderElection {
   }
 
   /** Send a Lease request for candidate c (expectedRevision -1 = none). */
-  private request(c: number, kind: number, verb: Verb, expectedRevision = -1, holder = 0, renew_us = 0): void {
+  private request(c: number, kind: number, verb: Verb, expectedRevision = -1, holder = 0, renewUs = 0): void {
     this.pending[c] = kind;
     this.seq[c]++;
     const o = this.opts; // reused: KubeApi.send copies the values at once
     o.key = this.leaseKey;
     o.expectedRevision = expectedRevision;
     o.valueA = holder;
-    o.valueB = renew_us;
+    o.valueB = renewUs;
     // Each candidate talks to the API server on its own host (kubeadm LocalAPIEndpoint).
     o.server = this.serverOf(c);
     this.api.send(verb, Resource.Lease, this.seq[c] * SEQ_SHIFT + c, this.hResponse, o);
@@ -234,7 +234,7 @@ export class LeaderElection {
       if (rec.revision !== this.observedRev[c]) {
         this.observedHolder[c] = rec.a;
         this.observedRev[c] = rec.revision;
-        this.observedTime_us[c] = now;
+        this.observedTimeUs[c] = now;
       }
       if (rec.a !== 0 && rec.a !== c + 1 && this.leaseValid(c, now)) return this.attemptDone(c, false); // held by another, not expired
       return this.request(c, UPDATE, Verb.Update, rec.revision, c + 1, now);
@@ -250,7 +250,7 @@ export class LeaderElection {
     if (!rec || rec.a !== c + 1) return false;
     this.observedHolder[c] = c + 1;
     this.observedRev[c] = rec.revision;
-    this.observedTime_us[c] = now;
+    this.observedTimeUs[c] = now;
     return true;
   }
 
@@ -263,7 +263,7 @@ export class LeaderElection {
         this.setLeading(c, true);
         this.startRenewCycle(c); // renew() starts at once after acquire()
       } else {
-        const wait = cfg.retryPeriod_us + this.rng.next() * cfg.jitterFactor * cfg.retryPeriod_us;
+        const wait = cfg.retryPeriodUs + this.rng.next() * cfg.jitterFactor * cfg.retryPeriodUs;
         this.attemptTimer[c] = this.sim.timer(wait, this.hAttempt, c);
       }
       return;
@@ -272,22 +272,22 @@ export class LeaderElection {
     if (ok) {
       this.cycleSucceeded[c] = 1;
       this.cancelDeadline(c);
-      this.attemptTimer[c] = this.sim.timer(cfg.retryPeriod_us, this.hCycle, c);
+      this.attemptTimer[c] = this.sim.timer(cfg.retryPeriodUs, this.hCycle, c);
       return;
     }
     // PollImmediateUntil: next poll on the RetryPeriod ticker started with the cycle.
-    const start = this.cycleStart_us[c];
-    const k = Math.floor((now - start) / cfg.retryPeriod_us) + 1;
-    const next = start + k * cfg.retryPeriod_us;
-    if (next < start + cfg.renewDeadline_us) this.attemptTimer[c] = this.sim.timerAt(next, this.hAttempt, c);
+    const start = this.cycleStartUs[c];
+    const k = Math.floor((now - start) / cfg.retryPeriodUs) + 1;
+    const next = start + k * cfg.retryPeriodUs;
+    if (next < start + cfg.renewDeadlineUs) this.attemptTimer[c] = this.sim.timerAt(next, this.hAttempt, c);
   }
 
   private startRenewCycle(c: number): void {
     this.attemptTimer[c] = -1;
     if (this.phase[c] !== RENEWING) return;
-    this.cycleStart_us[c] = this.sim.now;
+    this.cycleStartUs[c] = this.sim.now;
     this.cycleSucceeded[c] = 0;
-    this.deadlineTimer[c] = this.sim.timer(this.config.renewDeadline_us, this.hDeadline, c);
+    this.deadlineTimer[c] = this.sim.timer(this.config.renewDeadlineUs, this.hDeadline, c);
     this.attempt(c);
   }
 
@@ -297,21 +297,21 @@ export class LeaderElection {
     if (this.phase[c] !== RENEWING || this.cycleSucceeded[c]) return;
     this.stop(c); // the context is cancelled: the request in flight is abandoned
     // The component exits (OnStoppedLeading) and the kubelet restarts it.
-    this.sim.schedule(this.config.restartDelay_us, this.hStart, c);
+    this.sim.schedule(this.config.restartDelayUs, this.hStart, c);
   }
 
   private leaseValid(c: number, now: number): boolean {
-    return this.observedTime_us[c] + this.config.leaseDuration_us > now;
+    return this.observedTimeUs[c] + this.config.leaseDurationUs > now;
   }
 
   private setLeading(c: number, leading: boolean): void {
     const now = this.sim.now;
     this.leading[c] = leading ? 1 : 0;
-    if (leading) this.history.push({ candidate: c, start_us: now, end_us: -1 });
+    if (leading) this.history.push({ candidate: c, startUs: now, endUs: -1 });
     else {
       for (let i = this.history.length - 1; i >= 0; i--) {
-        if (this.history[i].candidate === c && this.history[i].end_us < 0) {
-          this.history[i].end_us = now;
+        if (this.history[i].candidate === c && this.history[i].endUs < 0) {
+          this.history[i].endUs = now;
           break;
         }
       }

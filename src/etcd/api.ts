@@ -144,7 +144,7 @@ export interface EtcdClientHandler {
 /** Why a cluster leader stopped leading. */
 export type LeaderLossCause =
   | "crash" // the leader's process was crashed / killed
-  | "check_quorum" // it heard from no quorum for an election timeout and stepped down
+  | "checkQuorum" // it heard from no quorum for an election timeout and stepped down
   | "higher_term" // it saw a higher term (a newer leader, or a candidate) and stepped down
   | "stopped";
 

@@ -246,7 +246,7 @@ export class Election {
     }
     for (let f = 0; f < n; f++) if (f !== l) recentActive[l * n + f] = 0;
     if (active < members.quorum) {
-      this.becomeFollower(l, members.term[l], -1, "check_quorum");
+      this.becomeFollower(l, members.term[l], -1, "checkQuorum");
       return false;
     }
     return true;

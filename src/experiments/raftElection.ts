@@ -21,8 +21,8 @@ import { EtcdCluster } from "../etcd/etcdCluster.js";
 
 /** One series: a continuous election-timeout range (ms), or etcd-style ticks. */
 export type ElectionSeries =
-  | { label?: string; min_ms: number; max_ms: number; trials?: number; /** default: heartbeat_fraction x min_ms */ heartbeat_ms?: number }
-  | { label?: string; heartbeat_ms: number; election_ticks: number; trials?: number };
+  | { label?: string; minMs: number; maxMs: number; trials?: number; /** default: heartbeatFraction x minMs */ heartbeatMs?: number }
+  | { label?: string; heartbeatMs: number; electionTicks: number; trials?: number };
 
 export interface LeaderElectionConfig {
   seed?: number | string;
@@ -35,25 +35,25 @@ export interface LeaderElectionConfig {
    * Heartbeat interval as a fraction of the minimum election timeout, for ms-range series
    * (paper: "half of the minimum election timeout").
    */
-  heartbeat_fraction?: number;
+  heartbeatFraction?: number;
   /** One-way network latency between the servers (ms). */
-  link_latency_ms?: DistributionSpec;
+  linkLatencyMs?: DistributionSpec;
   /** fsync (durable write of term/vote/entries) latency (ms). */
-  fsync_ms?: DistributionSpec;
+  fsyncMs?: DistributionSpec;
   /** Members crashed together at each trial: the leader and the next ones (paper: 1). */
-  crash_together?: number;
+  crashTogether?: number;
   /** Survivors whose log lacks the last entry, so they cannot win (paper/thesis: 2 of 4). */
   ineligible?: number;
   /** Raft extensions; the paper's experiment predates them in LogCabin: off by default. */
-  pre_vote?: boolean;
-  check_quorum?: boolean;
+  preVote?: boolean;
+  checkQuorum?: boolean;
   /**
    * Restart the election timer on stepping down to a newer term (etcd-io/raft) instead of
    * only on a leader's message or a granted vote (the paper's rule; default).
    */
-  reset_timer_on_term_change?: boolean;
+  resetTimerOnTermChange?: boolean;
   /** A trial without a new leader after this long is recorded as censored (ms). */
-  max_trial_ms?: number;
+  maxTrialMs?: number;
 }
 
 /**
@@ -69,16 +69,16 @@ export const PAPER_FSYNC_MS: DistributionSpec = { type: "lognormal", p50: 2.5, p
 
 /** The paper's Figure 16 series: the top graph (randomness) and the bottom graph (scale). */
 export const PAPER_SERIES: ElectionSeries[] = [
-  { min_ms: 150, max_ms: 150, trials: 100 },
-  { min_ms: 150, max_ms: 151 },
-  { min_ms: 150, max_ms: 155 },
-  { min_ms: 150, max_ms: 175 },
-  { min_ms: 150, max_ms: 200 },
-  { min_ms: 150, max_ms: 300 },
-  { min_ms: 12, max_ms: 24 },
-  { min_ms: 25, max_ms: 50 },
-  { min_ms: 50, max_ms: 100 },
-  { min_ms: 100, max_ms: 200 },
+  { minMs: 150, maxMs: 150, trials: 100 },
+  { minMs: 150, maxMs: 151 },
+  { minMs: 150, maxMs: 155 },
+  { minMs: 150, maxMs: 175 },
+  { minMs: 150, maxMs: 200 },
+  { minMs: 150, maxMs: 300 },
+  { minMs: 12, maxMs: 24 },
+  { minMs: 25, maxMs: 50 },
+  { minMs: 50, maxMs: 100 },
+  { minMs: 100, maxMs: 200 },
 ];
 
 /** The only numbers the paper states in its text (§9.3). */
@@ -97,7 +97,7 @@ export interface ElectionTrialRow {
   old_leader: string;
   new_leader: string;
   term: number;
-  /** From the crash to the election of the new leader; Infinity-free: censored trials hold max_trial_ms. */
+  /** From the crash to the election of the new leader; Infinity-free: censored trials hold maxTrialMs. */
   no_leader_ms: number;
   censored: boolean;
 }
@@ -106,12 +106,12 @@ export interface ElectionSeriesSummary {
   series: string;
   trials: number;
   censored: number;
-  p50_ms: number;
-  p90_ms: number;
-  p99_ms: number;
-  max_ms: number;
-  mean_ms: number;
-  min_ms: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  meanMs: number;
+  minMs: number;
 }
 
 export interface LeaderElectionResult {
@@ -119,24 +119,24 @@ export interface LeaderElectionResult {
   summaries: ElectionSeriesSummary[];
 }
 
-type Resolved = Omit<Required<LeaderElectionConfig>, "series" | "link_latency_ms" | "fsync_ms">;
+type Resolved = Omit<Required<LeaderElectionConfig>, "series" | "linkLatencyMs" | "fsyncMs">;
 
 const DEFAULTS: Resolved = {
   seed: 1,
   members: 5,
   trials: 1000,
-  heartbeat_fraction: 0.5,
-  crash_together: 1,
+  heartbeatFraction: 0.5,
+  crashTogether: 1,
   ineligible: 2,
-  pre_vote: false,
-  check_quorum: false,
-  reset_timer_on_term_change: false,
-  max_trial_ms: 100_000,
+  preVote: false,
+  checkQuorum: false,
+  resetTimerOnTermChange: false,
+  maxTrialMs: 100_000,
 };
 
 export function seriesLabel(s: ElectionSeries): string {
   if (s.label) return s.label;
-  return "min_ms" in s ? `${s.min_ms}-${s.max_ms}` : `ticks ${s.heartbeat_ms}ms x${s.election_ticks}`;
+  return "minMs" in s ? `${s.minMs}-${s.maxMs}` : `ticks ${s.heartbeatMs}ms x${s.electionTicks}`;
 }
 
 export function runLeaderElectionExperiment(config: LeaderElectionConfig = {}): LeaderElectionResult {
@@ -149,7 +149,7 @@ export function runLeaderElectionExperiment(config: LeaderElectionConfig = {}): 
   const summaries: ElectionSeriesSummary[] = [];
   for (const s of series) {
     const label = seriesLabel(s);
-    const trials = s.trials ?? ("min_ms" in s && s.min_ms === s.max_ms && config.trials === undefined ? 100 : c.trials);
+    const trials = s.trials ?? ("minMs" in s && s.minMs === s.maxMs && config.trials === undefined ? 100 : c.trials);
     const seriesRows = runSeries(c, config, s, label, trials);
     rows.push(...seriesRows);
     summaries.push(summarize(label, seriesRows));
@@ -159,15 +159,15 @@ export function runLeaderElectionExperiment(config: LeaderElectionConfig = {}): 
 
 function validate(c: Resolved, series: ElectionSeries[]): void {
   if (!(Number.isInteger(c.members) && c.members >= 3)) throw new Error(`leader election experiment: members must be an integer >= 3, got ${c.members}`);
-  if (!(c.crash_together >= 1 && c.crash_together < c.members)) throw new Error(`leader election experiment: crash_together must be in [1, members-1]`);
-  const survivors = c.members - c.crash_together;
+  if (!(c.crashTogether >= 1 && c.crashTogether < c.members)) throw new Error(`leader election experiment: crashTogether must be in [1, members-1]`);
+  const survivors = c.members - c.crashTogether;
   if (!(c.ineligible >= 0 && c.ineligible < survivors)) throw new Error(`leader election experiment: ineligible must leave at least one eligible survivor`);
   if (!(c.trials >= 1)) throw new Error("leader election experiment: trials must be >= 1");
   for (const s of series) {
-    if ("min_ms" in s) {
-      if (!(s.min_ms > 0 && s.max_ms >= s.min_ms)) throw new Error(`leader election experiment: bad range ${s.min_ms}-${s.max_ms} ms`);
-    } else if (!(s.heartbeat_ms > 0 && s.election_ticks >= 1)) {
-      throw new Error(`leader election experiment: bad tick series ${s.heartbeat_ms} ms x ${s.election_ticks}`);
+    if ("minMs" in s) {
+      if (!(s.minMs > 0 && s.maxMs >= s.minMs)) throw new Error(`leader election experiment: bad range ${s.minMs}-${s.maxMs} ms`);
+    } else if (!(s.heartbeatMs > 0 && s.electionTicks >= 1)) {
+      throw new Error(`leader election experiment: bad tick series ${s.heartbeatMs} ms x ${s.electionTicks}`);
     }
   }
 }
@@ -175,26 +175,26 @@ function validate(c: Resolved, series: ElectionSeries[]): void {
 function runSeries(c: Resolved, config: LeaderElectionConfig, s: ElectionSeries, label: string, trials: number): ElectionTrialRow[] {
   const sim = new Simulation(`${c.seed}/${label}`);
   const net = new Network(sim, {
-    latency_ms: {
+    latencyMs: {
       sameHost: { type: "constant", value: 0.01 },
-      sameZone: config.link_latency_ms ?? PAPER_LINK_LATENCY_MS,
-      crossZone: config.link_latency_ms ?? PAPER_LINK_LATENCY_MS,
-      crossRegion: config.link_latency_ms ?? PAPER_LINK_LATENCY_MS,
+      sameZone: config.linkLatencyMs ?? PAPER_LINK_LATENCY_MS,
+      crossZone: config.linkLatencyMs ?? PAPER_LINK_LATENCY_MS,
+      crossRegion: config.linkLatencyMs ?? PAPER_LINK_LATENCY_MS,
     },
   });
-  const disks = new Disks(sim, config.fsync_ms ?? PAPER_FSYNC_MS);
+  const disks = new Disks(sim, config.fsyncMs ?? PAPER_FSYNC_MS);
   const hosts = Array.from({ length: c.members }, (_, i) => net.addHost(`server-${i + 1}`));
   const names = hosts.map((_, i) => `server-${i + 1}`);
   const raft: Partial<RaftConfig> =
-    "min_ms" in s
+    "minMs" in s
       ? {
-          electionTimeoutRangeUs: [s.min_ms * US_PER_MS, s.max_ms * US_PER_MS],
-          heartbeatIntervalUs: (s.heartbeat_ms ?? s.min_ms * c.heartbeat_fraction) * US_PER_MS,
+          electionTimeoutRangeUs: [s.minMs * US_PER_MS, s.maxMs * US_PER_MS],
+          heartbeatIntervalUs: (s.heartbeatMs ?? s.minMs * c.heartbeatFraction) * US_PER_MS,
         }
-      : { heartbeatIntervalUs: s.heartbeat_ms * US_PER_MS, electionTicks: s.election_ticks };
-  raft.preVote = c.pre_vote;
-  raft.checkQuorum = c.check_quorum;
-  raft.resetTimerOnTermChange = c.reset_timer_on_term_change;
+      : { heartbeatIntervalUs: s.heartbeatMs * US_PER_MS, electionTicks: s.electionTicks };
+  raft.preVote = c.preVote;
+  raft.checkQuorum = c.checkQuorum;
+  raft.resetTimerOnTermChange = c.resetTimerOnTermChange;
   const heartbeatUs = raft.heartbeatIntervalUs!;
   const crashRng = sim.rng.stream("experiment.crash-time");
   const logLength = 10;
@@ -203,7 +203,7 @@ function runSeries(c: Resolved, config: LeaderElectionConfig, s: ElectionSeries,
   let cluster: EtcdCluster | null = null;
   let elected: LeaderChange | null = null;
   const crash = sim.on("experiment.crashLeader", () => {
-    for (let k = 0; k < c.crash_together; k++) cluster!.crash(k);
+    for (let k = 0; k < c.crashTogether; k++) cluster!.crash(k);
   });
   const rows: ElectionTrialRow[] = [];
   for (let t = 0; t < trials; t++) {
@@ -225,7 +225,7 @@ function runSeries(c: Resolved, config: LeaderElectionConfig, s: ElectionSeries,
     });
     const crashAtUs = sim.now + crashRng.next() * heartbeatUs;
     sim.scheduleAt(crashAtUs, crash);
-    const limit = crashAtUs + c.max_trial_ms * US_PER_MS;
+    const limit = crashAtUs + c.maxTrialMs * US_PER_MS;
     while (elected === null && sim.peek() <= limit && sim.step()) {}
     cluster.stop();
     net.heal();
@@ -237,7 +237,7 @@ function runSeries(c: Resolved, config: LeaderElectionConfig, s: ElectionSeries,
       old_leader: names[0],
       new_leader: e ? names[e.newLeader] : "",
       term: e ? e.term : 0,
-      no_leader_ms: e ? round3(e.noLeaderUs / US_PER_MS) : c.max_trial_ms,
+      no_leader_ms: e ? round3(e.noLeaderUs / US_PER_MS) : c.maxTrialMs,
       censored: e === null,
     });
     // A pause between trials lets the stopped cluster's leftover events drain as no-ops.
@@ -260,12 +260,12 @@ function summarize(label: string, rows: ElectionTrialRow[]): ElectionSeriesSumma
     series: label,
     trials: rows.length,
     censored: rows.filter((r) => r.censored).length,
-    p50_ms: percentile(xs, 50),
-    p90_ms: percentile(xs, 90),
-    p99_ms: percentile(xs, 99),
-    max_ms: xs[xs.length - 1],
-    mean_ms: round3(mean),
-    min_ms: xs[0],
+    p50Ms: percentile(xs, 50),
+    p90Ms: percentile(xs, 90),
+    p99Ms: percentile(xs, 99),
+    maxMs: xs[xs.length - 1],
+    meanMs: round3(mean),
+    minMs: xs[0],
   };
 }
 

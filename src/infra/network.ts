@@ -24,7 +24,7 @@ export interface NetworkLatencyConfig {
 }
 
 export interface NetworkConfig {
-  latency_ms: NetworkLatencyConfig;
+  latencyMs: NetworkLatencyConfig;
   /** Probability that any one cross-host message is lost (0 by default). */
   lossProbability: number;
 }
@@ -48,7 +48,7 @@ export const CROSS_ZONE_LATENCY_MS: DistributionSpec = { type: "lognormal", p50:
 export const CROSS_REGION_LATENCY_MS: DistributionSpec = { type: "lognormal", p50: 25, p99: 40 };
 
 export const DEFAULT_NETWORK_CONFIG: NetworkConfig = {
-  latency_ms: {
+  latencyMs: {
     sameHost: SAME_HOST_LATENCY_MS,
     sameZone: SAME_ZONE_LATENCY_MS,
     crossZone: CROSS_ZONE_LATENCY_MS,
@@ -92,10 +92,10 @@ export class Network {
   constructor(sim: Simulation, config: Partial<NetworkConfig> = {}) {
     this.sim = sim;
     this.config = {
-      latency_ms: { ...DEFAULT_NETWORK_CONFIG.latency_ms, ...(config.latency_ms ?? {}) },
+      latencyMs: { ...DEFAULT_NETWORK_CONFIG.latencyMs, ...(config.latencyMs ?? {}) },
       lossProbability: config.lossProbability ?? 0,
     };
-    const l = this.config.latency_ms;
+    const l = this.config.latencyMs;
     this.classes = [distribution(l.sameHost), distribution(l.sameZone), distribution(l.crossZone), distribution(l.crossRegion)];
     this.lossProbability = this.config.lossProbability;
     this.rng = sim.rng.stream("network.latency");

@@ -53,7 +53,7 @@ export class ControlPlane implements ControlPlaneParts {
   readonly faults: ControlPlaneFaults;
   readonly sampler: ControlPlaneSampler;
   /** Time without an etcd leader since the last leader loss began (-1: there is a leader). */
-  private noLeaderSince_us = -1;
+  private noLeaderSinceUs = -1;
   /** The leader loss not yet followed by an election: [old leader, term, cause]. */
   private pendingLoss: { oldLeader: number; term: number; cause: string } | null = null;
 
@@ -70,9 +70,9 @@ export class ControlPlane implements ControlPlaneParts {
     this.metrics.eventSink = (t, kind, object, message) => events.add(t, kind, object, message);
     const topology = (this.topology = buildTopology(spec.topology));
     this.hosts = new HostStates(topology);
-    this.network = new Network(sim, { latency_ms: { ...DEFAULT_NETWORK_CONFIG.latency_ms, ...spec.network.latency_ms }, lossProbability: spec.network.lossProbability });
+    this.network = new Network(sim, { latencyMs: { ...DEFAULT_NETWORK_CONFIG.latencyMs, ...spec.network.latencyMs }, lossProbability: spec.network.lossProbability });
     for (const h of topology.hosts) this.network.addHost(h.name, h.zone, h.region);
-    this.disks = new Disks(sim, spec.fsync_ms);
+    this.disks = new Disks(sim, spec.fsyncMs);
     this.etcd = new EtcdCluster(sim, {
       network: this.network,
       disks: this.disks,
@@ -98,12 +98,12 @@ export class ControlPlane implements ControlPlaneParts {
     }
     this.etcd.observe({
       onLeaderLost: (t, oldLeader, term, cause) => {
-        if (this.noLeaderSince_us < 0) this.noLeaderSince_us = t;
+        if (this.noLeaderSinceUs < 0) this.noLeaderSinceUs = t;
         this.pendingLoss ??= { oldLeader, term, cause };
         this.metrics.event(t, "EtcdLeaderLost", `etcd/${this.etcd.memberName(oldLeader)}`, `leader of term ${term} stopped leading (${cause})`);
       },
       onLeaderElected: (ch) => {
-        this.noLeaderSince_us = -1;
+        this.noLeaderSinceUs = -1;
         this.pendingLoss = null;
         this.metrics.event(ch.timeUs, "EtcdLeaderElected", `etcd/${this.etcd.memberName(ch.newLeader)}`, `term ${ch.term} after ${(ch.noLeaderUs / 1000).toFixed(1)} ms without a leader (${ch.cause})`);
         this.metrics.elections.push({
@@ -118,7 +118,7 @@ export class ControlPlane implements ControlPlaneParts {
     });
     // One stream for the node Leases' jitter and the synthetic load, drawn in this order.
     const loadRng = sim.rng.stream("apiserver.backgroundLoad");
-    this.nodeLeases = new NodeLeases(sim, this.api, loadRng, spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases, spec.load.nodeLeaseRenewInterval_us);
+    this.nodeLeases = new NodeLeases(sim, this.api, loadRng, spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases, spec.load.nodeLeaseRenewIntervalUs);
     this.bindingPauses = new BindingPauses(spec.load.bindingsPerSecond);
     this.load = new SyntheticLoad(sim, this.api, loadRng, spec.load, this.bindingPauses, () => this.schedulerApiServer());
     this.faults = new ControlPlaneFaults(this, spec.faults);
@@ -199,16 +199,16 @@ export class ControlPlane implements ControlPlaneParts {
   }
 
   /** Close the run: tables and summary rows. */
-  finish(end_us: number): { tables: Table[]; summary: SummaryRow[] } {
-    this.bindingPauses.finish(end_us);
+  finish(endUs: number): { tables: Table[]; summary: SummaryRow[] } {
+    this.bindingPauses.finish(endUs);
     const m = this.metrics;
     // Every leader loss is a row of elections.csv: one still without a successor at the
     // end of the run is written at the end time with an empty new_leader.
-    if (this.pendingLoss && this.noLeaderSince_us >= 0) {
+    if (this.pendingLoss && this.noLeaderSinceUs >= 0) {
       const p = this.pendingLoss;
-      m.elections.push({ sim_time_s: end_us / 1e6, cause: p.cause, old_leader: this.etcd.memberName(p.oldLeader), new_leader: "", term: p.term, no_leader_ms: (end_us - this.noLeaderSince_us) / 1000 });
+      m.elections.push({ sim_time_s: endUs / 1e6, cause: p.cause, old_leader: this.etcd.memberName(p.oldLeader), new_leader: "", term: p.term, no_leader_ms: (endUs - this.noLeaderSinceUs) / 1000 });
       this.pendingLoss = null;
-      this.noLeaderSince_us = -1;
+      this.noLeaderSinceUs = -1;
     }
     let requests = 0;
     let ok = 0;
@@ -218,8 +218,8 @@ export class ControlPlane implements ControlPlaneParts {
     }
     const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0);
     const longestPause = this.bindingPauses.gaps.reduce((mx, g) => Math.max(mx, g.toUs - g.fromUs), 0);
-    const firstFault_us = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.at_us)) : -1;
-    const afterFault = firstFault_us < 0 ? [] : this.afterFault(firstFault_us, end_us);
+    const firstFaultUs = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.atUs)) : -1;
+    const afterFault = firstFaultUs < 0 ? [] : this.afterFault(firstFaultUs, endUs);
     const summary: SummaryRow[] = [
       { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantileUs(0.5) / 1000 },
       { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantileUs(0.99) / 1000 },
@@ -242,7 +242,7 @@ export class ControlPlane implements ControlPlaneParts {
    * when bindings resumed for good (the end of the last pause that began within that
    * minute); how long they were paused in all.
    */
-  private afterFault(t_us: number, end_us: number): SummaryRow[] {
+  private afterFault(tUs: number, endUs: number): SummaryRow[] {
     const cols = this.sampler.controlplane.columns;
     const iT = cols.indexOf("sim_time_s");
     const iReq = cols.indexOf("api_requests");
@@ -250,8 +250,8 @@ export class ControlPlane implements ControlPlaneParts {
     let req = 0;
     let err = 0;
     for (const r of this.sampler.controlplane.rows) {
-      const time_us = (r[iT] as number) * 1e6;
-      if (time_us > t_us && time_us <= t_us + AFTER_FAULT_WINDOW_US) {
+      const timeUs = (r[iT] as number) * 1e6;
+      if (timeUs > tUs && timeUs <= tUs + AFTER_FAULT_WINDOW_US) {
         req += r[iReq] as number;
         err += r[iErr] as number;
       }
@@ -259,19 +259,19 @@ export class ControlPlane implements ControlPlaneParts {
     // Pauses in successful bindings that overlap the minute after the fault: scheduling
     // has resumed for good when the last of them ends (a lease can be lost late, e.g.
     // when renewals hang on a silent etcd endpoint).
-    const window_end = t_us + AFTER_FAULT_WINDOW_US;
+    const window_end = tUs + AFTER_FAULT_WINDOW_US;
     let resumed = 0;
-    let paused_us = 0;
+    let pausedUs = 0;
     for (const g of this.bindingPauses.gaps) {
-      if (g.toUs <= t_us || g.fromUs >= window_end) continue;
-      resumed = g.toUs >= end_us ? Infinity : Math.max(resumed, (g.toUs - t_us) / US_PER_S);
-      paused_us += Math.min(g.toUs, end_us) - Math.max(g.fromUs, t_us);
+      if (g.toUs <= tUs || g.fromUs >= window_end) continue;
+      resumed = g.toUs >= endUs ? Infinity : Math.max(resumed, (g.toUs - tUs) / US_PER_S);
+      pausedUs += Math.min(g.toUs, endUs) - Math.max(g.fromUs, tUs);
       if (resumed === Infinity) break;
     }
     return [
       { metric: "api_availability_60s_after_fault", value: req > 0 ? (req - err) / req : 1 },
       { metric: "scheduling_resumed_after_fault_s", value: resumed },
-      { metric: "scheduling_paused_after_fault_s", value: paused_us / 1e6 },
+      { metric: "scheduling_paused_after_fault_s", value: pausedUs / 1e6 },
     ];
   }
 }

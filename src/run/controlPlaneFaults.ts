@@ -18,17 +18,17 @@ import type { HostStates, Topology } from "../infra/topology.js";
 export const ROLE_TARGETS = ["etcd-leader", "kube-scheduler-leader", "kube-controller-manager-leader"] as const;
 
 export type ControlPlaneFault =
-  | { type: "host-loss"; at_us: number; host: string; recoverAfter_us: number }
-  | { type: "host-recovery"; at_us: number; host: string }
-  | { type: "etcd-member-loss"; at_us: number; member: string; recoverAfter_us: number }
-  | { type: "etcd-leader-kill"; at_us: number; recoverAfter_us: number }
-  | { type: "partition"; at_us: number; groups: string[][]; healAfter_us: number }
-  | { type: "one-way-partition"; at_us: number; from: string[]; to: string[]; healAfter_us: number }
-  | { type: "isolate-host"; at_us: number; host: string; healAfter_us: number }
-  | { type: "isolate-zone"; at_us: number; zone: string; healAfter_us: number }
-  | { type: "heal"; at_us: number }
-  | { type: "slow-disk"; at_us: number; host: string; factor: number; duration_us: number }
-  | { type: "apiserver-loss"; at_us: number; host: string; recoverAfter_us: number };
+  | { type: "host-loss"; atUs: number; host: string; recoverAfterUs: number }
+  | { type: "host-recovery"; atUs: number; host: string }
+  | { type: "etcd-member-loss"; atUs: number; member: string; recoverAfterUs: number }
+  | { type: "etcd-leader-kill"; atUs: number; recoverAfterUs: number }
+  | { type: "partition"; atUs: number; groups: string[][]; healAfterUs: number }
+  | { type: "one-way-partition"; atUs: number; from: string[]; to: string[]; healAfterUs: number }
+  | { type: "isolate-host"; atUs: number; host: string; healAfterUs: number }
+  | { type: "isolate-zone"; atUs: number; zone: string; healAfterUs: number }
+  | { type: "heal"; atUs: number }
+  | { type: "slow-disk"; atUs: number; host: string; factor: number; durationUs: number }
+  | { type: "apiserver-loss"; atUs: number; host: string; recoverAfterUs: number };
 
 export const FAULT_TYPES = [
   "host-loss",
@@ -85,7 +85,7 @@ export class ControlPlaneFaults {
   }
 
   start(): void {
-    this.faults.forEach((f, i) => this.p.sim.scheduleAt(f.at_us, this.handler, i, FIRE));
+    this.faults.forEach((f, i) => this.p.sim.scheduleAt(f.atUs, this.handler, i, FIRE));
   }
 
   /** Host index of a name or role; -1 when the role has no holder now. */
@@ -115,7 +115,7 @@ export class ControlPlaneFaults {
         this.hit.set(i, [h]);
         this.hostDown(h);
         log(`host ${p.topology.hosts[h].name} lost`);
-        if (f.recoverAfter_us >= 0) p.sim.schedule(f.recoverAfter_us, this.handler, i, UNDO);
+        if (f.recoverAfterUs >= 0) p.sim.schedule(f.recoverAfterUs, this.handler, i, UNDO);
         return;
       }
       case "host-recovery": {
@@ -129,7 +129,7 @@ export class ControlPlaneFaults {
         this.hit.set(i, [m]);
         p.etcd.crash(m);
         log(`etcd member ${p.etcd.memberName(m)} lost`);
-        if (f.recoverAfter_us >= 0) p.sim.schedule(f.recoverAfter_us, this.handler, i, UNDO);
+        if (f.recoverAfterUs >= 0) p.sim.schedule(f.recoverAfterUs, this.handler, i, UNDO);
         return;
       }
       case "etcd-leader-kill": {
@@ -138,14 +138,14 @@ export class ControlPlaneFaults {
         this.hit.set(i, [m]);
         p.etcd.crash(m);
         log(`etcd leader ${p.etcd.memberName(m)} killed`);
-        if (f.recoverAfter_us >= 0) p.sim.schedule(f.recoverAfter_us, this.handler, i, UNDO);
+        if (f.recoverAfterUs >= 0) p.sim.schedule(f.recoverAfterUs, this.handler, i, UNDO);
         return;
       }
       case "partition": {
         const groups = f.groups.map((g) => g.map((n) => this.resolveHost(n)).filter((h) => h >= 0));
         p.network.partition(groups);
         log(groups.map((g) => `[${g.map((h) => p.topology.hosts[h].name).join(" ")}]`).join(" | "));
-        if (f.healAfter_us >= 0) p.sim.schedule(f.healAfter_us, this.handler, i, UNDO);
+        if (f.healAfterUs >= 0) p.sim.schedule(f.healAfterUs, this.handler, i, UNDO);
         return;
       }
       case "one-way-partition": {
@@ -153,7 +153,7 @@ export class ControlPlaneFaults {
         const to = f.to.map((n) => this.resolveHost(n)).filter((h) => h >= 0);
         for (const a of from) for (const b of to) p.network.cut(a, b);
         log(`${f.from.join(",")} -/-> ${f.to.join(",")}`);
-        if (f.healAfter_us >= 0) p.sim.schedule(f.healAfter_us, this.handler, i, UNDO);
+        if (f.healAfterUs >= 0) p.sim.schedule(f.healAfterUs, this.handler, i, UNDO);
         return;
       }
       case "isolate-host": {
@@ -163,7 +163,7 @@ export class ControlPlaneFaults {
         p.network.isolate(h);
         p.hosts.isolated[h] = 1;
         log(`host ${p.topology.hosts[h].name} isolated`);
-        if (f.healAfter_us >= 0) p.sim.schedule(f.healAfter_us, this.handler, i, UNDO);
+        if (f.healAfterUs >= 0) p.sim.schedule(f.healAfterUs, this.handler, i, UNDO);
         return;
       }
       case "isolate-zone": {
@@ -172,7 +172,7 @@ export class ControlPlaneFaults {
         p.network.isolateSet(hs);
         for (const h of hs) p.hosts.isolated[h] = 1;
         log(`zone ${f.zone} isolated (${hs.length} hosts)`);
-        if (f.healAfter_us >= 0) p.sim.schedule(f.healAfter_us, this.handler, i, UNDO);
+        if (f.healAfterUs >= 0) p.sim.schedule(f.healAfterUs, this.handler, i, UNDO);
         return;
       }
       case "heal":
@@ -184,7 +184,7 @@ export class ControlPlaneFaults {
         this.hit.set(i, [h]);
         p.disks.setSlow(h, f.factor);
         log(`disk of ${p.topology.hosts[h].name} ${f.factor}x slower`);
-        p.sim.schedule(f.duration_us, this.handler, i, UNDO);
+        p.sim.schedule(f.durationUs, this.handler, i, UNDO);
         return;
       }
       case "apiserver-loss": {
@@ -195,7 +195,7 @@ export class ControlPlaneFaults {
         p.hosts.apiserverUp[s] = 0;
         p.api.serverDied(s);
         log(`kube-apiserver on ${p.topology.hosts[h].name} lost`);
-        if (f.recoverAfter_us >= 0) p.sim.schedule(f.recoverAfter_us, this.handler, i, UNDO);
+        if (f.recoverAfterUs >= 0) p.sim.schedule(f.recoverAfterUs, this.handler, i, UNDO);
         return;
       }
     }

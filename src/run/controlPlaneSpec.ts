@@ -15,7 +15,7 @@ import type { NetworkLatencyConfig } from "../infra/network.js";
 export interface ApiLoadSpec {
   /** Kubelets renewing their node Lease (kube-node-lease); -1 = one per node of the node pools. */
   nodeLeases: number;
-  nodeLeaseRenewInterval_us: number;
+  nodeLeaseRenewIntervalUs: number;
   /** PATCH pods/status per second, cluster-wide (kubelet status updates). */
   podStatusUpdatesPerSecond: number;
   /** POST pods/binding per second by the acting kube-scheduler (only while it holds its lease). */
@@ -30,18 +30,18 @@ export interface ApiLoadSpec {
 export interface RaftElectionExperimentSpec {
   members: number;
   /** Election timeouts: continuous ranges in ms (the paper's), or etcd-style whole ticks. */
-  timeouts: ({ min_ms: number; max_ms: number } | { ticks: number })[];
+  timeouts: ({ minMs: number; maxMs: number } | { ticks: number })[];
   /** Absolute heartbeat interval (ms): the tick of tick series, and for ranges it overrides heartbeatFraction. */
-  heartbeatInterval_ms?: number;
+  heartbeatIntervalMs?: number;
   /** Heartbeat interval as a fraction of the minimum election timeout (paper: 0.5). */
   heartbeatFraction: number;
   trials: number;
   /** Trials for ranges without randomness (the paper ran 100 for 150-150). */
   trialsWithoutRandomness: number;
   /** One-way link latency (ms); undefined = the runner's LAN default. */
-  linkLatency_ms?: DistributionSpec;
+  linkLatencyMs?: DistributionSpec;
   /** fsync latency (ms); undefined = the runner's default (lognormal p50 2.5 ms, p99 5 ms, fitted; docs/etcd.md). */
-  fsync_ms?: DistributionSpec;
+  fsyncMs?: DistributionSpec;
   /** Members crashed together per trial (the leader and crashTogether-1 others). */
   crashTogether: number;
   /** Survivors whose log lacks the last entry, so they cannot win (paper: 2 of 4). */
@@ -51,14 +51,14 @@ export interface RaftElectionExperimentSpec {
   /** Restart the election timer on stepping down to a newer term (etcd-io/raft), not only on a leader's message or a granted vote (the paper). */
   resetTimerOnTermChange: boolean;
   /** A trial without a new leader after this long is censored (ms). */
-  trialTimeout_ms: number;
+  trialTimeoutMs: number;
 }
 
 export interface ControlPlaneSpec {
   topology: TopologyInput;
   raft: Partial<RaftConfig>;
-  fsync_ms: DistributionSpec;
-  network: { latency_ms: Partial<NetworkLatencyConfig>; lossProbability: number };
+  fsyncMs: DistributionSpec;
+  network: { latencyMs: Partial<NetworkLatencyConfig>; lossProbability: number };
   apiserver: KubeApiConfig;
   leaderElection: LeaderElectionConfig;
   load: ApiLoadSpec;

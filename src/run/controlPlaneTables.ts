@@ -37,7 +37,7 @@ export class ControlPlaneSampler {
   readonly apiRequests: Table;
   readonly members: Table;
   private lastCommitted = 0;
-  private lastSample_us = 0;
+  private lastSampleUs = 0;
 
   constructor(
     private readonly metrics: ControlPlaneMetrics,
@@ -80,15 +80,15 @@ export class ControlPlaneSampler {
   }
 
   /** One row per table (per verb, per member) for the interval that ends now. */
-  sample(now_us: number): void {
+  sample(nowUs: number): void {
     const m = this.metrics;
     const v = this.view;
-    const t = now_us / 1e6;
-    const interval_s = (now_us - this.lastSample_us) / 1e6;
+    const t = nowUs / 1e6;
+    const intervalSeconds = (nowUs - this.lastSampleUs) / 1e6;
     const committed = v.etcdCommittedEntries();
-    const commitsPerS = interval_s > 0 ? (committed - this.lastCommitted) / interval_s : 0;
+    const commitsPerS = intervalSeconds > 0 ? (committed - this.lastCommitted) / intervalSeconds : 0;
     this.lastCommitted = committed;
-    this.lastSample_us = now_us;
+    this.lastSampleUs = nowUs;
     let requests = 0;
     let ok = 0;
     let throttled = 0;

@@ -18,26 +18,26 @@ export function raftElectionExperiment(seed: number, spec: RaftElectionExperimen
     name: "raft-election-experiment",
     finish() {
       // The experiment has its own simulations (one per range), seeded from the run's seed.
-      const hb = spec.heartbeatInterval_ms;
+      const hb = spec.heartbeatIntervalMs;
       const series: ElectionSeries[] = spec.timeouts.map((t) =>
         "ticks" in t
-          ? { heartbeat_ms: hb ?? ETCD_HEARTBEAT_MS, election_ticks: t.ticks, trials: spec.trials }
-          : { min_ms: t.min_ms, max_ms: t.max_ms, trials: t.min_ms === t.max_ms ? spec.trialsWithoutRandomness : spec.trials, ...(hb !== undefined ? { heartbeat_ms: hb } : {}) },
+          ? { heartbeatMs: hb ?? ETCD_HEARTBEAT_MS, electionTicks: t.ticks, trials: spec.trials }
+          : { minMs: t.minMs, maxMs: t.maxMs, trials: t.minMs === t.maxMs ? spec.trialsWithoutRandomness : spec.trials, ...(hb !== undefined ? { heartbeatMs: hb } : {}) },
       );
       const r = runLeaderElectionExperiment({
         seed,
         members: spec.members,
         series,
         trials: spec.trials,
-        heartbeat_fraction: spec.heartbeatFraction,
-        ...(spec.linkLatency_ms ? { link_latency_ms: spec.linkLatency_ms } : {}),
-        ...(spec.fsync_ms ? { fsync_ms: spec.fsync_ms } : {}),
-        crash_together: spec.crashTogether,
+        heartbeatFraction: spec.heartbeatFraction,
+        ...(spec.linkLatencyMs ? { linkLatencyMs: spec.linkLatencyMs } : {}),
+        ...(spec.fsyncMs ? { fsyncMs: spec.fsyncMs } : {}),
+        crashTogether: spec.crashTogether,
         ineligible: spec.ineligible,
-        pre_vote: spec.preVote,
-        check_quorum: spec.checkQuorum,
-        reset_timer_on_term_change: spec.resetTimerOnTermChange,
-        max_trial_ms: spec.trialTimeout_ms,
+        preVote: spec.preVote,
+        checkQuorum: spec.checkQuorum,
+        resetTimerOnTermChange: spec.resetTimerOnTermChange,
+        maxTrialMs: spec.trialTimeoutMs,
       });
       const elections: Table = {
         file: "elections.csv",
@@ -48,12 +48,12 @@ export function raftElectionExperiment(seed: number, spec: RaftElectionExperimen
       const ranges: Table = {
         file: "election_ranges.csv",
         columns: ["series", "trials", "censored", "p50_ms", "p90_ms", "p99_ms", "max_ms", "mean_ms", "min_ms", "paper_reported"],
-        rows: r.summaries.map((s) => [s.series, s.trials, s.censored, s.p50_ms, s.p90_ms, s.p99_ms, s.max_ms, s.mean_ms, s.min_ms, PAPER_REPORTED[s.series] ?? ""]),
+        rows: r.summaries.map((s) => [s.series, s.trials, s.censored, s.p50Ms, s.p90Ms, s.p99Ms, s.maxMs, s.meanMs, s.minMs, PAPER_REPORTED[s.series] ?? ""]),
         decimals: 3,
       };
       const summary = r.summaries.flatMap((s) => [
-        { metric: `election_${s.series}_p50_ms`, value: s.p50_ms },
-        { metric: `election_${s.series}_max_ms`, value: s.max_ms },
+        { metric: `election_${s.series}_p50_ms`, value: s.p50Ms },
+        { metric: `election_${s.series}_max_ms`, value: s.maxMs },
       ]);
       return { tables: [elections, ranges], summary };
     },

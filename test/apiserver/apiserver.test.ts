@@ -8,7 +8,7 @@ const CONSTANT = (ms: number) => ({ type: "constant" as const, value: ms });
 describe("kube-apiserver inflight limit", () => {
   it("APF: 700 writes at once on one server -> 600 seats taken, 100 answered 429", () => {
     // one API server, 1 ms processing, etcd write 100 ms: nobody frees a seat before all 700 arrive
-    const cp = fakeControlPlane(1, 1, { clientLatency_ms: CONSTANT(0), processing_ms: CONSTANT(1) }, { write_us: 100 * US_PER_MS });
+    const cp = fakeControlPlane(1, 1, { clientLatencyMs: CONSTANT(0), processingMs: CONSTANT(1) }, { writeUs: 100 * US_PER_MS });
     const a = answers(cp.sim);
     for (let i = 0; i < 700; i++) cp.api.send(Verb.Create, Resource.Pod, i, a.handler);
     cp.sim.run(1 * US_PER_S);
@@ -18,11 +18,11 @@ describe("kube-apiserver inflight limit", () => {
     // the first 600 sent got the seats (arrival order = send order at equal times)
     expect(a.got.filter((g) => g.status === Status.TooManyRequests).every((g) => g.token >= 600)).toBe(true);
     // 429s come back at once; writes after 1 ms processing + 100 ms etcd
-    for (const g of a.got) expect(g.at_us).toBe(g.status === Status.TooManyRequests ? 0 : 101 * US_PER_MS);
+    for (const g of a.got) expect(g.atUs).toBe(g.status === Status.TooManyRequests ? 0 : 101 * US_PER_MS);
   });
 
   it("APF seats are shared by reads and writes: 400 reads + 250 writes -> 50 rejected", () => {
-    const cp = fakeControlPlane(1, 1, { clientLatency_ms: CONSTANT(0), processing_ms: CONSTANT(1) }, { write_us: 100 * US_PER_MS, read_us: 100 * US_PER_MS });
+    const cp = fakeControlPlane(1, 1, { clientLatencyMs: CONSTANT(0), processingMs: CONSTANT(1) }, { writeUs: 100 * US_PER_MS, readUs: 100 * US_PER_MS });
     const a = answers(cp.sim);
     for (let i = 0; i < 400; i++) cp.api.send(Verb.Get, Resource.Pod, i, a.handler);
     for (let i = 0; i < 250; i++) cp.api.send(Verb.Update, Resource.Pod, 1000 + i, a.handler);
@@ -37,11 +37,11 @@ describe("kube-apiserver inflight limit", () => {
       1,
       1,
       {
-        clientLatency_ms: CONSTANT(0),
-        processing_ms: CONSTANT(1),
+        clientLatencyMs: CONSTANT(0),
+        processingMs: CONSTANT(1),
         inflight: { mode: "max-in-flight", maxRequestsInflight: 400, maxMutatingRequestsInflight: 200 },
       },
-      { write_us: 100 * US_PER_MS, read_us: 100 * US_PER_MS },
+      { writeUs: 100 * US_PER_MS, readUs: 100 * US_PER_MS },
     );
     const a = answers(cp.sim);
     for (let i = 0; i < 450; i++) cp.api.send(Verb.List, Resource.Pod, i, a.handler);
@@ -54,7 +54,7 @@ describe("kube-apiserver inflight limit", () => {
   });
 
   it("seats are given back: a second burst after the first completes is served in full", () => {
-    const cp = fakeControlPlane(1, 1, { clientLatency_ms: CONSTANT(0), processing_ms: CONSTANT(1) }, { write_us: 100 * US_PER_MS });
+    const cp = fakeControlPlane(1, 1, { clientLatencyMs: CONSTANT(0), processingMs: CONSTANT(1) }, { writeUs: 100 * US_PER_MS });
     const a = answers(cp.sim);
     for (let i = 0; i < 600; i++) cp.api.send(Verb.Create, Resource.Pod, i, a.handler);
     cp.sim.run(200 * US_PER_MS);
@@ -81,7 +81,7 @@ describe("watch cache", () => {
   });
 
   it("a committed write reaches every watcher once, after the write committed", () => {
-    const cp = fakeControlPlane(3, 1, { watchDelivery_ms: CONSTANT(5) }, { write_us: 3 * US_PER_MS });
+    const cp = fakeControlPlane(3, 1, { watchDeliveryMs: CONSTANT(5) }, { writeUs: 3 * US_PER_MS });
     const seen: { key: number; rev: number; at: number }[] = [];
     const w = cp.sim.on("test.watch", (key, rev) => seen.push({ key, rev, at: cp.sim.now }));
     cp.api.watch(Resource.Pod, w);
@@ -110,7 +110,7 @@ describe("load balancer failover", () => {
     cp.api.serverDied(0);
     cp.sim.run(25 * US_PER_S);
     // HAProxy: checks every 2 s, 3 failures -> out of the pool between 4 s and 6 s after the loss
-    const left = cp.api.loadBalancer.leftPoolAt_us[0];
+    const left = cp.api.loadBalancer.leftPoolAtUs[0];
     expect(left.length).toBe(1);
     expect(left[0] - killAt).toBeGreaterThanOrEqual(4 * US_PER_S);
     expect(left[0] - killAt).toBeLessThanOrEqual(6 * US_PER_S);
@@ -134,8 +134,8 @@ describe("load balancer failover", () => {
     cp.hosts.up[0] = 0;
     cp.api.serverDied(0);
     cp.sim.run(30 * US_PER_S);
-    const left = cp.api.loadBalancer.leftPoolAt_us[0][0];
-    const slow = a.got.filter((g) => g.at_us - sent.get(g.token)! >= 5 * US_PER_S);
+    const left = cp.api.loadBalancer.leftPoolAtUs[0][0];
+    const slow = a.got.filter((g) => g.atUs - sent.get(g.token)! >= 5 * US_PER_S);
     // slow ones were sent between the loss and the pool removal, about one in three
     expect(slow.length).toBeGreaterThan(0);
     for (const g of slow) {
@@ -163,13 +163,13 @@ describe("load balancer failover", () => {
 
 describe("etcd errors through the API server", () => {
   it("without etcd quorum a write answers 500 'etcdserver: request timed out' after 7 s", () => {
-    const cp = fakeControlPlane(3, 1, { clientLatency_ms: CONSTANT(0), processing_ms: CONSTANT(1) });
+    const cp = fakeControlPlane(3, 1, { clientLatencyMs: CONSTANT(0), processingMs: CONSTANT(1) });
     cp.etcd.quorum = false;
     const a = answers(cp.sim);
     cp.api.send(Verb.Update, Resource.Lease, 1, a.handler, { key: 1 });
     cp.sim.run(20 * US_PER_S);
     expect(a.got[0].status).toBe(Status.InternalError);
-    expect(a.got[0].at_us).toBe(7 * US_PER_S + 1 * US_PER_MS);
+    expect(a.got[0].atUs).toBe(7 * US_PER_S + 1 * US_PER_MS);
     expect(cp.metrics.reasons[Reason.EtcdTimeout]).toBe(1);
   });
 

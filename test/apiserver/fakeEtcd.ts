@@ -11,8 +11,8 @@ export const FAKE_REQUEST_TIMEOUT_US = 7 * US_PER_S;
 export class FakeEtcd implements EtcdPort {
   quorum = true;
   readonly up: boolean[];
-  write_us: number;
-  read_us: number;
+  writeUs: number;
+  readUs: number;
   submitted = 0;
   private responder: EtcdResponder = () => {};
   private readonly hDone: number;
@@ -22,11 +22,11 @@ export class FakeEtcd implements EtcdPort {
   constructor(
     private readonly sim: Simulation,
     readonly hosts: number[],
-    opts: { write_us?: number; read_us?: number } = {},
+    opts: { writeUs?: number; readUs?: number } = {},
   ) {
     this.up = hosts.map(() => true);
-    this.write_us = opts.write_us ?? 2_000;
-    this.read_us = opts.read_us ?? 1_000;
+    this.writeUs = opts.writeUs ?? 2_000;
+    this.readUs = opts.readUs ?? 1_000;
     this.hDone = sim.on("fakeEtcd.done", (tok, i) => this.responder(tok, this.outcomes[i] as EtcdOutcome, this.latencies[i]));
   }
 
@@ -51,7 +51,7 @@ export class FakeEtcd implements EtcdPort {
   submit(op: EtcdOp, _fromHost: number, m: number, token: number): void {
     this.submitted++;
     let outcome = EtcdOutcome.Ok;
-    let delay = op === EtcdOp.Write ? this.write_us : this.read_us;
+    let delay = op === EtcdOp.Write ? this.writeUs : this.readUs;
     if (!this.up[m]) {
       outcome = EtcdOutcome.Unavailable;
       delay = 0;

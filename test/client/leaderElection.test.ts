@@ -24,8 +24,8 @@ function electionOn(servers: number, seed: number) {
 }
 
 /** True when no two leadership intervals overlap (at most one acting leader at any time). */
-function noOverlap(history: { start_us: number; end_us: number }[], end: number): boolean {
-  const iv = history.map((h) => [h.start_us, h.end_us < 0 ? end : h.end_us]).sort((a, b) => a[0] - b[0]);
+function noOverlap(history: { startUs: number; endUs: number }[], end: number): boolean {
+  const iv = history.map((h) => [h.startUs, h.endUs < 0 ? end : h.endUs]).sort((a, b) => a[0] - b[0]);
   for (let i = 1; i < iv.length; i++) if (iv[i][0] < iv[i - 1][1]) return false;
   return true;
 }
@@ -35,7 +35,7 @@ describe("Lease-based leader election (client-go defaults 15 s / 10 s / 2 s, jit
     const e = electionOn(3, 1);
     e.sim.run(60 * US_PER_S);
     expect(e.le.history).toHaveLength(1);
-    expect(e.le.history[0].start_us).toBeLessThan(1 * US_PER_S);
+    expect(e.le.history[0].startUs).toBeLessThan(1 * US_PER_S);
     expect(e.le.leader()).toBe(e.le.history[0].candidate);
     expect(e.api.object(LEASE_KEY)!.a).toBe(e.le.leader() + 1);
   });
@@ -57,9 +57,9 @@ describe("Lease-based leader election (client-go defaults 15 s / 10 s / 2 s, jit
       const crashAt = e.sim.now;
       e.crashHost(old);
       e.sim.run(90 * US_PER_S);
-      const next = e.le.history.find((h) => h.start_us > crashAt)!;
+      const next = e.le.history.find((h) => h.startUs > crashAt)!;
       expect(next.candidate).not.toBe(old);
-      const gap = next.start_us - crashAt;
+      const gap = next.startUs - crashAt;
       expect(gap).toBeGreaterThanOrEqual(lower);
       expect(gap).toBeLessThanOrEqual(upper);
       gaps.push(gap);
@@ -80,21 +80,21 @@ describe("Lease-based leader election (client-go defaults 15 s / 10 s / 2 s, jit
       const lossAt = e.sim.now;
       e.etcd.quorum = false;
       e.sim.run(120 * US_PER_S);
-      const h = e.le.history.find((x) => x.candidate === old && x.start_us < lossAt)!;
-      const heldFor = h.end_us - lossAt;
+      const h = e.le.history.find((x) => x.candidate === old && x.startUs < lossAt)!;
+      const heldFor = h.endUs - lossAt;
       // the first renew cycle that cannot succeed starts within one RetryPeriod after the
       // loss; it gives up RenewDeadline later
       expect(heldFor).toBeGreaterThanOrEqual(RENEW_DEADLINE_US - 10_000);
       expect(heldFor).toBeLessThanOrEqual(RENEW_DEADLINE_US + RETRY_PERIOD_US + 10_000);
-      expect(e.le.history.filter((x) => x.start_us > lossAt)).toHaveLength(0);
+      expect(e.le.history.filter((x) => x.startUs > lossAt)).toHaveLength(0);
       expect(e.le.leader()).toBe(-1);
       // quorum back: someone leads again within a lease duration and a few retries
       const back = e.sim.now;
       e.etcd.quorum = true;
       e.sim.run(back + 60 * US_PER_S);
-      const again = e.le.history.find((x) => x.start_us > back);
+      const again = e.le.history.find((x) => x.startUs > back);
       expect(again).toBeDefined();
-      expect(again!.start_us - back).toBeLessThan(LEASE_DURATION_US + 3 * RETRY_PERIOD_US * (1 + JITTER_FACTOR));
+      expect(again!.startUs - back).toBeLessThan(LEASE_DURATION_US + 3 * RETRY_PERIOD_US * (1 + JITTER_FACTOR));
     }
   });
 

@@ -5,7 +5,7 @@ describe("control-plane faults", () => {
   it("symmetric partition [control-plane-0] | [control-plane-1, control-plane-2]: the majority elects, the minority leader steps down; healed, one leader", () => {
     const r = runControlPlane(
       { topology: "stacked", faults: [{ type: "partition", at: "20s", groups: [["control-plane-0"], ["control-plane-1", "control-plane-2"]], healAfter: "20s" }] },
-      { duration_s: 60 },
+      { durationSeconds: 60 },
     );
     const e = rowsOf(r.table("elections.csv"));
     expect(e.length).toBeGreaterThanOrEqual(1);
@@ -19,7 +19,7 @@ describe("control-plane faults", () => {
   });
 
   it("etcd member loss with recovery: the member comes back as a follower and catches up", () => {
-    const r = runControlPlane({ topology: "stacked", faults: [{ type: "etcd-member-loss", at: "10s", member: "control-plane-2", recoverAfter: "10s" }] }, { duration_s: 40 });
+    const r = runControlPlane({ topology: "stacked", faults: [{ type: "etcd-member-loss", at: "10s", member: "control-plane-2", recoverAfter: "10s" }] }, { durationSeconds: 40 });
     const rows = rowsOf(r.table("etcd_members.csv")).filter((x) => x.member === "control-plane-2");
     const at = (t: number) => rows.find((x) => x.sim_time_s === t)!;
     expect(at(15).role).toBe("down");
@@ -31,11 +31,11 @@ describe("control-plane faults", () => {
   });
 
   it("API server loss: it leaves the LB pool; clients keep being served by the others; it returns after rise x inter", () => {
-    const r = runControlPlane({ topology: "stacked", faults: [{ type: "apiserver-loss", at: "10s", host: "control-plane-1", recoverAfter: "20s" }] }, { duration_s: 50 });
+    const r = runControlPlane({ topology: "stacked", faults: [{ type: "apiserver-loss", at: "10s", host: "control-plane-1", recoverAfter: "20s" }] }, { durationSeconds: 50 });
     const lb = r.cp.api.loadBalancer;
-    expect(lb.leftPoolAt_us[1]).toHaveLength(1);
-    expect(lb.leftPoolAt_us[1][0] / 1e6).toBeGreaterThan(10);
-    expect(lb.leftPoolAt_us[1][0] / 1e6).toBeLessThanOrEqual(16);
+    expect(lb.leftPoolAtUs[1]).toHaveLength(1);
+    expect(lb.leftPoolAtUs[1][0] / 1e6).toBeGreaterThan(10);
+    expect(lb.leftPoolAtUs[1][0] / 1e6).toBeLessThanOrEqual(16);
     expect(lb.inPool[1]).toBe(1);
     // LB clients: refused connections are redispatched, so they are all answered. The only
     // failures are the lease polls of the standby components on control-plane-1, which talk
@@ -52,7 +52,7 @@ describe("control-plane faults", () => {
   });
 
   it("a role target resolves when the fault fires: host-loss of kube-scheduler-leader hits the lease holder", () => {
-    const r = runControlPlane({ topology: "stacked", faults: [{ type: "host-loss", at: "10s", host: "kube-scheduler-leader" }] }, { duration_s: 40 });
+    const r = runControlPlane({ topology: "stacked", faults: [{ type: "host-loss", at: "10s", host: "kube-scheduler-leader" }] }, { durationSeconds: 40 });
     const lost = rowsOf(r.table("leases.csv")).find((l) => l.lease === "kube-scheduler" && l.event === "lost")!;
     expect(lost.sim_time_s).toBe(10);
     expect(r.cp.hosts.up[r.cp.hosts.hostIndex(lost.holder as string)]).toBe(0);
@@ -92,8 +92,8 @@ describe("kubelet node-Lease retries (component-helpers lease controller)", () =
 
 describe("etcd client endpoint failover (external etcd)", () => {
   it("a dead etcd host is used until the client keepalive (30 s + 10 s) gives up; a crashed etcd process is skipped at once", () => {
-    const lostHost = runControlPlane({ topology: "external-etcd", faults: [{ type: "host-loss", at: "20s", host: "etcd-2" }] }, { duration_s: 100 });
-    const lostProcess = runControlPlane({ topology: "external-etcd", faults: [{ type: "etcd-member-loss", at: "20s", member: "etcd-2" }] }, { duration_s: 100 });
+    const lostHost = runControlPlane({ topology: "external-etcd", faults: [{ type: "host-loss", at: "20s", host: "etcd-2" }] }, { durationSeconds: 100 });
+    const lostProcess = runControlPlane({ topology: "external-etcd", faults: [{ type: "etcd-member-loss", at: "20s", member: "etcd-2" }] }, { durationSeconds: 100 });
     const cpl = lostHost.table("controlplane.csv");
     // requests routed to the silent endpoint hang and all fail when the keepalive drops the
     // connection, ~40 s after the loss (answers are counted in the interval they complete in)

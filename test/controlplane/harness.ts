@@ -17,7 +17,7 @@ export function fakeControlPlane(servers: number, seed = 1, config: Partial<Kube
 
 /** Collects (token, status, time) of answers. */
 export function answers(sim: Simulation) {
-  const got: { token: number; status: number; at_us: number }[] = [];
-  const handler = sim.on("test.answer", (token, status) => got.push({ token, status, at_us: sim.now }));
+  const got: { token: number; status: number; atUs: number }[] = [];
+  const handler = sim.on("test.answer", (token, status) => got.push({ token, status, atUs: sim.now }));
   return { got, handler };
 }

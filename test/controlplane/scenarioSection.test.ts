@@ -27,9 +27,9 @@ describe("controlPlane section", () => {
     expect(s.topology).toEqual({ kind: "stacked", controlPlaneHosts: 3, etcdHosts: 3, zones: ["zone-a", "zone-b", "zone-c"], regions: [] });
     expect(s.raft).toMatchObject({ heartbeatIntervalUs: 100_000, electionTicks: 10, electionTimeoutRangeUs: null, preVote: true, checkQuorum: true });
     expect(s.apiserver.inflight).toEqual({ mode: "apf", maxRequestsInflight: 400, maxMutatingRequestsInflight: 200 });
-    expect(s.apiserver.loadBalancer).toEqual({ checkInterval_us: 2_000_000, fall: 3, rise: 2, connectTimeout_us: 5_000_000, retries: 1 });
-    expect(s.leaderElection).toMatchObject({ leaseDuration_us: 15e6, renewDeadline_us: 10e6, retryPeriod_us: 2e6, jitterFactor: 1.2 });
-    expect(s.load.nodeLeaseRenewInterval_us).toBe(10e6);
+    expect(s.apiserver.loadBalancer).toEqual({ checkIntervalUs: 2_000_000, fall: 3, rise: 2, connectTimeoutUs: 5_000_000, retries: 1 });
+    expect(s.leaderElection).toMatchObject({ leaseDurationUs: 15e6, renewDeadlineUs: 10e6, retryPeriodUs: 2e6, jitterFactor: 1.2 });
+    expect(s.load.nodeLeaseRenewIntervalUs).toBe(10e6);
   });
 
   it("durations and distributions are resolved (faults in us, latencies in ms)", () => {
@@ -41,10 +41,10 @@ describe("controlPlane section", () => {
       ],
     });
     expect(s.raft.electionTicks).toBe(10);
-    expect(s.fsync_ms).toEqual({ type: "lognormal", p50: 1, p99: 4 });
+    expect(s.fsyncMs).toEqual({ type: "lognormal", p50: 1, p99: 4 });
     expect(s.faults).toEqual([
-      { type: "slow-disk", at_us: 90e6, host: "etcd-leader", factor: 10, duration_us: 60e6 },
-      { type: "host-loss", at_us: 120e6, host: "control-plane-1", recoverAfter_us: 30e6 },
+      { type: "slow-disk", atUs: 90e6, host: "etcd-leader", factor: 10, durationUs: 60e6 },
+      { type: "host-loss", atUs: 120e6, host: "control-plane-1", recoverAfterUs: 30e6 },
     ]);
   });
 
@@ -52,7 +52,7 @@ describe("controlPlane section", () => {
     const s = spec({}, ["controlPlane.topology=external-etcd", "controlPlane.etcdHosts=5", "controlPlane.leaderElection.leaseDuration=30s"]);
     expect(s.topology.kind).toBe("external-etcd");
     expect(s.topology.etcdHosts).toBe(5);
-    expect(s.leaderElection.leaseDuration_us).toBe(30e6);
+    expect(s.leaderElection.leaseDurationUs).toBe(30e6);
   });
 
   it("bad input: one line naming the file and the field", () => {
@@ -84,7 +84,7 @@ describe("controlPlane section", () => {
     }
     const e = loadScenarioFile("scenarios/raft-election.yaml").scenario.controlPlane as unknown as ControlPlaneSpec;
     expect(e.experiment!.timeouts).toEqual(
-      [[150, 150], [150, 151], [150, 155], [150, 175], [150, 200], [150, 300], [12, 24], [25, 50], [50, 100], [100, 200]].map(([min_ms, max_ms]) => ({ min_ms, max_ms })),
+      [[150, 150], [150, 151], [150, 155], [150, 175], [150, 200], [150, 300], [12, 24], [25, 50], [50, 100], [100, 200]].map(([minMs, maxMs]) => ({ minMs, maxMs })),
     );
     expect(e.experiment!.members).toBe(5);
   });

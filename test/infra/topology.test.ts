@@ -43,7 +43,7 @@ describe("control-plane topologies", () => {
   });
 
   it("the built control plane puts members on the right hosts and classes links by zone and region", () => {
-    const r = runControlPlane({ topology: "external-etcd", controlPlaneHosts: 3, etcdHosts: 3, zones, regions: ["r1", "r1", "r2"] }, { duration_s: 1 });
+    const r = runControlPlane({ topology: "external-etcd", controlPlaneHosts: 3, etcdHosts: 3, zones, regions: ["r1", "r1", "r2"] }, { durationSeconds: 1 });
     const { etcd, network } = r.cp;
     expect(etcd.size).toBe(3);
     expect([0, 1, 2].map((m) => etcd.memberHost(m))).toEqual([3, 4, 5]);
@@ -56,9 +56,9 @@ describe("control-plane topologies", () => {
 
   it("same seed, same output; another seed, other output", () => {
     const section = { topology: "stacked", faults: [{ type: "host-loss", at: "20s", host: "control-plane-0" }] };
-    const a = runControlPlane(section, { seed: 7, duration_s: 40 });
-    const b = runControlPlane(section, { seed: 7, duration_s: 40 });
-    const c = runControlPlane(section, { seed: 8, duration_s: 40 });
+    const a = runControlPlane(section, { seed: 7, durationSeconds: 40 });
+    const b = runControlPlane(section, { seed: 7, durationSeconds: 40 });
+    const c = runControlPlane(section, { seed: 8, durationSeconds: 40 });
     const text = (r: typeof a) => r.out.tables.map(csvText).join("\n---\n");
     expect(text(a)).toBe(text(b));
     expect(text(a)).not.toBe(text(c));

@@ -80,27 +80,27 @@ function resolveFault(f: FaultInput): ControlPlaneFault {
   const a = us(f.at);
   switch (f.type) {
     case "host-loss":
-      return { type: f.type, at_us: a, host: f.host, recoverAfter_us: optUs(f.recoverAfter) };
+      return { type: f.type, atUs: a, host: f.host, recoverAfterUs: optUs(f.recoverAfter) };
     case "host-recovery":
-      return { type: f.type, at_us: a, host: f.host };
+      return { type: f.type, atUs: a, host: f.host };
     case "etcd-member-loss":
-      return { type: f.type, at_us: a, member: f.member, recoverAfter_us: optUs(f.recoverAfter) };
+      return { type: f.type, atUs: a, member: f.member, recoverAfterUs: optUs(f.recoverAfter) };
     case "etcd-leader-kill":
-      return { type: f.type, at_us: a, recoverAfter_us: optUs(f.recoverAfter) };
+      return { type: f.type, atUs: a, recoverAfterUs: optUs(f.recoverAfter) };
     case "partition":
-      return { type: f.type, at_us: a, groups: f.groups, healAfter_us: optUs(f.healAfter) };
+      return { type: f.type, atUs: a, groups: f.groups, healAfterUs: optUs(f.healAfter) };
     case "one-way-partition":
-      return { type: f.type, at_us: a, from: f.from, to: f.to, healAfter_us: optUs(f.healAfter) };
+      return { type: f.type, atUs: a, from: f.from, to: f.to, healAfterUs: optUs(f.healAfter) };
     case "isolate-host":
-      return { type: f.type, at_us: a, host: f.host, healAfter_us: optUs(f.healAfter) };
+      return { type: f.type, atUs: a, host: f.host, healAfterUs: optUs(f.healAfter) };
     case "isolate-zone":
-      return { type: f.type, at_us: a, zone: f.zone, healAfter_us: optUs(f.healAfter) };
+      return { type: f.type, atUs: a, zone: f.zone, healAfterUs: optUs(f.healAfter) };
     case "heal":
-      return { type: f.type, at_us: a };
+      return { type: f.type, atUs: a };
     case "slow-disk":
-      return { type: f.type, at_us: a, host: f.host, factor: f.factor, duration_us: us(f.duration) };
+      return { type: f.type, atUs: a, host: f.host, factor: f.factor, durationUs: us(f.duration) };
     case "apiserver-loss":
-      return { type: f.type, at_us: a, host: f.host, recoverAfter_us: optUs(f.recoverAfter) };
+      return { type: f.type, atUs: a, host: f.host, recoverAfterUs: optUs(f.recoverAfter) };
   }
 }
 
@@ -113,16 +113,16 @@ const electionTimeout = z
     if (!RANGE.test(s) && !TICKS.test(s)) ctx.addIssue({ code: "custom", message: TIMEOUT_EXPECTED });
     else {
       const t = parseTimeout(s);
-      const ok = "ticks" in t ? t.ticks >= 1 : t.min_ms > 0 && t.max_ms >= t.min_ms;
+      const ok = "ticks" in t ? t.ticks >= 1 : t.minMs > 0 && t.maxMs >= t.minMs;
       if (!ok) ctx.addIssue({ code: "custom", message: "expected min > 0 and max >= min, or at least 1 tick" });
     }
   });
 
-function parseTimeout(s: string): { min_ms: number; max_ms: number } | { ticks: number } {
+function parseTimeout(s: string): { minMs: number; maxMs: number } | { ticks: number } {
   const t = TICKS.exec(s);
   if (t) return { ticks: Number(t[1]) };
   const m = RANGE.exec(s)!;
-  return { min_ms: Number(m[1]), max_ms: Number(m[2]) };
+  return { minMs: Number(m[1]), maxMs: Number(m[2]) };
 }
 
 /** The ranges of the Raft paper's Figure 16 (top and bottom graphs). */
@@ -163,18 +163,18 @@ function resolveExperiment(e: z.output<typeof experimentFields>): RaftElectionEx
   return {
     members: e.members,
     timeouts: e.electionTimeouts.map(parseTimeout),
-    heartbeatInterval_ms: e.heartbeatInterval === undefined ? undefined : us(e.heartbeatInterval) / US_PER_MS,
+    heartbeatIntervalMs: e.heartbeatInterval === undefined ? undefined : us(e.heartbeatInterval) / US_PER_MS,
     heartbeatFraction: e.heartbeatFraction,
     trials: e.trials,
     trialsWithoutRandomness: e.trialsWithoutRandomness,
-    linkLatency_ms: e.linkLatency === undefined ? undefined : ms(e.linkLatency),
-    fsync_ms: e.fsync === undefined ? undefined : ms(e.fsync),
+    linkLatencyMs: e.linkLatency === undefined ? undefined : ms(e.linkLatency),
+    fsyncMs: e.fsync === undefined ? undefined : ms(e.fsync),
     crashTogether: e.crashTogether,
     ineligible: e.ineligible,
     preVote: e.preVote,
     checkQuorum: e.checkQuorum,
     resetTimerOnTermChange: e.resetTimerOnTermChange,
-    trialTimeout_ms: us(e.trialTimeout) / US_PER_MS,
+    trialTimeoutMs: us(e.trialTimeout) / US_PER_MS,
   };
 }
 
@@ -253,11 +253,11 @@ const controlPlane = z
   .superRefine((c, ctx) => {
     const le = c.leaderElection;
     const err = validateLeaderElection({
-      leaseDuration_us: us(le.leaseDuration),
-      renewDeadline_us: us(le.renewDeadline),
-      retryPeriod_us: us(le.retryPeriod),
+      leaseDurationUs: us(le.leaseDuration),
+      renewDeadlineUs: us(le.renewDeadline),
+      retryPeriodUs: us(le.retryPeriod),
       jitterFactor: JITTER_FACTOR,
-      restartDelay_us: 0,
+      restartDelayUs: 0,
     });
     if (err) ctx.addIssue({ code: "custom", path: ["leaderElection"], message: `expected ${err} (client-go validation)` });
     if (c.regions && c.regions.length !== c.zones.length) ctx.addIssue({ code: "custom", path: ["regions"], message: "expected one region per zone" });
@@ -290,26 +290,26 @@ const controlPlane = z
         checkQuorum: c.etcd.checkQuorum,
         ...(c.etcd.requestTimeout !== undefined ? { requestTimeoutUs: us(c.etcd.requestTimeout) } : {}),
       },
-      fsync_ms: c.etcd.fsync === undefined ? { type: "lognormal", p50: 2, p99: 8 } : ms(c.etcd.fsync),
-      network: { latency_ms: latency, lossProbability: net.lossProbability },
+      fsyncMs: c.etcd.fsync === undefined ? { type: "lognormal", p50: 2, p99: 8 } : ms(c.etcd.fsync),
+      network: { latencyMs: latency, lossProbability: net.lossProbability },
       apiserver: {
-        clientLatency_ms: api.clientLatency === undefined ? DEFAULT_KUBE_API.clientLatency_ms : ms(api.clientLatency),
-        processing_ms: api.processing === undefined ? DEFAULT_KUBE_API.processing_ms : ms(api.processing),
-        watchDelivery_ms: api.watchDelivery === undefined ? DEFAULT_KUBE_API.watchDelivery_ms : ms(api.watchDelivery),
+        clientLatencyMs: api.clientLatency === undefined ? DEFAULT_KUBE_API.clientLatencyMs : ms(api.clientLatency),
+        processingMs: api.processing === undefined ? DEFAULT_KUBE_API.processingMs : ms(api.processing),
+        watchDeliveryMs: api.watchDelivery === undefined ? DEFAULT_KUBE_API.watchDeliveryMs : ms(api.watchDelivery),
         inflight: { mode: api.inflightMode, maxRequestsInflight: api.maxRequestsInflight, maxMutatingRequestsInflight: api.maxMutatingRequestsInflight },
-        loadBalancer: { checkInterval_us: us(lb.checkInterval), fall: lb.fall, rise: lb.rise, connectTimeout_us: us(lb.connectTimeout), retries: lb.retries },
-        etcdKeepalive_us: us(api.etcdClientKeepalive),
+        loadBalancer: { checkIntervalUs: us(lb.checkInterval), fall: lb.fall, rise: lb.rise, connectTimeoutUs: us(lb.connectTimeout), retries: lb.retries },
+        etcdKeepaliveUs: us(api.etcdClientKeepalive),
       },
       leaderElection: {
         ...DEFAULT_LEADER_ELECTION,
-        leaseDuration_us: us(c.leaderElection.leaseDuration),
-        renewDeadline_us: us(c.leaderElection.renewDeadline),
-        retryPeriod_us: us(c.leaderElection.retryPeriod),
-        restartDelay_us: us(c.leaderElection.restartDelay),
+        leaseDurationUs: us(c.leaderElection.leaseDuration),
+        renewDeadlineUs: us(c.leaderElection.renewDeadline),
+        retryPeriodUs: us(c.leaderElection.retryPeriod),
+        restartDelayUs: us(c.leaderElection.restartDelay),
       },
       load: {
         nodeLeases: c.load.nodeLeases === "per-node" ? -1 : c.load.nodeLeases,
-        nodeLeaseRenewInterval_us: us(c.load.nodeLeaseRenewInterval),
+        nodeLeaseRenewIntervalUs: us(c.load.nodeLeaseRenewInterval),
         podStatusUpdatesPerSecond: c.load.podStatusUpdatesPerSecond,
         bindingsPerSecond: c.load.bindingsPerSecond,
         cachedReadsPerSecond: c.load.cachedReadsPerSecond,
