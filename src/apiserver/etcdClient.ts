@@ -17,6 +17,7 @@
  * Stacked API servers list only their local member (kubeadm), so they have one
  * endpoint; with external etcd every API server lists every member.
  */
+import { US_PER_S } from "../engine/simulation.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { Topology } from "../infra/topology.js";
 import type { EtcdOp, EtcdPort, EtcdResponder } from "./etcdPort.js";
@@ -26,7 +27,7 @@ import type { EtcdOp, EtcdPort, EtcdResponder } from "./etcdPort.js";
  * down or partitioned: no RST) before its gRPC keepalive drops the connection:
  * keepaliveTime 30 s + keepaliveTimeout 10 s (k8s.io/apiserver storagebackend/factory/etcd3.go).
  */
-export const ETCD_CLIENT_KEEPALIVE_US = 40 * 1_000_000;
+export const ETCD_CLIENT_KEEPALIVE_US = 40 * US_PER_S;
 
 /** Told, with the request's token, that its connection was dropped by the keepalive. */
 export type EtcdConnectionLost = (token: number) => void;

@@ -4,6 +4,7 @@
  * etcd and of the component leases. Per sample interval the recorder turns them into
  * CSV rows (see csvTables.ts); recording allocates nothing.
  */
+import { US_PER_S } from "../engine/simulation.js";
 import { EtcdOp, EtcdOutcome } from "./etcdPort.js";
 import { REASON_NAMES, RESOURCE_NAMES, Status, VERB_COUNT, isSuccess, type Reason, type Resource, type Verb } from "./verbs.js";
 import { LatencyHistogram, SUB_BUCKET_BITS_COARSE } from "../metrics/latencyHistogram.js";
@@ -111,7 +112,7 @@ export class ControlPlaneMetrics {
   eventSink: ((nowUs: number, kind: string, object: string, message: string) => void) | null = null;
 
   event(nowUs: number, kind: string, object: string, message: string): void {
-    this.events.push({ sim_time_s: nowUs / 1e6, kind, object, message });
+    this.events.push({ sim_time_s: nowUs / US_PER_S, kind, object, message });
     this.eventSink?.(nowUs, kind, object, message);
   }
 

@@ -3,6 +3,7 @@
  * is bad), run it, write results/<name>-<seed>/ (or --out) atomically, print a
  * summary.
  */
+import { US_PER_S } from "../engine/simulation.js";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
@@ -48,14 +49,14 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
   }
 
   const run = new ClusterRun(spec);
-  const progress = new RunProgress(spec.durationUs / 1e6, !o.quiet && process.stderr.isTTY === true);
+  const progress = new RunProgress(spec.durationUs / US_PER_S, !o.quiet && process.stderr.isTTY === true);
   const step = Math.max(1, Math.ceil(spec.durationUs / PROGRESS_STEPS));
   for (let t = step; t < spec.durationUs; t += step) {
     run.advance(t);
-    progress.update(t / 1e6);
+    progress.update(t / US_PER_S);
   }
   const result = run.finish();
-  progress.update(spec.durationUs / 1e6);
+  progress.update(spec.durationUs / US_PER_S);
   progress.stop();
 
   const tables = standardTables(result);

@@ -11,7 +11,7 @@
  * than etcd keeps in its raft log: snapshot-count + catch-up entries), so entries older
  * than that are no longer compared; a member that far behind is restored from a snapshot.
  */
-import { StopSimulation } from "../engine/simulation.js";
+import { US_PER_S, StopSimulation } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../model/columns.js";
 import type { RaftLog } from "./raftLog.js";
 
@@ -113,6 +113,6 @@ export class SafetyChecker {
   }
 
   private fail(timeUs: number, what: string): never {
-    throw new SafetyViolation(`raft safety violation at t=${(timeUs / 1e6).toFixed(6)} s: ${what}`);
+    throw new SafetyViolation(`raft safety violation at t=${(timeUs / US_PER_S).toFixed(6)} s: ${what}`);
   }
 }

@@ -1,4 +1,6 @@
 /** The events log: faults and other notable moments, one row each (events.csv). */
+import { US_PER_S } from "../engine/simulation.js";
+
 export interface EventRow {
   sim_time_s: number;
   /** What happened, in Kubernetes' event-reason style: NodeFailure, NodeRecovery, PodsLost, ... */
@@ -13,6 +15,6 @@ export const EVENT_COLUMNS: (keyof EventRow)[] = ["sim_time_s", "kind", "object"
 export class EventLog {
   readonly rows: EventRow[] = [];
   add(timeUs: number, kind: string, object: string, message: string): void {
-    this.rows.push({ sim_time_s: timeUs / 1e6, kind, object, message });
+    this.rows.push({ sim_time_s: timeUs / US_PER_S, kind, object, message });
   }
 }

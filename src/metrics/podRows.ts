@@ -1,4 +1,5 @@
 /** One row per pod ever created (pods.csv), from the pod table. */
+import { US_PER_S } from "../engine/simulation.js";
 import type { NodeTable } from "../model/nodeTable.js";
 import type { Interner } from "../model/interner.js";
 import { PodPhase, type PodTable } from "../model/podTable.js";
@@ -19,7 +20,7 @@ export interface PodRow {
 
 export const POD_COLUMNS: (keyof PodRow)[] = ["pod", "namespace", "owner", "created_s", "scheduled_s", "running_s", "deleted_s", "node", "outcome"];
 
-const seconds = (us: number): number | null => (us < 0 ? null : us / 1e6);
+const seconds = (us: number): number | null => (us < 0 ? null : us / US_PER_S);
 
 export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly string[], outcomes: Interner): PodRow[] {
   const rows: PodRow[] = [];
@@ -37,7 +38,7 @@ export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly strin
       pod: pods.names[p],
       namespace: pods.namespaces[p],
       owner: pods.owner[p] >= 0 ? owners[pods.owner[p]] : "",
-      created_s: pods.createdUs[p] / 1e6,
+      created_s: pods.createdUs[p] / US_PER_S,
       scheduled_s: seconds(pods.scheduledUs[p]),
       running_s: seconds(pods.runningUs[p]),
       deleted_s: seconds(pods.deletedUs[p]),

@@ -3,6 +3,7 @@
  * state (timeseries.csv). Reads the node table and the pod counters; allocates one
  * row object per sample, nothing per node.
  */
+import { US_PER_S } from "../engine/simulation.js";
 import type { NodeTable } from "../model/nodeTable.js";
 import type { PodCounters } from "./counters.js";
 
@@ -67,7 +68,7 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
     if (nodes.cpuAlloc[i] > 0) cpuMax = Math.max(cpuMax, nodes.cpuReq[i] / nodes.cpuAlloc[i]);
   }
   return {
-    sim_time_s: timeUs / 1e6,
+    sim_time_s: timeUs / US_PER_S,
     nodes_ready: ready,
     nodes_not_ready: nodes.count - ready,
     pods_pending: pods.pending,

@@ -1,4 +1,5 @@
 /** The run's summary (summary.csv and the terminal table): metric, value rows. */
+import { US_PER_S, US_PER_MS } from "../engine/simulation.js";
 import type { PodCounters } from "./counters.js";
 import type { LatencyHistogram } from "./latencyHistogram.js";
 import type { TimeseriesRow } from "./sampler.js";
@@ -19,7 +20,7 @@ export interface SummaryInputs {
 }
 
 /** A latency figure in ms; 0 when no latency was recorded (no pod was bound), as summary.csv always wrote. */
-const latencyMs = (h: LatencyHistogram, us: number) => (h.count === 0 ? 0 : us / 1000);
+const latencyMs = (h: LatencyHistogram, us: number) => (h.count === 0 ? 0 : us / US_PER_MS);
 
 export function summarize(s: SummaryInputs): SummaryRow[] {
   const ts = s.timeseries;
@@ -27,7 +28,7 @@ export function summarize(s: SummaryInputs): SummaryRow[] {
   const max = (f: (r: TimeseriesRow) => number) => ts.reduce((a, r) => Math.max(a, f(r)), 0);
   const c = s.counters;
   return [
-    { metric: "sim_duration_s", value: s.simDurationUs / 1e6 },
+    { metric: "sim_duration_s", value: s.simDurationUs / US_PER_S },
     { metric: "nodes", value: s.nodes },
     { metric: "node_failures", value: s.nodeFailures },
     { metric: "pods_created", value: c.created },

@@ -6,7 +6,7 @@
  * metrics sampler (controlplane.csv and its siblings, every sampleInterval). The run
  * (run.ts) builds it before any component, and hands it to them in the RunContext.
  */
-import { US_PER_S, type Simulation } from "../engine/simulation.js";
+import { US_PER_MS, US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { EventLog } from "../metrics/events.js";
 import { BindingPauses } from "../apiserver/bindingPauses.js";
 import { SyntheticLoad } from "../apiserver/syntheticLoad.js";
@@ -31,10 +31,10 @@ export const KCM_LEASE_KEY = 1;
 export const SCHEDULER_LEASE_KEY = 2;
 
 /** Delay between the component starts of successive control-plane hosts. [kubesim choice] */
-export const COMPONENT_START_STAGGER_US = 1_000_000;
+export const COMPONENT_START_STAGGER_US = 1 * US_PER_S;
 
 /** Window after the first fault for `api_availability_60s_after_fault`. */
-export const AFTER_FAULT_WINDOW_US = 60_000_000;
+export const AFTER_FAULT_WINDOW_US = 60 * US_PER_S;
 
 export class ControlPlane implements ControlPlaneParts {
   readonly topology: Topology;
@@ -92,7 +92,7 @@ export class ControlPlane implements ControlPlaneParts {
       le.hostUp = (c) => this.hosts.up[topology.apiserverHosts[c]] === 1;
       le.listeners.push((c, leading, now) => {
         const holder = topology.hosts[topology.apiserverHosts[c]].name;
-        this.metrics.leases.push({ sim_time_s: now / 1e6, lease: le.component, holder, event: leading ? "acquired" : "lost" });
+        this.metrics.leases.push({ sim_time_s: now / US_PER_S, lease: le.component, holder, event: leading ? "acquired" : "lost" });
         this.metrics.event(now, leading ? "LeaderElection" : "LeaderElectionLost", `lease/kube-system/${le.component}`, `${holder} ${leading ? "became leader" : "stopped leading"}`);
       });
     }
@@ -105,14 +105,14 @@ export class ControlPlane implements ControlPlaneParts {
       onLeaderElected: (ch) => {
         this.noLeaderSinceUs = -1;
         this.pendingLoss = null;
-        this.metrics.event(ch.timeUs, "EtcdLeaderElected", `etcd/${this.etcd.memberName(ch.newLeader)}`, `term ${ch.term} after ${(ch.noLeaderUs / 1000).toFixed(1)} ms without a leader (${ch.cause})`);
+        this.metrics.event(ch.timeUs, "EtcdLeaderElected", `etcd/${this.etcd.memberName(ch.newLeader)}`, `term ${ch.term} after ${(ch.noLeaderUs / US_PER_MS).toFixed(1)} ms without a leader (${ch.cause})`);
         this.metrics.elections.push({
-          sim_time_s: ch.timeUs / 1e6,
+          sim_time_s: ch.timeUs / US_PER_S,
           cause: ch.cause,
           old_leader: ch.oldLeader >= 0 ? this.etcd.memberName(ch.oldLeader) : "",
           new_leader: this.etcd.memberName(ch.newLeader),
           term: ch.term,
-          no_leader_ms: ch.noLeaderUs / 1000,
+          no_leader_ms: ch.noLeaderUs / US_PER_MS,
         });
       },
     });
@@ -206,7 +206,7 @@ export class ControlPlane implements ControlPlaneParts {
     // end of the run is written at the end time with an empty new_leader.
     if (this.pendingLoss && this.noLeaderSinceUs >= 0) {
       const p = this.pendingLoss;
-      m.elections.push({ sim_time_s: endUs / 1e6, cause: p.cause, old_leader: this.etcd.memberName(p.oldLeader), new_leader: "", term: p.term, no_leader_ms: (endUs - this.noLeaderSinceUs) / 1000 });
+      m.elections.push({ sim_time_s: endUs / US_PER_S, cause: p.cause, old_leader: this.etcd.memberName(p.oldLeader), new_leader: "", term: p.term, no_leader_ms: (endUs - this.noLeaderSinceUs) / US_PER_MS });
       this.pendingLoss = null;
       this.noLeaderSinceUs = -1;
     }
@@ -221,15 +221,15 @@ export class ControlPlane implements ControlPlaneParts {
     const firstFaultUs = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.atUs)) : -1;
     const afterFault = firstFaultUs < 0 ? [] : this.afterFault(firstFaultUs, endUs);
     const summary: SummaryRow[] = [
-      { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantileUs(0.5) / 1000 },
-      { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantileUs(0.99) / 1000 },
-      { metric: "etcd_read_p50_ms", value: m.etcdReadTotal.quantileUs(0.5) / 1000 },
-      { metric: "etcd_read_p99_ms", value: m.etcdReadTotal.quantileUs(0.99) / 1000 },
+      { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantileUs(0.5) / US_PER_MS },
+      { metric: "etcd_write_p99_ms", value: m.etcdWriteTotal.quantileUs(0.99) / US_PER_MS },
+      { metric: "etcd_read_p50_ms", value: m.etcdReadTotal.quantileUs(0.5) / US_PER_MS },
+      { metric: "etcd_read_p99_ms", value: m.etcdReadTotal.quantileUs(0.99) / US_PER_MS },
       { metric: "etcd_leader_changes", value: m.elections.filter((e) => e.cause !== "initial").length },
       { metric: "etcd_no_leader_ms", value: noLeaderMs },
       { metric: "api_requests", value: requests },
       { metric: "api_availability", value: requests > 0 ? ok / requests : 1 },
-      { metric: "scheduling_longest_pause_s", value: longestPause / 1e6 },
+      { metric: "scheduling_longest_pause_s", value: longestPause / US_PER_S },
       ...afterFault,
       { metric: "kube_scheduler_lease_transitions", value: this.scheduler.history.length },
       { metric: "kube_controller_manager_lease_transitions", value: this.controllerManager.history.length },
@@ -250,7 +250,7 @@ export class ControlPlane implements ControlPlaneParts {
     let req = 0;
     let err = 0;
     for (const r of this.sampler.controlplane.rows) {
-      const timeUs = (r[iT] as number) * 1e6;
+      const timeUs = (r[iT] as number) * US_PER_S;
       if (timeUs > tUs && timeUs <= tUs + AFTER_FAULT_WINDOW_US) {
         req += r[iReq] as number;
         err += r[iErr] as number;
@@ -271,7 +271,7 @@ export class ControlPlane implements ControlPlaneParts {
     return [
       { metric: "api_availability_60s_after_fault", value: req > 0 ? (req - err) / req : 1 },
       { metric: "scheduling_resumed_after_fault_s", value: resumed },
-      { metric: "scheduling_paused_after_fault_s", value: pausedUs / 1e6 },
+      { metric: "scheduling_paused_after_fault_s", value: pausedUs / US_PER_S },
     ];
   }
 }

@@ -8,6 +8,7 @@
  * - leases.csv: component Lease acquired/lost;
  * - etcd_write_latency_histogram.csv: the whole run's write latency histogram.
  */
+import { US_PER_S, US_PER_MS } from "../engine/simulation.js";
 import type { Table } from "../metrics/tables.js";
 import { Reason, VERB_NAMES } from "../apiserver/verbs.js";
 import type { ControlPlaneMetrics } from "../apiserver/metrics.js";
@@ -30,7 +31,7 @@ export interface ControlPlaneView {
   leaseNames(): string[];
 }
 
-const ms = (us: number) => (Number.isNaN(us) ? null : us / 1000);
+const ms = (us: number) => (Number.isNaN(us) ? null : us / US_PER_MS);
 
 export class ControlPlaneSampler {
   readonly controlplane: Table;
@@ -83,8 +84,8 @@ export class ControlPlaneSampler {
   sample(nowUs: number): void {
     const m = this.metrics;
     const v = this.view;
-    const t = nowUs / 1e6;
-    const intervalSeconds = (nowUs - this.lastSampleUs) / 1e6;
+    const t = nowUs / US_PER_S;
+    const intervalSeconds = (nowUs - this.lastSampleUs) / US_PER_S;
     const committed = v.etcdCommittedEntries();
     const commitsPerS = intervalSeconds > 0 ? (committed - this.lastCommitted) / intervalSeconds : 0;
     this.lastCommitted = committed;
@@ -162,7 +163,7 @@ export class ControlPlaneSampler {
       columns: ["latency_lower_ms", "latency_upper_ms", "count", "cumulative_ratio"],
       rows: m.etcdWriteTotal.nonEmptyBuckets().map(([lo, hi, n]) => {
         cum += n;
-        return [lo / 1000, (hi + 1) / 1000, n, cum / total];
+        return [lo / US_PER_MS, (hi + 1) / US_PER_MS, n, cum / total];
       }),
       decimals: 6,
     };

@@ -3,6 +3,7 @@
  * positive integers, names, and distributions of durations. Each carries the
  * "expected ..." text that ends up in the one-line error.
  */
+import { US_PER_S } from "../engine/simulation.js";
 import { z } from "zod";
 import type { DistributionSpec } from "../engine/distribution.js";
 import { isQuantity } from "../model/quantity.js";
@@ -89,7 +90,7 @@ export type DurationDistributionInput = z.input<typeof durationDistribution>;
 
 /** The engine DistributionSpec of a validated distribution of durations, in seconds. */
 export function distributionSeconds(d: DurationDistributionInput): DistributionSpec {
-  const s = (v: string | number) => durationUs(v) / 1e6;
+  const s = (v: string | number) => durationUs(v) / US_PER_S;
   if (typeof d === "string" || typeof d === "number") return { type: "constant", value: s(d) };
   switch (d.type) {
     case "constant":

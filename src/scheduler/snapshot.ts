@@ -13,6 +13,7 @@
  * addPod/removePod keep every sum exact, so Reserve (assume) and a preemption dry
  * run are O(1) updates. Pod rows are never reused (a removed row keeps node -1).
  */
+import { US_PER_MS } from "../engine/simulation.js";
 import type { Node, Pod, Namespace, Service, ReplicaSet, StatefulSet, PodDisruptionBudget } from "../model/types.js";
 import { NodeTable } from "../model/nodeTable.js";
 import { LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
@@ -414,7 +415,7 @@ function parseStartUs(pod: Pod): number {
   const t = pod.status?.startTime ?? pod.metadata?.creationTimestamp;
   if (!t) return 0;
   const ms = Date.parse(t);
-  return Number.isNaN(ms) ? 0 : ms * 1000;
+  return Number.isNaN(ms) ? 0 : ms * US_PER_MS;
 }
 
 /**
