@@ -20,7 +20,7 @@ import type { Simulation } from "../engine/simulation.js";
 import { EventLog } from "../metrics/events.js";
 import { PodCounters } from "../metrics/counters.js";
 import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../metrics/latencyHistogram.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import { Interner } from "../model/interner.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
 import { NodeTable } from "../model/nodeTable.js";

@@ -11,7 +11,7 @@
  *
  * kubesim's own bookkeeping; upstream a request is a goroutine with its context.
  */
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 
 /** Slots at most; with generations kept below 2^30 a token stays below 2^53 (exact in a double). */
 export const SLOT_LIMIT = 2 ** 22;

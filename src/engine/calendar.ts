@@ -25,6 +25,7 @@
  * handle (of an event already run or cancelled) a no-op. Only `scheduleCancellable`
  * returns one: a handle beyond 2^30 is boxed when returned from a call.
  */
+import { grown } from "./columns.js";
 
 const SLOT_BITS = 24;
 const SLOT_SPAN = 2 ** SLOT_BITS; // at most 16.7 M events pending at once
@@ -326,21 +327,16 @@ export class Calendar {
   private freeSlot(slot: number): void {
     // A new generation makes every handle to the old occupant stale.
     this.cold[slot * COLD + C_GEN]++;
-    if (this.freeCount === this.freeSlots.length) this.freeSlots = grow(this.freeSlots, this.freeSlots.length * 2);
+    if (this.freeCount === this.freeSlots.length) this.freeSlots = grown(this.freeSlots, this.freeSlots.length * 2);
     this.freeSlots[this.freeCount++] = slot;
   }
 
   private growSlots(): void {
     const n = this.time_.length * 2;
     if (n > SLOT_SPAN) throw new CalendarOverflow(`more than ${SLOT_SPAN} events pending`);
-    this.time_ = grow(this.time_, n);
-    this.next = grow(this.next, n);
-    this.cold = grow(this.cold, n * COLD);
+    this.time_ = grown(this.time_, n);
+    this.next = grown(this.next, n);
+    this.cold = grown(this.cold, n * COLD);
   }
 }
 
-function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}

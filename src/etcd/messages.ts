@@ -9,7 +9,7 @@
  * was deposed and its log truncated (or compacted) meanwhile; such a message is dropped
  * at delivery, which raft tolerates like any lost message.
  */
-import { grown } from "../model/columns.js";
+import { grown } from "../engine/columns.js";
 
 /** Message types (names as in etcd-io/raft raftpb). */
 export const Msg = {

@@ -5,7 +5,7 @@
  *
  * Index 0 with term 0 is the empty log's sentinel, as in etcd-io/raft.
  */
-import { grown } from "../model/columns.js";
+import { grown } from "../engine/columns.js";
 
 export class RaftLog {
   /** Last compacted index (entries <= offset are gone). */

@@ -4,7 +4,7 @@
  * entry applied after the client timed out) harmless. Ids are always > 0, so payload 0
  * can mark a leader's empty entry.
  */
-import { grown } from "../model/columns.js";
+import { grown } from "../engine/columns.js";
 
 const SLOT_SPAN = 2 ** 24;
 

@@ -12,7 +12,7 @@
  * than that are no longer compared; a member that far behind is restored from a snapshot.
  */
 import { US_PER_S, StopSimulation } from "../engine/simulation.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import type { RaftLog } from "./raftLog.js";
 
 export class SafetyViolation extends StopSimulation {}

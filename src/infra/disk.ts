@@ -15,7 +15,7 @@ import { distribution, type Distribution, type DistributionSpec } from "../engin
 import type { RandomStream } from "../engine/random.js";
 import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS } from "../engine/simulation.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 
 /** WAL fsync latency (ms): p50 2 ms, p99 8 ms, within etcd's "p99 < 10 ms" guidance (FAQ). */
 export const DEFAULT_FSYNC_LATENCY_MS: DistributionSpec = { type: "lognormal", p50: 2, p99: 8 };

@@ -13,7 +13,7 @@ import { distribution, type Distribution, type DistributionSpec } from "../engin
 import type { RandomStream } from "../engine/random.js";
 import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS } from "../engine/simulation.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 
 /** One-way latency distributions in milliseconds, by how far apart two hosts are. */
 export interface NetworkLatencyConfig {

@@ -19,7 +19,7 @@ import { distribution, type Distribution } from "../engine/distribution.js";
 import type { RandomStream } from "../engine/random.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { OUTCOME_COMPLETED, OUTCOME_DEADLINE_EXCEEDED, type ClusterState } from "../apiserver/clusterState.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import type { DistributionSpec } from "../engine/distribution.js";
 import type { PodStatusReporter } from "./podStatus.js";
 

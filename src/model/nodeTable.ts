@@ -8,7 +8,7 @@
  * "nonzero" uses the scheduler's defaults for containers that request nothing
  * (100m cpu, 200Mi memory), as NodeResourcesFit scoring does.
  */
-import { grown, nextCapacity } from "./columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 
 export interface NodeRow {
   name: string;

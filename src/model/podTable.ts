@@ -2,7 +2,7 @@
  * The pod table: one row per pod ever created in a run (rows are not reused, so a
  * pod id is stable for the per-pod CSV). Times are virtual microseconds, -1 = not yet.
  */
-import { grown, nextCapacity } from "./columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 
 export const enum PodPhase {
   Pending = 0,

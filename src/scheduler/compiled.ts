@@ -6,7 +6,7 @@
  * plugins), which they may cache in `pluginData` under their name.
  */
 import type { Pod, PodSpec, Toleration } from "../model/types.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import { podRequests } from "../model/podRequests.js";
 import { compileNodeSelector, compileNodeSelectorMap, compileNodeSelectorTerm, type CompiledNodeSelectorTerm } from "./labels/nodeSelector.js";
 import { TAINT_NODE_UNSCHEDULABLE } from "../model/wellKnown.js";

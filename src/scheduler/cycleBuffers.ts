@@ -9,7 +9,7 @@
  * its first chunk, and grow() replaces them all. Read them from this object at the
  * start of each call, never keep them across calls.
  */
-import { nextCapacity } from "../model/columns.js";
+import { nextCapacity } from "../engine/columns.js";
 
 export class CycleBuffers {
   /** Capacity of every array below (>= the node count after ensure()). */

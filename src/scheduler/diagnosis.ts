@@ -14,7 +14,7 @@
  * Record mode (kubesim explain) fills a CycleRecord: every node's evaluated/feasible
  * flag and each score plugin's normalized score, per node row.
  */
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import type { CompiledPod } from "./compiled.js";
 import { Code, type CycleState, type FilterDiagnosis, type StatusCode, verdictCode, verdictReasonBits } from "./framework.js";
 import type { Profile } from "./profile.js";

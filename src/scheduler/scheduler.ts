@@ -28,7 +28,7 @@
 import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S } from "../model/wellKnown.js";
 import type { Simulation } from "../engine/simulation.js";
 import { US_PER_MS, US_PER_S } from "../engine/simulation.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import type { CompiledPod } from "./compiled.js";
 import { DEFAULT_CLIENT_BURST, DEFAULT_CLIENT_QPS } from "./config/defaults.js";
 import { Code } from "./framework.js";

@@ -17,7 +17,7 @@ import { US_PER_MS } from "../engine/simulation.js";
 import type { Node, Pod, Namespace, Service, ReplicaSet, StatefulSet, PodDisruptionBudget } from "../model/types.js";
 import { NodeTable } from "../model/nodeTable.js";
 import { LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
-import { grown, nextCapacity } from "../model/columns.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
 import { ClusterStrings, TaintEffect } from "./labels/strings.js";
 import { CompiledPod, normalizedImageName } from "./compiled.js";

@@ -11,7 +11,7 @@
  */
 import { Code, MAX_NODE_SCORE, type CycleState, type ScorePlugin, type StatusCode } from "../framework.js";
 import type { CompiledPod } from "../compiled.js";
-import { nextCapacity } from "../../model/columns.js";
+import { nextCapacity } from "../../engine/columns.js";
 
 export const IMAGE_LOCALITY = "ImageLocality";
 

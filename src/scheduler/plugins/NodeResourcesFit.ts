@@ -35,7 +35,7 @@ import {
   type ScorePlugin,
   type StatusCode,
 } from "../framework.js";
-import { grown, nextCapacity } from "../../model/columns.js";
+import { grown, nextCapacity } from "../../engine/columns.js";
 import type { CompiledPod } from "../compiled.js";
 import type { Snapshot } from "../snapshot.js";
 

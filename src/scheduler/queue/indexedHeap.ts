@@ -3,7 +3,7 @@
  * member: each id's heap position is kept in a typed array. The order is given by a
  * `less(a, b)` function fixed at construction (no closure per operation).
  */
-import { grown, nextCapacity } from "../../model/columns.js";
+import { grown, nextCapacity } from "../../engine/columns.js";
 
 export class IndexedHeap {
   private heap = new Int32Array(16);

@@ -21,7 +21,7 @@
  */
 import type { Simulation } from "../../engine/simulation.js";
 import { US_PER_S } from "../../engine/simulation.js";
-import { grown, nextCapacity } from "../../model/columns.js";
+import { grown, nextCapacity } from "../../engine/columns.js";
 import { backoffDurationUs, DEFAULT_POD_INITIAL_BACKOFF_US, DEFAULT_POD_MAX_BACKOFF_US } from "./backoff.js";
 import { IndexedHeap } from "./indexedHeap.js";
 

@@ -25,7 +25,7 @@
  * Caveat: Snapshot.podTerminating set without a generation bump is noticed at the
  * next full comparison only (snapshotFromObjects sets it before any cycle runs).
  */
-import { grown, nextCapacity } from "../../../model/columns.js";
+import { grown, nextCapacity } from "../../../engine/columns.js";
 import type { CompiledPod } from "../../compiled.js";
 import type { Snapshot } from "../../snapshot.js";
 

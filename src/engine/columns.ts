@@ -1,4 +1,8 @@
-/** Growable typed-array columns for struct-of-arrays tables (grown by doubling). */
+/**
+ * Growable typed-array columns, the one helper every struct-of-arrays table uses (the
+ * calendar, the node and pod tables, etcd's members, the scheduler's snapshot): grown by
+ * doubling, copied once per doubling.
+ */
 
 export type NumericArray = Float64Array | Int32Array | Uint8Array | Uint32Array;
 
