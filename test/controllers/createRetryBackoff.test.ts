@@ -62,18 +62,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { simulate, type RunResult } from "../../src/index.js";
-
-const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
-
-const CLIENT_MS = 1;
-const PROCESSING_MS = 2;
-const FSYNC_MS = 3;
-const LINK_MS = 0.5;
-const SAME_HOST_MS = 0.1;
-/** Fastest pod create (podApiWrites.test.ts): client, processing, one raft round, back. */
-const API_MIN_MS = CLIENT_MS + PROCESSING_MS + SAME_HOST_MS + (LINK_MS + FSYNC_MS + LINK_MS) + SAME_HOST_MS + CLIENT_MS; // 8.2
-/** Slowest write without faults: + forwarding to the leader and two fsyncs in progress. */
-const API_MAX_MS = API_MIN_MS + 2 * LINK_MS + FSYNC_MS + FSYNC_MS; // 15.2
+import { API_MAX_MS, API_MIN_MS, CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS } from "../controlplane/constantLatencies.js";
 
 /** client-go DefaultControllerRateLimiter's per-item base delay. */
 const BASE_MS = 5;

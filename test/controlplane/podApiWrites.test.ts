@@ -14,18 +14,8 @@ import { describe, expect, it } from "vitest";
 import { ClusterRun, prepareScenario, type RunResult } from "../../src/index.js";
 import type { ControlPlane } from "../../src/run/controlPlane.js";
 import { Resource, Verb } from "../../src/apiserver/verbs.js";
+import { API_MAX_MS, API_MIN_MS, CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS } from "./constantLatencies.js";
 
-const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
-
-const CLIENT_MS = 1;
-const PROCESSING_MS = 2;
-const FSYNC_MS = 3;
-const LINK_MS = 0.5;
-const SAME_HOST_MS = 0.1;
-/** Fastest write (see realBindings.test.ts): client, processing, one raft round, back. */
-const API_MIN_MS = CLIENT_MS + PROCESSING_MS + SAME_HOST_MS + (LINK_MS + FSYNC_MS + LINK_MS) + SAME_HOST_MS + CLIENT_MS; // 8.2
-/** Slowest write without faults: + forwarding to the leader and two fsyncs in progress. */
-const API_MAX_MS = API_MIN_MS + 2 * LINK_MS + FSYNC_MS + FSYNC_MS; // 15.2
 /** leaderElection defaults: leaseDuration 15 s; retryPeriod 2 s with jitter factor 1.2 -> at most 4.4 s. */
 const LEASE_DURATION_S = 15;
 const RETRY_MAX_S = 2 * (1 + 1.2);

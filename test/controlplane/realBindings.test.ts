@@ -15,32 +15,13 @@ import type { ControlPlane } from "../../src/run/controlPlane.js";
 import { Resource, Verb } from "../../src/apiserver/verbs.js";
 import { HAPROXY_CHECK_INTERVAL_US, HAPROXY_RISE } from "../../src/apiserver/loadBalancer.js";
 import { USER_CREATE_RETRY_US } from "../../src/run/userClient.js";
+import { API_MAX_MS, API_MIN_MS, CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS } from "./constantLatencies.js";
 
-const constMs = (ms: number) => ({ type: "constant", value: `${ms}ms` });
-
-const CLIENT_MS = 1;
-const PROCESSING_MS = 2;
-const FSYNC_MS = 3;
-const LINK_MS = 0.5; // cross-zone, one way
-const SAME_HOST_MS = 0.1;
 const NODES = 20;
 /** Cycle cost with the default cost model: 1 ms + 3 us x 20 evaluated + 2 us x 20 scored. */
 const CYCLE_MS = 1 + (3 * NODES) / 1000 + (2 * NODES) / 1000;
 /** The fixed path's floor: a cycle plus scheduler.apiWriteLatency (5 ms default). */
 const FIXED_FLOOR_MS = CYCLE_MS + 5;
-
-/**
- * Fastest binding: client -> server, processing, server -> local member, one raft
- * round (MsgApp to a follower, its fsync, its ack; the leader's own fsync runs in
- * parallel and is shorter), member -> server, server -> client.
- */
-const API_MIN_MS = CLIENT_MS + PROCESSING_MS + SAME_HOST_MS + (LINK_MS + FSYNC_MS + LINK_MS) + SAME_HOST_MS + CLIENT_MS; // 8.2
-/**
- * Slowest binding without faults: as above, plus forwarding when the local member is a
- * follower (MsgProp to the leader and the commit notice back: 2 links), the leader's
- * Ready in progress (one fsync) and the follower's fsync in progress (one fsync).
- */
-const API_MAX_MS = API_MIN_MS + 2 * LINK_MS + FSYNC_MS + FSYNC_MS; // 15.2
 
 const busyboxTemplate = { spec: { containers: [{ name: "c", image: "busybox", resources: { requests: { cpu: "100m", memory: "64Mi" } } }] } };
 
