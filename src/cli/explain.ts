@@ -126,7 +126,8 @@ function checkPod(o: Located<Record<string, unknown>>): Pod {
 
 /** An object the API server refused, as a one-line error at the field it names. */
 function refused(where: string, e: AdmissionError): UsageError {
-  return new UsageError(`${field(where, e.field)}: rejected by the API server: ${e.message}`);
+  const hint = e.field === "spec.priorityClassName" ? " (give the cluster's PriorityClasses with --cluster, e.g. kubectl get priorityclasses -o yaml)" : "";
+  return new UsageError(`${field(where, e.field)}: rejected by the API server: ${e.message}${hint}`);
 }
 
 /**

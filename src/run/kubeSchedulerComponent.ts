@@ -1,8 +1,9 @@
 /**
- * The kube-scheduler component: replaces the placeholder PodScheduling with the
- * real scheduler (src/scheduler/scheduler.ts): a snapshot of the cluster's nodes
- * in v1 form, one compiled pod per template, the profiles of the scenario's
- * KubeSchedulerConfiguration (`scheduler:` section, else upstream defaults).
+ * The kube-scheduler of a run, wired from the RunContext: the scheduler
+ * (src/scheduler/scheduler.ts) on a snapshot of the cluster's nodes in v1 form and its
+ * namespaces, one compiled pod per admitted template, the profiles of the scenario's
+ * KubeSchedulerConfiguration (resolved once from the `scheduler:` section, else upstream
+ * defaults). It hears of pods and nodes through the cluster state's watch events.
  *
  * With a control plane (`controlPlane` section), each binding is a real API request:
  * POST pods/binding by kube-scheduler to the API server on the host of the instance
@@ -12,7 +13,7 @@
  * retried after backoff. Without a control plane a binding takes the fixed
  * `scheduler.apiWriteLatency`.
  *
- * The cluster stays the source of truth: binding calls Cluster.bind, preemption
+ * The cluster state stays the source of truth: binding calls ClusterState.bind, preemption
  * victims end with outcome "preempted" after their grace period, pods that end leave
  * the snapshot. A NotReady node is treated as cordoned by the scheduler
  * (simplification: upstream filters it through the not-ready/unreachable NoSchedule

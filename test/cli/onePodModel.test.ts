@@ -198,6 +198,17 @@ spec:
     expect(out.selected).toBe("n1");
   });
 
+  it("a pod naming a PriorityClass the input does not hold is refused as the API server would: one line, exit 2", () => {
+    const cluster = file("one.yaml", `apiVersion: v1\nkind: List\nitems:\n${node("n1", "4", "8Gi")}`);
+    const pod = file("gold.yaml", `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  priorityClassName: gold\n  containers: [{name: c}]\n`);
+    const r = kubesim(["explain", "--cluster", cluster, "--pod", pod]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`${pod}: spec.priorityClassName: rejected by the API server: no PriorityClass with name gold was found (give the cluster's PriorityClasses with --cluster, e.g. kubectl get priorityclasses -o yaml)\n`);
+    const withClass = file("gold-class.yaml", `apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: gold}\nvalue: 100\n`);
+    expect(kubesim(["explain", "--cluster", cluster, "--cluster", withClass, "--pod", pod]).code).toBe(0);
+  });
+
   it("ImageLocality scores two nodes reporting one image with different sizes the same (the first size counts)", () => {
     // 2 of 2 nodes have nginx:1.27; the first report says 500 MiB: sum = 500 MiB x 2/2 on
     // both nodes -> 100 x (500 - 23) div (1000 - 23) = 48 on both (n2's own 100 MiB would give 7).

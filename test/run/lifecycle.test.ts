@@ -1,6 +1,7 @@
 /**
- * The cluster loop on small hand-computed cases, with the placeholder scheduling
- * (zero-time, least-allocated placement) so the expected times are exact.
+ * The cluster loop on small hand-computed cases, with a stand-in scheduler
+ * (test/fakes/placeholderScheduler.ts: zero-time, least-allocated placement) so the
+ * expected times are exact.
  */
 import { describe, expect, it } from "vitest";
 import { ClusterRun as RunWithComponents, runCluster as runWithComponents } from "../../src/run/run.js";
