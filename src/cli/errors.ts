@@ -30,3 +30,11 @@ export async function guarded(body: () => void | Promise<void>): Promise<void> {
     process.exitCode = reportError(e);
   }
 }
+
+/**
+ * Warnings of a loaded scenario (PreparedScenario.warnings), once each on stderr. They
+ * do not change the exit status; manifest.json keeps them.
+ */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+}

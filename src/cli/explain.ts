@@ -31,7 +31,9 @@ import { customCatalog, loadPluginModule, PluginModuleError, type LoadedPlugin }
 import { numFeasibleNodesToFind } from "../scheduler/cycle.js";
 import { snapshotFromObjects, type ClusterObjects } from "../scheduler/snapshot.js";
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
+import { checkInputFile } from "../scenario/inputFile.js";
 import { guarded, UsageError } from "./errors.js";
+import { flagList, flagValue } from "./options.js";
 
 export interface ExplainOutput {
   pod: string;
@@ -244,11 +246,6 @@ export function explain(objs: ClusterObjects, pod: Pod, config: SchedulerConfigu
   };
 }
 
-function list(v: unknown): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
-}
-
 /** The whole command as a function (tests call this): returns the JSON text. */
 export async function explainFiles(opts: { cluster: string[]; pod: string; config?: string; plugins?: string[] }, notes: string[]): Promise<string> {
   try {
@@ -281,7 +278,13 @@ export const explainCommand: CommandModule = {
   handler: (argv) =>
     guarded(async () => {
       const notes: string[] = [];
-      const text = await explainFiles({ cluster: list(argv.cluster), pod: String(argv.pod), config: argv.config ? String(argv.config) : undefined, plugins: list(argv.plugin) }, notes);
+      const cluster = flagList(argv.cluster, "cluster", "a file of Kubernetes objects");
+      const pod = flagValue(argv.pod, "pod", "the pod file")!;
+      const config = flagValue(argv.config, "config", "the KubeSchedulerConfiguration file");
+      const plugins = flagList(argv.plugin, "plugin", "a plugin module");
+      // Every input a regular file within the input limit, before any is read.
+      for (const f of [...cluster, pod, ...(config === undefined ? [] : [config]), ...plugins]) checkInputFile(f, f);
+      const text = await explainFiles({ cluster, pod, config, plugins }, notes);
       for (const n of notes) process.stderr.write(`${n}\n`);
       process.stdout.write(text);
     }),

@@ -5,7 +5,7 @@
  */
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { EXIT_BAD_INPUT } from "./errors.js";
+import { EXIT_BAD_INPUT, reportError } from "./errors.js";
 import { explainCommand } from "./explain.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
@@ -19,6 +19,16 @@ const COMMANDS: CommandModule[] = [
   explainCommand,
 ];
 
+/** yargs' parse errors in kubesim's words: the flag first, then what was expected. */
+function usageLine(msg: string): string {
+  const missing = /^Not enough arguments following: (.+)$/.exec(msg);
+  if (missing) return `kubesim: --${missing[1]}: expected a value after the flag (see kubesim --help)`;
+  const required = /^Missing required arguments?: (.+)$/.exec(msg);
+  if (/^Not enough non-option arguments/.test(msg)) return "kubesim: expected a scenario file after the command (see kubesim --help)";
+  if (required) return `kubesim: expected ${required[1].split(", ").map((f) => `--${f}`).join(" and ")} (see kubesim --help)`;
+  return `kubesim: ${msg.split("\n")[0].replace(/^kubesim: /, "")}${msg.includes("--help") ? "" : " (see kubesim --help)"}`;
+}
+
 export async function main(args: string[]): Promise<void> {
   let cli = yargs(args)
     .scriptName("kubesim")
@@ -30,9 +40,10 @@ export async function main(args: string[]): Promise<void> {
     .demandCommand(1, "kubesim: expected a command (run, validate, schema, ...); see kubesim --help")
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .fail((msg, err) => {
-      // Our handlers catch their own errors; this is yargs' parsing of flags.
-      if (err) throw err;
-      process.stderr.write(`kubesim: ${msg} (see kubesim --help)\n`);
+      // Our handlers catch their own errors (guarded); what reaches here is yargs'
+      // parsing of the command line: one line, exit 2, never its stack trace.
+      if (err && err.name !== "YError") process.exit(reportError(err));
+      process.stderr.write(`${usageLine(msg ?? err?.message ?? "bad command line")}\n`);
       process.exit(EXIT_BAD_INPUT);
     });
   for (const c of COMMANDS) cli = cli.command(c);

@@ -1,7 +1,7 @@
 /**
  * `kubesim run <scenario>`: load and validate the scenario (nothing is written if it
- * is bad), run it, write results/<name>-<seed>/ (or --out) atomically, print a
- * summary.
+ * is bad), print its warnings, run it, write results/<name>-<seed>[-<overrides hash>]/
+ * (or --out) atomically, print a summary.
  */
 import { US_PER_S } from "../engine/simulation.js";
 import { createHash } from "node:crypto";
@@ -11,10 +11,11 @@ import { ClusterRun } from "../run/run.js";
 import { tableCsv } from "../metrics/csv.js";
 import { standardTables } from "../metrics/files.js";
 import { manifestJson } from "../metrics/manifest.js";
-import { checkOutputFolder, OutputFolderError, writeRunFolder } from "../metrics/output.js";
+import { checkOutputFolder, defaultOutputFolder, OutputFolderError, writeRunFolder } from "../metrics/output.js";
 import { loadScenarioFile } from "../scenario/load.js";
-import { guarded, UsageError } from "./errors.js";
-import { setList, withSetOption } from "./options.js";
+import { canonicalOverrides } from "../scenario/overrides.js";
+import { guarded, printWarnings, UsageError } from "./errors.js";
+import { flagValue, seedValue, setList, withSetOption } from "./options.js";
 import { RunProgress } from "./progress.js";
 import { summaryTable } from "./summaryTable.js";
 import { kubesimVersion } from "./version.js";
@@ -40,7 +41,8 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
   const wallStartMs = performance.now();
   const loaded = loadScenarioFile(o.scenario, { set: o.set, seed: o.seed });
   const spec = loaded.spec;
-  const dir = o.out ?? join("results", `${spec.name}-${spec.seed}`);
+  if (!o.quiet) printWarnings(loaded.warnings);
+  const dir = o.out ?? join("results", defaultOutputFolder(spec.name, spec.seed, canonicalOverrides(o.set ?? [])));
   // Refuse a folder we must not replace before spending time on the run.
   try {
     checkOutputFolder(dir);
@@ -68,6 +70,7 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
     scenario_name: spec.name,
     seed: spec.seed,
     overrides: o.set ?? [],
+    warnings: loaded.warnings,
     parameters: loaded.scenario,
     counts: { ...result.counts },
     files: [...files.map((f) => f.name), "manifest.json"],
@@ -87,18 +90,16 @@ export const runCommand: CommandModule = {
       y
         .positional("scenario", { type: "string", describe: "scenario file (YAML or JSON)", demandOption: true })
         .option("seed", { type: "string", requiresArg: true, description: "random seed, a non-negative integer (overrides the scenario's seed)" })
-        .option("out", { type: "string", requiresArg: true, description: "output folder (default results/<name>-<seed>/)" })
-        .option("quiet", { alias: "q", type: "boolean", default: false, description: "print nothing but errors" }),
+        .option("out", { type: "string", requiresArg: true, description: "output folder (default results/<name>-<seed>/, plus -<hash of the --set overrides> when there are any)" })
+        .option("quiet", { alias: "q", type: "boolean", default: false, description: "print nothing but errors (warnings still go into manifest.json)" }),
     ),
   handler: (argv) =>
     guarded(() => {
-      const seedText = argv.seed === undefined ? undefined : String(argv.seed);
-      if (seedText !== undefined && !/^[0-9]+$/.test(seedText)) {
-        throw new UsageError(`--seed: expected a non-negative integer, got ${JSON.stringify(seedText)}`);
-      }
-      const seed = seedText === undefined ? undefined : Number(seedText);
+      const seed = seedValue(argv.seed);
+      const out = flagValue(argv.out, "out", "the output folder");
+      const scenario = flagValue(argv.scenario, "scenario", "the scenario file")!;
       const quiet = argv.quiet === true;
-      const r = runScenarioToFolder({ scenario: String(argv.scenario), seed, out: argv.out as string | undefined, set: setList(argv.set), quiet });
+      const r = runScenarioToFolder({ scenario, seed, out, set: setList(argv.set), quiet });
       if (!quiet) process.stdout.write(`${summaryTable(r.summary)}\nresults: ${r.dir}\n`);
     }),
 };

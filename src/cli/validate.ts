@@ -1,8 +1,8 @@
-/** `kubesim validate <scenario>`: check a scenario (with --set overrides) without running it. */
+/** `kubesim validate <scenario>`: check a scenario (with --set overrides) without running it; its warnings go to stderr. */
 import type { Argv, CommandModule } from "yargs";
 import { loadScenarioFile } from "../scenario/load.js";
-import { guarded } from "./errors.js";
-import { setList, withSetOption } from "./options.js";
+import { guarded, printWarnings } from "./errors.js";
+import { flagValue, setList, withSetOption } from "./options.js";
 
 export const validateCommand: CommandModule = {
   command: "validate <scenario>",
@@ -11,8 +11,9 @@ export const validateCommand: CommandModule = {
     withSetOption(y.positional("scenario", { type: "string", describe: "scenario file (YAML or JSON)", demandOption: true })),
   handler: (argv) =>
     guarded(() => {
-      const file = String(argv.scenario);
-      const { spec } = loadScenarioFile(file, { set: setList(argv.set) });
+      const file = flagValue(argv.scenario, "scenario", "the scenario file")!;
+      const { spec, warnings } = loadScenarioFile(file, { set: setList(argv.set) });
+      printWarnings(warnings);
       const replicas = spec.deployments.reduce((s, d) => s + d.replicas, 0);
       const zones = new Set(spec.nodes.map((n) => n.zone).filter((z) => z !== undefined));
       process.stdout.write(

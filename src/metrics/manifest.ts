@@ -11,6 +11,8 @@ export interface Manifest {
   scenario_name: string;
   seed: number;
   overrides: string[];
+  /** What the loader accepted but reported (faults not reached, objects of manifest files skipped); [] when none. */
+  warnings: string[];
   /** The validated scenario with defaults applied. */
   parameters: unknown;
   counts: Record<string, number>;

@@ -3,12 +3,28 @@
  * which is renamed to its final name only when complete, so an interrupted or failed
  * run never leaves a half-written result under the real name.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 export interface OutputFile {
   name: string;
   content: string;
+}
+
+/** Hex digits of the overrides' hash in a folder name: 8 (32 bits) keep a handful of variants apart. */
+const OVERRIDES_HASH_CHARS = 8;
+
+/**
+ * The default folder name of a run: `<name>-<seed>`, and with --set overrides
+ * `<name>-<seed>-<hash>`, the first hex digits of the sha256 of the overrides (in
+ * their canonical form, one per line, in order), so variants of one scenario and seed
+ * do not replace each other. manifest.json lists the overrides themselves.
+ */
+export function defaultOutputFolder(name: string, seed: number, canonicalOverrides: readonly string[]): string {
+  if (canonicalOverrides.length === 0) return `${name}-${seed}`;
+  const hash = createHash("sha256").update(canonicalOverrides.join("\n")).digest("hex").slice(0, OVERRIDES_HASH_CHARS);
+  return `${name}-${seed}-${hash}`;
 }
 
 /** The output folder cannot be used (it exists and is not an earlier run's folder). */

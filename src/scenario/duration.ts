@@ -10,6 +10,15 @@ const PART = /([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)/y;
 
 export const DURATION_EXPECTED = "expected a duration such as 500ms, 30s, 90m, 1h or a number of seconds";
 
+/**
+ * Longest duration of any time field: 100 years. [kubesim choice] The engine counts
+ * integer microseconds in a double, exact up to 2^53 us (285 years); 100 years keeps
+ * the sum of two times (a fault's `at` plus its `recoverAfter`) exact too.
+ */
+export const MAX_DURATION_US = 100 * 365 * 24 * 3600 * 1e6;
+export const MAX_DURATION_TEXT = "100 years (876000h)";
+export const DURATION_TOO_LONG = `expected a duration of at most ${MAX_DURATION_TEXT}, the range of kubesim's microsecond clock`;
+
 /** Microseconds in a duration, or NaN when the text is not one. Negative durations are not accepted. */
 export function durationUs(v: string | number): number {
   if (typeof v === "number") return v >= 0 && Number.isFinite(v) ? Math.round(v * US_PER_S) : NaN;

@@ -7,7 +7,7 @@ import { US_PER_S } from "../engine/simulation.js";
 import { z } from "zod";
 import type { DistributionSpec } from "../engine/distribution.js";
 import { isQuantity } from "../model/quantity.js";
-import { DURATION_EXPECTED, durationUs, isDuration } from "./duration.js";
+import { DURATION_EXPECTED, DURATION_TOO_LONG, MAX_DURATION_US, durationUs, isDuration } from "./duration.js";
 
 /** A duration, validated; parse with durationUs() after validation. */
 const NUMBER = "([0-9]+(\\.[0-9]*)?|\\.[0-9]+)";
@@ -16,8 +16,18 @@ export const duration = z
   .union([z.number({ error: DURATION_EXPECTED }).nonnegative({ error: DURATION_EXPECTED }), z.string().regex(DURATION_PATTERN, { error: DURATION_EXPECTED })], {
     error: DURATION_EXPECTED,
   })
-  .refine(isDuration, { error: DURATION_EXPECTED })
+  .refine(isDuration, { error: DURATION_EXPECTED, abort: true })
+  .refine((v) => durationUs(v) <= MAX_DURATION_US, { error: DURATION_TOO_LONG })
   .describe("duration: 500ms, 30s, 90m, 1h, 1h30m, or a number of seconds");
+
+/**
+ * Shortest period of anything that repeats (heartbeats, health checks, lease renewals).
+ * [kubesim choice] etcd and HAProxy take these settings in whole milliseconds; a
+ * period of zero would repeat at one instant for ever.
+ */
+export const MIN_PERIOD_US = 1000;
+/** A duration that is the period of something periodic: at least MIN_PERIOD_US. */
+export const period = duration.refine((v) => durationUs(v) >= MIN_PERIOD_US, { error: "expected a period of at least 1ms" });
 
 const QUANTITY_EXPECTED = "expected a Kubernetes quantity such as 500m, 2, 4Gi or 1e3";
 export const quantity = z

@@ -1,19 +1,22 @@
 /**
- * Loading a scenario: read the file, parse YAML or JSON (syntax errors name the
- * line), apply --set overrides, validate against the schema, check references
- * between sections, resolve it into the run (admission, component sections). Every
- * failure is a ScenarioError with one line of text.
+ * Loading a scenario: read the file (a regular file within the input limit), parse
+ * YAML or JSON (errors name the line), apply --set overrides, validate against the
+ * schema, check references between sections and the size of the run against its
+ * limits, resolve it into the run (admission, component sections). Every failure is a
+ * ScenarioError with one line of text; what is accepted but worth a word (a fault
+ * after the end of the run, objects of a manifest file that were skipped) is a warning.
  */
-import { readFileSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { parseDocument } from "yaml";
-import { durationUs } from "./duration.js";
+import { checkBounds } from "./bounds.js";
+import { durationUs, formatDurationUs } from "./duration.js";
 import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
-import { expandManifests } from "./manifests.js";
+import { readInputFile } from "./inputFile.js";
+import { examples, expandManifests, type Origin } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
 import { resolveScenario } from "./resolve.js";
 import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
+import { parseYamlDocument } from "./yamlInput.js";
 
 /** A scenario validated and resolved into the run it describes. */
 export interface PreparedScenario {
@@ -21,6 +24,13 @@ export interface PreparedScenario {
   scenario: Scenario;
   /** The run: objects admitted by the API server, sections resolved (run/spec.ts). */
   spec: ClusterSpec;
+  /**
+   * What was accepted but changes what the user may expect, one line each, naming the
+   * file (and field): faults after the end of the run, objects of manifest files that
+   * were skipped or re-scheduled. `kubesim run` and `validate` print them once on
+   * stderr; manifest.json lists them.
+   */
+  warnings: string[];
 }
 
 export interface LoadedScenario extends PreparedScenario {
@@ -39,26 +49,13 @@ export interface LoadOptions {
   baseDir?: string;
 }
 
-/** Parse YAML (JSON is YAML) text; a syntax error names the file and line. */
+/** Parse YAML (JSON is YAML) text; an error names the file and, where the parser knows it, the line. */
 export function parseScenarioText(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  const err = doc.errors[0];
-  if (err) {
-    const pos = err.linePos?.[0];
-    const what = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ScenarioError(pos ? `${file}:${pos.line}:${pos.col}` : file, "", `YAML syntax error: ${what}`);
-  }
-  return doc.toJS({ maxAliasCount: 1000 });
+  return parseYamlDocument(file, text);
 }
 
 export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadedScenario {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, "", code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`);
-  }
+  const text = readInputFile(file, displayName(file));
   const raw = parseScenarioText(displayName(file), text);
   return { file, text, ...prepareScenario(raw, displayName(file), { baseDir: dirname(file), ...options }) };
 }
@@ -80,7 +77,7 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ScenarioError(file, "", "expected a mapping with name, duration, nodePools, workloads, ...");
   }
-  const { doc: expanded, origins } = expandManifests(doc as Record<string, unknown>, file, options.baseDir ?? ".");
+  const { doc: expanded, origins, warnings } = expandManifests(doc as Record<string, unknown>, file, options.baseDir ?? ".");
   // Paths into the expanded workloads list point back to the scenario entry or manifest object.
   const relocate = (path: PathSegment[]): { file: string; path: PathSegment[] } => {
     if (path[0] === "workloads" && typeof path[1] === "number" && origins[path[1]]) {
@@ -91,11 +88,15 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   };
   const result = scenarioSchema.safeParse(expanded);
   if (!result.success) throw fromZodIssue(file, result.error.issues[0], expanded, relocate);
-  checkReferences(file, result.data, (path, expected) => {
+  const workloadError = (path: PathSegment[], expected: string) => {
     const at = relocate(path);
     return new ScenarioError(at.file, formatPath(at.path), expected);
-  });
-  return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate }) };
+  };
+  checkReferences(file, result.data, workloadError);
+  checkBounds(result.data, workloadError);
+  warnings.push(...notReached(file, result.data));
+  warnings.push(...checkNodeNames(file, result.data, origins, workloadError));
+  return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate }), warnings };
 }
 
 /** The name used in messages: the path as given (short and recognisable). */
@@ -142,8 +143,6 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     }
   });
   s.faults.forEach((f, i) => {
-    const at = durationUs(f.at);
-    if (at > durUs) throw new ScenarioError(file, `faults[${i}].at`, `expected a time within the run (duration ${s.duration}), got ${JSON.stringify(f.at)}`);
     if (f.pool !== undefined) {
       const count = pools.get(f.pool);
       if (count === undefined) {
@@ -156,12 +155,70 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     if (f.zone !== undefined && !zones.has(f.zone)) {
       throw new ScenarioError(file, `faults[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
     }
-    if (f.node !== undefined) {
-      const m = /^(.*)-(\d+)$/.exec(f.node);
-      const count = m ? pools.get(m[1]) : undefined;
-      if (!m || count === undefined || Number(m[2]) >= count || String(Number(m[2])) !== m[2]) {
-        throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);
-      }
+    if (f.node !== undefined && !isNodeOf(pools, f.node)) {
+      throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);
     }
   });
+}
+
+/** Whether `name` is a node of the scenario: <pool>-<index> with index below the pool's count. */
+function isNodeOf(pools: ReadonlyMap<string, number>, name: string): boolean {
+  const m = /^(.*)-(\d+)$/.exec(name);
+  const count = m ? pools.get(m[1]) : undefined;
+  return m !== null && count !== undefined && String(Number(m[2])) === m[2] && Number(m[2]) < count;
+}
+
+/**
+ * Faults and arrivals timed after the end of the run are accepted (so `--set
+ * duration=10m` works on any scenario) and reported as not reached. A time at the
+ * end itself is reached: the run processes its last instant.
+ */
+function notReached(file: string, s: Scenario): string[] {
+  const endUs = durationUs(s.duration);
+  const out: string[] = [];
+  const after = (what: string, atUs: number) => `${file}: ${what} at ${formatDurationUs(atUs)} is after the end of the run (duration ${s.duration}): not reached`;
+  s.faults.forEach((f, i) => {
+    const at = durationUs(f.at);
+    if (at > endUs) out.push(after(`faults[${i}] (${f.type})`, at));
+  });
+  s.controlPlane?.faults.forEach((f, i) => {
+    if (f.atUs > endUs) out.push(after(`controlPlane.faults[${i}] (${f.type})`, f.atUs));
+  });
+  s.workloads.forEach((w, i) => {
+    if (!("kind" in w) || w.kind !== "PoissonArrivals" || w.start === undefined) return;
+    const start = durationUs(w.start);
+    if (start >= endUs && endUs > 0) out.push(`${file}: workloads[${i}] (PoissonArrivals ${w.name}) starts at ${formatDurationUs(start)}, not before the end of the run (duration ${s.duration}): no arrivals`);
+  });
+  return out;
+}
+
+/**
+ * spec.nodeName must name a node of the scenario: no kubelet would ever run a pod bound
+ * to a node that does not exist (upstream, the pod garbage collector deletes it). In a
+ * pod written for the scenario that is an error. In a Pod imported from a manifest file
+ * (`kubectl get pods -o yaml`), the name is the source cluster's binding, not the
+ * author's choice: the binding is cleared and the pod is scheduled anew, with a warning.
+ */
+function checkNodeNames(file: string, s: Scenario, origins: readonly Origin[], error: (path: PathSegment[], expected: string) => ScenarioError): string[] {
+  const pools = new Map(s.nodePools.map((p) => [p.name, p.count]));
+  const expected = (got: string) => `expected the name of a node of the scenario (<pool>-<index>, such as ${s.nodePools[0].name}-0), got ${JSON.stringify(got)}: no kubelet would run the pod`;
+  const cleared = new Map<string, string[]>();
+  s.workloads.forEach((w, i) => {
+    if (!("kind" in w)) return;
+    const spec = w.kind === "Pod" ? w.spec : w.kind === "Deployment" ? w.spec.template.spec : w.kind === "PoissonArrivals" ? w.template.spec : undefined;
+    const name = spec?.nodeName;
+    if (spec === undefined || name === undefined || name === "" || isNodeOf(pools, name)) return;
+    const path: PathSegment[] = w.kind === "Pod" ? ["workloads", i, "spec", "nodeName"] : w.kind === "Deployment" ? ["workloads", i, "spec", "template", "spec", "nodeName"] : ["workloads", i, "template", "spec", "nodeName"];
+    const origin = origins[i];
+    if (w.kind !== "Pod" || origin === undefined || origin.file === file) throw error(path, expected(name));
+    delete spec.nodeName;
+    const list = cleared.get(origin.file) ?? [];
+    list.push(`${w.metadata.name} on ${name}`);
+    cleared.set(origin.file, list);
+  });
+  return [...cleared].map(
+    ([from, pods]) =>
+      `${from}: ${pods.length === 1 ? "1 Pod is" : `${pods.length} Pods are`} bound to nodes the scenario does not have (${examples(pods)}): ` +
+      `spec.nodeName cleared, the simulated kube-scheduler places ${pods.length === 1 ? "it" : "them"}`,
+  );
 }

@@ -3,17 +3,33 @@
  * list of paths, relative to the scenario file) is replaced by the Deployments and
  * Pods (and the PriorityClasses and Namespaces they refer to) in those files before
  * validation. A file may hold several YAML documents, a `kind: List` (as
- * `kubectl get deploy -o yaml` writes), or JSON. Objects kubesim does not read
- * (Service, ConfigMap, ...) are skipped; workload kinds it does not
- * model yet (StatefulSet, DaemonSet, Job, ...) are an error rather than silently lost.
+ * `kubectl get -o yaml` writes), or JSON.
+ *
+ * Nothing is dropped without a word. What an import holds besides runnable objects is
+ * decided per case, as a cluster would see it, and each skip is one warning per file
+ * and reason (PreparedScenario.warnings):
+ * - a Pod controlled by a ReplicaSet of a Deployment in the scenario is one of its
+ *   replicas: skipped, the Deployment creates its own (as it would in a new cluster);
+ *   so is that ReplicaSet;
+ * - a Pod controlled by anything else (a ReplicaSet without its Deployment, a DaemonSet,
+ *   Job, StatefulSet, ...) would become a bare Pod nobody recreates: skipped, with the
+ *   owner named, until those controllers are modelled;
+ * - a Pod in phase Succeeded or Failed has finished and holds no resources: skipped
+ *   (re-creating it would run it again);
+ * - Node objects: nodes come from nodePools; skipped;
+ * - kinds that run no pods (Service, ConfigMap, ...): skipped.
+ * Workload kinds kubesim does not model (StatefulSet, DaemonSet, Job, a ReplicaSet of
+ * no Deployment, ...) given on their own are an error: their pods would be lost.
+ * A Pod's spec.nodeName naming a node the scenario lacks is handled once the nodes are
+ * known (load.ts).
  *
  * Each expanded entry remembers where it came from, so an error names the manifest
  * file and the object's path in it.
  */
-import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { parseAllDocuments } from "yaml";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
+import { readInputFile } from "./inputFile.js";
+import { parseYamlDocuments } from "./yamlInput.js";
 
 /** Where an expanded workloads entry came from: a file and the path of the object in it. */
 export interface Origin {
@@ -24,81 +40,204 @@ export interface Origin {
 /** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
 const RUN_KINDS = new Set(["Deployment", "Pod", "PriorityClass", "Namespace"]);
 const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
+/** Pods in these phases have ended (v1 PodPhase). */
+const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
+/** Object names quoted in one warning, then "...". */
+const WARNING_EXAMPLES = 3;
 
 export function isManifestsEntry(v: unknown): v is { manifests: string | string[] } {
   return v !== null && typeof v === "object" && !Array.isArray(v) && "manifests" in v && !("kind" in v);
 }
 
+interface Found {
+  value: Record<string, unknown>;
+  file: string;
+  path: PathSegment[];
+}
+
+/** "a, b, c, ..." for a warning. */
+export function examples(names: readonly string[]): string {
+  return names.slice(0, WARNING_EXAMPLES).join(", ") + (names.length > WARNING_EXAMPLES ? `, ... (${names.length} in all)` : "");
+}
+
+/** Skipped objects, grouped per file, kind of object and reason, so each reason is one warning. */
+class Skips {
+  private readonly groups = new Map<string, { file: string; noun: string; reason: string; names: string[] }>();
+
+  /** `noun` is singular ("Pod"); `reason` reads after "skipped N Pods (names): ". */
+  add(file: string, noun: string, reason: string, name: string): void {
+    const key = `${file}\u0000${noun}\u0000${reason}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { file, noun, reason, names: [] }));
+    g.names.push(name);
+  }
+
+  warnings(): string[] {
+    return [...this.groups.values()].map((g) => `${g.file}: skipped ${g.names.length} ${g.noun}${g.names.length === 1 ? "" : "s"} (${examples(g.names)}): ${g.reason}`);
+  }
+}
+
 /**
  * Expand `{manifests: ...}` entries of doc.workloads (doc is not modified). Returns the
- * new document and the origin of each entry of its workloads list.
+ * new document, the origin of each entry of its workloads list, and the warnings about
+ * what was skipped.
  */
-export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string): { doc: Record<string, unknown>; origins: Origin[] } {
+export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[] } {
   const workloads = doc.workloads;
-  if (!Array.isArray(workloads)) return { doc, origins: [] };
-  const out: unknown[] = [];
-  const origins: Origin[] = [];
+  if (!Array.isArray(workloads)) return { doc, origins: [], warnings: [] };
+  // First every object, then the decisions that depend on the others (owners).
+  const entries: ({ inline: unknown; origin: Origin } | { found: Found })[] = [];
+  const skips = new Skips();
   workloads.forEach((entry, i) => {
     if (!isManifestsEntry(entry)) {
-      out.push(entry);
-      origins.push({ file, path: ["workloads", i] });
+      entries.push({ inline: entry, origin: { file, path: ["workloads", i] } });
       return;
     }
     const paths = Array.isArray(entry.manifests) ? entry.manifests : [entry.manifests];
     paths.forEach((p, k) => {
       const where: PathSegment[] = Array.isArray(entry.manifests) ? ["workloads", i, "manifests", k] : ["workloads", i, "manifests"];
       if (typeof p !== "string" || p === "") throw new ScenarioError(file, formatPath(where), "expected the path of a manifest file (YAML or JSON)");
-      for (const obj of readManifest(p, baseDir, file, where)) {
-        out.push(obj.value);
-        origins.push({ file: obj.file, path: obj.path });
-      }
+      for (const found of readManifest(p, baseDir, file, where, skips)) entries.push({ found });
     });
   });
-  return { doc: { ...doc, workloads: out }, origins };
+  const deployments = new Set<string>();
+  for (const e of entries) {
+    const v = "found" in e ? e.found.value : e.inline;
+    if (isObject(v) && v.kind === "Deployment") deployments.add(nsName(v));
+  }
+  const replicaSets = new Map<string, Record<string, unknown>>();
+  for (const e of entries) if ("found" in e && e.found.value.kind === "ReplicaSet") replicaSets.set(nsName(e.found.value), e.found.value);
+
+  const out: unknown[] = [];
+  const origins: Origin[] = [];
+  for (const e of entries) {
+    if ("inline" in e) {
+      out.push(e.inline);
+      origins.push(e.origin);
+      continue;
+    }
+    const { value, file: from, path } = e.found;
+    if (value.kind === "ReplicaSet") {
+      checkReplicaSet(e.found, deployments, skips);
+      continue;
+    }
+    if (value.kind === "Pod" && skipPod(value, from, deployments, replicaSets, skips)) continue;
+    out.push(value);
+    origins.push({ file: from, path });
+  }
+  return { doc: { ...doc, workloads: out }, origins, warnings: skips.warnings() };
 }
 
-function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[]): { value: unknown; file: string; path: PathSegment[] }[] {
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function meta(o: Record<string, unknown>): Record<string, unknown> {
+  return isObject(o.metadata) ? o.metadata : {};
+}
+
+function nameOf(o: Record<string, unknown>): string {
+  const n = meta(o).name;
+  return typeof n === "string" ? n : "(unnamed)";
+}
+
+/** "namespace/name", the default namespace when none is given. */
+function nsName(o: Record<string, unknown>, name = nameOf(o)): string {
+  const ns = meta(o).namespace;
+  return `${typeof ns === "string" && ns !== "" ? ns : "default"}/${name}`;
+}
+
+/** The ownerReference with controller: true (the object's managing controller), if any. */
+function controllerOf(o: Record<string, unknown>): { kind: string; name: string } | undefined {
+  const refs = meta(o).ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  for (const r of refs) {
+    if (isObject(r) && r.controller === true && typeof r.kind === "string" && typeof r.name === "string") return { kind: r.kind, name: r.name };
+  }
+  return undefined;
+}
+
+/** A ReplicaSet of a Deployment is skipped (the Deployment makes its own); any other is not modelled. */
+function checkReplicaSet(f: Found, deployments: Set<string>, skips: Skips): void {
+  const owner = controllerOf(f.value);
+  if (owner?.kind !== "Deployment") throw notModelled(f.file, f.path, "ReplicaSet");
+  if (deployments.has(nsName(f.value, owner.name))) {
+    skips.add(f.file, "ReplicaSet", "each belongs to a Deployment in the scenario, which creates its own", nameOf(f.value));
+  } else {
+    skips.add(f.file, "ReplicaSet", "their Deployment is not in the scenario and kubesim does not model bare ReplicaSets (add the Deployment to run their pods)", nameOf(f.value));
+  }
+}
+
+/** Whether an imported Pod is skipped (and why, into skips). */
+function skipPod(pod: Record<string, unknown>, file: string, deployments: Set<string>, replicaSets: Map<string, Record<string, unknown>>, skips: Skips): boolean {
+  const name = nameOf(pod);
+  const phase = isObject(pod.status) ? pod.status.phase : undefined;
+  if (typeof phase === "string" && TERMINAL_PHASES.has(phase)) {
+    skips.add(file, "Pod", "in phase Succeeded or Failed, they have finished and hold no resources", name);
+    return true;
+  }
+  const owner = controllerOf(pod);
+  if (!owner) return false;
+  if (owner.kind === "ReplicaSet") {
+    const deployment = deploymentOfReplicaSet(pod, owner.name, replicaSets);
+    if (deployment !== undefined && deployments.has(nsName(pod, deployment))) {
+      skips.add(file, "Pod", "replicas of a Deployment in the scenario, which creates its own", name);
+    } else {
+      skips.add(file, "Pod", "owned by a ReplicaSet whose Deployment is not in the scenario, and kubesim does not model bare ReplicaSets (add the Deployment to run them)", name);
+    }
+    return true;
+  }
+  skips.add(file, "Pod", `owned by a ${owner.kind}: kubesim does not model ${owner.kind}s yet, and as bare Pods nothing would recreate them`, name);
+  return true;
+}
+
+/**
+ * The Deployment behind a pod's ReplicaSet: the ReplicaSet's own controller when it is
+ * in the import, else the name the Deployment controller gives its ReplicaSets,
+ * `<deployment>-<pod-template-hash>` (pkg/controller/deployment/sync.go).
+ */
+function deploymentOfReplicaSet(pod: Record<string, unknown>, rsName: string, replicaSets: Map<string, Record<string, unknown>>): string | undefined {
+  const rs = replicaSets.get(nsName(pod, rsName));
+  if (rs) {
+    const owner = controllerOf(rs);
+    return owner?.kind === "Deployment" ? owner.name : undefined;
+  }
+  const labels = meta(pod).labels;
+  const hash = isObject(labels) ? labels["pod-template-hash"] : undefined;
+  if (typeof hash === "string" && rsName.endsWith(`-${hash}`)) return rsName.slice(0, -hash.length - 1);
+  return undefined;
+}
+
+function notModelled(file: string, path: PathSegment[], kind: string): ScenarioError {
+  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
+}
+
+function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips): Found[] {
   const full = isAbsolute(p) ? p : join(baseDir, p);
   const shown = isAbsolute(p) ? p : relative(process.cwd(), full) || p;
-  let text: string;
-  try {
-    text = readFileSync(full, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(scenarioFile, formatPath(where), `expected a readable manifest file, got ${JSON.stringify(p)} (${code === "ENOENT" ? "no such file" : code})`);
-  }
-  const docs = parseAllDocuments(text, { prettyErrors: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  const objects: { value: unknown; file: string; path: PathSegment[] }[] = [];
-  const multi = list.length > 1;
-  list.forEach((d, di) => {
-    const err = d.errors[0];
-    if (err) {
-      const pos = err.linePos?.[0];
-      throw new ScenarioError(pos ? `${shown}:${pos.line}:${pos.col}` : shown, "", `YAML syntax error: ${err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
-    }
-    const value = d.toJS({ maxAliasCount: 1000 }) as unknown;
-    if (value === null || value === undefined) return; // an empty document ("---" at the end)
-    const base: PathSegment[] = multi ? ["documents", di] : [];
-    const kind = (value as { kind?: unknown }).kind;
+  const text = readInputFile(full, p, { file: scenarioFile, path: formatPath(where), noun: "manifest file" });
+  const docs = parseYamlDocuments(shown, text);
+  const objects: Found[] = [];
+  const multi = docs.length > 1;
+  for (const { value, index } of docs) {
+    if (value === null || value === undefined) continue; // an empty document ("---" at the end)
+    const base: PathSegment[] = multi ? ["documents", index] : [];
+    const kind = isObject(value) ? value.kind : undefined;
     if (typeof kind === "string" && kind.endsWith("List") && Array.isArray((value as { items?: unknown }).items)) {
-      ((value as { items: unknown[] }).items).forEach((item, ii) => collect(item, shown, [...base, "items", ii], objects));
+      ((value as { items: unknown[] }).items).forEach((item, ii) => collect(item, shown, [...base, "items", ii], objects, skips));
     } else {
-      collect(value, shown, base, objects);
+      collect(value, shown, base, objects, skips);
     }
-  });
+  }
   return objects;
 }
 
-function collect(value: unknown, file: string, path: PathSegment[], out: { value: unknown; file: string; path: PathSegment[] }[]): void {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ScenarioError(file, formatPath(path), "expected a Kubernetes object (a mapping with apiVersion and kind)");
-  }
-  const kind = (value as { kind?: unknown }).kind;
+function collect(value: unknown, file: string, path: PathSegment[], out: Found[], skips: Skips): void {
+  if (!isObject(value)) throw new ScenarioError(file, formatPath(path), "expected a Kubernetes object (a mapping with apiVersion and kind)");
+  const kind = value.kind;
   if (typeof kind !== "string") throw new ScenarioError(file, formatPath([...path, "kind"]), "expected the kind of a Kubernetes object");
-  if (RUN_KINDS.has(kind)) out.push({ value, file, path });
-  else if (NOT_MODELLED.has(kind)) {
-    throw new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
-  }
-  // Anything else (Service, ConfigMap, ...) does not change what runs: skipped.
+  if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
+  else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
+  else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
+  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, Pod, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { controlPlaneSection } from "./sections/controlPlane.js";
 import { faultsSection } from "./sections/faults.js";
+import { limitsSection } from "./sections/limits.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
 import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
@@ -18,6 +19,7 @@ const SECTIONS = {
   ...faultsSection,
   ...controlPlaneSection,
   ...schedulerSection,
+  ...limitsSection,
   // Components add their sections here.
 };
 

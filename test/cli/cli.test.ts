@@ -3,6 +3,7 @@
  * `npm test` (tsc before vitest); rebuilt here if stale.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -129,12 +130,14 @@ describe("kubesim run", () => {
     expect(readdirSync(dir).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
-  it("--seed and --set change the run; the default folder is results/<name>-<seed>", () => {
+  it("--seed and --set change the run; the default folder is results/<name>-<seed>-<hash of the overrides>", () => {
     const cwd = mkdtempSync(join(tmpdir(), "kubesim-cli-"));
     writeFileSync(join(cwd, "q.yaml"), readFileSync("scenarios/quickstart.yaml", "utf8").replace("./kubesim.schema.json", "x"));
     const r = kubesim(["run", "q.yaml", "--seed", "7", "--set", "nodePools[0].count=50", "--quiet", ...short], cwd);
     expect(r.code).toBe(0);
-    const out = join(cwd, "results", "quickstart-7");
+    // README "Output": sha256 of the overrides in canonical form (path=JSON value), one per line, first 8 hex digits.
+    const canonical = 'nodePools[0].count=50\nduration="10m"\nfaults[0].at="5m"\nfaults[1].at="8m"';
+    const out = join(cwd, "results", `quickstart-7-${createHash("sha256").update(canonical).digest("hex").slice(0, 8)}`);
     const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
     expect(m.seed).toBe(7);
     expect(m.counts.nodes).toBe(110);

@@ -104,11 +104,6 @@ describe("scenario validation errors", () => {
       'scenario.yaml: workloads[1].lifetime.mean: expected a duration such as 500ms, 30s, 90m, 1h or a number of seconds, got "soon"',
     ],
     [
-      "a fault after the end of the run",
-      (s) => (s.faults = [{ type: "node-failure", at: "2h", pool: "a" }]),
-      'scenario.yaml: faults[0].at: expected a time within the run (duration 1h), got "2h"',
-    ],
-    [
       "a fault naming an unknown pool",
       (s) => (s.faults = [{ type: "node-failure", at: "10m", pool: "gpu" }]),
       'scenario.yaml: faults[0].pool: expected the name of a node pool (a, b, c), got "gpu"',

@@ -25,12 +25,12 @@ describe("applyOverrides", () => {
     expect(doc).toEqual({ a: { b: 500, c: true, d: "1h", e: ["x", "y"], f: { k: "v" }, g: "7" }, l: [{ x: 2.5 }] });
   });
 
-  it("creates missing mappings on the way and appends at the next index", () => {
-    expect(applyOverrides({ l: [1] }, ["x.y.z=1", "l[1]=2"])).toEqual({ x: { y: { z: 1 } }, l: [1, 2] });
+  it("creates missing mappings of the scenario format on the way and appends at the next index", () => {
+    expect(applyOverrides({ nodePools: [1] }, ["controlPlane.etcd.preVote=false", "nodePools[1]=2"])).toEqual({ controlPlane: { etcd: { preVote: false } }, nodePools: [1, 2] });
   });
 
   it("refuses an index past the end and a field inside a scalar", () => {
-    expect(() => applyOverrides({ l: [1] }, ["l[5]=2"])).toThrow("--set: l[5]: expected an index up to 1 in l, got 5");
+    expect(() => applyOverrides({ nodePools: [1] }, ["nodePools[5]=2"])).toThrow("--set: nodePools[5]: expected an index up to 1 in nodePools, got 5");
     expect(() => applyOverrides({ seed: 1 }, ["seed.x=2"])).toThrow("--set: seed.x: expected seed to be a mapping or list, got 1");
   });
 

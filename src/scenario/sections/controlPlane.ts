@@ -17,12 +17,33 @@ import { ROLE_TARGETS } from "../../run/controlPlaneFaults.js";
 import { TOPOLOGY_KINDS, buildTopology, type TopologyKind } from "../../infra/topology.js";
 import type { ControlPlaneSpec, RaftElectionExperimentSpec } from "../../run/controlPlaneSpec.js";
 import { durationUs } from "../duration.js";
-import { distributionSeconds, dnsSubdomain, duration, durationDistribution, nonNegativeInt, positiveInt, positiveNumber, type DurationDistributionInput } from "../fields.js";
+import { MAX_MEMBERS } from "../../etcd/members.js";
+import { distributionSeconds, dnsSubdomain, duration, durationDistribution, MIN_PERIOD_US, nonNegativeInt, period, positiveInt, positiveNumber, type DurationDistributionInput } from "../fields.js";
 
 /** kubelet: node Lease renewed every nodeLeaseDurationSeconds (40) x 0.25 = 10 s (pkg/kubelet). */
 export const NODE_LEASE_RENEW_INTERVAL = "10s";
 /** Default control-plane zones: one host per zone, as kubeadm HA guides recommend. */
 export const DEFAULT_ZONES = ["zone-a", "zone-b", "zone-c"];
+
+/**
+ * etcd members (and members of the raft-election experiment): the raft model keeps
+ * votes in 31-bit masks (etcd/members.ts). etcd's own advice is at most 7 (FAQ).
+ */
+export const MAX_ETCD_MEMBERS = MAX_MEMBERS;
+/**
+ * Control-plane hosts (API servers). [kubesim choice] HA clusters run 3 to 5; in the
+ * stacked topology each is also an etcd member, so the etcd bound applies anyway.
+ */
+export const MAX_CONTROL_PLANE_HOSTS = MAX_MEMBERS;
+/**
+ * Synthetic API requests per second, per kind. [kubesim choice] Far above what the
+ * default inflight limits (400 + 200 requests) serve; bounded so that the requests in
+ * flight stay below the API server's request table (2^22) even when each waits out
+ * etcd's 7 s request timeout.
+ */
+export const MAX_API_LOAD_PER_SECOND = 100_000;
+/** etcd rejects --election-timeout above 50000 ms ("is too long", server/embed/config.go maxElectionMs). */
+export const MAX_ELECTION_TIMEOUT = "50s";
 
 /** A distribution of durations, in milliseconds (what the network, disk and API models take). */
 function ms(d: DurationDistributionInput): DistributionSpec {
@@ -50,6 +71,12 @@ function ms(d: DurationDistributionInput): DistributionSpec {
 
 const us = (d: string | number) => durationUs(d);
 const optUs = (d: string | number | undefined, dflt = -1) => (d === undefined ? dflt : durationUs(d));
+
+const API_LOAD_EXPECTED = `expected a number of requests per second from 0 to ${MAX_API_LOAD_PER_SECOND.toLocaleString("en-US")}`;
+const apiLoad = z.number({ error: API_LOAD_EXPECTED }).min(0, { error: API_LOAD_EXPECTED }).max(MAX_API_LOAD_PER_SECOND, { error: API_LOAD_EXPECTED });
+const electionTimeoutDuration = duration.refine((v) => durationUs(v) <= durationUs(MAX_ELECTION_TIMEOUT), {
+  error: `expected an election timeout of at most ${MAX_ELECTION_TIMEOUT} (etcd refuses longer ones)`,
+});
 
 const hostName = z.string({ error: "expected a host name (control-plane-0, etcd-1, node-0) or etcd-leader / kube-scheduler-leader / kube-controller-manager-leader" }).min(1);
 const at = duration.describe("when the fault happens (time since the start)");
@@ -130,14 +157,14 @@ export const RAFT_PAPER_RANGES = ["150-150", "150-151", "150-155", "150-175", "1
 
 const experimentFields = z.strictObject({
   type: z.literal("raft-election"),
-  members: positiveInt().default(5),
+  members: positiveInt().max(MAX_ETCD_MEMBERS, { error: `expected at most ${MAX_ETCD_MEMBERS} members (kubesim's raft model keeps votes in 31-bit masks; etcd advises at most 7)` }).default(5),
   electionTimeouts: z
     .array(electionTimeout)
     .min(1)
     .default(RAFT_PAPER_RANGES)
     .describe('ranges in ms as the paper uses, e.g. ["150-300", "12-24"], or etcd-style whole ticks drawn in [T, 2T-1], e.g. ["10 ticks"]'),
   heartbeatFraction: z.number().positive().max(1).default(0.5).describe("heartbeat interval / minimum election timeout, for ranges (paper: 0.5)"),
-  heartbeatInterval: duration.optional().describe("absolute heartbeat interval: overrides heartbeatFraction for ranges; the tick of tick series (default 100ms, etcd --heartbeat-interval)"),
+  heartbeatInterval: period.optional().describe("absolute heartbeat interval: overrides heartbeatFraction for ranges; the tick of tick series (default 100ms, etcd --heartbeat-interval)"),
   trials: positiveInt().default(1000),
   trialsWithoutRandomness: positiveInt().default(100).describe("trials of a range with min = max (paper: 100 for 150-150)"),
   linkLatency: durationDistribution.optional().describe("one-way latency between servers (default: 1 GbE LAN)"),
@@ -156,6 +183,15 @@ const experimentSchema = experimentFields.superRefine((e, ctx) => {
   else if (e.crashTogether >= e.members) ctx.addIssue({ code: "custom", path: ["crashTogether"], message: `expected fewer than members (${e.members}), got ${e.crashTogether}` });
   else if (e.ineligible >= e.members - e.crashTogether) {
     ctx.addIssue({ code: "custom", path: ["ineligible"], message: `expected fewer than the ${e.members - e.crashTogether} survivors, so one can win, got ${e.ineligible}` });
+  }
+  // Without heartbeatInterval a range's heartbeat is heartbeatFraction x its minimum: a period like any other.
+  if (e.heartbeatInterval === undefined) {
+    e.electionTimeouts.forEach((t, k) => {
+      const r = RANGE.exec(t);
+      if (r && Number(r[1]) * e.heartbeatFraction * US_PER_MS < MIN_PERIOD_US) {
+        ctx.addIssue({ code: "custom", path: ["heartbeatFraction"], message: `expected a heartbeat of at least 1ms (heartbeatFraction x the minimum of electionTimeouts[${k}] ${t}), got ${e.heartbeatFraction}` });
+      }
+    });
   }
 });
 
@@ -181,15 +217,19 @@ function resolveExperiment(e: z.output<typeof experimentFields>): RaftElectionEx
 const controlPlane = z
   .strictObject({
     topology: z.enum(TOPOLOGY_KINDS as unknown as [string, ...string[]], { error: `expected a topology: ${TOPOLOGY_KINDS.join(", ")}` }).default("stacked"),
-    controlPlaneHosts: positiveInt().default(3),
-    etcdHosts: positiveInt().default(3),
+    controlPlaneHosts: positiveInt()
+      .max(MAX_CONTROL_PLANE_HOSTS, { error: `expected at most ${MAX_CONTROL_PLANE_HOSTS} control-plane hosts (HA clusters run 3 to 5; kubesim models up to ${MAX_CONTROL_PLANE_HOSTS})` })
+      .default(3),
+    etcdHosts: positiveInt()
+      .max(MAX_ETCD_MEMBERS, { error: `expected at most ${MAX_ETCD_MEMBERS} etcd hosts (kubesim's raft model keeps votes in 31-bit masks; etcd advises at most 7)` })
+      .default(3),
     zones: z.array(dnsSubdomain).min(1).default(DEFAULT_ZONES),
     regions: z.array(dnsSubdomain).optional().describe("region of each zone, in the order of zones"),
     etcd: z
       .strictObject({
-        heartbeatInterval: duration.default("100ms").describe("etcd --heartbeat-interval (default 100ms)"),
-        electionTimeout: duration.default("1000ms").describe("etcd --election-timeout (default 1000ms); raft draws [T, 2T-1] ticks"),
-        electionTimeoutRange: z.strictObject({ min: duration, max: duration }).optional().describe("continuous uniform range instead of ticks (Raft paper)"),
+        heartbeatInterval: period.default("100ms").describe("etcd --heartbeat-interval (default 100ms)"),
+        electionTimeout: electionTimeoutDuration.default("1000ms").describe("etcd --election-timeout (default 1000ms, at most 50s); raft draws [T, 2T-1] ticks"),
+        electionTimeoutRange: z.strictObject({ min: electionTimeoutDuration, max: electionTimeoutDuration }).optional().describe("continuous uniform range instead of ticks (Raft paper)"),
         preVote: z.boolean().default(true).describe("etcd --pre-vote (default true since v3.5)"),
         checkQuorum: z.boolean().default(true),
         requestTimeout: duration.optional().describe("default 5s + 2 x election timeout"),
@@ -216,7 +256,7 @@ const controlPlane = z
         maxMutatingRequestsInflight: positiveInt().default(MAX_MUTATING_REQUESTS_INFLIGHT),
         loadBalancer: z
           .strictObject({
-            checkInterval: duration.default("2s"),
+            checkInterval: period.default("2s"),
             fall: positiveInt().default(DEFAULT_LOAD_BALANCER.fall),
             rise: positiveInt().default(DEFAULT_LOAD_BALANCER.rise),
             connectTimeout: duration.default("5s"),
@@ -229,22 +269,22 @@ const controlPlane = z
       .strictObject({
         leaseDuration: duration.default("15s"),
         renewDeadline: duration.default("10s"),
-        retryPeriod: duration.default("2s"),
+        retryPeriod: period.default("2s"),
         restartDelay: duration.default("10s").describe("kubelet restart of a component that lost its lease and exited"),
       })
       .prefault({}),
     load: z
       .strictObject({
         nodeLeases: z.union([nonNegativeInt(), z.literal("per-node")], { error: 'expected a number of kubelets or "per-node"' }).default("per-node"),
-        nodeLeaseRenewInterval: duration.default(NODE_LEASE_RENEW_INTERVAL),
+        nodeLeaseRenewInterval: period.default(NODE_LEASE_RENEW_INTERVAL),
         // Synthetic pod status writes stand in for kubelets when the scenario has no
         // workloads; the kubelets of its pods already send real status updates.
-        podStatusUpdatesPerSecond: z.number().min(0).default(0),
+        podStatusUpdatesPerSecond: apiLoad.default(0),
         // Synthetic bindings stand in for a scheduler when the scenario has no workloads;
         // the real kube-scheduler's bindings already go through the API server.
-        bindingsPerSecond: z.number().min(0).default(0),
-        cachedReadsPerSecond: z.number().min(0).default(20),
-        quorumReadsPerSecond: z.number().min(0).default(5),
+        bindingsPerSecond: apiLoad.default(0),
+        cachedReadsPerSecond: apiLoad.default(20),
+        quorumReadsPerSecond: apiLoad.default(5),
       })
       .prefault({}),
     faults: z.array(faultSchema, { error: "expected a list of control-plane faults" }).default([]),
@@ -264,7 +304,8 @@ const controlPlane = z
     if (us(c.etcd.electionTimeout) < us(c.etcd.heartbeatInterval)) ctx.addIssue({ code: "custom", path: ["etcd", "electionTimeout"], message: "expected an election timeout of at least one heartbeat interval" });
     const r = c.etcd.electionTimeoutRange;
     if (r && us(r.max) < us(r.min)) ctx.addIssue({ code: "custom", path: ["etcd", "electionTimeoutRange", "max"], message: "expected max >= min" });
-    checkFaultTargets(c, ctx);
+    // The topology is built only within the bounds above (a million hosts would take the memory first).
+    if (c.controlPlaneHosts <= MAX_CONTROL_PLANE_HOSTS && c.etcdHosts <= MAX_ETCD_MEMBERS) checkFaultTargets(c, ctx);
   })
   .transform((c): ControlPlaneSpec => {
     const hb = us(c.etcd.heartbeatInterval);

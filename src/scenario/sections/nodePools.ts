@@ -41,13 +41,33 @@ export const zone = z.union([dnsSubdomain, z.strictObject({ name: dnsSubdomain, 
   error: ZONES_EXPECTED,
 });
 
+/**
+ * Labels of one pool. [kubesim choice] Kubernetes sets no count, only the object's size
+ * (etcd's 1.5 MiB request limit); real nodes carry a few dozen (kubelet's well-known
+ * labels, the cloud provider's, the operator's). Every node of the pool gets a copy.
+ */
+export const MAX_POOL_LABELS = 256;
+/** Taints of one pool. [kubesim choice] Real nodes carry a handful; every pod is checked against each. */
+export const MAX_POOL_TAINTS = 64;
+/** Zones of one pool. [kubesim choice] Cloud regions have 3 to 6 zones; spreading nodes costs zones x nodes. */
+export const MAX_POOL_ZONES = 64;
+
 export const nodePool = z.strictObject({
   name: dnsLabel.describe("pool name; nodes are named <pool>-<index>"),
-  count: positiveInt(),
-  zones: z.array(zone, { error: ZONES_EXPECTED }).min(1, { error: "expected at least one zone (or leave zones out)" }).optional(),
+  count: positiveInt().describe("nodes in the pool (all pools together at most limits.nodes)"),
+  zones: z
+    .array(zone, { error: ZONES_EXPECTED })
+    .min(1, { error: "expected at least one zone (or leave zones out)" })
+    .max(MAX_POOL_ZONES, { error: `expected at most ${MAX_POOL_ZONES} zones` })
+    .optional(),
   allocatable,
-  labels: stringMap.optional(),
-  taints: z.array(taint, { error: "expected a list of taints {key, value, effect}" }).optional(),
+  labels: stringMap
+    .refine((m) => Object.keys(m).length <= MAX_POOL_LABELS, { error: (i) => `expected at most ${MAX_POOL_LABELS} labels, got ${Object.keys(i.input as object).length}` })
+    .optional(),
+  taints: z
+    .array(taint, { error: "expected a list of taints {key, value, effect}" })
+    .max(MAX_POOL_TAINTS, { error: `expected at most ${MAX_POOL_TAINTS} taints` })
+    .optional(),
 });
 
 export const nodePoolsSection = {

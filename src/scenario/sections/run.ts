@@ -13,7 +13,7 @@ export const DEFAULT_SAMPLE_INTERVAL = "10s";
 export const DEFAULT_POD_STARTUP_DELAY = "1s";
 
 export const runSection = {
-  name: dnsSubdomain.describe("scenario name; the output folder is results/<name>-<seed>/"),
+  name: dnsSubdomain.describe("scenario name; the output folder is results/<name>-<seed>/ (-<hash> added with --set overrides)"),
   description: z.string().optional(),
   seed: nonNegativeInt("a non-negative integer seed").default(1),
   duration: duration.describe("simulated time to run, e.g. 1h"),

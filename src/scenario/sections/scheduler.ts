@@ -14,15 +14,24 @@
  * the scenario is resolved (resolveSchedulerSection): a bad profile is reported with its
  * field path by `kubesim validate` and `run` alike.
  */
+import { resolve } from "node:path";
 import { z } from "zod";
 import { duration } from "../fields.js";
 import { durationUs } from "../duration.js";
 import { ScenarioError, customIssue, type PathSegment } from "../errors.js";
 import { SchedulerConfigError } from "../../scheduler/config/configError.js";
-import { catalogWith, defaultSchedulerConfiguration, loadSchedulerConfig, parseSchedulerConfigValue } from "../../scheduler/config/schedulerConfig.js";
+import { catalogWith, defaultSchedulerConfiguration, parseSchedulerConfigValue } from "../../scheduler/config/schedulerConfig.js";
 import { defaultSchedulerSpec, type SchedulerSpec } from "../../scheduler/config/schedulerSpec.js";
 import { customCatalog, loadPluginModuleSync, PluginModuleError, type LoadedPlugin } from "../../scheduler/custom/loadPlugin.js";
 import { checkPluginArgs } from "../../scheduler/config/runtime.js";
+import { checkInputFile, readInputFile } from "../inputFile.js";
+import { parseYamlDocument } from "../yamlInput.js";
+
+/** The configFile's value: a regular file within the input limit, YAML errors with their line. */
+function readConfigFile(configFile: string, file: string): unknown {
+  const text = readInputFile(resolve(configFile), configFile, { file, path: "scheduler.configFile", noun: "KubeSchedulerConfiguration file" });
+  return parseYamlDocument(configFile, text);
+}
 
 /** "profiles[0].plugins.score" -> ["profiles", 0, "plugins", "score"]. */
 function pathSegments(path: string): (string | number)[] {
@@ -73,6 +82,8 @@ export function resolveSchedulerSection(section: SchedulerSection | undefined, f
   const at = (path: PathSegment[], expected: string) => customIssue(file, ["scheduler", ...path], expected, root);
   const loaded: LoadedPlugin[] = [];
   for (const [i, p] of section.customPlugins.entries()) {
+    // A regular file within the input limit before Node loads it (not a device, not a FIFO).
+    checkInputFile(resolve(p.module), p.module, { file, path: `scheduler.customPlugins[${i}].module`, noun: "plugin module" });
     try {
       loaded.push(loadPluginModuleSync(p.module, `customPlugins[${i}].module`));
     } catch (e) {
@@ -87,7 +98,7 @@ export function resolveSchedulerSection(section: SchedulerSection | undefined, f
       section.config !== undefined
         ? parseSchedulerConfigValue(section.config, "scheduler.config", catalog)
         : section.configFile !== undefined
-          ? loadSchedulerConfig(section.configFile, catalog)
+          ? parseSchedulerConfigValue(readConfigFile(section.configFile, file), section.configFile, catalog)
           : defaultSchedulerConfiguration(catalog);
     checkPluginArgs(config);
   } catch (e) {
