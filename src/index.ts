@@ -4,6 +4,7 @@
  *   import { simulate } from "kubesim";
  *   const result = simulate({ name: "demo", duration: "10m", nodePools: [...], workloads: [...] }, { seed: 7 });
  *   result.summary, result.timeseries, result.pods, result.events   // rows in memory
+ *   result.pools, result.zones                                       // pools.csv, zones.csv
  *
  * `simulate` validates the scenario object exactly as a file is validated (errors
  * are ScenarioError with the same one-line message) and writes nothing.
@@ -27,6 +28,7 @@ export { loadScenarioFile, parseScenarioText, prepareScenario, validateScenario,
 export { resolveScenario } from "./scenario/resolve.js";
 export { scenarioSchema, scenarioJsonSchema, type Scenario, type ScenarioInput } from "./scenario/schema.js";
 export { ScenarioError } from "./scenario/errors.js";
+export { PluginError } from "./scheduler/custom/pluginError.js";
 export { applyOverrides } from "./scenario/overrides.js";
 export { standardTables } from "./metrics/files.js";
 export { tableCsv } from "./metrics/csv.js";
@@ -34,3 +36,4 @@ export type { TimeseriesRow } from "./metrics/sampler.js";
 export type { PodRow } from "./metrics/podRows.js";
 export type { EventRow } from "./metrics/events.js";
 export type { SummaryRow } from "./metrics/summary.js";
+export type { PoolRatioRow, ZoneRatioRow } from "./metrics/groupRatios.js";

@@ -68,6 +68,14 @@ export class ClusterState {
   /** The phase of the pod that just ended, before it ended (read by onPodEnded listeners). */
   endedPhase: number = PodPhase.Pending;
 
+  /**
+   * Per pod that failed at least one scheduling attempt: the message of its last
+   * FailedScheduling event (upstream also writes it to the pod's PodScheduled=False
+   * condition). Kept after the pod is bound; read by pods.csv. Only pods that waited
+   * have an entry.
+   */
+  readonly lastSchedulingFailure = new Map<number, string>();
+
   /** Per pod: its lifetime once Running in us (its work, or activeDeadlineSeconds), -1 = until the end of the run. */
   lifetimeUs = new Float64Array(0);
   /** Per node: rows of the pods bound to it, the first nodes.podCount[n] valid; per pod: its slot there. */
@@ -143,6 +151,11 @@ export class ClusterState {
     this.counters.scheduled++;
     this.schedulingLatency.record(this.sim.now - pods.createdUs[pod]);
     for (const l of this.onPodBound) l(pod);
+  }
+
+  /** The kube-scheduler could not place the pod in a cycle (FailedScheduling with `message`). */
+  schedulingFailed(pod: number, message: string): void {
+    this.lastSchedulingFailure.set(pod, message);
   }
 
   /** The kubelet reports the pod Running. */

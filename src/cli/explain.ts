@@ -226,6 +226,8 @@ export function explain(objs: ClusterObjects, pod: Pod, config: SchedulerConfigu
   const runtimes = buildRuntimes({ ...config, profiles: [profileSpec] }, snapshot, { tieBreak: "first" });
   const { cycle, profile } = runtimes[0];
   const compiled = snapshot.compile(pod);
+  const podName = `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name ?? ""}`;
+  cycle.state.podName = podName; // a custom plugin's error names it (exit 3, as in a run)
   cycle.scheduleOne(compiled, -1, -1, true);
   const nodes = cycle.explainNodes();
   let selected: string | null = null;
@@ -238,7 +240,7 @@ export function explain(objs: ClusterObjects, pod: Pod, config: SchedulerConfigu
   }
   const pct = profile.percentageOfNodesToScore ?? config.percentageOfNodesToScore;
   return {
-    pod: `${pod.metadata?.namespace ?? "default"}/${pod.metadata?.name ?? ""}`,
+    pod: podName,
     profile: profile.schedulerName,
     numFeasibleNodesToFind: profile.score.length === 0 ? 1 : numFeasibleNodesToFind(snapshot.nodeCount, pct),
     nodes,

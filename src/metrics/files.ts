@@ -1,5 +1,6 @@
 /** The standard output files of a run, as tables. */
 import { EVENT_COLUMNS, type EventRow } from "./events.js";
+import { POOL_COLUMNS, ZONE_COLUMNS, type PoolRatioRow, type ZoneRatioRow } from "./groupRatios.js";
 import { POD_COLUMNS, type PodRow } from "./podRows.js";
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from "./sampler.js";
 import type { SummaryRow } from "./summary.js";
@@ -10,6 +11,8 @@ export interface RunTables {
   pods: readonly PodRow[];
   events: readonly EventRow[];
   summary: readonly SummaryRow[];
+  pools: readonly PoolRatioRow[];
+  zones: readonly ZoneRatioRow[];
   tables: readonly Table[];
 }
 
@@ -19,6 +22,8 @@ export function standardTables(r: RunTables): Table[] {
     tableOf("pods.csv", POD_COLUMNS, r.pods),
     tableOf("events.csv", EVENT_COLUMNS, r.events),
     tableOf("summary.csv", ["metric", "value"], r.summary),
+    tableOf("pools.csv", POOL_COLUMNS, r.pools),
+    tableOf("zones.csv", ZONE_COLUMNS, r.zones),
     ...r.tables,
   ];
 }

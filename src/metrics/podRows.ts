@@ -16,13 +16,44 @@ export interface PodRow {
   node: string;
   /** completed, node-failure, deadline-exceeded; or the state at the end of the run: pending, starting, running. */
   outcome: string;
+  /** Effective requests as the scheduler and the node account them (containers, init containers, overhead). */
+  cpu_request_milli: number;
+  memory_request_bytes: number;
+  /** spec.priority after admission (PriorityClass resolved). */
+  priority: number;
+  /** spec.schedulerName after defaulting: the profile that schedules the pod. */
+  scheduler_name: string;
+  /** The last FailedScheduling message, empty for a pod that never failed a scheduling attempt. */
+  last_failed_scheduling_message: string;
 }
 
-export const POD_COLUMNS: (keyof PodRow)[] = ["pod", "namespace", "owner", "created_s", "scheduled_s", "running_s", "deleted_s", "node", "outcome"];
+// New columns go at the end: readers that index columns by position keep working.
+export const POD_COLUMNS: (keyof PodRow)[] = [
+  "pod",
+  "namespace",
+  "owner",
+  "created_s",
+  "scheduled_s",
+  "running_s",
+  "deleted_s",
+  "node",
+  "outcome",
+  "cpu_request_milli",
+  "memory_request_bytes",
+  "priority",
+  "scheduler_name",
+  "last_failed_scheduling_message",
+];
+
+/** What pods.csv needs besides the tables: per template its schedulerName, per pod its last FailedScheduling message. */
+export interface PodRowExtras {
+  schedulerNames: readonly string[];
+  lastSchedulingFailure: ReadonlyMap<number, string>;
+}
 
 const seconds = (us: number): number | null => (us < 0 ? null : us / US_PER_S);
 
-export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly string[], outcomes: Interner): PodRow[] {
+export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly string[], outcomes: Interner, extras: PodRowExtras): PodRow[] {
   const rows: PodRow[] = [];
   for (let p = 0; p < pods.count; p++) {
     const phase = pods.phase[p];
@@ -44,6 +75,11 @@ export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly strin
       deleted_s: seconds(pods.deletedUs[p]),
       node: pods.node[p] >= 0 ? nodes.names[pods.node[p]] : "",
       outcome,
+      cpu_request_milli: pods.cpuReq[p],
+      memory_request_bytes: pods.memReq[p],
+      priority: pods.priority[p],
+      scheduler_name: extras.schedulerNames[pods.template[p]],
+      last_failed_scheduling_message: extras.lastSchedulingFailure.get(p) ?? "",
     });
   }
   return rows;

@@ -27,6 +27,8 @@ export interface TimeseriesRow {
   cpu_requested_ratio_max: number;
   /** Nodes whose requests exceed allocatable in any resource: must always be 0. */
   nodes_overcommitted: number;
+  /** The fullest Ready node's memory requests / allocatable (appended after the original columns). */
+  memory_requested_ratio_max: number;
 }
 
 export const TIMESERIES_COLUMNS: (keyof TimeseriesRow)[] = [
@@ -45,6 +47,8 @@ export const TIMESERIES_COLUMNS: (keyof TimeseriesRow)[] = [
   "memory_requested_ratio",
   "cpu_requested_ratio_max",
   "nodes_overcommitted",
+  // New columns go at the end: readers that index columns by position keep working.
+  "memory_requested_ratio_max",
 ];
 
 export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounters): TimeseriesRow {
@@ -54,6 +58,7 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
   let memAlloc = 0;
   let memReq = 0;
   let cpuMax = 0;
+  let memMax = 0;
   let over = 0;
   for (let i = 0; i < nodes.count; i++) {
     if (nodes.cpuReq[i] > nodes.cpuAlloc[i] || nodes.memReq[i] > nodes.memAlloc[i] || nodes.ephReq[i] > nodes.ephAlloc[i] || nodes.podCount[i] > nodes.podsAlloc[i]) {
@@ -66,6 +71,7 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
     memAlloc += nodes.memAlloc[i];
     memReq += nodes.memReq[i];
     if (nodes.cpuAlloc[i] > 0) cpuMax = Math.max(cpuMax, nodes.cpuReq[i] / nodes.cpuAlloc[i]);
+    if (nodes.memAlloc[i] > 0) memMax = Math.max(memMax, nodes.memReq[i] / nodes.memAlloc[i]);
   }
   return {
     sim_time_s: timeUs / US_PER_S,
@@ -83,5 +89,6 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
     memory_requested_ratio: memAlloc > 0 ? memReq / memAlloc : 0,
     cpu_requested_ratio_max: cpuMax,
     nodes_overcommitted: over,
+    memory_requested_ratio_max: memMax,
   };
 }

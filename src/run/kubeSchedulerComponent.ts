@@ -15,7 +15,8 @@
  *
  * The cluster state stays the source of truth: binding calls ClusterState.bind, preemption
  * victims end with outcome "preempted" after their grace period, pods that end leave
- * the snapshot. A NotReady node is treated as cordoned by the scheduler
+ * the snapshot, and each failed cycle's FailedScheduling message is recorded for the
+ * pod (ClusterState.schedulingFailed, pods.csv). A NotReady node is treated as cordoned by the scheduler
  * (simplification: upstream filters it through the not-ready/unreachable NoSchedule
  * taints the node lifecycle controller adds).
  */
@@ -75,6 +76,7 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
         cluster.bind(pod, node);
         return true;
       },
+      failed: (pod, message) => cluster.schedulingFailed(pod, message),
       victimDeleted: (pod) => {
         const phase = cluster.pods.phase[pod];
         if (phase === PodPhase.Scheduled || phase === PodPhase.Running) cluster.endPod(pod, preempted);

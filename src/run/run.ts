@@ -10,6 +10,7 @@
 import { Simulation, US_PER_S } from "../engine/simulation.js";
 import { podRows, type PodRow } from "../metrics/podRows.js";
 import { sampleCluster, type TimeseriesRow } from "../metrics/sampler.js";
+import { GroupRatios, type PoolRatioRow, type ZoneRatioRow } from "../metrics/groupRatios.js";
 import { summarize, type SummaryRow } from "../metrics/summary.js";
 import type { EventRow } from "../metrics/events.js";
 import type { Table } from "../metrics/tables.js";
@@ -25,6 +26,7 @@ import { ControlPlane } from "./controlPlane.js";
 import { NodeFaultTimeline } from "./nodeFaults.js";
 import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
+import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
 import { UserClient } from "./userClient.js";
 
 export interface RunResult {
@@ -32,6 +34,9 @@ export interface RunResult {
   pods: PodRow[];
   events: EventRow[];
   summary: SummaryRow[];
+  /** Requested ratios per node pool and per zone at each sample (pools.csv, zones.csv). */
+  pools: PoolRatioRow[];
+  zones: ZoneRatioRow[];
   /** Tables contributed by components (file name -> table). */
   tables: Table[];
   counts: { nodes: number; pods: number; events: number; simEvents: number };
@@ -50,6 +55,9 @@ export class ClusterRun {
   private readonly experiment: Component | undefined;
   private readonly components: Component[] = [];
   private readonly timeseries: TimeseriesRow[] = [];
+  /** pools.csv and zones.csv, sampled with timeseries.csv. */
+  private readonly pools: GroupRatios<"pool">;
+  private readonly zones: GroupRatios<"zone">;
   private readonly sampleId: number;
   private readonly replicaSets: ReplicaSetController;
   private readonly creates: ApiPodCreates | undefined;
@@ -62,6 +70,8 @@ export class ClusterRun {
     options: RunOptions = {},
   ) {
     const sim = (this.sim = new Simulation(spec.seed));
+    this.pools = new GroupRatios("pool", spec.nodes.map((n) => n.pool));
+    this.zones = new GroupRatios("zone", spec.nodes.map((n) => n.zone ?? ""));
     const cluster = (this.cluster = new ClusterState(sim, spec.nodes, spec.templates));
     const cpSpec = spec.controlPlane;
     this.experiment = cpSpec?.experiment ? raftElectionExperiment(spec.seed, cpSpec.experiment) : undefined;
@@ -128,7 +138,12 @@ export class ClusterRun {
     summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...extraSummary);
     return {
       timeseries: this.timeseries,
-      pods: podRows(c.pods, c.nodes, c.owners, c.outcomes),
+      pools: this.pools.rows,
+      zones: this.zones.rows,
+      pods: podRows(c.pods, c.nodes, c.owners, c.outcomes, {
+        schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
+        lastSchedulingFailure: c.lastSchedulingFailure,
+      }),
       events: c.events.rows,
       summary,
       tables,
@@ -150,6 +165,8 @@ export class ClusterRun {
 
   private sample(): void {
     this.timeseries.push(sampleCluster(this.sim.now, this.cluster.nodes, this.cluster.counters));
+    this.pools.sample(this.sim.now, this.cluster.nodes);
+    this.zones.sample(this.sim.now, this.cluster.nodes);
     // Chained, so the calendar holds one sample event however long the run.
     const next = this.sim.now + this.spec.sampleIntervalUs;
     if (next <= this.spec.durationUs) this.sim.scheduleAt(next, this.sampleId);

@@ -225,17 +225,30 @@ export class SchedulingCycle implements FilterDiagnosis {
     return res;
   }
 
-  /** PostFilter plugins in order until one succeeds (it may nominate a node); not in record mode. */
+  /**
+   * PostFilter plugins in order until one succeeds (it may nominate a node); not in
+   * record mode. As upstream's RunPostFilterPlugins, the messages of the plugins that
+   * did not succeed are joined by ", " into the diagnosis (the FitError's last part);
+   * an UnschedulableAndUnresolvable answer stops the loop with its message alone.
+   */
   private runPostFilter(pod: CompiledPod): void {
-    if (this.diagnosis.record !== null) return;
+    const diag = this.diagnosis;
+    if (diag.record !== null) return;
     const pfs = this.profile.postFilter;
+    let message = "";
     for (let i = 0; i < pfs.length; i++) {
-      const r = pfs[i].postFilter(this.state, pod, this.diagnosis);
+      const r = pfs[i].postFilter(this.state, pod, diag);
       if (r.code === Code.Success) {
         this.result.nominatedNode = r.nominatedNode;
         return;
       }
+      if (r.code === Code.UnschedulableAndUnresolvable) {
+        message = r.message ?? "";
+        break;
+      }
+      if (r.message) message = message === "" ? r.message : `${message}, ${r.message}`;
     }
+    diag.postFilterMessage = message;
   }
 
   // -------------------------------------------------------------------------

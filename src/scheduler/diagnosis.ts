@@ -16,9 +16,10 @@
  */
 import { grown, nextCapacity } from "../engine/columns.js";
 import type { CompiledPod } from "./compiled.js";
-import { Code, type CycleState, type FilterDiagnosis, type StatusCode, verdictCode, verdictReasonBits } from "./framework.js";
+import { Code, type CycleState, type FilterDiagnosis, type FilterPlugin, type StatusCode, verdictCode, verdictReasonBits } from "./framework.js";
 import type { Profile } from "./profile.js";
 import type { Snapshot } from "./snapshot.js";
+import { countReasons, fitErrorMessage, preFilterFitErrorMessage } from "./fitError.js";
 
 /** What record mode captures (kubesim explain). Indexed by node row. */
 export class CycleRecord {
@@ -61,6 +62,11 @@ export class CycleDiagnosis implements FilterDiagnosis {
   pod: CompiledPod | null = null;
   /** The current cycle's record when record mode is on, else null. */
   record: CycleRecord | null = null;
+  /**
+   * The PostFilter plugins' status message of this cycle (upstream Diagnosis.PostFilterMsg:
+   * the reasons of every plugin that did not succeed, joined by ", "), "" when none.
+   */
+  postFilterMessage = "";
   /** Index into profile.preFilter of the PreFilter plugin that failed the pod, -1 if none. */
   private preFilterFailed = -1;
   /** The status that PreFilter plugin returned. */
@@ -68,6 +74,13 @@ export class CycleDiagnosis implements FilterDiagnosis {
   /** Indices into profile.preFilter of the plugins whose PreFilterResult restricted the nodes. */
   private readonly restrictedBy: Int32Array;
   private restrictedCount = 0;
+  /** Scratch for failureMessage(): the (verdict, filter) groups of rejected nodes and their sizes. */
+  private readonly groupKeys: number[] = [];
+  private readonly groupCounts: number[] = [];
+  /** Scratch for failureMessage(): per filter plugin, its describe-per-node reason bits. */
+  private readonly dynamicBits: Int32Array;
+  /** failureMessage()'s last groups and text (see there). */
+  private lastFailure = { nodes: -1, postFilter: "", keys: [] as number[], counts: [] as number[], message: "" };
 
   constructor(
     private readonly profile: Profile,
@@ -75,6 +88,7 @@ export class CycleDiagnosis implements FilterDiagnosis {
     private readonly state: CycleState,
   ) {
     this.restrictedBy = new Int32Array(profile.preFilter.length);
+    this.dynamicBits = new Int32Array(profile.filter.length);
   }
 
   get nodeCount(): number {
@@ -95,6 +109,7 @@ export class CycleDiagnosis implements FilterDiagnosis {
     this.cycle++;
     this.pod = pod;
     this.record = null;
+    this.postFilterMessage = "";
   }
 
   /** Forget the previous PreFilter outcome (called when PreFilter starts). */
@@ -160,29 +175,81 @@ export class CycleDiagnosis implements FilterDiagnosis {
       }
       return [];
     }
-    const p = prof.filter[this.failedFilter[node]];
-    const bits = verdictReasonBits(this.verdict[node]);
-    if (p.describe && this.pod !== null) return p.describe(this.state, this.pod, node, bits);
-    const out: string[] = [];
-    for (let b = 0; b < p.reasons.length; b++) if (bits & (1 << b)) out.push(p.reasons[b]);
-    if (out.length === 0) out.push(`rejected by plugin ${p.name}`);
-    return out;
+    if (this.pod === null) return [];
+    return verdictReasons(prof.filter[this.failedFilter[node]], this.state, this.pod, node, this.verdict[node]);
   }
 
   /**
-   * Upstream's FitError message: "0/N nodes are available: <count reason>, ...",
-   * the "count reason" strings sorted as strings.
+   * Upstream's FitError message (fitError.ts): "0/N nodes are available: <count
+   * reason>, ...." followed by the PostFilter plugins' message, if any.
    */
   failureMessage(): string {
     const N = this.nodeCount;
-    if (this.preFilterFailed >= 0) return `0/${N} nodes are available: ${this.reasons(0)[0]}.`;
-    const counts = new Map<string, number>();
+    if (this.preFilterFailed >= 0) return preFilterFitErrorMessage(N, this.reasons(0)[0], this.postFilterMessage);
+    // Nodes are counted per (filter, verdict) group with integer keys, and each group is
+    // turned into text once; only verdicts whose text depends on the node (describe
+    // with dynamicReasonBits) are described per node. A failure whose groups equal the
+    // previous one's returns the previous text (exact: the text is a function of them).
+    const filters = this.profile.filter;
+    // Per filter: the reason bits that need describe() per node (-1: all, 0: none).
+    const dynamic = this.dynamicBits;
+    for (let f = 0; f < filters.length; f++) dynamic[f] = filters[f].describe ? (filters[f].dynamicReasonBits ?? -1) : 0;
+    const keys = this.groupKeys;
+    const counts = this.groupCounts;
+    const stamp = this.stamp;
+    const cycle = this.cycle;
+    const verdicts = this.verdict;
+    const failed = this.failedFilter;
+    const rec = this.record;
+    const restricted = this.state.preFilterNodes !== null;
+    let k = 0;
+    let at = -1;
+    let excluded = 0;
+    let excludedAt = -1;
+    let perNode: number[] | null = null;
     for (let n = 0; n < N; n++) {
-      if (this.code(n) === Code.Success) continue;
-      for (const r of this.reasons(n)) counts.set(r, (counts.get(r) ?? 0) + 1);
+      if (stamp[n] === cycle && !(rec !== null && rec.feasible[n] === 1)) {
+        // Rejected in this cycle (rejectedThisCycle, inlined).
+        const f = failed[n];
+        const v = verdicts[n] >>> 0; // unsigned, so the key decodes with % and /
+        if ((verdictReasonBits(v) & dynamic[f]) !== 0) {
+          (perNode ??= []).push(n);
+          continue;
+        }
+        const key = v * GROUP_KEY_SCALE + f;
+        if (at < 0 || keys[at] !== key) {
+          at = 0;
+          while (at < k && keys[at] !== key) at++;
+          if (at === k) {
+            keys[k] = key;
+            counts[k++] = 0;
+          }
+        }
+        counts[at]++;
+      } else if (restricted && this.excludedByPreFilter(n)) {
+        excluded++;
+        excludedAt = n;
+      }
     }
-    const parts = [...counts].map(([r, c]) => `${c} ${r}`).sort();
-    return `0/${N} nodes are available: ${parts.join(", ")}.`;
+    keys.length = k;
+    counts.length = k;
+    const memo = this.lastFailure;
+    // Memoized only when every node's text comes from its group (none per node, none
+    // excluded by a PreFilterResult, whose text names the restricting plugins).
+    const memoizable = perNode === null && excluded === 0;
+    if (memoizable && memo.nodes === N && memo.postFilter === this.postFilterMessage && sameNumbers(memo.keys, keys) && sameNumbers(memo.counts, counts)) {
+      return memo.message;
+    }
+    const reasons = new Map<string, number>();
+    for (let g = 0; g < k; g++) {
+      const f = keys[g] % GROUP_KEY_SCALE;
+      for (const r of verdictReasons(filters[f], this.state, this.pod!, -1, (keys[g] - f) / GROUP_KEY_SCALE)) reasons.set(r, (reasons.get(r) ?? 0) + counts[g]);
+    }
+    if (perNode !== null) for (const n of perNode) countReasons(reasons, this.reasons(n));
+    if (excluded > 0) for (const r of this.reasons(excludedAt)) reasons.set(r, (reasons.get(r) ?? 0) + excluded);
+    const message = fitErrorMessage(N, reasons, this.postFilterMessage);
+    if (memoizable) this.lastFailure = { nodes: N, postFilter: this.postFilterMessage, keys: keys.slice(), counts: counts.slice(), message };
+    return message;
   }
 
   /** The record of the last cycle as explain's per-node list (snapshot order). */
@@ -202,4 +269,34 @@ export class CycleDiagnosis implements FilterDiagnosis {
     }
     return out;
   }
+}
+
+/**
+ * The upstream reason strings of a filter verdict of `plugin` for `node`: the plugin's
+ * describe() when it has one and the verdict needs it (dynamic text such as
+ * "Insufficient example.com/gpu"), else its reasons[] per reason bit; "rejected by
+ * plugin X" when no bit is known. `node` is not read when describe() is not called.
+ */
+export function verdictReasons(plugin: FilterPlugin, state: CycleState, pod: CompiledPod, node: number, verdict: number): string[] {
+  const bits = verdictReasonBits(verdict);
+  if (needsNode(plugin, verdict)) return plugin.describe!(state, pod, node, bits);
+  const out: string[] = [];
+  for (let b = 0; b < plugin.reasons.length; b++) if (bits & (1 << b)) out.push(plugin.reasons[b]);
+  if (out.length === 0) out.push(`rejected by plugin ${plugin.name}`);
+  return out;
+}
+
+/** Whether the text of `verdict` comes from describe() for a given node (see FilterPlugin.dynamicReasonBits). */
+function needsNode(plugin: FilterPlugin, verdict: number): boolean {
+  if (!plugin.describe) return false;
+  return plugin.dynamicReasonBits === undefined || (verdictReasonBits(verdict) & plugin.dynamicReasonBits) !== 0;
+}
+
+/** failureMessage's group key is (unsigned verdict) * GROUP_KEY_SCALE + filter index (exact in a double: verdicts are 32-bit). */
+const GROUP_KEY_SCALE = 1 << 16;
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -49,6 +49,11 @@ export type StatusCode = (typeof Code)[keyof typeof Code];
 export const MAX_NODE_SCORE = 100;
 export const MIN_NODE_SCORE = 0;
 
+/** Upstream's message for a score outside [MIN_NODE_SCORE, MAX_NODE_SCORE] after NormalizeScore (runtime/framework.go RunScorePlugins), verbatim. */
+export function invalidScoreMessage(plugin: string, score: number): string {
+  return `plugin "${plugin}" returns an invalid score ${score}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
+}
+
 /**
  * A filter verdict for one node, stored in an Int32Array: 0 means the node passes;
  * otherwise the low 4 bits are the status code and the bits above are the plugin's
@@ -86,6 +91,11 @@ export class CycleState {
   podId = -1;
   /** Record mode (kubesim explain): every node is evaluated, nothing is sampled. */
   recording = false;
+  /**
+   * The pod of this cycle as namespace/name, for messages only (a custom plugin's
+   * error names it). Set by the caller before the cycle; "" when unnamed.
+   */
+  podName = "";
   /** Plugin-owned per-cycle data, keyed by plugin name. */
   readonly data = new Map<string, unknown>();
 
@@ -198,6 +208,12 @@ export interface FilterPlugin extends Plugin {
   readonly nodeLocalFilter?: boolean;
   /** Optional dynamic reason text (e.g. "Insufficient example.com/gpu"); default uses `reasons`. */
   describe?(state: CycleState, pod: CompiledPod, node: number, reasonBits: number): string[];
+  /**
+   * Optional, with describe: the reason bits whose text depends on the node. A verdict
+   * with none of them is described by `reasons` alone, so failure messages count nodes
+   * per verdict instead of asking per node. Unset: describe() is used for every verdict.
+   */
+  readonly dynamicReasonBits?: number;
 }
 
 /** Per-node filter outcome of the last cycle, handed to PostFilter (framework.NodeToStatus). */
@@ -221,6 +237,12 @@ export interface PostFilterResult {
   code: StatusCode;
   /** Node to nominate (status.nominatedNodeName), -1 for none. */
   nominatedNode: number;
+  /**
+   * The status message when code is not Success (upstream's PostFilter status, e.g.
+   * DefaultPreemption's "preemption: 0/3 nodes are available: ..."); appended to the
+   * pod's FailedScheduling message.
+   */
+  message?: string;
 }
 
 export interface PostFilterPlugin extends Plugin {

@@ -7,6 +7,12 @@
  *   NormalizeScore -> check [MIN_NODE_SCORE, MAX_NODE_SCORE] -> x weight -> sum
  *   (TotalScore) -> selectHost: a uniform choice among the top TotalScore.
  *
+ * A plugin that returns Error fails the cycle for this pod (upstream: FailedScheduling,
+ * retried). A custom plugin that throws or scores out of range stops the run with a
+ * PluginError from its wrapper (custom/guard.ts); an in-tree score out of range is a
+ * kubesim bug and stops it as an internal error. Both range checks ride on loops that
+ * run anyway (the weighted sum here, the copy in the wrapper).
+ *
  * Node-local score plugins (ScorePlugin.nodeLocalScore, no NormalizeScore) have their
  * weighted sum memoized per (pod template, node version) (snapshotMemo.ts, exact) and
  * are added last, in the pass that finds the top score. A plugin that reports uniform
@@ -16,7 +22,7 @@
 import type { CompiledPod } from "./compiled.js";
 import type { CycleBuffers } from "./cycleBuffers.js";
 import type { CycleDiagnosis } from "./diagnosis.js";
-import { Code, type CycleState, MAX_NODE_SCORE, MIN_NODE_SCORE, type ScorePlugin } from "./framework.js";
+import { Code, type CycleState, MAX_NODE_SCORE, MIN_NODE_SCORE, type ScorePlugin, invalidScoreMessage } from "./framework.js";
 import type { Profile } from "./profile.js";
 import type { Snapshot } from "./snapshot.js";
 import { NodeMemo } from "./snapshotMemo.js";
@@ -111,7 +117,7 @@ export class Prioritizer {
           total[k] += v * w;
         }
       }
-      if (!Number.isNaN(bad)) return this.fail(invalidScore(p.name, bad));
+      if (!Number.isNaN(bad)) throw invalidScore(p.name, bad);
       if (rec !== null) for (let k = 0; k < count; k++) rec.scores[s][feasible[k]] = buf[k];
     }
     if (useMemo) return this.scoreLocalMemoizedAndSelect(pod, count, first);
@@ -168,7 +174,7 @@ export class Prioritizer {
         const w = prof.scoreWeights[s];
         for (let k = 0; k < m; k++) {
           const v = buf[k];
-          if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) return this.fail(invalidScore(p.name, v));
+          if (v > MAX_NODE_SCORE || v < MIN_NODE_SCORE) throw invalidScore(p.name, v);
           acc[k] += v * w;
         }
       }
@@ -236,7 +242,11 @@ export class Prioritizer {
   }
 }
 
-/** Upstream's message for a score outside [MIN_NODE_SCORE, MAX_NODE_SCORE] after NormalizeScore. */
-function invalidScore(plugin: string, score: number): string {
-  return `plugin "${plugin}" returns an invalid score ${score}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`;
+/**
+ * An in-tree plugin's score outside [MIN_NODE_SCORE, MAX_NODE_SCORE]: a kubesim bug
+ * (custom plugins are checked by their wrapper, custom/guard.ts, before this point),
+ * so the run stops as an internal error rather than leaving the pod Pending.
+ */
+function invalidScore(plugin: string, score: number): Error {
+  return new Error(`${invalidScoreMessage(plugin, score)} (an in-tree plugin: a kubesim bug)`);
 }

@@ -285,6 +285,8 @@ export class Scheduler implements PreemptionContext {
     this.stats.attempts++;
     this.current = pod;
     if (rt.preemption) rt.preemption.context = this;
+    // Named in a custom plugin's error (custom/guard.ts).
+    rt.cycle.state.podName = this.names[pod];
     this.placeStandIns(pod, compiled.priority);
     const res = rt.cycle.scheduleOne(compiled, -1, this.nominated[pod]);
     this.removeStandIns();
@@ -369,7 +371,9 @@ export class Scheduler implements PreemptionContext {
       // Binding failed (upstream handleBindingCycleError): Unreserve and forget the
       // assumed pod, then FailureHandler -> AddUnschedulableIfNotPresent with an error,
       // i.e. backoffQ.
-      this.profileOf[pod]!.cycle.forget(row);
+      const cycle = this.profileOf[pod]!.cycle;
+      cycle.state.podName = this.names[pod];
+      cycle.forget(row);
       this.snapshotRow[pod] = -1;
       this.stats.errors++;
       this.stats.bindingFailures++;

@@ -105,7 +105,7 @@ describe("quickstart end to end", () => {
   it("the same seed gives byte-identical CSV files, however the run is stepped", () => {
     const a = csvFiles(r);
     const b = csvFiles(run(undefined, 7_777_777));
-    expect(Object.keys(a).sort()).toEqual(["events.csv", "pods.csv", "summary.csv", "timeseries.csv"]);
+    expect(Object.keys(a).sort()).toEqual(["events.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "zones.csv"]);
     for (const f of Object.keys(a)) expect(b[f]).toBe(a[f]);
   });
 

@@ -51,19 +51,24 @@ describe("summary", () => {
     expect(v.scheduling_latency_mean_ms).toBe(2);
   });
 
-  it("writes 0 for the scheduling latencies when no pod was bound", () => {
+  it("writes 0 for the scheduling latencies when no pod was bound, and counts the pods they leave out", () => {
+    const counters = new PodCounters();
+    counters.created = 3;
+    counters.pending = 3;
     const rows = summarize({
       nodes: 1,
       simDurationUs: 1e6,
-      counters: new PodCounters(),
+      counters,
       latency: new LatencyHistogram(SUB_BUCKET_BITS_3_DIGITS),
       timeseries: [],
       nodeFailures: 0,
       eventsProcessed: 0,
     });
-    const latencies = rows.filter((r) => r.metric.startsWith("scheduling_latency_"));
+    const latencies = rows.filter((r) => r.metric.startsWith("scheduling_latency_") && r.metric.endsWith("_ms"));
     expect(latencies.map((r) => r.metric)).toEqual(["scheduling_latency_p50_ms", "scheduling_latency_p90_ms", "scheduling_latency_p99_ms", "scheduling_latency_max_ms", "scheduling_latency_mean_ms"]);
     expect(latencies.every((r) => r.value === 0)).toBe(true);
+    // The three pods created and never bound are what the percentiles leave out.
+    expect(rows.find((r) => r.metric === "scheduling_latency_excluded_pods")!.value).toBe(3);
   });
 });
 

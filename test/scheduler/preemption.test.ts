@@ -26,6 +26,7 @@ function cpuHost(s: Snapshot, offset = 0, nominated = -1): PreemptionHost {
   return {
     snapshot: s,
     fitsOnNode: (_st, p, n) => s.nodes.cpuReq[n] + p.cpuMilli <= s.nodes.cpuAlloc[n],
+    lastFitReasons: () => ["Insufficient cpu"],
     removePodHook: () => {},
     addPodHook: () => {},
     nominatedNodeOf: () => nominated,

@@ -8,7 +8,9 @@
  * The plugin implements any of filter / preScore / score / normalizeScore (batched:
  * one call per candidate list, results into the given typed array). Loading
  * registers the factory with the plugin registry and returns the extension points it
- * implements, so a KubeSchedulerConfiguration can enable it by name.
+ * implements, so a KubeSchedulerConfiguration can enable it by name. The registered
+ * factory wraps every instance (guard.ts): an exception or an invalid score stops the
+ * run with a PluginError naming the plugin, the extension point and the pod.
  */
 import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
@@ -19,6 +21,7 @@ import { Snapshot } from "../snapshot.js";
 import { isRegistered, registerPlugin } from "../registry.js";
 import type { ExtensionPoint } from "../config/defaults.js";
 import { IN_TREE_POINTS } from "../config/defaults.js";
+import { guardPlugin } from "./guard.js";
 
 export class PluginModuleError extends Error {}
 
@@ -98,8 +101,9 @@ function registerModule(mod: Record<string, unknown>, file: string, path: string
   if (!points.includes("filter") && !points.includes("score")) {
     throw new PluginModuleError(`${where}: plugin ${name} from ${file} implements neither filter(...) nor score(...)`);
   }
-  if (!isRegistered(name)) registerPlugin(name, factory);
-  return { name, file: path, points, factory };
+  const guarded: PluginFactory = (args, handle) => guardPlugin(factory(args, handle));
+  if (!isRegistered(name)) registerPlugin(name, guarded);
+  return { name, file: path, points, factory: guarded };
 }
 
 /** name -> points, for the KubeSchedulerConfiguration catalog. */

@@ -15,6 +15,7 @@ import {
   Code,
   type CycleState,
   type FilterDiagnosis,
+  type FilterPlugin,
   type FrameworkHandle,
   type PostFilterPlugin,
   type PostFilterResult,
@@ -24,6 +25,8 @@ import type { DefaultPreemptionArgs } from "../config/pluginArgs.js";
 import { DEFAULT_MIN_CANDIDATE_NODES_ABSOLUTE, DEFAULT_MIN_CANDIDATE_NODES_PERCENTAGE } from "../config/pluginArgs.js";
 import { findPreemption, type PreemptionHost, type PreemptionOutcome } from "../preemption/evaluator.js";
 import type { Snapshot } from "../snapshot.js";
+import { verdictReasons } from "../diagnosis.js";
+import { FitErrorFormatter } from "../fitError.js";
 
 export const NAME = "DefaultPreemption";
 
@@ -48,6 +51,10 @@ export class DefaultPreemption implements PostFilterPlugin, PreemptionHost {
   /** PreFilter plugins that did not Skip for the current pod; their Filters run. */
   private activePreFilter: PreFilterPlugin[] = [];
   private skippedFilters = new Set<string>();
+  /** The filter that rejected the pod in the last fitsOnNode() that returned false (its verdict stays in `verdict`). */
+  private lastRejectedBy: FilterPlugin | null = null;
+  /** The evaluator's FitError text, memoized across cycles (fitError.ts). */
+  private readonly messages = new FitErrorFormatter();
 
   constructor(
     args: Partial<DefaultPreemptionArgs> | undefined,
@@ -68,36 +75,53 @@ export class DefaultPreemption implements PostFilterPlugin, PreemptionHost {
     this.profile = profile;
   }
 
+  /**
+   * Upstream's PostFilter: Evaluator.Preempt, and a status message "preemption: " +
+   * the evaluator's message when no node is nominated (evaluator.ts).
+   */
   postFilter(state: CycleState, pod: CompiledPod, diagnosis: FilterDiagnosis): PostFilterResult {
     const ctx = this.context;
     if (ctx === null || this.profile === null || state.recording) return { code: Code.Unschedulable, nominatedNode: -1 };
-    // Re-run PreFilter for this pod so the dry run knows which Filters apply and
-    // starts from exact PreFilter state (PreFilter is a pure function of pod + snapshot).
-    this.activePreFilter = [];
-    this.skippedFilters.clear();
-    for (const p of this.profile.preFilter) {
-      const code = p.preFilter(state, pod);
-      if (code === Code.Skip) this.skippedFilters.add(p.name);
-      else if (code !== Code.Success) return { code: Code.Unschedulable, nominatedNode: -1 };
-      else this.activePreFilter.push(p);
-    }
-    const outcome = findPreemption(this, state, pod, diagnosis, this.args);
+    const outcome = findPreemption(this, state, pod, diagnosis, this.args, this.messages);
     this.lastOutcome = outcome;
-    if (outcome.node < 0) return { code: Code.Unschedulable, nominatedNode: -1 };
+    if (outcome.node < 0) return { code: Code.Unschedulable, nominatedNode: -1, message: outcome.reason === "" ? "" : `preemption: ${outcome.reason}` };
     ctx.preempt(outcome, pod);
     return { code: Code.Success, nominatedNode: outcome.node };
   }
 
   // PreemptionHost ------------------------------------------------------------
 
+  /**
+   * Re-run PreFilter for this pod so the dry run knows which Filters apply and starts
+   * from exact PreFilter state (PreFilter is a pure function of pod + snapshot).
+   */
+  beginDryRun(state: CycleState, pod: CompiledPod): boolean {
+    this.activePreFilter = [];
+    this.skippedFilters.clear();
+    for (const p of this.profile!.preFilter) {
+      const code = p.preFilter(state, pod);
+      if (code === Code.Skip) this.skippedFilters.add(p.name);
+      else if (code !== Code.Success) return false;
+      else this.activePreFilter.push(p);
+    }
+    return true;
+  }
+
   fitsOnNode(state: CycleState, pod: CompiledPod, node: number): boolean {
     this.one[0] = node;
     for (const f of this.profile!.filter) {
       if (this.skippedFilters.has(f.name)) continue;
       f.filter(state, pod, this.one, 1, this.verdict);
-      if (this.verdict[0] !== 0) return false;
+      if (this.verdict[0] !== 0) {
+        this.lastRejectedBy = f;
+        return false;
+      }
     }
     return true;
+  }
+
+  lastFitReasons(state: CycleState, pod: CompiledPod, node: number): string[] {
+    return this.lastRejectedBy === null ? [] : verdictReasons(this.lastRejectedBy, state, pod, node, this.verdict[0]);
   }
 
   removePodHook(state: CycleState, pod: CompiledPod, victim: number, node: number): void {

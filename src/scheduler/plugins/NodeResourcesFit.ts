@@ -273,6 +273,9 @@ export class NodeResourcesFit implements PreFilterPlugin, FilterPlugin, PreScore
     return rejected === 0;
   }
 
+  /** Only "Insufficient <scalar resource>" needs the node; the other bits are `reasons`. */
+  readonly dynamicReasonBits = BIT_SCALAR;
+
   describe(state: CycleState, pod: CompiledPod, node: number, bits: number): string[] {
     const out: string[] = [];
     for (let b = 0; b < this.reasons.length; b++) if (bits & (1 << b)) out.push(this.reasons[b]);

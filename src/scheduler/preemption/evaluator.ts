@@ -14,11 +14,21 @@
  *    first, keeping each one whose return still lets the pod fit;
  * 4. pickOneNodeForPreemption.
  * The dry run edits the snapshot in place and restores it exactly before returning.
+ *
+ * When no node can be made feasible, the outcome's reason is upstream's status
+ * message (Evaluator.Preempt): a FitError over the dry run's node statuses, e.g.
+ * "0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No
+ * preemption victims found for incoming pod." Nodes not dry-run (not Unschedulable
+ * in the filter diagnosis) count as "Preemption is not helpful for scheduling"
+ * (SetAbsentNodesStatus); a node with no lower-priority pod as "No preemption victims
+ * found for incoming pod"; a node where the pod does not fit even without them under
+ * the reasons of the filter that still rejects it.
  */
 import type { PodDisruptionBudget } from "../../model/types.js";
 import type { CompiledPod } from "../compiled.js";
 import { Code, type CycleState, type FilterDiagnosis } from "../framework.js";
 import type { Snapshot } from "../snapshot.js";
+import { countReasons, FitErrorFormatter } from "../fitError.js";
 import { splitByPdbViolation, type VictimLabels } from "./pdb.js";
 import { pickOneNodeForPreemption, type Candidate } from "./pickNode.js";
 
@@ -27,6 +37,8 @@ export interface PreemptionHost {
   readonly snapshot: Snapshot;
   /** RunFilterPluginsWithNominatedPods for one node: does `pod` pass every filter on `node`? */
   fitsOnNode(state: CycleState, pod: CompiledPod, node: number): boolean;
+  /** The reasons of the filter that rejected `pod` in the last fitsOnNode(...) that returned false (read at once). */
+  lastFitReasons(state: CycleState, pod: CompiledPod, node: number): string[];
   /** RunPreFilterExtensionRemovePod / AddPod over the profile's PreFilter plugins. */
   removePodHook(state: CycleState, pod: CompiledPod, victim: number, node: number): void;
   addPodHook(state: CycleState, pod: CompiledPod, victim: number, node: number): void;
@@ -34,6 +46,11 @@ export interface PreemptionHost {
   nominatedNodeOf(state: CycleState, pod: CompiledPod): number;
   /** A uniform integer in [0, n) from a seeded stream (the random candidate offset). */
   randomInt(n: number): number;
+  /**
+   * Optional: prepare the dry run (DefaultPreemption re-runs PreFilter); false when the
+   * pod is rejected there, and no preemption is attempted [kubesim simplification].
+   */
+  beginDryRun?(state: CycleState, pod: CompiledPod): boolean;
 }
 
 export interface PreemptionArgs {
@@ -46,9 +63,24 @@ export interface PreemptionOutcome {
   node: number;
   victims: number[];
   pdbViolations: number;
-  /** Why not, when node = -1 (upstream's message). */
+  /**
+   * Why not, when node = -1: upstream's status message (without DefaultPreemption's
+   * "preemption: " prefix); "" when there is nothing to say.
+   */
   reason: string;
 }
+
+/** Status of a node the dry run did not consider (preemption.go nodesWherePreemptionMightHelp / SetAbsentNodesStatus). */
+export const PREEMPTION_NOT_HELPFUL = "Preemption is not helpful for scheduling";
+/** Status of a node with no lower-priority pod (SelectVictimsOnNode). */
+export const NO_PREEMPTION_VICTIMS = "No preemption victims found for incoming pod";
+
+/** A node the dry run ruled out, with upstream's status reasons for it. */
+export interface NodeRejection {
+  reasons: string[];
+}
+/** The common rejection, shared (the dry run visits every Unschedulable node of a failed cycle). */
+const NO_VICTIMS: NodeRejection = Object.freeze({ reasons: Object.freeze([NO_PREEMPTION_VICTIMS]) as string[] });
 
 /** calculateNumCandidates. */
 export function numCandidates(numNodes: number, args: PreemptionArgs): number {
@@ -80,19 +112,19 @@ export function podEligibleToPreemptOthers(host: PreemptionHost, state: CycleSta
   return "";
 }
 
-/** SelectVictimsOnNode. Returns null when the node cannot become feasible (or has no victims). */
+/** SelectVictimsOnNode. Returns the node's rejection (upstream's status reasons) when it cannot become feasible. */
 export function selectVictimsOnNode(
   host: PreemptionHost,
   state: CycleState,
   pod: CompiledPod,
   node: number,
   pdbs: readonly PodDisruptionBudget[],
-): { victims: number[]; pdbViolations: number } | null {
+): { victims: number[]; pdbViolations: number } | NodeRejection {
   const s = host.snapshot;
   const potential: number[] = [];
   const list = s.nodePods[node];
   for (let i = 0, c = s.nodes.podCount[node]; i < c; i++) if (s.podPriority[list[i]] < pod.priority) potential.push(list[i]);
-  if (potential.length === 0) return null; // "No preemption victims found for incoming pod"
+  if (potential.length === 0) return NO_VICTIMS;
   const removed = new Set<number>();
   const remove = (v: number) => {
     s.removePod(v);
@@ -106,7 +138,8 @@ export function selectVictimsOnNode(
   };
   try {
     for (const v of potential) remove(v);
-    if (!host.fitsOnNode(state, pod, node)) return null;
+    // Read the reasons now: they may depend on the node's state without the victims.
+    if (!host.fitsOnNode(state, pod, node)) return { reasons: host.lastFitReasons(state, pod, node) };
     potential.sort((a, b) => moreImportant(s, a, b));
     const labels: VictimLabels[] = potential.map((v) => ({
       name: s.podNames[v].slice(s.podNames[v].indexOf("/") + 1),
@@ -140,28 +173,49 @@ export function findPreemption(
   pod: CompiledPod,
   diagnosis: FilterDiagnosis,
   args: PreemptionArgs,
+  messages: FitErrorFormatter = new FitErrorFormatter(),
 ): PreemptionOutcome {
   const notEligible = podEligibleToPreemptOthers(host, state, pod, diagnosis);
-  if (notEligible !== "") return { node: -1, victims: [], pdbViolations: 0, reason: notEligible };
+  if (notEligible !== "") return noNode(notEligible);
   const s = host.snapshot;
+  const N = s.nodeCount;
   const potentialNodes: number[] = [];
-  for (let n = 0; n < s.nodeCount; n++) if (diagnosis.code(n) === Code.Unschedulable) potentialNodes.push(n);
-  if (potentialNodes.length === 0) return { node: -1, victims: [], pdbViolations: 0, reason: "Preemption is not helpful for scheduling" };
+  for (let n = 0; n < N; n++) if (diagnosis.code(n) === Code.Unschedulable) potentialNodes.push(n);
+  if (potentialNodes.length === 0) return noNode(messages.format(N, new Map([[PREEMPTION_NOT_HELPFUL, N]])));
+  if (host.beginDryRun && !host.beginDryRun(state, pod)) return noNode("");
   const want = numCandidates(potentialNodes.length, args);
   const offset = host.randomInt(potentialNodes.length);
   const nonViolating: Candidate[] = [];
   const violating: Candidate[] = [];
+  // Per-node statuses of the dry run, for the message when no node qualifies.
+  const statuses = new Map<string, number>();
+  let evaluated = 0;
+  let noVictims = 0;
   for (let i = 0; i < potentialNodes.length; i++) {
     const node = potentialNodes[(offset + i) % potentialNodes.length];
     const r = selectVictimsOnNode(host, state, pod, node, s.pdbs);
-    if (r === null) continue;
+    evaluated++;
+    if ("reasons" in r) {
+      if (r === NO_VICTIMS) noVictims++; // the common case, counted without the map
+      else countReasons(statuses, r.reasons);
+      continue;
+    }
     (r.pdbViolations === 0 ? nonViolating : violating).push({ node, victims: r.victims, pdbViolations: r.pdbViolations });
     if (nonViolating.length > 0 && nonViolating.length + violating.length >= want) break;
+  }
+  if (nonViolating.length + violating.length === 0) {
+    if (noVictims > 0) statuses.set(NO_PREEMPTION_VICTIMS, (statuses.get(NO_PREEMPTION_VICTIMS) ?? 0) + noVictims);
+    if (N > evaluated) statuses.set(PREEMPTION_NOT_HELPFUL, (statuses.get(PREEMPTION_NOT_HELPFUL) ?? 0) + N - evaluated);
+    return noNode(messages.format(N, statuses));
   }
   const best = pickOneNodeForPreemption([...nonViolating, ...violating], {
     priority: (v) => s.podPriority[v],
     startUs: (v) => s.podStartUs[v],
   });
-  if (!best) return { node: -1, victims: [], pdbViolations: 0, reason: "Preemption is not helpful for scheduling" };
+  if (!best) return noNode("no candidate node for preemption");
   return { node: best.node, victims: best.victims, pdbViolations: best.pdbViolations, reason: "" };
+}
+
+function noNode(reason: string): PreemptionOutcome {
+  return { node: -1, victims: [], pdbViolations: 0, reason };
 }
