@@ -11,13 +11,12 @@
  * scores are each Score plugin's value after NormalizeScore and before its weight,
  * for feasible nodes; total is the weighted sum; nodes are in input order. Ties for
  * the top total go to the first node in input order (kube-scheduler picks one of the
- * tied nodes at random). Bad files: one line naming file and field, exit 2.
+ * tied nodes at random). Bad files: one line naming file and field, exit 2: every
+ * object is checked by the API server's own validation (apiserver/admission/validation),
+ * the one a scenario's objects pass too, with upstream's messages.
  */
-import { readFileSync } from "node:fs";
 import type { Argv, CommandModule } from "yargs";
-import { parseAllDocuments } from "yaml";
 import type { Node, Pod } from "../model/types.js";
-import { isQuantity } from "../model/quantity.js";
 import { SchedulerConfigError } from "../scheduler/config/configError.js";
 import { buildRuntimes, checkPluginArgs } from "../scheduler/config/runtime.js";
 import {
@@ -31,7 +30,11 @@ import { customCatalog, loadPluginModule, PluginModuleError, type LoadedPlugin }
 import { numFeasibleNodesToFind } from "../scheduler/cycle.js";
 import { snapshotFromObjects, type ClusterObjects } from "../scheduler/snapshot.js";
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
-import { checkInputFile } from "../scenario/inputFile.js";
+import { checkInputFile, readInputFile } from "../scenario/inputFile.js";
+import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
+import { validateObject } from "../apiserver/admission/validation/validateObject.js";
+import { formatPath, type PathSegment } from "../scenario/errors.js";
+import { parseYamlDocuments } from "../scenario/yamlInput.js";
 import { guarded, UsageError } from "./errors.js";
 import { flagList, flagValue } from "./options.js";
 
@@ -47,154 +50,115 @@ const KNOWN_KINDS = ["Node", "Pod", "Namespace", "Service", "ReplicaSet", "State
 
 interface Located<T> {
   obj: T;
-  /** "file: items[3]" style location for messages. */
-  where: string;
+  file: string;
+  /** The object's place in its file ([] for a file of one object, ["items", 3], ["documents", 1, "items", 0]). */
+  path: PathSegment[];
+}
+
+/** "file: items[3].spec.x: message", or "file: message" when there is no path. */
+function at(o: { file: string; path: PathSegment[] }, inner: readonly PathSegment[], message: string): UsageError {
+  const path = formatPath([...o.path, ...inner]);
+  return new UsageError(path === "" ? `${o.file}: ${message}` : `${o.file}: ${path}: ${message}`);
 }
 
 /** Read Kubernetes objects from a file: multi-document YAML, `kind: List`, or JSON. */
-export function readObjects(file: string, notes: string[]): Located<Record<string, unknown>>[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const docs = parseAllDocuments(text);
+export function readObjects(file: string): Located<Record<string, unknown>>[] {
+  // Size limit, syntax, duplicate keys, aliases: the scenario loader's reader (one line, exit 2).
+  const docs = parseYamlDocuments(file, readInputFile(file, file)).map((d) => d.value);
   const out: Located<Record<string, unknown>>[] = [];
-  const multi = Array.isArray(docs) && docs.length > 1;
-  (Array.isArray(docs) ? docs : [docs]).forEach((doc, d) => {
-    if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML or JSON (${doc.errors[0].message.split("\n")[0]})`);
-    const v = doc.toJS() as unknown;
+  const multi = docs.length > 1;
+  docs.forEach((v, d) => {
     if (v === null || v === undefined) return;
-    const base = multi ? `document ${d + 1}` : "";
-    const add = (o: unknown, path: string) => {
-      const where = path === "" ? file : `${file}: ${path}`;
-      if (o === null || typeof o !== "object" || Array.isArray(o)) throw new UsageError(`${where}: expected a Kubernetes object (a mapping with kind)`);
+    const add = (o: unknown, path: PathSegment[]) => {
+      const here = { file, path };
+      if (o === null || typeof o !== "object" || Array.isArray(o)) throw at(here, [], "expected a Kubernetes object (a mapping with apiVersion and kind)");
       const rec = o as Record<string, unknown>;
-      if (typeof rec.kind !== "string") throw new UsageError(`${where}${path === "" ? ": " : "."}kind: expected a Kubernetes kind such as Node or Pod`);
+      if (typeof rec.kind !== "string") throw at(here, ["kind"], "expected a Kubernetes kind such as Node or Pod");
       if (rec.kind === "List" || rec.kind.endsWith("List")) {
-        const items = rec.items;
-        if (!Array.isArray(items)) throw new UsageError(`${where}${path === "" ? ": " : "."}items: expected a list`);
-        items.forEach((it, i) => add(it, path === "" ? `items[${i}]` : `${path}.items[${i}]`));
+        if (!Array.isArray(rec.items)) throw at(here, ["items"], "expected a list");
+        rec.items.forEach((it, i) => add(it, [...path, "items", i]));
         return;
       }
-      out.push({ obj: rec, where: path === "" ? file : `${file}: ${path}` });
+      out.push({ obj: rec, file, path });
     };
-    add(v, base);
+    add(v, multi ? ["documents", d] : []);
   });
-  void notes;
   return out;
 }
 
-function field(where: string, path: string): string {
-  return where.includes(": ") ? `${where}.${path}` : `${where}: ${path}`;
-}
-
-function checkName(o: Located<Record<string, unknown>>): string {
-  const meta = o.obj.metadata as Record<string, unknown> | undefined;
-  const name = meta?.name;
-  if (typeof name !== "string" || name === "") throw new UsageError(`${field(o.where, "metadata.name")}: expected a non-empty string`);
-  return name;
-}
-
-function checkQuantities(o: Located<Record<string, unknown>>, path: string, list: unknown): void {
-  if (list === undefined || list === null) return;
-  if (typeof list !== "object" || Array.isArray(list)) throw new UsageError(`${field(o.where, path)}: expected a mapping of resource names to quantities`);
-  for (const [k, v] of Object.entries(list as Record<string, unknown>)) {
-    if ((typeof v !== "string" && typeof v !== "number") || !isQuantity(v)) {
-      throw new UsageError(`${field(o.where, `${path}.${k}`)}: expected a Kubernetes quantity such as 500m, 2, 4Gi, got ${JSON.stringify(v)}`);
-    }
-  }
-}
-
-function checkPod(o: Located<Record<string, unknown>>): Pod {
-  checkName(o);
-  const spec = o.obj.spec as Record<string, unknown> | undefined;
-  if (!spec || typeof spec !== "object") throw new UsageError(`${field(o.where, "spec")}: expected a pod spec`);
-  for (const kind of ["containers", "initContainers"] as const) {
-    const cs = spec[kind];
-    if (cs === undefined && kind === "initContainers") continue;
-    if (!Array.isArray(cs) || (kind === "containers" && cs.length === 0)) throw new UsageError(`${field(o.where, `spec.${kind}`)}: expected a list of containers`);
-    cs.forEach((c: Record<string, unknown>, i: number) => {
-      const res = (c?.resources ?? {}) as Record<string, unknown>;
-      checkQuantities(o, `spec.${kind}[${i}].resources.requests`, res.requests);
-      checkQuantities(o, `spec.${kind}[${i}].resources.limits`, res.limits);
-    });
-  }
-  checkQuantities(o, "spec.overhead", spec.overhead);
-  if (spec.priority !== undefined && !Number.isInteger(spec.priority)) throw new UsageError(`${field(o.where, "spec.priority")}: expected an integer, got ${JSON.stringify(spec.priority)}`);
-  return o.obj as Pod;
+/** A validation error at its field: `file: path: Invalid value: ...`. */
+function invalidAt(o: Located<unknown>, e: FieldError): UsageError {
+  return at(o, e.path, errorBody(e));
 }
 
 /** An object the API server refused, as a one-line error at the field it names. */
-function refused(where: string, e: AdmissionError): UsageError {
-  const hint = e.field === "spec.priorityClassName" ? " (give the cluster's PriorityClasses with --cluster, e.g. kubectl get priorityclasses -o yaml)" : "";
-  return new UsageError(`${field(where, e.field)}: rejected by the API server: ${e.message}${hint}`);
+function refused(o: Located<unknown>, e: AdmissionError): UsageError {
+  const hint = e.field === "spec.priorityClassName" && e.kind === "forbidden" ? " (give the cluster's PriorityClasses with --cluster, e.g. kubectl get priorityclasses -o yaml)" : "";
+  return at(o, e.path, `${e.describe()}${hint}`);
 }
 
 /**
- * The objects of the --cluster files as the API server holds them: sorted by kind,
- * PriorityClasses and Namespaces created first, the bound pods defaulted (they were
- * admitted when they were created). Unknown kinds get a note. The returned admission
- * step admits the pod to schedule next, and then knows every namespace.
+ * The objects of the --cluster files as the API server holds them: each validated as
+ * the API server validates it (the same validation a scenario's objects pass), sorted by
+ * kind, PriorityClasses and Namespaces created first, the bound pods defaulted (they
+ * were admitted when they were created). Unknown kinds get a note. The returned
+ * admission step admits the pod to schedule next, and then knows every namespace.
  */
 export function clusterObjects(files: readonly string[], notes: string[]): { objects: Required<ClusterObjects>; admission: Admission } {
   const objs: Required<ClusterObjects> = { nodes: [], pods: [], namespaces: [], services: [], replicaSets: [], statefulSets: [], pdbs: [] };
   const admission = new Admission();
   const nodeNames = new Set<string>();
-  const all = files.flatMap((file) => readObjects(file, notes));
-  const admit = (o: Located<Record<string, unknown>>, create: () => void) => {
+  const all = files.flatMap((file) => readObjects(file));
+  const admit = <T>(o: Located<unknown>, create: () => T): T => {
     try {
-      create();
+      return create();
     } catch (e) {
-      if (e instanceof AdmissionError) throw refused(o.where, e);
+      if (e instanceof AdmissionError) throw refused(o, e);
       throw e;
     }
   };
+  const validated = (o: Located<Record<string, unknown>>) => {
+    const e = validateObject(o.obj, { stored: true });
+    if (e) throw invalidAt(o, e);
+    return o.obj as never;
+  };
   for (const o of all) {
-    if (o.obj.kind === "PriorityClass") {
-      checkName(o);
-      if (!Number.isInteger(o.obj.value)) throw new UsageError(`${field(o.where, "value")}: expected an integer priority, got ${JSON.stringify(o.obj.value)}`);
-      admit(o, () => admission.createPriorityClass(o.obj as never));
-    } else if (o.obj.kind === "Namespace") {
-      checkName(o);
-      admit(o, () => admission.createNamespace(o.obj as never));
-    }
+    if (o.obj.kind === "PriorityClass") admit(o, () => admission.createPriorityClass(o.obj as never));
+    else if (o.obj.kind === "Namespace") admit(o, () => admission.createNamespace(o.obj as never));
   }
   for (const o of all) {
     const kind = o.obj.kind as string;
     switch (kind as (typeof KNOWN_KINDS)[number]) {
       case "Node": {
-        const name = checkName(o);
-        if (nodeNames.has(name)) throw new UsageError(`${field(o.where, "metadata.name")}: expected a unique node name, ${name} appears twice`);
+        admit(o, () => admission.validateNode(o.obj as Node));
+        const name = (o.obj as Node).metadata?.name;
+        if (!name) throw at(o, ["metadata", "name"], "Required value: explain needs each node's name (a generateName is not expanded)");
+        if (nodeNames.has(name)) throw at(o, ["metadata", "name"], `rejected by the API server: nodes "${name}" already exists`);
         nodeNames.add(name);
-        const st = (o.obj.status ?? {}) as Record<string, unknown>;
-        checkQuantities(o, "status.allocatable", st.allocatable);
-        checkQuantities(o, "status.capacity", st.capacity);
         objs.nodes.push(o.obj as Node);
         break;
       }
       case "Pod":
-        objs.pods.push(admission.storedPod(checkPod(o)));
+        objs.pods.push(admit(o, () => admission.storedPod(o.obj as Pod)));
         break;
       case "Namespace":
       case "PriorityClass":
         break; // created above
       case "Service":
-        objs.services.push(o.obj as never);
+        objs.services.push(validated(o));
         break;
       case "ReplicaSet":
-        objs.replicaSets.push(o.obj as never);
+        objs.replicaSets.push(validated(o));
         break;
       case "StatefulSet":
-        objs.statefulSets.push(o.obj as never);
+        objs.statefulSets.push(validated(o));
         break;
       case "PodDisruptionBudget":
-        objs.pdbs.push(o.obj as never);
+        objs.pdbs.push(validated(o));
         break;
       default: {
         const name = (o.obj.metadata as Record<string, unknown> | undefined)?.name;
-        notes.push(`${o.where}: ignoring ${kind}${typeof name === "string" ? ` ${name}` : ""} (explain reads ${KNOWN_KINDS.join(", ")})`);
+        notes.push(`${o.path.length > 0 ? `${o.file}: ${formatPath(o.path)}` : o.file}: ignoring ${kind}${typeof name === "string" ? ` ${name}` : ""} (explain reads ${KNOWN_KINDS.join(", ")})`);
       }
     }
   }
@@ -204,15 +168,17 @@ export function clusterObjects(files: readonly string[], notes: string[]): { obj
 
 /** The pod to schedule, as the API server admits it when it is created. */
 export function readPod(file: string, notes: string[], admission: Admission): Pod {
-  const objs = readObjects(file, notes);
+  void notes; // kept for callers: the pod file notes nothing today
+  const objs = readObjects(file);
   const pods = objs.filter((o) => o.obj.kind === "Pod");
   if (pods.length !== 1) throw new UsageError(`${file}: expected exactly one Pod object, found ${pods.length}`);
-  const pod = checkPod(pods[0]);
+  const e = validateObject(pods[0].obj);
+  if (e) throw invalidAt(pods[0], e);
   try {
-    return admission.admitPod(pod);
-  } catch (e) {
-    if (e instanceof AdmissionError) throw refused(pods[0].where, e);
-    throw e;
+    return admission.admitPod(pods[0].obj as Pod);
+  } catch (err) {
+    if (err instanceof AdmissionError) throw refused(pods[0], err);
+    throw err;
   }
 }
 
@@ -263,7 +229,6 @@ export async function explainFiles(opts: { cluster: string[]; pod: string; confi
     return `${JSON.stringify(explain(objects, pod, config, opts.pod))}\n`;
   } catch (e) {
     if (e instanceof SchedulerConfigError || e instanceof PluginModuleError) throw new UsageError(e.message);
-    if (e instanceof Error && e.name === "QuantityError") throw new UsageError(`${opts.pod}: ${e.message}`);
     throw e;
   }
 }

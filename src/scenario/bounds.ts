@@ -89,7 +89,7 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
     let path: PathSegment[] = ["workloads", i];
     let what = "";
     if (w.kind === "Deployment") {
-      pods = w.spec.replicas;
+      pods = w.spec.replicas ?? 1; // SetDefaults_Deployment
       path = ["workloads", i, "spec", "replicas"];
       what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Pod") {

@@ -7,6 +7,12 @@ import type { z } from "zod";
 
 export type PathSegment = string | number;
 
+/**
+ * A custom zod issue whose params carry this key is printed as its message, unchanged:
+ * the API server's validation errors (`Invalid value: -1: must be in the range 1-100`).
+ */
+export const VERBATIM = "kubesimVerbatim";
+
 export class ScenarioError extends Error {
   constructor(
     readonly file: string,
@@ -70,6 +76,7 @@ export function fromZodIssue(
       if (got === undefined) return new ScenarioError(file, formatPath(path), `required field is missing (${expectation(issue)})`);
       return new ScenarioError(file, formatPath(path), `${expectation(issue)}, got ${describeValue(got)}`);
     case "custom":
+      if ((issue.params as Record<string, unknown> | undefined)?.[VERBATIM]) return new ScenarioError(file, formatPath(path), issue.message);
       // Our own checks: a message that already says what it got stays as it is; a
       // mapping or list found is not worth echoing.
       if (issue.message.includes(", got ") || got === undefined || (typeof got === "object" && got !== null)) {

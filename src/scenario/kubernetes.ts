@@ -1,106 +1,73 @@
 /**
- * The parts of Kubernetes v1 objects kubesim reads, validated loosely: every other
- * field a `kubectl get -o yaml` output carries (status, managedFields, probes, ...)
- * is accepted and ignored, so real manifests load unchanged.
+ * The Kubernetes objects of a scenario (Deployment, Pod, PriorityClass, Namespace, and the
+ * pod template of kubesim's PoissonArrivals), checked by the API server's own validation
+ * (apiserver/admission/validation): strict decoding (an unknown field is an error, as with
+ * `kubectl --validate=strict`; `kubectl get -o yaml` output loads unchanged) and
+ * upstream's rules, with upstream's messages and field paths:
+ *
+ *   s.yaml: workloads[0].spec.template.spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: -1: must be in the range 1-100
+ *
+ * The zod schemas here only pick the kind and give the objects their types; the one
+ * validation is the API server's, the same that `kubesim explain` runs on its inputs.
  */
 import { z } from "zod";
-import { dnsSubdomain, nonNegativeInt, quantity, stringMap } from "./fields.js";
+import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
+import { validateObject, validatePodTemplate } from "../apiserver/admission/validation/validateObject.js";
+import type { Deployment, Namespace, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
+import { VERBATIM } from "./errors.js";
 
-const resourceList = z.record(z.string(), quantity, { error: "expected a mapping of resource names to quantities" });
+type Named = ObjectMeta & { name: string };
+/** spec.replicas may be left out: SetDefaults_Deployment makes it 1 (resolve.ts applies it). */
+export type DeploymentObject = Deployment & {
+  metadata: Named;
+  spec: NonNullable<Deployment["spec"]> & { template: PodTemplateSpec };
+};
+export type PodObject = Pod & { metadata: Named; spec: PodSpec };
+export type PriorityClassObject = PriorityClass & { metadata: Named };
+export type NamespaceObject = Namespace & { metadata: Named };
+export type PodTemplateSpecInput = PodTemplateSpec & { spec: PodSpec };
 
-export const container = z.looseObject({
-  name: z.string({ error: "expected a container name" }),
-  image: z.string().optional(),
-  resources: z
+/** A validation error as a zod issue that the scenario's error reporting prints as it is. */
+function report(ctx: z.core.$RefinementCtx, e: FieldError): void {
+  ctx.addIssue({ code: "custom", path: [...e.path], message: errorBody(e), params: { [VERBATIM]: true } });
+}
+
+/** A scenario's objects need a name: kubesim names pods after it (generateName is not supported). */
+function requireName(obj: { metadata?: ObjectMeta }, ctx: z.core.$RefinementCtx): void {
+  if (!obj.metadata?.name) report(ctx, { type: "Required value", path: ["metadata", "name"], value: undefined, detail: "kubesim needs the name (generateName is not supported in scenarios)" });
+}
+
+/**
+ * The schema of one kind: the discriminating kind, then the API server's validation. The
+ * output type is asserted, not transformed (a transform would hide the defaults of the
+ * scenario format from its JSON Schema).
+ */
+function apiObject<T>(kind: string, apiVersion: string, description: string) {
+  const schema = z
     .looseObject({
-      requests: resourceList.optional(),
-      limits: resourceList.optional(),
+      apiVersion: z.unknown().meta({ type: "string", const: apiVersion }),
+      kind: z.literal(kind),
     })
-    .optional(),
-  /** `Always` on an init container makes it a sidecar (KEP-753). */
-  restartPolicy: z.string().optional(),
-});
-
-const toleration = z.looseObject({
-  key: z.string().optional(),
-  operator: z.enum(["Exists", "Equal"], { error: "expected toleration operator Exists or Equal" }).optional(),
-  value: z.string().optional(),
-  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute", ""], { error: "expected a taint effect" }).optional(),
-  tolerationSeconds: z.number().optional(),
-});
-
-export const podSpec = z.looseObject({
-  containers: z
-    .array(container, { error: "expected a list of containers" })
-    .min(1, { error: "expected at least one container" }),
-  initContainers: z.array(container, { error: "expected a list of containers" }).optional(),
-  overhead: resourceList.optional(),
-  /** Pod-level resources (PodLevelResources, beta and on by default since 1.34). */
-  resources: z
-    .looseObject({
-      requests: resourceList.optional(),
-      limits: resourceList.optional(),
+    .superRefine((obj, ctx) => {
+      const e = validateObject(obj);
+      if (e) report(ctx, e);
+      else requireName(obj as { metadata?: ObjectMeta }, ctx);
     })
-    .optional(),
-  nodeSelector: stringMap.optional(),
-  nodeName: z.string().optional(),
-  tolerations: z.array(toleration, { error: "expected a list of tolerations" }).optional(),
-  priority: z.number().int().optional(),
-  priorityClassName: z.string().optional(),
-  preemptionPolicy: z.enum(["PreemptLowerPriority", "Never"], { error: "expected preemptionPolicy PreemptLowerPriority or Never" }).optional(),
-  schedulerName: z.string().optional(),
-  activeDeadlineSeconds: z.number().int().positive().optional(),
-});
+    .describe(`${apiVersion} ${kind}: ${description} (validated as the API server does: https://kubernetes.io/docs/reference/kubernetes-api/)`);
+  return schema as unknown as z.ZodType<T, z.input<typeof schema>> & typeof schema;
+}
 
-export const objectMeta = z.looseObject({
-  name: dnsSubdomain.optional(),
-  generateName: z.string().optional(),
-  namespace: dnsSubdomain.optional(),
-  labels: stringMap.optional(),
-  annotations: stringMap.optional(),
-});
+export const deployment = apiObject<DeploymentObject>("Deployment", "apps/v1", "its replicas are created at the start and kept at spec.replicas (default 1)");
+export const pod = apiObject<PodObject>("Pod", "v1", "created at the start; spec.activeDeadlineSeconds ends it");
+export const priorityClass = apiObject<PriorityClassObject>("PriorityClass", "scheduling.k8s.io/v1", "pods name it in spec.priorityClassName");
+export const namespace = apiObject<NamespaceObject>("Namespace", "v1", "its labels are what pod affinity's namespaceSelector matches");
 
-export const podTemplateSpec = z.looseObject({
-  metadata: objectMeta.optional(),
-  spec: podSpec,
-});
-
-export const deployment = z.looseObject({
-  apiVersion: z.literal("apps/v1", { error: "expected apiVersion apps/v1 for a Deployment" }),
-  kind: z.literal("Deployment"),
-  metadata: objectMeta.extend({ name: dnsSubdomain }),
-  spec: z.looseObject({
-    /** Deployment spec.replicas defaults to 1. */
-    replicas: nonNegativeInt("a non-negative integer number of replicas").default(1),
-    selector: z.looseObject({}).optional(),
-    template: podTemplateSpec,
-  }),
-});
-
-export const pod = z.looseObject({
-  apiVersion: z.literal("v1", { error: "expected apiVersion v1 for a Pod" }),
-  kind: z.literal("Pod"),
-  metadata: objectMeta.extend({ name: dnsSubdomain }),
-  spec: podSpec,
-});
-
-/** A scheduling.k8s.io/v1 PriorityClass: pods name it in spec.priorityClassName. */
-export const priorityClass = z.looseObject({
-  apiVersion: z.literal("scheduling.k8s.io/v1", { error: "expected apiVersion scheduling.k8s.io/v1 for a PriorityClass" }),
-  kind: z.literal("PriorityClass"),
-  metadata: objectMeta.extend({ name: dnsSubdomain }),
-  value: z.number({ error: "expected an integer priority" }).int({ error: "expected an integer priority" }).min(-2147483648).max(2147483647),
-  globalDefault: z.boolean().optional(),
-  preemptionPolicy: z.enum(["PreemptLowerPriority", "Never"], { error: "expected preemptionPolicy PreemptLowerPriority or Never" }).optional(),
-  description: z.string().optional(),
-});
-
-/** A v1 Namespace: its labels are what pod affinity's namespaceSelector matches. */
-export const namespace = z.looseObject({
-  apiVersion: z.literal("v1", { error: "expected apiVersion v1 for a Namespace" }),
-  kind: z.literal("Namespace"),
-  metadata: objectMeta.extend({ name: dnsSubdomain }),
-});
-
-export type PodTemplateSpecInput = z.output<typeof podTemplateSpec>;
-export type PodSpecInput = z.output<typeof podSpec>;
+/** A pod template (PoissonArrivals.template): validated as the template of a controller's pods. */
+const podTemplateSchema = z
+  .looseObject({})
+  .superRefine((t, ctx) => {
+    const e = validatePodTemplate(t);
+    if (e) report(ctx, e);
+  })
+  .describe("a v1 PodTemplateSpec ({metadata: {labels}, spec: {containers: [...]}}), validated as the API server does");
+export const podTemplateSpec = podTemplateSchema as unknown as z.ZodType<PodTemplateSpecInput, z.input<typeof podTemplateSchema>> & typeof podTemplateSchema;

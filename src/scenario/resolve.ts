@@ -7,6 +7,8 @@
  * the file and field.
  */
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
+import { DEFAULT_DEPLOYMENT_REPLICAS } from "../apiserver/admission/defaults.js";
+import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { ArrivalSpec, ClusterSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
@@ -99,16 +101,50 @@ export interface ResolveOptions {
 
 /** An object the API server refused, as a one-line scenario error at the field it names. */
 function refused(e: AdmissionError, objectPath: PathSegment[], locate: Locate): ScenarioError {
-  const at = locate([...objectPath, ...e.field.split(".")]);
-  return new ScenarioError(at.file, formatPath(at.path), `rejected by the API server: ${e.message}`);
+  const at = locate([...objectPath, ...e.path]);
+  return new ScenarioError(at.file, formatPath(at.path), e.describe());
+}
+
+/**
+ * Each pool's nodes are registered as v1 Nodes: validate one per zone (they differ only
+ * by name and zone label) as the API server validates a Node, pointing errors at the
+ * pool's fields.
+ */
+function validatePools(s: Scenario, nodes: NodeSpec[], poolNodes: Map<string, number[]>, admission: Admission, file: string): void {
+  s.nodePools.forEach((pool, i) => {
+    const seenZones = new Set<string | undefined>();
+    for (const id of poolNodes.get(pool.name)!) {
+      const n = nodes[id];
+      if (seenZones.has(n.zone)) continue;
+      seenZones.add(n.zone);
+      validatePoolNode(n, pool, i, admission, file);
+    }
+  });
+}
+
+/** One node of pool `i` through the API server's Node validation; errors point at the pool's fields. */
+function validatePoolNode(n: NodeSpec, pool: Scenario["nodePools"][number], i: number, admission: Admission, file: string): void {
+  try {
+    admission.validateNode({
+      metadata: { name: n.name, labels: n.labels },
+      spec: { taints: n.taints.map((t) => ({ key: t.key, value: t.value, effect: t.effect })) },
+      status: { allocatable: pool.allocatable as Record<string, string> },
+    });
+  } catch (e) {
+    if (!(e instanceof AdmissionError)) throw e;
+    // metadata.labels -> labels, spec.taints -> taints, status.allocatable -> allocatable.
+    const rest = e.path[0] === "metadata" || e.path[0] === "spec" || e.path[0] === "status" ? e.path.slice(1) : e.path;
+    throw new ScenarioError(file, formatPath(["nodePools", i, ...rest]), e.describe());
+  }
 }
 
 export function resolveScenario(s: Scenario, options: ResolveOptions = {}): ClusterSpec {
   const file = options.file ?? "scenario";
   const locate: Locate = options.locate ?? ((path) => ({ file, path }));
   const durationOfRunUs = durationUs(s.duration);
-  const { nodes, poolNodes, zoneNodes } = buildNodes(s);
   const admission = new Admission();
+  const { nodes, poolNodes, zoneNodes } = buildNodes(s);
+  validatePools(s, nodes, poolNodes, admission, file);
   const admit = <T>(objectPath: PathSegment[], create: () => T): T => {
     try {
       return create();
@@ -137,10 +173,11 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       case "Deployment": {
         const namespace = w.metadata.namespace ?? "default";
         const t = w.spec.template;
-        const hash = podTemplateHash(t);
+        // Hashed in Kubernetes' field order, so the order of the YAML's keys does not change pod names.
+        const hash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
         const labels = { ...(t.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
         const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas, template, templateHash: hash });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash });
         break;
       }
       case "Pod": {

@@ -1,8 +1,8 @@
 /**
  * Whether a --set path names something the scenario format has: walks the zod schema
- * beside the document, so `--set workloads[1].rate=4` on a Deployment is refused
- * (a Deployment has no `rate`; a loose Kubernetes object would otherwise carry it along
- * unread) while `--set controlPlane.etcd.preVote=false` may create the mappings on its
+ * beside the document, so `--set controlPlane.etcd.preVot=false` is refused (and
+ * `--set workloads[1].rate=4` on a Deployment is refused by the API server's strict
+ * decoding: a Deployment has no `rate`) while `--set controlPlane.etcd.preVote=false` may create the mappings on its
  * way in a scenario without a controlPlane section. A union follows the branch the
  * document's value is (its kind or type); a mapping of free keys (labels, allocatable)
  * takes any key.
@@ -82,12 +82,18 @@ function fits(s: Schema, value: unknown): boolean {
 }
 
 /**
- * Anything goes below these: nothing to check. A loose object that declares no field
- * at all is a free-form mapping (scheduler.config, a label selector).
+ * Nothing to check below these here: a free-form mapping (a loose object that declares
+ * no field: scheduler.config, a pod template), or a Kubernetes object (apiVersion and kind
+ * and the rest open), whose fields the API server's strict decoding judges after the
+ * override, naming an unknown field as kubectl --validate=strict does.
  */
 function isOpen(s: Schema): boolean {
   const d = def(s);
-  if (d.type === "object") return Object.keys(d.shape!).length === 0 && d.catchall !== undefined && isOpen(d.catchall);
+  if (d.type === "object") {
+    if (d.catchall === undefined || !isOpen(d.catchall)) return false;
+    const keys = Object.keys(d.shape!);
+    return keys.length === 0 || (keys.length === 2 && keys.includes("apiVersion") && keys.includes("kind"));
+  }
   return d.type === "unknown" || d.type === "any";
 }
 

@@ -3,12 +3,14 @@
  * Whatever the parser would otherwise throw from deep inside, or print as a Node
  * warning, is a one-line ScenarioError naming the file, and the line and column where
  * the parser knows them:
- * - syntax errors and duplicate keys (`s.yaml:12:5: YAML syntax error: ...`);
+ * - syntax errors and duplicate keys (`s.yaml:12:5: YAML syntax error: ...`); duplicate
+ *   keys are found in one pass with a Set per map (the library's own uniqueKeys check
+ *   compares each key with every earlier one: a pod with 100,000 labels took ~100 s);
  * - an alias to an anchor that is not defined before it (`name: *nope`);
  * - a key that is a list or mapping (`? [a, b] : c`): JavaScript objects have string keys;
  * - aliases that expand to too much (an "alias bomb": each level multiplies the last).
  */
-import { isAlias, isCollection, isNode, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document } from "yaml";
+import { isAlias, isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit, type Document } from "yaml";
 import { ScenarioError } from "./errors.js";
 
 /**
@@ -29,14 +31,14 @@ export interface YamlValue {
 /** Parse one document (a scenario file). */
 export function parseYamlDocument(file: string, text: string): unknown {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines, logLevel: "error" });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines, logLevel: "error" });
   return toValue(file, doc, lines);
 }
 
 /** Parse every document of a multi-document file (manifests). */
 export function parseYamlDocuments(file: string, text: string): YamlValue[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true, lineCounter: lines, logLevel: "error" });
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines, logLevel: "error" });
   const list = Array.isArray(docs) ? docs : [];
   return list.map((d, index) => ({ value: toValue(file, d, lines), index }));
 }
@@ -66,10 +68,24 @@ function toValue(file: string, doc: Document.Parsed | Document, lines: LineCount
   }
 }
 
-/** Aliases must follow their anchor; keys must be scalars. */
+/** Aliases must follow their anchor; keys must be scalars and unique within their map. */
 function checkTree(file: string, doc: Document, lines: LineCounter): void {
   const anchors = new Set<string>();
   visit(doc, {
+    Map(_, map) {
+      // The visitor for maps replaces the Node visitor for them: note their anchor here too.
+      if (map.anchor) anchors.add(map.anchor);
+      if (!isMap(map)) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          throw new ScenarioError(at(file, lines, offset), "", "YAML syntax error: Map keys must be unique");
+        }
+        seen.add(key);
+      }
+    },
     Node(_, node) {
       if (node.anchor) anchors.add(node.anchor);
     },

@@ -14,7 +14,7 @@ const small = {
       apiVersion: "apps/v1",
       kind: "Deployment",
       metadata: { name: "web" },
-      spec: { replicas: 6, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "500m", memory: "1Gi" } } }] } } },
+      spec: { replicas: 6, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "500m", memory: "1Gi" } } }] } } },
     },
   ],
   faults: [{ type: "node-failure", at: "2m", node: "a-1", recoverAfter: "1m" }],

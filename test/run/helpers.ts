@@ -21,11 +21,13 @@ export interface TemplateExtra {
 /** A pod template with one container requesting `cpuMilli` and `memoryBytes`, admitted. */
 export function template(cpuMilli: number, memoryBytes: number, extra: TemplateExtra = {}): PodTemplate {
   const requests: Record<string, string> = { cpu: `${cpuMilli}m`, memory: String(memoryBytes) };
-  for (const [r, v] of Object.entries(extra.extended ?? {})) requests[r] = String(v);
+  // Extended resources cannot be overcommitted: the API server requires a limit equal to the request.
+  const limits: Record<string, string> = {};
+  for (const [r, v] of Object.entries(extra.extended ?? {})) requests[r] = limits[r] = String(v);
   return podTemplate(
     new Admission().admitPod({
       metadata: { namespace: extra.namespace ?? "default", labels: extra.labels ?? {} },
-      spec: { containers: [{ name: "c", resources: { requests } }], ...(extra.tolerations ? { tolerations: extra.tolerations } : {}), ...(extra.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}) },
+      spec: { containers: [{ name: "c", resources: Object.keys(limits).length > 0 ? { requests, limits } : { requests } }], ...(extra.tolerations ? { tolerations: extra.tolerations } : {}), ...(extra.nodeSelector ? { nodeSelector: extra.nodeSelector } : {}) },
     }),
   );
 }

@@ -57,7 +57,7 @@ describe("scenario objects through admission", () => {
     expect(() => prepareScenario(base([deployment({ priority: 7 })]), "s.yaml")).toThrow(
       "s.yaml: workloads[0].spec.template.spec.priority: rejected by the API server: the integer value of priority (7) must not be provided in pod spec; priority admission controller computed 0 from the given PriorityClass name",
     );
-    expect(() => prepareScenario(base([priorityClass("big", 2e9)]), "s.yaml")).toThrow("s.yaml: workloads[0].value: rejected by the API server: maximum allowed value of a user defined priority is 1000000000");
+    expect(() => prepareScenario(base([priorityClass("big", 2e9)]), "s.yaml")).toThrow("s.yaml: workloads[0].value: Forbidden: maximum allowed value of a user defined priority is 1000000000");
   });
 
   it("a refusal inside a manifest file names that file and the object's path in it", () => {

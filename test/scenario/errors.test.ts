@@ -22,7 +22,7 @@ function base(): Record<string, unknown> {
         apiVersion: "apps/v1",
         kind: "Deployment",
         metadata: { name: "web" },
-        spec: { replicas: 2, template: { spec: { containers: [{ name: "c", resources: { requests: { cpu: "100m" } } }] } } },
+        spec: { replicas: 2, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "100m" } } }] } } },
       },
       { kind: "PoissonArrivals", name: "batch", rate: 1, lifetime: "5m", template: { spec: { containers: [{ name: "w" }] } } },
     ],
@@ -65,7 +65,7 @@ describe("scenario validation errors", () => {
     [
       "a quantity with a unit Kubernetes does not know",
       (s) => (s.workloads[0].spec.template.spec.containers[0].resources.requests.memory = "1KiB"),
-      'scenario.yaml: workloads[0].spec.template.spec.containers[0].resources.requests.memory: expected a Kubernetes quantity such as 500m, 2, 4Gi or 1e3, got "1KiB"',
+      `scenario.yaml: workloads[0].spec.template.spec.containers[0].resources.requests.memory: Invalid value: "1KiB": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
     ],
     ["a misspelt field", (s) => (s.nodePools[0].colour = "red"), "scenario.yaml: nodePools[0].colour: unknown field (check the spelling; see `kubesim schema`)"],
     [
@@ -81,17 +81,17 @@ describe("scenario validation errors", () => {
     [
       "a Deployment with the wrong apiVersion",
       (s) => (s.workloads[0].apiVersion = "extensions/v1beta1"),
-      'scenario.yaml: workloads[0].apiVersion: expected apiVersion apps/v1 for a Deployment, got "extensions/v1beta1"',
+      `scenario.yaml: workloads[0].apiVersion: no matches for kind "Deployment" in version "extensions/v1beta1" (Deployment is apps/v1)`,
     ],
     [
       "negative replicas",
       (s) => (s.workloads[0].spec.replicas = -1),
-      "scenario.yaml: workloads[0].spec.replicas: expected a non-negative integer number of replicas, got -1",
+      "scenario.yaml: workloads[0].spec.replicas: Invalid value: -1: must be greater than or equal to 0",
     ],
     [
       "a pod without containers",
       (s) => (s.workloads[0].spec.template.spec.containers = []),
-      "scenario.yaml: workloads[0].spec.template.spec.containers: expected at least one container, got an empty list",
+      "scenario.yaml: workloads[0].spec.template.spec.containers: Required value",
     ],
     [
       "arrivals with both rate and meanInterarrival",
@@ -158,7 +158,7 @@ describe("scenario validation errors", () => {
         s.workloads[0].spec.selector = { matchLabels: { app: "web" } };
         s.workloads[0].spec.template.metadata = { labels: { app: "api" } };
       }),
-    ).toBe('scenario.yaml: workloads[0].spec.selector.matchLabels.app: expected the template\'s label app="web" (spec.template.metadata.labels), got "api"');
+    ).toBe('scenario.yaml: workloads[0].spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels`');
   });
 
   it("a label key with dots and slashes is quoted in the path", () => {

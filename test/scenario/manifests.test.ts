@@ -31,7 +31,7 @@ describe("manifests in workloads", () => {
 
   it("an invalid object names the manifest file and the object's path in it", () => {
     expect(() => validateScenario(scenario("bad-replicas.yaml"), "s.yaml", { baseDir: DIR })).toThrow(
-      `${DIR}/bad-replicas.yaml: documents[1].items[1].spec.replicas: expected a non-negative integer number of replicas, got "many"`,
+      `${DIR}/bad-replicas.yaml: documents[1].items[1].spec.replicas: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32`,
     );
   });
 

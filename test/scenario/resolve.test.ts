@@ -48,7 +48,7 @@ describe("workloads and faults", () => {
     duration: "1h",
     nodePools: [{ name: "a", count: 6, zones: ["z1", "z2", "z3"], allocatable: { cpu: 4, memory: "8Gi" } }],
     workloads: [
-      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { spec: { containers: [{ name: "c" }] } } } },
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c" }] } } } },
       { apiVersion: "v1", kind: "Pod", metadata: { name: "one" }, spec: { activeDeadlineSeconds: 60, containers: [{ name: "c" }] } },
       { kind: "PoissonArrivals", name: "b", meanInterarrival: "500ms", start: "1m", lifetime: { type: "exponential", mean: "10m" }, template: { spec: { containers: [{ name: "c" }] } } },
     ],

@@ -14,12 +14,15 @@
  *   untagged, else IfNotPresent.
  * - SetDefaults_Namespace: the label kubernetes.io/metadata.name = the namespace's name.
  * - SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority.
+ * - SetDefaults_Deployment (apps/v1): replicas 1, strategy RollingUpdate with maxSurge and
+ *   maxUnavailable 25%, revisionHistoryLimit 10, progressDeadlineSeconds 600; its pod
+ *   template is defaulted as a pod spec is.
  *
  * Simplification: the pod-level limit defaults (defaultPodLimits, defaultHugePagePodLimits)
  * are not applied; no component reads limits.
  */
 import { aggregateContainerRequests } from "../../model/podRequests.js";
-import type { Container, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
+import type { Container, Deployment, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
 import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S, LABEL_METADATA_NAME } from "../../model/wellKnown.js";
 
 type ResourceList = Record<string, string | number>;
@@ -89,4 +92,34 @@ export function setDefaultsNamespace(ns: Namespace): Namespace {
 /** SetDefaults_PriorityClass on a copy. */
 export function setDefaultsPriorityClass(pc: PriorityClass): PriorityClass {
   return pc.preemptionPolicy === undefined ? { ...pc, preemptionPolicy: PREEMPT_LOWER_PRIORITY } : pc;
+}
+
+/** apps/v1 SetDefaults_Deployment: spec.replicas. */
+export const DEFAULT_DEPLOYMENT_REPLICAS = 1;
+/** apps/v1 SetDefaults_Deployment: revisionHistoryLimit, progressDeadlineSeconds, rolling update 25%/25%. */
+export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
+export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+const DEFAULT_ROLLING_UPDATE = "25%";
+
+/** SetDefaults_Deployment on a copy (and SetDefaults_PodSpec on its template). */
+export function setDefaultsDeployment(d: Deployment): Deployment {
+  const spec = d.spec ?? ({} as NonNullable<Deployment["spec"]>);
+  const strategy = { ...(spec.strategy ?? {}) };
+  strategy.type ??= "RollingUpdate";
+  if (strategy.type === "RollingUpdate") {
+    strategy.rollingUpdate = { maxUnavailable: DEFAULT_ROLLING_UPDATE, maxSurge: DEFAULT_ROLLING_UPDATE, ...(strategy.rollingUpdate ?? {}) };
+  }
+  const template = spec.template ?? {};
+  const podSpec = template.spec ? setDefaultsPod({ spec: template.spec as PodSpec }).spec : template.spec;
+  return {
+    ...d,
+    spec: {
+      ...spec,
+      replicas: spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS,
+      revisionHistoryLimit: spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT,
+      progressDeadlineSeconds: spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
+      strategy,
+      template: { ...template, spec: podSpec as never },
+    },
+  };
 }

@@ -15,16 +15,12 @@
  * in the file (as `kubectl apply` of a folder would, given time).
  */
 import type { Pod, PriorityClass } from "../../model/types.js";
+import { AdmissionError } from "./admissionError.js";
 import { PREEMPT_LOWER_PRIORITY, setDefaultsPriorityClass } from "./defaults.js";
+import { SYSTEM_CLUSTER_CRITICAL, SYSTEM_CRITICAL_PRIORITY, SYSTEM_NODE_CRITICAL } from "./validation/priorityClass.js";
 
-/** scheduling.SystemPriorityClassPrefix. */
-export const SYSTEM_PRIORITY_CLASS_PREFIX = "system-";
-/** scheduling.HighestUserDefinablePriority. */
-export const HIGHEST_USER_DEFINABLE_PRIORITY = 1_000_000_000;
-/** scheduling.SystemCriticalPriority: system-cluster-critical's value. */
-export const SYSTEM_CRITICAL_PRIORITY = 2_000_000_000;
-export const SYSTEM_CLUSTER_CRITICAL = "system-cluster-critical";
-export const SYSTEM_NODE_CRITICAL = "system-node-critical";
+export { HIGHEST_USER_DEFINABLE_PRIORITY, SYSTEM_CLUSTER_CRITICAL, SYSTEM_CRITICAL_PRIORITY, SYSTEM_NODE_CRITICAL, SYSTEM_PRIORITY_CLASS_PREFIX } from "./validation/priorityClass.js";
+
 /** scheduling.DefaultPriorityWhenNoDefaultClassExists. */
 export const DEFAULT_PRIORITY_WHEN_NO_DEFAULT_CLASS = 0;
 
@@ -34,17 +30,6 @@ export const SYSTEM_PRIORITY_CLASSES: readonly PriorityClass[] = [
   { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: SYSTEM_CLUSTER_CRITICAL }, value: SYSTEM_CRITICAL_PRIORITY, preemptionPolicy: PREEMPT_LOWER_PRIORITY },
 ];
 
-/** An object the API server refuses: the field it names and upstream's message. */
-export class AdmissionError extends Error {
-  constructor(
-    /** Field path inside the object, e.g. "spec.priorityClassName". */
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export class PriorityClasses {
   private readonly byName = new Map<string, PriorityClass>();
   private globalDefault: PriorityClass | undefined;
@@ -53,20 +38,15 @@ export class PriorityClasses {
     for (const pc of SYSTEM_PRIORITY_CLASSES) this.byName.set(pc.metadata!.name!, pc);
   }
 
-  /** Create a class (validation, defaulting, the single-default rule). */
+  /** Create a validated class (defaulting, the single-default rule). */
   create(input: PriorityClass): void {
     const pc = setDefaultsPriorityClass(input);
     const name = pc.metadata?.name ?? "";
-    if (name.startsWith(SYSTEM_PRIORITY_CLASS_PREFIX)) {
-      // `kubectl get priorityclasses -o yaml` lists the system classes: accept them as they are.
-      const system = SYSTEM_PRIORITY_CLASSES.find((s) => s.metadata!.name === name);
-      if (system && system.value === pc.value && !pc.globalDefault) return;
-      throw new AdmissionError("metadata.name", `priority class names with '${SYSTEM_PRIORITY_CLASS_PREFIX}' prefix are reserved for system use only`);
-    }
-    if (pc.value > HIGHEST_USER_DEFINABLE_PRIORITY) throw new AdmissionError("value", `maximum allowed value of a user defined priority is ${HIGHEST_USER_DEFINABLE_PRIORITY}`);
-    if (this.byName.has(name)) throw new AdmissionError("metadata.name", `priorityclasses.scheduling.k8s.io "${name}" already exists`);
+    // `kubectl get priorityclasses -o yaml` lists the system classes (validation let them through as they are).
+    if (SYSTEM_PRIORITY_CLASSES.some((s) => s.metadata!.name === name)) return;
+    if (this.byName.has(name)) throw new AdmissionError(["metadata", "name"], `priorityclasses.scheduling.k8s.io "${name}" already exists`);
     if (pc.globalDefault) {
-      if (this.globalDefault) throw new AdmissionError("globalDefault", `PriorityClass ${this.globalDefault.metadata!.name} is already marked as default. Only one default can exist`);
+      if (this.globalDefault) throw new AdmissionError(["globalDefault"], `PriorityClass ${this.globalDefault.metadata!.name} is already marked as default. Only one default can exist`);
       this.globalDefault = pc;
     }
     this.byName.set(name, pc);
@@ -90,15 +70,15 @@ export class PriorityClasses {
       }
     } else {
       const pc = this.byName.get(className);
-      if (!pc) throw new AdmissionError("spec.priorityClassName", `no PriorityClass with name ${className} was found`);
+      if (!pc) throw new AdmissionError(["spec", "priorityClassName"], `no PriorityClass with name ${className} was found`);
       priority = pc.value;
       preemptionPolicy = pc.preemptionPolicy;
     }
     if (spec.priority !== undefined && spec.priority !== priority) {
-      throw new AdmissionError("spec.priority", `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
+      throw new AdmissionError(["spec", "priority"], `the integer value of priority (${spec.priority}) must not be provided in pod spec; priority admission controller computed ${priority} from the given PriorityClass name`);
     }
     if (preemptionPolicy !== undefined && spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== preemptionPolicy) {
-      throw new AdmissionError("spec.preemptionPolicy", `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${preemptionPolicy} from the given PriorityClass name`);
+      throw new AdmissionError(["spec", "preemptionPolicy"], `the string value of PreemptionPolicy (${spec.preemptionPolicy}) must not be provided in pod spec; priority admission controller computed ${preemptionPolicy} from the given PriorityClass name`);
     }
     const out = { ...spec, priority };
     if (className !== "") out.priorityClassName = className;
