@@ -7,7 +7,8 @@
  *   result.pools, result.zones                                       // pools.csv, zones.csv
  *
  * `simulate` validates the scenario object exactly as a file is validated (errors
- * are ScenarioError with the same one-line message) and writes nothing.
+ * are ScenarioError with the same one-line message), writes nothing, and returns the
+ * loader's warnings with the results (`result.warnings`).
  */
 import { runCluster, type RunOptions, type RunResult } from "./run/run.js";
 import { prepareScenario, type LoadOptions } from "./scenario/load.js";
@@ -17,8 +18,14 @@ export interface SimulateOptions extends LoadOptions, RunOptions {
   file?: string;
 }
 
-export function simulate(scenario: unknown, options: SimulateOptions = {}): RunResult {
-  return runCluster(prepareScenario(scenario, options.file ?? "scenario", options).spec, options);
+/** A run's results, and what loading the scenario warned about (faults not reached, objects skipped). */
+export interface SimulateResult extends RunResult {
+  warnings: string[];
+}
+
+export function simulate(scenario: unknown, options: SimulateOptions = {}): SimulateResult {
+  const prepared = prepareScenario(scenario, options.file ?? "scenario", options);
+  return { ...runCluster(prepared.spec, options), warnings: prepared.warnings };
 }
 
 export type { RunResult } from "./run/run.js";

@@ -218,7 +218,9 @@ export class ControlPlane implements ControlPlaneParts {
     }
     const noLeaderMs = m.elections.reduce((s, e) => s + (e.cause === "initial" ? 0 : e.no_leader_ms), 0);
     const longestPause = this.bindingPauses.gaps.reduce((mx, g) => Math.max(mx, g.toUs - g.fromUs), 0);
-    const firstFaultUs = this.spec.faults.length > 0 ? Math.min(...this.spec.faults.map((f) => f.atUs)) : -1;
+    // Faults after the end of the run were not reached (a warning when the scenario loaded).
+    const reached = this.spec.faults.filter((f) => f.atUs <= endUs);
+    const firstFaultUs = reached.length > 0 ? Math.min(...reached.map((f) => f.atUs)) : -1;
     const afterFault = firstFaultUs < 0 ? [] : this.afterFault(firstFaultUs, endUs);
     const summary: SummaryRow[] = [
       { metric: "etcd_write_p50_ms", value: m.etcdWriteTotal.quantileUs(0.5) / US_PER_MS },

@@ -128,16 +128,7 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       throw workloadError(["workloads", i, "metadata", "name"], `expected a unique ${w.kind} name${clusterScoped ? "" : " per namespace"}, got ${name} twice`);
     }
     workloadNames.add(`${w.kind}/${name}`);
-    if (w.kind === "Deployment") {
-      // The API server rejects a Deployment whose selector does not select its own template.
-      const matchLabels = (w.spec.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels ?? {};
-      const labels = w.spec.template.metadata?.labels ?? {};
-      for (const [k, v] of Object.entries(matchLabels)) {
-        if (labels[k] !== v) {
-          throw workloadError(["workloads", i, "spec", "selector", "matchLabels", k], `expected the template's label ${k}=${JSON.stringify(v)} (spec.template.metadata.labels), got ${labels[k] === undefined ? "no such label" : JSON.stringify(labels[k])}`);
-        }
-      }
-    }
+    // (A Deployment whose selector does not select its template is refused by the API server's validation.)
     if (w.kind === "PoissonArrivals" && w.stop !== undefined && w.start !== undefined && durationUs(w.stop) < durationUs(w.start)) {
       throw workloadError(["workloads", i, "stop"], `expected a time after start, got ${JSON.stringify(w.stop)}`);
     }

@@ -1,6 +1,7 @@
 /** The library entry: `import { simulate } from "kubesim"`. */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ScenarioError, simulate } from "../../src/index.js";
 
@@ -40,6 +41,20 @@ describe("simulate()", () => {
     expect(() => simulate({ ...small, duration: "soon" })).toThrow(ScenarioError);
     expect(() => simulate(small, { file: "mine", set: ["nodePools[0].count=0"] })).toThrow("mine: nodePools[0].count: expected a positive integer, got 0");
     expect(simulate(small, { set: ["nodePools[0].count=2", "faults=[]"] }).counts.nodes).toBe(2);
+  });
+
+  it("returns the loader's warnings: a fault after the end of the run is not reached", () => {
+    const r = simulate({ ...small, faults: [{ type: "node-failure", at: "10m", pool: "a", count: 1 }] });
+    expect(r.warnings).toHaveLength(1);
+    expect(r.warnings[0]).toMatch(/faults\[0\].*not reached/);
+    expect(r.events.some((e) => e.kind === "NodeFailure")).toBe(false);
+  });
+
+  it("control-plane summary rows about the first fault appear only for a fault the run reached", () => {
+    const s = parse(readFileSync("scenarios/ha-topologies.yaml", "utf8"));
+    const metrics = (duration: string) => simulate(s, { set: [`duration=${duration}`], components: [] }).summary.map((m) => m.metric);
+    expect(metrics("1m")).not.toContain("api_availability_60s_after_fault");
+    expect(metrics("3m")).toContain("api_availability_60s_after_fault");
   });
 
   it('resolves as the package "kubesim" (package.json exports; needs the build)', () => {

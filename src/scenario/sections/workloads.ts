@@ -4,7 +4,7 @@
  * arrivals (a Poisson process).
  */
 import { z } from "zod";
-import { dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
+import { dnsLabel, dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
 import { deployment, namespace, pod, podTemplateSpec, priorityClass } from "../kubernetes.js";
 
 
@@ -12,7 +12,7 @@ export const poissonArrivals = z
   .strictObject({
     kind: z.literal("PoissonArrivals"),
     name: dnsSubdomain,
-    namespace: dnsSubdomain.default("default"),
+    namespace: dnsLabel.default("default"), // namespaces are DNS labels (ValidateNamespaceName)
     rate: positiveNumber("a positive number of pods per second").optional(),
     meanInterarrival: duration.optional(),
     start: duration.optional().describe("first possible arrival (default: at the start)"),
