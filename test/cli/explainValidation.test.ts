@@ -197,3 +197,22 @@ workloads:
     expect(existsSync(join(dir, `out-${cpu}`))).toBe(false);
   });
 });
+
+describe("a pod with 100,000 labels", () => {
+  // On an earlier build explain parsed it in roughly quadratic time (minutes). Upstream has
+  // no label count limit; what stops such an object is etcd's request size (1.5 MiB).
+  const podWith = (n: number) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n${Array.from({ length: n }, (_, i) => `    l${i}: v${i}`).join("\n")}\nspec:\n  containers: [{name: c, image: x}]\n`;
+
+  it("is refused as etcd refuses it: too large", () => {
+    const r = kubesim(["explain", "--cluster", file("nodes-many.yaml", NODES), "--pod", file("many.yaml", podWith(100_000))]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^many\.yaml: etcdserver: request is too large \(the object is about 1\.8 MB as JSON; etcd's default --max-request-bytes is 1\.5 MiB\)\n$/);
+  });
+
+  it("one with 10,000 labels (under the size limit) is explained", () => {
+    const r = kubesim(["explain", "--cluster", file("nodes-ok.yaml", NODES), "--pod", file("ten-thousand.yaml", podWith(10_000))]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
