@@ -100,7 +100,7 @@ if (replayFile !== undefined) {
   const fresh = records.filter((r) => !r.known).length;
   process.stdout.write(
     `fuzz: ${result.cases} cases (seed ${seed}) in ${(result.wallMs / 1000).toFixed(1)} s (${Math.round(result.cases / (result.wallMs / 1000))}/s, slowest case that did not hang ${Math.round(result.slowestMs)} ms): ` +
-      `${o.accepted} accepted, ${o.truncated} accepted and cut short, ${o.rejected} rejected, ${o.failed} failed; ${records.length} signatures (${fresh} new)\n`,
+      `${o.accepted} accepted, ${o.truncated} accepted and cut short, ${o.rejected} rejected, ${o["plugin-error"]} plugin errors (exit 3), ${o.failed} failed; ${records.length} signatures (${fresh} new)\n`,
   );
   process.exitCode = fresh > 0 ? 1 : 0;
 }

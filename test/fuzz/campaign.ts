@@ -71,7 +71,7 @@ export interface CampaignOptions {
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const folder = new CaseFolder();
-  const outcomes = { accepted: 0, truncated: 0, rejected: 0, failed: 0 };
+  const outcomes = { accepted: 0, truncated: 0, rejected: 0, "plugin-error": 0, failed: 0 };
   const signatures = new Map<string, SignatureRecord>();
   let index = 0;
   let slowestMs = 0;

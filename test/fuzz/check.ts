@@ -1,7 +1,8 @@
 /**
  * The properties every input must have, checked on one case:
  *  1. it is accepted (exit 0), or rejected as bad input (exit 2) with one line that
- *     names one of its files and a field (outcome.ts);
+ *     names one of its files and a field (outcome.ts), or a custom plugin's failure is
+ *     reported as such (exit 3, one line naming the plugin and extension point);
  *  2. never an internal error (exit 1), whatever the phase;
  *  3. it ends within `limits.wallMs` (else it is stopped: a hang);
  *  4. its peak RSS grows by at most `limits.peakRssGrowthBytes`, and it keeps at most
@@ -16,7 +17,7 @@ import type { FuzzCase } from "./cases.js";
 import { explainOutputProblem } from "./explainOutput.js";
 import { filedUnder } from "./knownFailures.js";
 import type { CaseLimits } from "./limits.js";
-import { classify, rejectionProblem } from "./outcome.js";
+import { classify, pluginLineProblem, rejectionProblem } from "./outcome.js";
 import { captureWarnings, forceGc, heapBytes, peakRssBytes, runBounded, takePollution } from "./sandbox.js";
 import { internalSignature, messageShape, normalizeMessage, type Phase } from "./signature.js";
 import { explainCase, playScenario, shownFiles, type CaseFolder, type Progress } from "./targets.js";
@@ -28,8 +29,12 @@ export interface Failure {
 }
 
 export interface Verdict {
-  /** accepted (exit 0; "truncated" = accepted, the bounded run stopped at its event budget), rejected (exit 2), failed. */
-  outcome: "accepted" | "truncated" | "rejected" | "failed";
+  /**
+   * accepted (exit 0; "truncated" = accepted, the bounded run stopped at its event
+   * budget), rejected (exit 2), plugin-error (exit 3: a custom plugin failed, reported
+   * as such), failed (a property broke).
+   */
+  outcome: "accepted" | "truncated" | "rejected" | "plugin-error" | "failed";
   /** The line the CLI would print (rejections and internal errors). */
   line?: string;
   failures: Failure[];
@@ -73,6 +78,11 @@ export async function checkCase(c: FuzzCase, folder: CaseFolder, limits: CaseLim
       const problem = rejectionProblem(o.line, files);
       outcome = problem ? "failed" : "rejected";
       if (problem) failures.push({ signature: `message(${problem}): ${messageShape(o.line, files)}`, detail: o.line });
+    } else if (o.kind === "plugin") {
+      line = o.line;
+      const problem = pluginLineProblem(o.line);
+      outcome = problem ? "failed" : "plugin-error";
+      if (problem) failures.push({ signature: `message(${problem}): ${messageShape(o.line, files)}`, detail: o.line });
     } else {
       outcome = "failed";
       line = `kubesim: internal error: ${o.error.message.split("\n")[0]}`;
@@ -90,8 +100,13 @@ export async function checkCase(c: FuzzCase, folder: CaseFolder, limits: CaseLim
     failures.push({ signature: filedUnder(`memory(${progress.phase}) peak`, c.loci), detail: `peak RSS grew by ${Math.round(peakGrowth / MIB)} MiB (limit ${limits.peakRssGrowthBytes / MIB} MiB)` });
   }
   if (!hung && heapBytes() - heapBefore > limits.retainedBytes) {
-    forceGc();
-    const kept = heapBytes() - heapBefore;
+    // Array buffers' memory is given back after the GC, off the main thread: give it a few moments.
+    let kept = Infinity;
+    for (let attempt = 0; attempt < 3 && kept > limits.retainedBytes; attempt++) {
+      forceGc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      kept = heapBytes() - heapBefore;
+    }
     if (kept > limits.retainedBytes) {
       failures.push({ signature: filedUnder(`memory(${progress.phase}) retained`, c.loci), detail: `${Math.round(kept / MIB)} MiB still held after the case (limit ${limits.retainedBytes / MIB} MiB)` });
     }

@@ -35,7 +35,7 @@ describe("fuzz: every input is accepted or rejected with one line naming the fil
       const known = [...r.signatures.values()].filter((s) => s.known);
       const o = r.outcomes;
       console.log(
-        `fuzz ${suite.family}: ${r.cases} cases (seed ${suite.seed}) in ${(r.wallMs / 1000).toFixed(1)} s (slowest ${Math.round(r.slowestMs)} ms): ${o.accepted} accepted, ${o.truncated} cut short, ${o.rejected} rejected, ` +
+        `fuzz ${suite.family}: ${r.cases} cases (seed ${suite.seed}) in ${(r.wallMs / 1000).toFixed(1)} s (slowest ${Math.round(r.slowestMs)} ms): ${o.accepted} accepted, ${o.truncated} cut short, ${o.rejected} rejected, ${o["plugin-error"]} plugin errors, ` +
           `${o.failed} failed with ${known.length} known signature(s)${fresh.length > 0 ? ` and ${fresh.length} NEW` : ""}`,
       );
       if (fresh.length > 0) {

@@ -165,6 +165,24 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     input: scenarioInput(`${BASE}controlPlane: {experiment: {type: raft-election, members: 5000, trials: 1, trialsWithoutRandomness: 1}}\n`),
   },
   {
+    signature: "internal(finish) RangeError: Invalid array length @ raftElection:runSeries",
+    area: "bounds-loader-cli",
+    note: "the same with 5,000,000,000 members: the experiment runner sizes an array by it",
+    input: scenarioInput(`${BASE}controlPlane: {experiment: {type: raft-election, members: 5000000000, trials: 1, trialsWithoutRandomness: 1}}\n`),
+  },
+  {
+    signature: "internal(run) RangeError: Array buffer allocation failed @ nodeLease:NodeLeases.start",
+    area: "bounds-loader-cli",
+    note: "controlPlane.load.nodeLeases: 2^32 is accepted; the kubelets' lease table asks for 32 GiB",
+    input: scenarioInput(`${BASE}controlPlane: {topology: stacked, load: {nodeLeases: 4294967296}}\n`),
+  },
+  {
+    signature: "internal(prepare) TypeError: catalog.points(...).includes is not a function @ schedulerConfig:resolveProfile",
+    area: "bounds-loader-cli",
+    note: "a plugin named __proto__ in a KubeSchedulerConfiguration is looked up on a plain object's prototype",
+    input: scenarioInput(`${BASE}scheduler:\n  config:\n${pluginConfig("__proto__").trimEnd().replace(/^/gm, "    ")}\n`),
+  },
+  {
     signature: `internal(run) Error: quantities must match the regular expression '^([+-]?[N-N]+)([eEinumkKMGTP]*[-+]?[N-N]*)$' (got "…") @ quantity:scan`,
     area: "bounds-loader-cli",
     note: 'cpu "8e300" passes the schema (isQuantity), then kubesim writes it as "8e+303m" and cannot read that back',
@@ -233,6 +251,24 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     input: scenarioInput(`${BASE}workloads:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: web}\n    spec: {replicas: 1, template: {spec: {containers: [{name: c, resources: &r {x: *r}}]}}}\n`),
   },
   {
+    signature: "internal(run) TypeError: Cannot read properties of null/undefined (reading 'hostPort') @ compiled:new CompiledPod",
+    area: "api-validation",
+    note: "a null entry in containers[].ports",
+    input: scenarioInput(withPod("").replace("{name: c, resources", "{name: c, ports: [null], resources")),
+  },
+  {
+    signature: "internal(run) TypeError: Cannot read properties of null/undefined (reading 'matchExpressions') @ nodeSelector:compileNodeSelectorTerm",
+    area: "api-validation",
+    note: "a null entry in nodeAffinity...nodeSelectorTerms",
+    input: scenarioInput(withPod("      affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: [null]}}}\n")),
+  },
+  {
+    signature: "internal(run) TypeError: Cannot read properties of null/undefined (reading 'key') @ labelSelector:compileLabelSelector",
+    area: "api-validation",
+    note: "a null entry in a pod affinity term's labelSelector.matchExpressions",
+    input: scenarioInput(withPod("      affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchExpressions: [null]}, topologyKey: zone}]}}\n")),
+  },
+  {
     signature: "internal(run) TypeError: Cannot read properties of null/undefined (reading 'podAffinityTerm') @ affinityTerm:<anonymous>",
     area: "api-validation",
     note: "a null entry in podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution",
@@ -295,6 +331,12 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     input: explainOn({ pod: `${POD}? [a]\n: 1\n` }),
   },
   {
+    signature: "stderr-warning(explain): YAMLWarning TAG_RESOLVE_FAILED",
+    area: "bounds-loader-cli",
+    note: "an unknown tag in a KubeSchedulerConfiguration file: a Node warning on stderr",
+    input: explainOn({ config: pluginConfig("NodeResourcesFit").replace("kind: KubeSchedulerConfiguration", "kind: !custom KubeSchedulerConfiguration") }),
+  },
+  {
     signature: "internal(explain) TypeError: image.includes is not a function @ defaults:imageTag",
     area: "api-validation",
     note: "explain does not check containers[].image is a string before defaulting imagePullPolicy",
@@ -329,6 +371,12 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     area: "api-validation",
     note: "a Node's status.images and images[].names are not checked to be lists",
     input: explainOn({ node: `${NODE}  images: [{names: 5, sizeBytes: 1}]\n` }),
+  },
+  {
+    signature: "internal(explain) TypeError: Cannot read properties of null/undefined (reading 'names') @ snapshot:Snapshot.addNode",
+    area: "api-validation",
+    note: "a null entry in a Node's status.images",
+    input: explainOn({ node: `${NODE}  images: [null]\n` }),
   },
   {
     signature: "internal(explain) TypeError: ((intermediate value) ?? []).map is not a function @ snapshot:Snapshot.addNode",

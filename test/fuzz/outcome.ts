@@ -1,7 +1,8 @@
 /**
  * What the CLI would do with a case, decided the way src/cli/errors.ts `reportError`
  * decides it: a ScenarioError or UsageError is bad input (exit 2, its message is the one
- * line printed), anything else thrown is an internal error (exit 1).
+ * line printed), a PluginError a user's plugin failing (exit 3, one line), anything else
+ * thrown is an internal error (exit 1).
  *
  * A rejection is well-formed when its line names one of the case's files and then a
  * place in it: `<file>: <field path>: ...` or `<file>:<line>:<col>: ...`. A few messages
@@ -11,12 +12,22 @@
 import { UsageError } from "../../src/cli/errors.js";
 import { ScenarioError } from "../../src/scenario/errors.js";
 
-/** How a thrown error ends the CLI: exit 2 with its line, or exit 1. */
-export type ErrorOutcome = { kind: "rejected"; line: string } | { kind: "internal"; error: Error };
+/** How a thrown error ends the CLI: exit 2 with its line, exit 3 (a custom plugin failed), or exit 1. */
+export type ErrorOutcome = { kind: "rejected"; line: string } | { kind: "plugin"; line: string } | { kind: "internal"; error: Error };
 
 export function classify(e: unknown): ErrorOutcome {
   if (e instanceof ScenarioError || e instanceof UsageError) return { kind: "rejected", line: e.message };
+  // A user's plugin broke its contract (src/scheduler/custom/pluginError.ts, where the
+  // build has it): `kubesim: plugin <name> failed at <point> ...`, exit 3. Known by name,
+  // so the fuzzer also builds where that class does not exist yet.
+  if (e instanceof Error && e.name === "PluginError") return { kind: "plugin", line: `kubesim: ${e.message}` };
   return { kind: "internal", error: e instanceof Error ? e : new Error(String(e)) };
+}
+
+/** Why a custom plugin's failure line is not one line naming the plugin, or null. */
+export function pluginLineProblem(line: string): string | null {
+  if (line.includes("\n")) return "more than one line";
+  return /^kubesim: plugin \S+ failed at \S+/.test(line) ? null : "no plugin and extension point named";
 }
 
 /** Words a message starts with: text after `<file>: ` that starts so is not a field path. */

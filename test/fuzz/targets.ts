@@ -81,7 +81,8 @@ export function playScenario(c: ScenarioCase, dir: string, limits: CaseLimits, p
   progress.phase = "parse";
   const raw = parseScenarioText(c.file, c.text);
   progress.phase = "prepare";
-  const { scenario, spec: full } = prepareScenario(raw, c.file, { baseDir: c.files.length > 0 ? dir : (c.baseDir ?? "."), set: c.set });
+  const prepared = prepareScenario(raw, c.file, { baseDir: c.files.length > 0 ? dir : (c.baseDir ?? "."), set: c.set });
+  const { scenario, spec: full } = prepared;
   progress.phase = "run";
   const spec = bounded(full, limits);
   const run = new ClusterRun(spec);
@@ -94,7 +95,10 @@ export function playScenario(c: ScenarioCase, dir: string, limits: CaseLimits, p
   progress.phase = "output";
   const tables = standardTables(result);
   const files = tables.map((t) => ({ name: t.file, content: tableCsv(t) }));
+  // Loader warnings go into manifest.json where the build has them (spread: the type need not declare them).
+  const warnings = { warnings: (prepared as { warnings?: string[] }).warnings ?? [] };
   manifestJson({
+    ...warnings,
     kubesim_version: "fuzz",
     scenario_file: c.file,
     scenario_sha256: "",
