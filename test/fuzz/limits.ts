@@ -1,0 +1,35 @@
+/**
+ * What one fuzz case may cost. A case that needs more wall time is stopped and is a
+ * failure (a hang); an accepted scenario is only played for a short, bounded stretch,
+ * so the limits below are about the code under test, not about the scenario's size.
+ * All are [kubesim choice] for this fuzzer, measured on the 2-core development machine:
+ * the slowest seed case (ha-topologies, 200 nodes and a control plane) takes ~60 ms,
+ * so the wall budget leaves a margin of ~15x for a loaded machine.
+ */
+import { US_PER_S } from "../../src/engine/simulation.js";
+
+const MIB = 1024 * 1024;
+
+export interface CaseLimits {
+  /** Wall time for a whole case (parse to CSV text); the case is stopped when it runs out. */
+  wallMs: number;
+  /** Simulated time an accepted scenario is played for (its duration, capped). */
+  simUs: number;
+  /** Events an accepted scenario may process; the run stops there (not a failure). */
+  maxEvents: number;
+  /** Trials per election-timeout range of a raft-election experiment (capped like the duration). */
+  experimentTrials: number;
+  /** Heap and array buffers a case may still hold once it is over (measured after a GC). */
+  retainedBytes: number;
+  /** Growth of the process's peak resident set during one case. */
+  peakRssGrowthBytes: number;
+}
+
+export const DEFAULT_LIMITS: CaseLimits = {
+  wallMs: 1000,
+  simUs: 3 * US_PER_S,
+  maxEvents: 3000,
+  experimentTrials: 1,
+  retainedBytes: 64 * MIB,
+  peakRssGrowthBytes: 512 * MIB,
+};
