@@ -18,13 +18,13 @@ export class UsageError extends Error {}
 
 export function reportError(e: unknown): number {
   if (e instanceof ScenarioError || e instanceof UsageError) {
-    process.stderr.write(`${e.message}\n`);
+    process.stderr.write(`${oneLine(e.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof PluginError) {
     const debug = process.env.KUBESIM_DEBUG === "1";
     const hint = e.pluginStack !== "" && !debug ? " (set KUBESIM_DEBUG=1 for the plugin's stack)" : "";
-    process.stderr.write(`kubesim: ${e.message}${hint}\n`);
+    process.stderr.write(`kubesim: ${oneLine(e.message)}${hint}\n`);
     if (debug && e.pluginStack !== "") process.stderr.write(`${e.pluginStack}\n`);
     return EXIT_PLUGIN_ERROR;
   }
@@ -49,4 +49,9 @@ export async function guarded(body: () => void | Promise<void>): Promise<void> {
  */
 export function printWarnings(warnings: readonly string[]): void {
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+}
+
+/** An error is one line: a line break that came from the user's own text is shown escaped. */
+function oneLine(message: string): string {
+  return message.replace(/\r?\n/g, "\\n");
 }

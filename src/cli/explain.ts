@@ -22,7 +22,7 @@ import { buildRuntimes, checkPluginArgs } from "../scheduler/config/runtime.js";
 import {
   catalogWith,
   defaultSchedulerConfiguration,
-  loadSchedulerConfig,
+  parseSchedulerConfigValue,
   profileFor,
   type SchedulerConfiguration,
 } from "../scheduler/config/schedulerConfig.js";
@@ -34,7 +34,7 @@ import { checkInputFile, readInputFile } from "../scenario/inputFile.js";
 import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
 import { validateObject } from "../apiserver/admission/validation/validateObject.js";
 import { formatPath, type PathSegment } from "../scenario/errors.js";
-import { parseYamlDocuments } from "../scenario/yamlInput.js";
+import { parseYamlDocument, parseYamlDocuments } from "../scenario/yamlInput.js";
 import { guarded, UsageError } from "./errors.js";
 import { flagList, flagValue } from "./options.js";
 
@@ -220,7 +220,8 @@ export async function explainFiles(opts: { cluster: string[]; pod: string; confi
     const loaded: LoadedPlugin[] = [];
     for (const [i, p] of (opts.plugins ?? []).entries()) loaded.push(await loadPluginModule(p, `--plugin[${i}]`));
     const catalog = catalogWith(customCatalog(loaded));
-    const config = opts.config ? loadSchedulerConfig(opts.config, catalog) : defaultSchedulerConfiguration(catalog);
+    // The configuration file through the one YAML reader (size limit, aliases, tags, duplicate keys).
+    const config = opts.config ? parseSchedulerConfigValue(parseYamlDocument(opts.config, readInputFile(opts.config, opts.config)), opts.config, catalog) : defaultSchedulerConfiguration(catalog);
     checkPluginArgs(config);
     const { objects, admission } = clusterObjects(opts.cluster, notes);
     const pod = readPod(opts.pod, notes, admission);

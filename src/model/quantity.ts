@@ -91,7 +91,7 @@ function scan(s: string): { negative: boolean; num: string; denom: string; suffi
   while (pos < end && SUFFIX_CHARS.includes(s[pos])) pos++;
   if (pos < end && (s[pos] === "-" || s[pos] === "+")) pos++;
   while (pos < end && DIGIT.test(s[pos])) pos++;
-  if (pos < end) throw new QuantityError(`${FORMAT_WRONG} (got "${s}")`);
+  if (pos < end) throw new QuantityError(`${FORMAT_WRONG} (got ${JSON.stringify(s)})`);
   return { negative, num, denom, suffix: s.slice(suffixStart) };
 }
 
@@ -127,7 +127,7 @@ function parseQuantityText(s: string): Quantity {
   if (s.length === 0) throw new QuantityError(`${FORMAT_WRONG} (got "")`);
   const { negative, num, denom, suffix } = scan(s);
   const unit = interpret(suffix);
-  if (unit === null) throw new QuantityError(`${SUFFIX_WRONG} (got "${s}")`);
+  if (unit === null) throw new QuantityError(`${SUFFIX_WRONG} (got ${JSON.stringify(s)})`);
   let n = BigInt(num + denom);
   let d = 10n ** BigInt(denom.length);
   const binary = "binary" in unit;
@@ -139,7 +139,7 @@ function parseQuantityText(s: string): Quantity {
     if (Math.abs(e) > MAX_EXPONENT) {
       if (e > 0 || n === 0n) {
         if (n === 0n) return { text: s, num: 0n, den: 1n, format: written };
-        throw new QuantityError(`quantity exponent out of kubesim's range (|e| <= ${MAX_EXPONENT}) (got "${s}")`);
+        throw new QuantityError(`quantity exponent out of kubesim's range (|e| <= ${MAX_EXPONENT}) (got ${JSON.stringify(s)})`);
       }
       // Rounds up to the smallest representable amount, 1n (below).
       d = NANO * 10n;

@@ -10,7 +10,7 @@
  * part did not match, never a field added and silently ignored. The names JavaScript
  * objects inherit (`__proto__`, `constructor`, `prototype`) are refused outright.
  */
-import { parse as parseYaml } from "yaml";
+import { parseYamlDocument } from "./yamlInput.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import { scenarioSchema } from "./schema.js";
 import { checkSchemaPath, type PathMismatch } from "./schemaPath.js";
@@ -52,12 +52,14 @@ export function parseSet(arg: string): { path: PathSegment[]; text: string; valu
   const eq = arg.indexOf("=");
   if (eq <= 0) throw new ScenarioError(SET_SOURCE, arg, "expected path=value, e.g. --set nodePools[0].count=500");
   const text = arg.slice(0, eq).trim();
+  if (text === "") throw new ScenarioError(SET_SOURCE, JSON.stringify(arg), "expected path=value with a field path before \"=\", e.g. nodePools[0].count=500");
   const raw = arg.slice(eq + 1);
   let value: unknown;
   try {
-    value = raw === "" ? "" : parseYaml(raw, { maxAliasCount: 0, logLevel: "error" });
-  } catch {
-    throw new ScenarioError(SET_SOURCE, text, `expected a YAML value, got ${JSON.stringify(raw)}`);
+    value = raw === "" ? "" : parseYamlDocument(SET_SOURCE, raw);
+  } catch (e) {
+    const why = e instanceof ScenarioError ? ` (${e.expected.replace(/^YAML (syntax )?error: /, "")})` : "";
+    throw new ScenarioError(SET_SOURCE, text, `expected a YAML value${why}, got ${JSON.stringify(raw)}`);
   }
   return { path: parseSetPath(text), text, value };
 }

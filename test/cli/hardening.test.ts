@@ -126,7 +126,7 @@ describe("inputs that hung or crashed", () => {
     const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 8; i++) bomb.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
     writeFileSync(join(dir, "bomb.yaml"), bomb.join("\n"));
-    expect(oneLine(kubesim(["validate", "bomb.yaml"], dir))).toMatch(/^bomb\.yaml: YAML error: aliases \(\*name\) expand more than 1000 times/);
+    expect(oneLine(kubesim(["validate", "bomb.yaml"], dir))).toMatch(/^bomb\.yaml:\d+:\d+: YAML error: aliases \(\*name\) expand more than 1000 times/);
     writeFileSync(join(dir, "undef.yaml"), "name: *nope\n");
     expect(oneLine(kubesim(["validate", "undef.yaml"], dir))).toBe("undef.yaml:1:7: YAML error: alias *nope has no anchor &nope before it");
     writeFileSync(join(dir, "complex.yaml"), "? [a, b]\n: c\n");

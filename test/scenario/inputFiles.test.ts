@@ -36,11 +36,19 @@ function dirWith(files: Record<string, string>): string {
 }
 
 describe("YAML the parser cannot turn into plain values", () => {
+  it("an alias inside the node it names (a cycle) and tags whose values are not JSON are one line each", () => {
+    expect(message(() => parseScenarioText("c.yaml", "a: &e {self: *e}\n"))).toBe("c.yaml:1:14: YAML error: alias *e is inside the node &e it names (a cycle; Kubernetes objects have none)");
+    expect(message(() => parseScenarioText("t.yaml", "name: !custom x\n"))).toBe("t.yaml:1:7: YAML error: Unresolved tag: !custom");
+    expect(message(() => parseScenarioText("b.yaml", "a: !!binary aGk=\n"))).toMatch(/^b\.yaml:1:\d+: YAML error: !!binary values are not JSON values/);
+    expect(message(() => parseScenarioText("s.yaml", "a: !!set {x}\n"))).toMatch(/^s\.yaml:1:\d+: YAML error: !!set values are not JSON values/);
+    expect(parseScenarioText("ok.yaml", "a: !!str 5\nb: !!int '7'\n")).toEqual({ a: "5", b: 7 });
+  });
+
   it("an alias bomb (each level nine times the last) stops at the alias limit", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 8; i++) levels.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
     expect(message(() => parseScenarioText("bomb.yaml", levels.join("\n")))).toBe(
-      "bomb.yaml: YAML error: aliases (*name) expand more than 1000 times (an alias bomb?); write the repeated parts out or nest fewer aliases",
+      "bomb.yaml:2:10: YAML error: aliases (*name) expand more than 1000 times (an alias bomb?); write the repeated parts out or nest fewer aliases",
     );
   });
 

@@ -19,7 +19,9 @@ export class Reader {
   at(key: string | number): Reader {
     const v = this.value as Record<string | number, unknown> | unknown[] | null | undefined;
     const child = v === null || v === undefined ? undefined : (v as Record<string | number, unknown>)[key];
-    const path = typeof key === "number" ? `${this.path}[${key}]` : this.path === "" ? key : `${this.path}.${key}`;
+    // Keys that are not plain names are quoted, so an empty or odd key still names a field.
+    const name = typeof key === "string" && !/^[A-Za-z_$][\w$-]*$/.test(key) ? `[${JSON.stringify(key)}]` : key;
+    const path = typeof key === "number" ? `${this.path}[${key}]` : typeof name === "string" && name.startsWith("[") ? `${this.path}${name}` : this.path === "" ? key : `${this.path}.${key}`;
     return new Reader(this.file, child, path);
   }
 

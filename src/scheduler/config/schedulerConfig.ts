@@ -41,11 +41,14 @@ export interface PluginCatalog {
   points(name: string): readonly ExtensionPoint[] | undefined;
 }
 
-export const IN_TREE_CATALOG: PluginCatalog = { points: (n) => IN_TREE_POINTS[n] };
+/** Own keys only: a plugin named "__proto__" or "constructor" is simply not registered. */
+const inTreePoints = (n: string) => (Object.hasOwn(IN_TREE_POINTS, n) ? IN_TREE_POINTS[n] : undefined);
+
+export const IN_TREE_CATALOG: PluginCatalog = { points: inTreePoints };
 
 /** A catalog of the in-tree plugins plus custom ones (name -> implemented points). */
 export function catalogWith(custom: ReadonlyMap<string, readonly ExtensionPoint[]>): PluginCatalog {
-  return { points: (n) => custom.get(n) ?? IN_TREE_POINTS[n] };
+  return { points: (n) => custom.get(n) ?? inTreePoints(n) };
 }
 
 /** A resolved profile: A's ProfileSpec plus the exact per-extension-point lists. */

@@ -10,8 +10,11 @@
  *   wrong JSON type: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container
  *   bad quantity:    quantities must match the regular expression '...' (resource.ParseQuantity)
  *
- * and kubesim puts the path of the offending field in front. null is accepted anywhere
- * (the Go decoder leaves the zero value). Numbers that do not fit the Go integer type
+ * and kubesim puts the path of the offending field in front. null is accepted anywhere,
+ * and the object is left as the Go decoder leaves it: a null field is absent (a nil
+ * pointer, slice or map), a null list element or map value is its type's zero value
+ * (`containers: [null]` is a container without a name, `labels: {a: null}` an empty
+ * value), so the validators and the components never meet a null. Numbers that do not fit the Go integer type
  * (1.5 or 3000000000 into an int32) are the decoder's "number 1.5" errors.
  *
  * `kubectl get -o yaml` output loads unchanged: status, managedFields, uid,
@@ -141,6 +144,29 @@ function keySet(w: Walk): Set<number> {
   return s;
 }
 
+/** The zero value of a type, as encoding/json stores for a JSON null in a list or map. */
+function zero(d: Desc): unknown {
+  switch (d.kind) {
+    case Kind.String:
+      return "";
+    case Kind.Bool:
+      return false;
+    case Kind.Float:
+    case Kind.Int:
+    case Kind.IntOrString:
+      return 0;
+    case Kind.Quantity:
+      return "0";
+    case Kind.List:
+      return [];
+    case Kind.Map:
+    case Kind.Struct:
+      return {};
+    case Kind.Any:
+      return null;
+  }
+}
+
 /** Walk `value` as `d`; the first error, or undefined. */
 function decode(value: unknown, d: Desc, w: Walk): FieldError | undefined {
   if (value === null || value === undefined) return undefined;
@@ -181,6 +207,7 @@ function decode(value: unknown, d: Desc, w: Walk): FieldError | undefined {
       if (!Array.isArray(value)) return mismatch(w, value, d);
       w.sizeBytes += 2 + value.length;
       for (let i = 0; i < value.length; i++) {
+        if (value[i] === null) value[i] = zero(d.elem!);
         w.path.push(i);
         w.isKey.push(false);
         const e = decode(value[i], d.elem!, w);
@@ -198,6 +225,7 @@ function decode(value: unknown, d: Desc, w: Walk): FieldError | undefined {
         w.sizeBytes += k.length + 4;
         w.path.push(k);
         w.isKey.push(true);
+        if (rec[k] === null) rec[k] = zero(d.elem!);
         const e = decode(rec[k], d.elem!, w);
         if (e) return e;
         w.path.pop();
@@ -217,6 +245,12 @@ function decode(value: unknown, d: Desc, w: Walk): FieldError | undefined {
         w.isKey.push(false);
         const ft = d.fields!.get(k);
         if (ft === undefined) return decodeError([...w.path], `strict decoding error: unknown field "${upstreamPath(w.path, keySet(w))}"`);
+        if (rec[k] === null) {
+          delete rec[k]; // a nil field
+          w.path.pop();
+          w.isKey.pop();
+          continue;
+        }
         w.fieldNames.push(k);
         const e = decode(rec[k], ft, w);
         if (e) return e;
