@@ -8,7 +8,7 @@
  * Prints every schedule that fails (safety violation, no convergence after repair, or
  * an error) with the command that reproduces it, progress every 5,000 schedules, and a
  * final line with schedules, violations and wall time. Exit status 1 on a safety
- * violation, an error, or a failure to converge that is not one of the known stalls.
+ * violation, an error, or a failure to converge.
  */
 import { describeSchedule, runSoakSchedule, soakSchedule } from "../test/etcd/soak.js";
 
@@ -51,6 +51,6 @@ process.stdout.write(
   `soak:raft: ${schedules} schedules (seeds ${seed}..${seed + schedules - 1}), ${counts.safety} safety violations, ${counts.liveness} without convergence (known stalls: ${stalls["stuck-in-snapshot"]} stuck-in-snapshot, ${stalls["inflight-full"]} inflight-full), ${counts.error} errors; ` +
     `${wallS.toFixed(1)} s wall (${(schedules / wallS).toFixed(1)} schedules/s, ${(events / wallS / 1e6).toFixed(2)} M events/s)\n`,
 );
-// The known stalls (soak.ts Stall) are reported but do not fail the run; anything else does.
-const unknownStalls = counts.liveness - stalls["stuck-in-snapshot"] - stalls["inflight-full"];
-process.exitCode = counts.safety + counts.error + unknownStalls > 0 ? 1 : 0;
+// Any violation, error or schedule that does not converge fails the run (the two stalls
+// soak.ts still classifies were fixed; they are named if they ever come back).
+process.exitCode = counts.safety + counts.error + counts.liveness > 0 ? 1 : 0;

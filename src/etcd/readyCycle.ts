@@ -203,7 +203,7 @@ export class ReadyCycle {
     const d = this.net.delayUs(members.host[from], members.host[to]);
     if (d < 0) {
       this.stats.messagesDropped++;
-      if (msgs.type[s] === Msg.SNAP) this.snapshot.snapshotFailed(from, to);
+      if (msgs.type[s] === Msg.SNAP) this.snapshot.snapshotReported(from, to);
       msgs.release(s);
       return;
     }

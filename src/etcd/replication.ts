@@ -108,12 +108,18 @@ export class Replication {
     const state = pr.state[i];
     if (state === SNAPSHOT) return false;
     if (state === PROBE && pr.paused[i] === 1) return false;
-    if (state === REPLICATE && pr.inflightFull(i)) return false;
+    // Inflights full: paused until a heartbeat response un-pauses the flow; then one empty
+    // MsgApp goes out, whose answer frees the window or sends the follower back to probing
+    // (raft.go MsgHeartbeatResp: "this will still send an empty append, allowing it to
+    // recover from situations in which all the messages that filled up Inflights in the
+    // first place were dropped").
+    const full = state === REPLICATE && pr.inflightFull(i);
+    if (full && pr.paused[i] === 1) return false;
     const log = members.logs[l];
     const prev = pr.next[i] - 1;
     const prevTerm = log.term(prev);
     if (prevTerm < 0) return this.snapshot.sendSnapshot(l, f);
-    let count = log.last - prev;
+    let count = full ? 0 : log.last - prev;
     if (count > this.maxEntriesPerMsg) count = this.maxEntriesPerMsg;
     if (count === 0 && !sendIfEmpty) return false;
     const msgs = this.msgs;
@@ -130,6 +136,7 @@ export class Replication {
         pr.next[i] = last + 1;
         pr.addInflight(i, last);
       }
+      pr.paused[i] = pr.inflightFull(i) ? 1 : 0; // SentEntries: MsgAppFlowPaused = Inflights.Full()
     } else {
       pr.paused[i] = 1;
     }

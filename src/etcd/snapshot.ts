@@ -67,8 +67,12 @@ export class SnapshotCatchUp {
     return true;
   }
 
-  /** The transport could not deliver a snapshot (raft ReportSnapshot failure): probe again. */
-  snapshotFailed(l: number, f: number): void {
+  /**
+   * raft ReportSnapshot (MsgSnapStatus): the transport delivered the snapshot or could not.
+   * Either way the leader probes again, paused until the follower answers (finish) or a
+   * heartbeat response comes (failure).
+   */
+  snapshotReported(l: number, f: number): void {
     const pr = this.progress;
     const i = l * this.members.count + f;
     if (this.members.role[l] !== Role.LEADER || pr.state[i] !== SNAPSHOT) return;

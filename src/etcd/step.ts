@@ -60,11 +60,15 @@ export class Step {
     const to = msgs.to[s];
     const stopped = this.ctx.stopped;
     if (stopped || this.members.role[to] === Role.DOWN) {
-      if (!stopped && msgs.type[s] === Msg.SNAP) this.snapshot.snapshotFailed(msgs.from[s], to);
+      if (!stopped && msgs.type[s] === Msg.SNAP) this.snapshot.snapshotReported(msgs.from[s], to);
       this.ctx.stats.messagesDropped++;
       msgs.release(s);
       return;
     }
+    // The transport finished sending a snapshot: the sender learns it as ReportSnapshot
+    // (SnapshotFinish), probes again and waits for the follower's answer; without this a
+    // lost answer would leave the follower in StateSnapshot for good.
+    if (msgs.type[s] === Msg.SNAP) this.snapshot.snapshotReported(msgs.from[s], to);
     this.step(to, s);
     msgs.release(s);
     this.ready.run(to);
