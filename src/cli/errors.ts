@@ -14,11 +14,15 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_PLUGIN_ERROR = 3;
 
 /** An error in what the user gave us, already phrased as one line. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(oneLine(message));
+  }
+}
 
 export function reportError(e: unknown): number {
   if (e instanceof ScenarioError || e instanceof UsageError) {
-    process.stderr.write(`${oneLine(e.message)}\n`);
+    process.stderr.write(`${e.message}\n`);
     return EXIT_BAD_INPUT;
   }
   if (e instanceof PluginError) {

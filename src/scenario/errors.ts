@@ -19,7 +19,8 @@ export class ScenarioError extends Error {
     readonly path: string,
     readonly expected: string,
   ) {
-    super(path === "" ? `${file}: ${expected}` : `${file}: ${path}: ${expected}`);
+    // One line, always: a line break that came from the user's own text is shown escaped.
+    super((path === "" ? `${file}: ${expected}` : `${file}: ${path}: ${expected}`).replace(/\r?\n/g, "\\n"));
     this.name = "ScenarioError";
   }
 }

@@ -23,6 +23,13 @@ export interface CaseLimits {
   retainedBytes: number;
   /** Growth of the process's peak resident set during one case. */
   peakRssGrowthBytes: number;
+  /**
+   * kubesim's own raisable limits, set tighter for the fuzz run (--set limits.<name>=N after
+   * the case's own overrides): an input that sizes its setup beyond them must be refused
+   * with one line, and whatever is accepted sets up within the wall budget. At the default
+   * limits a scenario may take seconds to set up by design (docs/limits.md).
+   */
+  scenarioLimits: Record<string, number>;
 }
 
 export const DEFAULT_LIMITS: CaseLimits = {
@@ -32,4 +39,5 @@ export const DEFAULT_LIMITS: CaseLimits = {
   experimentTrials: 1,
   retainedBytes: 64 * MIB,
   peakRssGrowthBytes: 512 * MIB,
+  scenarioLimits: { nodes: 5000, pods: 20000 },
 };

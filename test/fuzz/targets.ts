@@ -81,7 +81,8 @@ export function playScenario(c: ScenarioCase, dir: string, limits: CaseLimits, p
   progress.phase = "parse";
   const raw = parseScenarioText(c.file, c.text);
   progress.phase = "prepare";
-  const prepared = prepareScenario(raw, c.file, { baseDir: c.files.length > 0 ? dir : (c.baseDir ?? "."), set: c.set });
+  const tight = Object.entries(limits.scenarioLimits).map(([k, v]) => `limits.${k}=${v}`);
+  const prepared = prepareScenario(raw, c.file, { baseDir: c.files.length > 0 ? dir : (c.baseDir ?? "."), set: [...c.set, ...tight] });
   const { scenario, spec: full } = prepared;
   progress.phase = "run";
   const spec = bounded(full, limits);
