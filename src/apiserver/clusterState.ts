@@ -6,7 +6,13 @@
  *
  *   created (Pending) --bind (kube-scheduler)--> Scheduled --kubelet: started--> Running
  *        \                        \                             \--> ended: Succeeded / Failed
- *         \______ deleted ________\______ node failure: Failed (lost) ____/
+ *         \                        \--- delete: deletionTimestamp set (Terminating) ---\
+ *          \______ deleted (unbound: at once) ______ kubelet confirms / PodGC force-deletes: ended
+ *
+ * Nodes carry what the node lifecycle controller and the kubelet write: the Ready
+ * condition (True, False, Unknown), the lifecycle taints, the node Lease's renewTime and
+ * the Ready condition's heartbeat. A pod bound to a node that fails stays bound: only the
+ * controllers' deletions and the kubelet's confirmations end it.
  *
  * The listeners of one event run in the order they were registered; run/run.ts wires
  * the components in a fixed order, so a run is deterministic.
@@ -23,7 +29,8 @@ import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../metrics/latencyHi
 import { grown, nextCapacity } from "../engine/columns.js";
 import { Interner } from "../model/interner.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
-import { NodeTable } from "../model/nodeTable.js";
+import { CONDITION_STATUS_NAMES, ConditionStatus, LIFECYCLE_TAINTS, NodeTable } from "../model/nodeTable.js";
+import { NodeTransitions } from "../metrics/nodeTransitions.js";
 import { PodPhase, PodTable } from "../model/podTable.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 
@@ -31,11 +38,19 @@ import type { PodTemplate } from "../model/podTemplate.js";
 export const OUTCOME_COMPLETED = "completed";
 export const OUTCOME_NODE_FAILURE = "node-failure";
 export const OUTCOME_DEADLINE_EXCEEDED = "deadline-exceeded";
+/** Deleted by the taint eviction controller (condition DisruptionTarget, reason DeletionByTaintManager). */
+export const OUTCOME_EVICTED = "evicted";
+/** Force-deleted by PodGC: its Node object is gone (reason DeletionByPodGC). */
+export const OUTCOME_POD_GC = "pod-gc";
+/** Outcomes counted as lost to node faults (pods_lost_total). */
+const NODE_FAULT_OUTCOMES = new Set([OUTCOME_NODE_FAILURE, OUTCOME_EVICTED, OUTCOME_POD_GC]);
 
 /** A watch callback: the pod's row. */
 export type PodListener = (pod: number) => void;
 /** A watch callback: the node's row. */
 export type NodeListener = (node: number) => void;
+/** A pod became available (Running, Ready, not Terminating) or stopped being. */
+export type AvailabilityListener = (pod: number, available: boolean) => void;
 
 /** A broken invariant of the model (not a user mistake): the CLI reports it as an internal error. */
 export class InvariantError extends Error {}
@@ -64,6 +79,16 @@ export class ClusterState {
   readonly onNodeCapacityFreed: NodeListener[] = [];
   /** A node became Ready again. */
   readonly onNodeReady: NodeListener[] = [];
+  /** A node's Ready condition or lifecycle taints changed (the Node's watch event). */
+  readonly onNodeChanged: NodeListener[] = [];
+  /** A Node object was deleted (kubectl delete node, the cloud controller). */
+  readonly onNodeDeleted: NodeListener[] = [];
+  /** A bound pod got its deletionTimestamp: Terminating until its kubelet confirms. */
+  readonly onPodDeleting: PodListener[] = [];
+  /** A pod became available or stopped being (Deployment availability). */
+  readonly onPodAvailability: AvailabilityListener[] = [];
+  /** Per node condition and taint transition (nodes.csv). */
+  readonly nodeTransitions: NodeTransitions;
 
   /** The phase of the pod that just ended, before it ended (read by onPodEnded listeners). */
   endedPhase: number = PodPhase.Pending;
@@ -76,6 +101,8 @@ export class ClusterState {
    */
   readonly lastSchedulingFailure = new Map<number, string>();
 
+  /** Per pod being deleted: the outcome it ends with when its deletion completes. */
+  private deletionOutcome = new Int32Array(0);
   /** Per pod: its lifetime once Running in us (its work, or activeDeadlineSeconds), -1 = until the end of the run. */
   lifetimeUs = new Float64Array(0);
   /** Per node: rows of the pods bound to it, the first nodes.podCount[n] valid; per pod: its slot there. */
@@ -93,6 +120,7 @@ export class ClusterState {
     nodes: readonly NodeSpec[],
     private readonly templates: readonly PodTemplate[],
   ) {
+    this.nodeTransitions = new NodeTransitions(nodes.map((n) => n.name), nodes.map((n) => n.pool), nodes.map((n) => n.zone ?? ""));
     for (const n of nodes) {
       this.nodes.add({ name: n.name, cpuMilli: n.cpuMilli, memoryBytes: n.memoryBytes, ephemeralBytes: n.ephemeralBytes, pods: n.pods });
       this.nodePods.push(new Int32Array(8));
@@ -124,6 +152,7 @@ export class ClusterState {
       const n = nextCapacity(this.lifetimeUs.length, id + 1);
       this.lifetimeUs = grown(this.lifetimeUs, n);
       this.podSlot = grown(this.podSlot, n);
+      this.deletionOutcome = grown(this.deletionOutcome, n);
     }
     const t = this.templates[template];
     pods.cpuReq[id] = t.requests.cpuMilli;
@@ -140,7 +169,7 @@ export class ClusterState {
   bind(pod: number, node: number): void {
     const { pods, nodes } = this;
     if (pods.phase[pod] !== PodPhase.Pending) throw new InvariantError(`bind: pod ${pods.names[pod]} is not Pending`);
-    if (nodes.ready[node] === 0) throw new InvariantError(`bind: node ${nodes.names[node]} is not Ready`);
+    if (nodes.exists[node] === 0) throw new InvariantError(`bind: node ${nodes.names[node]} does not exist`);
     this.checkAllocatable(pod, node);
     pods.phase[pod] = PodPhase.Scheduled;
     pods.node[pod] = node;
@@ -158,14 +187,67 @@ export class ClusterState {
     this.lastSchedulingFailure.set(pod, message);
   }
 
-  /** The kubelet reports the pod Running. */
+  /** The kubelet reports the pod Running and Ready (no readiness probes yet). */
   podRunning(pod: number): void {
     const pods = this.pods;
     pods.phase[pod] = PodPhase.Running;
     pods.runningUs[pod] = this.sim.now;
+    pods.ready[pod] = 1;
     this.counters.starting--;
     this.counters.running++;
     for (const l of this.onPodRunning) l(pod);
+    if (pods.deletionUs[pod] < 0) for (const l of this.onPodAvailability) l(pod, true);
+  }
+
+  /** Is the pod counted by its Deployment as available: Running, Ready and not Terminating? */
+  available(pod: number): boolean {
+    const pods = this.pods;
+    return pods.phase[pod] === PodPhase.Running && pods.ready[pod] === 1 && pods.deletionUs[pod] < 0;
+  }
+
+  /** A pod status write of the PodReady condition (the kubelet, or MarkPodsNotReady). */
+  setPodReady(pod: number, ready: boolean): void {
+    const pods = this.pods;
+    if (pods.phase[pod] !== PodPhase.Running || (pods.ready[pod] === 1) === ready) return;
+    const was = this.available(pod);
+    pods.ready[pod] = ready ? 1 : 0;
+    this.counters.notReady += ready ? -1 : 1;
+    const now = this.available(pod);
+    if (was !== now) for (const l of this.onPodAvailability) l(pod, now);
+  }
+
+  /** The kubelet restarted the pod's containers (after its node came back): Ready again when they run. */
+  podRestarting(pod: number): void {
+    this.pods.restarts[pod]++;
+    this.setPodReady(pod, false);
+  }
+
+  /**
+   * A graceful delete (DELETE with the pod's grace period): an unbound pod is removed at
+   * once; a bound one gets its deletionTimestamp and stays, Terminating and holding its
+   * node's resources, until its kubelet confirms (or PodGC force-deletes it). It ends
+   * with `outcome`. Returns false when the pod is already gone or Terminating.
+   */
+  deletePod(pod: number, outcome: number): boolean {
+    const pods = this.pods;
+    const phase = pods.phase[pod];
+    if (phase >= PodPhase.Succeeded || pods.deletionUs[pod] >= 0) return false;
+    if (pods.node[pod] < 0) {
+      this.endPod(pod, outcome);
+      return true;
+    }
+    const was = this.available(pod);
+    pods.deletionUs[pod] = this.sim.now;
+    this.deletionOutcome[pod] = outcome;
+    this.counters.terminating++;
+    if (was) for (const l of this.onPodAvailability) l(pod, false);
+    for (const l of this.onPodDeleting) l(pod);
+    return true;
+  }
+
+  /** The outcome a Terminating pod ends with (set by deletePod). */
+  deletionOutcomeOf(pod: number): number {
+    return this.deletionOutcome[pod];
   }
 
   /** End a pod (any phase before ended) with an outcome id; frees its node's resources. */
@@ -178,38 +260,92 @@ export class ClusterState {
     } else if (phase === PodPhase.Scheduled) counters.starting--;
     else if (phase === PodPhase.Running) counters.running--;
     else throw new InvariantError(`endPod: pod ${pods.names[pod]} already ended`);
+    const wasAvailable = this.available(pod);
+    if (pods.deletionUs[pod] >= 0) counters.terminating--;
+    if (phase === PodPhase.Running && pods.ready[pod] === 0) counters.notReady--;
     const name = this.outcomes.name(outcome);
     const succeeded = name === OUTCOME_COMPLETED;
     pods.phase[pod] = succeeded ? PodPhase.Succeeded : PodPhase.Failed;
     pods.outcome[pod] = outcome;
     pods.deletedUs[pod] = this.sim.now;
     if (succeeded) counters.succeeded++;
-    else if (name === OUTCOME_NODE_FAILURE) counters.lost++;
+    else if (NODE_FAULT_OUTCOMES.has(name)) counters.lost++;
     else counters.failed++;
     const node = pods.node[pod];
     if (node >= 0) this.account(pod, node, -1);
     this.endedPhase = phase;
+    if (wasAvailable) for (const l of this.onPodAvailability) l(pod, false);
     for (const l of this.onPodEnded) l(pod);
     if (node >= 0) for (const l of this.onNodeCapacityFreed) l(node);
   }
 
-  /** The node stops: NotReady, and every pod bound to it is lost at once. Returns how many. */
-  failNode(node: number): number {
-    const { nodes } = this;
-    if (nodes.ready[node] === 0) return 0;
-    nodes.ready[node] = 0;
-    const lost = this.outcomes.id(OUTCOME_NODE_FAILURE);
-    // Only the node's own pods, oldest first (the order does not depend on the slot order).
-    const victims = this.nodePods[node].slice(0, nodes.podCount[node]).sort();
-    for (const p of victims) this.endPod(p, lost);
-    return victims.length;
+  /** The pods bound to `node`, oldest first (a copy: the caller may end them). */
+  podsOn(node: number): number[] {
+    return Array.from(this.nodePods[node].subarray(0, this.nodes.podCount[node])).sort((a, b) => a - b);
   }
 
-  recoverNode(node: number): boolean {
-    if (this.nodes.ready[node] === 1) return false;
-    this.nodes.ready[node] = 1;
-    for (const l of this.onNodeReady) l(node);
-    return true;
+  /** A status write of the node's Ready condition (the kubelet's post, or the node lifecycle controller's Unknown). */
+  setNodeReady(node: number, status: ConditionStatus, reason: string): void {
+    const nodes = this.nodes;
+    const from = nodes.readyCondition[node];
+    if (from === status) return;
+    nodes.readyCondition[node] = status;
+    nodes.ready[node] = status === ConditionStatus.True ? 1 : 0;
+    const now = this.sim.now;
+    this.nodeTransitions.add(now, node, "condition", "Ready", CONDITION_STATUS_NAMES[from], CONDITION_STATUS_NAMES[status]);
+    const kind = status === ConditionStatus.True ? "NodeReady" : status === ConditionStatus.False ? "NodeNotReady" : "NodeStatusUnknown";
+    this.events.add(now, kind, `node/${nodes.names[node]}`, `Ready ${CONDITION_STATUS_NAMES[from]} -> ${CONDITION_STATUS_NAMES[status]}: ${reason}`);
+    for (const l of this.onNodeChanged) l(node);
+    if (status === ConditionStatus.True) for (const l of this.onNodeReady) l(node);
+  }
+
+  /** A write of the node's lifecycle taints (LifecycleTaint bits). */
+  setNodeTaints(node: number, bits: number): void {
+    const nodes = this.nodes;
+    const from = nodes.lifecycleTaints[node];
+    if (from === bits) return;
+    nodes.lifecycleTaints[node] = bits;
+    for (const t of LIFECYCLE_TAINTS) {
+      const had = (from & t.bit) !== 0;
+      const has = (bits & t.bit) !== 0;
+      if (had !== has) this.nodeTransitions.add(this.sim.now, node, "taint", `${t.key}:${t.effect}`, had ? "present" : "absent", has ? "present" : "absent");
+    }
+    for (const l of this.onNodeChanged) l(node);
+  }
+
+  /** The kubelet's Lease renewal was stored. */
+  renewLease(node: number): void {
+    this.nodes.leaseRenewUs[node] = this.sim.now;
+  }
+
+  /** The kubelet's node status post was stored (the Ready condition's lastHeartbeatTime). */
+  nodeHeartbeat(node: number): void {
+    this.nodes.heartbeatUs[node] = this.sim.now;
+  }
+
+  /** The Node object is deleted; its pods stay bound until PodGC removes them. */
+  deleteNode(node: number): void {
+    const nodes = this.nodes;
+    if (nodes.exists[node] === 0) return;
+    nodes.exists[node] = 0;
+    this.nodeTransitions.add(this.sim.now, node, "object", "Node", "present", "absent");
+    this.events.add(this.sim.now, "NodeDeleted", `node/${nodes.names[node]}`, "Node object deleted");
+    for (const l of this.onNodeDeleted) l(node);
+  }
+
+  /** The kubelet registered the Node again (after it was deleted). */
+  registerNode(node: number): void {
+    const nodes = this.nodes;
+    if (nodes.exists[node] === 1) return;
+    nodes.exists[node] = 1;
+    nodes.registeredUs[node] = this.sim.now;
+    nodes.readyCondition[node] = ConditionStatus.None;
+    nodes.ready[node] = 0;
+    nodes.lifecycleTaints[node] = 0;
+    nodes.leaseRenewUs[node] = -1;
+    this.nodeTransitions.add(this.sim.now, node, "object", "Node", "absent", "present");
+    this.events.add(this.sim.now, "RegisteredNode", `node/${nodes.names[node]}`, "kubelet registered the Node");
+    for (const l of this.onNodeChanged) l(node);
   }
 
   private extendedColumn(resource: number, nodeCount: number): { alloc: Float64Array; req: Float64Array } {

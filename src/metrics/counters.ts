@@ -18,6 +18,12 @@ export class PodCounters {
   failed = 0;
   /** Bindings so far (a pod counts once). */
   scheduled = 0;
+  /** Running pods whose PodReady condition is False (marked by the node lifecycle controller, restarting). */
+  notReady = 0;
+  /** Pods with a deletionTimestamp, not yet gone (Terminating); they stay in their phase's count. */
+  terminating = 0;
+  /** Deletions by the taint eviction controller so far. */
+  evicted = 0;
 
   get ended(): number {
     return this.succeeded + this.lost + this.failed;

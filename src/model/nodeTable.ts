@@ -10,6 +10,36 @@
  */
 import { grown, nextCapacity } from "../engine/columns.js";
 
+/** v1.ConditionStatus of a node condition. */
+export const enum ConditionStatus {
+  True = 0,
+  False = 1,
+  Unknown = 2,
+  /** No Ready condition yet: the kubelet registered the Node but never posted its status. */
+  None = 3,
+}
+export const CONDITION_STATUS_NAMES: readonly string[] = ["True", "False", "Unknown", "none"];
+
+/**
+ * The taints the node lifecycle controller puts on nodes, as bits (pkg/controller/
+ * nodelifecycle: NoSchedule ones follow the Ready condition at once, NoExecute ones
+ * are rate limited per zone).
+ */
+export const enum LifecycleTaint {
+  NotReadyNoSchedule = 1,
+  UnreachableNoSchedule = 2,
+  NotReadyNoExecute = 4,
+  UnreachableNoExecute = 8,
+}
+export const NO_EXECUTE_TAINTS = LifecycleTaint.NotReadyNoExecute | LifecycleTaint.UnreachableNoExecute;
+/** The taints of the bits, in bit order: key and effect. */
+export const LIFECYCLE_TAINTS: readonly { bit: number; key: string; effect: "NoSchedule" | "NoExecute" }[] = [
+  { bit: LifecycleTaint.NotReadyNoSchedule, key: "node.kubernetes.io/not-ready", effect: "NoSchedule" },
+  { bit: LifecycleTaint.UnreachableNoSchedule, key: "node.kubernetes.io/unreachable", effect: "NoSchedule" },
+  { bit: LifecycleTaint.NotReadyNoExecute, key: "node.kubernetes.io/not-ready", effect: "NoExecute" },
+  { bit: LifecycleTaint.UnreachableNoExecute, key: "node.kubernetes.io/unreachable", effect: "NoExecute" },
+];
+
 export interface NodeRow {
   name: string;
   cpuMilli: number;
@@ -42,8 +72,21 @@ export class NodeTable {
   cpuNonzero = new Float64Array(0);
   memNonzero = new Float64Array(0);
   podCount = new Int32Array(0);
-  // State.
+  // State, as the API server holds it.
+  /** 1 while the Ready condition is True (the scheduler and the samplers read this). */
   ready = new Uint8Array(0);
+  /** The Ready condition: ConditionStatus.True, False or Unknown. */
+  readyCondition = new Uint8Array(0);
+  /** The node lifecycle controller's taints on the node (LifecycleTaint bits). */
+  lifecycleTaints = new Uint8Array(0);
+  /** 1 while the Node object exists (kubectl delete node, the cloud controller remove it). */
+  exists = new Uint8Array(0);
+  /** The node Lease's spec.renewTime (us), -1 = never renewed. */
+  leaseRenewUs = new Float64Array(0);
+  /** The Ready condition's lastHeartbeatTime (us): the kubelet's last status post. */
+  heartbeatUs = new Float64Array(0);
+  /** metadata.creationTimestamp of the Node object (us); 0 for the nodes of the run's start. */
+  registeredUs = new Float64Array(0);
   unschedulable = new Uint8Array(0);
   /** Interned zone value id, -1 when the node has no zone label. */
   zone = new Int32Array(0);
@@ -64,6 +107,12 @@ export class NodeTable {
     this.ephAlloc[i] = row.ephemeralBytes ?? 0;
     this.podsAlloc[i] = row.pods;
     this.ready[i] = 1;
+    this.readyCondition[i] = ConditionStatus.True;
+    this.lifecycleTaints[i] = 0;
+    this.exists[i] = 1;
+    this.leaseRenewUs[i] = -1;
+    this.heartbeatUs[i] = 0;
+    this.registeredUs[i] = 0;
     this.unschedulable[i] = row.unschedulable ? 1 : 0;
     this.zone[i] = row.zone ?? -1;
     this.labels.push(Int32Array.from([...(row.labels ?? [])].sort((a, b) => a - b)));
@@ -84,6 +133,12 @@ export class NodeTable {
     this.memNonzero = grown(this.memNonzero, n);
     this.podCount = grown(this.podCount, n);
     this.ready = grown(this.ready, n);
+    this.readyCondition = grown(this.readyCondition, n);
+    this.lifecycleTaints = grown(this.lifecycleTaints, n);
+    this.exists = grown(this.exists, n);
+    this.leaseRenewUs = grown(this.leaseRenewUs, n);
+    this.heartbeatUs = grown(this.heartbeatUs, n);
+    this.registeredUs = grown(this.registeredUs, n);
     this.unschedulable = grown(this.unschedulable, n);
     this.zone = grown(this.zone, n);
     this.capacity = n;

@@ -31,6 +31,12 @@ export class PodTable {
   scheduledUs = new Float64Array(0);
   runningUs = new Float64Array(0);
   deletedUs = new Float64Array(0);
+  /** The PodReady condition: 1 when True. */
+  ready = new Uint8Array(0);
+  /** metadata.deletionTimestamp (us): set when a graceful delete began (Terminating), -1 = none. */
+  deletionUs = new Float64Array(0);
+  /** Container restarts (the kubelet started the pod's containers again). */
+  restarts = new Int32Array(0);
   /** Why the pod ended ("completed", "node-failure", "preempted", ...), interned by the caller. */
   outcome = new Int32Array(0);
 
@@ -48,6 +54,9 @@ export class PodTable {
     this.scheduledUs[i] = -1;
     this.runningUs[i] = -1;
     this.deletedUs[i] = -1;
+    this.ready[i] = 0;
+    this.deletionUs[i] = -1;
+    this.restarts[i] = 0;
     this.outcome[i] = -1;
     return i;
   }
@@ -65,6 +74,9 @@ export class PodTable {
     this.scheduledUs = grown(this.scheduledUs, n);
     this.runningUs = grown(this.runningUs, n);
     this.deletedUs = grown(this.deletedUs, n);
+    this.ready = grown(this.ready, n);
+    this.deletionUs = grown(this.deletionUs, n);
+    this.restarts = grown(this.restarts, n);
     this.outcome = grown(this.outcome, n);
     this.capacity = n;
   }
