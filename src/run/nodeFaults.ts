@@ -40,7 +40,7 @@ export class NodeFaultTimeline {
         // The cause is logged before its effects (lost pods, unavailable Deployments).
         this.cluster.events.add(this.sim.now, "NodeFailure", `node/${this.cluster.nodes.names[n]}`, `${f.description}: node stopped, NotReady`);
         this.failedAtUs[n] = this.sim.now;
-        lost += this.cluster.failNode(n);
+        this.cluster.setNodeReady(n, 2, "WIP"); // WIP: replaced by the kubelet faults
       }
       this.cluster.events.add(this.sim.now, "PodsLost", `fault/${i}`, `${f.description}: ${nodes.length} node(s) failed, ${lost} pod(s) lost`);
       if (f.recoverAfterUs >= 0 && nodes.length > 0) {
@@ -58,7 +58,7 @@ export class NodeFaultTimeline {
 
   private recover(nodes: number[], description: string): void {
     for (const n of nodes) {
-      if (this.cluster.recoverNode(n)) {
+      if (this.cluster.nodes.ready[n] === 0) { this.cluster.setNodeReady(n, 0, "WIP");
         this.failedAtUs[n] = -1;
         this.cluster.events.add(this.sim.now, "NodeRecovery", `node/${this.cluster.nodes.names[n]}`, `${description}: node Ready again`);
       }
