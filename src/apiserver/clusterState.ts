@@ -90,6 +90,10 @@ export class ClusterState {
   /** Per node condition and taint transition (nodes.csv). */
   readonly nodeTransitions: NodeTransitions;
 
+  /** First and last deletion by the taint eviction controller (us), -1 = none. */
+  firstEvictionUs = -1;
+  lastEvictionUs = -1;
+
   /** The phase of the pod that just ended, before it ended (read by onPodEnded listeners). */
   endedPhase: number = PodPhase.Pending;
 
@@ -240,6 +244,11 @@ export class ClusterState {
     pods.deletionUs[pod] = this.sim.now;
     this.deletionOutcome[pod] = outcome;
     this.counters.terminating++;
+    if (this.outcomes.name(outcome) === OUTCOME_EVICTED) {
+      this.counters.evicted++;
+      if (this.firstEvictionUs < 0) this.firstEvictionUs = this.sim.now;
+      this.lastEvictionUs = this.sim.now;
+    }
     if (was) for (const l of this.onPodAvailability) l(pod, false);
     for (const l of this.onPodDeleting) l(pod);
     return true;

@@ -1,83 +1,304 @@
 /**
- * The kubelets of the run's nodes: one model for all of them, since a kubelet's state
- * is the rows of the pods bound to its node.
+ * The kubelets of the run's nodes: one model for all of them, since a kubelet's state is
+ * a few columns per node and per pod.
  *
- * - A pod bound to the node is started: after the container runtime's start-up time
- *   (sandbox, image pulls, container starts, drawn as one delay from `podStartupDelay`,
- *   stream "kubelet.podStartup") it is Running.
- * - A Running pod with a lifetime ends when it is over: Succeeded ("completed") for the
+ * A kubelet that runs and reaches the API servers sees the pods bound to its node:
+ * - it admits each one again (admission.ts); a rejected pod is Failed with the reason;
+ * - it starts the admitted pod: after the container runtime's start-up time (sandbox,
+ *   image pulls, container starts, one delay drawn from `podStartupDelay`, stream
+ *   "kubelet.podStartup") the pod is Running and Ready;
+ * - a Running pod with a lifetime ends when it is over: Succeeded ("completed") for the
  *   work of an arrival, Failed ("deadline-exceeded") for a bare Pod's
- *   activeDeadlineSeconds (simplification: counted from Running, not from
- *   status.startTime, which comes slightly earlier).
- * - With a control plane, each change is reported to the API server (PodStatusReporter).
+ *   activeDeadlineSeconds (counted from Running: a simplification);
+ * - a deleted pod (deletionTimestamp set) is stopped gracefully: its containers get
+ *   SIGTERM and take `containerStopTime` (by default the whole
+ *   terminationGracePeriodSeconds, the upper bound an app that ignores SIGTERM uses),
+ *   then the kubelet confirms and the pod is gone.
  *
- * Simplifications (README "Model fidelity"): no node registration, no kubelet admission,
- * no graceful termination; a failed node's pods end at once (the node lifecycle
- * controller's grace periods and taint-based eviction are not modelled yet).
+ * Node faults:
+ * - crash: the kubelet and every container stop; the API still shows the pods Running
+ *   until the node lifecycle controller marks them. On recovery the kubelet starts,
+ *   registers, and syncs its pods: deleted ones are confirmed at once (no container
+ *   runs), others start again as their restartPolicy says (Always and OnFailure: the
+ *   containers restart, counted in restarts; Never: the pod fails, "node-failure").
+ * - cut off from the control plane: the kubelet and its containers keep running; it
+ *   cannot renew its Lease nor post status, and sees no new binding or deletion. When the
+ *   connection comes back it syncs: starts what was bound, stops what was deleted, and
+ *   posts Ready again for the pods the node lifecycle controller marked not ready.
+ * - kubelet stopped: the containers keep running, nothing is reported; on restart the
+ *   kubelet registers again and adopts them.
+ *
+ * Simplifications (README "Model fidelity"): a pod that finishes its work while its
+ * kubelet is cut off or stopped is reported at once; container restarts start the work
+ * over.
  */
-import { distribution, type Distribution } from "../engine/distribution.js";
+import { distribution, type Distribution, type DistributionSpec } from "../engine/distribution.js";
 import type { RandomStream } from "../engine/random.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
-import { OUTCOME_COMPLETED, OUTCOME_DEADLINE_EXCEEDED, type ClusterState } from "../apiserver/clusterState.js";
 import { grown, nextCapacity } from "../engine/columns.js";
-import type { DistributionSpec } from "../engine/distribution.js";
+import { OUTCOME_COMPLETED, OUTCOME_DEADLINE_EXCEEDED, OUTCOME_NODE_FAILURE, type ClusterState } from "../apiserver/clusterState.js";
+import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
+import { PodPhase } from "../model/podTable.js";
+import type { PodTemplate } from "../model/podTemplate.js";
+import type { KubeletAdmission } from "./admission.js";
+import type { KubeletApi } from "./kubeletApi.js";
+import type { NodeLeases } from "./nodeLease.js";
+import type { NodeStatusLoops } from "./nodeStatus.js";
 import type { PodStatusReporter } from "./podStatus.js";
 
+// node fault bits
+const CRASHED = 1;
+const CUT_OFF = 2;
+const KUBELET_STOPPED = 4;
+
+// a pod's containers, as its kubelet runs them
+const NONE = 0;
+const STARTING = 1;
+const RUNNING = 2;
+const STOPPING = 3;
+
+export interface KubeletConfig {
+  /** Binding to Running, in seconds. */
+  podStartupDelay: DistributionSpec;
+  /** SIGTERM to exit, in seconds, capped by the grace period; undefined = the whole grace period. */
+  containerStopTime?: DistributionSpec;
+}
+
+export interface KubeletParts {
+  api: KubeletApi;
+  admission: KubeletAdmission;
+  leases: NodeLeases;
+  nodeStatus: NodeStatusLoops;
+  /** Pod status writes as API requests (with a control plane). */
+  status: PodStatusReporter | undefined;
+}
+
 export class Kubelets {
-  /** Per pod: its pending start or end event, -1 for none, so a deleted pod's timer is cancelled. */
+  private readonly fault: Uint8Array;
+  /** Per pod: its pending start, end or stop event, -1 for none. */
   private timer = new Float64Array(0);
+  private containers = new Uint8Array(0);
   private readonly startup: Distribution;
   private readonly startupStream: RandomStream;
-  private readonly startedId: number;
-  private readonly endId: number;
+  private readonly stopTime: Distribution | undefined;
+  private readonly stopStream: RandomStream;
+  private readonly graceUs: Float64Array;
+  private readonly restartNever: Uint8Array;
+  private readonly hStarted: number;
+  private readonly hFinished: number;
+  private readonly hStopped: number;
+  private readonly hReadyAnswer: number;
   private readonly completed: number;
   private readonly deadlineExceeded: number;
+  private readonly nodeFailure: number;
+  /** Container restarts so far. */
+  restarts = 0;
+  /** Pods rejected by admission. */
+  rejected = 0;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
-    podStartupDelay: DistributionSpec,
-    /** Reports pod status to the API server; undefined without a control plane. */
-    private readonly status: PodStatusReporter | undefined,
+    templates: readonly PodTemplate[],
+    config: KubeletConfig,
+    private readonly parts: KubeletParts,
   ) {
-    this.startup = distribution(podStartupDelay);
+    this.fault = new Uint8Array(cluster.nodes.count);
+    this.startup = distribution(config.podStartupDelay);
     this.startupStream = sim.rng.stream("kubelet.podStartup");
-    this.startedId = sim.on("kubelet.podStarted", (pod) => this.started(pod));
-    this.endId = sim.on("kubelet.podFinished", (pod, outcome) => this.finished(pod, outcome));
+    this.stopTime = config.containerStopTime ? distribution(config.containerStopTime) : undefined;
+    this.stopStream = sim.rng.stream("kubelet.containerStop");
+    this.graceUs = Float64Array.from(templates, (t) => (t.pod.spec?.terminationGracePeriodSeconds ?? 30) * US_PER_S);
+    this.restartNever = Uint8Array.from(templates, (t) => (t.pod.spec?.restartPolicy === "Never" ? 1 : 0));
+    this.hStarted = sim.on("kubelet.podStarted", (pod) => this.started(pod));
+    this.hFinished = sim.on("kubelet.podFinished", (pod, outcome) => this.finished(pod, outcome));
+    this.hStopped = sim.on("kubelet.podStopped", (pod) => this.confirmDeletion(pod));
+    this.hReadyAnswer = sim.on("kubelet.podReadyAnswer", (pod, status) => this.readyAnswered(pod, status));
     this.completed = cluster.outcomes.id(OUTCOME_COMPLETED);
     this.deadlineExceeded = cluster.outcomes.id(OUTCOME_DEADLINE_EXCEEDED);
+    this.nodeFailure = cluster.outcomes.id(OUTCOME_NODE_FAILURE);
     cluster.onPodBound.push((pod) => this.bound(pod));
+    cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
+    parts.nodeStatus.registered = (node) => this.sync(node);
+  }
+
+  /** Does the node's kubelet run and see the API servers' watch events? */
+  watching(node: number): boolean {
+    return this.fault[node] === 0;
+  }
+
+  // -------------------------------------------------------------------------
+  // Node faults
+
+  /** The node stops: kubelet and containers. */
+  crash(node: number): void {
+    if ((this.fault[node] & CRASHED) !== 0) return;
+    this.fault[node] |= CRASHED;
+    for (const pod of this.cluster.podsOn(node)) this.killContainers(pod);
+    this.stopKubeletLoops(node);
+  }
+
+  /** The node is cut off from the control plane; everything on it keeps running. */
+  cutOff(node: number): void {
+    this.fault[node] |= CUT_OFF;
+    this.parts.api.cutOff[node] = 1;
+  }
+
+  /** The kubelet process stops; its containers keep running. */
+  stopKubelet(node: number): void {
+    this.fault[node] |= KUBELET_STOPPED;
+    this.stopKubeletLoops(node);
+  }
+
+  /** Every fault of the node ends: it boots (after a crash), reconnects, its kubelet starts. */
+  recover(node: number, notReadyForUs: number): boolean {
+    const f = this.fault[node];
+    if (f === 0) return false;
+    this.fault[node] = 0;
+    this.parts.api.cutOff[node] = 0;
+    if ((f & (CRASHED | KUBELET_STOPPED)) !== 0) {
+      // A new kubelet process: it registers, then syncs its pods (NodeStatusLoops.registered).
+      this.parts.leases.resume(node);
+      this.parts.nodeStatus.kubeletStarted(node, notReadyForUs);
+    } else {
+      this.sync(node);
+    }
+    return true;
+  }
+
+  private stopKubeletLoops(node: number): void {
+    this.parts.leases.stop(node);
+    this.parts.nodeStatus.stop(node);
+  }
+
+  /**
+   * The kubelet's pod sync after it (re)connected or (re)started: stop what was
+   * deleted, start what waits, restart what a crash stopped, and report Ready again
+   * for running pods the API holds as not ready.
+   */
+  private sync(node: number): void {
+    if (!this.watching(node)) return;
+    const pods = this.cluster.pods;
+    for (const pod of this.cluster.podsOn(node)) {
+      if (pods.deletionUs[pod] >= 0) {
+        if (this.containers[pod] !== STOPPING) this.stop(pod);
+      } else if (this.containers[pod] === NONE) {
+        if (pods.phase[pod] === PodPhase.Scheduled) this.admitAndStart(pod);
+        else if (this.restartNever[pods.template[pod]] === 1) this.cluster.endPod(pod, this.nodeFailure);
+        else this.restart(pod);
+      } else if (this.containers[pod] === RUNNING && pods.ready[pod] === 0) {
+        this.parts.api.send(node, Verb.Patch, Resource.PodStatus, pod, this.hReadyAnswer);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // Pods
+
+  private ensure(pod: number): void {
+    if (pod < this.timer.length) return;
+    const n = nextCapacity(this.timer.length, pod + 1);
+    this.timer = grown(this.timer, n).fill(-1, this.timer.length);
+    this.containers = grown(this.containers, n);
   }
 
   private bound(pod: number): void {
-    if (pod >= this.timer.length) this.timer = grown(this.timer, nextCapacity(this.timer.length, pod + 1)).fill(-1, this.timer.length);
-    this.timer[pod] = this.sim.timer(this.startup.sample(this.startupStream) * US_PER_S, this.startedId, pod);
+    this.ensure(pod);
+    if (this.watching(this.cluster.pods.node[pod])) this.admitAndStart(pod);
+  }
+
+  private admitAndStart(pod: number): void {
+    const reason = this.parts.admission.admit(pod, this.cluster.pods.node[pod]);
+    if (reason !== "") {
+      this.rejected++;
+      this.cluster.endPod(pod, this.cluster.outcomes.id(reason));
+      return;
+    }
+    this.start(pod);
+  }
+
+  private start(pod: number): void {
+    this.containers[pod] = STARTING;
+    this.timer[pod] = this.sim.timer(this.startup.sample(this.startupStream) * US_PER_S, this.hStarted, pod);
+  }
+
+  private restart(pod: number): void {
+    this.restarts++;
+    this.cluster.podRestarting(pod);
+    this.parts.status?.update(pod);
+    this.start(pod);
   }
 
   private started(pod: number): void {
     this.timer[pod] = -1;
+    this.containers[pod] = RUNNING;
     const life = this.cluster.lifetimeUs[pod];
     if (life >= 0) {
       // A bare Pod's lifetime is its activeDeadlineSeconds; an arrival's is its work.
       const outcome = this.cluster.pods.owner[pod] < 0 ? this.deadlineExceeded : this.completed;
-      this.timer[pod] = this.sim.timer(life, this.endId, pod, outcome);
+      this.timer[pod] = this.sim.timer(life, this.hFinished, pod, outcome);
     }
-    this.cluster.podRunning(pod);
-    this.status?.running(pod);
+    if (this.cluster.pods.phase[pod] === PodPhase.Scheduled) {
+      this.cluster.podRunning(pod);
+      this.parts.status?.running(pod);
+    } else {
+      this.cluster.setPodReady(pod, true);
+      this.parts.status?.update(pod);
+    }
   }
 
   private finished(pod: number, outcome: number): void {
     this.timer[pod] = -1;
+    this.containers[pod] = NONE;
     this.cluster.endPod(pod, outcome);
   }
 
-  /** Any end (finished, deleted, lost with its node): no start or end event may follow. */
-  private ended(pod: number): void {
-    if (pod < this.timer.length && this.timer[pod] >= 0) {
+  private deleting(pod: number): void {
+    if (this.watching(this.cluster.pods.node[pod])) this.stop(pod);
+  }
+
+  /** Graceful stop: containers that run get SIGTERM and up to the grace period; none running: confirm now. */
+  private stop(pod: number): void {
+    this.cancelTimer(pod);
+    if (this.containers[pod] === NONE) return this.confirmDeletion(pod);
+    this.containers[pod] = STOPPING;
+    const graceUs = this.graceUs[this.cluster.pods.template[pod]];
+    const stopUs = this.stopTime ? Math.min(graceUs, this.stopTime.sample(this.stopStream) * US_PER_S) : graceUs;
+    this.timer[pod] = this.sim.timer(stopUs, this.hStopped, pod);
+  }
+
+  /** The containers are gone: the kubelet's final delete (grace 0) removes the pod. */
+  private confirmDeletion(pod: number): void {
+    this.timer[pod] = -1;
+    this.containers[pod] = NONE;
+    const phase = this.cluster.pods.phase[pod];
+    if (phase === PodPhase.Succeeded || phase === PodPhase.Failed) return;
+    this.cluster.endPod(pod, this.cluster.deletionOutcomeOf(pod));
+  }
+
+  private readyAnswered(pod: number, status: number): void {
+    if (isSuccess(status) && this.containers[pod] === RUNNING) this.cluster.setPodReady(pod, true);
+  }
+
+  private killContainers(pod: number): void {
+    this.ensure(pod);
+    this.cancelTimer(pod);
+    this.containers[pod] = NONE;
+  }
+
+  private cancelTimer(pod: number): void {
+    if (this.timer[pod] >= 0) {
       this.sim.cancel(this.timer[pod]);
       this.timer[pod] = -1;
     }
-    this.status?.ended(pod);
+  }
+
+  /** Any end (finished, deleted, rejected, force-deleted): no event of the pod may follow. */
+  private ended(pod: number): void {
+    this.ensure(pod);
+    this.cancelTimer(pod);
+    this.containers[pod] = NONE;
+    this.parts.status?.ended(pod);
   }
 }

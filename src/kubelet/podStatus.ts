@@ -9,7 +9,7 @@
 import { PodPhase } from "../model/podTable.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { OUTCOME_NODE_FAILURE, type ClusterState } from "../apiserver/clusterState.js";
-import type { KubeApi } from "../apiserver/kubeApi.js";
+import type { KubeletApi } from "./kubeletApi.js";
 import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
 
 /**
@@ -31,7 +31,7 @@ export class PodStatusReporter {
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
-    private readonly api: KubeApi,
+    private readonly api: KubeletApi,
   ) {
     this.answerId = sim.on("kubelet.statusAnswered", (token, status) => this.answered(token, status));
     this.retryId = sim.on("kubelet.statusRetry", (token) => this.send(token));
@@ -42,6 +42,11 @@ export class PodStatusReporter {
     this.send(pod * 2);
   }
 
+  /** A change of the pod's status other than Running and ended (Ready after a restart). */
+  update(pod: number): void {
+    this.send(pod * 2);
+  }
+
   ended(pod: number): void {
     if (this.cluster.endedPhase === PodPhase.Pending || this.cluster.pods.outcome[pod] === this.lost) return;
     this.send(pod * 2);
@@ -49,7 +54,8 @@ export class PodStatusReporter {
 
   private send(token: number): void {
     this.updates++;
-    this.api.send(Verb.Patch, Resource.PodStatus, token, this.answerId);
+    const node = this.cluster.pods.node[token >> 1];
+    this.api.send(node, Verb.Patch, Resource.PodStatus, token, this.answerId);
   }
 
   private answered(token: number, status: number): void {

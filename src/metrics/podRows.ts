@@ -14,7 +14,7 @@ export interface PodRow {
   running_s: number | null;
   deleted_s: number | null;
   node: string;
-  /** completed, node-failure, deadline-exceeded; or the state at the end of the run: pending, starting, running. */
+  /** completed, evicted, pod-gc, preempted, node-failure, deadline-exceeded, a kubelet rejection (OutOfcpu, ...); or the state at the end of the run: pending, starting, running, terminating. */
   outcome: string;
   /** Effective requests as the scheduler and the node account them (containers, init containers, overhead). */
   cpu_request_milli: number;
@@ -25,6 +25,10 @@ export interface PodRow {
   scheduler_name: string;
   /** The last FailedScheduling message, empty for a pod that never failed a scheduling attempt. */
   last_failed_scheduling_message: string;
+  /** metadata.deletionTimestamp: when a graceful deletion began (the pod was Terminating until deleted_s). */
+  deletion_requested_s: number | null;
+  /** Container restarts (after its node came back from a crash). */
+  restarts: number;
 }
 
 // New columns go at the end: readers that index columns by position keep working.
@@ -43,6 +47,8 @@ export const POD_COLUMNS: (keyof PodRow)[] = [
   "priority",
   "scheduler_name",
   "last_failed_scheduling_message",
+  "deletion_requested_s",
+  "restarts",
 ];
 
 /** What pods.csv needs besides the tables: per template its schedulerName, per pod its last FailedScheduling message. */
@@ -64,7 +70,9 @@ export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly strin
           ? "pending"
           : phase === PodPhase.Scheduled
             ? "starting"
-            : "running";
+            : pods.deletionUs[p] >= 0
+              ? "terminating"
+              : "running";
     rows.push({
       pod: pods.names[p],
       namespace: pods.namespaces[p],
@@ -80,6 +88,8 @@ export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly strin
       priority: pods.priority[p],
       scheduler_name: extras.schedulerNames[pods.template[p]],
       last_failed_scheduling_message: extras.lastSchedulingFailure.get(p) ?? "",
+      deletion_requested_s: seconds(pods.deletionUs[p]),
+      restarts: pods.restarts[p],
     });
   }
   return rows;

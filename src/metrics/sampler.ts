@@ -4,7 +4,7 @@
  * row object per sample, nothing per node.
  */
 import { US_PER_S } from "../engine/simulation.js";
-import type { NodeTable } from "../model/nodeTable.js";
+import { ConditionStatus, NO_EXECUTE_TAINTS, type NodeTable } from "../model/nodeTable.js";
 import type { PodCounters } from "./counters.js";
 
 export interface TimeseriesRow {
@@ -29,6 +29,15 @@ export interface TimeseriesRow {
   nodes_overcommitted: number;
   /** The fullest Ready node's memory requests / allocatable (appended after the original columns). */
   memory_requested_ratio_max: number;
+  /** Nodes whose Ready condition is Unknown (the node lifecycle controller heard nothing for the grace period) or absent; nodes_not_ready counts False and these. */
+  nodes_unknown: number;
+  /** Nodes with the not-ready or unreachable NoExecute taint. */
+  nodes_tainted_noexecute: number;
+  /** Running pods whose Ready condition is False. */
+  pods_not_ready: number;
+  /** Pods with a deletionTimestamp not yet gone. */
+  pods_terminating: number;
+  pods_evicted_total: number;
 }
 
 export const TIMESERIES_COLUMNS: (keyof TimeseriesRow)[] = [
@@ -49,6 +58,11 @@ export const TIMESERIES_COLUMNS: (keyof TimeseriesRow)[] = [
   "nodes_overcommitted",
   // New columns go at the end: readers that index columns by position keep working.
   "memory_requested_ratio_max",
+  "nodes_unknown",
+  "nodes_tainted_noexecute",
+  "pods_not_ready",
+  "pods_terminating",
+  "pods_evicted_total",
 ];
 
 export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounters): TimeseriesRow {
@@ -60,7 +74,11 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
   let cpuMax = 0;
   let memMax = 0;
   let over = 0;
+  let unknown = 0;
+  let tainted = 0;
   for (let i = 0; i < nodes.count; i++) {
+    if (nodes.readyCondition[i] >= ConditionStatus.Unknown) unknown++;
+    if ((nodes.lifecycleTaints[i] & NO_EXECUTE_TAINTS) !== 0) tainted++;
     if (nodes.cpuReq[i] > nodes.cpuAlloc[i] || nodes.memReq[i] > nodes.memAlloc[i] || nodes.ephReq[i] > nodes.ephAlloc[i] || nodes.podCount[i] > nodes.podsAlloc[i]) {
       over++;
     }
@@ -90,5 +108,10 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
     cpu_requested_ratio_max: cpuMax,
     nodes_overcommitted: over,
     memory_requested_ratio_max: memMax,
+    nodes_unknown: unknown,
+    nodes_tainted_noexecute: tainted,
+    pods_not_ready: pods.notReady,
+    pods_terminating: pods.terminating,
+    pods_evicted_total: pods.evicted,
   };
 }

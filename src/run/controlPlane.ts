@@ -11,6 +11,7 @@ import type { EventLog } from "../metrics/events.js";
 import { BindingPauses } from "../apiserver/bindingPauses.js";
 import { SyntheticLoad } from "../apiserver/syntheticLoad.js";
 import { NodeLeases } from "../kubelet/nodeLease.js";
+import { KubeletApi } from "../kubelet/kubeletApi.js";
 import { EtcdClusterPort } from "../apiserver/etcdAdapter.js";
 import { KubeApi } from "../apiserver/kubeApi.js";
 import { Disks } from "../infra/disk.js";
@@ -48,6 +49,8 @@ export class ControlPlane implements ControlPlaneParts {
   readonly scheduler: LeaderElection;
   readonly elections: LeaderElection[];
   readonly nodeLeases: NodeLeases;
+  /** The kubelets' connection to the API servers (cut off by node faults). */
+  readonly kubeletApi: KubeletApi;
   readonly load: SyntheticLoad;
   readonly bindingPauses: BindingPauses;
   readonly faults: ControlPlaneFaults;
@@ -118,7 +121,9 @@ export class ControlPlane implements ControlPlaneParts {
     });
     // One stream for the node Leases' jitter and the synthetic load, drawn in this order.
     const loadRng = sim.rng.stream("apiserver.backgroundLoad");
-    this.nodeLeases = new NodeLeases(sim, this.api, loadRng, spec.load.nodeLeases < 0 ? nodeCount : spec.load.nodeLeases, spec.load.nodeLeaseRenewIntervalUs);
+    this.kubeletApi = new KubeletApi(sim, this.api, nodeCount);
+    // Every node's kubelet renews; a larger load.nodeLeases adds synthetic kubelets.
+    this.nodeLeases = new NodeLeases(sim, this.kubeletApi, loadRng, Math.max(nodeCount, spec.load.nodeLeases), spec.load.nodeLeaseRenewIntervalUs);
     this.bindingPauses = new BindingPauses(spec.load.bindingsPerSecond);
     this.load = new SyntheticLoad(sim, this.api, loadRng, spec.load, this.bindingPauses, () => this.schedulerApiServer());
     this.faults = new ControlPlaneFaults(this, spec.faults);

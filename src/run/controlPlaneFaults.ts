@@ -231,6 +231,24 @@ export class ControlPlaneFaults {
     }
   }
 
+  /**
+   * A node fault's zone outage with `controlPlane: true`: the zone's control-plane hosts
+   * are isolated (as `isolate-zone`), and healed with the outage's recovery (every
+   * partition at once, as `heal`).
+   */
+  isolateZone(zone: string, isolated: boolean): void {
+    const p = this.p;
+    if (!isolated) {
+      this.healAll();
+      p.metrics.event(p.sim.now, "ControlPlaneRecovery", `zone/${zone}`, "zone-outage: healed");
+      return;
+    }
+    const hs = p.topology.hosts.flatMap((h, k) => (h.zone === zone ? [k] : []));
+    p.network.isolateSet(hs);
+    for (const h of hs) p.hosts.isolated[h] = 1;
+    p.metrics.event(p.sim.now, "ControlPlaneFault", `zone/${zone}`, `zone-outage: zone ${zone} isolated (${hs.length} control-plane hosts)`);
+  }
+
   /** Simplification: healing removes every partition at once (as `heal` does). */
   private healAll(): void {
     this.p.network.heal();

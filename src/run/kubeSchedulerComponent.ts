@@ -16,11 +16,13 @@
  * The cluster state stays the source of truth: binding calls ClusterState.bind, preemption
  * victims end with outcome "preempted" after their grace period, pods that end leave
  * the snapshot, and each failed cycle's FailedScheduling message is recorded for the
- * pod (ClusterState.schedulingFailed, pods.csv). A NotReady node is treated as cordoned by the scheduler
- * (simplification: upstream filters it through the not-ready/unreachable NoSchedule
- * taints the node lifecycle controller adds).
+ * pod (ClusterState.schedulingFailed, pods.csv). The node lifecycle controller's taints
+ * reach the snapshot with the Node's watch event (TaintToleration filters NoSchedule and
+ * NoExecute taints a pod does not tolerate); a deleted Node is cordoned in the snapshot
+ * (simplification: upstream removes it).
  */
 import type { Node } from "../model/types.js";
+import { LIFECYCLE_TAINTS } from "../model/nodeTable.js";
 import { PodPhase } from "../model/podTable.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { buildRuntimes } from "../scheduler/config/runtime.js";
@@ -68,11 +70,7 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
     runtimes,
     {
       bound: (pod, node) => {
-        if (cluster.nodes.ready[node] === 0) {
-          // The node failed since the cycle: cordon it in the snapshot at once.
-          cordon(node);
-          return false;
-        }
+        if (cluster.nodes.exists[node] === 0) return false; // the Node was deleted since the cycle
         cluster.bind(pod, node);
         return true;
       },
@@ -94,27 +92,26 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
     },
   );
 
-  // Node readiness, mirrored as cordoning. A failing node ends its pods first, so
-  // the first ended pod tells us (O(1)); a node with no pods is caught when a bind
-  // to it fails. Recovery calls capacityChanged: scan while some node is cordoned.
-  let cordoned = 0;
-  const cordon = (n: number) => {
-    if (snapshot.nodes.unschedulable[n] === 1) return;
-    snapshot.setUnschedulable(n, true);
-    cordoned++;
-  };
-  const uncordonRecovered = () => {
-    if (cordoned === 0) return;
-    let changed = false;
-    for (let n = 0; n < cluster.nodes.count; n++) {
-      if (snapshot.nodes.unschedulable[n] === 1 && cluster.nodes.ready[n] === 1) {
-        snapshot.setUnschedulable(n, false);
-        cordoned--;
-        changed = true;
-      }
+  // Node updates: the lifecycle taints join the node's own taints in the snapshot. A
+  // taint removed can make pods schedulable (NodeUpdate moves them out of unschedulableQ).
+  const specTaints = spec.nodes.map((n) => n.taints);
+  const lifecycleBits = new Uint8Array(cluster.nodes.count);
+  const nodeUpdated = (n: number) => {
+    const bits = cluster.nodes.lifecycleTaints[n];
+    if (bits !== lifecycleBits[n]) {
+      const removed = (lifecycleBits[n] & ~bits) !== 0;
+      lifecycleBits[n] = bits;
+      snapshot.setTaints(n, [...specTaints[n], ...LIFECYCLE_TAINTS.filter((t) => (bits & t.bit) !== 0)]);
+      if (removed) scheduler.nodeChanged(false);
     }
-    if (changed) scheduler.nodeChanged(false);
+    const cordoned = cluster.nodes.exists[n] === 0;
+    if ((snapshot.nodes.unschedulable[n] === 1) !== cordoned) {
+      snapshot.setUnschedulable(n, cordoned);
+      if (!cordoned) scheduler.nodeChanged(false);
+    }
   };
+  cluster.onNodeChanged.push(nodeUpdated);
+  cluster.onNodeDeleted.push(nodeUpdated);
 
   // The kube-scheduler's informers: new pods, deleted pods, nodes.
   cluster.onPodCreated.push((pod) => {
@@ -128,13 +125,7 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
     });
   });
   cluster.onPendingPodDeleted.push((pod) => scheduler.deletePod(pod));
-  cluster.onNodeCapacityFreed.push(() => uncordonRecovered());
-  cluster.onNodeReady.push(() => uncordonRecovered());
-  cluster.onPodEnded.push((pod) => {
-    const n = cluster.pods.node[pod];
-    if (n >= 0 && cluster.nodes.ready[n] === 0) cordon(n);
-    scheduler.deletePod(pod);
-  });
+  cluster.onPodEnded.push((pod) => scheduler.deletePod(pod));
 
   return {
     name: "kube-scheduler",

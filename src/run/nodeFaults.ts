@@ -1,30 +1,49 @@
 /**
- * The fault timeline: node failures and recoveries at given times. A failure that
- * names a pool and a count picks its nodes among the pool's Ready nodes with the
- * seeded stream "faults"; a recovery of a pool and count brings back the nodes that
- * failed first. The failure's effect is immediate (Simplification, README "Model
- * fidelity": no node-monitor grace period, no NoExecute taint eviction delay).
+ * The node fault timeline. A fault names its nodes by node, pool (+ count, chosen among
+ * the pool's healthy nodes with the seeded stream "faults") or zone, and acts on their
+ * kubelets (kubelet/kubelet.ts): a crash, a cut from the control plane, a stopped
+ * kubelet, a zone outage (all of the zone's nodes cut off, and with `controlPlane: true`
+ * its control-plane hosts too, as `isolate-zone`), or the deletion of the Node objects.
+ * A recovery (node-recovery, or the fault's recoverAfter) ends whatever fault the nodes
+ * have; a recovery of a pool and count brings back the nodes that failed first. What
+ * follows (NotReady, taints, evictions) is the components' doing, not the timeline's.
+ * Each fault is a row in events.csv.
  */
 import type { Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
+import type { Kubelets } from "../kubelet/kubelet.js";
 import type { FaultSpec } from "./spec.js";
+
+const EVENT_KIND: Record<FaultSpec["type"], string> = {
+  "node-failure": "NodeFailure",
+  "node-partition": "NodePartition",
+  "kubelet-stop": "KubeletStop",
+  "zone-outage": "ZoneOutage",
+  "node-deletion": "NodeDeletion",
+  "node-recovery": "NodeRecovery",
+};
 
 export class NodeFaultTimeline {
   private readonly faultId: number;
   private readonly recoverGroupId: number;
-  /** Nodes failed by a fault with recoverAfter, by group id. */
+  /** Nodes hit by a fault with recoverAfter, by group id. */
   private readonly groups: number[][] = [];
-  /** Per node: when it failed (us), -1 while Ready, for recovering the earliest-failed first. */
-  private readonly failedAtUs: Float64Array;
+  /** Per node: when its current fault began (us), -1 while healthy. */
+  private readonly faultedAtUs: Float64Array;
+  /** Time of the first fault, -1 before (the summary's "time from fault" figures). */
+  firstFaultUs = -1;
 
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
+    private readonly kubelets: Kubelets,
     private readonly faults: readonly FaultSpec[],
+    /** Cut off (true) or reconnect a zone's control-plane hosts (zone-outage with controlPlane: true). */
+    private readonly isolateControlPlaneZone: (zone: string, isolated: boolean) => void = () => {},
   ) {
     this.faultId = sim.on("faults.fault", (i) => this.fault(i));
     this.recoverGroupId = sim.on("faults.recoverGroup", (g, i) => this.recoverGroup(g, i));
-    this.failedAtUs = new Float64Array(cluster.nodes.count).fill(-1);
+    this.faultedAtUs = new Float64Array(cluster.nodes.count).fill(-1);
   }
 
   start(): void {
@@ -33,55 +52,77 @@ export class NodeFaultTimeline {
 
   private fault(i: number): void {
     const f = this.faults[i];
-    if (f.type === "node-failure") {
-      const nodes = this.pickReady(f.candidates, f.count);
-      let lost = 0;
-      for (const n of nodes) {
-        // The cause is logged before its effects (lost pods, unavailable Deployments).
-        this.cluster.events.add(this.sim.now, "NodeFailure", `node/${this.cluster.nodes.names[n]}`, `${f.description}: node stopped, NotReady`);
-        this.failedAtUs[n] = this.sim.now;
-        this.cluster.setNodeReady(n, 2, "WIP"); // WIP: replaced by the kubelet faults
-      }
-      this.cluster.events.add(this.sim.now, "PodsLost", `fault/${i}`, `${f.description}: ${nodes.length} node(s) failed, ${lost} pod(s) lost`);
-      if (f.recoverAfterUs >= 0 && nodes.length > 0) {
-        this.groups.push(nodes);
-        this.sim.schedule(f.recoverAfterUs, this.recoverGroupId, this.groups.length - 1, i);
-      }
-    } else {
-      this.recover(this.pickFailed(f.candidates, f.count), f.description);
+    if (f.type === "node-recovery") return this.recover(this.pickFaulted(f.candidates, f.count), f, f.description);
+    const nodes = this.pickHealthy(f.candidates, f.count);
+    if (this.firstFaultUs < 0 && nodes.length > 0 && f.type !== "node-deletion") this.firstFaultUs = this.sim.now;
+    const names = nodes.length <= 3 ? nodes.map((n) => this.cluster.nodes.names[n]).join(", ") : `${nodes.length} nodes`;
+    this.cluster.events.add(this.sim.now, EVENT_KIND[f.type], `fault/${i}`, `${f.description}: ${this.what(f)} (${names || "no node"})`);
+    if (f.type === "zone-outage" && f.controlPlaneToo) this.isolateControlPlaneZone(f.zone, true);
+    for (const n of nodes) {
+      if (f.type !== "node-deletion") this.faultedAtUs[n] = this.sim.now;
+      if (f.type === "node-failure") this.kubelets.crash(n);
+      else if (f.type === "node-partition" || f.type === "zone-outage") this.kubelets.cutOff(n);
+      else if (f.type === "kubelet-stop") this.kubelets.stopKubelet(n);
+      else this.cluster.deleteNode(n);
+    }
+    if (f.recoverAfterUs >= 0 && (nodes.length > 0 || f.type === "zone-outage")) {
+      this.groups.push(nodes);
+      this.sim.schedule(f.recoverAfterUs, this.recoverGroupId, this.groups.length - 1, i);
+    }
+  }
+
+  private what(f: FaultSpec): string {
+    switch (f.type) {
+      case "node-failure":
+        return "node crashed: kubelet and containers stopped";
+      case "node-partition":
+        return "node cut off from the control plane";
+      case "kubelet-stop":
+        return "kubelet stopped";
+      case "zone-outage":
+        return f.controlPlaneToo ? "zone cut off, its control-plane hosts too" : "zone's nodes cut off from the control plane";
+      case "node-deletion":
+        return "Node object deleted";
+      default:
+        return "recovery";
     }
   }
 
   private recoverGroup(g: number, i: number): void {
-    this.recover(this.groups[g], `${this.faults[i].description} (recoverAfter)`);
+    const f = this.faults[i];
+    if (f.type === "zone-outage" && f.controlPlaneToo) this.isolateControlPlaneZone(f.zone, false);
+    this.recover(this.groups[g], f, `${f.description} (recoverAfter)`);
   }
 
-  private recover(nodes: number[], description: string): void {
+  private recover(nodes: number[], f: FaultSpec, description: string): void {
+    const back: string[] = [];
     for (const n of nodes) {
-      if (this.cluster.nodes.ready[n] === 0) { this.cluster.setNodeReady(n, 0, "WIP");
-        this.failedAtUs[n] = -1;
-        this.cluster.events.add(this.sim.now, "NodeRecovery", `node/${this.cluster.nodes.names[n]}`, `${description}: node Ready again`);
+      if (this.kubelets.recover(n, f.notReadyForUs)) {
+        this.faultedAtUs[n] = -1;
+        back.push(this.cluster.nodes.names[n]);
       }
     }
+    const names = back.length <= 3 ? back.join(", ") : `${back.length} nodes`;
+    this.cluster.events.add(this.sim.now, "NodeRecovery", `fault/${this.faults.indexOf(f)}`, `${description}: fault over (${names || "no node"})`);
   }
 
-  /** `count` Ready nodes among the candidates (all when count is Infinity), chosen with stream "faults". */
-  private pickReady(candidates: number[], count: number): number[] {
-    const ready = candidates.filter((n) => this.cluster.nodes.ready[n] === 1);
-    if (count >= ready.length) return ready;
+  /** `count` healthy nodes among the candidates (all when count is Infinity), chosen with stream "faults". */
+  private pickHealthy(candidates: number[], count: number): number[] {
+    const healthy = candidates.filter((n) => this.faultedAtUs[n] < 0);
+    if (count >= healthy.length) return healthy;
     const rng = this.sim.rng.stream("faults");
     // Partial Fisher-Yates: the first `count` of a seeded shuffle.
     for (let k = 0; k < count; k++) {
-      const j = k + rng.int(ready.length - k);
-      [ready[k], ready[j]] = [ready[j], ready[k]];
+      const j = k + rng.int(healthy.length - k);
+      [healthy[k], healthy[j]] = [healthy[j], healthy[k]];
     }
-    return ready.slice(0, count).sort((a, b) => a - b);
+    return healthy.slice(0, count).sort((a, b) => a - b);
   }
 
-  /** `count` NotReady candidates, earliest failed first (ties: lowest index). */
-  private pickFailed(candidates: number[], count: number): number[] {
-    const at = this.failedAtUs;
-    const failed = candidates.filter((n) => this.cluster.nodes.ready[n] === 0).sort((a, b) => at[a] - at[b] || a - b);
-    return count >= failed.length ? failed : failed.slice(0, count);
+  /** `count` faulted candidates, earliest first (ties: lowest index). */
+  private pickFaulted(candidates: number[], count: number): number[] {
+    const at = this.faultedAtUs;
+    const faulted = candidates.filter((n) => at[n] >= 0).sort((a, b) => at[a] - at[b] || a - b);
+    return count >= faulted.length ? faulted : faulted.slice(0, count);
   }
 }

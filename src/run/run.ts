@@ -13,12 +13,19 @@ import { sampleCluster, type TimeseriesRow } from "../metrics/sampler.js";
 import { GroupRatios, type PoolRatioRow, type ZoneRatioRow } from "../metrics/groupRatios.js";
 import { summarize, type SummaryRow } from "../metrics/summary.js";
 import type { EventRow } from "../metrics/events.js";
-import type { Table } from "../metrics/tables.js";
+import { tableOf, type Table } from "../metrics/tables.js";
+import { NODE_TRANSITION_COLUMNS } from "../metrics/nodeTransitions.js";
 import { ClusterState } from "../apiserver/clusterState.js";
 import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
 import { Kubelets } from "../kubelet/kubelet.js";
+import { KubeletAdmission } from "../kubelet/admission.js";
+import { KubeletApi } from "../kubelet/kubeletApi.js";
+import { NodeLeases } from "../kubelet/nodeLease.js";
+import { NodeStatusLoops } from "../kubelet/nodeStatus.js";
 import { PodStatusReporter } from "../kubelet/podStatus.js";
+import { FixedLatencyApi, type ApiPort } from "../apiserver/apiPort.js";
+import { NODE_LEASE_RENEW_INTERVAL_US } from "../kubelet/nodeLease.js";
 import { ArrivalGenerators } from "./arrivals.js";
 import { DEFAULT_COMPONENTS } from "./components.js";
 import type { Component, ComponentFactory, RunContext } from "./context.js";
@@ -63,6 +70,10 @@ export class ClusterRun {
   private readonly creates: ApiPodCreates | undefined;
   private readonly user: UserClient;
   private readonly status: PodStatusReporter | undefined;
+  /** The API as components without a control plane see it: a fixed latency. */
+  readonly api: ApiPort;
+  readonly kubelets: Kubelets;
+  readonly faults: NodeFaultTimeline;
   private finished = false;
 
   constructor(
@@ -80,14 +91,25 @@ export class ClusterRun {
     this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates ?? immediatePodCreates(cluster));
     this.user = new UserClient(sim, cluster, cp?.api);
     const arrivals = new ArrivalGenerators(sim, cluster, spec.arrivals, this.user);
-    const faults = new NodeFaultTimeline(sim, cluster, spec.faults);
+    const api = (this.api = cp ? cp.api : new FixedLatencyApi(sim, spec.scheduler.apiWriteLatencyUs));
+    const kubeletApi = cp ? cp.kubeletApi : new KubeletApi(sim, api, spec.nodes.length);
+    const leases = cp ? cp.nodeLeases : new NodeLeases(sim, kubeletApi, sim.rng.stream("kubelet.nodeLease"), spec.nodes.length, NODE_LEASE_RENEW_INTERVAL_US);
+    leases.renewed = (i) => i < spec.nodes.length && cluster.renewLease(i);
+    const nodeStatus = new NodeStatusLoops(sim, cluster, kubeletApi, sim.rng.stream("kubelet.nodeStatus"));
     const ctx: RunContext = { sim, spec, cluster, controlPlane: cp };
     for (const factory of options.components ?? DEFAULT_COMPONENTS) {
       const c = factory(ctx);
       if (c) this.components.push(c);
     }
-    this.status = cp ? new PodStatusReporter(sim, cluster, cp.api) : undefined;
-    new Kubelets(sim, cluster, spec.podStartupDelay, this.status);
+    this.status = cp ? new PodStatusReporter(sim, cluster, kubeletApi) : undefined;
+    this.kubelets = new Kubelets(sim, cluster, spec.templates, { podStartupDelay: spec.podStartupDelay }, {
+      api: kubeletApi,
+      admission: new KubeletAdmission(cluster, spec.templates, spec.nodes),
+      leases,
+      nodeStatus,
+      status: this.status,
+    });
+    const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
@@ -95,7 +117,9 @@ export class ClusterRun {
     this.replicaSets.start();
     arrivals.start();
     faults.start();
-    cp?.start();
+    nodeStatus.startRegistered();
+    if (cp) cp.start();
+    else leases.start();
     for (const c of this.components) c.start?.();
     sim.scheduleAt(0, this.sampleId);
   }
@@ -135,7 +159,8 @@ export class ClusterRun {
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
     });
-    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...extraSummary);
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...extraSummary);
+    tables.push(tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, c.nodeTransitions.rows));
     return {
       timeseries: this.timeseries,
       pools: this.pools.rows,
@@ -149,6 +174,28 @@ export class ClusterRun {
       tables,
       counts: { nodes: c.nodes.count, pods: c.pods.count, events: c.events.rows.length, simEvents: this.sim.eventsRun },
     };
+  }
+
+  /**
+   * The first node fault's timeline (rows only for runs with a node fault): from the
+   * fault to the first node leaving Ready, to the first and the last eviction, and to
+   * the last replacement pod Running (when every replacement created since runs).
+   */
+  private faultSummary(): SummaryRow[] {
+    const t0 = this.faults.firstFaultUs;
+    if (t0 < 0) return [];
+    const c = this.cluster;
+    const since = (us: number) => (us < 0 ? -1 : (us - t0) / US_PER_S);
+    const notReady = c.nodeTransitions.rows.find((r) => r.kind === "condition" && r.from === "True" && r.sim_time_s * US_PER_S >= t0);
+    const rs = this.replicaSets;
+    return [
+      { metric: "fault_to_node_not_ready_s", value: notReady ? since(notReady.sim_time_s * US_PER_S) : -1 },
+      { metric: "fault_to_first_eviction_s", value: since(c.firstEvictionUs) },
+      { metric: "fault_to_last_eviction_s", value: since(c.lastEvictionUs) },
+      { metric: "fault_replacement_pods", value: rs.replacementsCreated },
+      { metric: "fault_replacement_pods_not_running_at_end", value: rs.replacementsNotRunning },
+      { metric: "fault_to_replacements_running_s", value: rs.replacementsCreated > 0 && rs.replacementsNotRunning === 0 ? since(rs.lastReplacementRunningUs) : -1 },
+    ];
   }
 
   /** Pod writes as API requests: only where there are some (scenarios without workloads keep their summary). */

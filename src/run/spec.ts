@@ -36,15 +36,29 @@ export interface ArrivalSpec {
   template: number;
 }
 
+/**
+ * A node fault: node-failure (crash: kubelet and containers stop), node-partition (cut
+ * off from the control plane), kubelet-stop, zone-outage (every node of a zone cut off,
+ * optionally the zone's control-plane hosts too), node-deletion (kubectl delete node),
+ * node-recovery (whatever fault the nodes have ends).
+ */
+export type NodeFaultType = "node-failure" | "node-partition" | "kubelet-stop" | "zone-outage" | "node-deletion" | "node-recovery";
+
 export interface FaultSpec {
   atUs: number;
-  type: "node-failure" | "node-recovery";
+  type: NodeFaultType;
   /** Nodes the fault may hit (node indices in NodeSpec order). */
   candidates: number[];
   /** How many of the candidates it hits; Infinity = all of them. */
   count: number;
-  /** node-failure only: recover the same nodes this long after, or -1. */
+  /** Recover the same nodes this long after, or -1. */
   recoverAfterUs: number;
+  /** On recovery, the kubelet reports Ready=False this long after it starts (a slow-starting node); 0 = Ready at once. */
+  notReadyForUs: number;
+  /** zone-outage: the zone's control-plane hosts are cut off too (needs a controlPlane section). */
+  controlPlaneToo: boolean;
+  /** The zone named by the fault, "" when it names a node or a pool. */
+  zone: string;
   /** Where it came from, for events.csv ("faults[0]: pool general, 10 nodes"). */
   description: string;
 }

@@ -134,7 +134,10 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     }
   });
   s.faults.forEach((f, i) => {
-    if (f.pool !== undefined) {
+    if (f.type === "zone-outage" && f.controlPlane && !s.controlPlane) {
+      throw new ScenarioError(file, `faults[${i}].controlPlane`, "expected false without a controlPlane section (there are no control-plane hosts to cut off)");
+    }
+    if (f.type !== "zone-outage" && f.pool !== undefined) {
       const count = pools.get(f.pool);
       if (count === undefined) {
         throw new ScenarioError(file, `faults[${i}].pool`, `expected the name of a node pool (${[...pools.keys()].join(", ")}), got ${JSON.stringify(f.pool)}`);
@@ -146,7 +149,7 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     if (f.zone !== undefined && !zones.has(f.zone)) {
       throw new ScenarioError(file, `faults[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
     }
-    if (f.node !== undefined && !isNodeOf(pools, f.node)) {
+    if (f.type !== "zone-outage" && f.node !== undefined && !isNodeOf(pools, f.node)) {
       throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);
     }
   });

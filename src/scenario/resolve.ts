@@ -208,20 +208,24 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     let candidates: number[];
     let count = Infinity;
     let what: string;
-    if (f.node !== undefined) {
+    let zone = "";
+    if (f.type === "zone-outage" || f.zone !== undefined) {
+      zone = f.zone!;
+      candidates = zoneNodes.get(zone) ?? [];
+      what = `zone ${zone}`;
+    } else if (f.node !== undefined) {
       const n = nodes.findIndex((x) => x.name === f.node);
       candidates = n >= 0 ? [n] : [];
       what = `node ${f.node}`;
-    } else if (f.pool !== undefined) {
-      candidates = poolNodes.get(f.pool) ?? [];
+    } else {
+      candidates = poolNodes.get(f.pool!) ?? [];
       count = f.count ?? Infinity;
       what = f.count === undefined ? `pool ${f.pool}` : `${f.count} node(s) of pool ${f.pool}`;
-    } else {
-      candidates = zoneNodes.get(f.zone!) ?? [];
-      what = `zone ${f.zone}`;
     }
-    const recoverAfterUs = f.type === "node-failure" && f.recoverAfter !== undefined ? durationUs(f.recoverAfter) : -1;
-    faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, description: `faults[${i}]: ${what}` });
+    const recoverAfterUs = "recoverAfter" in f && f.recoverAfter !== undefined ? durationUs(f.recoverAfter) : -1;
+    const notReadyForUs = "notReadyFor" in f && f.notReadyFor !== undefined ? durationUs(f.notReadyFor) : 0;
+    const controlPlaneToo = f.type === "zone-outage" && f.controlPlane;
+    faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, notReadyForUs, controlPlaneToo, zone, description: `faults[${i}]: ${what}` });
   });
   return {
     name: s.name,

@@ -275,7 +275,10 @@ const controlPlane = z
       .prefault({}),
     load: z
       .strictObject({
-        nodeLeases: z.union([nonNegativeInt(), z.literal("per-node")], { error: 'expected a number of kubelets or "per-node"' }).default("per-node"),
+        nodeLeases: z
+          .union([nonNegativeInt(), z.literal("per-node")], { error: 'expected a number of kubelets or "per-node"' })
+          .default("per-node")
+          .describe("kubelets renewing node Leases: per-node, or a number (kubelets beyond the run's nodes are synthetic load)"),
         nodeLeaseRenewInterval: period.default(NODE_LEASE_RENEW_INTERVAL),
         // Synthetic pod status writes stand in for kubelets when the scenario has no
         // workloads; the kubelets of its pods already send real status updates.

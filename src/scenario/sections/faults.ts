@@ -23,24 +23,50 @@ function oneSelector(f: { node?: string; pool?: string; zone?: string; count?: n
   else if (f.count !== undefined && !f.pool) ctx.addIssue({ code: "custom", path: ["count"], message: "expected count only together with pool" });
 }
 
+const recovery = {
+  recoverAfter: duration.optional().describe("shorthand for a node-recovery of the same nodes this long after"),
+  notReadyFor: duration.optional().describe("on recovery, the kubelet reports Ready=False this long (a slow-starting node)"),
+};
+
 export const nodeFailure = z
+  .strictObject({ type: z.literal("node-failure"), ...nodeSelection, ...recovery })
+  .describe("the nodes crash: kubelet and containers stop")
+  .superRefine(oneSelector);
+
+export const nodePartition = z
+  .strictObject({ type: z.literal("node-partition"), ...nodeSelection, ...recovery })
+  .describe("the nodes are cut off from the control plane; the kubelet and its pods keep running")
+  .superRefine(oneSelector);
+
+export const kubeletStop = z
+  .strictObject({ type: z.literal("kubelet-stop"), ...nodeSelection, ...recovery })
+  .describe("the kubelet process stops; the pods keep running, nothing is reported")
+  .superRefine(oneSelector);
+
+export const zoneOutage = z
   .strictObject({
-    type: z.literal("node-failure"),
-    ...nodeSelection,
-    recoverAfter: duration.optional().describe("shorthand for a node-recovery of the same nodes this long after"),
+    type: z.literal("zone-outage"),
+    at: nodeSelection.at,
+    zone: dnsSubdomain,
+    controlPlane: z.boolean().default(false).describe("cut off the zone's control-plane hosts too (isolate-zone)"),
+    ...recovery,
   })
+  .describe("every node of the zone is cut off from the control plane");
+
+export const nodeDeletion = z
+  .strictObject({ type: z.literal("node-deletion"), ...nodeSelection })
+  .describe("the Node objects are deleted (kubectl delete node); PodGC removes their pods")
   .superRefine(oneSelector);
 
 export const nodeRecovery = z
-  .strictObject({
-    type: z.literal("node-recovery"),
-    ...nodeSelection,
-  })
+  .strictObject({ type: z.literal("node-recovery"), ...nodeSelection, notReadyFor: recovery.notReadyFor })
+  .describe("whatever fault the nodes have ends")
   .superRefine(oneSelector);
 
-const FAULT_EXPECTED = "expected a fault type: node-failure or node-recovery";
+export const NODE_FAULT_TYPES = ["node-failure", "node-partition", "kubelet-stop", "zone-outage", "node-deletion", "node-recovery"] as const;
+const FAULT_EXPECTED = `expected a fault type: ${NODE_FAULT_TYPES.join(", ")}`;
 
-export const fault = z.discriminatedUnion("type", [nodeFailure, nodeRecovery], { error: FAULT_EXPECTED });
+export const fault = z.discriminatedUnion("type", [nodeFailure, nodePartition, kubeletStop, zoneOutage, nodeDeletion, nodeRecovery], { error: FAULT_EXPECTED });
 
 export const faultsSection = {
   faults: z.array(fault, { error: "expected a list of faults" }).default([]),
