@@ -48,7 +48,9 @@ export class NodeStatusLoops {
   /** When the kubelet started (us): Ready once notReadyForUs has passed. */
   private readonly startedUs: Float64Array;
   private readonly notReadyForUs: Float64Array;
+  /** When the last stored post was computed (kubelet lastStatusReportTime: the sync's `now`). */
   private readonly lastPostUs: Float64Array;
+  private readonly postSyncUs: Float64Array;
   private readonly backoffUs: Float64Array;
   /** Status computed at the sync whose post is in flight. */
   private readonly posting: Uint8Array;
@@ -73,6 +75,7 @@ export class NodeStatusLoops {
     this.startedUs = new Float64Array(n);
     this.notReadyForUs = new Float64Array(n);
     this.lastPostUs = new Float64Array(n);
+    this.postSyncUs = new Float64Array(n);
     this.backoffUs = new Float64Array(n);
     this.posting = new Uint8Array(n);
     this.kind = new Uint8Array(n);
@@ -96,6 +99,8 @@ export class NodeStatusLoops {
     this.phase[node] = REGISTERING;
     this.startedUs[node] = this.sim.now;
     this.notReadyForUs[node] = notReadyForUs;
+    // A new process has no lastStatusReportTime: its first sync posts.
+    this.lastPostUs[node] = -Infinity;
     this.backoffUs[node] = REGISTER_BACKOFF_START_US;
     this.register(node, KIND_CREATE);
   }
@@ -132,6 +137,7 @@ export class NodeStatusLoops {
     const held = this.cluster.nodes.readyCondition[node];
     if (status === held && this.sim.now - this.lastPostUs[node] < NODE_STATUS_REPORT_FREQUENCY_US) return;
     this.posting[node] = status;
+    this.postSyncUs[node] = this.sim.now;
     this.posts++;
     this.send(node, Verb.Patch, KIND_POST);
   }
@@ -142,7 +148,7 @@ export class NodeStatusLoops {
     const kind = this.kind[node];
     if (kind === KIND_POST) {
       if (!isSuccess(status)) return; // the next sync posts again: the Node still differs
-      this.lastPostUs[node] = this.sim.now;
+      this.lastPostUs[node] = this.postSyncUs[node];
       this.cluster.nodeHeartbeat(node);
       const ready = this.posting[node];
       this.cluster.setNodeReady(node, ready, ready === ConditionStatus.True ? "kubelet is posting ready status" : "container runtime network not ready");

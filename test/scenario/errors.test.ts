@@ -125,8 +125,13 @@ describe("scenario validation errors", () => {
     ],
     [
       "an unknown fault type",
-      (s) => (s.faults = [{ type: "zone-outage", at: "10m", zone: "z1" }]),
-      'scenario.yaml: faults[0].type: expected a fault type: node-failure or node-recovery, got "zone-outage"',
+      (s) => (s.faults = [{ type: "zone-down", at: "10m", zone: "z1" }]),
+      'scenario.yaml: faults[0].type: expected a fault type: node-failure, node-partition, kubelet-stop, zone-outage, node-deletion, node-recovery, got "zone-down"',
+    ],
+    [
+      "a zone outage that cuts off control-plane hosts in a scenario without any",
+      (s) => (s.faults = [{ type: "zone-outage", at: "10m", zone: "z1", controlPlane: true }]),
+      "scenario.yaml: faults[0].controlPlane: expected false without a controlPlane section (there are no control-plane hosts to cut off)",
     ],
     [
       "a zone that no pool has",
