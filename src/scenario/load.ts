@@ -13,7 +13,7 @@ import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./err
 import { readInputFile } from "./inputFile.js";
 import { examples, expandManifests, type Origin } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
-import { resolveScenario } from "./resolve.js";
+import { resolveScenario, spreadOverZones } from "./resolve.js";
 import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { parseYamlDocument } from "./yamlInput.js";
@@ -114,10 +114,13 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
   }
   const pools = new Map<string, number>();
   const zones = new Set<string>();
+  const zoneSizes = new Map<string, number>();
   s.nodePools.forEach((p, i) => {
     if (pools.has(p.name)) throw new ScenarioError(file, `nodePools[${i}].name`, `expected a unique pool name, got ${JSON.stringify(p.name)} twice`);
     pools.set(p.name, p.count);
-    for (const z of p.zones ?? []) zones.add(typeof z === "string" ? z : z.name);
+    const weighted = (p.zones ?? []).map((z) => (typeof z === "string" ? { name: z, weight: 1 } : z));
+    for (const z of weighted) zones.add(z.name);
+    if (weighted.length > 0) for (const z of spreadOverZones(weighted, p.count)) zoneSizes.set(z, (zoneSizes.get(z) ?? 0) + 1);
   });
   const workloadNames = new Set<string>();
   s.workloads.forEach((w, i) => {
@@ -148,6 +151,9 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     }
     if (f.zone !== undefined && !zones.has(f.zone)) {
       throw new ScenarioError(file, `faults[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
+    }
+    if (f.type !== "zone-outage" && f.zone !== undefined && f.count !== undefined && f.count > (zoneSizes.get(f.zone) ?? 0)) {
+      throw new ScenarioError(file, `faults[${i}].count`, `expected at most ${zoneSizes.get(f.zone)} (the nodes of zone ${f.zone}), got ${f.count}`);
     }
     if (f.type !== "zone-outage" && f.node !== undefined && !isNodeOf(pools, f.node)) {
       throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);

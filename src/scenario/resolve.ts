@@ -212,7 +212,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     if (f.type === "zone-outage" || f.zone !== undefined) {
       zone = f.zone!;
       candidates = zoneNodes.get(zone) ?? [];
-      what = `zone ${zone}`;
+      count = ("count" in f ? f.count : undefined) ?? Infinity;
+      what = count === Infinity ? `zone ${zone}` : `${count} node(s) of zone ${zone}`;
     } else if (f.node !== undefined) {
       const n = nodes.findIndex((x) => x.name === f.node);
       candidates = n >= 0 ? [n] : [];

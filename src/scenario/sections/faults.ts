@@ -1,7 +1,7 @@
 /**
  * The fault timeline. A node fault names its nodes one of three ways: `node` (one
- * node by name), `pool` (+ optional `count`, chosen with the seeded stream
- * "faults"; all of the pool without count), or `zone` (every node in the zone).
+ * node by name), `pool` or `zone` (+ optional `count`, chosen with the seeded stream
+ * "faults"; all of the pool or zone without count).
  */
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, positiveInt } from "../fields.js";
@@ -20,7 +20,7 @@ function oneSelector(f: { node?: string; pool?: string; zone?: string; count?: n
   if (given.length !== 1) {
     ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of node, pool or zone, got ${given.length === 0 ? "none" : given.join(" and ")}` });
   }
-  else if (f.count !== undefined && !f.pool) ctx.addIssue({ code: "custom", path: ["count"], message: "expected count only together with pool" });
+  else if (f.count !== undefined && f.node) ctx.addIssue({ code: "custom", path: ["count"], message: "expected count only together with pool or zone" });
 }
 
 const recovery = {
