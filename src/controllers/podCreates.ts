@@ -77,13 +77,15 @@ export class ApiPodCreates implements PodCreates {
     /** kube-controller-manager's leader election: candidate c sends to API server c. */
     private readonly lease: LeaderElection,
     replicaSets: number,
+    /** The controller's client rate limit (--kube-api-qps, --kube-api-burst). */
+    client: { qps: number; burst: number } = { qps: KCM_CLIENT_QPS, burst: KCM_CLIENT_BURST },
   ) {
     this.waiting = Array.from({ length: replicaSets }, () => []);
     this.inFlight = new Array<number>(replicaSets).fill(0);
     this.failedSync = new Array<boolean>(replicaSets).fill(false);
     this.requeues = new Array<number>(replicaSets).fill(0);
     this.resyncPending = new Array<boolean>(replicaSets).fill(false);
-    this.limiter = new TokenBucket(KCM_CLIENT_QPS, KCM_CLIENT_BURST, sim.now);
+    this.limiter = new TokenBucket(client.qps, client.burst, sim.now);
     this.sendId = sim.on("kube-controller-manager.sendCreate", (slot) => this.send(slot));
     this.answeredId = sim.on("kube-controller-manager.createAnswered", (slot, status) => this.answered(slot, status));
     this.resyncId = sim.on("kube-controller-manager.resync", (rs) => {

@@ -75,7 +75,7 @@ const EPOCH_SPAN = 1024;
 export class TaintEvictionController {
   /** Delete requests sent (first attempts and retries). */
   deletionsSent = 0;
-  /** Deletions that succeeded and started the pod's termination (cluster.counters.evicted too). */
+  /** Deletions that succeeded and started the pod's termination (ClusterState counts them in counters.evicted). */
   evicted = 0;
   /** Deletions given up after TAINT_EVICTION_RETRIES failed attempts. */
   deletionsFailed = 0;
@@ -269,7 +269,6 @@ export class TaintEvictionController {
       if (current) this.inFlightEpoch[pod] = -1;
       if (this.cluster.deletePod(pod, this.evictedOutcome)) {
         this.evicted++;
-        this.cluster.counters.evicted++;
       }
       return;
     }

@@ -32,6 +32,8 @@ export class NodeFaultTimeline {
   private readonly faultedAtUs: Float64Array;
   /** Time of the first fault, -1 before (the summary's "time from fault" figures). */
   firstFaultUs = -1;
+  /** Called once, at the first fault that hits a node (not a Node deletion). */
+  onFirstFault: (() => void)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -54,7 +56,10 @@ export class NodeFaultTimeline {
     const f = this.faults[i];
     if (f.type === "node-recovery") return this.recover(this.pickFaulted(f.candidates, f.count), f, f.description);
     const nodes = this.pickHealthy(f.candidates, f.count);
-    if (this.firstFaultUs < 0 && nodes.length > 0 && f.type !== "node-deletion") this.firstFaultUs = this.sim.now;
+    if (this.firstFaultUs < 0 && nodes.length > 0 && f.type !== "node-deletion") {
+      this.firstFaultUs = this.sim.now;
+      for (const l of this.onFirstFault) l();
+    }
     const names = nodes.length <= 3 ? nodes.map((n) => this.cluster.nodes.names[n]).join(", ") : `${nodes.length} nodes`;
     this.cluster.events.add(this.sim.now, EVENT_KIND[f.type], `fault/${i}`, `${f.description}: ${this.what(f)} (${names || "no node"})`);
     if (f.type === "zone-outage" && f.controlPlaneToo) this.isolateControlPlaneZone(f.zone, true);

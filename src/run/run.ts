@@ -18,6 +18,12 @@ import { NODE_TRANSITION_COLUMNS } from "../metrics/nodeTransitions.js";
 import { ClusterState } from "../apiserver/clusterState.js";
 import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
+import { ControllerClient } from "../controllers/controllerClient.js";
+import { NodeLifecycleController } from "../controllers/nodeLifecycle/nodeLifecycleController.js";
+import { LABEL_EXCLUDE_DISRUPTION } from "../controllers/nodeLifecycle/defaults.js";
+import { TaintEvictionController } from "../controllers/taintEviction.js";
+import { PodGCController } from "../controllers/podGC.js";
+import { OUTCOME_COMPLETED } from "../apiserver/clusterState.js";
 import { Kubelets } from "../kubelet/kubelet.js";
 import { KubeletAdmission } from "../kubelet/admission.js";
 import { KubeletApi } from "../kubelet/kubeletApi.js";
@@ -73,6 +79,9 @@ export class ClusterRun {
   /** The API as components without a control plane see it: a fixed latency. */
   readonly api: ApiPort;
   readonly kubelets: Kubelets;
+  readonly nodeLifecycle: NodeLifecycleController;
+  readonly taintEviction: TaintEvictionController;
+  readonly podGC: PodGCController;
   readonly faults: NodeFaultTimeline;
   private finished = false;
 
@@ -87,7 +96,9 @@ export class ClusterRun {
     const cpSpec = spec.controlPlane;
     this.experiment = cpSpec?.experiment ? raftElectionExperiment(spec.seed, cpSpec.experiment) : undefined;
     const cp = (this.controlPlane = cpSpec && !cpSpec.experiment ? new ControlPlane(sim, cpSpec, spec.nodes.length, cluster.events, spec.sampleIntervalUs, spec.durationUs) : undefined);
-    this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length) : undefined;
+    const kcm = spec.controllerManager;
+    const kcmClient = { qps: kcm.kubeApiQps, burst: kcm.kubeApiBurst };
+    this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length, kcmClient) : undefined;
     this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates ?? immediatePodCreates(cluster));
     this.user = new UserClient(sim, cluster, cp?.api);
     const arrivals = new ArrivalGenerators(sim, cluster, spec.arrivals, this.user);
@@ -96,13 +107,23 @@ export class ClusterRun {
     const leases = cp ? cp.nodeLeases : new NodeLeases(sim, kubeletApi, sim.rng.stream("kubelet.nodeLease"), spec.nodes.length, NODE_LEASE_RENEW_INTERVAL_US);
     leases.renewed = (i) => i < spec.nodes.length && cluster.renewLease(i);
     const nodeStatus = new NodeStatusLoops(sim, cluster, kubeletApi, sim.rng.stream("kubelet.nodeStatus"));
+    // kube-controller-manager's node controllers, each with its own client.
+    const client = (name: string) => new ControllerClient(sim, api, cp?.controllerManager, name, kcmClient);
+    this.nodeLifecycle = new NodeLifecycleController(sim, cluster, client("node-lifecycle-controller"), {
+      config: kcm.nodeLifecycle,
+      zoneOfNode: spec.nodes.map((n) => n.zone ?? ""),
+      excludedFromDisruption: spec.nodes.map((n) => LABEL_EXCLUDE_DISRUPTION in n.labels),
+    });
+    this.taintEviction = new TaintEvictionController(sim, cluster, client("taint-eviction-controller"), spec.nodes.map((n) => n.taints), spec.templates);
+    // PoissonArrivals pods are deleted when they complete: not terminated objects for PodGC.
+    this.podGC = new PodGCController(sim, cluster, client("pod-garbage-collector"), { terminatedPodThreshold: kcm.terminatedPodGcThreshold, deletedOutcomes: [OUTCOME_COMPLETED] });
     const ctx: RunContext = { sim, spec, cluster, controlPlane: cp };
     for (const factory of options.components ?? DEFAULT_COMPONENTS) {
       const c = factory(ctx);
       if (c) this.components.push(c);
     }
     this.status = cp ? new PodStatusReporter(sim, cluster, kubeletApi) : undefined;
-    this.kubelets = new Kubelets(sim, cluster, spec.templates, { podStartupDelay: spec.podStartupDelay }, {
+    this.kubelets = new Kubelets(sim, cluster, spec.templates, { podStartupDelay: spec.podStartupDelay, containerStopTime: spec.containerStopTime }, {
       api: kubeletApi,
       admission: new KubeletAdmission(cluster, spec.templates, spec.nodes),
       leases,
@@ -110,6 +131,7 @@ export class ClusterRun {
       status: this.status,
     });
     const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
+    faults.onFirstFault.push(() => (this.replicaSets.followReplacementsFromUs = sim.now));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
@@ -120,6 +142,9 @@ export class ClusterRun {
     nodeStatus.startRegistered();
     if (cp) cp.start();
     else leases.start();
+    this.nodeLifecycle.start();
+    this.taintEviction.start();
+    this.podGC.start();
     for (const c of this.components) c.start?.();
     sim.scheduleAt(0, this.sampleId);
   }
@@ -159,7 +184,7 @@ export class ClusterRun {
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
     });
-    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...extraSummary);
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...extraSummary);
     tables.push(tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, c.nodeTransitions.rows));
     return {
       timeseries: this.timeseries,
@@ -195,6 +220,22 @@ export class ClusterRun {
       { metric: "fault_replacement_pods", value: rs.replacementsCreated },
       { metric: "fault_replacement_pods_not_running_at_end", value: rs.replacementsNotRunning },
       { metric: "fault_to_replacements_running_s", value: rs.replacementsCreated > 0 && rs.replacementsNotRunning === 0 ? since(rs.lastReplacementRunningUs) : -1 },
+    ];
+  }
+
+  /** What the kubelets and kube-controller-manager's node controllers did. */
+  private nodeControllerSummary(): SummaryRow[] {
+    const nlc = this.nodeLifecycle;
+    return [
+      { metric: "nodes_marked_unknown", value: nlc.nodesMarkedUnknown },
+      { metric: "pods_marked_not_ready", value: nlc.podsMarkedNotReady },
+      { metric: "noexecute_taints_added", value: nlc.evictions },
+      { metric: "pods_evicted", value: this.cluster.counters.evicted },
+      { metric: "pods_terminating_at_end", value: this.cluster.counters.terminating },
+      { metric: "podgc_deleted_orphaned", value: this.podGC.orphanedDeleted },
+      { metric: "podgc_deleted_terminated", value: this.podGC.terminatedDeleted },
+      { metric: "container_restarts", value: this.kubelets.restarts },
+      { metric: "pods_rejected_by_kubelet", value: this.kubelets.rejected },
     ];
   }
 

@@ -12,6 +12,7 @@ import type { PodTemplate } from "../model/podTemplate.js";
 import type { Namespace } from "../model/types.js";
 import type { SchedulerSpec } from "../scheduler/config/schedulerSpec.js";
 import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
+import type { NodeLifecycleConfig } from "../controllers/nodeLifecycle/defaults.js";
 
 export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
 export type { PodTemplate } from "../model/podTemplate.js";
@@ -63,6 +64,16 @@ export interface FaultSpec {
   description: string;
 }
 
+/** kube-controller-manager's flags for the controllers of node failures (scenario section controllerManager). */
+export interface ControllerManagerSpec {
+  /** --kube-api-qps / --kube-api-burst: each controller's client. */
+  kubeApiQps: number;
+  kubeApiBurst: number;
+  nodeLifecycle: NodeLifecycleConfig;
+  /** --terminated-pod-gc-threshold (0 disables). */
+  terminatedPodGcThreshold: number;
+}
+
 export interface ClusterSpec {
   name: string;
   seed: number;
@@ -70,6 +81,9 @@ export interface ClusterSpec {
   sampleIntervalUs: number;
   /** Binding to Running, in seconds (the kubelet and its container runtime). */
   podStartupDelay: DistributionSpec;
+  /** SIGTERM to exit, in seconds (capped by the grace period); undefined = the whole grace period. */
+  containerStopTime?: DistributionSpec;
+  controllerManager: ControllerManagerSpec;
   nodes: NodeSpec[];
   /** Namespaces as the API server holds them (with their kubernetes.io/metadata.name label), in creation order. */
   namespaces: Namespace[];

@@ -11,7 +11,8 @@ import { DEFAULT_DEPLOYMENT_REPLICAS } from "../apiserver/admission/defaults.js"
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
-import type { ArrivalSpec, ClusterSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
+import type { ArrivalSpec, ClusterSpec, ControllerManagerSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
+import { DEFAULT_NODE_LIFECYCLE_CONFIG } from "../controllers/nodeLifecycle/defaults.js";
 import { podTemplate } from "../model/podTemplate.js";
 import type { Namespace, Pod, PodSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
@@ -234,6 +235,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     durationUs: durationOfRunUs,
     sampleIntervalUs: durationUs(s.sampleInterval),
     podStartupDelay: distributionSeconds(s.podStartupDelay),
+    containerStopTime: s.kubelet.containerStopTime === undefined ? undefined : distributionSeconds(s.kubelet.containerStopTime),
+    controllerManager: resolveControllerManager(s.controllerManager),
     nodes,
     namespaces: admission.namespaceList(),
     templates,
@@ -243,5 +246,23 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     faults,
     scheduler: resolveSchedulerSection(s.scheduler, file, s),
     controlPlane: s.controlPlane,
+  };
+}
+
+function resolveControllerManager(c: Scenario["controllerManager"]): ControllerManagerSpec {
+  return {
+    kubeApiQps: c.kubeApiQps,
+    kubeApiBurst: c.kubeApiBurst,
+    terminatedPodGcThreshold: c.terminatedPodGcThreshold,
+    nodeLifecycle: {
+      ...DEFAULT_NODE_LIFECYCLE_CONFIG,
+      nodeMonitorPeriodUs: durationUs(c.nodeMonitorPeriod),
+      nodeMonitorGracePeriodUs: durationUs(c.nodeMonitorGracePeriod),
+      nodeStartupGracePeriodUs: durationUs(c.nodeStartupGracePeriod),
+      evictionLimiterQps: c.nodeEvictionRate,
+      secondaryEvictionLimiterQps: c.secondaryNodeEvictionRate,
+      largeClusterSizeThreshold: c.largeClusterSizeThreshold,
+      unhealthyZoneThreshold: c.unhealthyZoneThreshold,
+    },
   };
 }

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { controlPlaneSection } from "./sections/controlPlane.js";
+import { controllerManagerSection } from "./sections/controllerManager.js";
+import { kubeletSection } from "./sections/kubelet.js";
 import { faultsSection } from "./sections/faults.js";
 import { limitsSection } from "./sections/limits.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
@@ -18,6 +20,8 @@ const SECTIONS = {
   ...workloadsSection,
   ...faultsSection,
   ...controlPlaneSection,
+  ...controllerManagerSection,
+  ...kubeletSection,
   ...schedulerSection,
   ...limitsSection,
   // Components add their sections here.

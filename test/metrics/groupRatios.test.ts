@@ -40,7 +40,7 @@ function run() {
         { name: "p3", namespace: "default", template: 1, activeDeadlineUs: -1 },
         { name: "p4", namespace: "default", template: 2, activeDeadlineUs: -1 },
       ],
-      faults: [{ atUs: 15e6, type: "node-failure", candidates: [1], count: 1, recoverAfterUs: -1, description: "a-1" }],
+      faults: [{ atUs: 15e6, type: "node-failure", candidates: [1], count: 1, recoverAfterUs: -1, description: "a-1", notReadyForUs: 0, controlPlaneToo: false, zone: "" }],
     }),
   );
 }

@@ -3,6 +3,7 @@ import { Admission } from "../../src/apiserver/admission/admission.js";
 import { podTemplate } from "../../src/model/podTemplate.js";
 import type { Toleration } from "../../src/model/types.js";
 import type { ClusterSpec, NodeSpec, PodTemplate, TaintSpec } from "../../src/run/spec.js";
+import { DEFAULT_NODE_LIFECYCLE_CONFIG } from "../../src/controllers/nodeLifecycle/defaults.js";
 import { defaultSchedulerSpec } from "../../src/scheduler/config/schedulerSpec.js";
 
 export function node(name: string, cpuMilli: number, memoryBytes: number, extra: Partial<NodeSpec> = {}): NodeSpec {
@@ -47,6 +48,7 @@ export function spec(over: Partial<ClusterSpec>): ClusterSpec {
     arrivals: [],
     faults: [],
     scheduler: defaultSchedulerSpec(),
+    controllerManager: { kubeApiQps: 20, kubeApiBurst: 30, terminatedPodGcThreshold: 12500, nodeLifecycle: { ...DEFAULT_NODE_LIFECYCLE_CONFIG } },
     ...over,
   };
 }

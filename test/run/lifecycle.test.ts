@@ -112,8 +112,8 @@ describe("node failure", () => {
   it("loses the node's pods at once; the Deployment recreates them on Ready nodes; the node gets nothing until it recovers", () => {
     const s = base();
     s.faults = [
-      { atUs: 30e6, type: "node-failure", candidates: [1], count: Infinity, recoverAfterUs: -1, description: "f0" },
-      { atUs: 60e6, type: "node-recovery", candidates: [1], count: Infinity, recoverAfterUs: -1, description: "f1" },
+      { atUs: 30e6, type: "node-failure", candidates: [1], count: Infinity, recoverAfterUs: -1, description: "f0", notReadyForUs: 0, controlPlaneToo: false, zone: "" },
+      { atUs: 60e6, type: "node-recovery", candidates: [1], count: Infinity, recoverAfterUs: -1, description: "f1", notReadyForUs: 0, controlPlaneToo: false, zone: "" },
     ];
     const r = runCluster(s);
     const lost = r.pods.filter((p) => p.outcome === "node-failure");
@@ -144,7 +144,7 @@ describe("node failure", () => {
     const s = base();
     s.nodes = [node("n0", 2000, 8 * GI), node("n1", 4000, 8 * GI)];
     s.deployments[0].replicas = 6;
-    s.faults = [{ atUs: 10e6, type: "node-failure", candidates: [1], count: Infinity, recoverAfterUs: 20e6, description: "f" }];
+    s.faults = [{ atUs: 10e6, type: "node-failure", candidates: [1], count: Infinity, recoverAfterUs: 20e6, description: "f", notReadyForUs: 0, controlPlaneToo: false, zone: "" }];
     const r = runCluster(s);
     // n0 holds 2, n1 held 4; after the failure 4 replacements wait until n1 is back at 30 s.
     const repl = r.pods.filter((p) => p.created_s === 10);
@@ -158,7 +158,7 @@ describe("node failure", () => {
       const s = base();
       s.seed = seed;
       s.nodes = Array.from({ length: 20 }, (_, i) => node(`n${i}`, 4000, 8 * GI));
-      s.faults = [{ atUs: 5e6, type: "node-failure", candidates: s.nodes.map((_, i) => i), count: 3, recoverAfterUs: -1, description: "f" }];
+      s.faults = [{ atUs: 5e6, type: "node-failure", candidates: s.nodes.map((_, i) => i), count: 3, recoverAfterUs: -1, description: "f", notReadyForUs: 0, controlPlaneToo: false, zone: "" }];
       return runCluster(s)
         .events.filter((e) => e.kind === "NodeFailure")
         .map((e) => e.object);

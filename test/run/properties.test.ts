@@ -36,6 +36,9 @@ describe.each([
             count: Infinity,
             recoverAfterUs: f.fail && f.recoverAfter >= 0 ? f.recoverAfter * 1e6 : -1,
             description: "f",
+            notReadyForUs: 0,
+            controlPlaneToo: false,
+            zone: "",
           }))
           .sort((x, y) => x.atUs - y.atUs);
         const s = spec({
