@@ -1,5 +1,6 @@
 /** The standard output files of a run, as tables. */
 import { EVENT_COLUMNS, type EventRow } from "./events.js";
+import { NODE_TRANSITION_COLUMNS, type NodeTransitionRow } from "./nodeTransitions.js";
 import { POOL_COLUMNS, ZONE_COLUMNS, type PoolRatioRow, type ZoneRatioRow } from "./groupRatios.js";
 import { POD_COLUMNS, type PodRow } from "./podRows.js";
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from "./sampler.js";
@@ -13,6 +14,8 @@ export interface RunTables {
   summary: readonly SummaryRow[];
   pools: readonly PoolRatioRow[];
   zones: readonly ZoneRatioRow[];
+  /** Node condition, taint and object transitions (nodes.csv). */
+  nodes: readonly NodeTransitionRow[];
   tables: readonly Table[];
 }
 
@@ -24,6 +27,7 @@ export function standardTables(r: RunTables): Table[] {
     tableOf("summary.csv", ["metric", "value"], r.summary),
     tableOf("pools.csv", POOL_COLUMNS, r.pools),
     tableOf("zones.csv", ZONE_COLUMNS, r.zones),
+    tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, r.nodes),
     ...r.tables,
   ];
 }

@@ -13,8 +13,8 @@ import { sampleCluster, type TimeseriesRow } from "../metrics/sampler.js";
 import { GroupRatios, type PoolRatioRow, type ZoneRatioRow } from "../metrics/groupRatios.js";
 import { summarize, type SummaryRow } from "../metrics/summary.js";
 import type { EventRow } from "../metrics/events.js";
-import { tableOf, type Table } from "../metrics/tables.js";
-import { NODE_TRANSITION_COLUMNS } from "../metrics/nodeTransitions.js";
+import type { Table } from "../metrics/tables.js";
+import type { NodeTransitionRow } from "../metrics/nodeTransitions.js";
 import { ClusterState } from "../apiserver/clusterState.js";
 import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
@@ -50,6 +50,8 @@ export interface RunResult {
   /** Requested ratios per node pool and per zone at each sample (pools.csv, zones.csv). */
   pools: PoolRatioRow[];
   zones: ZoneRatioRow[];
+  /** One row per node condition, taint or object transition (nodes.csv). */
+  nodes: NodeTransitionRow[];
   /** Tables contributed by components (file name -> table). */
   tables: Table[];
   counts: { nodes: number; pods: number; events: number; simEvents: number };
@@ -185,11 +187,11 @@ export class ClusterRun {
       eventsProcessed: this.sim.eventsRun,
     });
     summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...extraSummary);
-    tables.push(tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, c.nodeTransitions.rows));
     return {
       timeseries: this.timeseries,
       pools: this.pools.rows,
       zones: this.zones.rows,
+      nodes: c.nodeTransitions.rows,
       pods: podRows(c.pods, c.nodes, c.owners, c.outcomes, {
         schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
         lastSchedulingFailure: c.lastSchedulingFailure,

@@ -67,8 +67,9 @@ describe("the kubelet", () => {
     const mine = podsOn(r, 0);
     expect(mine.length).toBeGreaterThan(0);
     r.advance(119 * S);
-    // Nothing in the API changed by itself while the node was down (no node lifecycle controller acts in 59 s).
-    for (const p of mine) expect([r.cluster.pods.phase[p], r.cluster.pods.ready[p]]).toEqual([PodPhase.Running, 1]);
+    // The API still holds them Running; the node lifecycle controller marked them not ready (node Unknown after ~50 s).
+    expect(r.cluster.nodes.readyCondition[0]).toBe(2);
+    for (const p of mine) expect([r.cluster.pods.phase[p], r.cluster.pods.ready[p]]).toEqual([PodPhase.Running, 0]);
     // 120 s: recovery; Create Node answered at +5 ms: registered, pods restart (not ready) and status posted.
     r.advance(120 * S + LATENCY);
     for (const p of mine) expect([r.cluster.pods.restarts[p], r.cluster.pods.ready[p]]).toEqual([1, 0]);
