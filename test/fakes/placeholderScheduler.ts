@@ -65,7 +65,7 @@ class LeastAllocatedPlacer {
     let best = -1;
     let bestScore = Infinity;
     for (let i = 0; i < nodes.count; i++) {
-      if (nodes.ready[i] === 0 || nodes.unschedulable[i] === 1) continue;
+      if (nodes.ready[i] === 0 || nodes.exists[i] === 0 || nodes.unschedulable[i] === 1) continue;
       if (nodes.podCount[i] + 1 > nodes.podsAlloc[i]) continue;
       const cpuAfter = nodes.cpuReq[i] + cpu;
       const memAfter = nodes.memReq[i] + mem;

@@ -1,13 +1,15 @@
 /**
  * Properties of the cluster loop over random small clusters, workloads and fault
- * timelines (fast-check): nodes are never over-committed, pods are conserved, every
- * Deployment holds its replica count, and nothing is bound to a NotReady node.
+ * timelines (fast-check): nodes are never over-committed, a pod is on at most one node,
+ * pods are conserved, every pod ends in a known state, every Deployment holds its
+ * replica count of pods that are not Terminating.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ClusterRun } from "../../src/run/run.js";
 import type { FaultSpec } from "../../src/run/spec.js";
 import { placeholderScheduler } from "../fakes/placeholderScheduler.js";
+import { PodPhase } from "../../src/model/podTable.js";
 import { GI, node, spec, template } from "./helpers.js";
 
 const arbitraryRun = fc.record({
@@ -16,14 +18,22 @@ const arbitraryRun = fc.record({
   templates: fc.array(fc.record({ cpu: fc.integer({ min: 0, max: 4000 }), mem: fc.integer({ min: 0, max: 8 }) }), { minLength: 1, maxLength: 3 }),
   replicas: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 3 }),
   rate: fc.double({ min: 0.01, max: 2, noNaN: true }),
-  faults: fc.array(fc.record({ at: fc.integer({ min: 0, max: 120 }), fail: fc.boolean(), node: fc.nat(), recoverAfter: fc.integer({ min: -1, max: 60 }) }), { maxLength: 6 }),
+  faults: fc.array(
+    fc.record({
+      at: fc.integer({ min: 0, max: 300 }),
+      kind: fc.constantFrom("node-failure" as const, "node-partition" as const, "kubelet-stop" as const, "node-deletion" as const, "node-recovery" as const),
+      node: fc.nat(),
+      recoverAfter: fc.integer({ min: -1, max: 400 }),
+    }),
+    { maxLength: 6 },
+  ),
 });
 
 describe.each([
   ["a stand-in scheduler that binds at once", { components: [placeholderScheduler] }],
   ["the components kubesim run uses (kube-scheduler model)", {}],
 ])("cluster loop properties with %s", (_name, options) => {
-  it("no over-commitment, conservation, replicas held, nothing bound to a NotReady node", () => {
+  it("no over-commitment, a pod on at most one node, conservation, known end states, replicas held", () => {
     fc.assert(
       fc.property(arbitraryRun, (a) => {
         const nodes = a.nodes.map((n, i) => node(`n${i}`, n.cpu * 1000, n.mem * GI, { pods: n.pods }));
@@ -31,10 +41,10 @@ describe.each([
         const faults: FaultSpec[] = a.faults
           .map((f) => ({
             atUs: f.at * 1e6,
-            type: f.fail ? ("node-failure" as const) : ("node-recovery" as const),
+            type: f.kind,
             candidates: [f.node % nodes.length],
             count: Infinity,
-            recoverAfterUs: f.fail && f.recoverAfter >= 0 ? f.recoverAfter * 1e6 : -1,
+            recoverAfterUs: f.kind !== "node-recovery" && f.kind !== "node-deletion" && f.recoverAfter >= 0 ? f.recoverAfter * 1e6 : -1,
             description: "f",
             notReadyForUs: 0,
             controlPlaneToo: false,
@@ -43,33 +53,45 @@ describe.each([
           .sort((x, y) => x.atUs - y.atUs);
         const s = spec({
           seed: a.seed,
-          durationUs: 180e6,
+          durationUs: 600e6,
           sampleIntervalUs: 5e6,
           nodes,
           templates,
           deployments: a.replicas.map((r, i) => ({ name: `d${i}`, namespace: "default", replicas: r, template: i % templates.length, templateHash: "h" })),
-          arrivals: [{ name: "b", namespace: "default", meanInterarrivalUs: 1e6 / a.rate, startUs: 0, stopUs: 180e6, lifetime: { type: "exponential", mean: 20 }, template: 0 }],
+          arrivals: [{ name: "b", namespace: "default", meanInterarrivalUs: 1e6 / a.rate, startUs: 0, stopUs: 600e6, lifetime: { type: "exponential", mean: 20 }, template: 0 }],
           faults,
         });
         const run = new ClusterRun(s, options);
-        const { nodes: table } = run.cluster;
-        // Check the tables directly after every second of virtual time.
-        for (let t = 1e6; t <= 180e6; t += 1e6) {
+        const { nodes: table, pods } = run.cluster;
+        // Check the tables directly after every 2 s of virtual time.
+        for (let t = 2e6; t <= 600e6; t += 2e6) {
           run.advance(t);
+          let bound = 0;
+          const seen = new Set<number>();
           for (let i = 0; i < table.count; i++) {
             expect(table.cpuReq[i]).toBeLessThanOrEqual(table.cpuAlloc[i]);
             expect(table.memReq[i]).toBeLessThanOrEqual(table.memAlloc[i]);
             expect(table.podCount[i]).toBeLessThanOrEqual(table.podsAlloc[i]);
-            if (table.ready[i] === 0) expect(table.podCount[i]).toBe(0);
+            for (const p of run.cluster.podsOn(i)) {
+              expect(seen.has(p)).toBe(false); // on one node only
+              seen.add(p);
+              expect(pods.node[p]).toBe(i);
+            }
+            bound += table.podCount[i];
           }
+          let live = 0;
+          for (let p = 0; p < pods.count; p++) if (pods.node[p] >= 0 && pods.phase[p] !== PodPhase.Succeeded && pods.phase[p] !== PodPhase.Failed) live++;
+          expect(bound).toBe(live);
         }
         const r = run.finish();
+        const known = new Set(["completed", "evicted", "pod-gc", "node-failure", "pending", "starting", "running", "terminating"]);
+        for (const p of r.pods) expect(known.has(p.outcome)).toBe(true);
         for (const row of r.timeseries) {
           expect(row.nodes_overcommitted).toBe(0);
           expect(row.pods_pending + row.pods_starting + row.pods_running + row.pods_succeeded_total + row.pods_lost_total + row.pods_failed_total).toBe(row.pods_created_total);
         }
         for (const [i, replicas] of a.replicas.entries()) {
-          const alive = r.pods.filter((p) => p.owner === `Deployment/default/d${i}` && p.deleted_s === null);
+          const alive = r.pods.filter((p) => p.owner === `Deployment/default/d${i}` && p.deleted_s === null && p.deletion_requested_s === null);
           expect(alive).toHaveLength(replicas);
         }
       }),
