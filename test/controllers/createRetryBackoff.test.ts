@@ -8,7 +8,7 @@
  * and a sync without failure calls Forget, which resets k to 0
  * (k8s.io/client-go/util/workqueue/default_rate_limiters.go).
  *
- * Observed only through a run's public outputs (simulate(): pods.csv rows, the summary,
+ * Observed only through a run's public outputs (a ClusterRun's pods.csv rows, the summary,
  * api_requests.csv, leases.csv), so the test survives moving the controller's code.
  *
  * Setup: a stacked control plane with constant latencies as in
@@ -20,9 +20,10 @@
  *   (kubeadm LocalAPIEndpoint), so every create it sends before L_e + 4 s is refused.
  *   Its lease renewals fail for those 4 s too, less than renewDeadline (10 s): it keeps
  *   leading throughout (checked below), so nothing else resets its workqueue.
- * - at F_e = L_e + 0.5 s one worker node fails and its N_e pods of the Deployment are
- *   lost. The controller reacts at once and sends the N_e replacement creates in one sync
- *   (its client token bucket is full after 20 s idle: burst 30 >= N_e).
+ * - at F_e = L_e + 0.5 s the N_e pods of the Deployment on one worker node are deleted
+ *   (as `kubectl delete pod` would: they become Terminating). The controller counts
+ *   them gone at once and sends the N_e replacement creates in one sync (its client
+ *   token bucket is full after 20 s idle: burst 30 >= N_e).
  *
  * Hand derivation. Sync k (k = 0 is the first) starts at s_k. Its creates reach the
  * live host whose API server process is down after r = 1 ms (one client hop) and are
@@ -61,7 +62,7 @@
  * API server refuses it).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { simulate, type RunResult } from "../../src/index.js";
+import { ClusterRun, prepareScenario, type RunResult } from "../../src/index.js";
 import { API_MAX_MS, API_MIN_MS, CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS } from "../controlplane/constantLatencies.js";
 
 /** client-go DefaultControllerRateLimiter's per-item base delay. */
@@ -93,7 +94,6 @@ function scenario() {
         spec: { replicas: 40, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, ...template } },
       },
     ],
-    faults: EPISODES_S.map((l) => ({ type: "node-failure", pool: "w", count: 1, at: `${l + NODE_FAIL_AFTER_S}s` })),
     controlPlane: {
       topology: "stacked",
       controlPlaneHosts: 3,
@@ -138,12 +138,21 @@ describe("kube-controller-manager retries failed pod creates with the workqueue'
   /** N_e: the Deployment's pods lost with the node of episode e. */
   let lost: number[];
   beforeAll(() => {
-    r = simulate(scenario());
+    // At each F_e the web pods of one node are deleted (the first node, in row order, that has some).
+    const run = new ClusterRun(prepareScenario(scenario(), "create-retry-backoff.yaml").spec);
+    for (const l of EPISODES_S) {
+      run.advance((l + NODE_FAIL_AFTER_S) * 1e6);
+      const c = run.cluster;
+      const isWeb = (p: number) => c.owners[c.pods.owner[p]] === "Deployment/default/web" && c.pods.deletionUs[p] < 0;
+      const node = Array.from({ length: c.nodes.count }, (_, n) => n).find((n) => c.podsOn(n).some(isWeb))!;
+      for (const p of c.podsOn(node).filter(isWeb)) c.deletePod(p, c.outcomes.id("deleted"));
+    }
+    r = run.finish();
     web = r.pods.filter((p) => p.owner === "Deployment/default/web");
-    lost = EPISODES_S.map((l) => web.filter((p) => p.outcome === "node-failure" && p.deleted_s === l + NODE_FAIL_AFTER_S).length);
+    lost = EPISODES_S.map((l) => web.filter((p) => p.deletion_requested_s === l + NODE_FAIL_AFTER_S).length);
   });
 
-  it("premises: each node failure lost pods, and the same kube-controller-manager led throughout", () => {
+  it("premises: each deletion took pods, and the same kube-controller-manager led throughout", () => {
     for (const n of lost) expect(n).toBeGreaterThan(0);
     const leases = table(r, "leases.csv");
     const kcm = leases.rows.filter((row) => row[leases.col("lease")] === "kube-controller-manager");

@@ -54,9 +54,21 @@ function scenario(opts: { replicas: number; duration: string; arrivals?: Record<
   };
 }
 
-function run(s: unknown): { r: RunResult; cp: ControlPlane } {
+/**
+ * Run; with `deleteAtS`, the web pods of the first `nodes` nodes (in row order) that run
+ * some are deleted at that time, as `kubectl delete pod` does (Terminating; the
+ * ReplicaSet counts them gone at once).
+ */
+function run(s: unknown, deleteAtS?: number, nodes = 5): { r: RunResult; cp: ControlPlane } {
   const clusterRun = new ClusterRun(prepareScenario(s, "scenario").spec);
   const cp = clusterRun.controlPlane!;
+  if (deleteAtS !== undefined) {
+    clusterRun.advance(deleteAtS * 1e6);
+    const c = clusterRun.cluster;
+    const isWeb = (p: number) => c.owners[c.pods.owner[p]] === "Deployment/default/web" && c.pods.deletionUs[p] < 0;
+    const hit = Array.from({ length: c.nodes.count }, (_, n) => n).filter((n) => c.podsOn(n).some(isWeb)).slice(0, nodes);
+    for (const n of hit) for (const p of c.podsOn(n).filter(isWeb)) c.deletePod(p, c.outcomes.id("deleted"));
+  }
   return { r: clusterRun.finish(), cp };
 }
 
@@ -115,15 +127,15 @@ describe("pod creates and pod status updates are API requests when the run has a
       scenario({
         replicas: 40,
         duration: "80s",
-        faults: [{ type: "node-failure", pool: "w", count: 5, at: `${NODE_FAIL_S}s` }],
         controlPlaneFaults: [
           { type: "etcd-member-loss", at: `${LOSS_S}s`, member: "control-plane-1", recoverAfter: `${BACK_S - LOSS_S}s` },
           { type: "etcd-member-loss", at: `${LOSS_S}s`, member: "control-plane-2", recoverAfter: `${BACK_S - LOSS_S}s` },
         ],
       }),
+      NODE_FAIL_S,
     );
     const web = deploymentPods(r);
-    const lost = web.filter((p) => p.outcome === "node-failure").length;
+    const lost = web.filter((p) => p.deletion_requested_s === NODE_FAIL_S).length;
     expect(lost).toBeGreaterThan(0);
     // each lost pod is replaced by exactly one pod, and every pod is one successful create
     expect(web.length).toBe(40 + lost);
@@ -161,9 +173,9 @@ describe("pod creates and pod status updates are API requests when the run has a
       scenario({
         replicas: 40,
         duration: "60s",
-        faults: [{ type: "node-failure", pool: "w", count: 5, at: `${NODE_FAIL_S}s` }],
         controlPlaneFaults: [{ type: "host-loss", at: `${LOSS_S}s`, host: "control-plane-0" }],
       }),
+      NODE_FAIL_S,
     );
     // control-plane-0 starts first and holds the lease until it is lost
     const first = kcmLease(cp, "acquired")[0];
@@ -177,7 +189,7 @@ describe("pod creates and pod status updates are API requests when the run has a
     const acquired = next[0].t;
     expect(acquired).toBeLessThanOrEqual(LOSS_S + RETRY_MAX_S + LEASE_DURATION_S + RETRY_MAX_S + 0.1);
     const web = deploymentPods(r);
-    const lost = web.filter((p) => p.outcome === "node-failure").length;
+    const lost = web.filter((p) => p.deletion_requested_s === NODE_FAIL_S).length;
     expect(lost).toBeGreaterThan(0);
     const replacements = web.filter((p) => p.created_s > NODE_FAIL_S);
     expect(replacements.length).toBe(lost);
@@ -187,10 +199,12 @@ describe("pod creates and pod status updates are API requests when the run has a
       expect(p.created_s).toBeGreaterThanOrEqual(acquired + API_MIN_MS / 1000 - 1e-9);
       expect(p.created_s).toBeLessThanOrEqual(acquired + (API_MAX_MS + lost * FSYNC_MS) / 1000 + 1e-9);
     }
-    // the pods lost with their node send no status update; the others one per Running
+    // one status update per pod that became Running, one per pod its kubelet stopped (the deleted ones, after their 30 s grace)
     const status = cp.metrics.totals(Verb.Patch, Resource.PodStatus);
     const running = web.filter((p) => p.running_s !== null).length;
-    expect(status.requests).toBe(running + summary(r, "pod_status_update_failures"));
+    const stopped = web.filter((p) => p.deleted_s !== null).length;
+    expect(stopped).toBe(lost);
+    expect(status.requests).toBe(running + stopped + summary(r, "pod_status_update_failures"));
   });
 
   it("is deterministic: same seed, same pods.csv", () => {
@@ -201,8 +215,8 @@ describe("pod creates and pod status updates are API requests when the run has a
       faults: [{ type: "node-failure", pool: "w", count: 5, at: "21s" }],
       controlPlaneFaults: [{ type: "host-loss", at: "20s", host: "control-plane-0" }],
     });
-    const a = run(s).r;
-    const b = run(s).r;
+    const a = run(s, 30).r;
+    const b = run(s, 30).r;
     expect(a.pods.length).toBeGreaterThan(200);
     expect(JSON.stringify(b.pods)).toBe(JSON.stringify(a.pods));
     expect(JSON.stringify(b.summary)).toBe(JSON.stringify(a.summary));

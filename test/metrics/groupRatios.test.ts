@@ -27,7 +27,8 @@ function run() {
   const on = (host: string) => ({ nodeSelector: { "kubernetes.io/hostname": host } });
   return runCluster(
     spec({
-      durationUs: 20e6,
+      // a-1 crashes at 15 s: the node lifecycle controller has it Unknown by 80 s (grace 50 s, after its last renewal)
+      durationUs: 80e6,
       nodes: [
         node("a-0", 4000, 8 * GI, { pool: "a", zone: "z1", pods: 10 }),
         node("a-1", 4000, 8 * GI, { pool: "a", zone: "z2", pods: 10 }),
@@ -61,13 +62,13 @@ describe("requested ratios per node pool and per zone", () => {
       [10, "a", 2, 0, 0.625, 0.3125, 0.15],
       [10, "b", 1, 0, 0.25, 0.25, 0.05],
     ]);
-    close(at("pools.csv", 20), [
-      [20, "a", 1, 1, 0.5, 0.5, 0.2],
-      [20, "b", 1, 0, 0.25, 0.25, 0.05],
+    close(at("pools.csv", 80), [
+      [80, "a", 1, 1, 0.5, 0.5, 0.2],
+      [80, "b", 1, 0, 0.25, 0.25, 0.05],
     ]);
     // Every sample instant of timeseries.csv has its rows; the library result holds them as objects.
     expect(table("pools.csv").rows.length).toBe(2 * r.timeseries.length);
-    expect(r.pools.find((p) => p.sim_time_s === 20 && p.pool === "a")).toMatchObject({ nodes_ready: 1, nodes_not_ready: 1, cpu_requested_ratio: 0.5 });
+    expect(r.pools.find((p) => p.sim_time_s === 80 && p.pool === "a")).toMatchObject({ nodes_ready: 1, nodes_not_ready: 1, cpu_requested_ratio: 0.5 });
   });
 
   it("zones.csv: one row per sample and zone, across pools; a zone with no Ready node reads 0", () => {
@@ -76,17 +77,17 @@ describe("requested ratios per node pool and per zone", () => {
       [10, "z1", 2, 0, 1 / 3, 0.3, 0.1],
       [10, "z2", 1, 0, 0.75, 0.125, 0.1],
     ]);
-    close(at("zones.csv", 20), [
-      [20, "z1", 2, 0, 1 / 3, 0.3, 0.1],
-      [20, "z2", 0, 1, 0, 0, 0],
+    close(at("zones.csv", 80), [
+      [80, "z1", 2, 0, 1 / 3, 0.3, 0.1],
+      [80, "z2", 0, 1, 0, 0, 0],
     ]);
   });
 
-  it("timeseries.csv: memory_requested_ratio_max is the fullest Ready node's, appended as the last column", () => {
+  it("timeseries.csv: memory_requested_ratio_max is the fullest Ready node's, appended after the original columns", () => {
     const row = r.timeseries.find((t) => t.sim_time_s === 10)!;
     expect(row).toMatchObject({ cpu_requested_ratio_max: 0.75, memory_requested_ratio_max: 0.5 });
     const header = tableCsv(standardTables(r).find((t) => t.file === "timeseries.csv")!).split("\n")[0];
-    expect(header.endsWith(",cpu_requested_ratio_max,nodes_overcommitted,memory_requested_ratio_max")).toBe(true);
+    expect(header.endsWith(",cpu_requested_ratio_max,nodes_overcommitted,memory_requested_ratio_max,nodes_unknown,nodes_tainted_noexecute,pods_not_ready,pods_terminating,pods_evicted_total")).toBe(true);
   });
 
   it("the files are written with the others, ratios with 6 decimals", () => {
