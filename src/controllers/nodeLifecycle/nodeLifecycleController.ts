@@ -125,6 +125,13 @@ export class NodeLifecycleController {
   private noScheduleInFlight = new Uint8Array(0);
   private noScheduleDirty = new Uint8Array(0);
   private noExecuteInFlight = new Uint8Array(0);
+  /**
+   * Per node: a tainting write is on its way, and markNodeAsReachable was called
+   * meanwhile. Upstream the removal goes through the same client after the taint, so it
+   * is applied last; kubesim sends it when the taint's write returns.
+   */
+  private taintingInFlight = new Uint8Array(0);
+  private reachableWanted = new Uint8Array(0);
   // The pass in progress.
   private passCount = 0;
   private passPending = 0;
@@ -211,6 +218,8 @@ export class NodeLifecycleController {
     this.noScheduleInFlight = new Uint8Array(n);
     this.noScheduleDirty = new Uint8Array(n);
     this.noExecuteInFlight = new Uint8Array(n);
+    this.taintingInFlight = new Uint8Array(n);
+    this.reachableWanted = new Uint8Array(n);
     this.passPending = 0;
     this.zoneStates = new Map();
     this.tainters = new Map();
@@ -429,6 +438,7 @@ export class NodeLifecycleController {
 
   /** markNodeAsReachable: remove both NoExecute taints (a write each, if present) and leave the zone queue. */
   private markNodeAsReachable(node: number): void {
+    if (this.taintingInFlight[node]) this.reachableWanted[node] = 1;
     const present = this.cluster.nodes.lifecycleTaints[node] & NO_EXECUTE_TAINTS;
     if (present !== 0 && !this.noExecuteInFlight[node]) {
       for (const bit of [LifecycleTaint.UnreachableNoExecute, LifecycleTaint.NotReadyNoExecute]) {
@@ -506,6 +516,8 @@ export class NodeLifecycleController {
       return TRY_DONE;
     }
     const w = this.newWrite(WriteKind.NoExecuteTainting, node);
+    this.taintingInFlight[node] = 1;
+    this.reachableWanted[node] = 0;
     w.add = add;
     w.remove = remove;
     this.send(Verb.Patch, Resource.Node, w);
@@ -645,9 +657,14 @@ export class NodeLifecycleController {
         }
         break;
       case WriteKind.NoExecuteTainting:
+        if (current) this.taintingInFlight[w.node] = 0;
         if (ok) {
           this.evictions++;
           cluster.setNodeTaints(w.node, (nodes.lifecycleTaints[w.node] & ~w.remove) | w.add);
+          if (current && this.reachableWanted[w.node]) {
+            this.reachableWanted[w.node] = 0;
+            this.markNodeAsReachable(w.node);
+          }
         } else if (current) {
           const queue = this.tainters.get(this.zoneOf(w.node));
           queue?.requeue(w.node, this.sim.now + TRY_REQUEUE_EPSILON_US);
@@ -681,5 +698,7 @@ export class NodeLifecycleController {
     this.noScheduleInFlight = grow(this.noScheduleInFlight);
     this.noScheduleDirty = grow(this.noScheduleDirty);
     this.noExecuteInFlight = grow(this.noExecuteInFlight);
+    this.taintingInFlight = grow(this.taintingInFlight);
+    this.reachableWanted = grow(this.reachableWanted);
   }
 }
