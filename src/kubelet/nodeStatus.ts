@@ -147,7 +147,10 @@ export class NodeStatusLoops {
     if (!this.current(node, token % EPOCHS)) return;
     const kind = this.kind[node];
     if (kind === KIND_POST) {
-      if (!isSuccess(status)) return; // the next sync posts again: the Node still differs
+      // A failed post is tried again at the next sync (the Node still differs). A Node
+      // deleted under a running kubelet stays deleted: its posts are NotFound (the
+      // kubelet registers only when it starts).
+      if (!isSuccess(status) || this.cluster.nodes.exists[node] === 0) return;
       this.lastPostUs[node] = this.postSyncUs[node];
       this.cluster.nodeHeartbeat(node);
       const ready = this.posting[node];

@@ -186,3 +186,34 @@ describe("a control-plane outage (etcd without quorum for 3 min) does not evict 
     expect(r.timeseries.at(-1)).toMatchObject({ nodes_ready: 30, pods_running: 60 });
   });
 });
+
+describe("kubectl delete node (node-deletion): PodGC removes the node's pods after its quarantine", () => {
+  const scenario = {
+    name: "node-deletion",
+    duration: "5m",
+    nodePools: [{ name: "w", count: 4, allocatable: { cpu: "8", memory: "32Gi" } }],
+    workloads: [
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web" },
+        spec: { replicas: 8, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "100m" } } }] } } },
+      },
+    ],
+    faults: [{ type: "node-deletion", at: "100s", node: "w-1" }],
+  };
+  const r = new ClusterRun(prepareScenario(scenario, "node-deletion.yaml").spec).finish();
+
+  it("the orphaned pods are force-deleted at the first 20 s pass at least 40 s after a pass saw the Node missing (40-60 s), and replaced then", () => {
+    expect(r.nodes.filter((n) => n.kind === "object").map((n) => [n.sim_time_s, n.node, n.to])).toEqual([[100, "w-1", "absent"]]);
+    const gone = r.pods.filter((p) => p.outcome === "pod-gc");
+    expect(gone.length).toBe(2);
+    // PodGC passes at 0, 20, 40, ...: first sees it at 100 s, confirms at 140 s; one Delete each (5 ms).
+    for (const p of gone) expect(p).toMatchObject({ node: "w-1", deleted_s: 140.005, deletion_requested_s: null });
+    const replacements = r.pods.filter((p) => p.created_s === 140.005);
+    expect(replacements).toHaveLength(2);
+    for (const p of replacements) expect(p.node).not.toBe("w-1");
+    expect(r.timeseries.at(-1)).toMatchObject({ pods_running: 8 });
+    expect(metric(r, "podgc_deleted_orphaned")).toBe(2);
+  });
+});
