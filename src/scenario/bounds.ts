@@ -8,6 +8,8 @@
  */
 import { US_PER_S } from "../engine/simulation.js";
 import type { ControlPlaneSpec } from "../run/controlPlaneSpec.js";
+import { NODE_LEASE_RENEW_INTERVAL_US } from "../kubelet/nodeLease.js";
+import { NODE_STATUS_UPDATE_FREQUENCY_US } from "../kubelet/nodeStatus.js";
 import { durationUs, formatDurationUs } from "./duration.js";
 import type { PathSegment } from "./errors.js";
 import type { Scenario } from "./schema.js";
@@ -41,7 +43,7 @@ export function checkBounds(s: Scenario, error: BoundError): void {
   const nodes = checkNodes(s, limits, error);
   checkPods(s, limits, runUs, error);
   if (s.controlPlane?.experiment) checkRaftTrials(s.controlPlane, limits, error);
-  else if (s.controlPlane) checkControlPlaneWork(s.controlPlane, nodes, limits, runUs, error);
+  else checkPeriodicWork(s, nodes, limits, runUs, error);
 }
 
 /** timeseries.csv has a row at 0, every sampleInterval, and at the end. */
@@ -133,6 +135,25 @@ function hostCounts(t: ControlPlaneSpec["topology"]): { apiservers: number; memb
   }
 }
 
+/** A periodic operation's rate: n every `us` microseconds. */
+const perUs = (n: number, us: number) => (us > 0 ? (n * US_PER_S) / us : Infinity);
+
+/**
+ * What a run does on its own, per second of simulated time, whatever the workloads: every
+ * node's kubelet renews its Lease and syncs its status every 10 s, and the node lifecycle
+ * controller looks at every node each nodeMonitorPeriod; with a control plane, its own
+ * periodic work too (controlPlaneOperationsPerSecond).
+ */
+export function periodicOperationsPerSecond(s: Scenario, nodes: number): { total: number; parts: { field: PathSegment[]; perSecond: number; what: string }[] } {
+  const parts: { field: PathSegment[]; perSecond: number; what: string }[] = [
+    { field: ["nodePools"], perSecond: perUs(nodes, NODE_STATUS_UPDATE_FREQUENCY_US), what: `node status syncs of ${formatCount(nodes)} kubelets` },
+    { field: ["controllerManager", "nodeMonitorPeriod"], perSecond: perUs(nodes, durationUs(s.controllerManager.nodeMonitorPeriod)), what: "node health checks" },
+  ];
+  if (s.controlPlane) parts.push(...controlPlaneOperationsPerSecond(s.controlPlane, nodes).parts);
+  else parts.push({ field: ["nodePools"], perSecond: perUs(nodes, NODE_LEASE_RENEW_INTERVAL_US), what: `lease renewals of ${formatCount(nodes)} kubelets` });
+  return { total: parts.reduce((sum, p) => sum + p.perSecond, 0), parts };
+}
+
 /**
  * What the control plane does on its own, per second of simulated time, whatever the
  * workloads: the synthetic API load, node lease renewals, leader-election renewals of
@@ -141,8 +162,8 @@ function hostCounts(t: ControlPlaneSpec["topology"]): { apiservers: number; memb
  */
 export function controlPlaneOperationsPerSecond(cp: ControlPlaneSpec, nodes: number): { total: number; parts: { field: PathSegment[]; perSecond: number; what: string }[] } {
   const { apiservers, members } = hostCounts(cp.topology);
-  const perUs = (n: number, us: number) => (us > 0 ? (n * US_PER_S) / us : Infinity);
-  const leases = cp.load.nodeLeases < 0 ? nodes : cp.load.nodeLeases;
+  // Every node's kubelet renews; a larger load.nodeLeases adds synthetic kubelets.
+  const leases = Math.max(nodes, cp.load.nodeLeases);
   const l = cp.load;
   const parts = [
     { field: ["controlPlane", "load", "cachedReadsPerSecond"], perSecond: l.cachedReadsPerSecond, what: "cached reads" },
@@ -157,8 +178,8 @@ export function controlPlaneOperationsPerSecond(cp: ControlPlaneSpec, nodes: num
   return { total: parts.reduce((s, p) => s + p.perSecond, 0), parts };
 }
 
-function checkControlPlaneWork(cp: ControlPlaneSpec, nodes: number, limits: Limits, runUs: number, error: BoundError): void {
-  const { total, parts } = controlPlaneOperationsPerSecond(cp, nodes);
+function checkPeriodicWork(s: Scenario, nodes: number, limits: Limits, runUs: number, error: BoundError): void {
+  const { total, parts } = periodicOperationsPerSecond(s, nodes);
   const ops = (total * runUs) / US_PER_S;
   if (ops <= limits.controlPlaneOperations) return;
   // Point at the largest contributor; the whole sum is in the message.
@@ -171,7 +192,7 @@ function checkControlPlaneWork(cp: ControlPlaneSpec, nodes: number, limits: Limi
     .join(", ");
   throw error(
     top.field,
-    `expected at most ${formatCount(limits.controlPlaneOperations)} periodic control-plane operations over the run (limits.controlPlaneOperations), got ${formatCount(ops)} ` +
+    `expected at most ${formatCount(limits.controlPlaneOperations)} periodic operations of the control plane and kubelets over the run (limits.controlPlaneOperations), got ${formatCount(ops)} ` +
       `(${formatRate(total)}/s for ${formatDurationUs(runUs)}, mostly ${shares}); shorten duration, or ${raise("controlPlaneOperations", ops)}`,
   );
 }

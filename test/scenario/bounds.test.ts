@@ -124,7 +124,7 @@ describe("pods created over the run (limits.pods, 500,000)", () => {
   });
 });
 
-describe("control-plane work (limits.controlPlaneOperations, 30,000,000)", () => {
+describe("periodic work of the control plane and the kubelets (limits.controlPlaneOperations, 30,000,000)", () => {
   it("synthetic API load is at most 100,000 requests per second per kind", () => {
     expect(error(base(), ["controlPlane.load.cachedReadsPerSecond=1e9"])).toBe(
       "s.yaml: controlPlane.load.cachedReadsPerSecond: expected a number of requests per second from 0 to 100,000, got 1000000000",
@@ -134,15 +134,27 @@ describe("control-plane work (limits.controlPlaneOperations, 30,000,000)", () =>
   it("periodic work over the run: the largest contributor is named", () => {
     // 100,000 cached reads/s for 10 min = 6e7 plus the rest: over 3e7.
     expect(error(base(), ["controlPlane.load.cachedReadsPerSecond=100000", "duration=10m"])).toMatch(
-      /^s\.yaml: controlPlane\.load\.cachedReadsPerSecond: expected at most 30,000,000 periodic control-plane operations over the run \(limits\.controlPlaneOperations\), got 60,0\d\d,\d\d\d /,
+      /^s\.yaml: controlPlane\.load\.cachedReadsPerSecond: expected at most 30,000,000 periodic operations of the control plane and kubelets over the run \(limits\.controlPlaneOperations\), got 60,0\d\d,\d\d\d /,
     );
     // Defaults, stacked, 3 hosts, 3 nodes, per second: 20 cached + 5 quorum reads, 3 leases / 10 s,
     // 2 components x 3 hosts / 2 s retryPeriod, 2 followers / 100 ms heartbeat, 3 API servers / 2 s
-    // health checks = 49.8/s; over 8760 h (31,536,000 s): 1,570,492,800.
+    // health checks = 49.8/s; the kubelets' status syncs 3 / 10 s and the node lifecycle
+    // controller's checks 3 / 5 s: 50.7/s; over 8760 h (31,536,000 s): 1,598,875,200.
     expect(error(base(), ["controlPlane.topology=stacked", "duration=8760h", "sampleInterval=1h"])).toBe(
-      "s.yaml: controlPlane.load.cachedReadsPerSecond: expected at most 30,000,000 periodic control-plane operations over the run (limits.controlPlaneOperations), " +
-        "got 1,570,492,800 (49.8/s for 8760h, mostly 20/s cached reads, 20/s etcd heartbeats, 5/s quorum reads); shorten duration, or raise the limit with --set limits.controlPlaneOperations=1600000000 or in the scenario's limits section",
+      "s.yaml: controlPlane.load.cachedReadsPerSecond: expected at most 30,000,000 periodic operations of the control plane and kubelets over the run (limits.controlPlaneOperations), " +
+        "got 1,598,875,200 (50.7/s for 8760h, mostly 20/s cached reads, 20/s etcd heartbeats, 5/s quorum reads); shorten duration, or raise the limit with --set limits.controlPlaneOperations=1600000000 or in the scenario's limits section",
     );
+  });
+
+  it("without a control plane the kubelets' loops and the node lifecycle controller's checks count", () => {
+    // 5,000 nodes: 500 Lease renewals + 500 status syncs + 1,000 node checks per second = 2,000/s; 1 day: 172,800,000.
+    const s = base();
+    delete (s as { controlPlane?: unknown }).controlPlane;
+    expect(error(s, ["nodePools[0].count=5000", "duration=24h", "sampleInterval=1h"])).toBe(
+      "s.yaml: controllerManager.nodeMonitorPeriod: expected at most 30,000,000 periodic operations of the control plane and kubelets over the run (limits.controlPlaneOperations), " +
+        "got 172,800,000 (2000/s for 24h, mostly 1000/s node health checks, 500/s node status syncs of 5,000 kubelets, 500/s lease renewals of 5,000 kubelets); shorten duration, or raise the limit with --set limits.controlPlaneOperations=180000000 or in the scenario's limits section",
+    );
+    expect(error(s, ["nodePools[0].count=5000", "duration=1h"])).toBe("");
   });
 });
 
