@@ -44,7 +44,7 @@ import type { KubeletAdmission } from "./admission.js";
 import type { KubeletApi } from "./kubeletApi.js";
 import type { NodeLeases } from "./nodeLease.js";
 import type { NodeStatusLoops } from "./nodeStatus.js";
-import type { PodStatusReporter } from "./podStatus.js";
+import { KUBELET_STATUS_RETRY_US, type PodStatusReporter } from "./podStatus.js";
 
 // node fault bits
 const CRASHED = 1;
@@ -88,6 +88,7 @@ export class Kubelets {
   private readonly hFinished: number;
   private readonly hStopped: number;
   private readonly hReadyAnswer: number;
+  private readonly hReadyRetry: number;
   private readonly completed: number;
   private readonly deadlineExceeded: number;
   private readonly nodeFailure: number;
@@ -114,6 +115,7 @@ export class Kubelets {
     this.hFinished = sim.on("kubelet.podFinished", (pod, outcome) => this.finished(pod, outcome));
     this.hStopped = sim.on("kubelet.podStopped", (pod) => this.confirmDeletion(pod));
     this.hReadyAnswer = sim.on("kubelet.podReadyAnswer", (pod, status) => this.readyAnswered(pod, status));
+    this.hReadyRetry = sim.on("kubelet.podReadyRetry", (pod) => this.reportReady(pod));
     this.completed = cluster.outcomes.id(OUTCOME_COMPLETED);
     this.deadlineExceeded = cluster.outcomes.id(OUTCOME_DEADLINE_EXCEEDED);
     this.nodeFailure = cluster.outcomes.id(OUTCOME_NODE_FAILURE);
@@ -188,7 +190,7 @@ export class Kubelets {
         else if (this.restartNever[pods.template[pod]] === 1) this.cluster.endPod(pod, this.nodeFailure);
         else this.restart(pod);
       } else if (this.containers[pod] === RUNNING && pods.ready[pod] === 0) {
-        this.parts.api.send(node, Verb.Patch, Resource.PodStatus, pod, this.hReadyAnswer);
+        this.reportReady(pod);
       }
     }
   }
@@ -277,8 +279,20 @@ export class Kubelets {
     this.cluster.endPod(pod, this.cluster.deletionOutcomeOf(pod));
   }
 
+  /** The status manager writes Ready=True for a running pod the API holds as not ready. */
+  private reportReady(pod: number): void {
+    const node = this.cluster.pods.node[pod];
+    if (this.containers[pod] !== RUNNING || this.cluster.pods.ready[pod] === 1 || !this.watching(node)) return;
+    this.parts.api.send(node, Verb.Patch, Resource.PodStatus, pod, this.hReadyAnswer);
+  }
+
+  /** A failed write is sent again at the status manager's next sync (syncPeriod 10 s). */
   private readyAnswered(pod: number, status: number): void {
-    if (isSuccess(status) && this.containers[pod] === RUNNING) this.cluster.setPodReady(pod, true);
+    if (isSuccess(status)) {
+      if (this.containers[pod] === RUNNING) this.cluster.setPodReady(pod, true);
+    } else {
+      this.sim.schedule(KUBELET_STATUS_RETRY_US, this.hReadyRetry, pod);
+    }
   }
 
   private killContainers(pod: number): void {
