@@ -1,10 +1,11 @@
 /**
  * The kubelet's status manager, as API requests (with a control plane): `patch
- * pods/status` through the load balancer when a pod becomes Running and when it ends
- * (not for a pod deleted before it was bound, nor for one lost with its node: no
- * kubelet runs it). Updates do not gate the pod's lifecycle. A failed update is sent
- * once more after KUBELET_STATUS_RETRY_US (simplification of the status manager, which
- * retries on its next periodic sync).
+ * pods/status` through the load balancer when a pod becomes Running, when its containers
+ * restart or run again, and when it ends (not for a pod deleted before it was bound, nor
+ * for one that failed with its crashed node: no kubelet runs it). Updates do not gate the
+ * pod's lifecycle. A failed update is sent once more after KUBELET_STATUS_RETRY_US
+ * (simplification of the status manager, which retries on its next periodic sync; the
+ * Ready-again write after a reconnection is retried until it lands, kubelet.ts).
  */
 import { PodPhase } from "../model/podTable.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
