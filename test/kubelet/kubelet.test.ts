@@ -150,3 +150,33 @@ describe("the kubelet", () => {
     expect(r.cluster.nodes.readyCondition[0]).toBe(0);
   });
 });
+
+describe("the kubelet's status manager after a reconnection", () => {
+  it("writes Ready again for the pods the node lifecycle controller marked not ready, and sends a refused write again 10 s later", () => {
+    const r = cluster({ faults: [{ type: "node-partition", at: "60s", node: "a-0", recoverAfter: "120s" }] });
+    // The API refuses the first pod status write after the reconnection (429).
+    const api = r.api as unknown as { send: (verb: number, resource: number, token: number, done: number, opts?: unknown) => void };
+    const send = api.send.bind(api);
+    let refused = 0;
+    api.send = (verb, resource, token, done, opts) => {
+      if (resource === 3 /* pods/status */ && r.nowUs >= 180 * S && refused === 0) {
+        refused++;
+        r.sim.schedule(LATENCY, done, token, 429);
+        return;
+      }
+      send(verb, resource, token, done, opts);
+    };
+    r.advance(179 * S);
+    const mine = podsOn(r, 0);
+    expect(r.cluster.nodes.readyCondition[0]).toBe(2); // Unknown
+    for (const p of mine) expect(r.cluster.pods.ready[p]).toBe(0); // marked not ready
+    r.advance(180 * S + LATENCY);
+    expect(refused).toBe(1);
+    expect(mine.filter((p) => r.cluster.pods.ready[p] === 1)).toHaveLength(mine.length - 1);
+    const late = mine.find((p) => r.cluster.pods.ready[p] === 0)!;
+    r.advance(190 * S + 2 * LATENCY - 1);
+    expect(r.cluster.pods.ready[late]).toBe(0);
+    r.advance(190 * S + 2 * LATENCY);
+    expect(r.cluster.pods.ready[late]).toBe(1);
+  });
+});
