@@ -19,6 +19,7 @@ import { ClusterState } from "../apiserver/clusterState.js";
 import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
+import { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
 import { NodeLifecycleController } from "../controllers/nodeLifecycle/nodeLifecycleController.js";
 import { LABEL_EXCLUDE_DISRUPTION } from "../controllers/nodeLifecycle/defaults.js";
 import { TaintEvictionController } from "../controllers/taintEviction.js";
@@ -75,6 +76,7 @@ export class ClusterRun {
   private readonly zones: GroupRatios<"zone">;
   private readonly sampleId: number;
   private readonly replicaSets: ReplicaSetController;
+  private readonly daemonSets: DaemonSetController;
   private readonly creates: ApiPodCreates | undefined;
   private readonly user: UserClient;
   private readonly status: PodStatusReporter | undefined;
@@ -102,6 +104,9 @@ export class ClusterRun {
     const kcmClient = { qps: kcm.kubeApiQps, burst: kcm.kubeApiBurst };
     this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length, kcmClient) : undefined;
     this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates ?? immediatePodCreates(cluster));
+    // The DaemonSet controller creates through its own client (with a control plane).
+    const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient) : immediatePodCreates(cluster);
+    this.daemonSets = new DaemonSetController(cluster, spec.daemonSets, daemonCreates);
     this.user = new UserClient(sim, cluster, cp?.api);
     const arrivals = new ArrivalGenerators(sim, cluster, spec.arrivals, this.user);
     const api = (this.api = cp ? cp.api : new FixedLatencyApi(sim, spec.scheduler.apiWriteLatencyUs));
@@ -139,6 +144,7 @@ export class ClusterRun {
     // The first sample runs after everything created at t=0 was scheduled.
     for (const p of spec.pods) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
     this.replicaSets.start();
+    this.daemonSets.start();
     arrivals.start();
     faults.start();
     nodeStatus.startRegistered();
@@ -244,7 +250,7 @@ export class ClusterRun {
   /** Pod writes as API requests: only where there are some (scenarios without workloads keep their summary). */
   private podApiSummary(): SummaryRow[] {
     const s = this.spec;
-    if (!this.controlPlane || s.deployments.length + s.arrivals.length + s.pods.length === 0) return [];
+    if (!this.controlPlane || s.deployments.length + s.daemonSets.length + s.arrivals.length + s.pods.length === 0) return [];
     return [
       { metric: "pod_create_failures", value: (this.creates?.failures ?? 0) + this.user.failures },
       { metric: "pod_creates_pending_at_end", value: (this.creates?.pending ?? 0) + this.user.pending },

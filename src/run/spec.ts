@@ -7,6 +7,7 @@
  */
 import type { DistributionSpec } from "../engine/distribution.js";
 import type { DeploymentSpec } from "../controllers/replicaSet.js";
+import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 import type { Namespace } from "../model/types.js";
@@ -89,6 +90,7 @@ export interface ClusterSpec {
   namespaces: Namespace[];
   templates: PodTemplate[];
   deployments: DeploymentSpec[];
+  daemonSets: DaemonSetSpec[];
   pods: StandalonePodSpec[];
   arrivals: ArrivalSpec[];
   faults: FaultSpec[];

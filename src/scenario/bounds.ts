@@ -96,6 +96,9 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
       what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Pod") {
       pods = 1;
+    } else if (w.kind === "DaemonSet") {
+      pods = s.nodePools.reduce((n, p) => n + p.count, 0); // at most one per node
+      what = `up to ${formatCount(pods)} daemon pods (one per node)`;
     } else if (w.kind === "PoissonArrivals") {
       const startUs = w.start === undefined ? 0 : durationUs(w.start);
       const stopUs = Math.min(runUs, w.stop === undefined ? runUs : durationUs(w.stop));

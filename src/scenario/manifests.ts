@@ -11,14 +11,16 @@
  * - a Pod controlled by a ReplicaSet of a Deployment in the scenario is one of its
  *   replicas: skipped, the Deployment creates its own (as it would in a new cluster);
  *   so is that ReplicaSet;
- * - a Pod controlled by anything else (a ReplicaSet without its Deployment, a DaemonSet,
- *   Job, StatefulSet, ...) would become a bare Pod nobody recreates: skipped, with the
- *   owner named, until those controllers are modelled;
+ * - a Pod controlled by a DaemonSet in the scenario is one of its daemon pods: skipped,
+ *   the DaemonSet creates its own;
+ * - a Pod controlled by anything else (a ReplicaSet without its Deployment, a DaemonSet
+ *   not in the import, Job, StatefulSet, ...) would become a bare Pod nobody recreates:
+ *   skipped, with the owner named, until those controllers are modelled;
  * - a Pod in phase Succeeded or Failed has finished and holds no resources: skipped
  *   (re-creating it would run it again);
  * - Node objects: nodes come from nodePools; skipped;
  * - kinds that run no pods (Service, ConfigMap, ...): skipped.
- * Workload kinds kubesim does not model (StatefulSet, DaemonSet, Job, a ReplicaSet of
+ * Workload kinds kubesim does not model (StatefulSet, Job, a ReplicaSet of
  * no Deployment, ...) given on their own are an error: their pods would be lost.
  * A Pod's spec.nodeName naming a node the scenario lacks is handled once the nodes are
  * known (load.ts).
@@ -38,8 +40,8 @@ export interface Origin {
 }
 
 /** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
-const RUN_KINDS = new Set(["Deployment", "Pod", "PriorityClass", "Namespace"]);
-const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController"]);
+const RUN_KINDS = new Set(["Deployment", "DaemonSet", "Pod", "PriorityClass", "Namespace"]);
+const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "Job", "CronJob", "ReplicationController"]);
 /** Pods in these phases have ended (v1 PodPhase). */
 const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
 /** Object names quoted in one warning, then "...". */
@@ -101,9 +103,11 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
     });
   });
   const deployments = new Set<string>();
+  const daemonSets = new Set<string>();
   for (const e of entries) {
     const v = "found" in e ? e.found.value : e.inline;
     if (isObject(v) && v.kind === "Deployment") deployments.add(nsName(v));
+    if (isObject(v) && v.kind === "DaemonSet") daemonSets.add(nsName(v));
   }
   const replicaSets = new Map<string, Record<string, unknown>>();
   for (const e of entries) if ("found" in e && e.found.value.kind === "ReplicaSet") replicaSets.set(nsName(e.found.value), e.found.value);
@@ -121,7 +125,7 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
       checkReplicaSet(e.found, deployments, skips);
       continue;
     }
-    if (value.kind === "Pod" && skipPod(value, from, deployments, replicaSets, skips)) continue;
+    if (value.kind === "Pod" && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
     out.push(value);
     origins.push({ file: from, path });
   }
@@ -169,7 +173,7 @@ function checkReplicaSet(f: Found, deployments: Set<string>, skips: Skips): void
 }
 
 /** Whether an imported Pod is skipped (and why, into skips). */
-function skipPod(pod: Record<string, unknown>, file: string, deployments: Set<string>, replicaSets: Map<string, Record<string, unknown>>, skips: Skips): boolean {
+function skipPod(pod: Record<string, unknown>, file: string, deployments: Set<string>, daemonSets: Set<string>, replicaSets: Map<string, Record<string, unknown>>, skips: Skips): boolean {
   const name = nameOf(pod);
   const phase = isObject(pod.status) ? pod.status.phase : undefined;
   if (typeof phase === "string" && TERMINAL_PHASES.has(phase)) {
@@ -187,7 +191,11 @@ function skipPod(pod: Record<string, unknown>, file: string, deployments: Set<st
     }
     return true;
   }
-  skips.add(file, "Pod", `owned by a ${owner.kind}: kubesim does not model ${owner.kind}s yet, and as bare Pods nothing would recreate them`, name);
+  if (owner.kind === "DaemonSet" && daemonSets.has(nsName(pod, owner.name))) {
+    skips.add(file, "Pod", "daemon pods of a DaemonSet in the scenario, which creates its own", name);
+    return true;
+  }
+  skips.add(file, "Pod", `owned by a ${owner.kind}: ${owner.kind === "DaemonSet" ? "its DaemonSet is not in the scenario (add it to run them)" : `kubesim does not model ${owner.kind}s yet`}, and as bare Pods nothing would recreate them`, name);
   return true;
 }
 
@@ -209,7 +217,7 @@ function deploymentOfReplicaSet(pod: Record<string, unknown>, rsName: string, re
 }
 
 function notModelled(file: string, path: PathSegment[], kind: string): ScenarioError {
-  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
+  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
 }
 
 function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips): Found[] {
@@ -239,5 +247,5 @@ function collect(value: unknown, file: string, path: PathSegment[], out: Found[]
   if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
   else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
-  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, Pod, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
+  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, Pod, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
 }

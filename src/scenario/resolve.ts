@@ -13,6 +13,9 @@ import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { ArrivalSpec, ClusterSpec, ControllerManagerSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
 import { DEFAULT_NODE_LIFECYCLE_CONFIG } from "../controllers/nodeLifecycle/defaults.js";
+import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
+import { forNode, withDaemonTolerations } from "../controllers/daemonSet/daemonPodTemplate.js";
+import { nodeShouldRunDaemonPod } from "../controllers/daemonSet/nodeShouldRun.js";
 import { podTemplate } from "../model/podTemplate.js";
 import type { Namespace, Pod, PodSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
@@ -166,6 +169,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     return templates.length - 1;
   };
   const deployments: DeploymentSpec[] = [];
+  const daemonSets: DaemonSetSpec[] = [];
   const pods: StandalonePodSpec[] = [];
   const arrivals: ArrivalSpec[] = [];
   s.workloads.forEach((w, i) => {
@@ -179,6 +183,20 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         const labels = { ...(t.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
         const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
         deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash });
+        break;
+      }
+      case "DaemonSet": {
+        // One admitted template per eligible node: the DaemonSet controller's pod for it.
+        const namespace = w.metadata.namespace ?? "default";
+        const t = w.spec.template;
+        const podSpec = withDaemonTolerations(t.spec as PodSpec);
+        const ds: DaemonSetSpec = { name: w.metadata.name, namespace, nodes: [], templates: [] };
+        nodes.forEach((n, row) => {
+          if (!nodeShouldRunDaemonPod(podSpec, n)) return;
+          ds.nodes.push(row);
+          ds.templates.push(addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
+        });
+        daemonSets.push(ds);
         break;
       }
       case "Pod": {
@@ -241,6 +259,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     namespaces: admission.namespaceList(),
     templates,
     deployments,
+    daemonSets,
     pods,
     arrivals,
     faults,

@@ -44,6 +44,7 @@ export function spec(over: Partial<ClusterSpec>): ClusterSpec {
     namespaces: new Admission().namespaceList(),
     templates: [],
     deployments: [],
+    daemonSets: [],
     pods: [],
     arrivals: [],
     faults: [],

@@ -22,7 +22,7 @@
  * are not applied; no component reads limits.
  */
 import { aggregateContainerRequests } from "../../model/podRequests.js";
-import type { Container, Deployment, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
+import type { Container, DaemonSet, Deployment, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
 import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S, LABEL_METADATA_NAME } from "../../model/wellKnown.js";
 
 type ResourceList = Record<string, string | number>;
@@ -121,5 +121,29 @@ export function setDefaultsDeployment(d: Deployment): Deployment {
       strategy,
       template: { ...template, spec: podSpec as never },
     },
+  };
+}
+
+/** SetDefaults_DaemonSet: updateStrategy RollingUpdate with maxUnavailable 1 and maxSurge 0. */
+export const DEFAULT_DAEMONSET_MAX_UNAVAILABLE = 1;
+export const DEFAULT_DAEMONSET_MAX_SURGE = 0;
+
+/**
+ * SetDefaults_DaemonSet (k/k pkg/apis/apps/v1/defaults.go): updateStrategy type
+ * RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10; the
+ * template's pod spec defaulted as a pod's.
+ */
+export function setDefaultsDaemonSet(ds: DaemonSet): DaemonSet {
+  const spec = ds.spec ?? ({} as NonNullable<DaemonSet["spec"]>);
+  const updateStrategy = { ...(spec.updateStrategy ?? {}) };
+  updateStrategy.type ??= "RollingUpdate";
+  if (updateStrategy.type === "RollingUpdate") {
+    updateStrategy.rollingUpdate = { maxUnavailable: DEFAULT_DAEMONSET_MAX_UNAVAILABLE, maxSurge: DEFAULT_DAEMONSET_MAX_SURGE, ...(updateStrategy.rollingUpdate ?? {}) };
+  }
+  const template = spec.template ?? {};
+  const podSpec = template.spec ? setDefaultsPod({ spec: template.spec as PodSpec }).spec : template.spec;
+  return {
+    ...ds,
+    spec: { ...spec, revisionHistoryLimit: spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT, updateStrategy, template: { ...template, spec: podSpec as never } } as NonNullable<DaemonSet["spec"]>,
   };
 }

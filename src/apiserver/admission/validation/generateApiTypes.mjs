@@ -103,7 +103,7 @@ for (const { pkg, dir, files } of SOURCES) {
 }
 
 /** Types reachable from the objects kubesim reads. */
-const ROOTS = ["core.Pod", "core.Node", "core.Namespace", "core.Service", "apps.Deployment", "apps.ReplicaSet", "apps.StatefulSet", "policy.PodDisruptionBudget", "scheduling.PriorityClass"];
+const ROOTS = ["core.Pod", "core.Node", "core.Namespace", "core.Service", "apps.Deployment", "apps.ReplicaSet", "apps.StatefulSet", "apps.DaemonSet", "policy.PodDisruptionBudget", "scheduling.PriorityClass"];
 const outStructs = new Map();
 const outNamed = new Map();
 function leafNames(t) {

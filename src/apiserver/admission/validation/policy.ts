@@ -8,7 +8,7 @@ import { invalid, type FieldError, type Path } from "./fieldError.js";
 import { dnsSubdomainName, IS_NEGATIVE_ERROR_MSG, validateLabelSelector, validateObjectMeta } from "./objectMeta.js";
 
 /** ValidatePositiveIntOrPercent and IsNotMoreThan100Percent. */
-function validateIntOrPercent(v: number | string | undefined | null, path: Path, out: FieldError[]): void {
+export function validateIntOrPercent(v: number | string | undefined | null, path: Path, out: FieldError[]): void {
   if (v === undefined || v === null) return;
   if (typeof v === "number") {
     if (v < 0) out.push(invalid(path, v, IS_NEGATIVE_ERROR_MSG));

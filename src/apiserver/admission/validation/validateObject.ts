@@ -6,8 +6,8 @@
  * `kubesim explain` (its --cluster and --pod files) call this, so they reject the same
  * objects with the same messages.
  */
-import type { Deployment, Namespace, Node, Pod, PodDisruptionBudget, PodTemplateSpec, PriorityClass, ReplicaSet, Service, StatefulSet } from "../../../model/types.js";
-import { setDefaultsDeployment, setDefaultsPod } from "../defaults.js";
+import type { DaemonSet, Deployment, Namespace, Node, Pod, PodDisruptionBudget, PodTemplateSpec, PriorityClass, ReplicaSet, Service, StatefulSet } from "../../../model/types.js";
+import { setDefaultsDaemonSet, setDefaultsDeployment, setDefaultsPod } from "../defaults.js";
 import { decodeError, type FieldError } from "./fieldError.js";
 import { validateNamespace } from "./namespace.js";
 import { validateNode } from "./node.js";
@@ -17,7 +17,7 @@ import { validatePriorityClass } from "./priorityClass.js";
 import { validateService } from "./service.js";
 import { strictDecode } from "./strictDecode.js";
 import { dnsSubdomainName, validateObjectMeta } from "./objectMeta.js";
-import { validateDeployment, validateReplicaSet, validateStatefulSet } from "./workloads.js";
+import { validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "./workloads.js";
 
 /**
  * etcd's default --max-request-bytes (embed.DefaultMaxRequestBytes, 1.5 MiB): the largest
@@ -62,6 +62,7 @@ export const API_KINDS: Readonly<Record<string, ApiKind>> = {
   Deployment: { apiVersion: "apps/v1", type: "apps.Deployment", validate: (d: Deployment, out) => validateDeployment(setDefaultsDeployment(d), out) },
   ReplicaSet: { apiVersion: "apps/v1", type: "apps.ReplicaSet", validate: (rs: ReplicaSet, out) => validateReplicaSet(rs, out) },
   StatefulSet: { apiVersion: "apps/v1", type: "apps.StatefulSet", validate: (s: StatefulSet, out) => validateStatefulSet(s, out) },
+  DaemonSet: { apiVersion: "apps/v1", type: "apps.DaemonSet", validate: (ds: DaemonSet, out) => validateDaemonSet(setDefaultsDaemonSet(ds), out) },
   PodDisruptionBudget: { apiVersion: "policy/v1", type: "policy.PodDisruptionBudget", validate: (p: PodDisruptionBudget, out) => validatePodDisruptionBudget(p, out) },
   PriorityClass: { apiVersion: "scheduling.k8s.io/v1", type: "scheduling.PriorityClass", validate: (pc: PriorityClass, out) => validatePriorityClass(pc, out) },
 };

@@ -12,7 +12,8 @@
  * (sig-scalability thresholds) are 150,000 pods per cluster and 3,000 per namespace;
  * kubesim allows more, to study clusters beyond them.
  */
-import type { Deployment, LabelSelector, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../../model/types.js";
+import type { DaemonSet, Deployment, LabelSelector, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../../model/types.js";
+import { validateIntOrPercent } from "./policy.js";
 import { forbidden, invalid, notSupported, required, type FieldError, type Path } from "./fieldError.js";
 import { dnsSubdomainName, IS_NEGATIVE_ERROR_MSG, selectorMatches, validateLabelSelector, validateObjectMeta } from "./objectMeta.js";
 import { validatePodTemplateSpec } from "./podSpec.js";
@@ -44,7 +45,7 @@ function validateSelectorAndTemplate(selector: LabelSelector | undefined | null,
     selectorValid = out.length === before;
     if (Object.keys(selector.matchLabels ?? {}).length + (selector.matchExpressions ?? []).length === 0) {
       // ReplicaSets share the Deployment's wording upstream.
-      out.push(invalid([...path, "selector"], selector, `empty selector is invalid for ${kind === "StatefulSet" ? "statefulset" : "deployment"}`));
+      out.push(invalid([...path, "selector"], selector, `empty selector is invalid for ${kind === "StatefulSet" ? "statefulset" : kind === "DaemonSet" ? "daemonset" : "deployment"}`));
     }
   }
   const tpath = [...path, "template"];
@@ -62,7 +63,8 @@ function validateSelectorAndTemplate(selector: LabelSelector | undefined | null,
   if (restartPolicy && restartPolicy !== "Always") out.push(notSupported([...tpath, "spec", "restartPolicy"], restartPolicy, ["Always"]));
   const deadline = template.spec?.activeDeadlineSeconds;
   if (deadline !== undefined && deadline !== null) {
-    out.push(forbidden([...tpath, "spec", "activeDeadlineSeconds"], `activeDeadlineSeconds in ${kind === "Deployment" ? "ReplicaSet" : kind} is not Supported`));
+    if (kind === "DaemonSet") out.push(invalid([...tpath, "spec", "activeDeadlineSeconds"], deadline, "activeDeadlineSeconds must be nil for daemon set"));
+    else out.push(forbidden([...tpath, "spec", "activeDeadlineSeconds"], `activeDeadlineSeconds in ${kind === "Deployment" ? "ReplicaSet" : kind} is not Supported`));
   }
 }
 
@@ -100,4 +102,42 @@ export function validateStatefulSet(sts: StatefulSet, out: FieldError[]): void {
   validateObjectMeta(sts.metadata, true, dnsSubdomainName, ["metadata"], out);
   validateReplicas(sts.spec?.replicas, ["spec", "replicas"], "StatefulSet", out);
   validateSelectorAndTemplate(sts.spec?.selector, sts.spec?.template as PodTemplateSpec, ["spec"], "StatefulSet", out);
+}
+
+const DAEMONSET_UPDATE_STRATEGIES = ["OnDelete", "RollingUpdate"];
+
+/**
+ * ValidateDaemonSet (on the defaulted object; ValidateDaemonSetSpec and
+ * ValidateDaemonSetUpdateStrategy, recalled): selector and template as above (the
+ * template's activeDeadlineSeconds must be nil), minReadySeconds and
+ * revisionHistoryLimit not negative, updateStrategy OnDelete or RollingUpdate whose
+ * maxUnavailable and maxSurge are non-negative numbers or percentages up to 100 % and not
+ * both zero.
+ */
+export function validateDaemonSet(ds: DaemonSet, out: FieldError[]): void {
+  validateObjectMeta(ds.metadata, true, dnsSubdomainName, ["metadata"], out);
+  const spec = ds.spec;
+  if (!spec) {
+    out.push(required(["spec", "template"]));
+    return;
+  }
+  validateSelectorAndTemplate(spec.selector, spec.template as PodTemplateSpec, ["spec"], "DaemonSet", out);
+  nonNegative(spec.minReadySeconds, ["spec", "minReadySeconds"], out);
+  nonNegative(spec.revisionHistoryLimit, ["spec", "revisionHistoryLimit"], out);
+  const strategy = spec.updateStrategy;
+  const path = ["spec", "updateStrategy"];
+  if (!strategy?.type) {
+    out.push(required([...path, "type"]));
+    return;
+  }
+  if (!DAEMONSET_UPDATE_STRATEGIES.includes(strategy.type)) out.push(notSupported([...path, "type"], strategy.type, DAEMONSET_UPDATE_STRATEGIES));
+  const ru = strategy.rollingUpdate;
+  if (strategy.type !== "RollingUpdate" || !ru) return;
+  const before = out.length;
+  validateIntOrPercent(ru.maxUnavailable, [...path, "rollingUpdate", "maxUnavailable"], out);
+  validateIntOrPercent(ru.maxSurge, [...path, "rollingUpdate", "maxSurge"], out);
+  const zero = (v: number | string | undefined | null) => v === 0 || v === "0%";
+  if (out.length === before && zero(ru.maxUnavailable) && zero(ru.maxSurge ?? 0)) {
+    out.push(invalid([...path, "rollingUpdate", "maxUnavailable"], ru.maxUnavailable, "may not be 0 when `maxSurge` is 0"));
+  }
 }
