@@ -17,7 +17,7 @@ import type { PodSpec } from "../../src/model/types.js";
 import { cluster, pod, runFilter } from "../scheduler/helpers.js";
 
 const KEYS = ["zone", "gpu", "tier"];
-const VALUES = ["a", "b", "1", "3"];
+const VALUES = ["a", "b", "0", "1", "2", "3"];
 const EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
 const arbLabels = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 3 });
