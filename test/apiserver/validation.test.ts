@@ -89,6 +89,24 @@ describe("objects only explain reads", () => {
     expect(text(validateObject(rs))).toBe('spec.template.metadata.labels: Invalid value: {"app":"y"}: `selector` does not match template `labels`');
   });
 
+  it("DaemonSet: selector and template, restartPolicy Always, no activeDeadlineSeconds, update strategy", () => {
+    const ds = (spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}) => ({
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "agent", namespace: "kube-system" },
+      spec: { selector: { matchLabels: { app: "a" } }, template: { metadata: { labels: { app: "a" } }, spec: { containers: [{ name: "c" }], ...podSpec } }, ...spec },
+    });
+    expect(text(validateObject(ds()))).toBe("ok");
+    expect(text(validateObject(ds({ selector: {} })))).toBe("spec.selector: Invalid value: {}: empty selector is invalid for daemonset");
+    expect(text(validateObject(ds({}, { restartPolicy: "OnFailure" })))).toBe('spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"');
+    expect(text(validateObject(ds({}, { activeDeadlineSeconds: 10 })))).toBe("spec.template.spec.activeDeadlineSeconds: Invalid value: 10: activeDeadlineSeconds must be nil for daemon set");
+    expect(text(validateObject(ds({ updateStrategy: { type: "Recreate" } })))).toBe('spec.updateStrategy.type: Unsupported value: "Recreate": supported values: "OnDelete", "RollingUpdate"');
+    expect(text(validateObject(ds({ updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0 } } })))).toBe("spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0");
+    expect(text(validateObject(ds({ updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "10%" } } })))).toBe("ok");
+    expect(text(validateObject(ds({ updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "120%" } } })))).toBe('spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: "120%": must not be greater than 100%');
+    expect(text(validateObject(ds({ templateGeneration: 1 })))).toContain("spec.templateGeneration");
+  });
+
   it("a kind kubesim does not read, and a wrong apiVersion", () => {
     expect(text(validateObject({ apiVersion: "v1", kind: "ConfigMap" }))).toContain('kind: no kind "ConfigMap" is served here');
     expect(text(validateObject({ ...pod(), apiVersion: "v2" }))).toBe('apiVersion: no matches for kind "Pod" in version "v2" (Pod is v1)');
