@@ -114,14 +114,21 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
   }
   const pools = new Map<string, number>();
   const zones = new Set<string>();
-  const zoneSizes = new Map<string, number>();
   s.nodePools.forEach((p, i) => {
     if (pools.has(p.name)) throw new ScenarioError(file, `nodePools[${i}].name`, `expected a unique pool name, got ${JSON.stringify(p.name)} twice`);
     pools.set(p.name, p.count);
-    const weighted = (p.zones ?? []).map((z) => (typeof z === "string" ? { name: z, weight: 1 } : z));
-    for (const z of weighted) zones.add(z.name);
-    if (weighted.length > 0) for (const z of spreadOverZones(weighted, p.count)) zoneSizes.set(z, (zoneSizes.get(z) ?? 0) + 1);
+    for (const z of p.zones ?? []) zones.add(typeof z === "string" ? z : z.name);
   });
+  /** Nodes of a zone across pools; only asked for a fault with a count, and pools beyond limits.nodes are refused by the bounds check anyway. */
+  const zoneSize = (zone: string): number => {
+    let n = 0;
+    for (const p of s.nodePools) {
+      if (p.count > s.limits.nodes) return Infinity;
+      const weighted = (p.zones ?? []).map((z) => (typeof z === "string" ? { name: z, weight: 1 } : z));
+      if (weighted.some((z) => z.name === zone)) n += spreadOverZones(weighted, p.count).filter((z) => z === zone).length;
+    }
+    return n;
+  };
   const workloadNames = new Set<string>();
   s.workloads.forEach((w, i) => {
     if (!("kind" in w)) return; // a manifests entry left unexpanded cannot happen after expandManifests
@@ -152,8 +159,8 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     if (f.zone !== undefined && !zones.has(f.zone)) {
       throw new ScenarioError(file, `faults[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
     }
-    if (f.type !== "zone-outage" && f.zone !== undefined && f.count !== undefined && f.count > (zoneSizes.get(f.zone) ?? 0)) {
-      throw new ScenarioError(file, `faults[${i}].count`, `expected at most ${zoneSizes.get(f.zone)} (the nodes of zone ${f.zone}), got ${f.count}`);
+    if (f.type !== "zone-outage" && f.zone !== undefined && f.count !== undefined && f.count > zoneSize(f.zone)) {
+      throw new ScenarioError(file, `faults[${i}].count`, `expected at most ${zoneSize(f.zone)} (the nodes of zone ${f.zone}), got ${f.count}`);
     }
     if (f.type !== "zone-outage" && f.node !== undefined && !isNodeOf(pools, f.node)) {
       throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);

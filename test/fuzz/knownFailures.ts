@@ -2,8 +2,9 @@
  * Fuzz failures, as signatures (signature.ts) with a minimal input each.
  *
  * FIXED_FAILURES: the 59 distinct failures the fuzzer found on main before issue 8's
- * fixes (5f11c2a), kept as a regression corpus: every input must now be accepted or
- * rejected with one line (regressions.test.ts).
+ * fixes (5f11c2a), and 2 found by a later campaign (seed 909, during issue 9), kept as a
+ * regression corpus: every input must now be accepted or rejected with one line
+ * (regressions.test.ts).
  *
  * KNOWN_FAILURES: failures found and not fixed yet (empty when the suite is clean). The
  * fuzz tests tolerate what is listed here; knownFailures.test.ts checks that each entry
@@ -77,6 +78,19 @@ const withPlugin = (file: string, name: string) =>
   `${BASE}scheduler:\n  customPlugins: [{module: ${file}}]\n  config:\n${pluginConfig(name).trimEnd().replace(/^/gm, "    ")}\nworkloads:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec: {containers: [{name: c, resources: {requests: {cpu: 100m}}}]}\n`;
 
 export const FIXED_FAILURES: readonly KnownFailure[] = [
+  // --- found by the seed-909 campaign during issue 9 (kept with the 59 before it) --
+  {
+    signature: "hang at nodePools[*].count",
+    area: "bounds-loader-cli",
+    note: "the check of a fault's count against its zone spread every pool's nodes over its zones before the node bound was checked: 2^31 nodes",
+    input: scenarioInput('name: repro\nduration: 10s\nnodePools:\n  - {name: a, count: 2147483647, zones: [z1, z2], allocatable: {cpu: "4", memory: 8Gi}}\n'),
+  },
+  {
+    signature: "hang at nodePools[*].count (zone count check)",
+    area: "bounds-loader-cli",
+    note: "the same with a zone fault that has a count: the zone's size is only computed for pools within limits.nodes",
+    input: scenarioInput('name: repro\nduration: 10s\nnodePools:\n  - {name: a, count: 50000000, zones: [z1, z2], allocatable: {cpu: "4", memory: 8Gi}}\nfaults:\n  - {type: node-failure, at: 5s, zone: z1, count: 3}\n'),
+  },
   // --- bounds, loader and CLI ----------------------------------------------------
   {
     signature: "internal(parse) ReferenceError: Excessive alias count indicates a resource exhaustion attack @ load:parseScenarioText",
