@@ -78,6 +78,11 @@ export class ReplicaSetController {
     cluster.onPodRunning.push((pod) => this.podRunning(pod));
   }
 
+  /** Each Deployment's owner id, name (Deployment/<ns>/<name>) and desired replicas, for workloads.csv. */
+  workloads(): { owner: number; name: string; desired: () => number }[] {
+    return this.deployments.map((d, i) => ({ owner: this.ownerOf[i], name: `Deployment/${d.namespace}/${d.name}`, desired: () => d.replicas }));
+  }
+
   /** Create every Deployment's replicas (at the start of the run). */
   start(): void {
     this.deployments.forEach((d, i) => {

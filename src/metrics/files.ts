@@ -1,6 +1,7 @@
 /** The standard output files of a run, as tables. */
 import { EVENT_COLUMNS, type EventRow } from "./events.js";
 import { NODE_TRANSITION_COLUMNS, type NodeTransitionRow } from "./nodeTransitions.js";
+import { WORKLOAD_COLUMNS, type WorkloadRow } from "./workloadStatus.js";
 import { POOL_COLUMNS, ZONE_COLUMNS, type PoolRatioRow, type ZoneRatioRow } from "./groupRatios.js";
 import { POD_COLUMNS, type PodRow } from "./podRows.js";
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from "./sampler.js";
@@ -16,6 +17,8 @@ export interface RunTables {
   zones: readonly ZoneRatioRow[];
   /** Node condition, taint and object transitions (nodes.csv). */
   nodes: readonly NodeTransitionRow[];
+  /** Workload status per sample (workloads.csv). */
+  workloads: readonly WorkloadRow[];
   tables: readonly Table[];
 }
 
@@ -28,6 +31,7 @@ export function standardTables(r: RunTables): Table[] {
     tableOf("pools.csv", POOL_COLUMNS, r.pools),
     tableOf("zones.csv", ZONE_COLUMNS, r.zones),
     tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, r.nodes),
+    tableOf("workloads.csv", WORKLOAD_COLUMNS, r.workloads),
     ...r.tables,
   ];
 }

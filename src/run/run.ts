@@ -15,6 +15,7 @@ import { summarize, type SummaryRow } from "../metrics/summary.js";
 import type { EventRow } from "../metrics/events.js";
 import type { Table } from "../metrics/tables.js";
 import type { NodeTransitionRow } from "../metrics/nodeTransitions.js";
+import { WorkloadStatus, type WorkloadRow } from "../metrics/workloadStatus.js";
 import { ClusterState } from "../apiserver/clusterState.js";
 import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
@@ -53,6 +54,8 @@ export interface RunResult {
   zones: ZoneRatioRow[];
   /** One row per node condition, taint or object transition (nodes.csv). */
   nodes: NodeTransitionRow[];
+  /** Per sample and Deployment or DaemonSet: desired, current, ready, ... (workloads.csv). */
+  workloads: WorkloadRow[];
   /** Tables contributed by components (file name -> table). */
   tables: Table[];
   counts: { nodes: number; pods: number; events: number; simEvents: number };
@@ -77,6 +80,7 @@ export class ClusterRun {
   private readonly sampleId: number;
   private readonly replicaSets: ReplicaSetController;
   private readonly daemonSets: DaemonSetController;
+  private readonly workloads: WorkloadStatus;
   private readonly creates: ApiPodCreates | undefined;
   private readonly user: UserClient;
   private readonly status: PodStatusReporter | undefined;
@@ -107,6 +111,11 @@ export class ClusterRun {
     // The DaemonSet controller creates through its own client (with a control plane).
     const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient) : immediatePodCreates(cluster);
     this.daemonSets = new DaemonSetController(cluster, spec.daemonSets, daemonCreates);
+    const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...this.replicaSets.workloads(), ...this.daemonSets.workloads()]));
+    cluster.onPodCreated.push((p) => workloads.created(p));
+    cluster.onPodAvailability.push((p, available) => workloads.availability(p, available));
+    cluster.onPodDeleting.push((p) => workloads.deleting(p));
+    cluster.onPodEnded.push((p) => workloads.ended(p));
     this.user = new UserClient(sim, cluster, cp?.api);
     const arrivals = new ArrivalGenerators(sim, cluster, spec.arrivals, this.user);
     const api = (this.api = cp ? cp.api : new FixedLatencyApi(sim, spec.scheduler.apiWriteLatencyUs));
@@ -198,6 +207,7 @@ export class ClusterRun {
       pools: this.pools.rows,
       zones: this.zones.rows,
       nodes: c.nodeTransitions.rows,
+      workloads: this.workloads.rows,
       pods: podRows(c.pods, c.nodes, c.owners, c.outcomes, {
         schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
         lastSchedulingFailure: c.lastSchedulingFailure,
@@ -263,6 +273,7 @@ export class ClusterRun {
     this.timeseries.push(sampleCluster(this.sim.now, this.cluster.nodes, this.cluster.counters));
     this.pools.sample(this.sim.now, this.cluster.nodes);
     this.zones.sample(this.sim.now, this.cluster.nodes);
+    this.workloads.sample(this.sim.now);
     // Chained, so the calendar holds one sample event however long the run.
     const next = this.sim.now + this.spec.sampleIntervalUs;
     if (next <= this.spec.durationUs) this.sim.scheduleAt(next, this.sampleId);

@@ -153,5 +153,10 @@ describe("the DaemonSet controller in a run", () => {
     r.advance(400e6);
     expect(live().filter((p) => on(p) === "general-1")).toHaveLength(1);
     expect(live()).toHaveLength(6);
+    // workloads.csv: desired (desiredNumberScheduled) follows the Node's existence
+    const rows = r.finish().workloads;
+    expect(rows.find((w) => w.sim_time_s === 50)).toMatchObject({ workload: "DaemonSet/kube-system/agent", desired: 6, current: 6, ready: 6 });
+    expect(rows.find((w) => w.sim_time_s === 250)).toMatchObject({ desired: 5, current: 5, ready: 5, terminating: 0 });
+    expect(rows.find((w) => w.sim_time_s === 400)).toMatchObject({ desired: 6, current: 6, ready: 6 });
   });
 });

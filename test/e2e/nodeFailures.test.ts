@@ -71,6 +71,17 @@ describe("scenarios/node-failure.yaml: one node partitioned at 10 min for 10 min
     expect(back - deletion).toBeLessThan(1.1);
   });
 
+  it("workloads.csv follows it: 3 not ready from the Unknown pass, 3 Terminating beside 36 ready once replaced, none after the grace", () => {
+    const at = (t: number) => r.workloads.find((w) => w.sim_time_s === t)!;
+    const row = (desired: number, current: number, ready: number, terminating: number) => ({ workload: "Deployment/shop/web", desired, current, updated: current, ready, available: ready, terminating });
+    expect(at(600)).toMatchObject(row(36, 36, 36, 0));
+    expect(at(Math.ceil(unknown / 5) * 5)).toMatchObject(row(36, 36, 33, 0));
+    expect(at(Math.floor(deletion / 5) * 5)).toMatchObject(row(36, 36, 33, 0));
+    expect(at(Math.ceil(deletion / 5) * 5 + 5)).toMatchObject(row(36, 36, 36, 3));
+    expect(at(1225)).toMatchObject(row(36, 36, 36, 3));
+    expect(at(1230)).toMatchObject(row(36, 36, 36, 0));
+  });
+
   it("after the partition heals the node is Ready at the kubelet's next status sync and loses its taints", () => {
     const ready = transitions(r, "Ready", "True")[0].sim_time_s;
     expect(ready).toBeGreaterThan(1200);

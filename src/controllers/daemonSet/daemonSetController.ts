@@ -70,6 +70,16 @@ export class DaemonSetController {
     cluster.onNodeChanged.push((node) => this.nodeChanged(node));
   }
 
+  /** Each DaemonSet's owner id, name and desired pods (eligible nodes that exist: desiredNumberScheduled), for workloads.csv. */
+  workloads(): { owner: number; name: string; desired: () => number }[] {
+    const nodes = this.cluster.nodes;
+    return this.daemonSets.map((ds, d) => ({
+      owner: this.ownerOf[d],
+      name: `DaemonSet/${ds.namespace}/${ds.name}`,
+      desired: () => ds.nodes.reduce((n, row) => n + nodes.exists[row], 0),
+    }));
+  }
+
   start(): void {
     this.daemonSets.forEach((ds, d) => ds.nodes.forEach((_, k) => this.ensure(d, k)));
   }

@@ -1,0 +1,90 @@
+/**
+ * workloads.csv: per sample and workload (Deployment, DaemonSet), the counts its status
+ * reports, kept up to date from the cluster's pod events (no scan per sample):
+ *
+ *   desired     spec.replicas; for a DaemonSet, the nodes that should run its pod and exist
+ *               (status.desiredNumberScheduled)
+ *   current     pods created and not ended, not Terminating (status.replicas)
+ *   updated     pods of the current template: all of them, templates do not change in a
+ *               run yet (status.updatedReplicas)
+ *   ready       Running and Ready, not Terminating (status.readyReplicas)
+ *   available   ready for minReadySeconds: the same, minReadySeconds is 0 (status.availableReplicas)
+ *   terminating pods with a deletionTimestamp not gone yet (status.terminatingReplicas)
+ */
+import { US_PER_S } from "../engine/simulation.js";
+
+export interface WorkloadRow {
+  sim_time_s: number;
+  /** Deployment/<ns>/<name>, DaemonSet/<ns>/<name> */
+  workload: string;
+  desired: number;
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+  terminating: number;
+}
+
+export const WORKLOAD_COLUMNS: (keyof WorkloadRow)[] = ["sim_time_s", "workload", "desired", "current", "updated", "ready", "available", "terminating"];
+
+/** What the sampler needs of the cluster's pods. */
+export interface WorkloadPodView {
+  /** The owner id of pod p (-1 for none). */
+  owner(p: number): number;
+  /** Pod p has a deletionTimestamp. */
+  terminating(p: number): boolean;
+}
+
+export class WorkloadStatus {
+  readonly rows: WorkloadRow[] = [];
+  private readonly slotOf = new Map<number, number>();
+  private readonly current: Int32Array;
+  private readonly ready: Int32Array;
+  private readonly terminating: Int32Array;
+
+  constructor(
+    private readonly pods: WorkloadPodView,
+    /** The workloads to report: owner id, name, and its desired count now. */
+    private readonly workloads: readonly { owner: number; name: string; desired: () => number }[],
+  ) {
+    workloads.forEach((w, k) => this.slotOf.set(w.owner, k));
+    this.current = new Int32Array(workloads.length);
+    this.ready = new Int32Array(workloads.length);
+    this.terminating = new Int32Array(workloads.length);
+  }
+
+  private slot(p: number): number {
+    return this.slotOf.get(this.pods.owner(p)) ?? -1;
+  }
+
+  created(p: number): void {
+    const k = this.slot(p);
+    if (k >= 0) this.current[k]++;
+  }
+
+  availability(p: number, available: boolean): void {
+    const k = this.slot(p);
+    if (k >= 0) this.ready[k] += available ? 1 : -1;
+  }
+
+  deleting(p: number): void {
+    const k = this.slot(p);
+    if (k < 0) return;
+    this.current[k]--;
+    this.terminating[k]++;
+  }
+
+  ended(p: number): void {
+    const k = this.slot(p);
+    if (k < 0) return;
+    if (this.pods.terminating(p)) this.terminating[k]--;
+    else this.current[k]--;
+  }
+
+  sample(timeUs: number): void {
+    this.workloads.forEach((w, k) => {
+      const ready = this.ready[k];
+      this.rows.push({ sim_time_s: timeUs / US_PER_S, workload: w.name, desired: w.desired(), current: this.current[k], updated: this.current[k], ready, available: ready, terminating: this.terminating[k] });
+    });
+  }
+}
