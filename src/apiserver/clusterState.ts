@@ -38,6 +38,10 @@ import type { PodTemplate } from "../model/podTemplate.js";
 export const OUTCOME_COMPLETED = "completed";
 export const OUTCOME_NODE_FAILURE = "node-failure";
 export const OUTCOME_DEADLINE_EXCEEDED = "deadline-exceeded";
+/** A container of a pod that finishes on its own exited non-zero (phase Failed, container reason Error). */
+export const OUTCOME_ERROR = "error";
+/** Deleted by its Job's controller (the Job finished, failed or was deleted). */
+export const OUTCOME_JOB_DELETED = "deleted";
 /** Deleted by the taint eviction controller (condition DisruptionTarget, reason DeletionByTaintManager). */
 export const OUTCOME_EVICTED = "evicted";
 /** Force-deleted by PodGC: its Node object is gone (reason DeletionByPodGC). */
@@ -85,6 +89,8 @@ export class ClusterState {
   readonly onNodeDeleted: NodeListener[] = [];
   /** A bound pod got its deletionTimestamp: Terminating until its kubelet confirms. */
   readonly onPodDeleting: PodListener[] = [];
+  /** A pod's containers restart (its restarts count grew). */
+  readonly onPodRestarting: PodListener[] = [];
   /** A pod became available or stopped being (Deployment availability). */
   readonly onPodAvailability: AvailabilityListener[] = [];
   /** Per node condition and taint transition (nodes.csv). */
@@ -224,6 +230,7 @@ export class ClusterState {
   podRestarting(pod: number): void {
     this.pods.restarts[pod]++;
     this.setPodReady(pod, false);
+    for (const l of this.onPodRestarting) l(pod);
   }
 
   /**

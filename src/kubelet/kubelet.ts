@@ -36,7 +36,7 @@ import { distribution, type Distribution, type DistributionSpec } from "../engin
 import type { RandomStream } from "../engine/random.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../engine/columns.js";
-import { OUTCOME_COMPLETED, OUTCOME_DEADLINE_EXCEEDED, OUTCOME_NODE_FAILURE, type ClusterState } from "../apiserver/clusterState.js";
+import { OUTCOME_COMPLETED, OUTCOME_DEADLINE_EXCEEDED, OUTCOME_ERROR, OUTCOME_NODE_FAILURE, type ClusterState } from "../apiserver/clusterState.js";
 import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
 import { PodPhase } from "../model/podTable.js";
 import type { PodTemplate } from "../model/podTemplate.js";
@@ -45,6 +45,10 @@ import type { KubeletApi } from "./kubeletApi.js";
 import type { NodeLeases } from "./nodeLease.js";
 import type { NodeStatusLoops } from "./nodeStatus.js";
 import { KUBELET_STATUS_RETRY_US, type PodStatusReporter } from "./podStatus.js";
+
+/** kubelet containerBackOffPeriod (10 s) and MaxContainerBackOff (300 s): CrashLoopBackOff (pkg/kubelet/kubelet.go). */
+export const CRASH_LOOP_BACKOFF_START_US = 10 * US_PER_S;
+export const CRASH_LOOP_BACKOFF_MAX_US = 300 * US_PER_S;
 
 // node fault bits
 const CRASHED = 1;
@@ -84,6 +88,13 @@ export class Kubelets {
   private readonly stopStream: RandomStream;
   private readonly graceUs: Float64Array;
   private readonly restartNever: Uint8Array;
+  /** Per template: the run of a pod that finishes on its own (a Job's), or undefined. */
+  private readonly runTime: (Distribution | undefined)[];
+  private readonly failureProbability: Float64Array;
+  private readonly restartOnFailure: Uint8Array;
+  private readonly runStream: RandomStream;
+  private readonly hCrashLoopOver: number;
+  private readonly errorOutcome: number;
   private readonly hStarted: number;
   private readonly hFinished: number;
   private readonly hStopped: number;
@@ -111,6 +122,12 @@ export class Kubelets {
     this.stopStream = sim.rng.stream("kubelet.containerStop");
     this.graceUs = Float64Array.from(templates, (t) => (t.pod.spec?.terminationGracePeriodSeconds ?? 30) * US_PER_S);
     this.restartNever = Uint8Array.from(templates, (t) => (t.pod.spec?.restartPolicy === "Never" ? 1 : 0));
+    this.runTime = templates.map((t) => (t.run ? distribution(t.run.runTimeS) : undefined));
+    this.failureProbability = Float64Array.from(templates, (t) => t.run?.failureProbability ?? 0);
+    this.restartOnFailure = Uint8Array.from(templates, (t) => (t.pod.spec?.restartPolicy === "OnFailure" ? 1 : 0));
+    this.runStream = sim.rng.stream("kubelet.podRun");
+    this.hCrashLoopOver = sim.on("kubelet.crashLoopOver", (pod) => this.started(pod));
+    this.errorOutcome = cluster.outcomes.id(OUTCOME_ERROR);
     this.hStarted = sim.on("kubelet.podStarted", (pod) => this.started(pod));
     this.hFinished = sim.on("kubelet.podFinished", (pod, outcome) => this.finished(pod, outcome));
     this.hStopped = sim.on("kubelet.podStopped", (pod) => this.confirmDeletion(pod));
@@ -235,8 +252,15 @@ export class Kubelets {
   private started(pod: number): void {
     this.timer[pod] = -1;
     this.containers[pod] = RUNNING;
+    const template = this.cluster.pods.template[pod];
+    const run = this.runTime[template];
     const life = this.cluster.lifetimeUs[pod];
-    if (life >= 0) {
+    if (run) {
+      // A Job's container: it runs, then exits zero or not.
+      const runUs = run.sample(this.runStream) * US_PER_S;
+      const fails = this.runStream.next() < this.failureProbability[template];
+      this.timer[pod] = this.sim.timer(runUs, this.hFinished, pod, fails ? this.errorOutcome : this.completed);
+    } else if (life >= 0) {
       // A bare Pod's lifetime is its activeDeadlineSeconds; an arrival's is its work.
       const outcome = this.cluster.pods.owner[pod] < 0 ? this.deadlineExceeded : this.completed;
       this.timer[pod] = this.sim.timer(life, this.hFinished, pod, outcome);
@@ -252,6 +276,17 @@ export class Kubelets {
 
   private finished(pod: number, outcome: number): void {
     this.timer[pod] = -1;
+    if (outcome === this.errorOutcome && this.restartOnFailure[this.cluster.pods.template[pod]] === 1) {
+      // restartPolicy OnFailure: the container is restarted in place after CrashLoopBackOff.
+      // The back-off is set first: a listener of the restart (the Job controller) may delete the pod.
+      const backoffUs = Math.min(CRASH_LOOP_BACKOFF_START_US * 2 ** this.cluster.pods.restarts[pod], CRASH_LOOP_BACKOFF_MAX_US);
+      this.containers[pod] = STARTING;
+      this.timer[pod] = this.sim.timer(backoffUs, this.hCrashLoopOver, pod);
+      this.restarts++;
+      this.cluster.podRestarting(pod);
+      this.parts.status?.update(pod);
+      return;
+    }
     this.containers[pod] = NONE;
     this.cluster.endPod(pod, outcome);
   }

@@ -3,6 +3,7 @@
  * apiserver/admission) and its requests computed once (model/podRequests). Every replica
  * of a Deployment shares one, and every component reads its numbers from here.
  */
+import type { DistributionSpec } from "../engine/distribution.js";
 import { podRequests, type PodResources } from "./podRequests.js";
 import type { Pod } from "./types.js";
 
@@ -11,8 +12,14 @@ export interface PodTemplate {
   readonly pod: Pod;
   /** Effective requests of each of its pods (containers, init containers, sidecars, pod-level resources, overhead). */
   readonly requests: PodResources;
+  /**
+   * How each run of its containers ends, for pods that finish on their own (a Job's):
+   * the run time in seconds and the probability that it fails (kubesim's annotations
+   * kubesim.io/run-time and kubesim.io/failure-probability on the Job).
+   */
+  readonly run?: { runTimeS: DistributionSpec; failureProbability: number };
 }
 
-export function podTemplate(admitted: Pod): PodTemplate {
-  return { pod: admitted, requests: podRequests(admitted.spec ?? { containers: [] }) };
+export function podTemplate(admitted: Pod, run?: PodTemplate["run"]): PodTemplate {
+  return { pod: admitted, requests: podRequests(admitted.spec ?? { containers: [] }), ...(run ? { run } : {}) };
 }

@@ -4,6 +4,7 @@ import type * as v1 from "kubernetes-types/core/v1.d.ts";
 export type { Node, Container, Toleration, Taint, Affinity, NodeSelectorTerm, TopologySpreadConstraint, Namespace, Service, ResourceRequirements } from "kubernetes-types/core/v1.d.ts";
 export type { Deployment, ReplicaSet, StatefulSet, DaemonSet } from "kubernetes-types/apps/v1.d.ts";
 export type { PodDisruptionBudget } from "kubernetes-types/policy/v1.d.ts";
+export type { Job } from "kubernetes-types/batch/v1.d.ts";
 export type { PriorityClass } from "kubernetes-types/scheduling/v1.d.ts";
 export type { LabelSelector, ObjectMeta } from "kubernetes-types/meta/v1.d.ts";
 

@@ -21,6 +21,7 @@ import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js
 import { ReplicaSetController } from "../controllers/replicaSet.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
 import { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
+import { JobController } from "../controllers/job/jobController.js";
 import { NodeLifecycleController } from "../controllers/nodeLifecycle/nodeLifecycleController.js";
 import { LABEL_EXCLUDE_DISRUPTION } from "../controllers/nodeLifecycle/defaults.js";
 import { TaintEvictionController } from "../controllers/taintEviction.js";
@@ -80,6 +81,7 @@ export class ClusterRun {
   private readonly sampleId: number;
   private readonly replicaSets: ReplicaSetController;
   private readonly daemonSets: DaemonSetController;
+  private readonly jobs: JobController;
   private readonly workloads: WorkloadStatus;
   private readonly creates: ApiPodCreates | undefined;
   private readonly user: UserClient;
@@ -111,6 +113,8 @@ export class ClusterRun {
     // The DaemonSet controller creates through its own client (with a control plane).
     const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient) : immediatePodCreates(cluster);
     this.daemonSets = new DaemonSetController(cluster, spec.daemonSets, daemonCreates);
+    const jobCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.jobs.length, kcmClient) : immediatePodCreates(cluster);
+    this.jobs = new JobController(sim, cluster, spec.jobs, jobCreates);
     const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...this.replicaSets.workloads(), ...this.daemonSets.workloads()]));
     cluster.onPodCreated.push((p) => workloads.created(p));
     cluster.onPodAvailability.push((p, available) => workloads.availability(p, available));
@@ -154,6 +158,7 @@ export class ClusterRun {
     for (const p of spec.pods) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
     this.replicaSets.start();
     this.daemonSets.start();
+    this.jobs.start();
     arrivals.start();
     faults.start();
     nodeStatus.startRegistered();
@@ -201,7 +206,7 @@ export class ClusterRun {
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
     });
-    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...extraSummary);
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...this.jobSummary(), ...extraSummary);
     return {
       timeseries: this.timeseries,
       pools: this.pools.rows,
@@ -241,6 +246,20 @@ export class ClusterRun {
     ];
   }
 
+  /** The Jobs' outcome (rows only for runs with Jobs): how many finished, and when the last one did. */
+  private jobSummary(): SummaryRow[] {
+    if (this.spec.jobs.length === 0) return [];
+    const c = this.jobs.counts();
+    const done = this.jobs.durations.filter((d) => d.status === "Complete").map((d) => d.seconds);
+    return [
+      { metric: "jobs", value: this.spec.jobs.length },
+      { metric: "jobs_complete", value: c.complete },
+      { metric: "jobs_failed", value: c.failed },
+      { metric: "jobs_running_at_end", value: c.running },
+      { metric: "jobs_all_complete_s", value: c.complete === this.spec.jobs.length ? Math.max(...done) : -1 },
+    ];
+  }
+
   /** What the kubelets and kube-controller-manager's node controllers did. */
   private nodeControllerSummary(): SummaryRow[] {
     const nlc = this.nodeLifecycle;
@@ -260,7 +279,7 @@ export class ClusterRun {
   /** Pod writes as API requests: only where there are some (scenarios without workloads keep their summary). */
   private podApiSummary(): SummaryRow[] {
     const s = this.spec;
-    if (!this.controlPlane || s.deployments.length + s.daemonSets.length + s.arrivals.length + s.pods.length === 0) return [];
+    if (!this.controlPlane || s.deployments.length + s.daemonSets.length + s.jobs.length + s.arrivals.length + s.pods.length === 0) return [];
     return [
       { metric: "pod_create_failures", value: (this.creates?.failures ?? 0) + this.user.failures },
       { metric: "pod_creates_pending_at_end", value: (this.creates?.pending ?? 0) + this.user.pending },

@@ -8,6 +8,7 @@
 import type { DistributionSpec } from "../engine/distribution.js";
 import type { DeploymentSpec } from "../controllers/replicaSet.js";
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
+import type { JobSpec } from "../controllers/job/jobController.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 import type { Namespace } from "../model/types.js";
@@ -91,6 +92,7 @@ export interface ClusterSpec {
   templates: PodTemplate[];
   deployments: DeploymentSpec[];
   daemonSets: DaemonSetSpec[];
+  jobs: JobSpec[];
   pods: StandalonePodSpec[];
   arrivals: ArrivalSpec[];
   faults: FaultSpec[];

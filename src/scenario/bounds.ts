@@ -96,6 +96,12 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
       what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Pod") {
       pods = 1;
+    } else if (w.kind === "Job") {
+      // every completion, plus a pod per failure the backoff limit allows, plus the last wave in flight
+      const parallelism = w.spec.parallelism ?? 1;
+      pods = (w.spec.completions ?? parallelism) + (w.spec.backoffLimit ?? 6) + parallelism;
+      path = ["workloads", i, "spec", "completions"];
+      what = `up to ${formatCount(pods)} Job pods`;
     } else if (w.kind === "DaemonSet") {
       pods = s.nodePools.reduce((n, p) => n + p.count, 0); // at most one per node
       what = `up to ${formatCount(pods)} daemon pods (one per node)`;

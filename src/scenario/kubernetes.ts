@@ -1,5 +1,5 @@
 /**
- * The Kubernetes objects of a scenario (Deployment, DaemonSet, Pod, PriorityClass, Namespace, and the
+ * The Kubernetes objects of a scenario (Deployment, DaemonSet, Job, Pod, PriorityClass, Namespace, and the
  * pod template of kubesim's PoissonArrivals), checked by the API server's own validation
  * (apiserver/admission/validation): strict decoding (an unknown field is an error, as with
  * `kubectl --validate=strict`; `kubectl get -o yaml` output loads unchanged) and
@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
 import { validateObject, validatePodTemplate } from "../apiserver/admission/validation/validateObject.js";
-import type { DaemonSet, Deployment, Namespace, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
+import type { DaemonSet, Deployment, Job, Namespace, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
 import { VERBATIM } from "./errors.js";
 
 type Named = ObjectMeta & { name: string };
@@ -25,6 +25,10 @@ export type DeploymentObject = Deployment & {
 export type DaemonSetObject = DaemonSet & {
   metadata: Named;
   spec: NonNullable<DaemonSet["spec"]> & { template: PodTemplateSpec };
+};
+export type JobObject = Job & {
+  metadata: Named;
+  spec: NonNullable<Job["spec"]> & { template: PodTemplateSpec };
 };
 export type PodObject = Pod & { metadata: Named; spec: PodSpec };
 export type PriorityClassObject = PriorityClass & { metadata: Named };
@@ -63,6 +67,11 @@ function apiObject<T>(kind: string, apiVersion: string, description: string) {
 
 export const deployment = apiObject<DeploymentObject>("Deployment", "apps/v1", "its replicas are created at the start and kept at spec.replicas (default 1)");
 export const daemonSet = apiObject<DaemonSetObject>("DaemonSet", "apps/v1", "a pod on every eligible node (nodeSelector, required node affinity, taints with the daemon pods' default tolerations)");
+export const job = apiObject<JobObject>(
+  "Job",
+  "batch/v1",
+  "its pods run to completion: annotate it with kubesim.io/run-time (how long each pod runs: a duration or a distribution) and optionally kubesim.io/failure-probability",
+);
 export const pod = apiObject<PodObject>("Pod", "v1", "created at the start; spec.activeDeadlineSeconds ends it");
 export const priorityClass = apiObject<PriorityClassObject>("PriorityClass", "scheduling.k8s.io/v1", "pods name it in spec.priorityClassName");
 export const namespace = apiObject<NamespaceObject>("Namespace", "v1", "its labels are what pod affinity's namespaceSelector matches");

@@ -11,8 +11,8 @@
  * - a Pod controlled by a ReplicaSet of a Deployment in the scenario is one of its
  *   replicas: skipped, the Deployment creates its own (as it would in a new cluster);
  *   so is that ReplicaSet;
- * - a Pod controlled by a DaemonSet in the scenario is one of its daemon pods: skipped,
- *   the DaemonSet creates its own;
+ * - a Pod controlled by a DaemonSet or Job in the scenario is one of its pods: skipped,
+ *   it creates its own;
  * - a Pod controlled by anything else (a ReplicaSet without its Deployment, a DaemonSet
  *   not in the import, Job, StatefulSet, ...) would become a bare Pod nobody recreates:
  *   skipped, with the owner named, until those controllers are modelled;
@@ -20,7 +20,7 @@
  *   (re-creating it would run it again);
  * - Node objects: nodes come from nodePools; skipped;
  * - kinds that run no pods (Service, ConfigMap, ...): skipped.
- * Workload kinds kubesim does not model (StatefulSet, Job, a ReplicaSet of
+ * Workload kinds kubesim does not model (StatefulSet, CronJob, a ReplicaSet of
  * no Deployment, ...) given on their own are an error: their pods would be lost.
  * A Pod's spec.nodeName naming a node the scenario lacks is handled once the nodes are
  * known (load.ts).
@@ -40,8 +40,8 @@ export interface Origin {
 }
 
 /** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
-const RUN_KINDS = new Set(["Deployment", "DaemonSet", "Pod", "PriorityClass", "Namespace"]);
-const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "Job", "CronJob", "ReplicationController"]);
+const RUN_KINDS = new Set(["Deployment", "DaemonSet", "Job", "Pod", "PriorityClass", "Namespace"]);
+const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "CronJob", "ReplicationController"]);
 /** Pods in these phases have ended (v1 PodPhase). */
 const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
 /** Object names quoted in one warning, then "...". */
@@ -103,11 +103,12 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
     });
   });
   const deployments = new Set<string>();
+  // DaemonSets and Jobs of the import: their pods are theirs to create.
   const daemonSets = new Set<string>();
   for (const e of entries) {
     const v = "found" in e ? e.found.value : e.inline;
     if (isObject(v) && v.kind === "Deployment") deployments.add(nsName(v));
-    if (isObject(v) && v.kind === "DaemonSet") daemonSets.add(nsName(v));
+    if (isObject(v) && (v.kind === "DaemonSet" || v.kind === "Job")) daemonSets.add(`${v.kind}/${nsName(v)}`);
   }
   const replicaSets = new Map<string, Record<string, unknown>>();
   for (const e of entries) if ("found" in e && e.found.value.kind === "ReplicaSet") replicaSets.set(nsName(e.found.value), e.found.value);
@@ -191,11 +192,12 @@ function skipPod(pod: Record<string, unknown>, file: string, deployments: Set<st
     }
     return true;
   }
-  if (owner.kind === "DaemonSet" && daemonSets.has(nsName(pod, owner.name))) {
-    skips.add(file, "Pod", "daemon pods of a DaemonSet in the scenario, which creates its own", name);
+  if ((owner.kind === "DaemonSet" || owner.kind === "Job") && daemonSets.has(`${owner.kind}/${nsName(pod, owner.name)}`)) {
+    skips.add(file, "Pod", `pods of a ${owner.kind} in the scenario, which creates its own`, name);
     return true;
   }
-  skips.add(file, "Pod", `owned by a ${owner.kind}: ${owner.kind === "DaemonSet" ? "its DaemonSet is not in the scenario (add it to run them)" : `kubesim does not model ${owner.kind}s yet`}, and as bare Pods nothing would recreate them`, name);
+  const modelled = owner.kind === "DaemonSet" || owner.kind === "Job";
+  skips.add(file, "Pod", `owned by a ${owner.kind}: ${modelled ? `its ${owner.kind} is not in the scenario (add it to run them)` : `kubesim does not model ${owner.kind}s yet`}, and as bare Pods nothing would recreate them`, name);
   return true;
 }
 
@@ -217,7 +219,7 @@ function deploymentOfReplicaSet(pod: Record<string, unknown>, rsName: string, re
 }
 
 function notModelled(file: string, path: PathSegment[], kind: string): ScenarioError {
-  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
+  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, Job, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
 }
 
 function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips): Found[] {
@@ -247,5 +249,5 @@ function collect(value: unknown, file: string, path: PathSegment[], out: Found[]
   if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
   else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
-  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, Pod, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
+  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, Job, Pod, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
 }

@@ -16,6 +16,8 @@ import { DEFAULT_NODE_LIFECYCLE_CONFIG } from "../controllers/nodeLifecycle/defa
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 import { forNode, withDaemonTolerations } from "../controllers/daemonSet/daemonPodTemplate.js";
 import { nodeShouldRunDaemonPod } from "../controllers/daemonSet/nodeShouldRun.js";
+import type { JobSpec } from "../controllers/job/jobController.js";
+import { resolveJob } from "./jobs.js";
 import { podTemplate } from "../model/podTemplate.js";
 import type { Namespace, Pod, PodSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
@@ -170,6 +172,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   };
   const deployments: DeploymentSpec[] = [];
   const daemonSets: DaemonSetSpec[] = [];
+  const jobs: JobSpec[] = [];
   const pods: StandalonePodSpec[] = [];
   const arrivals: ArrivalSpec[] = [];
   s.workloads.forEach((w, i) => {
@@ -197,6 +200,13 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
           ds.templates.push(addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
         });
         daemonSets.push(ds);
+        break;
+      }
+      case "Job": {
+        jobs.push(resolveJob(w, i, (path, pod, run) => {
+          templates.push(podTemplate(admit(path, () => admission.admitPod(pod)), run));
+          return templates.length - 1;
+        }, locate));
         break;
       }
       case "Pod": {
@@ -260,6 +270,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     templates,
     deployments,
     daemonSets,
+    jobs,
     pods,
     arrivals,
     faults,

@@ -45,6 +45,7 @@ export function spec(over: Partial<ClusterSpec>): ClusterSpec {
     templates: [],
     deployments: [],
     daemonSets: [],
+    jobs: [],
     pods: [],
     arrivals: [],
     faults: [],

@@ -37,7 +37,7 @@ describe("manifests in workloads", () => {
 
   it("a workload kind kubesim does not model is an error, not silently dropped", () => {
     expect(() => validateScenario(scenario("statefulset.yaml"), "s.yaml", { baseDir: DIR })).toThrow(
-      `${DIR}/statefulset.yaml: kind: expected Deployment, DaemonSet, Pod, PriorityClass or Namespace (kubesim does not model StatefulSet yet), got "StatefulSet"`,
+      `${DIR}/statefulset.yaml: kind: expected Deployment, DaemonSet, Job, Pod, PriorityClass or Namespace (kubesim does not model StatefulSet yet), got "StatefulSet"`,
     );
   });
 

@@ -32,7 +32,7 @@ describe("importing a cluster dump", () => {
     expect(about(/skipped 1 Pod \(web-6d4cf56db6-x7k2p\): replicas of a Deployment in the scenario, which creates its own$/)).toHaveLength(1);
     expect(about(/skipped 1 Pod \(api-7b9f8c6d5-q2w3e\): owned by a ReplicaSet whose Deployment is not in the scenario/)).toHaveLength(1);
     expect(about(/skipped 1 Pod \(kube-proxy-8fj2k\): owned by a DaemonSet: its DaemonSet is not in the scenario \(add it to run them\)/)).toHaveLength(1);
-    expect(about(/skipped 1 Pod \(backup-28391-abcde\): owned by a Job: kubesim does not model Jobs yet/)).toHaveLength(1);
+    expect(about(/skipped 1 Pod \(backup-28391-abcde\): owned by a Job: its Job is not in the scenario \(add it to run them\)/)).toHaveLength(1);
     expect(about(/skipped 1 Pod \(migrate-once\): in phase Succeeded or Failed/)).toHaveLength(1);
     expect(about(/skipped 1 object \(Service web\): kinds that run no pods/)).toHaveLength(1);
     for (const x of w) {

@@ -22,7 +22,7 @@
  * are not applied; no component reads limits.
  */
 import { aggregateContainerRequests } from "../../model/podRequests.js";
-import type { Container, DaemonSet, Deployment, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
+import type { Container, DaemonSet, Deployment, Job, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
 import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S, LABEL_METADATA_NAME } from "../../model/wellKnown.js";
 
 type ResourceList = Record<string, string | number>;
@@ -145,5 +145,33 @@ export function setDefaultsDaemonSet(ds: DaemonSet): DaemonSet {
   return {
     ...ds,
     spec: { ...spec, revisionHistoryLimit: spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT, updateStrategy, template: { ...template, spec: podSpec as never } } as NonNullable<DaemonSet["spec"]>,
+  };
+}
+
+/** SetDefaults_Job: backoffLimit 6 (k/k pkg/apis/batch/v1/defaults.go). */
+export const DEFAULT_JOB_BACKOFF_LIMIT = 6;
+
+/**
+ * SetDefaults_Job: completions and parallelism 1 when both are unset, parallelism 1 when
+ * unset, backoffLimit 6, completionMode NonIndexed, suspend false; the template's pod spec
+ * defaulted as a pod's (restartPolicy, left unset, becomes Always, which validation
+ * then refuses for a Job, as upstream does).
+ */
+export function setDefaultsJob(job: Job): Job {
+  const spec = job.spec ?? ({} as NonNullable<Job["spec"]>);
+  const bothUnset = (spec.completions === undefined || spec.completions === null) && (spec.parallelism === undefined || spec.parallelism === null);
+  const template = spec.template ?? {};
+  const podSpec = template.spec ? setDefaultsPod({ spec: template.spec as PodSpec }).spec : template.spec;
+  return {
+    ...job,
+    spec: {
+      ...spec,
+      completions: bothUnset ? 1 : spec.completions,
+      parallelism: spec.parallelism ?? 1,
+      backoffLimit: spec.backoffLimit ?? DEFAULT_JOB_BACKOFF_LIMIT,
+      completionMode: spec.completionMode ?? "NonIndexed",
+      suspend: spec.suspend ?? false,
+      template: { ...template, spec: podSpec as never },
+    } as NonNullable<Job["spec"]>,
   };
 }

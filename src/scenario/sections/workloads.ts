@@ -1,11 +1,11 @@
 /**
- * Workloads: Kubernetes objects as written for kubectl (apps/v1 Deployment and DaemonSet, v1 Pod, and
+ * Workloads: Kubernetes objects as written for kubectl (apps/v1 Deployment and DaemonSet, batch/v1 Job, v1 Pod, and
  * the PriorityClasses and Namespaces they refer to) and kubesim's own generator of pod
  * arrivals (a Poisson process).
  */
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
-import { daemonSet, deployment, namespace, pod, podTemplateSpec, priorityClass } from "../kubernetes.js";
+import { daemonSet, deployment, job, namespace, pod, podTemplateSpec, priorityClass } from "../kubernetes.js";
 
 
 export const poissonArrivals = z
@@ -27,15 +27,15 @@ export const poissonArrivals = z
     }
   });
 
-const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), Pod (v1), PoissonArrivals, PriorityClass (scheduling.k8s.io/v1) or Namespace (v1)";
+const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PriorityClass (scheduling.k8s.io/v1) or Namespace (v1)";
 
-export const workloadObject = z.discriminatedUnion("kind", [deployment, daemonSet, pod, poissonArrivals, priorityClass, namespace], { error: WORKLOAD_EXPECTED });
+export const workloadObject = z.discriminatedUnion("kind", [deployment, daemonSet, job, pod, poissonArrivals, priorityClass, namespace], { error: WORKLOAD_EXPECTED });
 
 /** Deployments and Pods from manifest files (YAML, multi-document, kind: List, or JSON); expanded by the loader. */
 export const manifestsRef = z.strictObject({
   manifests: z
     .union([z.string(), z.array(z.string())])
-    .describe("manifest file(s), relative to the scenario file; Deployments, DaemonSets and Pods run, PriorityClasses and Namespaces are created, other kinds are skipped"),
+    .describe("manifest file(s), relative to the scenario file; Deployments, DaemonSets, Jobs and Pods run, PriorityClasses and Namespaces are created, other kinds are skipped"),
 });
 
 export const workload = z.union([workloadObject, manifestsRef], { error: WORKLOAD_EXPECTED });

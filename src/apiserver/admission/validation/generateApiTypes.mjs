@@ -28,6 +28,7 @@ const SOURCES = [
   { pkg: "apps", dir: apiDir, files: ["apps/v1/types.go"] },
   { pkg: "policy", dir: apiDir, files: ["policy/v1/types.go"] },
   { pkg: "scheduling", dir: apiDir, files: ["scheduling/v1/types.go"] },
+  { pkg: "batch", dir: apiDir, files: ["batch/v1/types.go"] },
   { pkg: "meta", dir: machineryDir, files: ["pkg/apis/meta/v1/types.go"] },
 ];
 /** Import aliases used in those files -> our prefix, or a special leaf type. */
@@ -103,7 +104,7 @@ for (const { pkg, dir, files } of SOURCES) {
 }
 
 /** Types reachable from the objects kubesim reads. */
-const ROOTS = ["core.Pod", "core.Node", "core.Namespace", "core.Service", "apps.Deployment", "apps.ReplicaSet", "apps.StatefulSet", "apps.DaemonSet", "policy.PodDisruptionBudget", "scheduling.PriorityClass"];
+const ROOTS = ["core.Pod", "core.Node", "core.Namespace", "core.Service", "apps.Deployment", "apps.ReplicaSet", "apps.StatefulSet", "apps.DaemonSet", "batch.Job", "policy.PodDisruptionBudget", "scheduling.PriorityClass"];
 const outStructs = new Map();
 const outNamed = new Map();
 function leafNames(t) {

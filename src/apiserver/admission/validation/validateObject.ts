@@ -6,8 +6,8 @@
  * `kubesim explain` (its --cluster and --pod files) call this, so they reject the same
  * objects with the same messages.
  */
-import type { DaemonSet, Deployment, Namespace, Node, Pod, PodDisruptionBudget, PodTemplateSpec, PriorityClass, ReplicaSet, Service, StatefulSet } from "../../../model/types.js";
-import { setDefaultsDaemonSet, setDefaultsDeployment, setDefaultsPod } from "../defaults.js";
+import type { DaemonSet, Deployment, Job, Namespace, Node, Pod, PodDisruptionBudget, PodTemplateSpec, PriorityClass, ReplicaSet, Service, StatefulSet } from "../../../model/types.js";
+import { setDefaultsDaemonSet, setDefaultsDeployment, setDefaultsJob, setDefaultsPod } from "../defaults.js";
 import { decodeError, type FieldError } from "./fieldError.js";
 import { validateNamespace } from "./namespace.js";
 import { validateNode } from "./node.js";
@@ -17,7 +17,7 @@ import { validatePriorityClass } from "./priorityClass.js";
 import { validateService } from "./service.js";
 import { strictDecode } from "./strictDecode.js";
 import { dnsSubdomainName, validateObjectMeta } from "./objectMeta.js";
-import { validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "./workloads.js";
+import { validateDaemonSet, validateDeployment, validateJob, validateReplicaSet, validateStatefulSet } from "./workloads.js";
 
 /**
  * etcd's default --max-request-bytes (embed.DefaultMaxRequestBytes, 1.5 MiB): the largest
@@ -63,6 +63,7 @@ export const API_KINDS: Readonly<Record<string, ApiKind>> = {
   ReplicaSet: { apiVersion: "apps/v1", type: "apps.ReplicaSet", validate: (rs: ReplicaSet, out) => validateReplicaSet(rs, out) },
   StatefulSet: { apiVersion: "apps/v1", type: "apps.StatefulSet", validate: (s: StatefulSet, out) => validateStatefulSet(s, out) },
   DaemonSet: { apiVersion: "apps/v1", type: "apps.DaemonSet", validate: (ds: DaemonSet, out) => validateDaemonSet(setDefaultsDaemonSet(ds), out) },
+  Job: { apiVersion: "batch/v1", type: "batch.Job", validate: (job: Job, out) => validateJob(setDefaultsJob(job), out) },
   PodDisruptionBudget: { apiVersion: "policy/v1", type: "policy.PodDisruptionBudget", validate: (p: PodDisruptionBudget, out) => validatePodDisruptionBudget(p, out) },
   PriorityClass: { apiVersion: "scheduling.k8s.io/v1", type: "scheduling.PriorityClass", validate: (pc: PriorityClass, out) => validatePriorityClass(pc, out) },
 };

@@ -12,7 +12,7 @@
  * (sig-scalability thresholds) are 150,000 pods per cluster and 3,000 per namespace;
  * kubesim allows more, to study clusters beyond them.
  */
-import type { DaemonSet, Deployment, LabelSelector, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../../model/types.js";
+import type { DaemonSet, Deployment, Job, LabelSelector, PodTemplateSpec, ReplicaSet, StatefulSet } from "../../../model/types.js";
 import { validateIntOrPercent } from "./policy.js";
 import { forbidden, invalid, notSupported, required, type FieldError, type Path } from "./fieldError.js";
 import { dnsSubdomainName, IS_NEGATIVE_ERROR_MSG, selectorMatches, validateLabelSelector, validateObjectMeta } from "./objectMeta.js";
@@ -140,4 +140,41 @@ export function validateDaemonSet(ds: DaemonSet, out: FieldError[]): void {
   if (out.length === before && zero(ru.maxUnavailable) && zero(ru.maxSurge ?? 0)) {
     out.push(invalid([...path, "rollingUpdate", "maxUnavailable"], ru.maxUnavailable, "may not be 0 when `maxSurge` is 0"));
   }
+}
+
+const JOB_RESTART_POLICIES = ["OnFailure", "Never"];
+const COMPLETION_MODES = ["NonIndexed", "Indexed"];
+
+/**
+ * ValidateJob (on the defaulted object; pkg/apis/batch/validation, recalled): parallelism,
+ * completions, backoffLimit and ttlSecondsAfterFinished not negative,
+ * activeDeadlineSeconds positive, completionMode NonIndexed or Indexed (Indexed needs
+ * completions), a valid template whose restartPolicy is OnFailure or Never. The selector
+ * and its labels are the API server's to generate (manualSelector false).
+ */
+export function validateJob(job: Job, out: FieldError[]): void {
+  validateObjectMeta(job.metadata, true, dnsSubdomainName, ["metadata"], out);
+  const spec = job.spec;
+  if (!spec) {
+    out.push(required(["spec", "template"]));
+    return;
+  }
+  nonNegative(spec.parallelism, ["spec", "parallelism"], out);
+  nonNegative(spec.completions, ["spec", "completions"], out);
+  validateReplicas(spec.completions, ["spec", "completions"], "Job", out);
+  nonNegative(spec.backoffLimit, ["spec", "backoffLimit"], out);
+  nonNegative(spec.ttlSecondsAfterFinished, ["spec", "ttlSecondsAfterFinished"], out);
+  const deadline = spec.activeDeadlineSeconds;
+  if (deadline !== undefined && deadline !== null && deadline <= 0) out.push(invalid(["spec", "activeDeadlineSeconds"], deadline, "must be greater than 0"));
+  const mode = spec.completionMode;
+  if (mode && !COMPLETION_MODES.includes(mode)) out.push(notSupported(["spec", "completionMode"], mode, COMPLETION_MODES));
+  if (mode === "Indexed" && (spec.completions === undefined || spec.completions === null)) out.push(required(["spec", "completions"], "when completion mode is Indexed"));
+  const template = spec.template as PodTemplateSpec | undefined;
+  if (!template) {
+    out.push(required(["spec", "template"]));
+    return;
+  }
+  validatePodTemplateSpec(template, ["spec", "template"], out);
+  const restartPolicy = template.spec?.restartPolicy;
+  if (restartPolicy && !JOB_RESTART_POLICIES.includes(restartPolicy)) out.push(notSupported(["spec", "template", "spec", "restartPolicy"], restartPolicy, JOB_RESTART_POLICIES));
 }
