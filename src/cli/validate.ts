@@ -18,7 +18,10 @@ export const validateCommand: CommandModule = {
       const zones = new Set(spec.nodes.map((n) => n.zone).filter((z) => z !== undefined));
       process.stdout.write(
         `${file}: ok: ${spec.name}, seed ${spec.seed}, ${spec.nodes.length} nodes in ${zones.size} zone(s), ` +
-          `${spec.deployments.length} Deployment(s) with ${replicas} replicas, ${spec.pods.length} Pod(s), ` +
+          `${spec.deployments.length} Deployment(s) with ${replicas} replicas, ` +
+          (spec.daemonSets.length > 0 ? `${spec.daemonSets.length} DaemonSet(s) on ${spec.daemonSets.reduce((n, d) => n + d.nodes.length, 0)} node(s), ` : "") +
+          (spec.jobs.length > 0 ? `${spec.jobs.length} Job(s), ` : "") +
+          `${spec.pods.length} Pod(s), ` +
           `${spec.arrivals.length} arrival generator(s), ${spec.faults.length} fault(s)\n`,
       );
     }),
