@@ -26,7 +26,6 @@ import { NodeLifecycleController } from "../controllers/nodeLifecycle/nodeLifecy
 import { LABEL_EXCLUDE_DISRUPTION } from "../controllers/nodeLifecycle/defaults.js";
 import { TaintEvictionController } from "../controllers/taintEviction.js";
 import { PodGCController } from "../controllers/podGC.js";
-import { OUTCOME_COMPLETED } from "../apiserver/clusterState.js";
 import { Kubelets } from "../kubelet/kubelet.js";
 import { KubeletAdmission } from "../kubelet/admission.js";
 import { KubeletApi } from "../kubelet/kubeletApi.js";
@@ -135,8 +134,7 @@ export class ClusterRun {
       excludedFromDisruption: spec.nodes.map((n) => LABEL_EXCLUDE_DISRUPTION in n.labels),
     });
     this.taintEviction = new TaintEvictionController(sim, cluster, client("taint-eviction-controller"), spec.nodes.map((n) => n.taints), spec.templates);
-    // PoissonArrivals pods are deleted when they complete: not terminated objects for PodGC.
-    this.podGC = new PodGCController(sim, cluster, client("pod-garbage-collector"), { terminatedPodThreshold: kcm.terminatedPodGcThreshold, deletedOutcomes: [OUTCOME_COMPLETED] });
+    this.podGC = new PodGCController(sim, cluster, client("pod-garbage-collector"), { terminatedPodThreshold: kcm.terminatedPodGcThreshold });
     const ctx: RunContext = { sim, spec, cluster, controlPlane: cp };
     for (const factory of options.components ?? DEFAULT_COMPONENTS) {
       const c = factory(ctx);
@@ -167,6 +165,13 @@ export class ClusterRun {
     this.nodeLifecycle.start();
     this.taintEviction.start();
     this.podGC.start();
+    // PoissonArrivals pods are deleted when they complete, and a deleted Job's pods go with
+    // it: not terminated objects for PodGC (registered after PodGC's own listener).
+    const arrivalOwners = new Set(cluster.owners.flatMap((name, owner) => (name.startsWith("PoissonArrivals/") ? [owner] : [])));
+    cluster.onPodEnded.push((pod) => {
+      if (arrivalOwners.has(cluster.pods.owner[pod])) this.podGC.forgetTerminated(pod);
+    });
+    this.jobs.podObjectRemoved = (pod) => this.podGC.forgetTerminated(pod);
     for (const c of this.components) c.start?.();
     sim.scheduleAt(0, this.sampleId);
   }

@@ -74,6 +74,18 @@ describe("the Job controller", () => {
     expect(slow).toMatchObject({ deletion_requested_s: 120, deleted_s: 150 }); // deleted, then its 30 s grace
   });
 
+  it("a finished Job's pods stay as terminated objects: PodGC deletes those beyond --terminated-pod-gc-threshold; a Job deleted by its TTL takes its pods along", () => {
+    const s = { ...scenario([job("batch", { "kubesim.io/run-time": "10s" }, { completions: 30, parallelism: 30 })]), controllerManager: { terminatedPodGcThreshold: 10 } };
+    expect(simulate(s).summary.find((m) => m.metric === "podgc_deleted_terminated")!.value).toBe(20);
+    const ttl = { ...scenario([job("batch", { "kubesim.io/run-time": "10s" }, { completions: 30, parallelism: 30, ttlSecondsAfterFinished: 0 })]), controllerManager: { terminatedPodGcThreshold: 10 } };
+    const r = simulate(ttl);
+    expect(r.events.map((e) => e.kind)).toContain("JobDeleted");
+    expect(r.summary.find((m) => m.metric === "podgc_deleted_terminated")!.value).toBe(0);
+    // PoissonArrivals pods are deleted when they complete: never PodGC's to delete
+    const arrivals = { ...scenario([{ kind: "PoissonArrivals", name: "b", rate: 2, lifetime: "5s", template: { spec: { containers: [{ name: "c" }] } } }]), duration: "5m", controllerManager: { terminatedPodGcThreshold: 10 } };
+    expect(simulate(arrivals).summary.find((m) => m.metric === "podgc_deleted_terminated")!.value).toBe(0);
+  });
+
   it("refuses a Job without kubesim.io/run-time, a bad probability and the features it does not model, in one line naming the field", () => {
     expect(() => simulate(scenario([job("a", {})]), { file: "s.yaml" })).toThrow(ScenarioError);
     expect(() => simulate(scenario([job("a", {})]), { file: "s.yaml" })).toThrow(/^s\.yaml: workloads\[0\]\.metadata\.annotations\["kubesim\.io\/run-time"\]: expected how long each pod runs/);

@@ -70,6 +70,8 @@ interface JobState {
   notBeforeUs: number;
   created: number;
   finishedUs: number;
+  /** Pods that ended on their own (Succeeded or Failed objects that stay until the Job is deleted). */
+  ended: number[];
 }
 
 export class JobController {
@@ -80,6 +82,8 @@ export class JobController {
   private readonly hTtl: number;
   private readonly completed: number;
   private readonly deleted: number;
+  /** Called for each ended pod whose object goes with its deleted Job (PodGC forgets it). */
+  podObjectRemoved: (pod: number) => void = () => {};
   /** Per Job: seconds from start to Complete or Failed, for the summary. */
   readonly durations: { name: string; status: "Complete" | "Failed"; seconds: number }[] = [];
 
@@ -106,6 +110,7 @@ export class JobController {
         notBeforeUs: 0,
         created: 0,
         finishedUs: -1,
+        ended: [],
       };
     });
     this.completed = cluster.outcomes.id(OUTCOME_COMPLETED);
@@ -183,6 +188,7 @@ export class JobController {
     const j = this.jobs[k];
     const s = this.state[k];
     if (!s.active.delete(pod)) return;
+    if (ended) s.ended.push(pod);
     const index = s.indexOfPod.get(pod) ?? -1;
     s.indexOfPod.delete(pod);
     const succeeded = ended && this.cluster.pods.outcome[pod] === this.completed && this.cluster.pods.phase[pod] === PodPhase.Succeeded;
@@ -238,6 +244,8 @@ export class JobController {
     const j = this.jobs[k];
     this.cluster.events.add(this.sim.now, "JobDeleted", `job/${j.namespace}/${j.name}`, "ttlSecondsAfterFinished passed: the Job and its pods are deleted");
     for (const pod of [...this.state[k].active]) this.cluster.deletePod(pod, this.deleted);
+    for (const pod of this.state[k].ended) this.podObjectRemoved(pod);
+    this.state[k].ended = [];
   }
 
   /** Jobs by status, for the summary. */
