@@ -40,8 +40,8 @@ export const OUTCOME_NODE_FAILURE = "node-failure";
 export const OUTCOME_DEADLINE_EXCEEDED = "deadline-exceeded";
 /** A container of a pod that finishes on its own exited non-zero (phase Failed, container reason Error). */
 export const OUTCOME_ERROR = "error";
-/** Deleted by its Job's controller (the Job finished, failed or was deleted). */
-export const OUTCOME_JOB_DELETED = "deleted";
+/** Deleted by its controller (a ReplicaSet scaled down, a Job finished or was deleted). */
+export const OUTCOME_DELETED = "deleted";
 /** Deleted by the taint eviction controller (condition DisruptionTarget, reason DeletionByTaintManager). */
 export const OUTCOME_EVICTED = "evicted";
 /** Force-deleted by PodGC: its Node object is gone (reason DeletionByPodGC). */
@@ -326,6 +326,16 @@ export class ClusterState {
       const has = (bits & t.bit) !== 0;
       if (had !== has) this.nodeTransitions.add(this.sim.now, node, "taint", `${t.key}:${t.effect}`, had ? "present" : "absent", has ? "present" : "absent");
     }
+    for (const l of this.onNodeChanged) l(node);
+  }
+
+  /** kubectl cordon / uncordon: the Node's spec.unschedulable. */
+  setUnschedulable(node: number, unschedulable: boolean): void {
+    const nodes = this.nodes;
+    const v = unschedulable ? 1 : 0;
+    if (nodes.unschedulable[node] === v) return;
+    nodes.unschedulable[node] = v;
+    this.nodeTransitions.add(this.sim.now, node, "spec", "unschedulable", v ? "false" : "true", v ? "true" : "false");
     for (const l of this.onNodeChanged) l(node);
   }
 

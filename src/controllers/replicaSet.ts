@@ -20,6 +20,8 @@
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import { podNameSuffix } from "../apiserver/generateName.js";
+import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
+import { podsToDelete } from "./podsToDelete.js";
 import type { PodCreates } from "./podCreates.js";
 
 /** A Deployment of the run, with its one ReplicaSet. */
@@ -39,6 +41,11 @@ export class ReplicaSetController {
   private readonly created: number[] = [];
   /** Per Deployment: pods available now. */
   private readonly available: number[] = [];
+  /** Per Deployment: spec.replicas now (a scale action changes it). */
+  private readonly desired: number[] = [];
+  /** Per Deployment: pods that count (created, not ended, not Terminating), and creates not yet answered. */
+  private readonly active: Set<number>[] = [];
+  private readonly creating: number[] = [];
   /** Per Deployment: since when fewer than spec.replicas pods run (us), -1 when all do or never did. */
   private readonly unavailableSinceUs: number[] = [];
   private readonly everAvailable: boolean[] = [];
@@ -54,6 +61,8 @@ export class ReplicaSetController {
   /** Creating a replacement now; replacement creates decided and not yet created. */
   private replacing = false;
   private pendingReplacements = 0;
+  /** Deleting extra pods now: their deletions must not start another reconcile. */
+  private scalingDown = false;
 
   constructor(
     private readonly sim: Simulation,
@@ -68,6 +77,9 @@ export class ReplicaSetController {
       this.ownerOf.push(owner);
       this.created.push(0);
       this.available.push(0);
+      this.desired.push(d.replicas);
+      this.active.push(new Set());
+      this.creating.push(0);
       this.unavailableSinceUs.push(-1);
       this.everAvailable.push(false);
     }
@@ -80,14 +92,21 @@ export class ReplicaSetController {
 
   /** Each Deployment's owner id, name (Deployment/<ns>/<name>) and desired replicas, for workloads.csv. */
   workloads(): { owner: number; name: string; desired: () => number }[] {
-    return this.deployments.map((d, i) => ({ owner: this.ownerOf[i], name: `Deployment/${d.namespace}/${d.name}`, desired: () => d.replicas }));
+    return this.deployments.map((d, i) => ({ owner: this.ownerOf[i], name: `Deployment/${d.namespace}/${d.name}`, desired: () => this.desired[i] }));
   }
 
   /** Create every Deployment's replicas (at the start of the run). */
   start(): void {
-    this.deployments.forEach((d, i) => {
-      for (let r = 0; r < d.replicas; r++) this.createReplica(i);
-    });
+    this.deployments.forEach((_, i) => this.reconcile(i));
+  }
+
+  /** kubectl scale: the Deployment's ReplicaSet creates or deletes pods to match. */
+  scale(d: number, replicas: number): void {
+    const spec = this.deployments[d];
+    const from = this.desired[d];
+    this.desired[d] = replicas;
+    if (replicas !== from) this.cluster.events.add(this.sim.now, "ScalingReplicaSet", `deployment/${spec.namespace}/${spec.name}`, `Scaled ${replicas > from ? "up" : "down"} replica set ${spec.name}-${spec.templateHash} from ${from} to ${replicas}`);
+    this.reconcile(d);
   }
 
   /** Replacements still to run. */
@@ -103,22 +122,40 @@ export class ReplicaSetController {
   private podEnded(pod: number): void {
     this.replacements.delete(pod);
     const d = this.deploymentOfPod(pod);
-    // A pod deleted gracefully was replaced when its deletion began.
-    if (d >= 0 && this.cluster.pods.deletionUs[pod] < 0) this.replace(d);
+    // A pod deleted gracefully stopped counting when its deletion began.
+    if (d >= 0 && this.active[d].delete(pod)) this.replace(d);
   }
 
   private podDeleting(pod: number): void {
     const d = this.deploymentOfPod(pod);
-    if (d >= 0) this.replace(d);
+    if (d >= 0 && this.active[d].delete(pod)) this.replace(d);
   }
 
   private replace(d: number): void {
+    // The controller's own scale-down deletions are already counted by reconcile.
+    if (this.scalingDown) return;
     this.replacing = this.followReplacementsFromUs >= 0;
-    this.createReplica(d);
+    this.reconcile(d);
     this.replacing = false;
   }
 
+  /** manageReplicas: create the missing pods, or delete the extra ones in upstream's order. */
+  private reconcile(d: number): void {
+    const diff = this.desired[d] - (this.active[d].size + this.creating[d]);
+    for (let k = 0; k < diff; k++) this.createReplica(d);
+    if (diff < 0) {
+      this.scalingDown = true;
+      for (const pod of podsToDelete([...this.active[d]], -diff, this.cluster)) this.cluster.deletePod(pod, this.cluster.outcomes.id(OUTCOME_DELETED));
+      this.scalingDown = false;
+    }
+  }
+
   private podCreated(pod: number): void {
+    const d0 = this.deploymentOfPod(pod);
+    if (d0 >= 0) {
+      this.creating[d0]--;
+      this.active[d0].add(pod);
+    }
     // Creates are answered later with a control plane: a pod created after the fault by a Deployment counts.
     if (this.followReplacementsFromUs < 0 || this.deploymentOfPod(pod) < 0) return;
     if (this.pendingReplacements > 0) {
@@ -140,26 +177,28 @@ export class ReplicaSetController {
     const d = this.deploymentOfPod(pod);
     if (d < 0) return;
     const spec = this.deployments[d];
+    const replicas = this.desired[d];
     if (!available) {
       this.available[d]--;
-      if (this.everAvailable[d] && this.unavailableSinceUs[d] < 0) {
+      if (this.everAvailable[d] && this.unavailableSinceUs[d] < 0 && this.available[d] < replicas) {
         this.unavailableSinceUs[d] = this.sim.now;
-        this.cluster.events.add(this.sim.now, "ReplicasUnavailable", `deployment/${spec.namespace}/${spec.name}`, `fewer than ${spec.replicas} replicas available`);
+        this.cluster.events.add(this.sim.now, "ReplicasUnavailable", `deployment/${spec.namespace}/${spec.name}`, `fewer than ${replicas} replicas available`);
       }
       return;
     }
-    if (++this.available[d] < spec.replicas) return;
+    if (++this.available[d] < replicas) return;
     this.everAvailable[d] = true;
     const since = this.unavailableSinceUs[d];
     if (since < 0) return;
     const lastedUs = this.sim.now - since;
     this.maxUnavailableUs = Math.max(this.maxUnavailableUs, lastedUs);
     this.unavailableSinceUs[d] = -1;
-    this.cluster.events.add(this.sim.now, "ReplicasAvailable", `deployment/${spec.namespace}/${spec.name}`, `all ${spec.replicas} replicas available again after ${(lastedUs / US_PER_S).toFixed(3)} s`);
+    this.cluster.events.add(this.sim.now, "ReplicasAvailable", `deployment/${spec.namespace}/${spec.name}`, `all ${replicas} replicas available again after ${(lastedUs / US_PER_S).toFixed(3)} s`);
   }
 
   private createReplica(d: number): void {
     if (this.replacing) this.pendingReplacements++;
+    this.creating[d]++;
     const spec = this.deployments[d];
     const name = `${spec.name}-${spec.templateHash}-${podNameSuffix(this.created[d]++)}`;
     this.creates.create(d, name, spec.namespace, spec.template, this.ownerOf[d]);

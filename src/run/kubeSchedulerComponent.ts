@@ -18,8 +18,8 @@
  * the snapshot, and each failed cycle's FailedScheduling message is recorded for the
  * pod (ClusterState.schedulingFailed, pods.csv). The node lifecycle controller's taints
  * reach the snapshot with the Node's watch event (TaintToleration filters NoSchedule and
- * NoExecute taints a pod does not tolerate); a deleted Node is cordoned in the snapshot
- * (simplification: upstream removes it).
+ * NoExecute taints a pod does not tolerate); a cordoned Node (spec.unschedulable) is
+ * unschedulable in the snapshot, and so is a deleted one (simplification: upstream removes it).
  */
 import type { Node } from "../model/types.js";
 import { LIFECYCLE_TAINTS } from "../model/nodeTable.js";
@@ -104,7 +104,7 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
       snapshot.setTaints(n, [...specTaints[n], ...LIFECYCLE_TAINTS.filter((t) => (bits & t.bit) !== 0)]);
       if (removed) scheduler.nodeChanged(false);
     }
-    const cordoned = cluster.nodes.exists[n] === 0;
+    const cordoned = cluster.nodes.exists[n] === 0 || cluster.nodes.unschedulable[n] === 1;
     if ((snapshot.nodes.unschedulable[n] === 1) !== cordoned) {
       snapshot.setUnschedulable(n, cordoned);
       if (!cordoned) scheduler.nodeChanged(false);

@@ -39,6 +39,7 @@ import { DEFAULT_COMPONENTS } from "./components.js";
 import type { Component, ComponentFactory, RunContext } from "./context.js";
 import { ControlPlane } from "./controlPlane.js";
 import { NodeFaultTimeline } from "./nodeFaults.js";
+import { ActionTimeline } from "./actionTimeline.js";
 import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
 import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
@@ -92,6 +93,7 @@ export class ClusterRun {
   readonly taintEviction: TaintEvictionController;
   readonly podGC: PodGCController;
   readonly faults: NodeFaultTimeline;
+  readonly actions: ActionTimeline;
   private finished = false;
 
   constructor(
@@ -150,6 +152,7 @@ export class ClusterRun {
     });
     const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
     faults.onFirstFault.push(() => (this.replicaSets.followReplacementsFromUs = sim.now));
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, spec.actions));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
@@ -159,6 +162,7 @@ export class ClusterRun {
     this.jobs.start();
     arrivals.start();
     faults.start();
+    actions.start();
     nodeStatus.startRegistered();
     if (cp) cp.start();
     else leases.start();
@@ -211,7 +215,7 @@ export class ClusterRun {
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
     });
-    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...this.jobSummary(), ...extraSummary);
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...this.jobSummary(), ...this.drainSummary(), ...extraSummary);
     return {
       timeseries: this.timeseries,
       pools: this.pools.rows,
@@ -248,6 +252,17 @@ export class ClusterRun {
       { metric: "fault_replacement_pods", value: rs.replacementsCreated },
       { metric: "fault_replacement_pods_not_running_at_end", value: rs.replacementsNotRunning },
       { metric: "fault_to_replacements_running_s", value: rs.replacementsCreated > 0 && rs.replacementsNotRunning === 0 ? since(rs.lastReplacementRunningUs) : -1 },
+    ];
+  }
+
+  /** Drains (rows only for runs with a drain action): how many finished and the longest. */
+  private drainSummary(): SummaryRow[] {
+    const drains = this.spec.actions.filter((a) => a.type === "drain").length;
+    if (drains === 0) return [];
+    const s = this.actions.drainSeconds;
+    return [
+      { metric: "drains_completed", value: s.length },
+      { metric: "drain_duration_max_s", value: s.length > 0 ? Math.max(...s) : -1 },
     ];
   }
 

@@ -76,6 +76,20 @@ export interface ControllerManagerSpec {
   terminatedPodGcThreshold: number;
 }
 
+/** An operator's action on the timeline (scenario section actions). */
+export interface ActionSpec {
+  atUs: number;
+  type: "scale" | "cordon" | "uncordon" | "drain";
+  /** scale: the Deployment's index and its new replicas. */
+  deployment: number;
+  replicas: number;
+  /** cordon, uncordon, drain: the nodes it may act on, and how many (Infinity = all). */
+  candidates: number[];
+  count: number;
+  /** For events.csv ("actions[0]: node general-3"). */
+  description: string;
+}
+
 export interface ClusterSpec {
   name: string;
   seed: number;
@@ -96,6 +110,7 @@ export interface ClusterSpec {
   pods: StandalonePodSpec[];
   arrivals: ArrivalSpec[];
   faults: FaultSpec[];
+  actions: ActionSpec[];
   /** The kube-scheduler's configuration, resolved once from the `scheduler` section (or upstream defaults). */
   scheduler: SchedulerSpec;
   /** The control plane, when the scenario has a `controlPlane` section. */

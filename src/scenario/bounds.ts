@@ -116,6 +116,10 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
     } else {
       return;
     }
+    // A scale action above the Deployment's replicas adds the difference.
+    if (w.kind === "Deployment") {
+      for (const a of s.actions) if (a.type === "scale" && a.deployment === w.metadata.name && a.namespace === (w.metadata.namespace ?? "default")) pods += Math.max(0, a.replicas - (w.spec.replicas ?? 1));
+    }
     total += pods;
     if (total > limits.pods) {
       const before = total - pods;

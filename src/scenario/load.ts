@@ -14,6 +14,7 @@ import { readInputFile } from "./inputFile.js";
 import { examples, expandManifests, type Origin } from "./manifests.js";
 import { applyOverrides } from "./overrides.js";
 import { resolveScenario, spreadOverZones } from "./resolve.js";
+import { MAX_DEPLOYMENT_REPLICAS } from "../apiserver/admission/validation/workloads.js";
 import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { parseYamlDocument } from "./yamlInput.js";
@@ -143,28 +144,41 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       throw workloadError(["workloads", i, "stop"], `expected a time after start, got ${JSON.stringify(w.stop)}`);
     }
   });
+  /** A node selection (node, pool or zone, + count) of faults[i] or actions[i] names nodes of the scenario. */
+  const checkNodes = (section: "faults" | "actions", i: number, f: { node?: string; pool?: string; zone?: string; count?: number }, zoneCount: boolean): void => {
+    if (f.pool !== undefined) {
+      const count = pools.get(f.pool);
+      if (count === undefined) {
+        throw new ScenarioError(file, `${section}[${i}].pool`, `expected the name of a node pool (${[...pools.keys()].join(", ")}), got ${JSON.stringify(f.pool)}`);
+      }
+      if (f.count !== undefined && f.count > count) {
+        throw new ScenarioError(file, `${section}[${i}].count`, `expected at most ${count} (the size of pool ${f.pool}), got ${f.count}`);
+      }
+    }
+    if (f.zone !== undefined && !zones.has(f.zone)) {
+      throw new ScenarioError(file, `${section}[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
+    }
+    if (zoneCount && f.zone !== undefined && f.count !== undefined && f.count > zoneSize(f.zone)) {
+      throw new ScenarioError(file, `${section}[${i}].count`, `expected at most ${zoneSize(f.zone)} (the nodes of zone ${f.zone}), got ${f.count}`);
+    }
+    if (f.node !== undefined && !isNodeOf(pools, f.node)) {
+      throw new ScenarioError(file, `${section}[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);
+    }
+  };
   s.faults.forEach((f, i) => {
     if (f.type === "zone-outage" && f.controlPlane && !s.controlPlane) {
       throw new ScenarioError(file, `faults[${i}].controlPlane`, "expected false without a controlPlane section (there are no control-plane hosts to cut off)");
     }
-    if (f.type !== "zone-outage" && f.pool !== undefined) {
-      const count = pools.get(f.pool);
-      if (count === undefined) {
-        throw new ScenarioError(file, `faults[${i}].pool`, `expected the name of a node pool (${[...pools.keys()].join(", ")}), got ${JSON.stringify(f.pool)}`);
+    checkNodes("faults", i, f.type === "zone-outage" ? { zone: f.zone } : f, f.type !== "zone-outage");
+  });
+  const deployments = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "Deployment" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
+  s.actions.forEach((a, i) => {
+    if (a.type === "scale") {
+      if (!deployments.has(`${a.namespace}/${a.deployment}`)) {
+        throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
       }
-      if (f.count !== undefined && f.count > count) {
-        throw new ScenarioError(file, `faults[${i}].count`, `expected at most ${count} (the size of pool ${f.pool}), got ${f.count}`);
-      }
-    }
-    if (f.zone !== undefined && !zones.has(f.zone)) {
-      throw new ScenarioError(file, `faults[${i}].zone`, `expected a zone of some node pool (${[...zones].join(", ") || "none defined"}), got ${JSON.stringify(f.zone)}`);
-    }
-    if (f.type !== "zone-outage" && f.zone !== undefined && f.count !== undefined && f.count > zoneSize(f.zone)) {
-      throw new ScenarioError(file, `faults[${i}].count`, `expected at most ${zoneSize(f.zone)} (the nodes of zone ${f.zone}), got ${f.count}`);
-    }
-    if (f.type !== "zone-outage" && f.node !== undefined && !isNodeOf(pools, f.node)) {
-      throw new ScenarioError(file, `faults[${i}].node`, `expected a node name <pool>-<index> such as ${s.nodePools[0].name}-0, got ${JSON.stringify(f.node)}`);
-    }
+      if (a.replicas > MAX_DEPLOYMENT_REPLICAS) throw new ScenarioError(file, `actions[${i}].replicas`, `expected at most ${MAX_DEPLOYMENT_REPLICAS} replicas (kubesim's limit for one Deployment), got ${a.replicas}`);
+    } else checkNodes("actions", i, a, true);
   });
 }
 
@@ -190,6 +204,10 @@ function notReached(file: string, s: Scenario): string[] {
   });
   s.controlPlane?.faults.forEach((f, i) => {
     if (f.atUs > endUs) out.push(after(`controlPlane.faults[${i}] (${f.type})`, f.atUs));
+  });
+  s.actions.forEach((a, i) => {
+    const at = durationUs(a.at);
+    if (at > endUs) out.push(after(`actions[${i}] (${a.type})`, at));
   });
   s.workloads.forEach((w, i) => {
     if (!("kind" in w) || w.kind !== "PoissonArrivals" || w.start === undefined) return;

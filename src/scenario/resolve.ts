@@ -11,7 +11,7 @@ import { DEFAULT_DEPLOYMENT_REPLICAS } from "../apiserver/admission/defaults.js"
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
-import type { ArrivalSpec, ClusterSpec, ControllerManagerSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
+import type { ActionSpec, ArrivalSpec, ClusterSpec, ControllerManagerSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
 import { DEFAULT_NODE_LIFECYCLE_CONFIG } from "../controllers/nodeLifecycle/defaults.js";
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 import { forNode, withDaemonTolerations } from "../controllers/daemonSet/daemonPodTemplate.js";
@@ -257,6 +257,26 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     const controlPlaneToo = f.type === "zone-outage" && f.controlPlane;
     faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, notReadyForUs, controlPlaneToo, zone, description: `faults[${i}]: ${what}` });
   });
+  const actions: ActionSpec[] = s.actions.map((a, i) => {
+    if (a.type === "scale") {
+      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
+      return { atUs: durationUs(a.at), type: a.type, deployment: d, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
+    }
+    let candidates: number[];
+    let what: string;
+    if (a.node !== undefined) {
+      const n = nodes.findIndex((x) => x.name === a.node);
+      candidates = n >= 0 ? [n] : [];
+      what = `node ${a.node}`;
+    } else if (a.pool !== undefined) {
+      candidates = poolNodes.get(a.pool) ?? [];
+      what = a.count === undefined ? `pool ${a.pool}` : `${a.count} node(s) of pool ${a.pool}`;
+    } else {
+      candidates = zoneNodes.get(a.zone!) ?? [];
+      what = a.count === undefined ? `zone ${a.zone}` : `${a.count} node(s) of zone ${a.zone}`;
+    }
+    return { atUs: durationUs(a.at), type: a.type, deployment: -1, replicas: 0, candidates, count: a.count ?? Infinity, description: `actions[${i}]: ${what}` };
+  });
   return {
     name: s.name,
     seed: s.seed,
@@ -274,6 +294,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     pods,
     arrivals,
     faults,
+    actions,
     scheduler: resolveSchedulerSection(s.scheduler, file, s),
     controlPlane: s.controlPlane,
   };

@@ -8,6 +8,7 @@ import { controlPlaneSection } from "./sections/controlPlane.js";
 import { controllerManagerSection } from "./sections/controllerManager.js";
 import { kubeletSection } from "./sections/kubelet.js";
 import { faultsSection } from "./sections/faults.js";
+import { actionsSection } from "./sections/actions.js";
 import { limitsSection } from "./sections/limits.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
 import { schedulerSection } from "./sections/scheduler.js";
@@ -19,6 +20,7 @@ const SECTIONS = {
   ...nodePoolsSection,
   ...workloadsSection,
   ...faultsSection,
+  ...actionsSection,
   ...controlPlaneSection,
   ...controllerManagerSection,
   ...kubeletSection,

@@ -49,6 +49,7 @@ export function spec(over: Partial<ClusterSpec>): ClusterSpec {
     pods: [],
     arrivals: [],
     faults: [],
+    actions: [],
     scheduler: defaultSchedulerSpec(),
     controllerManager: { kubeApiQps: 20, kubeApiBurst: 30, terminatedPodGcThreshold: 12500, nodeLifecycle: { ...DEFAULT_NODE_LIFECYCLE_CONFIG } },
     ...over,

@@ -21,7 +21,7 @@
  * scenario is read). Pod creates go through `PodCreates` like the ReplicaSet controller's.
  */
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
-import { OUTCOME_COMPLETED, OUTCOME_JOB_DELETED, type ClusterState } from "../../apiserver/clusterState.js";
+import { OUTCOME_COMPLETED, OUTCOME_DELETED, type ClusterState } from "../../apiserver/clusterState.js";
 import { podNameSuffix } from "../../apiserver/generateName.js";
 import { PodPhase } from "../../model/podTable.js";
 import type { PodCreates } from "../podCreates.js";
@@ -114,7 +114,7 @@ export class JobController {
       };
     });
     this.completed = cluster.outcomes.id(OUTCOME_COMPLETED);
-    this.deleted = cluster.outcomes.id(OUTCOME_JOB_DELETED);
+    this.deleted = cluster.outcomes.id(OUTCOME_DELETED);
     this.hSync = sim.on("job.sync", (k) => this.sync(k));
     this.hDeadline = sim.on("job.activeDeadline", (k) => this.finish(k, FAILED, "DeadlineExceeded", "Job was active longer than specified deadline"));
     this.hTtl = sim.on("job.ttlAfterFinished", (k) => this.deleteJob(k));

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, positiveInt } from "../fields.js";
 
 
-const nodeSelection = {
+export const nodeSelection = {
   at: duration.describe("when the fault happens (time since the start)"),
   node: dnsSubdomain.optional(),
   pool: dnsLabel.optional(),
@@ -15,7 +15,7 @@ const nodeSelection = {
   zone: dnsSubdomain.optional(),
 };
 
-function oneSelector(f: { node?: string; pool?: string; zone?: string; count?: number }, ctx: z.RefinementCtx): void {
+export function oneSelector(f: { node?: string; pool?: string; zone?: string; count?: number }, ctx: z.RefinementCtx): void {
   const given = (["node", "pool", "zone"] as const).filter((k) => f[k] !== undefined);
   if (given.length !== 1) {
     ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of node, pool or zone, got ${given.length === 0 ? "none" : given.join(" and ")}` });

@@ -1,0 +1,40 @@
+/**
+ * Actions on the timeline, beside the faults: what an operator does with kubectl.
+ *
+ *   - {at: 10m, type: scale, deployment: web, namespace: shop, replicas: 900}   kubectl scale
+ *   - {at: 20m, type: cordon, node: general-3}                                 kubectl cordon
+ *   - {at: 30m, type: uncordon, pool: general}                                 kubectl uncordon
+ *   - {at: 40m, type: drain, zone: zone-b, count: 2}                           kubectl drain --ignore-daemonsets --force
+ *
+ * Nodes are named as in faults: `node`, `pool` or `zone` (+ `count`, chosen with the seeded
+ * stream "actions"). Each action is a row in events.csv.
+ */
+import { z } from "zod";
+import { dnsLabel, dnsSubdomain, nonNegativeInt } from "../fields.js";
+import { nodeSelection, oneSelector } from "./faults.js";
+
+const scale = z.strictObject({
+  type: z.literal("scale"),
+  at: nodeSelection.at,
+  deployment: dnsSubdomain.describe("the Deployment's name"),
+  namespace: dnsLabel.default("default"),
+  replicas: nonNegativeInt("a non-negative number of replicas"),
+});
+const onNodes = (type: "cordon" | "uncordon" | "drain", what: string) => z.strictObject({ type: z.literal(type), ...nodeSelection }).describe(what).superRefine(oneSelector);
+
+export const ACTION_TYPES = ["scale", "cordon", "uncordon", "drain"] as const;
+
+export const action = z.discriminatedUnion(
+  "type",
+  [
+    scale.describe("kubectl scale: the Deployment's spec.replicas"),
+    onNodes("cordon", "kubectl cordon: spec.unschedulable, nothing new is scheduled there"),
+    onNodes("uncordon", "kubectl uncordon"),
+    onNodes("drain", "kubectl drain --ignore-daemonsets --force: cordon, then evict every pod but DaemonSet pods"),
+  ],
+  { error: `expected an action type: ${ACTION_TYPES.join(", ")}` },
+);
+
+export const actionsSection = {
+  actions: z.array(action, { error: "expected a list of actions" }).default([]),
+};

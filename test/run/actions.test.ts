@@ -1,0 +1,140 @@
+/**
+ * Operators' actions on the timeline: kubectl scale (ReplicaSet scale-down in upstream's
+ * deletion order), cordon, uncordon, drain. No control plane: creates are immediate, pods
+ * start 1 s after binding, containers take their 30 s grace period to stop.
+ */
+import { describe, expect, it } from "vitest";
+import { simulate, ScenarioError } from "../../src/index.js";
+import { ClusterState } from "../../src/apiserver/clusterState.js";
+import { Simulation } from "../../src/engine/simulation.js";
+import { podsToDelete } from "../../src/controllers/podsToDelete.js";
+import { GI, node, template } from "./helpers.js";
+
+function scenario(actions: unknown[], extra: Record<string, unknown> = {}) {
+  return {
+    name: "actions",
+    duration: "10m",
+    sampleInterval: "10s",
+    nodePools: [{ name: "w", count: 3, allocatable: { cpu: "8", memory: "32Gi" } }],
+    workloads: [
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web" },
+        spec: { replicas: 6, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "500m" } } }] } } },
+      },
+    ],
+    actions,
+    ...extra,
+  };
+}
+
+describe("which pods a ReplicaSet deletes first (ActivePodsWithRanks)", () => {
+  it("unbound, then Pending, then not ready, then doubled up, then ready for less time, then more restarts, then newer", () => {
+    const sim = new Simulation(1);
+    const c = new ClusterState(sim, [node("n0", 8000, 8 * GI), node("n1", 8000, 8 * GI)], [template(100, 0)]);
+    const make = (name: string) => c.createPod(name, "default", 0, -1, -1);
+    const unbound = make("unbound");
+    const pending = make("pending");
+    c.bind(pending, 0);
+    const notReady = make("not-ready");
+    c.bind(notReady, 1);
+    c.podRunning(notReady);
+    c.setPodReady(notReady, false);
+    const alone = make("alone"); // n1 has alone + notReady; n0 has pending + doubled
+    c.bind(alone, 1);
+    c.podRunning(alone);
+    const doubled = make("doubled");
+    c.bind(doubled, 0);
+    c.podRunning(doubled);
+    // n0: pending, doubled (2 of the set); n1: notReady, alone (2): make n0 hold one more
+    const third = make("third");
+    c.bind(third, 0);
+    c.podRunning(third);
+    const all = [third, doubled, alone, notReady, pending, unbound];
+    const order = podsToDelete(all, all.length, c).map((p) => c.pods.names[p]);
+    expect(order.slice(0, 3)).toEqual(["unbound", "pending", "not-ready"]);
+    // the ready ones: n0 holds 3 of the set, n1 2: n0's first; among equals the newer one
+    expect(order.slice(3)).toEqual(["third", "doubled", "alone"]);
+  });
+});
+
+describe("actions", () => {
+  it("scale up creates the missing replicas at once; scale down deletes the extra ones (Terminating for their grace)", () => {
+    const r = simulate(scenario([
+      { at: "60s", type: "scale", deployment: "web", replicas: 10 },
+      { at: "120s", type: "scale", deployment: "web", replicas: 3 },
+    ]));
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    expect(web.filter((p) => p.created_s === 60)).toHaveLength(4);
+    const deleted = web.filter((p) => p.deletion_requested_s === 120);
+    expect(deleted).toHaveLength(7);
+    for (const p of deleted) expect(p).toMatchObject({ outcome: "deleted", deleted_s: 150 });
+    expect(r.events.filter((e) => e.kind === "ScalingReplicaSet").map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Scaled up replica set web-\w+ from 6 to 10$/),
+      expect.stringMatching(/^Scaled down replica set web-\w+ from 10 to 3$/),
+    ]);
+    const at = (t: number) => r.workloads.find((w) => w.sim_time_s === t)!;
+    expect(at(70)).toMatchObject({ desired: 10, current: 10, ready: 10 });
+    expect(at(130)).toMatchObject({ desired: 3, current: 3, ready: 3, terminating: 7 });
+    expect(at(160)).toMatchObject({ desired: 3, current: 3, terminating: 0 });
+  });
+
+  it("scale down of pods that cannot be scheduled deletes the Pending ones first, exactly the extra count", () => {
+    // 3 nodes x 8 cpu = 48 pods of 500m; 60 asked: 12 stay Pending; down to 50 deletes 10 of them
+    const r = simulate(scenario([
+      { at: "60s", type: "scale", deployment: "web", replicas: 60 },
+      { at: "120s", type: "scale", deployment: "web", replicas: 50 },
+    ]));
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    const gone = web.filter((p) => p.deleted_s === 120);
+    expect(gone).toHaveLength(10);
+    for (const p of gone) expect(p.scheduled_s).toBeNull();
+    expect(r.workloads.find((w) => w.sim_time_s === 130)).toMatchObject({ desired: 50, current: 50, ready: 48 });
+  });
+
+  it("cordon keeps new pods off a node; uncordon lets them back", () => {
+    const r = simulate(scenario([
+      { at: "30s", type: "cordon", node: "w-0" },
+      { at: "60s", type: "scale", deployment: "web", replicas: 30 },
+      { at: "200s", type: "uncordon", node: "w-0" },
+      { at: "210s", type: "scale", deployment: "web", replicas: 60 },
+    ]));
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    expect(web.filter((p) => p.created_s === 60 && p.node === "w-0")).toEqual([]);
+    expect(web.filter((p) => p.created_s === 210 && p.node === "w-0").length).toBeGreaterThan(0);
+    expect(r.nodes.filter((n) => n.kind === "spec").map((n) => [n.sim_time_s, n.node, n.to])).toEqual([
+      [30, "w-0", "true"],
+      [200, "w-0", "false"],
+    ]);
+  });
+
+  it("drain cordons the node and evicts every pod but DaemonSet pods; replacements start elsewhere; done when the last evicted pod is gone", () => {
+    const ds = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "agent" },
+      spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "c" }] } } },
+    };
+    const base = scenario([{ at: "100s", type: "drain", node: "w-1" }]);
+    const r = simulate({ ...base, workloads: [...base.workloads, ds] });
+    const onNode = r.pods.filter((p) => p.node === "w-1" && p.created_s < 100);
+    const web = onNode.filter((p) => p.owner === "Deployment/default/web");
+    expect(web.length).toBeGreaterThan(0);
+    for (const p of web) expect(p).toMatchObject({ outcome: "drained", deletion_requested_s: 100, deleted_s: 130 });
+    expect(onNode.find((p) => p.owner === "DaemonSet/default/agent")).toMatchObject({ outcome: "running", deletion_requested_s: null });
+    const replacements = r.pods.filter((p) => p.owner === "Deployment/default/web" && p.created_s === 100);
+    expect(replacements).toHaveLength(web.length);
+    for (const p of replacements) expect(p.node).not.toBe("w-1");
+    const done = r.events.find((e) => e.kind === "DrainCompleted")!;
+    expect(done).toMatchObject({ sim_time_s: 130, object: "node/w-1" });
+    expect(r.summary.find((m) => m.metric === "drain_duration_max_s")!.value).toBe(30);
+  });
+
+  it("refuses an action on a Deployment or node the scenario does not have, in one line", () => {
+    expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "api", replicas: 3 }]), { file: "s.yaml" })).toThrow(ScenarioError);
+    expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "api", replicas: 3 }]), { file: "s.yaml" })).toThrow('s.yaml: actions[0].deployment: expected the name of a Deployment of the scenario in namespace default (default/web), got "api"');
+    expect(() => simulate(scenario([{ at: "1m", type: "drain", node: "w-9" }]), { file: "s.yaml" })).toThrow('s.yaml: actions[0].node: expected a node name <pool>-<index> such as w-0, got "w-9"');
+    expect(() => simulate(scenario([{ at: "1m", type: "reboot", node: "w-1" }]), { file: "s.yaml" })).toThrow("s.yaml: actions[0].type: expected an action type: scale, cordon, uncordon, drain");
+  });
+});
