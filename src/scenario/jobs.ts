@@ -46,7 +46,14 @@ export function resolveJob(w: JobObject, i: number, addTemplate: AddTemplate, lo
   const runPath: PathSegment[] = ["metadata", "annotations", ANNOTATION_RUN_TIME];
   const runText = annotations[ANNOTATION_RUN_TIME];
   if (runText === undefined) throw error(runPath, 'expected how long each pod runs, a duration ("5m") or a distribution ("{type: exponential, mean: 5m}"): kubesim runs no real containers');
-  const parsed = durationDistribution.safeParse(parseYamlDocument(formatPath(runPath), runText));
+  let value: unknown;
+  try {
+    value = parseYamlDocument(formatPath(runPath), runText);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    value = undefined; // not YAML: refused below, in the scenario's own words
+  }
+  const parsed = durationDistribution.safeParse(value);
   if (!parsed.success) throw error(runPath, `expected a duration ("5m") or a distribution of durations ("{type: exponential, mean: 5m}"), got ${JSON.stringify(runText)}`);
   const failText = annotations[ANNOTATION_FAILURE_PROBABILITY];
   const failureProbability = failText === undefined ? 0 : Number(failText);

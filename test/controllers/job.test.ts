@@ -90,6 +90,7 @@ describe("the Job controller", () => {
     expect(() => simulate(scenario([job("a", {})]), { file: "s.yaml" })).toThrow(ScenarioError);
     expect(() => simulate(scenario([job("a", {})]), { file: "s.yaml" })).toThrow(/^s\.yaml: workloads\[0\]\.metadata\.annotations\["kubesim\.io\/run-time"\]: expected how long each pod runs/);
     expect(() => simulate(scenario([job("a", { "kubesim.io/run-time": "soon" })]), { file: "s.yaml" })).toThrow('s.yaml: workloads[0].metadata.annotations["kubesim.io/run-time"]: expected a duration ("5m") or a distribution of durations ("{type: exponential, mean: 5m}"), got "soon"');
+    expect(() => simulate(scenario([job("a", { "kubesim.io/run-time": "{" })]), { file: "s.yaml" })).toThrow('s.yaml: workloads[0].metadata.annotations["kubesim.io/run-time"]: expected a duration ("5m") or a distribution of durations ("{type: exponential, mean: 5m}"), got "{"');
     expect(() => simulate(scenario([job("a", { "kubesim.io/run-time": "1m", "kubesim.io/failure-probability": "2" })]), { file: "s.yaml" })).toThrow('s.yaml: workloads[0].metadata.annotations["kubesim.io/failure-probability"]: expected a probability from 0 to 1, got "2"');
     expect(() => simulate(scenario([job("a", { "kubesim.io/run-time": "1m" }, { suspend: true })]), { file: "s.yaml" })).toThrow("s.yaml: workloads[0].spec.suspend: kubesim does not model suspended Jobs yet: remove it or set it to false");
     expect(() => simulate(scenario([job("a", { "kubesim.io/run-time": "1m" }, {}, { restartPolicy: "Always" })]), { file: "s.yaml" })).toThrow(
