@@ -38,11 +38,11 @@ const arbSpec = fc.record({
   tolerations: fc.array(arbToleration, { maxLength: 3 }),
 });
 
-function podSpecOf(a: { nodeSelector?: Record<string, string>; terms?: { key: string; operator: string; values?: string[] }[][]; tolerations: { key: string; operator: string; value?: string; effect: string }[] }): PodSpec {
+function podSpecOf(a: { nodeSelector?: Record<string, string>; terms?: { key: string; operator: string; values?: readonly string[] }[][]; tolerations: { key: string; operator: string; value?: string; effect: string }[] }): PodSpec {
   return withDaemonTolerations({
     containers: [{ name: "c" }],
     ...(a.nodeSelector ? { nodeSelector: a.nodeSelector } : {}),
-    ...(a.terms ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: a.terms.map((t) => ({ matchExpressions: t })) } } } } : {}),
+    ...(a.terms ? { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: a.terms.map((t) => ({ matchExpressions: t.map((e) => ({ ...e, values: e.values ? [...e.values] : undefined })) })) } } } } : {}),
     tolerations: a.tolerations.map((t) => (t.effect === "" ? { key: t.key, operator: t.operator, value: t.value } : t)),
   });
 }
