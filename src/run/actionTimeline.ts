@@ -1,8 +1,9 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
  * scale, cordon, uncordon and drain. A drain is `kubectl drain --ignore-daemonsets
- * --force`: cordon, then evict every pod of the node but its DaemonSet pods (the eviction
- * API with no PodDisruptionBudget in the way: a graceful delete each); it is done when the
+ * --force`: cordon, then evict every pod of the node but its DaemonSet pods through the
+ * eviction API (the PodDisruptionBudgets decide; an allowed eviction is a graceful
+ * delete, a refused one is tried again 5 s later, as kubectl does); it is done when the
  * last evicted pod is gone (events.csv DrainCompleted, with how long it took). Nodes of a
  * pool or zone with a count are chosen with the seeded stream "actions".
  */
@@ -10,12 +11,17 @@ import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { ReplicaSetController } from "../controllers/replicaSet.js";
 import type { ActionSpec } from "./spec.js";
+import type { DisruptionBudgets } from "../controllers/disruption/disruptionBudgets.js";
+import { PodPhase } from "../model/podTable.js";
 
 /** Outcome of a pod evicted by a drain (pods.csv). */
 export const OUTCOME_DRAINED = "drained";
+/** kubectl drain tries a refused eviction again after 5 s (k8s.io/kubectl pkg/drain). */
+export const DRAIN_EVICTION_RETRY_US = 5 * US_PER_S;
 
 export class ActionTimeline {
   private readonly actionId: number;
+  private readonly evictId: number;
   private readonly drained: number;
   /** Per drain in progress: the pods still to go, when it began, what it was. */
   private readonly drains: { pods: Set<number>; startUs: number; description: string; node: string }[] = [];
@@ -27,8 +33,10 @@ export class ActionTimeline {
     private readonly cluster: ClusterState,
     private readonly replicaSets: ReplicaSetController,
     private readonly actions: readonly ActionSpec[],
+    private readonly budgets: DisruptionBudgets,
   ) {
     this.actionId = sim.on("actions.action", (i) => this.act(i));
+    this.evictId = sim.on("actions.evict", (pod) => this.evict(pod));
     this.drained = cluster.outcomes.id(OUTCOME_DRAINED);
     cluster.onPodEnded.push((pod) => this.podGone(pod));
   }
@@ -58,8 +66,17 @@ export class ActionTimeline {
     const evict = c.podsOn(node).filter((p) => c.pods.deletionUs[p] < 0 && !c.owners[c.pods.owner[p]]?.startsWith("DaemonSet/"));
     const drain = { pods: new Set(evict), startUs: this.sim.now, description, node: c.nodes.names[node] };
     this.drains.push(drain);
-    for (const p of evict) c.deletePod(p, this.drained);
+    for (const p of evict) this.evict(p);
     this.check(drain);
+  }
+
+  /** POST pods/eviction for a pod of a drain; refused: again in 5 s. */
+  private evict(pod: number): void {
+    const c = this.cluster;
+    if (c.pods.deletionUs[pod] >= 0 || c.pods.phase[pod] === PodPhase.Succeeded || c.pods.phase[pod] === PodPhase.Failed) return;
+    const answer = this.budgets.evict(pod);
+    if (answer.allowed) c.deletePod(pod, this.drained);
+    else this.sim.schedule(DRAIN_EVICTION_RETRY_US, this.evictId, pod);
   }
 
   private podGone(pod: number): void {

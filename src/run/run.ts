@@ -40,6 +40,7 @@ import type { Component, ComponentFactory, RunContext } from "./context.js";
 import { ControlPlane } from "./controlPlane.js";
 import { NodeFaultTimeline } from "./nodeFaults.js";
 import { ActionTimeline } from "./actionTimeline.js";
+import { DisruptionBudgets } from "../controllers/disruption/disruptionBudgets.js";
 import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
 import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
@@ -94,6 +95,7 @@ export class ClusterRun {
   readonly podGC: PodGCController;
   readonly faults: NodeFaultTimeline;
   readonly actions: ActionTimeline;
+  readonly budgets: DisruptionBudgets;
   private finished = false;
 
   constructor(
@@ -152,7 +154,10 @@ export class ClusterRun {
     });
     const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
     faults.onFirstFault.push(() => (this.replicaSets.followReplacementsFromUs = sim.now));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, spec.actions));
+    // The disruption controller's view for the eviction API: a pod's controller scale by owner.
+    const scale = new Map([...this.replicaSets.workloads(), ...this.daemonSets.workloads()].map((w) => [w.owner, w.desired]));
+    this.budgets = new DisruptionBudgets(cluster, spec.pdbs, spec.templates, (owner) => scale.get(owner)?.());
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, spec.actions, this.budgets));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
@@ -263,6 +268,7 @@ export class ClusterRun {
     return [
       { metric: "drains_completed", value: s.length },
       { metric: "drain_duration_max_s", value: s.length > 0 ? Math.max(...s) : -1 },
+      { metric: "evictions_refused_by_pdb", value: this.budgets.refused },
     ];
   }
 

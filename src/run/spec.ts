@@ -9,6 +9,7 @@ import type { DistributionSpec } from "../engine/distribution.js";
 import type { DeploymentSpec } from "../controllers/replicaSet.js";
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 import type { JobSpec } from "../controllers/job/jobController.js";
+import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 import type { Namespace } from "../model/types.js";
@@ -107,6 +108,7 @@ export interface ClusterSpec {
   deployments: DeploymentSpec[];
   daemonSets: DaemonSetSpec[];
   jobs: JobSpec[];
+  pdbs: PdbSpec[];
   pods: StandalonePodSpec[];
   arrivals: ArrivalSpec[];
   faults: FaultSpec[];

@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
 import { validateObject, validatePodTemplate } from "../apiserver/admission/validation/validateObject.js";
-import type { DaemonSet, Deployment, Job, Namespace, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
+import type { DaemonSet, Deployment, Job, Namespace, PodDisruptionBudget, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
 import { VERBATIM } from "./errors.js";
 
 type Named = ObjectMeta & { name: string };
@@ -30,6 +30,7 @@ export type JobObject = Job & {
   metadata: Named;
   spec: NonNullable<Job["spec"]> & { template: PodTemplateSpec };
 };
+export type PodDisruptionBudgetObject = PodDisruptionBudget & { metadata: Named };
 export type PodObject = Pod & { metadata: Named; spec: PodSpec };
 export type PriorityClassObject = PriorityClass & { metadata: Named };
 export type NamespaceObject = Namespace & { metadata: Named };
@@ -73,6 +74,11 @@ export const job = apiObject<JobObject>(
   "its pods run to completion: annotate it with kubesim.io/run-time (how long each pod runs: a duration or a distribution) and optionally kubesim.io/failure-probability",
 );
 export const pod = apiObject<PodObject>("Pod", "v1", "created at the start; spec.activeDeadlineSeconds ends it");
+export const podDisruptionBudget = apiObject<PodDisruptionBudgetObject>(
+  "PodDisruptionBudget",
+  "policy/v1",
+  "the eviction API (a drain) honours it: minAvailable or maxUnavailable, a number or a percentage",
+);
 export const priorityClass = apiObject<PriorityClassObject>("PriorityClass", "scheduling.k8s.io/v1", "pods name it in spec.priorityClassName");
 export const namespace = apiObject<NamespaceObject>("Namespace", "v1", "its labels are what pod affinity's namespaceSelector matches");
 

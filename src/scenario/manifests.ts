@@ -40,7 +40,7 @@ export interface Origin {
 }
 
 /** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
-const RUN_KINDS = new Set(["Deployment", "DaemonSet", "Job", "Pod", "PriorityClass", "Namespace"]);
+const RUN_KINDS = new Set(["Deployment", "DaemonSet", "Job", "Pod", "PodDisruptionBudget", "PriorityClass", "Namespace"]);
 const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "CronJob", "ReplicationController"]);
 /** Pods in these phases have ended (v1 PodPhase). */
 const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
@@ -249,5 +249,5 @@ function collect(value: unknown, file: string, path: PathSegment[], out: Found[]
   if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
   else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
-  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, Job, Pod, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
+  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, Job, Pod, PodDisruptionBudget, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
 }

@@ -17,6 +17,7 @@ import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController
 import { forNode, withDaemonTolerations } from "../controllers/daemonSet/daemonPodTemplate.js";
 import { nodeShouldRunDaemonPod } from "../controllers/daemonSet/nodeShouldRun.js";
 import type { JobSpec } from "../controllers/job/jobController.js";
+import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import { resolveJob } from "./jobs.js";
 import { podTemplate } from "../model/podTemplate.js";
 import type { Namespace, Pod, PodSpec, PriorityClass } from "../model/types.js";
@@ -257,6 +258,11 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     const controlPlaneToo = f.type === "zone-outage" && f.controlPlane;
     faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, notReadyForUs, controlPlaneToo, zone, description: `faults[${i}]: ${what}` });
   });
+  const pdbs: PdbSpec[] = s.workloads.flatMap((w) =>
+    "kind" in w && w.kind === "PodDisruptionBudget"
+      ? [{ name: w.metadata.name, namespace: w.metadata.namespace ?? "default", selector: w.spec?.selector ?? undefined, minAvailable: w.spec?.minAvailable ?? undefined, maxUnavailable: w.spec?.maxUnavailable ?? undefined }]
+      : [],
+  );
   const actions: ActionSpec[] = s.actions.map((a, i) => {
     if (a.type === "scale") {
       const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
@@ -291,6 +297,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     deployments,
     daemonSets,
     jobs,
+    pdbs,
     pods,
     arrivals,
     faults,

@@ -131,6 +131,30 @@ describe("actions", () => {
     expect(r.summary.find((m) => m.metric === "drain_duration_max_s")!.value).toBe(30);
   });
 
+  it("a drain honours PodDisruptionBudgets: a refused eviction is tried again every 5 s, allowed once the replacement runs", () => {
+    const pdb = (spec: Record<string, unknown>) => ({ apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web" }, spec: { selector: { matchLabels: { app: "web" } }, ...spec } });
+    const drain = (budget: Record<string, unknown>) => {
+      const base = scenario([{ at: "100s", type: "drain", node: "w-1" }], { duration: "5m" });
+      return simulate({ ...base, workloads: [...base.workloads, pdb(budget)] });
+    };
+    // 6 replicas, 2 per node. minAvailable 5: one disruption at a time. The first pod goes at
+    // 100 s; the second is refused (5 healthy), its replacement runs at ~101 s, the retry at
+    // 105 s is allowed; it stops after its 30 s grace: done at 135 s.
+    const one = drain({ minAvailable: 5 });
+    const evicted = one.pods.filter((p) => p.outcome === "drained").map((p) => p.deletion_requested_s).sort();
+    expect(evicted).toEqual([100, 105]);
+    expect(one.events.find((e) => e.kind === "DrainCompleted")!.sim_time_s).toBe(135);
+    expect(one.summary.find((m) => m.metric === "evictions_refused_by_pdb")!.value).toBe(1);
+    // maxUnavailable 25 % of 6, rounded up: 2 at a time: both at once, done at 130 s.
+    const two = drain({ maxUnavailable: "25%" });
+    expect(two.pods.filter((p) => p.outcome === "drained").map((p) => p.deletion_requested_s)).toEqual([100, 100]);
+    expect(two.events.find((e) => e.kind === "DrainCompleted")!.sim_time_s).toBe(130);
+    // minAvailable 6: never; refused every 5 s until the end (100 s .. 300 s: 2 pods x 41 tries).
+    const none = drain({ minAvailable: 6 });
+    expect(none.events.some((e) => e.kind === "DrainCompleted")).toBe(false);
+    expect(none.summary.find((m) => m.metric === "evictions_refused_by_pdb")!.value).toBe(2 * 41);
+  });
+
   it("refuses an action on a Deployment or node the scenario does not have, in one line", () => {
     expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "api", replicas: 3 }]), { file: "s.yaml" })).toThrow(ScenarioError);
     expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "api", replicas: 3 }]), { file: "s.yaml" })).toThrow('s.yaml: actions[0].deployment: expected the name of a Deployment of the scenario in namespace default (default/web), got "api"');
