@@ -17,6 +17,8 @@ export interface RunContext {
   readonly cluster: ClusterState;
   /** The control plane (API servers, etcd, leases); undefined: API writes take effect at once. */
   readonly controlPlane: ControlPlane | undefined;
+  /** PodDisruptionBudget i's status.disruptionsAllowed now (spec.pdbs order), as the disruption controller keeps it. */
+  readonly disruptionsAllowed?: (pdb: number) => number;
 }
 
 /** A pluggable part of a run (the kube-scheduler, or a test's stand-in for it). */

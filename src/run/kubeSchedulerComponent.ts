@@ -53,9 +53,22 @@ function v1Node(n: NodeSpec): Node {
   };
 }
 
-export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, controlPlane: cp }) => {
+export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, controlPlane: cp, disruptionsAllowed }) => {
   const { config } = spec.scheduler;
   const snapshot = new Snapshot();
+  // PodDisruptionBudgets as DefaultPreemption reads them: status.disruptionsAllowed is live.
+  snapshot.pdbs = spec.pdbs.map((p, i) => ({
+    metadata: { name: p.name, namespace: p.namespace },
+    spec: { selector: p.selector, minAvailable: p.minAvailable, maxUnavailable: p.maxUnavailable },
+    status: {
+      currentHealthy: 0,
+      desiredHealthy: 0,
+      expectedPods: 0,
+      get disruptionsAllowed() {
+        return disruptionsAllowed?.(i) ?? 0;
+      },
+    },
+  }));
   for (const ns of spec.namespaces) snapshot.addNamespace(ns);
   for (const n of spec.nodes) snapshot.addNode(v1Node(n));
   // The pods as the API server admitted them: the same objects the cluster accounts.

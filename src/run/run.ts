@@ -139,7 +139,10 @@ export class ClusterRun {
     });
     this.taintEviction = new TaintEvictionController(sim, cluster, client("taint-eviction-controller"), spec.nodes.map((n) => n.taints), spec.templates);
     this.podGC = new PodGCController(sim, cluster, client("pod-garbage-collector"), { terminatedPodThreshold: kcm.terminatedPodGcThreshold });
-    const ctx: RunContext = { sim, spec, cluster, controlPlane: cp };
+    // The disruption controller's view, for the eviction API and preemption: a pod's controller scale by owner.
+    const scale = new Map([...this.replicaSets.workloads(), ...this.daemonSets.workloads()].map((w) => [w.owner, w.desired]));
+    const budgets = (this.budgets = new DisruptionBudgets(cluster, spec.pdbs, spec.templates, (owner) => scale.get(owner)?.()));
+    const ctx: RunContext = { sim, spec, cluster, controlPlane: cp, disruptionsAllowed: (i) => budgets.status(i).disruptionsAllowed };
     for (const factory of options.components ?? DEFAULT_COMPONENTS) {
       const c = factory(ctx);
       if (c) this.components.push(c);
@@ -154,9 +157,6 @@ export class ClusterRun {
     });
     const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
     faults.onFirstFault.push(() => (this.replicaSets.followReplacementsFromUs = sim.now));
-    // The disruption controller's view for the eviction API: a pod's controller scale by owner.
-    const scale = new Map([...this.replicaSets.workloads(), ...this.daemonSets.workloads()].map((w) => [w.owner, w.desired]));
-    this.budgets = new DisruptionBudgets(cluster, spec.pdbs, spec.templates, (owner) => scale.get(owner)?.());
     const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, spec.actions, this.budgets));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.

@@ -162,3 +162,42 @@ describe("actions", () => {
     expect(() => simulate(scenario([{ at: "1m", type: "reboot", node: "w-1" }]), { file: "s.yaml" })).toThrow("s.yaml: actions[0].type: expected an action type: scale, cordon, uncordon, drain");
   });
 });
+
+describe("kube-scheduler's preemption in a run reads the PodDisruptionBudgets' live status", () => {
+  it("a high-priority pod preempts on the node whose victims no PDB guards (fewest PDB violations first)", () => {
+    const deployment = (name: string, pool: string, replicas: number, priorityClassName?: string) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { ...(priorityClassName ? { priorityClassName } : {}), nodeSelector: { "kubesim.io/node-pool": pool }, containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] } },
+      },
+    });
+    const s = {
+      name: "preempt-pdb",
+      duration: "3m",
+      nodePools: [
+        { name: "a", count: 1, allocatable: { cpu: "4", memory: "16Gi" }, labels: { tier: "x" } },
+        { name: "b", count: 1, allocatable: { cpu: "4", memory: "16Gi" }, labels: { tier: "x" } },
+      ],
+      workloads: [
+        { apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass", metadata: { name: "high" }, value: 1000 },
+        // "free" is created first, so its pods started earlier: without the PDB the
+        // scheduler would pick the node whose victims started latest, b-0 (pickOneNodeForPreemption);
+        // with it, b-0's victims violate the budget and a-0's do not, which comes first.
+        deployment("free", "a", 4),
+        deployment("guarded", "b", 4),
+        { ...deployment("vip", "a", 0, "high"), spec: { ...deployment("vip", "a", 0, "high").spec, template: { metadata: { labels: { app: "vip" } }, spec: { priorityClassName: "high", nodeSelector: { tier: "x" }, containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] } } } },
+        { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "guarded" }, spec: { minAvailable: 4, selector: { matchLabels: { app: "guarded" } } } },
+      ],
+      actions: [{ at: "60s", type: "scale", deployment: "vip", replicas: 1 }],
+    };
+    const r = simulate(s);
+    const preempted = r.pods.filter((p) => p.outcome === "preempted");
+    expect(preempted).toHaveLength(1);
+    expect(preempted[0].owner).toBe("Deployment/default/free");
+    expect(r.pods.find((p) => p.owner === "Deployment/default/vip")!.node).toBe("a-0");
+  });
+});
