@@ -243,10 +243,11 @@ export class Kubelets {
   }
 
   private restart(pod: number): void {
+    // Started first: a listener of the restart (the Job controller) may delete the pod.
+    this.start(pod);
     this.restarts++;
     this.cluster.podRestarting(pod);
     this.parts.status?.update(pod);
-    this.start(pod);
   }
 
   private started(pod: number): void {

@@ -58,6 +58,16 @@ describe("the Job controller", () => {
     expect(pod).toMatchObject({ restarts: 2, outcome: "deleted" });
   });
 
+  it("a container restarted by a kubelet coming back from a crash counts toward backoffLimit (OnFailure): the Job fails, its pod is deleted once", () => {
+    // Found by the properties test: the restart's listener deleted the pod while the kubelet was starting it.
+    const s = { ...scenario([job("j", { "kubesim.io/run-time": "30s" }, { backoffLimit: 0 }, { restartPolicy: "OnFailure" })]), faults: [{ type: "node-failure", at: "3s", node: "w-0", recoverAfter: "1s" }] };
+    s.nodePools = [{ name: "w", count: 1, allocatable: { cpu: "8", memory: "32Gi" } }];
+    const r = simulate(s);
+    const [pod] = r.pods.filter((p) => p.owner === "Job/default/j");
+    expect(pod).toMatchObject({ restarts: 1, outcome: "deleted", deletion_requested_s: 4.005 });
+    expect(r.events.find((e) => e.kind === "JobFailed")!.message).toMatch(/^BackoffLimitExceeded/);
+  });
+
   it("Indexed: one pod per index with names <job>-<index>-<suffix>; activeDeadlineSeconds fails a Job that runs too long", () => {
     const r = simulate(
       scenario([

@@ -7,9 +7,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ClusterRun } from "../../src/run/run.js";
-import type { FaultSpec } from "../../src/run/spec.js";
+import type { ActionSpec, FaultSpec } from "../../src/run/spec.js";
 import { placeholderScheduler } from "../fakes/placeholderScheduler.js";
 import { PodPhase } from "../../src/model/podTable.js";
+import { podTemplate } from "../../src/model/podTemplate.js";
 import { GI, node, spec, template } from "./helpers.js";
 
 const arbitraryRun = fc.record({
@@ -26,6 +27,26 @@ const arbitraryRun = fc.record({
       recoverAfter: fc.integer({ min: -1, max: 400 }),
     }),
     { maxLength: 6 },
+  ),
+  jobs: fc.array(
+    fc.record({
+      completions: fc.integer({ min: 0, max: 8 }),
+      parallelism: fc.integer({ min: 1, max: 4 }),
+      failureProbability: fc.constantFrom(0, 0.3, 1),
+      onFailure: fc.boolean(),
+      runTimeS: fc.integer({ min: 5, max: 60 }),
+      backoffLimit: fc.integer({ min: 0, max: 3 }),
+    }),
+    { maxLength: 2 },
+  ),
+  actions: fc.array(
+    fc.record({
+      at: fc.integer({ min: 0, max: 500 }),
+      kind: fc.constantFrom("scale" as const, "cordon" as const, "uncordon" as const, "drain" as const),
+      target: fc.nat(),
+      replicas: fc.integer({ min: 0, max: 12 }),
+    }),
+    { maxLength: 4 },
   ),
 });
 
@@ -51,8 +72,27 @@ describe.each([
             zone: "",
           }))
           .sort((x, y) => x.atUs - y.atUs);
+        const jobs = a.jobs.map((j, k) => {
+          const admitted = template(100, 0).pod;
+          templates.push(podTemplate({ ...admitted, spec: { ...admitted.spec!, restartPolicy: j.onFailure ? "OnFailure" : "Never" } }, { runTimeS: { type: "constant", value: j.runTimeS }, failureProbability: j.failureProbability }));
+          return { name: `job${k}`, namespace: "default", template: templates.length - 1, parallelism: j.parallelism, completions: j.completions, indexed: false, backoffLimit: j.backoffLimit, activeDeadlineUs: -1, ttlAfterFinishedUs: -1, onFailure: j.onFailure };
+        });
+        const actions: ActionSpec[] = a.actions
+          .map((x) => ({
+            atUs: x.at * 1e6,
+            type: x.kind,
+            deployment: x.target % a.replicas.length,
+            replicas: x.replicas,
+            candidates: [x.target % nodes.length],
+            count: Infinity,
+            description: "a",
+          }))
+          .sort((x, y) => x.atUs - y.atUs);
+        const desired = a.replicas.map((r, i) => actions.filter((x) => x.type === "scale" && x.deployment === i).reduce((_, x) => x.replicas, r));
         const s = spec({
           seed: a.seed,
+          jobs,
+          actions,
           durationUs: 600e6,
           sampleIntervalUs: 5e6,
           nodes,
@@ -84,13 +124,13 @@ describe.each([
           expect(bound).toBe(live);
         }
         const r = run.finish();
-        const known = new Set(["completed", "evicted", "pod-gc", "node-failure", "pending", "starting", "running", "terminating"]);
+        const known = new Set(["completed", "evicted", "pod-gc", "node-failure", "pending", "starting", "running", "terminating", "error", "deleted", "drained", "preempted"]);
         for (const p of r.pods) expect(known.has(p.outcome)).toBe(true);
         for (const row of r.timeseries) {
           expect(row.nodes_overcommitted).toBe(0);
           expect(row.pods_pending + row.pods_starting + row.pods_running + row.pods_succeeded_total + row.pods_lost_total + row.pods_failed_total).toBe(row.pods_created_total);
         }
-        for (const [i, replicas] of a.replicas.entries()) {
+        for (const [i, replicas] of desired.entries()) {
           const alive = r.pods.filter((p) => p.owner === `Deployment/default/d${i}` && p.deleted_s === null && p.deletion_requested_s === null);
           expect(alive).toHaveLength(replicas);
         }
