@@ -22,6 +22,7 @@ import { ReplicaSetController } from "../controllers/replicaSet.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
 import { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
 import { JobController } from "../controllers/job/jobController.js";
+import { StatefulSetController } from "../controllers/statefulSet.js";
 import { NodeLifecycleController } from "../controllers/nodeLifecycle/nodeLifecycleController.js";
 import { LABEL_EXCLUDE_DISRUPTION } from "../controllers/nodeLifecycle/defaults.js";
 import { TaintEvictionController } from "../controllers/taintEviction.js";
@@ -83,6 +84,7 @@ export class ClusterRun {
   private readonly replicaSets: ReplicaSetController;
   private readonly daemonSets: DaemonSetController;
   private readonly jobs: JobController;
+  private readonly statefulSets: StatefulSetController;
   private readonly workloads: WorkloadStatus;
   private readonly creates: ApiPodCreates | undefined;
   private readonly user: UserClient;
@@ -116,9 +118,11 @@ export class ClusterRun {
     // The DaemonSet controller creates through its own client (with a control plane).
     const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient) : immediatePodCreates(cluster);
     this.daemonSets = new DaemonSetController(cluster, spec.daemonSets, daemonCreates);
+    const stsCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.statefulSets.length, kcmClient) : immediatePodCreates(cluster);
+    this.statefulSets = new StatefulSetController(cluster, spec.statefulSets, stsCreates);
     const jobCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.jobs.length, kcmClient) : immediatePodCreates(cluster);
     this.jobs = new JobController(sim, cluster, spec.jobs, jobCreates);
-    const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...this.replicaSets.workloads(), ...this.daemonSets.workloads()]));
+    const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()]));
     cluster.onPodCreated.push((p) => workloads.created(p));
     cluster.onPodAvailability.push((p, available) => workloads.availability(p, available));
     cluster.onPodDeleting.push((p) => workloads.deleting(p));
@@ -140,7 +144,7 @@ export class ClusterRun {
     this.taintEviction = new TaintEvictionController(sim, cluster, client("taint-eviction-controller"), spec.nodes.map((n) => n.taints), spec.templates);
     this.podGC = new PodGCController(sim, cluster, client("pod-garbage-collector"), { terminatedPodThreshold: kcm.terminatedPodGcThreshold });
     // The disruption controller's view, for the eviction API and preemption: a pod's controller scale by owner.
-    const scale = new Map([...this.replicaSets.workloads(), ...this.daemonSets.workloads()].map((w) => [w.owner, w.desired]));
+    const scale = new Map([...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()].map((w) => [w.owner, w.desired]));
     const budgets = (this.budgets = new DisruptionBudgets(cluster, spec.pdbs, spec.templates, (owner) => scale.get(owner)?.()));
     const ctx: RunContext = { sim, spec, cluster, controlPlane: cp, disruptionsAllowed: (i) => budgets.status(i).disruptionsAllowed };
     for (const factory of options.components ?? DEFAULT_COMPONENTS) {
@@ -164,6 +168,7 @@ export class ClusterRun {
     for (const p of spec.pods) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
     this.replicaSets.start();
     this.daemonSets.start();
+    this.statefulSets.start();
     this.jobs.start();
     arrivals.start();
     faults.start();
@@ -305,7 +310,7 @@ export class ClusterRun {
   /** Pod writes as API requests: only where there are some (scenarios without workloads keep their summary). */
   private podApiSummary(): SummaryRow[] {
     const s = this.spec;
-    if (!this.controlPlane || s.deployments.length + s.daemonSets.length + s.jobs.length + s.arrivals.length + s.pods.length === 0) return [];
+    if (!this.controlPlane || s.deployments.length + s.daemonSets.length + s.statefulSets.length + s.jobs.length + s.arrivals.length + s.pods.length === 0) return [];
     return [
       { metric: "pod_create_failures", value: (this.creates?.failures ?? 0) + this.user.failures },
       { metric: "pod_creates_pending_at_end", value: (this.creates?.pending ?? 0) + this.user.pending },

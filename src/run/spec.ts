@@ -9,6 +9,7 @@ import type { DistributionSpec } from "../engine/distribution.js";
 import type { DeploymentSpec } from "../controllers/replicaSet.js";
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 import type { JobSpec } from "../controllers/job/jobController.js";
+import type { StatefulSetSpec } from "../controllers/statefulSet.js";
 import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import type { NodeSpec } from "../model/nodeSpec.js";
 import type { PodTemplate } from "../model/podTemplate.js";
@@ -108,6 +109,7 @@ export interface ClusterSpec {
   deployments: DeploymentSpec[];
   daemonSets: DaemonSetSpec[];
   jobs: JobSpec[];
+  statefulSets: StatefulSetSpec[];
   pdbs: PdbSpec[];
   pods: StandalonePodSpec[];
   arrivals: ArrivalSpec[];

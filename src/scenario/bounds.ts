@@ -96,6 +96,10 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
       what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Pod") {
       pods = 1;
+    } else if (w.kind === "StatefulSet") {
+      pods = w.spec.replicas ?? 1; // SetDefaults_StatefulSet
+      path = ["workloads", i, "spec", "replicas"];
+      what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Job") {
       // every completion, plus a pod per failure the backoff limit allows, plus the last wave in flight
       const parallelism = w.spec.parallelism ?? 1;

@@ -1,5 +1,5 @@
 /**
- * The Kubernetes objects of a scenario (Deployment, DaemonSet, Job, Pod, PriorityClass, Namespace, and the
+ * The Kubernetes objects of a scenario (Deployment, DaemonSet, StatefulSet, Job, Pod, PriorityClass, Namespace, and the
  * pod template of kubesim's PoissonArrivals), checked by the API server's own validation
  * (apiserver/admission/validation): strict decoding (an unknown field is an error, as with
  * `kubectl --validate=strict`; `kubectl get -o yaml` output loads unchanged) and
@@ -13,7 +13,7 @@
 import { z } from "zod";
 import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
 import { validateObject, validatePodTemplate } from "../apiserver/admission/validation/validateObject.js";
-import type { DaemonSet, Deployment, Job, Namespace, PodDisruptionBudget, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
+import type { DaemonSet, Deployment, Job, Namespace, PodDisruptionBudget, StatefulSet, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
 import { VERBATIM } from "./errors.js";
 
 type Named = ObjectMeta & { name: string };
@@ -31,6 +31,10 @@ export type JobObject = Job & {
   spec: NonNullable<Job["spec"]> & { template: PodTemplateSpec };
 };
 export type PodDisruptionBudgetObject = PodDisruptionBudget & { metadata: Named };
+export type StatefulSetObject = StatefulSet & {
+  metadata: Named;
+  spec: NonNullable<StatefulSet["spec"]> & { template: PodTemplateSpec };
+};
 export type PodObject = Pod & { metadata: Named; spec: PodSpec };
 export type PriorityClassObject = PriorityClass & { metadata: Named };
 export type NamespaceObject = Namespace & { metadata: Named };
@@ -73,6 +77,7 @@ export const job = apiObject<JobObject>(
   "batch/v1",
   "its pods run to completion: annotate it with kubesim.io/run-time (how long each pod runs: a duration or a distribution) and optionally kubesim.io/failure-probability",
 );
+export const statefulSet = apiObject<StatefulSetObject>("StatefulSet", "apps/v1", "pods <name>-<ordinal>, created in order (OrderedReady) or at once (Parallel)");
 export const pod = apiObject<PodObject>("Pod", "v1", "created at the start; spec.activeDeadlineSeconds ends it");
 export const podDisruptionBudget = apiObject<PodDisruptionBudgetObject>(
   "PodDisruptionBudget",

@@ -230,10 +230,10 @@ function checkNodeNames(file: string, s: Scenario, origins: readonly Origin[], e
   const cleared = new Map<string, string[]>();
   s.workloads.forEach((w, i) => {
     if (!("kind" in w)) return;
-    const spec = w.kind === "Pod" ? w.spec : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" ? w.spec.template.spec : w.kind === "PoissonArrivals" ? w.template.spec : undefined;
+    const spec = w.kind === "Pod" ? w.spec : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" || w.kind === "StatefulSet" ? w.spec.template.spec : w.kind === "PoissonArrivals" ? w.template.spec : undefined;
     const name = spec?.nodeName;
     if (spec === undefined || name === undefined || name === "" || isNodeOf(pools, name)) return;
-    const path: PathSegment[] = w.kind === "Pod" ? ["workloads", i, "spec", "nodeName"] : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" ? ["workloads", i, "spec", "template", "spec", "nodeName"] : ["workloads", i, "template", "spec", "nodeName"];
+    const path: PathSegment[] = w.kind === "Pod" ? ["workloads", i, "spec", "nodeName"] : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" || w.kind === "StatefulSet" ? ["workloads", i, "spec", "template", "spec", "nodeName"] : ["workloads", i, "template", "spec", "nodeName"];
     const origin = origins[i];
     if (w.kind !== "Pod" || origin === undefined || origin.file === file) throw error(path, expected(name));
     delete spec.nodeName;

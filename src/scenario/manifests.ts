@@ -20,7 +20,7 @@
  *   (re-creating it would run it again);
  * - Node objects: nodes come from nodePools; skipped;
  * - kinds that run no pods (Service, ConfigMap, ...): skipped.
- * Workload kinds kubesim does not model (StatefulSet, CronJob, a ReplicaSet of
+ * Workload kinds kubesim does not model (CronJob, ReplicationController, a ReplicaSet of
  * no Deployment, ...) given on their own are an error: their pods would be lost.
  * A Pod's spec.nodeName naming a node the scenario lacks is handled once the nodes are
  * known (load.ts).
@@ -40,8 +40,8 @@ export interface Origin {
 }
 
 /** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
-const RUN_KINDS = new Set(["Deployment", "DaemonSet", "Job", "Pod", "PodDisruptionBudget", "PriorityClass", "Namespace"]);
-const NOT_MODELLED = new Set(["ReplicaSet", "StatefulSet", "CronJob", "ReplicationController"]);
+const RUN_KINDS = new Set(["Deployment", "DaemonSet", "StatefulSet", "Job", "Pod", "PodDisruptionBudget", "PriorityClass", "Namespace"]);
+const NOT_MODELLED = new Set(["ReplicaSet", "CronJob", "ReplicationController"]);
 /** Pods in these phases have ended (v1 PodPhase). */
 const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
 /** Object names quoted in one warning, then "...". */
@@ -108,7 +108,7 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
   for (const e of entries) {
     const v = "found" in e ? e.found.value : e.inline;
     if (isObject(v) && v.kind === "Deployment") deployments.add(nsName(v));
-    if (isObject(v) && (v.kind === "DaemonSet" || v.kind === "Job")) daemonSets.add(`${v.kind}/${nsName(v)}`);
+    if (isObject(v) && (v.kind === "DaemonSet" || v.kind === "Job" || v.kind === "StatefulSet")) daemonSets.add(`${v.kind}/${nsName(v)}`);
   }
   const replicaSets = new Map<string, Record<string, unknown>>();
   for (const e of entries) if ("found" in e && e.found.value.kind === "ReplicaSet") replicaSets.set(nsName(e.found.value), e.found.value);
@@ -192,11 +192,11 @@ function skipPod(pod: Record<string, unknown>, file: string, deployments: Set<st
     }
     return true;
   }
-  if ((owner.kind === "DaemonSet" || owner.kind === "Job") && daemonSets.has(`${owner.kind}/${nsName(pod, owner.name)}`)) {
+  if ((owner.kind === "DaemonSet" || owner.kind === "Job" || owner.kind === "StatefulSet") && daemonSets.has(`${owner.kind}/${nsName(pod, owner.name)}`)) {
     skips.add(file, "Pod", `pods of a ${owner.kind} in the scenario, which creates its own`, name);
     return true;
   }
-  const modelled = owner.kind === "DaemonSet" || owner.kind === "Job";
+  const modelled = owner.kind === "DaemonSet" || owner.kind === "Job" || owner.kind === "StatefulSet";
   skips.add(file, "Pod", `owned by a ${owner.kind}: ${modelled ? `its ${owner.kind} is not in the scenario (add it to run them)` : `kubesim does not model ${owner.kind}s yet`}, and as bare Pods nothing would recreate them`, name);
   return true;
 }
@@ -219,7 +219,7 @@ function deploymentOfReplicaSet(pod: Record<string, unknown>, rsName: string, re
 }
 
 function notModelled(file: string, path: PathSegment[], kind: string): ScenarioError {
-  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, Job, Pod, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
+  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
 }
 
 function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips): Found[] {
@@ -249,5 +249,5 @@ function collect(value: unknown, file: string, path: PathSegment[], out: Found[]
   if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
   else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
-  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, Job, Pod, PodDisruptionBudget, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
+  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
 }

@@ -17,6 +17,7 @@ import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController
 import { forNode, withDaemonTolerations } from "../controllers/daemonSet/daemonPodTemplate.js";
 import { nodeShouldRunDaemonPod } from "../controllers/daemonSet/nodeShouldRun.js";
 import type { JobSpec } from "../controllers/job/jobController.js";
+import type { StatefulSetSpec } from "../controllers/statefulSet.js";
 import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import { resolveJob } from "./jobs.js";
 import { podTemplate } from "../model/podTemplate.js";
@@ -174,6 +175,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const deployments: DeploymentSpec[] = [];
   const daemonSets: DaemonSetSpec[] = [];
   const jobs: JobSpec[] = [];
+  const statefulSets: StatefulSetSpec[] = [];
   const pods: StandalonePodSpec[] = [];
   const arrivals: ArrivalSpec[] = [];
   s.workloads.forEach((w, i) => {
@@ -201,6 +203,13 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
           ds.templates.push(addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
         });
         daemonSets.push(ds);
+        break;
+      }
+      case "StatefulSet": {
+        const namespace = w.metadata.namespace ?? "default";
+        const t = w.spec.template;
+        const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
+        statefulSets.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? 1, template, parallel: w.spec.podManagementPolicy === "Parallel" });
         break;
       }
       case "Job": {
@@ -297,6 +306,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     deployments,
     daemonSets,
     jobs,
+    statefulSets,
     pdbs,
     pods,
     arrivals,

@@ -46,6 +46,7 @@ export function spec(over: Partial<ClusterSpec>): ClusterSpec {
     deployments: [],
     daemonSets: [],
     jobs: [],
+    statefulSets: [],
     pdbs: [],
     pods: [],
     arrivals: [],

@@ -22,7 +22,7 @@
  * are not applied; no component reads limits.
  */
 import { aggregateContainerRequests } from "../../model/podRequests.js";
-import type { Container, DaemonSet, Deployment, Job, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
+import type { Container, DaemonSet, Deployment, Job, StatefulSet, Namespace, Pod, PodSpec, PriorityClass } from "../../model/types.js";
 import { DEFAULT_SCHEDULER_NAME, DEFAULT_TERMINATION_GRACE_PERIOD_S, LABEL_METADATA_NAME } from "../../model/wellKnown.js";
 
 type ResourceList = Record<string, string | number>;
@@ -173,5 +173,30 @@ export function setDefaultsJob(job: Job): Job {
       suspend: spec.suspend ?? false,
       template: { ...template, spec: podSpec as never },
     } as NonNullable<Job["spec"]>,
+  };
+}
+
+/**
+ * SetDefaults_StatefulSet (k/k pkg/apis/apps/v1/defaults.go): replicas 1,
+ * podManagementPolicy OrderedReady, updateStrategy RollingUpdate with partition 0,
+ * revisionHistoryLimit 10; the template's pod spec defaulted as a pod's.
+ */
+export function setDefaultsStatefulSet(sts: StatefulSet): StatefulSet {
+  const spec = sts.spec ?? ({} as NonNullable<StatefulSet["spec"]>);
+  const updateStrategy = { ...(spec.updateStrategy ?? {}) };
+  updateStrategy.type ??= "RollingUpdate";
+  if (updateStrategy.type === "RollingUpdate") updateStrategy.rollingUpdate = { partition: 0, ...(updateStrategy.rollingUpdate ?? {}) };
+  const template = spec.template ?? {};
+  const podSpec = template.spec ? setDefaultsPod({ spec: template.spec as PodSpec }).spec : template.spec;
+  return {
+    ...sts,
+    spec: {
+      ...spec,
+      replicas: spec.replicas ?? 1,
+      podManagementPolicy: spec.podManagementPolicy ?? "OrderedReady",
+      revisionHistoryLimit: spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT,
+      updateStrategy,
+      template: { ...template, spec: podSpec as never },
+    } as NonNullable<StatefulSet["spec"]>,
   };
 }

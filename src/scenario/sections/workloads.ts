@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
-import { daemonSet, deployment, job, namespace, pod, podDisruptionBudget, podTemplateSpec, priorityClass } from "../kubernetes.js";
+import { daemonSet, deployment, job, namespace, pod, podDisruptionBudget, podTemplateSpec, priorityClass, statefulSet } from "../kubernetes.js";
 
 
 export const poissonArrivals = z
@@ -27,9 +27,9 @@ export const poissonArrivals = z
     }
   });
 
-const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1) or Namespace (v1)";
+const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), StatefulSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1) or Namespace (v1)";
 
-export const workloadObject = z.discriminatedUnion("kind", [deployment, daemonSet, job, pod, poissonArrivals, podDisruptionBudget, priorityClass, namespace], { error: WORKLOAD_EXPECTED });
+export const workloadObject = z.discriminatedUnion("kind", [deployment, daemonSet, statefulSet, job, pod, poissonArrivals, podDisruptionBudget, priorityClass, namespace], { error: WORKLOAD_EXPECTED });
 
 /** Deployments and Pods from manifest files (YAML, multi-document, kind: List, or JSON); expanded by the loader. */
 export const manifestsRef = z.strictObject({

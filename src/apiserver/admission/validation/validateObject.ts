@@ -7,7 +7,7 @@
  * objects with the same messages.
  */
 import type { DaemonSet, Deployment, Job, Namespace, Node, Pod, PodDisruptionBudget, PodTemplateSpec, PriorityClass, ReplicaSet, Service, StatefulSet } from "../../../model/types.js";
-import { setDefaultsDaemonSet, setDefaultsDeployment, setDefaultsJob, setDefaultsPod } from "../defaults.js";
+import { setDefaultsDaemonSet, setDefaultsDeployment, setDefaultsJob, setDefaultsPod, setDefaultsStatefulSet } from "../defaults.js";
 import { decodeError, type FieldError } from "./fieldError.js";
 import { validateNamespace } from "./namespace.js";
 import { validateNode } from "./node.js";
@@ -61,7 +61,7 @@ export const API_KINDS: Readonly<Record<string, ApiKind>> = {
   Service: { apiVersion: "v1", type: "core.Service", validate: (s: Service, out) => validateService(s, out) },
   Deployment: { apiVersion: "apps/v1", type: "apps.Deployment", validate: (d: Deployment, out) => validateDeployment(setDefaultsDeployment(d), out) },
   ReplicaSet: { apiVersion: "apps/v1", type: "apps.ReplicaSet", validate: (rs: ReplicaSet, out) => validateReplicaSet(rs, out) },
-  StatefulSet: { apiVersion: "apps/v1", type: "apps.StatefulSet", validate: (s: StatefulSet, out) => validateStatefulSet(s, out) },
+  StatefulSet: { apiVersion: "apps/v1", type: "apps.StatefulSet", validate: (s: StatefulSet, out) => validateStatefulSet(setDefaultsStatefulSet(s), out) },
   DaemonSet: { apiVersion: "apps/v1", type: "apps.DaemonSet", validate: (ds: DaemonSet, out) => validateDaemonSet(setDefaultsDaemonSet(ds), out) },
   Job: { apiVersion: "batch/v1", type: "batch.Job", validate: (job: Job, out) => validateJob(setDefaultsJob(job), out) },
   PodDisruptionBudget: { apiVersion: "policy/v1", type: "policy.PodDisruptionBudget", validate: (p: PodDisruptionBudget, out) => validatePodDisruptionBudget(p, out) },

@@ -97,11 +97,15 @@ export function validateReplicaSet(rs: ReplicaSet, out: FieldError[]): void {
   validateSelectorAndTemplate(rs.spec?.selector, rs.spec?.template as PodTemplateSpec, ["spec"], "ReplicaSet", out);
 }
 
-/** ValidateStatefulSet (the parts kubesim reads: replicas, selector, template). */
+const POD_MANAGEMENT_POLICIES = ["OrderedReady", "Parallel"];
+
+/** ValidateStatefulSet (the parts kubesim reads: replicas, selector, template, podManagementPolicy). */
 export function validateStatefulSet(sts: StatefulSet, out: FieldError[]): void {
   validateObjectMeta(sts.metadata, true, dnsSubdomainName, ["metadata"], out);
   validateReplicas(sts.spec?.replicas, ["spec", "replicas"], "StatefulSet", out);
   validateSelectorAndTemplate(sts.spec?.selector, sts.spec?.template as PodTemplateSpec, ["spec"], "StatefulSet", out);
+  const policy = sts.spec?.podManagementPolicy;
+  if (policy && !POD_MANAGEMENT_POLICIES.includes(policy)) out.push(notSupported(["spec", "podManagementPolicy"], policy, POD_MANAGEMENT_POLICIES));
 }
 
 const DAEMONSET_UPDATE_STRATEGIES = ["OnDelete", "RollingUpdate"];

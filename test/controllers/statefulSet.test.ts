@@ -1,0 +1,68 @@
+/**
+ * The StatefulSet controller: stable names, OrderedReady creation (each pod only once the
+ * one before it runs and is Ready: 1 s start-up each here), Parallel, and a pod whose node
+ * was lost, which keeps its name while Terminating and so is not replaced until its node
+ * comes back.
+ */
+import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/index.js";
+
+function scenario(policy: string | undefined, extra: Record<string, unknown> = {}) {
+  return {
+    name: "sts",
+    duration: "20m",
+    nodePools: [{ name: "w", count: 3, allocatable: { cpu: "8", memory: "32Gi" } }],
+    workloads: [
+      {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
+        metadata: { name: "db" },
+        spec: {
+          replicas: 3,
+          ...(policy ? { podManagementPolicy: policy } : {}),
+          serviceName: "db",
+          selector: { matchLabels: { app: "db" } },
+          template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "c", resources: { requests: { cpu: "1" } } }] } },
+        },
+      },
+    ],
+    ...extra,
+  };
+}
+const SCHEDULING_S = 0.1;
+
+describe("the StatefulSet controller", () => {
+  it("OrderedReady: db-0, db-1, db-2, each created once the one before is Running and Ready", () => {
+    const r = simulate(scenario(undefined));
+    const pods = r.pods.filter((p) => p.owner === "StatefulSet/default/db");
+    expect(pods.map((p) => p.pod)).toEqual(["db-0", "db-1", "db-2"]);
+    expect(pods[0].created_s).toBe(0);
+    for (let i = 1; i < 3; i++) {
+      expect(pods[i].created_s).toBe(pods[i - 1].running_s);
+      expect(pods[i].running_s! - pods[i].created_s).toBeGreaterThanOrEqual(1);
+      expect(pods[i].running_s! - pods[i].created_s).toBeLessThan(1 + SCHEDULING_S);
+    }
+    expect(r.workloads.at(-1)).toMatchObject({ workload: "StatefulSet/default/db", desired: 3, current: 3, ready: 3 });
+  });
+
+  it("Parallel: all at once", () => {
+    const r = simulate(scenario("Parallel"));
+    expect(r.pods.filter((p) => p.owner === "StatefulSet/default/db").map((p) => p.created_s)).toEqual([0, 0, 0]);
+  });
+
+  it("a pod evicted from a crashed node stays Terminating under its name: no db-i is created until the node's kubelet confirms", () => {
+    const r0 = simulate(scenario(undefined, { duration: "1m" }));
+    const node = r0.pods.find((p) => p.pod === "db-1")!.node;
+    const r = simulate(scenario(undefined, { faults: [{ type: "node-failure", at: "60s", node, recoverAfter: "10m" }] }));
+    const db1 = r.pods.filter((p) => p.pod === "db-1");
+    expect(db1).toHaveLength(2);
+    const [old, next] = db1;
+    // evicted ~6 min after the crash, Terminating until the kubelet is back at 660 s
+    expect(old.outcome).toBe("evicted");
+    expect(old.deletion_requested_s!).toBeGreaterThan(60 + 300);
+    expect(old.deleted_s).toBeCloseTo(660.005, 6);
+    // the new db-1 only then
+    expect(next.created_s).toBeCloseTo(660.005, 6);
+    expect(r.workloads.find((w) => w.sim_time_s === 600)).toMatchObject({ desired: 3, current: 2, terminating: 1 });
+  });
+});
