@@ -39,6 +39,7 @@ const arbitraryRun = fc.record({
     }),
     { maxLength: 2 },
   ),
+  statefulSets: fc.array(fc.record({ replicas: fc.integer({ min: 0, max: 4 }), parallel: fc.boolean() }), { maxLength: 2 }),
   actions: fc.array(
     fc.record({
       at: fc.integer({ min: 0, max: 500 }),
@@ -89,9 +90,11 @@ describe.each([
           }))
           .sort((x, y) => x.atUs - y.atUs);
         const desired = a.replicas.map((r, i) => actions.filter((x) => x.type === "scale" && x.deployment === i).reduce((_, x) => x.replicas, r));
+        const statefulSets = a.statefulSets.map((x, k) => ({ name: `sts${k}`, namespace: "default", replicas: x.replicas, template: 0, parallel: x.parallel }));
         const s = spec({
           seed: a.seed,
           jobs,
+          statefulSets,
           actions,
           durationUs: 600e6,
           sampleIntervalUs: 5e6,
@@ -120,7 +123,16 @@ describe.each([
             bound += table.podCount[i];
           }
           let live = 0;
-          for (let p = 0; p < pods.count; p++) if (pods.node[p] >= 0 && pods.phase[p] !== PodPhase.Succeeded && pods.phase[p] !== PodPhase.Failed) live++;
+          const stsNames = new Set<string>();
+          for (let p = 0; p < pods.count; p++) {
+            const ended = pods.phase[p] === PodPhase.Succeeded || pods.phase[p] === PodPhase.Failed;
+            if (pods.node[p] >= 0 && !ended) live++;
+            // a StatefulSet pod's name is its identity: never two objects of one name at once
+            if (!ended && run.cluster.owners[pods.owner[p]]?.startsWith("StatefulSet/")) {
+              expect(stsNames.has(pods.names[p])).toBe(false);
+              stsNames.add(pods.names[p]);
+            }
+          }
           expect(bound).toBe(live);
         }
         const r = run.finish();
