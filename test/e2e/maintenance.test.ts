@@ -14,7 +14,7 @@ describe("scenarios/maintenance.yaml", () => {
   const r = runCluster(resolveScenario(loadScenarioFile("scenarios/maintenance.yaml").scenario));
 
   it("evicts general-2's web pods one at a time, 5 s apart, as the PDB allows; the DaemonSet pod stays", () => {
-    const drained = r.pods.filter((p) => p.outcome === "drained");
+    const drained = r.pods.filter((p) => p.outcome === "drained" && p.owner === "Deployment/shop/web");
     expect(drained.map((p) => p.deletion_requested_s).sort((a, b) => a! - b!)).toEqual([600, 605, 610, 615]);
     for (const p of drained) expect(p.deleted_s! - p.deletion_requested_s!).toBe(30);
     expect(r.events.find((e) => e.kind === "DrainCompleted")!.sim_time_s).toBe(645);
