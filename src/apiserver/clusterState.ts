@@ -146,6 +146,11 @@ export class ClusterState {
     });
   }
 
+  /** The virtual time now (us). */
+  get now(): number {
+    return this.sim.now;
+  }
+
   addOwner(name: string): number {
     this.owners.push(name);
     return this.owners.length - 1;

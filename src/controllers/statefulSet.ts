@@ -10,13 +10,18 @@
  *   why a StatefulSet's pod on a lost node stays down until the node comes back or the
  *   Node object is deleted (PodGC then removes the pod).
  *
+ * - A scale action: up creates the new ordinals as above; down deletes from the highest
+ *   ordinal, one at a time once the one above is gone (OrderedReady), or all at once
+ *   (Parallel).
+ *
  * Simplifications (README "Model fidelity"): no rolling updates (templates do not change
- * in a run yet), no scale action for StatefulSets yet, no volumeClaimTemplates; the
+ * in a run yet), no volumeClaimTemplates; the
  * per-pod label statefulset.kubernetes.io/pod-name is not set (the pods share one
  * template).
  */
 import type { ClusterState } from "../apiserver/clusterState.js";
 import { PodPhase } from "../model/podTable.js";
+import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import type { PodCreates } from "./podCreates.js";
 
 export interface StatefulSetSpec {
@@ -31,8 +36,10 @@ export interface StatefulSetSpec {
 export class StatefulSetController {
   private readonly setOfOwner = new Map<number, number>();
   private readonly ownerOf: number[] = [];
-  /** Per StatefulSet and ordinal: the pod of that name (its row), -1 while none exists or is being created; -2 while a create is in flight. */
-  private readonly podOf: Int32Array[];
+  /** Per StatefulSet and ordinal: the pod of that name (its row), -1 while none exists; -2 while a create is in flight. */
+  private readonly podOf: number[][];
+  /** Per StatefulSet: spec.replicas now (a scale action changes it). */
+  private readonly replicas: number[];
   /** Pod row -> ordinal, for the pods of StatefulSets. */
   private readonly ordinalOf = new Map<number, number>();
 
@@ -46,7 +53,8 @@ export class StatefulSetController {
       this.setOfOwner.set(owner, k);
       this.ownerOf.push(owner);
     });
-    this.podOf = sets.map((s) => new Int32Array(s.replicas).fill(-1));
+    this.podOf = sets.map((s) => new Array<number>(s.replicas).fill(-1));
+    this.replicas = sets.map((s) => s.replicas);
     cluster.onPodCreated.push((pod) => this.created(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
     cluster.onPodAvailability.push((pod) => this.changed(pod));
@@ -54,7 +62,16 @@ export class StatefulSetController {
 
   /** Each StatefulSet's owner id, name and desired replicas, for workloads.csv. */
   workloads(): { owner: number; name: string; desired: () => number }[] {
-    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => s.replicas }));
+    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => this.replicas[k] }));
+  }
+
+  /** kubectl scale of StatefulSet k. */
+  scale(k: number, replicas: number): void {
+    const s = this.sets[k];
+    if (replicas !== this.replicas[k]) this.cluster.events.add(this.cluster.now, "ScalingStatefulSet", `statefulset/${s.namespace}/${s.name}`, `spec.replicas ${this.replicas[k]} -> ${replicas}`);
+    this.replicas[k] = replicas;
+    while (this.podOf[k].length < replicas) this.podOf[k].push(-1);
+    this.sync(k);
   }
 
   start(): void {
@@ -90,12 +107,27 @@ export class StatefulSetController {
     if (k >= 0) this.sync(k);
   }
 
-  /** Create the missing pods: all of them (Parallel), or the first missing one once every earlier pod is Running and Ready (OrderedReady). */
+  /**
+   * Delete the pods above spec.replicas (the highest first, one at a time for
+   * OrderedReady), then create the missing ones: all of them (Parallel), or the first
+   * missing one once every earlier pod is Running and Ready (OrderedReady).
+   */
   private sync(k: number): void {
     const s = this.sets[k];
     const pods = this.podOf[k];
     const t = this.cluster.pods;
-    for (let i = 0; i < s.replicas; i++) {
+    const replicas = this.replicas[k];
+    for (let i = pods.length - 1; i >= replicas; i--) {
+      const p = pods[i];
+      if (p === -1) continue;
+      if (p === -2 || t.deletionUs[p] >= 0) {
+        if (!s.parallel) return; // wait until it is gone
+        continue;
+      }
+      this.cluster.deletePod(p, this.cluster.outcomes.id(OUTCOME_DELETED));
+      if (!s.parallel) return;
+    }
+    for (let i = 0; i < replicas; i++) {
       const p = pods[i];
       if (p === -1) {
         pods[i] = -2;

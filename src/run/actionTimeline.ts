@@ -10,6 +10,7 @@
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { ReplicaSetController } from "../controllers/replicaSet.js";
+import type { StatefulSetController } from "../controllers/statefulSet.js";
 import type { ActionSpec } from "./spec.js";
 import type { DisruptionBudgets } from "../controllers/disruption/disruptionBudgets.js";
 import { PodPhase } from "../model/podTable.js";
@@ -32,6 +33,7 @@ export class ActionTimeline {
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
     private readonly replicaSets: ReplicaSetController,
+    private readonly statefulSets: StatefulSetController,
     private readonly actions: readonly ActionSpec[],
     private readonly budgets: DisruptionBudgets,
   ) {
@@ -49,7 +51,8 @@ export class ActionTimeline {
     const a = this.actions[i];
     if (a.type === "scale") {
       this.cluster.events.add(this.sim.now, "Scale", `action/${i}`, `${a.description}: kubectl scale --replicas=${a.replicas}`);
-      this.replicaSets.scale(a.deployment, a.replicas);
+      if (a.statefulSet >= 0) this.statefulSets.scale(a.statefulSet, a.replicas);
+      else this.replicaSets.scale(a.deployment, a.replicas);
       return;
     }
     const nodes = this.pick(a.candidates, a.count);

@@ -82,8 +82,10 @@ export interface ControllerManagerSpec {
 export interface ActionSpec {
   atUs: number;
   type: "scale" | "cordon" | "uncordon" | "drain";
-  /** scale: the Deployment's index and its new replicas. */
+  /** scale: the Deployment's index (or -1) and its new replicas. */
   deployment: number;
+  /** scale: the StatefulSet's index, or -1. */
+  statefulSet: number;
   replicas: number;
   /** cordon, uncordon, drain: the nodes it may act on, and how many (Infinity = all). */
   candidates: number[];

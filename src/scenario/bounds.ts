@@ -120,9 +120,12 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
     } else {
       return;
     }
-    // A scale action above the Deployment's replicas adds the difference.
-    if (w.kind === "Deployment") {
-      for (const a of s.actions) if (a.type === "scale" && a.deployment === w.metadata.name && a.namespace === (w.metadata.namespace ?? "default")) pods += Math.max(0, a.replicas - (w.spec.replicas ?? 1));
+    // A scale action above the workload's replicas adds the difference.
+    if (w.kind === "Deployment" || w.kind === "StatefulSet") {
+      for (const a of s.actions) {
+        const target = w.kind === "Deployment" ? a.type === "scale" && a.deployment : a.type === "scale" && a.statefulSet;
+        if (a.type === "scale" && target === w.metadata.name && a.namespace === (w.metadata.namespace ?? "default")) pods += Math.max(0, a.replicas - (w.spec.replicas ?? 1));
+      }
     }
     total += pods;
     if (total > limits.pods) {

@@ -172,8 +172,14 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     checkNodes("faults", i, f.type === "zone-outage" ? { zone: f.zone } : f, f.type !== "zone-outage");
   });
   const deployments = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "Deployment" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
+  const statefulSets = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "StatefulSet" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
   s.actions.forEach((a, i) => {
-    if (a.type === "scale") {
+    if (a.type === "scale" && a.statefulSet !== undefined) {
+      if (!statefulSets.has(`${a.namespace}/${a.statefulSet}`)) {
+        throw new ScenarioError(file, `actions[${i}].statefulSet`, `expected the name of a StatefulSet of the scenario in namespace ${a.namespace} (${[...statefulSets].join(", ") || "none"}), got ${JSON.stringify(a.statefulSet)}`);
+      }
+      if (a.replicas > MAX_DEPLOYMENT_REPLICAS) throw new ScenarioError(file, `actions[${i}].replicas`, `expected at most ${MAX_DEPLOYMENT_REPLICAS} replicas (kubesim's limit for one StatefulSet), got ${a.replicas}`);
+    } else if (a.type === "scale") {
       if (!deployments.has(`${a.namespace}/${a.deployment}`)) {
         throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
       }

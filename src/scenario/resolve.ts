@@ -274,8 +274,10 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   );
   const actions: ActionSpec[] = s.actions.map((a, i) => {
     if (a.type === "scale") {
-      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
-      return { atUs: durationUs(a.at), type: a.type, deployment: d, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
+      const d = a.deployment === undefined ? -1 : deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
+      const ss = a.statefulSet === undefined ? -1 : statefulSets.findIndex((x) => x.name === a.statefulSet && x.namespace === a.namespace);
+      const what = d >= 0 ? `deployment ${a.namespace}/${a.deployment}` : `statefulset ${a.namespace}/${a.statefulSet}`;
+      return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: ss, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: ${what}` };
     }
     let candidates: number[];
     let what: string;
@@ -290,7 +292,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       candidates = zoneNodes.get(a.zone!) ?? [];
       what = a.count === undefined ? `zone ${a.zone}` : `${a.count} node(s) of zone ${a.zone}`;
     }
-    return { atUs: durationUs(a.at), type: a.type, deployment: -1, replicas: 0, candidates, count: a.count ?? Infinity, description: `actions[${i}]: ${what}` };
+    return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, replicas: 0, candidates, count: a.count ?? Infinity, description: `actions[${i}]: ${what}` };
   });
   return {
     name: s.name,

@@ -50,6 +50,23 @@ describe("the StatefulSet controller", () => {
     expect(r.pods.filter((p) => p.owner === "StatefulSet/default/db").map((p) => p.created_s)).toEqual([0, 0, 0]);
   });
 
+  it("scale: up creates the next ordinals in order; down deletes from the highest, one at a time (each waits for the one above to be gone: 30 s grace)", () => {
+    const actions = [
+      { at: "60s", type: "scale", statefulSet: "db", replicas: 5 },
+      { at: "120s", type: "scale", statefulSet: "db", replicas: 1 },
+    ];
+    const r = simulate(scenario(undefined, { actions }));
+    const pods = r.pods.filter((p) => p.owner === "StatefulSet/default/db");
+    const byName = (n: string) => pods.find((p) => p.pod === n)!;
+    expect(byName("db-3").created_s).toBe(60);
+    expect(byName("db-4").created_s).toBe(byName("db-3").running_s);
+    expect(["db-4", "db-3", "db-2", "db-1"].map((n) => byName(n).deletion_requested_s)).toEqual([120, 150, 180, 210]);
+    expect(byName("db-0").deletion_requested_s).toBeNull();
+    const parallel = simulate(scenario("Parallel", { actions }));
+    expect(parallel.pods.filter((p) => p.deletion_requested_s === 120).map((p) => p.pod).sort()).toEqual(["db-1", "db-2", "db-3", "db-4"]);
+    expect(r.events.filter((e) => e.kind === "ScalingStatefulSet").map((e) => e.message)).toEqual(["spec.replicas 3 -> 5", "spec.replicas 5 -> 1"]);
+  });
+
   it("a pod evicted from a crashed node stays Terminating under its name: no db-i is created until the node's kubelet confirms", () => {
     const r0 = simulate(scenario(undefined, { duration: "1m" }));
     const node = r0.pods.find((p) => p.pod === "db-1")!.node;

@@ -83,6 +83,7 @@ describe.each([
             atUs: x.at * 1e6,
             type: x.kind,
             deployment: x.target % a.replicas.length,
+            statefulSet: -1,
             replicas: x.replicas,
             candidates: [x.target % nodes.length],
             count: Infinity,

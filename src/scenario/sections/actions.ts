@@ -1,7 +1,7 @@
 /**
  * Actions on the timeline, beside the faults: what an operator does with kubectl.
  *
- *   - {at: 10m, type: scale, deployment: web, namespace: shop, replicas: 900}   kubectl scale
+ *   - {at: 10m, type: scale, deployment: web, namespace: shop, replicas: 900}   kubectl scale (or statefulSet: db)
  *   - {at: 20m, type: cordon, node: general-3}                                 kubectl cordon
  *   - {at: 30m, type: uncordon, pool: general}                                 kubectl uncordon
  *   - {at: 40m, type: drain, zone: zone-b, count: 2}                           kubectl drain --ignore-daemonsets --force
@@ -13,13 +13,20 @@ import { z } from "zod";
 import { dnsLabel, dnsSubdomain, nonNegativeInt } from "../fields.js";
 import { nodeSelection, oneSelector } from "./faults.js";
 
-const scale = z.strictObject({
-  type: z.literal("scale"),
-  at: nodeSelection.at,
-  deployment: dnsSubdomain.describe("the Deployment's name"),
-  namespace: dnsLabel.default("default"),
-  replicas: nonNegativeInt("a non-negative number of replicas"),
-});
+const scale = z
+  .strictObject({
+    type: z.literal("scale"),
+    at: nodeSelection.at,
+    deployment: dnsSubdomain.optional().describe("the Deployment's name"),
+    statefulSet: dnsSubdomain.optional().describe("the StatefulSet's name"),
+    namespace: dnsLabel.default("default"),
+    replicas: nonNegativeInt("a non-negative number of replicas"),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.deployment === undefined) === (a.statefulSet === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of deployment or statefulSet, got ${a.deployment === undefined ? "neither" : "both"}` });
+    }
+  });
 const onNodes = (type: "cordon" | "uncordon" | "drain", what: string) => z.strictObject({ type: z.literal(type), ...nodeSelection }).describe(what).superRefine(oneSelector);
 
 export const ACTION_TYPES = ["scale", "cordon", "uncordon", "drain"] as const;
