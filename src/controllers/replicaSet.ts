@@ -1,11 +1,19 @@
 /**
- * The ReplicaSet controller of kube-controller-manager, for the Deployments of a run:
- * each Deployment's ReplicaSet creates spec.replicas pods at the start, and a
- * replacement for every pod of its that ends, or that gets a deletionTimestamp: a
- * Terminating pod no longer counts (FilterActivePods), so an evicted pod is replaced when
- * the eviction starts, not when its kubelet confirms. Its creates go through
- * `PodCreates` (podCreates.ts): at once without a control plane, as API requests of the
- * lease holder with one.
+ * The Deployment and ReplicaSet controllers of kube-controller-manager, for the
+ * Deployments of a run. Each Deployment has a ReplicaSet per template revision (the
+ * first, and one per rollout action); each ReplicaSet keeps its spec.replicas pods that
+ * count (created, not ended, not Terminating): a pod that ends or gets a
+ * deletionTimestamp is replaced at once (FilterActivePods: an evicted pod is replaced when
+ * the eviction starts, not when its kubelet confirms), extra pods are deleted in
+ * ActivePodsWithRanks order. Creates go through `PodCreates` (podCreates.ts): at once
+ * without a control plane, as API requests of the lease holder with one.
+ *
+ * The Deployment controller sets the ReplicaSets' replicas: all on the current one when
+ * no rollout is under way; during a RollingUpdate, upstream's arithmetic on every change
+ * (deployment/rollingUpdate.ts: maxSurge and maxUnavailable, 25 % each by default); a
+ * Recreate scales the old ReplicaSets to 0 and the new one up once no old pod is left.
+ * A rollout is complete when the new ReplicaSet has all replicas available and no old pod
+ * is left (events.csv RolloutStarted, RolloutComplete with its duration).
  *
  * It also keeps the availability record behind events.csv and summary.csv: when a
  * Deployment first has fewer than spec.replicas available pods (Running, Ready, not
@@ -13,9 +21,10 @@
  * long that took. Replacements created after the first node fault are followed until
  * they run (the summary's time from fault to replacements Running).
  *
- * Simplifications (README "Model fidelity"): without a control plane the controller
- * reacts in zero virtual time (no watch delay); no expectations, no slow-start batches,
- * no rollout; one ReplicaSet per Deployment.
+ * Simplifications (README "Model fidelity"): no watch delay; no expectations, no
+ * slow-start batches; minReadySeconds is 0 (available = Ready); no progressDeadlineSeconds
+ * condition; a scale during a rollout is not proportional (the rolling arithmetic follows
+ * the new spec.replicas); one workqueue item per Deployment for the creates.
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
@@ -23,8 +32,9 @@ import { podNameSuffix } from "../apiserver/generateName.js";
 import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import { podsToDelete } from "./podsToDelete.js";
 import type { PodCreates } from "./podCreates.js";
+import { newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
 
-/** A Deployment of the run, with its one ReplicaSet. */
+/** A Deployment of the run. */
 export interface DeploymentSpec {
   name: string;
   namespace: string;
@@ -32,25 +42,48 @@ export interface DeploymentSpec {
   template: number;
   /** pod-template-hash label value, as the Deployment controller derives it from the template. */
   templateHash: string;
+  /** spec.strategy (SetDefaults_Deployment: RollingUpdate, 25 % / 25 %). */
+  strategy?: { type: "RollingUpdate" | "Recreate"; maxSurge: number | string; maxUnavailable: number | string };
+  /** The templates of later revisions (rollout actions), in order. */
+  revisions?: { template: number; templateHash: string }[];
 }
+
+/** One ReplicaSet of a Deployment. */
+interface Rs {
+  template: number;
+  hash: string;
+  /** spec.replicas */
+  replicas: number;
+  /** Pods that count (not ended, not Terminating), and all not ended. */
+  active: Set<number>;
+  live: Set<number>;
+  creating: number;
+  created: number;
+  available: number;
+}
+
+const DEFAULT_STRATEGY = { type: "RollingUpdate" as const, maxSurge: "25%", maxUnavailable: "25%" };
 
 export class ReplicaSetController {
   /** Owner id -> Deployment index; undefined for owners that are not Deployments. */
   private readonly deploymentOf: number[] = [];
   private readonly ownerOf: number[] = [];
-  private readonly created: number[] = [];
-  /** Per Deployment: pods available now. */
+  /** Per Deployment: pods available now (all its ReplicaSets). */
   private readonly available: number[] = [];
   /** Per Deployment: spec.replicas now (a scale action changes it). */
   private readonly desired: number[] = [];
-  /** Per Deployment: pods that count (created, not ended, not Terminating), and creates not yet answered. */
-  private readonly active: Set<number>[] = [];
-  private readonly creating: number[] = [];
+  /** Per Deployment: its ReplicaSets, oldest first, and the current one. */
+  private readonly sets: Rs[][] = [];
+  private readonly current: number[] = [];
+  /** Per Deployment: when its rollout began (us), -1 when none is under way. */
+  private readonly rolloutSinceUs: number[] = [];
   /** Per Deployment: since when fewer than spec.replicas pods run (us), -1 when all do or never did. */
   private readonly unavailableSinceUs: number[] = [];
   private readonly everAvailable: boolean[] = [];
   /** Longest time any Deployment spent below its replica count after first reaching it (us). */
   maxUnavailableUs = 0;
+  /** How long each finished rollout took (s). */
+  readonly rolloutSeconds: number[] = [];
   /** Replacement pods are followed from this time on (the first node fault), -1 = not yet. */
   followReplacementsFromUs = -1;
   /** Pods created as replacements since then, and those that are not yet Running. */
@@ -61,8 +94,9 @@ export class ReplicaSetController {
   /** Creating a replacement now; replacement creates decided and not yet created. */
   private replacing = false;
   private pendingReplacements = 0;
-  /** Deleting extra pods now: their deletions must not start another reconcile. */
-  private scalingDown = false;
+  /** Inside a sync (its own deletions and creates must not start another); a change seen meanwhile. */
+  private syncing = false;
+  private readonly dirty = new Set<number>();
 
   constructor(
     private readonly sim: Simulation,
@@ -71,18 +105,18 @@ export class ReplicaSetController {
     /** Where creates go: at once without a control plane, API requests with one. */
     private readonly creates: PodCreates,
   ) {
-    for (const d of deployments) {
+    deployments.forEach((d, i) => {
       const owner = cluster.addOwner(`Deployment/${d.namespace}/${d.name}`);
       this.deploymentOf[owner] = this.ownerOf.length;
       this.ownerOf.push(owner);
-      this.created.push(0);
       this.available.push(0);
       this.desired.push(d.replicas);
-      this.active.push(new Set());
-      this.creating.push(0);
+      this.sets.push([]);
+      this.current.push(this.addRs(i, d.template, d.templateHash));
+      this.rolloutSinceUs.push(-1);
       this.unavailableSinceUs.push(-1);
       this.everAvailable.push(false);
-    }
+    });
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
     cluster.onPodAvailability.push((pod, available) => this.availability(pod, available));
@@ -90,23 +124,43 @@ export class ReplicaSetController {
     cluster.onPodRunning.push((pod) => this.podRunning(pod));
   }
 
-  /** Each Deployment's owner id, name (Deployment/<ns>/<name>) and desired replicas, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number }[] {
-    return this.deployments.map((d, i) => ({ owner: this.ownerOf[i], name: `Deployment/${d.namespace}/${d.name}`, desired: () => this.desired[i] }));
+  /** Each Deployment's owner id, name (Deployment/<ns>/<name>), desired replicas and pods of its current template, for workloads.csv. */
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
+    return this.deployments.map((d, i) => ({
+      owner: this.ownerOf[i],
+      name: `Deployment/${d.namespace}/${d.name}`,
+      desired: () => this.desired[i],
+      updated: () => this.sets[i][this.current[i]].active.size,
+    }));
   }
 
   /** Create every Deployment's replicas (at the start of the run). */
   start(): void {
-    this.deployments.forEach((_, i) => this.reconcile(i));
+    this.deployments.forEach((_, i) => this.sync(i));
   }
 
-  /** kubectl scale: the Deployment's ReplicaSet creates or deletes pods to match. */
+  /** kubectl scale: the Deployment's spec.replicas. */
   scale(d: number, replicas: number): void {
     const spec = this.deployments[d];
     const from = this.desired[d];
     this.desired[d] = replicas;
-    if (replicas !== from) this.cluster.events.add(this.sim.now, "ScalingReplicaSet", `deployment/${spec.namespace}/${spec.name}`, `Scaled ${replicas > from ? "up" : "down"} replica set ${spec.name}-${spec.templateHash} from ${from} to ${replicas}`);
-    this.reconcile(d);
+    const rs = this.sets[d][this.current[d]];
+    if (replicas !== from) this.cluster.events.add(this.sim.now, "ScalingReplicaSet", `deployment/${spec.namespace}/${spec.name}`, `Scaled ${replicas > from ? "up" : "down"} replica set ${spec.name}-${rs.hash} from ${from} to ${replicas}`);
+    this.sync(d);
+  }
+
+  /** A new pod template (kubectl set image, rollout restart): revision `revision` of spec.revisions becomes current. */
+  rollout(d: number, revision: number): void {
+    const spec = this.deployments[d];
+    const next = spec.revisions![revision];
+    let r = this.sets[d].findIndex((x) => x.hash === next.templateHash);
+    if (r < 0) r = this.addRs(d, next.template, next.templateHash);
+    if (r === this.current[d]) return;
+    this.current[d] = r;
+    this.rolloutSinceUs[d] = this.sim.now;
+    const strategy = spec.strategy ?? DEFAULT_STRATEGY;
+    this.cluster.events.add(this.sim.now, "RolloutStarted", `deployment/${spec.namespace}/${spec.name}`, `new replica set ${spec.name}-${next.templateHash} (${strategy.type}${strategy.type === "RollingUpdate" ? `, maxSurge ${strategy.maxSurge}, maxUnavailable ${strategy.maxUnavailable}` : ""})`);
+    this.sync(d);
   }
 
   /** Replacements still to run. */
@@ -114,50 +168,106 @@ export class ReplicaSetController {
     return this.replacements.size;
   }
 
-  private deploymentOfPod(pod: number): number {
+  private addRs(d: number, template: number, hash: string): number {
+    const list = this.sets[d];
+    list.push({ template, hash, replicas: 0, active: new Set(), live: new Set(), creating: 0, created: 0, available: 0 });
+    return list.length - 1;
+  }
+
+  /** The pod's Deployment (its owner) and ReplicaSet (its template among the Deployment's). */
+  private rsOf(pod: number): [number, number] | undefined {
     const d = this.deploymentOf[this.cluster.pods.owner[pod]];
-    return d === undefined ? -1 : d;
+    if (d === undefined) return undefined;
+    const template = this.cluster.pods.template[pod];
+    const r = this.sets[d].findIndex((rs) => rs.template === template);
+    return r < 0 ? undefined : [d, r];
+  }
+
+  /** The Deployment controller: set each ReplicaSet's replicas, then let each reconcile its pods. */
+  private sync(d: number): void {
+    if (this.syncing) {
+      this.dirty.add(d);
+      return;
+    }
+    this.syncing = true;
+    this.dirty.add(d);
+    while (this.dirty.size > 0) {
+      const next = this.dirty.values().next().value as number;
+      this.dirty.delete(next);
+      this.syncOnce(next);
+    }
+    this.syncing = false;
+  }
+
+  private syncOnce(d: number): void {
+    const list = this.sets[d];
+    const cur = list[this.current[d]];
+    const desired = this.desired[d];
+    const old = list.filter((_, r) => r !== this.current[d]);
+    const oldLeft = old.some((r) => r.replicas > 0 || r.live.size > 0);
+    const strategy = this.deployments[d].strategy ?? DEFAULT_STRATEGY;
+    if (!oldLeft) cur.replicas = desired;
+    else if (strategy.type === "Recreate") {
+      for (const r of old) r.replicas = 0;
+      // the new ReplicaSet only once no old pod is left (Terminating ones included)
+      if (!old.some((r) => r.live.size > 0)) cur.replicas = desired;
+    } else {
+      const { surge, unavailable } = resolveFenceposts(strategy.maxSurge, strategy.maxUnavailable, desired);
+      const all = list.reduce((n, r) => n + r.replicas, 0);
+      cur.replicas = newReplicaSetReplicas(desired, surge, all, cur.replicas);
+      const next = oldReplicaSetsReplicas(desired, unavailable, old, cur);
+      old.forEach((r, k) => (r.replicas = next[k]));
+    }
+    list.forEach((_, r) => this.reconcile(d, r));
+    if (this.rolloutSinceUs[d] >= 0 && cur.replicas === desired && cur.available === desired && !old.some((r) => r.replicas > 0 || r.live.size > 0)) {
+      const spec = this.deployments[d];
+      const seconds = (this.sim.now - this.rolloutSinceUs[d]) / US_PER_S;
+      this.rolloutSinceUs[d] = -1;
+      this.rolloutSeconds.push(seconds);
+      this.cluster.events.add(this.sim.now, "RolloutComplete", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${cur.hash} has all ${desired} replicas available, no old pod left, after ${seconds.toFixed(3)} s`);
+    }
+  }
+
+  /** manageReplicas: create the missing pods, or delete the extra ones in upstream's order. */
+  private reconcile(d: number, r: number): void {
+    const rs = this.sets[d][r];
+    const diff = rs.replicas - (rs.active.size + rs.creating);
+    for (let k = 0; k < diff; k++) this.createReplica(d, r);
+    if (diff < 0) for (const pod of podsToDelete([...rs.active], -diff, this.cluster)) this.cluster.deletePod(pod, this.cluster.outcomes.id(OUTCOME_DELETED));
   }
 
   private podEnded(pod: number): void {
     this.replacements.delete(pod);
-    const d = this.deploymentOfPod(pod);
+    const at = this.rsOf(pod);
+    if (!at) return;
+    const rs = this.sets[at[0]][at[1]];
+    rs.live.delete(pod);
     // A pod deleted gracefully stopped counting when its deletion began.
-    if (d >= 0 && this.active[d].delete(pod)) this.replace(d);
+    if (rs.active.delete(pod)) this.replace(at[0]);
+    else this.sync(at[0]);
   }
 
   private podDeleting(pod: number): void {
-    const d = this.deploymentOfPod(pod);
-    if (d >= 0 && this.active[d].delete(pod)) this.replace(d);
+    const at = this.rsOf(pod);
+    if (at && this.sets[at[0]][at[1]].active.delete(pod)) this.replace(at[0]);
   }
 
   private replace(d: number): void {
-    // The controller's own scale-down deletions are already counted by reconcile.
-    if (this.scalingDown) return;
     this.replacing = this.followReplacementsFromUs >= 0;
-    this.reconcile(d);
+    this.sync(d);
     this.replacing = false;
   }
 
-  /** manageReplicas: create the missing pods, or delete the extra ones in upstream's order. */
-  private reconcile(d: number): void {
-    const diff = this.desired[d] - (this.active[d].size + this.creating[d]);
-    for (let k = 0; k < diff; k++) this.createReplica(d);
-    if (diff < 0) {
-      this.scalingDown = true;
-      for (const pod of podsToDelete([...this.active[d]], -diff, this.cluster)) this.cluster.deletePod(pod, this.cluster.outcomes.id(OUTCOME_DELETED));
-      this.scalingDown = false;
-    }
-  }
-
   private podCreated(pod: number): void {
-    const d0 = this.deploymentOfPod(pod);
-    if (d0 >= 0) {
-      this.creating[d0]--;
-      this.active[d0].add(pod);
+    const at = this.rsOf(pod);
+    if (at) {
+      const rs = this.sets[at[0]][at[1]];
+      rs.creating--;
+      rs.active.add(pod);
+      rs.live.add(pod);
     }
     // Creates are answered later with a control plane: a pod created after the fault by a Deployment counts.
-    if (this.followReplacementsFromUs < 0 || this.deploymentOfPod(pod) < 0) return;
+    if (this.followReplacementsFromUs < 0 || !at) return;
     if (this.pendingReplacements > 0) {
       this.pendingReplacements--;
       this.replacements.add(pod);
@@ -171,11 +281,15 @@ export class ReplicaSetController {
 
   /**
    * Events when a Deployment first falls below its replica count and when all its
-   * replicas are available again (how long the loss lasted); the initial ramp-up is not logged.
+   * replicas are available again (how long the loss lasted); the initial ramp-up is not
+   * logged. A rollout goes on with every change of availability.
    */
   private availability(pod: number, available: boolean): void {
-    const d = this.deploymentOfPod(pod);
-    if (d < 0) return;
+    const at = this.rsOf(pod);
+    if (!at) return;
+    const d = at[0];
+    this.sets[d][at[1]].available += available ? 1 : -1;
+    if (this.rolloutSinceUs[d] >= 0 || this.sets[d].length > 1) this.sync(d);
     const spec = this.deployments[d];
     const replicas = this.desired[d];
     if (!available) {
@@ -196,11 +310,12 @@ export class ReplicaSetController {
     this.cluster.events.add(this.sim.now, "ReplicasAvailable", `deployment/${spec.namespace}/${spec.name}`, `all ${replicas} replicas available again after ${(lastedUs / US_PER_S).toFixed(3)} s`);
   }
 
-  private createReplica(d: number): void {
+  private createReplica(d: number, r: number): void {
     if (this.replacing) this.pendingReplacements++;
-    this.creating[d]++;
     const spec = this.deployments[d];
-    const name = `${spec.name}-${spec.templateHash}-${podNameSuffix(this.created[d]++)}`;
-    this.creates.create(d, name, spec.namespace, spec.template, this.ownerOf[d]);
+    const rs = this.sets[d][r];
+    rs.creating++;
+    const name = `${spec.name}-${rs.hash}-${podNameSuffix(rs.created++)}`;
+    this.creates.create(d, name, spec.namespace, rs.template, this.ownerOf[d]);
   }
 }

@@ -5,8 +5,8 @@
  *   desired     spec.replicas; for a DaemonSet, the nodes that should run its pod and exist
  *               (status.desiredNumberScheduled)
  *   current     pods created and not ended, not Terminating (status.replicas)
- *   updated     pods of the current template: all of them, templates do not change in a
- *               run yet (status.updatedReplicas)
+ *   updated     pods of the current template (status.updatedReplicas: the new
+ *               ReplicaSet's during a rollout)
  *   ready       Running and Ready, not Terminating (status.readyReplicas)
  *   available   ready for minReadySeconds: the same, minReadySeconds is 0 (status.availableReplicas)
  *   terminating pods with a deletionTimestamp not gone yet (status.terminatingReplicas)
@@ -44,8 +44,8 @@ export class WorkloadStatus {
 
   constructor(
     private readonly pods: WorkloadPodView,
-    /** The workloads to report: owner id, name, and its desired count now. */
-    private readonly workloads: readonly { owner: number; name: string; desired: () => number }[],
+    /** The workloads to report: owner id, name, its desired count now, and its pods of the current template (default: all). */
+    private readonly workloads: readonly { owner: number; name: string; desired: () => number; updated?: () => number }[],
   ) {
     workloads.forEach((w, k) => this.slotOf.set(w.owner, k));
     this.current = new Int32Array(workloads.length);
@@ -84,7 +84,7 @@ export class WorkloadStatus {
   sample(timeUs: number): void {
     this.workloads.forEach((w, k) => {
       const ready = this.ready[k];
-      this.rows.push({ sim_time_s: timeUs / US_PER_S, workload: w.name, desired: w.desired(), current: this.current[k], updated: this.current[k], ready, available: ready, terminating: this.terminating[k] });
+      this.rows.push({ sim_time_s: timeUs / US_PER_S, workload: w.name, desired: w.desired(), current: this.current[k], updated: w.updated?.() ?? this.current[k], ready, available: ready, terminating: this.terminating[k] });
     });
   }
 }

@@ -49,6 +49,11 @@ export class ActionTimeline {
 
   private act(i: number): void {
     const a = this.actions[i];
+    if (a.type === "rollout") {
+      this.cluster.events.add(this.sim.now, "Rollout", `action/${i}`, `${a.description}: new pod template (revision ${a.revision + 2})`);
+      this.replicaSets.rollout(a.deployment, a.revision);
+      return;
+    }
     if (a.type === "scale") {
       this.cluster.events.add(this.sim.now, "Scale", `action/${i}`, `${a.description}: kubectl scale --replicas=${a.replicas}`);
       if (a.statefulSet >= 0) this.statefulSets.scale(a.statefulSet, a.replicas);

@@ -81,11 +81,13 @@ export interface ControllerManagerSpec {
 /** An operator's action on the timeline (scenario section actions). */
 export interface ActionSpec {
   atUs: number;
-  type: "scale" | "cordon" | "uncordon" | "drain";
+  type: "scale" | "rollout" | "cordon" | "uncordon" | "drain";
   /** scale: the Deployment's index (or -1) and its new replicas. */
   deployment: number;
   /** scale: the StatefulSet's index, or -1. */
   statefulSet: number;
+  /** rollout: the index in the Deployment's spec.revisions of its new template. */
+  revision: number;
   replicas: number;
   /** cordon, uncordon, drain: the nodes it may act on, and how many (Infinity = all). */
   candidates: number[];

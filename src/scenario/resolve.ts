@@ -7,7 +7,7 @@
  * the file and field.
  */
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
-import { DEFAULT_DEPLOYMENT_REPLICAS } from "../apiserver/admission/defaults.js";
+import { DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_ROLLING_UPDATE } from "../apiserver/admission/defaults.js";
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
@@ -21,7 +21,7 @@ import type { StatefulSetSpec } from "../controllers/statefulSet.js";
 import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import { resolveJob } from "./jobs.js";
 import { podTemplate } from "../model/podTemplate.js";
-import type { Namespace, Pod, PodSpec, PriorityClass } from "../model/types.js";
+import type { Container, Namespace, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
 import { LABEL_HOSTNAME, LABEL_NODE_POOL, LABEL_POD_TEMPLATE_HASH, LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
 import { durationUs } from "./duration.js";
@@ -173,6 +173,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     return templates.length - 1;
   };
   const deployments: DeploymentSpec[] = [];
+  /** Per Deployment: its pod template as written, then as the last rollout action left it. */
+  const rawTemplates: PodTemplateSpec[] = [];
   const daemonSets: DaemonSetSpec[] = [];
   const jobs: JobSpec[] = [];
   const statefulSets: StatefulSetSpec[] = [];
@@ -188,7 +190,13 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         const hash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
         const labels = { ...(t.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
         const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash });
+        const ru = w.spec.strategy?.rollingUpdate;
+        const strategy =
+          w.spec.strategy?.type === "Recreate"
+            ? { type: "Recreate" as const, maxSurge: 0, maxUnavailable: 0 }
+            : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
+        rawTemplates.push(t);
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [] });
         break;
       }
       case "DaemonSet": {
@@ -272,12 +280,44 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       ? [{ name: w.metadata.name, namespace: w.metadata.namespace ?? "default", selector: w.spec?.selector ?? undefined, minAvailable: w.spec?.minAvailable ?? undefined, maxUnavailable: w.spec?.maxUnavailable ?? undefined }]
       : [],
   );
+  // Rollouts in time order: each new template starts from the one before it.
+  const revisionOf = new Map<number, number>();
+  [...s.actions.entries()]
+    .filter(([, a]) => a.type === "set-image" || a.type === "rollout-restart")
+    .sort(([i, a], [j, b]) => durationUs(a.at) - durationUs(b.at) || i - j)
+    .forEach(([i, a]) => {
+      if (a.type !== "set-image" && a.type !== "rollout-restart") return;
+      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
+      const before = rawTemplates[d];
+      const spec = before.spec as PodSpec;
+      let next: PodTemplateSpec;
+      if (a.type === "set-image") {
+        const names = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
+        if (!names.includes(a.container)) throw new ScenarioError(file, formatPath(["actions", i, "container"]), `expected a container of deployment ${a.namespace}/${a.deployment} (${names.join(", ")}), got ${JSON.stringify(a.container)}`);
+        const set = (c: Container) => (c.name === a.container ? { ...c, image: a.image } : c);
+        next = { ...before, spec: { ...spec, containers: spec.containers.map(set), ...(spec.initContainers ? { initContainers: spec.initContainers.map(set) } : {}) } };
+      } else {
+        const annotations = { ...(before.metadata?.annotations ?? {}), "kubectl.kubernetes.io/restartedAt": `+${formatAt(a.at)}` };
+        next = { ...before, metadata: { ...before.metadata, annotations } };
+      }
+      rawTemplates[d] = next;
+      const dep = deployments[d];
+      const hash = podTemplateHash(inApiFieldOrder(next, "core.PodTemplateSpec"));
+      const labels = { ...(next.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
+      const template = addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: dep.namespace, labels }, spec: next.spec as PodSpec });
+      dep.revisions!.push({ template, templateHash: hash });
+      revisionOf.set(i, dep.revisions!.length - 1);
+    });
   const actions: ActionSpec[] = s.actions.map((a, i) => {
+    if (a.type === "set-image" || a.type === "rollout-restart") {
+      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
+      return { atUs: durationUs(a.at), type: "rollout", deployment: d, statefulSet: -1, revision: revisionOf.get(i)!, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
+    }
     if (a.type === "scale") {
       const d = a.deployment === undefined ? -1 : deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
       const ss = a.statefulSet === undefined ? -1 : statefulSets.findIndex((x) => x.name === a.statefulSet && x.namespace === a.namespace);
       const what = d >= 0 ? `deployment ${a.namespace}/${a.deployment}` : `statefulset ${a.namespace}/${a.statefulSet}`;
-      return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: ss, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: ${what}` };
+      return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: ss, revision: -1, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: ${what}` };
     }
     let candidates: number[];
     let what: string;
@@ -292,7 +332,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       candidates = zoneNodes.get(a.zone!) ?? [];
       what = a.count === undefined ? `zone ${a.zone}` : `${a.count} node(s) of zone ${a.zone}`;
     }
-    return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, replicas: 0, candidates, count: a.count ?? Infinity, description: `actions[${i}]: ${what}` };
+    return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates, count: a.count ?? Infinity, description: `actions[${i}]: ${what}` };
   });
   return {
     name: s.name,
@@ -335,4 +375,9 @@ function resolveControllerManager(c: Scenario["controllerManager"]): ControllerM
       unhealthyZoneThreshold: c.unhealthyZoneThreshold,
     },
   };
+}
+
+/** The restartedAt annotation kubesim writes: the action's time since the start of the run (kubectl writes a wall-clock RFC 3339 time). */
+function formatAt(at: string | number): string {
+  return typeof at === "number" ? `${at}s` : at;
 }

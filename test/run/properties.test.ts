@@ -84,6 +84,7 @@ describe.each([
             type: x.kind,
             deployment: x.target % a.replicas.length,
             statefulSet: -1,
+            revision: -1,
             replicas: x.replicas,
             candidates: [x.target % nodes.length],
             count: Infinity,

@@ -99,7 +99,7 @@ export const DEFAULT_DEPLOYMENT_REPLICAS = 1;
 /** apps/v1 SetDefaults_Deployment: revisionHistoryLimit, progressDeadlineSeconds, rolling update 25%/25%. */
 export const DEFAULT_REVISION_HISTORY_LIMIT = 10;
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
-const DEFAULT_ROLLING_UPDATE = "25%";
+export const DEFAULT_ROLLING_UPDATE = "25%";
 
 /** SetDefaults_Deployment on a copy (and SetDefaults_PodSpec on its template). */
 export function setDefaultsDeployment(d: Deployment): Deployment {

@@ -29,12 +29,28 @@ const scale = z
   });
 const onNodes = (type: "cordon" | "uncordon" | "drain", what: string) => z.strictObject({ type: z.literal(type), ...nodeSelection }).describe(what).superRefine(oneSelector);
 
-export const ACTION_TYPES = ["scale", "cordon", "uncordon", "drain"] as const;
+const setImage = z
+  .strictObject({
+    type: z.literal("set-image"),
+    at: nodeSelection.at,
+    deployment: dnsSubdomain.describe("the Deployment's name"),
+    namespace: dnsLabel.default("default"),
+    container: z.string().min(1).describe("the container's name"),
+    image: z.string().min(1).describe("its new image"),
+  })
+  .describe("kubectl set image deployment/<name> <container>=<image>: a new pod template, a rollout");
+const rolloutRestart = z
+  .strictObject({ type: z.literal("rollout-restart"), at: nodeSelection.at, deployment: dnsSubdomain.describe("the Deployment's name"), namespace: dnsLabel.default("default") })
+  .describe("kubectl rollout restart deployment/<name>: the kubectl.kubernetes.io/restartedAt annotation, a rollout");
+
+export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "cordon", "uncordon", "drain"] as const;
 
 export const action = z.discriminatedUnion(
   "type",
   [
     scale.describe("kubectl scale: the Deployment's spec.replicas"),
+    setImage,
+    rolloutRestart,
     onNodes("cordon", "kubectl cordon: spec.unschedulable, nothing new is scheduled there"),
     onNodes("uncordon", "kubectl uncordon"),
     onNodes("drain", "kubectl drain --ignore-daemonsets --force: cordon, then evict every pod but DaemonSet pods"),

@@ -1,0 +1,106 @@
+/**
+ * Deployment rollouts: the rolling-update arithmetic on hand-computed cases (the rules of
+ * ResolveFenceposts, NewRSNewReplicas and reconcileOldReplicaSets, node-controller-facts.md
+ * §5.2), and whole rollouts in a run, checked against the guarantees they imply.
+ */
+import { describe, expect, it } from "vitest";
+import { newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "../../src/controllers/deployment/rollingUpdate.js";
+import { simulate } from "../../src/index.js";
+
+describe("rolling-update arithmetic", () => {
+  it("ResolveFenceposts: surge rounds up, unavailable down, both zero makes unavailable 1", () => {
+    expect(resolveFenceposts("25%", "25%", 10)).toEqual({ surge: 3, unavailable: 2 });
+    expect(resolveFenceposts("25%", "25%", 1)).toEqual({ surge: 1, unavailable: 0 });
+    expect(resolveFenceposts("25%", "25%", 3)).toEqual({ surge: 1, unavailable: 0 });
+    expect(resolveFenceposts(0, 0, 10)).toEqual({ surge: 0, unavailable: 1 });
+    expect(resolveFenceposts("0%", "0%", 10)).toEqual({ surge: 0, unavailable: 1 });
+    expect(resolveFenceposts(2, "50%", 5)).toEqual({ surge: 2, unavailable: 2 });
+  });
+
+  it("NewRSNewReplicas: up to replicas + surge pods in all, never beyond spec.replicas", () => {
+    expect(newReplicaSetReplicas(10, 3, 10, 0)).toBe(3);
+    expect(newReplicaSetReplicas(10, 3, 13, 3)).toBe(3); // at the surge limit
+    expect(newReplicaSetReplicas(10, 3, 11, 3)).toBe(5);
+    expect(newReplicaSetReplicas(10, 3, 12, 9)).toBe(10);
+    expect(newReplicaSetReplicas(10, 3, 20, 12)).toBe(10); // above: back to spec.replicas
+  });
+
+  it("reconcileOldReplicaSets: unhealthy old replicas first within maxScaledDown, then available ones above minAvailable", () => {
+    // 10 old all available, 3 new not yet: maxScaledDown = 13 - 8 - 3 = 2; available 10 - 8 = 2
+    expect(oldReplicaSetsReplicas(10, 2, [{ replicas: 10, available: 10 }], { replicas: 3, available: 0 })).toEqual([8]);
+    // 3 old unavailable: cleanup takes 2 of them (maxScaledDown 2), then 7 available <= 8: no more
+    expect(oldReplicaSetsReplicas(10, 2, [{ replicas: 10, available: 7 }], { replicas: 3, available: 0 })).toEqual([8]);
+    // new 3 available: maxScaledDown = 13 - 8 - 0 = 5, available 8 + 3 = 11: 3 more, the oldest ReplicaSet first
+    expect(oldReplicaSetsReplicas(10, 2, [{ replicas: 2, available: 2 }, { replicas: 6, available: 6 }], { replicas: 5, available: 3 })).toEqual([0, 5]);
+    // nothing old left
+    expect(oldReplicaSetsReplicas(10, 2, [{ replicas: 0, available: 0 }], { replicas: 10, available: 10 })).toEqual([0]);
+  });
+});
+
+function scenario(strategy: Record<string, unknown> | undefined) {
+  return {
+    name: "rollout",
+    duration: "5m",
+    sampleInterval: "1s",
+    nodePools: [{ name: "w", count: 4, allocatable: { cpu: "8", memory: "32Gi" } }],
+    workloads: [
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web" },
+        spec: {
+          replicas: 10,
+          ...(strategy ? { strategy } : {}),
+          selector: { matchLabels: { app: "web" } },
+          template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27", resources: { requests: { cpu: "500m" } } }] } },
+        },
+      },
+    ],
+    actions: [{ at: "60s", type: "set-image", deployment: "web", container: "web", image: "nginx:1.28" }],
+  };
+}
+
+describe("a rollout in a run", () => {
+  it("RollingUpdate 25 %/25 % of 10: never fewer than 8 available nor more than 13 pods; every pod ends on the new template", () => {
+    const r = simulate(scenario(undefined));
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    const hashes = [...new Set(web.map((p) => p.pod.split("-")[1]))];
+    expect(hashes).toHaveLength(2);
+    const [oldHash, newHash] = [web[0].pod.split("-")[1], hashes.find((h) => h !== web[0].pod.split("-")[1])!];
+    for (const w of r.workloads.filter((x) => x.sim_time_s >= 60)) {
+      expect(w.available).toBeGreaterThanOrEqual(8);
+      expect(w.current).toBeLessThanOrEqual(13);
+    }
+    const done = r.events.find((e) => e.kind === "RolloutComplete")!;
+    expect(done.message).toContain(`web-${newHash}`);
+    // one wave of new pods (1 s start-up) lets the next go: 10 new pods take at least 4 waves of 1 s
+    expect(done.sim_time_s).toBeGreaterThan(64);
+    expect(done.sim_time_s).toBeLessThan(100);
+    const end = r.pods.filter((p) => p.owner === "Deployment/default/web" && p.deleted_s === null);
+    expect(end.map((p) => p.pod.split("-")[1])).toEqual(Array(10).fill(newHash));
+    expect(web.filter((p) => p.pod.split("-")[1] === oldHash).every((p) => p.deletion_requested_s !== null)).toBe(true);
+    expect(r.workloads.at(-1)).toMatchObject({ desired: 10, current: 10, updated: 10, ready: 10 });
+  });
+
+  it("Recreate: every old pod deleted at once; the new ones only once the last old one is gone (30 s grace)", () => {
+    const r = simulate(scenario({ type: "Recreate" }));
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    const old = web.filter((p) => p.created_s === 0);
+    expect(old.every((p) => p.deletion_requested_s === 60 && p.deleted_s === 90)).toBe(true);
+    const fresh = web.filter((p) => p.created_s > 0);
+    expect(fresh).toHaveLength(10);
+    for (const p of fresh) expect(p.created_s).toBe(90);
+    const done = r.events.find((e) => e.kind === "RolloutComplete")!;
+    expect(done.sim_time_s).toBeGreaterThan(91);
+    expect(done.sim_time_s).toBeLessThan(91.5);
+  });
+
+  it("maxSurge 0, maxUnavailable 1: one pod at a time, never more than 10 pods", () => {
+    const r = simulate(scenario({ type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }));
+    for (const w of r.workloads.filter((x) => x.sim_time_s >= 60)) {
+      expect(w.current).toBeLessThanOrEqual(10);
+      expect(w.available).toBeGreaterThanOrEqual(9);
+    }
+    expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(true);
+  });
+});
