@@ -12,8 +12,9 @@
  * no rollout is under way; during a RollingUpdate, upstream's arithmetic on every change
  * (deployment/rollingUpdate.ts: maxSurge and maxUnavailable, 25 % each by default); a
  * Recreate scales the old ReplicaSets to 0 and the new one up once no old pod is left.
- * A rollout is complete when the new ReplicaSet has all replicas available and no old pod
- * is left (events.csv RolloutStarted, RolloutComplete with its duration).
+ * A rollout is complete when the new ReplicaSet has all replicas available and no old
+ * replica is left, Terminating ones aside (events.csv RolloutStarted, RolloutComplete with
+ * its duration).
  *
  * It also keeps the availability record behind events.csv and summary.csv: when a
  * Deployment first has fewer than spec.replicas available pods (Running, Ready, not
@@ -219,12 +220,14 @@ export class ReplicaSetController {
       old.forEach((r, k) => (r.replicas = next[k]));
     }
     list.forEach((_, r) => this.reconcile(d, r));
-    if (this.rolloutSinceUs[d] >= 0 && cur.replicas === desired && cur.available === desired && !old.some((r) => r.replicas > 0 || r.live.size > 0)) {
+    // Complete as `kubectl rollout status` sees it: every replica updated and available, no
+    // old replica left (Terminating pods no longer count: status.replicas excludes them).
+    if (this.rolloutSinceUs[d] >= 0 && cur.replicas === desired && cur.available === desired && !old.some((r) => r.replicas > 0 || r.active.size > 0)) {
       const spec = this.deployments[d];
       const seconds = (this.sim.now - this.rolloutSinceUs[d]) / US_PER_S;
       this.rolloutSinceUs[d] = -1;
       this.rolloutSeconds.push(seconds);
-      this.cluster.events.add(this.sim.now, "RolloutComplete", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${cur.hash} has all ${desired} replicas available, no old pod left, after ${seconds.toFixed(3)} s`);
+      this.cluster.events.add(this.sim.now, "RolloutComplete", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${cur.hash} has all ${desired} replicas available, no old replica left, after ${seconds.toFixed(3)} s`);
     }
   }
 

@@ -73,9 +73,12 @@ describe("a rollout in a run", () => {
     }
     const done = r.events.find((e) => e.kind === "RolloutComplete")!;
     expect(done.message).toContain(`web-${newHash}`);
-    // one wave of new pods (1 s start-up) lets the next go: 10 new pods take at least 4 waves of 1 s
-    expect(done.sim_time_s).toBeGreaterThan(64);
-    expect(done.sim_time_s).toBeLessThan(100);
+    // By hand (Terminating pods leave status.replicas at once, as FilterActivePods does):
+    // at 60 s new 3, old 10 -> 8, then new 13 - 8 = 5; the 5 are available ~61 s:
+    // maxScaledDown = 13 - 8 - 0 = 5 so old 8 -> 3, new -> 10; those are available ~62 s: old -> 0.
+    // Two waves of the 1 s start-up, plus API latencies.
+    expect(done.sim_time_s).toBeGreaterThan(62);
+    expect(done.sim_time_s).toBeLessThan(62.5);
     const end = r.pods.filter((p) => p.owner === "Deployment/default/web" && p.deleted_s === null);
     expect(end.map((p) => p.pod.split("-")[1])).toEqual(Array(10).fill(newHash));
     expect(web.filter((p) => p.pod.split("-")[1] === oldHash).every((p) => p.deletion_requested_s !== null)).toBe(true);

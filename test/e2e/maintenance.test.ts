@@ -24,6 +24,12 @@ describe("scenarios/maintenance.yaml", () => {
 
   it("workloads.csv: never more than one web pod unavailable during the drain; 24 after the scale-down", () => {
     for (const w of r.workloads.filter((x) => x.workload === "Deployment/shop/web" && x.sim_time_s >= 600 && x.sim_time_s <= 650)) expect(w.desired - w.available).toBeLessThanOrEqual(1);
-    expect(r.workloads.filter((x) => x.workload === "Deployment/shop/web").at(-1)).toMatchObject({ desired: 24, current: 24, ready: 24, terminating: 0 });
+    expect(r.workloads.filter((x) => x.workload === "Deployment/shop/web").at(-1)).toMatchObject({ desired: 24, current: 24, updated: 24, ready: 24, terminating: 0 });
+    // the rollout at 27 min: never below 24 - 6 available, never above 24 + 6 pods
+    for (const w of r.workloads.filter((x) => x.workload === "Deployment/shop/web" && x.sim_time_s >= 1620)) {
+      expect(w.available).toBeGreaterThanOrEqual(18);
+      expect(w.current).toBeLessThanOrEqual(30);
+    }
+    expect(r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s).toBeLessThan(1620 + 30);
   });
 });
