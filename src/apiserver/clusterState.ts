@@ -132,7 +132,7 @@ export class ClusterState {
   ) {
     this.nodeTransitions = new NodeTransitions(nodes.map((n) => n.name), nodes.map((n) => n.pool), nodes.map((n) => n.zone ?? ""));
     for (const n of nodes) {
-      this.nodes.add({ name: n.name, cpuMilli: n.cpuMilli, memoryBytes: n.memoryBytes, ephemeralBytes: n.ephemeralBytes, pods: n.pods });
+      this.nodes.add({ name: n.name, cpuMilli: n.cpuMilli, memoryBytes: n.memoryBytes, ephemeralBytes: n.ephemeralBytes, pods: n.pods, absent: n.provisionLater });
       this.nodePods.push(new Int32Array(8));
     }
     nodes.forEach((n, row) => {

@@ -116,6 +116,8 @@ export class Kubelets {
     private readonly parts: KubeletParts,
   ) {
     this.fault = new Uint8Array(cluster.nodes.count);
+    // A machine not provisioned yet is down: provision() boots it.
+    for (let n = 0; n < cluster.nodes.count; n++) if (cluster.nodes.exists[n] === 0) this.fault[n] = CRASHED;
     this.startup = distribution(config.podStartupDelay);
     this.startupStream = sim.rng.stream("kubelet.podStartup");
     this.stopTime = config.containerStopTime ? distribution(config.containerStopTime) : undefined;
@@ -168,6 +170,16 @@ export class Kubelets {
   stopKubelet(node: number): void {
     this.fault[node] |= KUBELET_STOPPED;
     this.stopKubeletLoops(node);
+  }
+
+  /** A new machine boots (a node-pool upgrade's new node): its kubelet starts and registers the Node. */
+  provision(node: number): void {
+    this.recover(node, 0);
+  }
+
+  /** The machine is deleted (the cloud removed its VM): everything on it stops for good. */
+  deprovision(node: number): void {
+    this.crash(node);
   }
 
   /** Every fault of the node ends: it boots (after a crash), reconnects, its kubelet starts. */

@@ -87,6 +87,7 @@ export class NodeStatusLoops {
   /** The nodes of the run's start: registered and Ready already; each loop starts at a seeded offset in the period. */
   startRegistered(): void {
     for (let node = 0; node < this.cluster.nodes.count; node++) {
+      if (this.cluster.nodes.exists[node] === 0) continue; // a machine provisioned later registers then
       this.phase[node] = REGISTERED;
       this.cluster.nodeHeartbeat(node);
       this.sim.schedule(this.rng.next() * NODE_STATUS_UPDATE_FREQUENCY_US, this.hSync, node, 0);

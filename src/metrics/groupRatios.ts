@@ -84,6 +84,7 @@ export class GroupRatios<K extends "pool" | "zone"> {
     const count = Math.min(nodes.count, this.groupOf.length);
     for (let i = 0; i < count; i++) {
       const g = this.groupOf[i];
+      if (nodes.exists[i] === 0) continue; // no Node object (deleted, or not provisioned yet)
       if (nodes.ready[i] === 0) {
         this.notReady[g]++;
         continue;

@@ -76,7 +76,11 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
   let over = 0;
   let unknown = 0;
   let tainted = 0;
+  let existing = 0;
   for (let i = 0; i < nodes.count; i++) {
+    // A node without its Node object (deleted, or not provisioned yet) is no node of the cluster.
+    if (nodes.exists[i] === 0) continue;
+    existing++;
     if (nodes.readyCondition[i] >= ConditionStatus.Unknown) unknown++;
     if ((nodes.lifecycleTaints[i] & NO_EXECUTE_TAINTS) !== 0) tainted++;
     if (nodes.cpuReq[i] > nodes.cpuAlloc[i] || nodes.memReq[i] > nodes.memAlloc[i] || nodes.ephReq[i] > nodes.ephAlloc[i] || nodes.podCount[i] > nodes.podsAlloc[i]) {
@@ -94,7 +98,7 @@ export function sampleCluster(timeUs: number, nodes: NodeTable, pods: PodCounter
   return {
     sim_time_s: timeUs / US_PER_S,
     nodes_ready: ready,
-    nodes_not_ready: nodes.count - ready,
+    nodes_not_ready: existing - ready,
     pods_pending: pods.pending,
     pods_starting: pods.starting,
     pods_running: pods.running,

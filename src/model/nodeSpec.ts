@@ -24,4 +24,9 @@ export interface NodeSpec {
   pods: number;
   /** Extended and hugepages resources (name -> integer amount). */
   extended: Record<string, number>;
+  /**
+   * A machine the cloud creates during the run (a node-pool upgrade's new nodes): no Node
+   * object and no kubelet at the start; it registers when it is provisioned.
+   */
+  provisionLater?: boolean;
 }

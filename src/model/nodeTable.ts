@@ -52,6 +52,8 @@ export interface NodeRow {
   taints?: number[];
   unschedulable?: boolean;
   zone?: number;
+  /** No Node object at the start (a machine provisioned later in the run). */
+  absent?: boolean;
 }
 
 export class NodeTable {
@@ -106,10 +108,10 @@ export class NodeTable {
     this.memAlloc[i] = row.memoryBytes;
     this.ephAlloc[i] = row.ephemeralBytes ?? 0;
     this.podsAlloc[i] = row.pods;
-    this.ready[i] = 1;
-    this.readyCondition[i] = ConditionStatus.True;
+    this.ready[i] = row.absent ? 0 : 1;
+    this.readyCondition[i] = row.absent ? ConditionStatus.None : ConditionStatus.True;
     this.lifecycleTaints[i] = 0;
-    this.exists[i] = 1;
+    this.exists[i] = row.absent ? 0 : 1;
     this.leaseRenewUs[i] = -1;
     this.heartbeatUs[i] = 0;
     this.registeredUs[i] = 0;

@@ -71,6 +71,8 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
   }));
   for (const ns of spec.namespaces) snapshot.addNamespace(ns);
   for (const n of spec.nodes) snapshot.addNode(v1Node(n));
+  // A machine provisioned later has no Node yet: like a deleted one, never a place to bind.
+  spec.nodes.forEach((n, i) => n.provisionLater && snapshot.setUnschedulable(i, true));
   // The pods as the API server admitted them: the same objects the cluster accounts.
   const compiled: CompiledPod[] = spec.templates.map((t) => snapshot.compile(t.pod));
   const graceUs = spec.templates.map((t) => t.pod.spec!.terminationGracePeriodSeconds! * US_PER_S);

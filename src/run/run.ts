@@ -40,7 +40,9 @@ import { DEFAULT_COMPONENTS } from "./components.js";
 import type { Component, ComponentFactory, RunContext } from "./context.js";
 import { ControlPlane } from "./controlPlane.js";
 import { NodeFaultTimeline } from "./nodeFaults.js";
-import { ActionTimeline } from "./actionTimeline.js";
+import { ActionTimeline, OUTCOME_DRAINED } from "./actionTimeline.js";
+import { Drainer } from "../client/drain.js";
+import { NodePoolUpgrades } from "../cloud/nodePoolUpgrade.js";
 import { DisruptionBudgets } from "../controllers/disruption/disruptionBudgets.js";
 import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
@@ -97,6 +99,8 @@ export class ClusterRun {
   readonly podGC: PodGCController;
   readonly faults: NodeFaultTimeline;
   readonly actions: ActionTimeline;
+  readonly drainer: Drainer;
+  readonly upgrades: NodePoolUpgrades;
   readonly budgets: DisruptionBudgets;
   private finished = false;
 
@@ -161,7 +165,17 @@ export class ClusterRun {
     });
     const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
     faults.onFirstFault.push(() => (this.replicaSets.followReplacementsFromUs = sim.now));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, spec.actions, this.budgets));
+    // kubectl drain (operators' drains and the cloud's upgrades) through the eviction API.
+    this.drainer = new Drainer(sim, cluster, (pod) => this.budgets.evict(pod));
+    const kubelets = this.kubelets;
+    this.upgrades = new NodePoolUpgrades(sim, cluster, this.drainer, {
+      provision: (node) => kubelets.provision(node),
+      deprovision: (node) => {
+        kubelets.deprovision(node);
+        cluster.deleteNode(node);
+      },
+    }, cluster.outcomes.id(OUTCOME_DRAINED));
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, spec.actions, this.drainer, this.upgrades));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
@@ -176,6 +190,8 @@ export class ClusterRun {
     nodeStatus.startRegistered();
     if (cp) cp.start();
     else leases.start();
+    // Machines provisioned later have no kubelet yet.
+    spec.nodes.forEach((n, i) => n.provisionLater && leases.stop(i));
     this.nodeLifecycle.start();
     this.taintEviction.start();
     this.podGC.start();
@@ -265,16 +281,28 @@ export class ClusterRun {
     ];
   }
 
-  /** Drains (rows only for runs with a drain action): how many finished and the longest. */
+  /** Drains and node-pool upgrades (rows only for runs with such actions): how many finished and the longest. */
   private drainSummary(): SummaryRow[] {
     const drains = this.spec.actions.filter((a) => a.type === "drain").length;
-    if (drains === 0) return [];
-    const s = this.actions.drainSeconds;
-    return [
+    const upgrades = this.spec.actions.filter((a) => a.type === "node-pool-upgrade").length;
+    if (drains + upgrades === 0) return [];
+    const s = this.drainer.completedSeconds;
+    const rows: SummaryRow[] = [
       { metric: "drains_completed", value: s.length },
       { metric: "drain_duration_max_s", value: s.length > 0 ? Math.max(...s) : -1 },
       { metric: "evictions_refused_by_pdb", value: this.budgets.refused },
     ];
+    if (this.spec.actions.some((a) => a.type === "drain" && (a.timeoutUs ?? -1) >= 0) || upgrades > 0) {
+      rows.push({ metric: "drains_timed_out", value: this.drainer.timedOut }, { metric: "pods_deleted_at_drain_timeout", value: this.drainer.forcedDeletions });
+    }
+    if (upgrades > 0) {
+      const u = this.upgrades.completedSeconds;
+      rows.push(
+        { metric: "node_pool_upgrades_completed", value: u.length },
+        { metric: "node_pool_upgrade_duration_max_s", value: u.length === upgrades ? Math.max(...u) : -1 },
+      );
+    }
+    return rows;
   }
 
   /** The Jobs' outcome (rows only for runs with Jobs): how many finished, and when the last one did. */

@@ -78,10 +78,23 @@ export interface ControllerManagerSpec {
   terminatedPodGcThreshold: number;
 }
 
+/** A managed surge upgrade of a node pool (GKE's NodePool.UpgradeSettings). */
+export interface NodePoolUpgradeSpec {
+  pool: string;
+  /** The new nodes' rows (NodeSpec.provisionLater), one per old node, in the old nodes' order (same zone). */
+  newNodes: number[];
+  maxSurge: number;
+  maxUnavailable: number;
+  /** A node's drain respects PodDisruptionBudgets this long, then deletes the pods left. */
+  drainTimeoutUs: number;
+  /** From a new machine's create to its kubelet starting. */
+  provisionUs: number;
+}
+
 /** An operator's action on the timeline (scenario section actions). */
 export interface ActionSpec {
   atUs: number;
-  type: "scale" | "rollout" | "cordon" | "uncordon" | "drain";
+  type: "scale" | "rollout" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade";
   /** scale: the Deployment's index (or -1) and its new replicas. */
   deployment: number;
   /** scale: the StatefulSet's index, or -1. */
@@ -92,6 +105,10 @@ export interface ActionSpec {
   /** cordon, uncordon, drain: the nodes it may act on, and how many (Infinity = all). */
   candidates: number[];
   count: number;
+  /** drain: kubectl drain --timeout (-1: none). */
+  timeoutUs?: number;
+  /** node-pool-upgrade: candidates are the pool's old nodes; these, its new ones. */
+  upgrade?: NodePoolUpgradeSpec;
   /** For events.csv ("actions[0]: node general-3"). */
   description: string;
 }

@@ -71,6 +71,15 @@ function checkNodes(s: Scenario, limits: Limits, error: BoundError): number {
       );
     }
   });
+  // A node-pool upgrade brings a new node for each of the pool's nodes.
+  s.actions.forEach((a, i) => {
+    if (a.type !== "node-pool-upgrade") return;
+    const count = s.nodePools.find((p) => p.name === a.pool)?.count ?? 0;
+    total += count;
+    if (total > limits.nodes) {
+      throw error(["actions", i, "pool"], `expected at most ${formatCount(limits.nodes)} nodes in all pools and upgrades (limits.nodes), got ${formatCount(count)} new nodes more after ${formatCount(total - count)}; ${raise("nodes", total)}`);
+    }
+  });
   const leases = s.controlPlane?.load.nodeLeases ?? -1;
   if (leases > limits.nodes) {
     throw error(["controlPlane", "load", "nodeLeases"], `expected at most ${formatCount(limits.nodes)} kubelets (limits.nodes), got ${formatCount(leases)}; ${raise("nodes", leases)}`);
@@ -107,7 +116,7 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
       path = ["workloads", i, "spec", "completions"];
       what = `up to ${formatCount(pods)} Job pods`;
     } else if (w.kind === "DaemonSet") {
-      pods = s.nodePools.reduce((n, p) => n + p.count, 0); // at most one per node
+      pods = s.nodePools.reduce((n, p) => n + p.count * (1 + s.actions.filter((a) => a.type === "node-pool-upgrade" && a.pool === p.name).length), 0); // at most one per node, new nodes of upgrades too
       what = `up to ${formatCount(pods)} daemon pods (one per node)`;
     } else if (w.kind === "PoissonArrivals") {
       const startUs = w.start === undefined ? 0 : durationUs(w.start);

@@ -188,6 +188,10 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       if (!deployments.has(`${a.namespace}/${a.deployment}`)) {
         throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
       }
+    } else if (a.type === "node-pool-upgrade") {
+      checkNodes("actions", i, { pool: a.pool }, false);
+      const first = s.actions.findIndex((b) => b.type === "node-pool-upgrade" && b.pool === a.pool);
+      if (first !== i) throw new ScenarioError(file, `actions[${i}].pool`, `expected one node-pool-upgrade per pool, got a second one for pool ${a.pool} (the first is actions[${first}])`);
     } else checkNodes("actions", i, a, true);
   });
 }

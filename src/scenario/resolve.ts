@@ -97,6 +97,30 @@ function buildNodes(s: Scenario): { nodes: NodeSpec[]; poolNodes: Map<string, nu
   return { nodes, poolNodes, zoneNodes };
 }
 
+/**
+ * The new nodes of each node-pool upgrade (by action index): one per node of the pool,
+ * appended after every pool's nodes (so no other node's row moves), named on from the
+ * pool's last index, in the zone of the node it replaces, with no Node at the start.
+ */
+function addUpgradeNodes(s: Scenario, nodes: NodeSpec[], poolNodes: Map<string, number[]>): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const next = new Map(s.nodePools.map((p) => [p.name, p.count]));
+  s.actions.forEach((a, i) => {
+    if (a.type !== "node-pool-upgrade") return;
+    const rows: number[] = [];
+    for (const old of poolNodes.get(a.pool)!) {
+      const k = next.get(a.pool)!;
+      next.set(a.pool, k + 1);
+      const name = nodeName(a.pool, k);
+      const o = nodes[old];
+      rows.push(nodes.length);
+      nodes.push({ ...o, name, labels: { ...o.labels, [LABEL_HOSTNAME]: name }, provisionLater: true });
+    }
+    out.set(i, rows);
+  });
+  return out;
+}
+
 /** Where a resolve-time error points: the scenario file, or the manifest file an object came from. */
 export type Locate = (path: PathSegment[]) => { file: string; path: PathSegment[] };
 
@@ -153,6 +177,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const admission = new Admission();
   const { nodes, poolNodes, zoneNodes } = buildNodes(s);
   validatePools(s, nodes, poolNodes, admission, file);
+  const upgradeNodes = addUpgradeNodes(s, nodes, poolNodes);
   const admit = <T>(objectPath: PathSegment[], create: () => T): T => {
     try {
       return create();
@@ -319,6 +344,11 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       const what = d >= 0 ? `deployment ${a.namespace}/${a.deployment}` : `statefulset ${a.namespace}/${a.statefulSet}`;
       return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: ss, revision: -1, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: ${what}` };
     }
+    if (a.type === "node-pool-upgrade") {
+      const upgrade = { pool: a.pool, newNodes: upgradeNodes.get(i)!, maxSurge: a.maxSurge, maxUnavailable: a.maxUnavailable, drainTimeoutUs: durationUs(a.drainTimeout), provisionUs: durationUs(a.provisionTime) };
+      const candidates = poolNodes.get(a.pool)!;
+      return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates, count: candidates.length, upgrade, description: `actions[${i}]: pool ${a.pool}` };
+    }
     let candidates: number[];
     let what: string;
     if (a.node !== undefined) {
@@ -332,7 +362,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       candidates = zoneNodes.get(a.zone!) ?? [];
       what = a.count === undefined ? `zone ${a.zone}` : `${a.count} node(s) of zone ${a.zone}`;
     }
-    return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates, count: a.count ?? Infinity, description: `actions[${i}]: ${what}` };
+    const timeoutUs = a.type === "drain" && a.timeout !== undefined ? durationUs(a.timeout) : -1;
+    return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates, count: a.count ?? Infinity, timeoutUs, description: `actions[${i}]: ${what}` };
   });
   return {
     name: s.name,

@@ -20,6 +20,7 @@ const RANK: Record<string, number> = {
   scheduler: 7,
   controllers: 7,
   kubelet: 7,
+  cloud: 7,
   experiments: 8,
   run: 9,
   scenario: 10,

@@ -49,6 +49,7 @@ const arbitraryRun = fc.record({
     }),
     { maxLength: 4 },
   ),
+  upgrade: fc.option(fc.record({ at: fc.integer({ min: 0, max: 400 }), maxSurge: fc.integer({ min: 0, max: 2 }), maxUnavailable: fc.integer({ min: 0, max: 2 }), drainTimeoutS: fc.integer({ min: 1, max: 200 }) })),
 });
 
 describe.each([
@@ -91,6 +92,15 @@ describe.each([
             description: "a",
           }))
           .sort((x, y) => x.atUs - y.atUs);
+        // a node-pool upgrade: a new node for each node, provisioned during the run
+        const oldCount = nodes.length;
+        const up = a.upgrade;
+        if (up !== null) {
+          a.nodes.forEach((n, i) => nodes.push(node(`n${oldCount + i}`, n.cpu * 1000, n.mem * GI, { pods: n.pods, provisionLater: true })));
+          const upgrade = { pool: "p", newNodes: a.nodes.map((_, i) => oldCount + i), maxSurge: up.maxSurge, maxUnavailable: Math.max(up.maxUnavailable, up.maxSurge === 0 ? 1 : 0), drainTimeoutUs: up.drainTimeoutS * 1e6, provisionUs: 30e6 };
+          actions.push({ atUs: up.at * 1e6, type: "node-pool-upgrade", deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: a.nodes.map((_, i) => i), count: oldCount, upgrade, description: "u" });
+          actions.sort((x, y) => x.atUs - y.atUs);
+        }
         const desired = a.replicas.map((r, i) => actions.filter((x) => x.type === "scale" && x.deployment === i).reduce((_, x) => x.replicas, r));
         const statefulSets = a.statefulSets.map((x, k) => ({ name: `sts${k}`, namespace: "default", replicas: x.replicas, template: 0, parallel: x.parallel }));
         const s = spec({

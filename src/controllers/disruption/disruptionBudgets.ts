@@ -39,7 +39,8 @@ export interface PdbSpec {
 export const EVICTION_REFUSED_MESSAGE = "Cannot evict pod as it would violate the pod's disruption budget.";
 export const EVICTION_MULTIPLE_PDBS_MESSAGE = "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.";
 
-export type EvictionAnswer = { allowed: true } | { allowed: false; message: string };
+/** The eviction API's answer; a refusal names the PodDisruptionBudget (namespace/name) that refused it. */
+export type EvictionAnswer = { allowed: true } | { allowed: false; message: string; pdb: string };
 
 /** intstr.GetScaledValueFromIntOrPercent with roundUp. */
 function scaled(v: number | string, total: number): number {
@@ -107,12 +108,12 @@ export class DisruptionBudgets {
     if (guards.length === 0 || c.pods.phase[pod] !== PodPhase.Running) return { allowed: true };
     if (guards.length > 1) {
       this.refused++;
-      return { allowed: false, message: EVICTION_MULTIPLE_PDBS_MESSAGE };
+      return { allowed: false, message: EVICTION_MULTIPLE_PDBS_MESSAGE, pdb: guards.map((g) => `${this.pdbs[g].namespace}/${this.pdbs[g].name}`).join("+") };
     }
     const s = this.status(guards[0]);
     const ok = c.available(pod) ? s.disruptionsAllowed > 0 : s.currentHealthy >= s.desiredHealthy;
     if (ok) return { allowed: true };
     this.refused++;
-    return { allowed: false, message: EVICTION_REFUSED_MESSAGE };
+    return { allowed: false, message: EVICTION_REFUSED_MESSAGE, pdb: `${this.pdbs[guards[0]].namespace}/${this.pdbs[guards[0]].name}` };
   }
 }

@@ -5,12 +5,13 @@
  *   - {at: 20m, type: cordon, node: general-3}                                 kubectl cordon
  *   - {at: 30m, type: uncordon, pool: general}                                 kubectl uncordon
  *   - {at: 40m, type: drain, zone: zone-b, count: 2}                           kubectl drain --ignore-daemonsets --force
+ *   - {at: 1h, type: node-pool-upgrade, pool: general, maxSurge: 1}            a managed surge upgrade of the pool
  *
  * Nodes are named as in faults: `node`, `pool` or `zone` (+ `count`, chosen with the seeded
  * stream "actions"). Each action is a row in events.csv.
  */
 import { z } from "zod";
-import { dnsLabel, dnsSubdomain, nonNegativeInt } from "../fields.js";
+import { dnsLabel, dnsSubdomain, duration, nonNegativeInt } from "../fields.js";
 import { nodeSelection, oneSelector } from "./faults.js";
 
 const scale = z
@@ -27,7 +28,34 @@ const scale = z
       ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of deployment or statefulSet, got ${a.deployment === undefined ? "neither" : "both"}` });
     }
   });
-const onNodes = (type: "cordon" | "uncordon" | "drain", what: string) => z.strictObject({ type: z.literal(type), ...nodeSelection }).describe(what).superRefine(oneSelector);
+const onNodes = (type: "cordon" | "uncordon", what: string) => z.strictObject({ type: z.literal(type), ...nodeSelection }).describe(what).superRefine(oneSelector);
+const drain = z
+  .strictObject({ type: z.literal("drain"), ...nodeSelection, timeout: duration.optional().describe("kubectl drain --timeout: give up this long after the start (default: wait for ever, kubectl's 0)") })
+  .describe("kubectl drain --ignore-daemonsets --force: cordon, then evict every pod but DaemonSet pods")
+  .superRefine(oneSelector);
+
+/** GKE's surge upgrade defaults: maxSurge 1, maxUnavailable 0 (NodePool.UpgradeSettings). */
+export const UPGRADE_MAX_SURGE_DEFAULT = 1;
+export const UPGRADE_MAX_UNAVAILABLE_DEFAULT = 0;
+/** GKE respects PodDisruptionBudgets for up to one hour of a node's drain during an upgrade, then deletes the pods left. */
+export const UPGRADE_DRAIN_TIMEOUT_DEFAULT = "1h";
+/** kubesim's assumption, not an upstream default: from the cloud's VM create to its kubelet starting. Measure yours. */
+export const UPGRADE_PROVISION_TIME_DEFAULT = "60s";
+
+const nodePoolUpgrade = z
+  .strictObject({
+    type: z.literal("node-pool-upgrade"),
+    at: nodeSelection.at,
+    pool: dnsLabel.describe("the node pool to upgrade"),
+    maxSurge: nonNegativeInt("a non-negative number of nodes").default(UPGRADE_MAX_SURGE_DEFAULT).describe("new nodes created beyond the pool's size during the upgrade (GKE default 1)"),
+    maxUnavailable: nonNegativeInt("a non-negative number of nodes").default(UPGRADE_MAX_UNAVAILABLE_DEFAULT).describe("old nodes drained without a new node in their place (GKE default 0)"),
+    drainTimeout: duration.default(UPGRADE_DRAIN_TIMEOUT_DEFAULT).describe("PodDisruptionBudgets are respected this long in a node's drain, then the pods left are deleted (GKE: 1h)"),
+    provisionTime: duration.default(UPGRADE_PROVISION_TIME_DEFAULT).describe("from creating a new node's machine to its kubelet starting (kubesim's assumption: 60s)"),
+  })
+  .describe("a managed surge upgrade: new nodes, then old ones cordoned, drained and deleted, maxSurge + maxUnavailable at a time")
+  .superRefine((a, ctx) => {
+    if (a.maxSurge + a.maxUnavailable === 0) ctx.addIssue({ code: "custom", path: ["maxSurge"], message: "expected maxSurge + maxUnavailable of at least 1 (nothing could be upgraded)" });
+  });
 
 const setImage = z
   .strictObject({
@@ -43,7 +71,7 @@ const rolloutRestart = z
   .strictObject({ type: z.literal("rollout-restart"), at: nodeSelection.at, deployment: dnsSubdomain.describe("the Deployment's name"), namespace: dnsLabel.default("default") })
   .describe("kubectl rollout restart deployment/<name>: the kubectl.kubernetes.io/restartedAt annotation, a rollout");
 
-export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "cordon", "uncordon", "drain"] as const;
+export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "cordon", "uncordon", "drain", "node-pool-upgrade"] as const;
 
 export const action = z.discriminatedUnion(
   "type",
@@ -53,7 +81,8 @@ export const action = z.discriminatedUnion(
     rolloutRestart,
     onNodes("cordon", "kubectl cordon: spec.unschedulable, nothing new is scheduled there"),
     onNodes("uncordon", "kubectl uncordon"),
-    onNodes("drain", "kubectl drain --ignore-daemonsets --force: cordon, then evict every pod but DaemonSet pods"),
+    drain,
+    nodePoolUpgrade,
   ],
   { error: `expected an action type: ${ACTION_TYPES.join(", ")}` },
 );
