@@ -33,7 +33,7 @@ import { podNameSuffix } from "../apiserver/generateName.js";
 import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import { podsToDelete } from "./podsToDelete.js";
 import type { PodCreates } from "./podCreates.js";
-import { newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
+import { maxUnavailable, newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
 
 /** A Deployment of the run. */
 export interface DeploymentSpec {
@@ -213,10 +213,11 @@ export class ReplicaSetController {
       // the new ReplicaSet only once no old pod is left (Terminating ones included)
       if (!old.some((r) => r.live.size > 0)) cur.replicas = desired;
     } else {
-      const { surge, unavailable } = resolveFenceposts(strategy.maxSurge, strategy.maxUnavailable, desired);
+      const { surge } = resolveFenceposts(strategy.maxSurge, strategy.maxUnavailable, desired);
       const all = list.reduce((n, r) => n + r.replicas, 0);
       cur.replicas = newReplicaSetReplicas(desired, surge, all, cur.replicas);
-      const next = oldReplicaSetsReplicas(desired, unavailable, old, cur);
+      // reconcileOldReplicaSets reads MaxUnavailable: clamped to spec.replicas, 0 when that is 0.
+      const next = oldReplicaSetsReplicas(desired, maxUnavailable(strategy.maxSurge, strategy.maxUnavailable, desired), old, cur);
       old.forEach((r, k) => (r.replicas = next[k]));
     }
     list.forEach((_, r) => this.reconcile(d, r));
@@ -236,7 +237,11 @@ export class ReplicaSetController {
     const rs = this.sets[d][r];
     const diff = rs.replicas - (rs.active.size + rs.creating);
     for (let k = 0; k < diff; k++) this.createReplica(d, r);
-    if (diff < 0) for (const pod of podsToDelete([...rs.active], -diff, this.cluster)) this.cluster.deletePod(pod, this.cluster.outcomes.id(OUTCOME_DELETED));
+    if (diff < 0) {
+      // Ranked by the Deployment's pods of every ReplicaSet on the same node (getIndirectlyRelatedPods).
+      const related = this.sets[d].flatMap((set) => [...set.active]);
+      for (const pod of podsToDelete([...rs.active], -diff, this.cluster, related)) this.cluster.deletePod(pod, this.cluster.outcomes.id(OUTCOME_DELETED));
+    }
   }
 
   private podEnded(pod: number): void {

@@ -1,8 +1,10 @@
 /**
  * The Deployment controller's rolling-update arithmetic (k/k pkg/controller/deployment:
- * util/deployment_util.go ResolveFenceposts and NewRSNewReplicas, rolling.go
- * reconcileOldReplicaSets, cleanupUnhealthyReplicas, scaleDownOldReplicaSetsForRollingUpdate;
- * facts in node-controller-facts.md §5.2). Pure functions over replica counts.
+ * util/deployment_util.go ResolveFenceposts, MaxUnavailable and NewRSNewReplicas, rolling.go
+ * reconcileNewReplicaSet, reconcileOldReplicaSets, cleanupUnhealthyReplicas,
+ * scaleDownOldReplicaSetsForRollingUpdate; facts in node-controller-facts.md §5.2). Pure
+ * functions over replica counts, one per upstream function, so upstream's unit-test tables
+ * carry over row for row (test/controllers/upstreamRollingTables.test.ts).
  */
 
 /** intstr.GetScaledValueFromIntOrPercent. */
@@ -20,6 +22,16 @@ export function resolveFenceposts(maxSurge: number | string, maxUnavailable: num
   return { surge, unavailable };
 }
 
+/**
+ * MaxUnavailable of a RollingUpdate Deployment: ResolveFenceposts' unavailable, 0 when
+ * spec.replicas is 0 and never more than spec.replicas (upstream clamps it there, so
+ * minAvailable = replicas - maxUnavailable is never negative).
+ */
+export function maxUnavailable(maxSurge: number | string, maxUnavailableValue: number | string, replicas: number): number {
+  if (replicas === 0) return 0;
+  return Math.min(resolveFenceposts(maxSurge, maxUnavailableValue, replicas).unavailable, replicas);
+}
+
 export interface RsCounts {
   /** spec.replicas */
   replicas: number;
@@ -27,48 +39,76 @@ export interface RsCounts {
   available: number;
 }
 
-/** NewRSNewReplicas for RollingUpdate: the new ReplicaSet's replicas after one sync. */
-export function newReplicaSetReplicas(desired: number, surge: number, allReplicas: number, newReplicas: number): number {
-  if (newReplicas >= desired) return desired;
+/**
+ * NewRSNewReplicas, RollingUpdate branch: the new ReplicaSet grows by what maxSurge leaves
+ * above spec.replicas, never past spec.replicas; it stays as it is when all ReplicaSets
+ * already hold replicas + maxSurge (even above spec.replicas: reconcileNewReplicaSet scales
+ * that case down before asking).
+ */
+export function newRSNewReplicas(desired: number, surge: number, allReplicas: number, newReplicas: number): number {
   const maxTotal = desired + surge;
   if (allReplicas >= maxTotal) return newReplicas;
   return newReplicas + Math.min(maxTotal - allReplicas, desired - newReplicas);
 }
 
+/** reconcileNewReplicaSet: the new ReplicaSet's replicas after one sync (back to spec.replicas when above it). */
+export function newReplicaSetReplicas(desired: number, surge: number, allReplicas: number, newReplicas: number): number {
+  if (newReplicas >= desired) return desired;
+  return newRSNewReplicas(desired, surge, allReplicas, newReplicas);
+}
+
+/**
+ * cleanupUnhealthyReplicas: old ReplicaSets (oldest first) lose their unavailable replicas,
+ * at most `maxCleanupCount` in all. Returns their new replicas and how many went.
+ */
+export function cleanupUnhealthyReplicas(old: readonly RsCounts[], maxCleanupCount: number): { replicas: number[]; cleaned: number } {
+  const replicas = old.map((r) => r.replicas);
+  let cleaned = 0;
+  for (let i = 0; i < old.length && cleaned < maxCleanupCount; i++) {
+    const unhealthy = old[i].replicas - old[i].available;
+    if (old[i].replicas === 0 || unhealthy <= 0) continue;
+    const down = Math.min(maxCleanupCount - cleaned, unhealthy);
+    replicas[i] -= down;
+    cleaned += down;
+  }
+  return { replicas, cleaned };
+}
+
+/**
+ * scaleDownOldReplicaSetsForRollingUpdate: with `available` pods in all ReplicaSets and
+ * minAvailable = desired - maxUnavailable, the old ReplicaSets (spec.replicas, oldest
+ * first) give up available - minAvailable replicas, oldest first.
+ */
+export function scaleDownOldReplicaSetsForRollingUpdate(desired: number, maxUnavailableCount: number, available: number, old: readonly number[]): { replicas: number[]; scaledDown: number } {
+  const replicas = [...old];
+  const minAvailable = desired - maxUnavailableCount;
+  if (available <= minAvailable) return { replicas, scaledDown: 0 };
+  const total = available - minAvailable;
+  let scaledDown = 0;
+  for (let i = 0; i < replicas.length && scaledDown < total; i++) {
+    if (replicas[i] === 0) continue;
+    const down = Math.min(replicas[i], total - scaledDown);
+    replicas[i] -= down;
+    scaledDown += down;
+  }
+  return { replicas, scaledDown };
+}
+
 /**
  * reconcileOldReplicaSets: the old ReplicaSets' replicas after one sync (oldest first in
- * `old`): first their unhealthy replicas within maxScaledDown, then as many as the
- * available pods above minAvailable allow, oldest first.
+ * `old`; `maxUnavailableCount` as MaxUnavailable gives it): first their unhealthy replicas
+ * within maxScaledDown, then as many as the available pods above minAvailable allow.
  */
-export function oldReplicaSetsReplicas(desired: number, unavailable: number, old: readonly RsCounts[], current: RsCounts): number[] {
-  const out = old.map((r) => r.replicas);
-  const oldPods = out.reduce((a, b) => a + b, 0);
-  if (oldPods === 0) return out;
+export function oldReplicaSetsReplicas(desired: number, maxUnavailableCount: number, old: readonly RsCounts[], current: RsCounts): number[] {
+  const oldPods = old.reduce((n, r) => n + r.replicas, 0);
+  if (oldPods === 0) return old.map((r) => r.replicas);
   const allPods = oldPods + current.replicas;
-  const minAvailable = desired - unavailable;
+  const minAvailable = desired - maxUnavailableCount;
   const newUnavailable = current.replicas - current.available;
   const maxScaledDown = allPods - minAvailable - newUnavailable;
-  if (maxScaledDown <= 0) return out;
-  // cleanupUnhealthyReplicas
-  let cleaned = 0;
-  old.forEach((r, i) => {
-    if (cleaned >= maxScaledDown || out[i] === 0) return;
-    const unhealthy = out[i] - r.available;
-    if (unhealthy <= 0) return;
-    const down = Math.min(maxScaledDown - cleaned, unhealthy);
-    out[i] -= down;
-    cleaned += down;
-  });
-  // scaleDownOldReplicaSetsForRollingUpdate
-  const available = old.reduce((a, r) => a + r.available, 0) + current.available;
-  if (available <= minAvailable) return out;
-  const total = available - minAvailable;
-  let done = 0;
-  for (let i = 0; i < out.length && done < total; i++) {
-    if (out[i] === 0) continue;
-    const down = Math.min(out[i], total - done);
-    out[i] -= down;
-    done += down;
-  }
-  return out;
+  if (maxScaledDown <= 0) return old.map((r) => r.replicas);
+  const { replicas } = cleanupUnhealthyReplicas(old, maxScaledDown);
+  // The cleaned ReplicaSets keep their status: availableReplicas is read as before the cleanup.
+  const available = old.reduce((n, r) => n + r.available, 0) + current.available;
+  return scaleDownOldReplicaSetsForRollingUpdate(desired, maxUnavailableCount, available, replicas).replicas;
 }
