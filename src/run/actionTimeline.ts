@@ -1,6 +1,7 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
- * scale, cordon, uncordon and drain. A drain is `kubectl drain --ignore-daemonsets
+ * scale, set image and rollout restart (a rollout of a Deployment, StatefulSet or
+ * DaemonSet), cordon, uncordon and drain. A drain is `kubectl drain --ignore-daemonsets
  * --force`: cordon, then evict every pod of the node but its DaemonSet pods through the
  * eviction API (the PodDisruptionBudgets decide; an allowed eviction is a graceful
  * delete, a refused one is tried again 5 s later, as kubectl does); it is done when the
@@ -11,6 +12,7 @@ import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { ReplicaSetController } from "../controllers/replicaSet.js";
 import type { StatefulSetController } from "../controllers/statefulSet.js";
+import type { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
 import type { ActionSpec } from "./spec.js";
 import type { DisruptionBudgets } from "../controllers/disruption/disruptionBudgets.js";
 import { PodPhase } from "../model/podTable.js";
@@ -34,6 +36,7 @@ export class ActionTimeline {
     private readonly cluster: ClusterState,
     private readonly replicaSets: ReplicaSetController,
     private readonly statefulSets: StatefulSetController,
+    private readonly daemonSets: DaemonSetController,
     private readonly actions: readonly ActionSpec[],
     private readonly budgets: DisruptionBudgets,
   ) {
@@ -51,7 +54,9 @@ export class ActionTimeline {
     const a = this.actions[i];
     if (a.type === "rollout") {
       this.cluster.events.add(this.sim.now, "Rollout", `action/${i}`, `${a.description}: new pod template (revision ${a.revision + 2})`);
-      this.replicaSets.rollout(a.deployment, a.revision);
+      if (a.statefulSet >= 0) this.statefulSets.rollout(a.statefulSet, a.revision);
+      else if (a.daemonSet !== undefined && a.daemonSet >= 0) this.daemonSets.rollout(a.daemonSet, a.revision);
+      else this.replicaSets.rollout(a.deployment, a.revision);
       return;
     }
     if (a.type === "scale") {

@@ -161,7 +161,7 @@ export class ClusterRun {
     });
     const faults = (this.faults = new NodeFaultTimeline(sim, cluster, this.kubelets, spec.faults, (zone, isolated) => cp?.faults.isolateZone(zone, isolated)));
     faults.onFirstFault.push(() => (this.replicaSets.followReplacementsFromUs = sim.now));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, spec.actions, this.budgets));
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.budgets));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
