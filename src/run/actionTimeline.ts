@@ -1,6 +1,6 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
- * scale, set image / rollout restart, cordon, uncordon and drain (client/drain.ts), and the
+ * scale, set image / rollout restart (of a Deployment, StatefulSet or DaemonSet), cordon, uncordon and drain (client/drain.ts), and the
  * cloud's node-pool upgrades (cloud/nodePoolUpgrade.ts). Nodes of a pool or zone with a
  * count are chosen with the seeded stream "actions".
  */
@@ -8,6 +8,7 @@ import type { Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { ReplicaSetController } from "../controllers/replicaSet.js";
 import type { StatefulSetController } from "../controllers/statefulSet.js";
+import type { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
 import type { ActionSpec } from "./spec.js";
 import type { Drainer } from "../client/drain.js";
 import type { NodePoolUpgrades } from "../cloud/nodePoolUpgrade.js";
@@ -24,6 +25,7 @@ export class ActionTimeline {
     private readonly cluster: ClusterState,
     private readonly replicaSets: ReplicaSetController,
     private readonly statefulSets: StatefulSetController,
+    private readonly daemonSets: DaemonSetController,
     private readonly actions: readonly ActionSpec[],
     private readonly drainer: Drainer,
     private readonly upgrades: NodePoolUpgrades,
@@ -40,7 +42,9 @@ export class ActionTimeline {
     const a = this.actions[i];
     if (a.type === "rollout") {
       this.cluster.events.add(this.sim.now, "Rollout", `action/${i}`, `${a.description}: new pod template (revision ${a.revision + 2})`);
-      this.replicaSets.rollout(a.deployment, a.revision);
+      if (a.statefulSet >= 0) this.statefulSets.rollout(a.statefulSet, a.revision);
+      else if (a.daemonSet !== undefined && a.daemonSet >= 0) this.daemonSets.rollout(a.daemonSet, a.revision);
+      else this.replicaSets.rollout(a.deployment, a.revision);
       return;
     }
     if (a.type === "scale") {

@@ -175,7 +175,7 @@ export class ClusterRun {
         cluster.deleteNode(node);
       },
     }, cluster.outcomes.id(OUTCOME_DRAINED));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, spec.actions, this.drainer, this.upgrades));
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.

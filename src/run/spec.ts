@@ -97,9 +97,11 @@ export interface ActionSpec {
   type: "scale" | "rollout" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade";
   /** scale: the Deployment's index (or -1) and its new replicas. */
   deployment: number;
-  /** scale: the StatefulSet's index, or -1. */
+  /** scale, rollout: the StatefulSet's index, or -1. */
   statefulSet: number;
-  /** rollout: the index in the Deployment's spec.revisions of its new template. */
+  /** rollout: the DaemonSet's index (-1 or absent: none). */
+  daemonSet?: number;
+  /** rollout: the index in the workload's spec.revisions of its new template. */
   revision: number;
   replicas: number;
   /** cordon, uncordon, drain: the nodes it may act on, and how many (Infinity = all). */

@@ -140,6 +140,14 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     }
     workloadNames.add(`${w.kind}/${name}`);
     // (A Deployment whose selector does not select its template is refused by the API server's validation.)
+    // MaxUnavailableStatefulSet is alpha, off by default, through 1.34 (beta from 1.35): kubesim updates one pod at a time.
+    const stsMaxUnavailable = w.kind === "StatefulSet" ? w.spec.updateStrategy?.rollingUpdate?.maxUnavailable : undefined;
+    if (stsMaxUnavailable !== undefined && stsMaxUnavailable !== null && stsMaxUnavailable !== 1) {
+      throw workloadError(
+        ["workloads", i, "spec", "updateStrategy", "rollingUpdate", "maxUnavailable"],
+        `expected 1 or nothing (kubesim updates a StatefulSet one pod at a time, as upstream does without the MaxUnavailableStatefulSet feature gate, alpha through 1.34), got ${JSON.stringify(stsMaxUnavailable)}`,
+      );
+    }
     if (w.kind === "PoissonArrivals" && w.stop !== undefined && w.start !== undefined && durationUs(w.stop) < durationUs(w.start)) {
       throw workloadError(["workloads", i, "stop"], `expected a time after start, got ${JSON.stringify(w.stop)}`);
     }
@@ -173,6 +181,7 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
   });
   const deployments = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "Deployment" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
   const statefulSets = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "StatefulSet" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
+  const daemonSets = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "DaemonSet" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
   s.actions.forEach((a, i) => {
     if (a.type === "scale" && a.statefulSet !== undefined) {
       if (!statefulSets.has(`${a.namespace}/${a.statefulSet}`)) {
@@ -185,8 +194,10 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       }
       if (a.replicas > MAX_DEPLOYMENT_REPLICAS) throw new ScenarioError(file, `actions[${i}].replicas`, `expected at most ${MAX_DEPLOYMENT_REPLICAS} replicas (kubesim's limit for one Deployment), got ${a.replicas}`);
     } else if (a.type === "set-image" || a.type === "rollout-restart") {
-      if (!deployments.has(`${a.namespace}/${a.deployment}`)) {
-        throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
+      const [field, kind, names, name] =
+        a.deployment !== undefined ? ["deployment", "Deployment", deployments, a.deployment] : a.statefulSet !== undefined ? ["statefulSet", "StatefulSet", statefulSets, a.statefulSet] : ["daemonSet", "DaemonSet", daemonSets, a.daemonSet];
+      if (!names.has(`${a.namespace}/${name}`)) {
+        throw new ScenarioError(file, `actions[${i}].${field}`, `expected the name of a ${kind} of the scenario in namespace ${a.namespace} (${[...names].join(", ") || "none"}), got ${JSON.stringify(name)}`);
       }
     } else if (a.type === "node-pool-upgrade") {
       checkNodes("actions", i, { pool: a.pool }, false);

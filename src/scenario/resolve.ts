@@ -7,7 +7,7 @@
  * the file and field.
  */
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
-import { DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_ROLLING_UPDATE } from "../apiserver/admission/defaults.js";
+import { DEFAULT_DAEMONSET_MAX_SURGE, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_ROLLING_UPDATE, DEFAULT_STATEFULSET_PARTITION } from "../apiserver/admission/defaults.js";
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
@@ -200,6 +200,9 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const deployments: DeploymentSpec[] = [];
   /** Per Deployment: its pod template as written, then as the last rollout action left it. */
   const rawTemplates: PodTemplateSpec[] = [];
+  /** The same per StatefulSet and per DaemonSet. */
+  const stsRawTemplates: PodTemplateSpec[] = [];
+  const dsRawTemplates: PodTemplateSpec[] = [];
   const daemonSets: DaemonSetSpec[] = [];
   const jobs: JobSpec[] = [];
   const statefulSets: StatefulSetSpec[] = [];
@@ -229,20 +232,31 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         const namespace = w.metadata.namespace ?? "default";
         const t = w.spec.template;
         const podSpec = withDaemonTolerations(t.spec as PodSpec);
-        const ds: DaemonSetSpec = { name: w.metadata.name, namespace, nodes: [], templates: [] };
+        const ru = w.spec.updateStrategy?.rollingUpdate;
+        const updateStrategy =
+          w.spec.updateStrategy?.type === "OnDelete"
+            ? { type: "OnDelete" as const, maxUnavailable: 0, maxSurge: 0 }
+            : { type: "RollingUpdate" as const, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_DAEMONSET_MAX_UNAVAILABLE, maxSurge: ru?.maxSurge ?? DEFAULT_DAEMONSET_MAX_SURGE };
+        const templateHash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
+        const ds: DaemonSetSpec = { name: w.metadata.name, namespace, nodes: [], templates: [], updateStrategy, templateHash, revisions: [] };
         nodes.forEach((n, row) => {
           if (!nodeShouldRunDaemonPod(podSpec, n)) return;
           ds.nodes.push(row);
           ds.templates.push(addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
         });
         daemonSets.push(ds);
+        dsRawTemplates.push(t);
         break;
       }
       case "StatefulSet": {
         const namespace = w.metadata.namespace ?? "default";
         const t = w.spec.template;
         const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
-        statefulSets.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? 1, template, parallel: w.spec.podManagementPolicy === "Parallel" });
+        const updateStrategy =
+          w.spec.updateStrategy?.type === "OnDelete" ? { type: "OnDelete" as const, partition: 0 } : { type: "RollingUpdate" as const, partition: w.spec.updateStrategy?.rollingUpdate?.partition ?? DEFAULT_STATEFULSET_PARTITION };
+        const templateHash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
+        statefulSets.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? 1, template, parallel: w.spec.podManagementPolicy === "Parallel", updateStrategy, templateHash, revisions: [] });
+        stsRawTemplates.push(t);
         break;
       }
       case "Job": {
@@ -307,36 +321,57 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   );
   // Rollouts in time order: each new template starts from the one before it.
   const revisionOf = new Map<number, number>();
+  /** The workload a rollout action names: its template now, and how a new revision of it is added (returns its index in spec.revisions). */
+  const rolloutTarget = (a: { deployment?: string; statefulSet?: string; daemonSet?: string; namespace: string }) => {
+    const named = (x: { name: string; namespace: string }, name: string | undefined) => x.name === name && x.namespace === a.namespace;
+    if (a.deployment !== undefined) {
+      const d = deployments.findIndex((x) => named(x, a.deployment));
+      return { d, kind: "deployment", name: a.deployment, raw: rawTemplates, labels: (hash: string) => ({ [LABEL_POD_TEMPLATE_HASH]: hash }) };
+    }
+    if (a.statefulSet !== undefined) return { d: statefulSets.findIndex((x) => named(x, a.statefulSet)), kind: "statefulset", name: a.statefulSet, raw: stsRawTemplates, labels: () => ({}) };
+    return { d: daemonSets.findIndex((x) => named(x, a.daemonSet)), kind: "daemonset", name: a.daemonSet!, raw: dsRawTemplates, labels: () => ({}) };
+  };
   [...s.actions.entries()]
     .filter(([, a]) => a.type === "set-image" || a.type === "rollout-restart")
     .sort(([i, a], [j, b]) => durationUs(a.at) - durationUs(b.at) || i - j)
     .forEach(([i, a]) => {
       if (a.type !== "set-image" && a.type !== "rollout-restart") return;
-      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
-      const before = rawTemplates[d];
+      const target = rolloutTarget(a);
+      const d = target.d;
+      const before = target.raw[d];
       const spec = before.spec as PodSpec;
       let next: PodTemplateSpec;
       if (a.type === "set-image") {
         const names = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
-        if (!names.includes(a.container)) throw new ScenarioError(file, formatPath(["actions", i, "container"]), `expected a container of deployment ${a.namespace}/${a.deployment} (${names.join(", ")}), got ${JSON.stringify(a.container)}`);
+        if (!names.includes(a.container)) throw new ScenarioError(file, formatPath(["actions", i, "container"]), `expected a container of ${target.kind} ${a.namespace}/${target.name} (${names.join(", ")}), got ${JSON.stringify(a.container)}`);
         const set = (c: Container) => (c.name === a.container ? { ...c, image: a.image } : c);
         next = { ...before, spec: { ...spec, containers: spec.containers.map(set), ...(spec.initContainers ? { initContainers: spec.initContainers.map(set) } : {}) } };
       } else {
         const annotations = { ...(before.metadata?.annotations ?? {}), "kubectl.kubernetes.io/restartedAt": `+${formatAt(a.at)}` };
         next = { ...before, metadata: { ...before.metadata, annotations } };
       }
-      rawTemplates[d] = next;
-      const dep = deployments[d];
+      target.raw[d] = next;
       const hash = podTemplateHash(inApiFieldOrder(next, "core.PodTemplateSpec"));
-      const labels = { ...(next.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
-      const template = addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: dep.namespace, labels }, spec: next.spec as PodSpec });
-      dep.revisions!.push({ template, templateHash: hash });
-      revisionOf.set(i, dep.revisions!.length - 1);
+      const labels = { ...(next.metadata?.labels ?? {}), ...target.labels(hash) };
+      if (target.kind === "daemonset") {
+        // One admitted template per node of the DaemonSet (its eligible nodes do not change: labels, taints and node affinity stay).
+        const ds = daemonSets[d];
+        const podSpec = withDaemonTolerations(next.spec as PodSpec);
+        const templates = ds.nodes.map((row) => addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: ds.namespace, labels }, spec: forNode(podSpec, nodes[row].name) }));
+        ds.revisions!.push({ templates, templateHash: hash });
+        revisionOf.set(i, ds.revisions!.length - 1);
+        return;
+      }
+      const owner = target.kind === "deployment" ? deployments[d] : statefulSets[d];
+      const template = addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: owner.namespace, labels }, spec: next.spec as PodSpec });
+      owner.revisions!.push({ template, templateHash: hash });
+      revisionOf.set(i, owner.revisions!.length - 1);
     });
   const actions: ActionSpec[] = s.actions.map((a, i) => {
     if (a.type === "set-image" || a.type === "rollout-restart") {
-      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
-      return { atUs: durationUs(a.at), type: "rollout", deployment: d, statefulSet: -1, revision: revisionOf.get(i)!, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
+      const target = rolloutTarget(a);
+      const [deployment, statefulSet, daemonSet] = [target.kind === "deployment" ? target.d : -1, target.kind === "statefulset" ? target.d : -1, target.kind === "daemonset" ? target.d : -1];
+      return { atUs: durationUs(a.at), type: "rollout", deployment, statefulSet, daemonSet, revision: revisionOf.get(i)!, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: ${target.kind} ${a.namespace}/${target.name}` };
     }
     if (a.type === "scale") {
       const d = a.deployment === undefined ? -1 : deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);

@@ -176,6 +176,9 @@ export function setDefaultsJob(job: Job): Job {
   };
 }
 
+/** SetDefaults_StatefulSet: updateStrategy RollingUpdate with rollingUpdate.partition 0. */
+export const DEFAULT_STATEFULSET_PARTITION = 0;
+
 /**
  * SetDefaults_StatefulSet (k/k pkg/apis/apps/v1/defaults.go): replicas 1,
  * podManagementPolicy OrderedReady, updateStrategy RollingUpdate with partition 0,
@@ -185,7 +188,7 @@ export function setDefaultsStatefulSet(sts: StatefulSet): StatefulSet {
   const spec = sts.spec ?? ({} as NonNullable<StatefulSet["spec"]>);
   const updateStrategy = { ...(spec.updateStrategy ?? {}) };
   updateStrategy.type ??= "RollingUpdate";
-  if (updateStrategy.type === "RollingUpdate") updateStrategy.rollingUpdate = { partition: 0, ...(updateStrategy.rollingUpdate ?? {}) };
+  if (updateStrategy.type === "RollingUpdate") updateStrategy.rollingUpdate = { partition: DEFAULT_STATEFULSET_PARTITION, ...(updateStrategy.rollingUpdate ?? {}) };
   const template = spec.template ?? {};
   const podSpec = template.spec ? setDefaultsPod({ spec: template.spec as PodSpec }).spec : template.spec;
   return {

@@ -2,6 +2,7 @@
  * Actions on the timeline, beside the faults: what an operator does with kubectl.
  *
  *   - {at: 10m, type: scale, deployment: web, namespace: shop, replicas: 900}   kubectl scale (or statefulSet: db)
+ *   - {at: 15m, type: set-image, daemonSet: agent, container: c, image: x:2}  a rollout (or deployment:, statefulSet:; rollout-restart)
  *   - {at: 20m, type: cordon, node: general-3}                                 kubectl cordon
  *   - {at: 30m, type: uncordon, pool: general}                                 kubectl uncordon
  *   - {at: 40m, type: drain, zone: zone-b, count: 2}                           kubectl drain --ignore-daemonsets --force
@@ -57,19 +58,31 @@ const nodePoolUpgrade = z
     if (a.maxSurge + a.maxUnavailable === 0) ctx.addIssue({ code: "custom", path: ["maxSurge"], message: "expected maxSurge + maxUnavailable of at least 1 (nothing could be upgraded)" });
   });
 
+/** The workload a rollout names: exactly one of deployment, statefulSet, daemonSet. */
+const rolloutWorkload = {
+  deployment: dnsSubdomain.optional().describe("the Deployment's name"),
+  statefulSet: dnsSubdomain.optional().describe("the StatefulSet's name"),
+  daemonSet: dnsSubdomain.optional().describe("the DaemonSet's name"),
+  namespace: dnsLabel.default("default"),
+};
+function oneWorkload(a: { deployment?: string; statefulSet?: string; daemonSet?: string }, ctx: z.core.$RefinementCtx): void {
+  const given = (["deployment", "statefulSet", "daemonSet"] as const).filter((k) => a[k] !== undefined);
+  if (given.length !== 1) ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of deployment, statefulSet or daemonSet, got ${given.length === 0 ? "none" : given.join(" and ")}` });
+}
 const setImage = z
   .strictObject({
     type: z.literal("set-image"),
     at: nodeSelection.at,
-    deployment: dnsSubdomain.describe("the Deployment's name"),
-    namespace: dnsLabel.default("default"),
+    ...rolloutWorkload,
     container: z.string().min(1).describe("the container's name"),
     image: z.string().min(1).describe("its new image"),
   })
-  .describe("kubectl set image deployment/<name> <container>=<image>: a new pod template, a rollout");
+  .superRefine(oneWorkload)
+  .describe("kubectl set image deployment|statefulset|daemonset/<name> <container>=<image>: a new pod template, a rollout");
 const rolloutRestart = z
-  .strictObject({ type: z.literal("rollout-restart"), at: nodeSelection.at, deployment: dnsSubdomain.describe("the Deployment's name"), namespace: dnsLabel.default("default") })
-  .describe("kubectl rollout restart deployment/<name>: the kubectl.kubernetes.io/restartedAt annotation, a rollout");
+  .strictObject({ type: z.literal("rollout-restart"), at: nodeSelection.at, ...rolloutWorkload })
+  .superRefine(oneWorkload)
+  .describe("kubectl rollout restart deployment|statefulset|daemonset/<name>: the kubectl.kubernetes.io/restartedAt annotation, a rollout");
 
 export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "cordon", "uncordon", "drain", "node-pool-upgrade"] as const;
 

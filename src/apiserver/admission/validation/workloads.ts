@@ -99,13 +99,40 @@ export function validateReplicaSet(rs: ReplicaSet, out: FieldError[]): void {
 
 const POD_MANAGEMENT_POLICIES = ["OrderedReady", "Parallel"];
 
-/** ValidateStatefulSet (the parts kubesim reads: replicas, selector, template, podManagementPolicy). */
+/**
+ * ValidateStatefulSet (the parts kubesim reads: replicas, selector, template,
+ * podManagementPolicy, updateStrategy: RollingUpdate or OnDelete, rollingUpdate only
+ * with RollingUpdate, partition not negative, maxUnavailable a positive number or
+ * percentage up to 100 %; validateRollingUpdateStatefulSet).
+ */
 export function validateStatefulSet(sts: StatefulSet, out: FieldError[]): void {
   validateObjectMeta(sts.metadata, true, dnsSubdomainName, ["metadata"], out);
   validateReplicas(sts.spec?.replicas, ["spec", "replicas"], "StatefulSet", out);
   validateSelectorAndTemplate(sts.spec?.selector, sts.spec?.template as PodTemplateSpec, ["spec"], "StatefulSet", out);
   const policy = sts.spec?.podManagementPolicy;
   if (policy && !POD_MANAGEMENT_POLICIES.includes(policy)) out.push(notSupported(["spec", "podManagementPolicy"], policy, POD_MANAGEMENT_POLICIES));
+  const strategy = sts.spec?.updateStrategy;
+  const path = ["spec", "updateStrategy"];
+  if (!strategy?.type) {
+    out.push(required(path));
+    return;
+  }
+  if (strategy.type === "OnDelete") {
+    if (strategy.rollingUpdate) out.push(invalid([...path, "rollingUpdate"], strategy.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'"));
+    return;
+  }
+  if (strategy.type !== "RollingUpdate") {
+    out.push(invalid(path, strategy, "must be 'RollingUpdate' or 'OnDelete'"));
+    return;
+  }
+  const ru = strategy.rollingUpdate;
+  if (!ru) return;
+  nonNegative(ru.partition, [...path, "rollingUpdate", "partition"], out);
+  if (ru.maxUnavailable !== undefined && ru.maxUnavailable !== null) {
+    const before = out.length;
+    validateIntOrPercent(ru.maxUnavailable, [...path, "rollingUpdate", "maxUnavailable"], out);
+    if (out.length === before && (ru.maxUnavailable === 0 || ru.maxUnavailable === "0%")) out.push(invalid([...path, "rollingUpdate", "maxUnavailable"], ru.maxUnavailable, "cannot be 0"));
+  }
 }
 
 const DAEMONSET_UPDATE_STRATEGIES = ["OnDelete", "RollingUpdate"];
@@ -115,8 +142,9 @@ const DAEMONSET_UPDATE_STRATEGIES = ["OnDelete", "RollingUpdate"];
  * ValidateDaemonSetUpdateStrategy, recalled): selector and template as above (the
  * template's activeDeadlineSeconds must be nil), minReadySeconds and
  * revisionHistoryLimit not negative, updateStrategy OnDelete or RollingUpdate whose
- * maxUnavailable and maxSurge are non-negative numbers or percentages up to 100 % and not
- * both zero.
+ * maxUnavailable and maxSurge are non-negative numbers or percentages up to 100 %, not
+ * both zero and not both non-zero (so a maxSurge needs maxUnavailable: 0, the default
+ * being 1).
  */
 export function validateDaemonSet(ds: DaemonSet, out: FieldError[]): void {
   validateObjectMeta(ds.metadata, true, dnsSubdomainName, ["metadata"], out);
@@ -143,6 +171,10 @@ export function validateDaemonSet(ds: DaemonSet, out: FieldError[]): void {
   const zero = (v: number | string | undefined | null) => v === 0 || v === "0%";
   if (out.length === before && zero(ru.maxUnavailable) && zero(ru.maxSurge ?? 0)) {
     out.push(invalid([...path, "rollingUpdate", "maxUnavailable"], ru.maxUnavailable, "may not be 0 when `maxSurge` is 0"));
+  }
+  // ValidateRollingUpdateDaemonSet: exactly one of maxSurge and maxUnavailable is non-zero.
+  if (out.length === before && !zero(ru.maxUnavailable ?? 0) && !zero(ru.maxSurge ?? 0)) {
+    out.push(invalid([...path, "rollingUpdate", "maxSurge"], ru.maxSurge, "may not be set when maxUnavailable is non-zero"));
   }
 }
 
