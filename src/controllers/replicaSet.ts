@@ -16,18 +16,25 @@
  * replica is left, Terminating ones aside (events.csv RolloutStarted, RolloutComplete with
  * its duration).
  *
+ * A pod is available when it is Running, Ready and not Terminating; with minReadySeconds,
+ * once it has stayed so for minReadySeconds, as the ReplicaSet controller sees it at its
+ * check minReadySeconds + 1 s after the pod became Ready (MIN_READY_CHECK_SKEW_US). The
+ * rolling arithmetic, RolloutComplete and workloads.csv `available` count available pods.
+ *
  * It also keeps the availability record behind events.csv and summary.csv: when a
- * Deployment first has fewer than spec.replicas available pods (Running, Ready, not
- * Terminating) after having had them all, and when all are available again, with how
+ * Deployment first has fewer than spec.replicas available pods after having had them all, and when all are available again, with how
  * long that took. Replacements created after the first node fault are followed until
  * they run (the summary's time from fault to replacements Running).
  *
  * Simplifications (README "Model fidelity"): no watch delay; no expectations, no
- * slow-start batches; minReadySeconds is 0 (available = Ready); no progressDeadlineSeconds
+ * slow-start batches; a pod Ready for minReadySeconds counts at its own check at Ready +
+ * minReadySeconds + 1 s (upstream's check is per ReplicaSet: one sync may count several
+ * pods that became Ready within that second); no progressDeadlineSeconds
  * condition; a scale during a rollout is not proportional (the rolling arithmetic follows
  * the new spec.replicas); one workqueue item per Deployment for the creates.
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
+import { grown, nextCapacity } from "../engine/columns.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import { podNameSuffix } from "../apiserver/generateName.js";
 import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
@@ -47,6 +54,8 @@ export interface DeploymentSpec {
   strategy?: { type: "RollingUpdate" | "Recreate"; maxSurge: number | string; maxUnavailable: number | string };
   /** The templates of later revisions (rollout actions), in order. */
   revisions?: { template: number; templateHash: string }[];
+  /** spec.minReadySeconds (no default: 0): a pod is available once Ready this long. */
+  minReadySeconds?: number;
 }
 
 /** One ReplicaSet of a Deployment. */
@@ -60,10 +69,20 @@ interface Rs {
   live: Set<number>;
   creating: number;
   created: number;
+  /** status.availableReplicas: Ready for minReadySeconds, as the controller last saw. */
   available: number;
 }
 
 const DEFAULT_STRATEGY = { type: "RollingUpdate" as const, maxSurge: "25%", maxUnavailable: "25%" };
+
+/**
+ * With minReadySeconds > 0 the ReplicaSet controller checks a pod that became Ready again
+ * minReadySeconds + 1 s later (replica_set.go updatePod: enqueueRSAfter(rs, MinReadySeconds
+ * + 1 s), "Add a second to avoid milliseconds skew in AddAfter"); that sync finds it
+ * available (IsPodAvailable: Ready since before now - minReadySeconds) and writes
+ * status.availableReplicas, which the Deployment controller reads.
+ */
+export const MIN_READY_CHECK_SKEW_US = 1 * US_PER_S;
 
 export class ReplicaSetController {
   /** Owner id -> Deployment index; undefined for owners that are not Deployments. */
@@ -98,6 +117,13 @@ export class ReplicaSetController {
   /** Inside a sync (its own deletions and creates must not start another); a change seen meanwhile. */
   private syncing = false;
   private readonly dirty = new Set<number>();
+  /** Per pod: since when it is Ready (Running, not Terminating) and waits for minReadySeconds (us), -1 = not waiting. */
+  private readyAtUs = new Float64Array(0);
+  /** Per pod: 1 while it counts as available. */
+  private counted = new Uint8Array(0);
+  /** Per Deployment: minReadySeconds + the ReplicaSet controller's skew (us), 0 when minReadySeconds is 0. */
+  private readonly availableAfterUs: number[];
+  private readonly availableCheckId: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -120,18 +146,21 @@ export class ReplicaSetController {
     });
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
-    cluster.onPodAvailability.push((pod, available) => this.availability(pod, available));
+    this.availableAfterUs = deployments.map((d) => ((d.minReadySeconds ?? 0) > 0 ? d.minReadySeconds! * US_PER_S + MIN_READY_CHECK_SKEW_US : 0));
+    this.availableCheckId = sim.on("replicaset.minReadyCheck", (pod) => this.minReadyCheck(pod));
+    cluster.onPodAvailability.push((pod, ready) => this.readiness(pod, ready));
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodRunning.push((pod) => this.podRunning(pod));
   }
 
-  /** Each Deployment's owner id, name (Deployment/<ns>/<name>), desired replicas and pods of its current template, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
+  /** Each Deployment's owner id, name (Deployment/<ns>/<name>), desired replicas, pods of its current template and available pods, for workloads.csv. */
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; available: () => number }[] {
     return this.deployments.map((d, i) => ({
       owner: this.ownerOf[i],
       name: `Deployment/${d.namespace}/${d.name}`,
       desired: () => this.desired[i],
       updated: () => this.sets[i][this.current[i]].active.size,
+      available: () => this.available[i],
     }));
   }
 
@@ -283,15 +312,50 @@ export class ReplicaSetController {
   }
 
   /**
+   * A pod of a Deployment became Ready (Running, Ready, not Terminating) or stopped being:
+   * available at once without minReadySeconds, else checked minReadySeconds + 1 s later
+   * (a pod that loses Ready meanwhile never becomes available from that Ready spell).
+   */
+  private readiness(pod: number, ready: boolean): void {
+    const at = this.rsOf(pod);
+    if (!at) return;
+    if (pod >= this.counted.length) {
+      const n = nextCapacity(this.counted.length, pod + 1);
+      this.counted = grown(this.counted, n);
+      this.readyAtUs = grown(this.readyAtUs, n).fill(-1, this.readyAtUs.length);
+    }
+    const d = at[0];
+    const after = this.availableAfterUs[d];
+    if (ready) {
+      if (after === 0) this.availability(pod, d, at[1], true);
+      else {
+        this.readyAtUs[pod] = this.sim.now;
+        this.sim.schedule(after, this.availableCheckId, pod);
+      }
+      return;
+    }
+    this.readyAtUs[pod] = -1;
+    if (this.counted[pod] === 1) this.availability(pod, d, at[1], false);
+  }
+
+  /** minReadySeconds (+ 1 s) after a pod became Ready: available if it stayed Ready all along. */
+  private minReadyCheck(pod: number): void {
+    const since = this.readyAtUs[pod];
+    if (since < 0) return;
+    const at = this.rsOf(pod)!;
+    if (this.sim.now - since < this.availableAfterUs[at[0]]) return; // a later Ready spell has its own check
+    this.readyAtUs[pod] = -1;
+    this.availability(pod, at[0], at[1], true);
+  }
+
+  /**
    * Events when a Deployment first falls below its replica count and when all its
    * replicas are available again (how long the loss lasted); the initial ramp-up is not
    * logged. A rollout goes on with every change of availability.
    */
-  private availability(pod: number, available: boolean): void {
-    const at = this.rsOf(pod);
-    if (!at) return;
-    const d = at[0];
-    this.sets[d][at[1]].available += available ? 1 : -1;
+  private availability(pod: number, d: number, r: number, available: boolean): void {
+    this.counted[pod] = available ? 1 : 0;
+    this.sets[d][r].available += available ? 1 : -1;
     if (this.rolloutSinceUs[d] >= 0 || this.sets[d].length > 1) this.sync(d);
     const spec = this.deployments[d];
     const replicas = this.desired[d];

@@ -196,7 +196,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
             ? { type: "Recreate" as const, maxSurge: 0, maxUnavailable: 0 }
             : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
         rawTemplates.push(t);
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [] });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0 });
         break;
       }
       case "DaemonSet": {

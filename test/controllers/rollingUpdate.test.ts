@@ -37,7 +37,7 @@ describe("rolling-update arithmetic", () => {
   });
 });
 
-function scenario(strategy: Record<string, unknown> | undefined) {
+function scenario(strategy: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) {
   return {
     name: "rollout",
     duration: "5m",
@@ -51,6 +51,7 @@ function scenario(strategy: Record<string, unknown> | undefined) {
         spec: {
           replicas: 10,
           ...(strategy ? { strategy } : {}),
+          ...extra,
           selector: { matchLabels: { app: "web" } },
           template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27", resources: { requests: { cpu: "500m" } } }] } },
         },
@@ -106,4 +107,34 @@ describe("a rollout in a run", () => {
     }
     expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(true);
   });
+});
+
+describe("minReadySeconds", () => {
+  it("10 replicas 25 %/25 %, minReadySeconds 10: a pod is available 10 s + 1 s after Ready, each wave 1 + 11 s", () => {
+    const r = simulate(scenario(undefined, { minReadySeconds: 10 }));
+    const at = (t: number) => r.workloads.find((w) => w.sim_time_s === t)!;
+    // Start: Ready at ~1 s, available at ~12 s (the ReplicaSet controller's check at Ready + 10 s + 1 s).
+    expect(at(5)).toMatchObject({ ready: 10, available: 0 });
+    expect(at(13)).toMatchObject({ ready: 10, available: 10 });
+    // By hand, as in the 0 s case but each wave waits 11 s more: at 60 s new 3, old 10 -> 8,
+    // then new 5 (13 pods); the 5 are Ready ~61 s and available ~72 s: old 8 -> 3, new 10;
+    // those are available ~84 s: old -> 0.
+    expect(at(70)).toMatchObject({ current: 13, updated: 5, ready: 13, available: 8 });
+    expect(at(80)).toMatchObject({ current: 13, updated: 10, ready: 13, available: 8 });
+    const done = r.events.find((e) => e.kind === "RolloutComplete")!;
+    expect(done.sim_time_s).toBeGreaterThan(84);
+    expect(done.sim_time_s).toBeLessThan(84.5);
+    for (const w of r.workloads.filter((x) => x.sim_time_s >= 60)) {
+      expect(w.available).toBeGreaterThanOrEqual(8);
+      expect(w.current).toBeLessThanOrEqual(13);
+    }
+    // The initial ramp-up is not a loss of availability; the rollout's first scale-down is
+    // (8 of 10), until the last 5 new pods are available ~84 s.
+    const lost = r.events.filter((e) => e.kind === "ReplicasUnavailable");
+    expect(lost.map((e) => e.sim_time_s)).toEqual([60]);
+    const back = r.events.filter((e) => e.kind === "ReplicasAvailable");
+    expect(back).toHaveLength(1);
+    expect(back[0].sim_time_s).toBe(done.sim_time_s);
+  });
+
 });
