@@ -18,19 +18,24 @@
  *
  * A pod is available when it is Running, Ready and not Terminating; with minReadySeconds,
  * once it has stayed so for minReadySeconds, as the ReplicaSet controller sees it at its
- * check minReadySeconds + 1 s after the pod became Ready (MIN_READY_CHECK_SKEW_US). The
+ * check minReadySeconds + 1 s after the pod became Ready (ADD_AFTER_SKEW_US). The
  * rolling arithmetic, RolloutComplete and workloads.csv `available` count available pods.
  *
+ * The Progressing condition follows upstream's rules (deployment/progress.ts): a
+ * Deployment that makes no progress (no pod updated, created, Ready or available, no old
+ * one gone) for progressDeadlineSeconds (600 by default) gets Progressing=False,
+ * ProgressDeadlineExceeded (events.csv) at its last progress + progressDeadlineSeconds +
+ * 1 s (the controller's requeue); nothing is rolled back.
+ *
  * It also keeps the availability record behind events.csv and summary.csv: when a
- * Deployment first has fewer than spec.replicas available pods after having had them all, and when all are available again, with how
- * long that took. Replacements created after the first node fault are followed until
+ * Deployment first has fewer than spec.replicas available pods after having had them
+ * all, and when all are available again, with how long that took. Replacements created after the first node fault are followed until
  * they run (the summary's time from fault to replacements Running).
  *
  * Simplifications (README "Model fidelity"): no watch delay; no expectations, no
  * slow-start batches; a pod Ready for minReadySeconds counts at its own check at Ready +
  * minReadySeconds + 1 s (upstream's check is per ReplicaSet: one sync may count several
- * pods that became Ready within that second); no progressDeadlineSeconds
- * condition; a scale during a rollout is not proportional (the rolling arithmetic follows
+ * pods that became Ready within that second); a scale during a rollout is not proportional (the rolling arithmetic follows
  * the new spec.replicas); one workqueue item per Deployment for the creates.
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
@@ -41,6 +46,8 @@ import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import { podsToDelete } from "./podsToDelete.js";
 import type { PodCreates } from "./podCreates.js";
 import { newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
+import { NO_PROGRESS_DEADLINE_SECONDS, PROGRESS_REASON_NAMES, ProgressReason, ProgressTracker, type StatusCounts } from "./deployment/progress.js";
+import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from "../apiserver/admission/defaults.js";
 
 /** A Deployment of the run. */
 export interface DeploymentSpec {
@@ -56,6 +63,8 @@ export interface DeploymentSpec {
   revisions?: { template: number; templateHash: string }[];
   /** spec.minReadySeconds (no default: 0): a pod is available once Ready this long. */
   minReadySeconds?: number;
+  /** spec.progressDeadlineSeconds (SetDefaults_Deployment: 600; 2147483647 = none). */
+  progressDeadlineSeconds?: number;
 }
 
 /** One ReplicaSet of a Deployment. */
@@ -76,13 +85,15 @@ interface Rs {
 const DEFAULT_STRATEGY = { type: "RollingUpdate" as const, maxSurge: "25%", maxUnavailable: "25%" };
 
 /**
- * With minReadySeconds > 0 the ReplicaSet controller checks a pod that became Ready again
- * minReadySeconds + 1 s later (replica_set.go updatePod: enqueueRSAfter(rs, MinReadySeconds
- * + 1 s), "Add a second to avoid milliseconds skew in AddAfter"); that sync finds it
- * available (IsPodAvailable: Ready since before now - minReadySeconds) and writes
- * status.availableReplicas, which the Deployment controller reads.
+ * The second both controllers add to a delayed requeue ("Add a second to avoid
+ * milliseconds skew in AddAfter"): with minReadySeconds > 0 the ReplicaSet controller
+ * checks a pod that became Ready again minReadySeconds + 1 s later (replica_set.go
+ * updatePod: enqueueRSAfter), finds it available (IsPodAvailable: Ready since before now -
+ * minReadySeconds) and writes status.availableReplicas, which the Deployment controller
+ * reads; a stuck Deployment is checked again at lastUpdateTime + progressDeadlineSeconds +
+ * 1 s (progress.go requeueStuckDeployment).
  */
-export const MIN_READY_CHECK_SKEW_US = 1 * US_PER_S;
+export const ADD_AFTER_SKEW_US = 1 * US_PER_S;
 
 export class ReplicaSetController {
   /** Owner id -> Deployment index; undefined for owners that are not Deployments. */
@@ -124,6 +135,13 @@ export class ReplicaSetController {
   /** Per Deployment: minReadySeconds + the ReplicaSet controller's skew (us), 0 when minReadySeconds is 0. */
   private readonly availableAfterUs: number[];
   private readonly availableCheckId: number;
+  /** Per Deployment: pods Running, Ready and not Terminating (status.readyReplicas). */
+  private readonly readyPods: number[] = [];
+  /** Per Deployment: its Progressing condition, and when its next progress check is due (us, -1 = none). */
+  private readonly progress: ProgressTracker[] = [];
+  private readonly progressCheckUs: number[] = [];
+  private readonly progressCheckId: number;
+  private readonly statusScratch: StatusCounts = { replicas: 0, updated: 0, ready: 0, available: 0 };
 
   constructor(
     private readonly sim: Simulation,
@@ -143,10 +161,18 @@ export class ReplicaSetController {
       this.rolloutSinceUs.push(-1);
       this.unavailableSinceUs.push(-1);
       this.everAvailable.push(false);
+      this.readyPods.push(0);
+      const deadline = d.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
+      this.progress.push(new ProgressTracker(deadline === NO_PROGRESS_DEADLINE_SECONDS ? -1 : deadline * US_PER_S));
+      this.progressCheckUs.push(-1);
+    });
+    this.progressCheckId = sim.on("deployment.progressCheck", (d) => {
+      this.progressCheckUs[d] = -1;
+      this.sync(d);
     });
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
-    this.availableAfterUs = deployments.map((d) => ((d.minReadySeconds ?? 0) > 0 ? d.minReadySeconds! * US_PER_S + MIN_READY_CHECK_SKEW_US : 0));
+    this.availableAfterUs = deployments.map((d) => ((d.minReadySeconds ?? 0) > 0 ? d.minReadySeconds! * US_PER_S + ADD_AFTER_SKEW_US : 0));
     this.availableCheckId = sim.on("replicaset.minReadyCheck", (pod) => this.minReadyCheck(pod));
     cluster.onPodAvailability.push((pod, ready) => this.readiness(pod, ready));
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
@@ -166,7 +192,16 @@ export class ReplicaSetController {
 
   /** Create every Deployment's replicas (at the start of the run). */
   start(): void {
-    this.deployments.forEach((_, i) => this.sync(i));
+    this.deployments.forEach((_, i) => {
+      this.progress[i].set(ProgressReason.NewReplicaSetCreated, this.sim.now);
+      this.sync(i);
+    });
+  }
+
+  /** The Deployment's Progressing condition: status, reason and lastUpdateTime (us). */
+  progressing(d: number): { status: string; reason: string; lastUpdateUs: number } {
+    const t = this.progress[d];
+    return { status: t.status, reason: PROGRESS_REASON_NAMES[t.reason], lastUpdateUs: t.lastUpdateUs };
   }
 
   /** kubectl scale: the Deployment's spec.replicas. */
@@ -184,7 +219,10 @@ export class ReplicaSetController {
     const spec = this.deployments[d];
     const next = spec.revisions![revision];
     let r = this.sets[d].findIndex((x) => x.hash === next.templateHash);
-    if (r < 0) r = this.addRs(d, next.template, next.templateHash);
+    if (r < 0) {
+      r = this.addRs(d, next.template, next.templateHash);
+      this.progress[d].set(ProgressReason.NewReplicaSetCreated, this.sim.now);
+    }
     if (r === this.current[d]) return;
     this.current[d] = r;
     this.rolloutSinceUs[d] = this.sim.now;
@@ -258,6 +296,30 @@ export class ReplicaSetController {
       this.rolloutSeconds.push(seconds);
       this.cluster.events.add(this.sim.now, "RolloutComplete", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${cur.hash} has all ${desired} replicas available, no old replica left, after ${seconds.toFixed(3)} s`);
     }
+    this.checkProgress(d);
+  }
+
+  /** syncRolloutStatus on the status now: the Progressing condition, and the next progress check. */
+  private checkProgress(d: number): void {
+    const t = this.progress[d];
+    if (!t.hasDeadline) return;
+    const st = this.statusScratch;
+    const list = this.sets[d];
+    st.replicas = 0;
+    for (const rs of list) st.replicas += rs.active.size;
+    st.updated = list[this.current[d]].active.size;
+    st.ready = this.readyPods[d];
+    st.available = this.available[d];
+    const desired = this.desired[d];
+    const lastProgressUs = t.lastUpdateUs;
+    if (t.sync(this.sim.now, desired, st)) {
+      const spec = this.deployments[d];
+      this.cluster.events.add(this.sim.now, "ProgressDeadlineExceeded", `deployment/${spec.namespace}/${spec.name}`, `ReplicaSet "${spec.name}-${list[this.current[d]].hash}" has timed out progressing: no progress since ${(lastProgressUs / US_PER_S).toFixed(3)} s (Progressing=False, nothing rolled back)`);
+    }
+    const at = t.nextCheckUs(desired, st, ADD_AFTER_SKEW_US);
+    if (at < 0 || this.progressCheckUs[d] >= 0) return;
+    this.progressCheckUs[d] = at;
+    this.sim.scheduleAt(at, this.progressCheckId, d);
   }
 
   /** manageReplicas: create the missing pods, or delete the extra ones in upstream's order. */
@@ -297,6 +359,7 @@ export class ReplicaSetController {
       rs.creating--;
       rs.active.add(pod);
       rs.live.add(pod);
+      if (!this.syncing) this.checkProgress(at[0]);
     }
     // Creates are answered later with a control plane: a pod created after the fault by a Deployment counts.
     if (this.followReplacementsFromUs < 0 || !at) return;
@@ -326,6 +389,8 @@ export class ReplicaSetController {
     }
     const d = at[0];
     const after = this.availableAfterUs[d];
+    this.readyPods[d] += ready ? 1 : -1;
+    this.checkProgress(d);
     if (ready) {
       if (after === 0) this.availability(pod, d, at[1], true);
       else {
@@ -356,18 +421,23 @@ export class ReplicaSetController {
   private availability(pod: number, d: number, r: number, available: boolean): void {
     this.counted[pod] = available ? 1 : 0;
     this.sets[d][r].available += available ? 1 : -1;
+    this.available[d] += available ? 1 : -1;
+    this.availabilityEvents(d, available);
     if (this.rolloutSinceUs[d] >= 0 || this.sets[d].length > 1) this.sync(d);
+    else this.checkProgress(d);
+  }
+
+  private availabilityEvents(d: number, available: boolean): void {
     const spec = this.deployments[d];
     const replicas = this.desired[d];
     if (!available) {
-      this.available[d]--;
       if (this.everAvailable[d] && this.unavailableSinceUs[d] < 0 && this.available[d] < replicas) {
         this.unavailableSinceUs[d] = this.sim.now;
         this.cluster.events.add(this.sim.now, "ReplicasUnavailable", `deployment/${spec.namespace}/${spec.name}`, `fewer than ${replicas} replicas available`);
       }
       return;
     }
-    if (++this.available[d] < replicas) return;
+    if (this.available[d] < replicas) return;
     this.everAvailable[d] = true;
     const since = this.unavailableSinceUs[d];
     if (since < 0) return;

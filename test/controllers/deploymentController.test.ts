@@ -58,3 +58,62 @@ describe("minReadySeconds", () => {
     expect(status.available()).toBe(1);
   });
 });
+
+describe("progressDeadlineSeconds", () => {
+  // 4 replicas, 25 %/25 %: surge 1, unavailable 1. A rollout at 60 s: new 1, old 4 -> 3, then
+  // new 2 (5 pods); the new pods are never started, so the last progress is at 60 s.
+  function stuckRollout() {
+    const h = setup({ replicas: 4 });
+    h.rsc.start();
+    h.sim.run(1 * S);
+    h.startAll(0);
+    h.sim.run(60 * S);
+    h.rsc.rollout(0, 0);
+    return h;
+  }
+
+  it("a rollout without progress: Progressing=False ProgressDeadlineExceeded at its last progress + 600 s + 1 s; nothing rolled back", () => {
+    const { sim, cluster, rsc, podsOf } = stuckRollout();
+    expect(rsc.progressing(0)).toEqual({ status: "True", reason: "ReplicaSetUpdated", lastUpdateUs: 60 * S });
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([3, 2]);
+    sim.run(661 * S - 1);
+    expect(rsc.progressing(0).reason).toBe("ReplicaSetUpdated");
+    sim.run(661 * S);
+    expect(rsc.progressing(0)).toEqual({ status: "False", reason: "ProgressDeadlineExceeded", lastUpdateUs: 661 * S });
+    const ev = cluster.events.rows.filter((e) => e.kind === "ProgressDeadlineExceeded");
+    expect(ev.map((e) => e.sim_time_s)).toEqual([661]);
+    sim.run(2000 * S);
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([3, 2]);
+    expect(cluster.events.rows.filter((e) => e.kind === "ProgressDeadlineExceeded")).toHaveLength(1);
+  });
+
+  it("progress moves the deadline: one new pod Ready at 300 s -> exceeded at 901 s; progress after it sets Progressing=True again", () => {
+    const { sim, cluster, rsc, podsOf } = stuckRollout();
+    sim.run(300 * S);
+    const [first] = podsOf(1);
+    cluster.bind(first, 0);
+    cluster.podRunning(first);
+    expect(rsc.progressing(0).lastUpdateUs).toBe(300 * S);
+    sim.run(901 * S - 1);
+    expect(rsc.progressing(0).status).toBe("True");
+    sim.run(901 * S);
+    expect(rsc.progressing(0).reason).toBe("ProgressDeadlineExceeded");
+    sim.run(1000 * S);
+    const [second] = podsOf(1).filter((p) => cluster.pods.phase[p] === PodPhase.Pending);
+    cluster.bind(second, 0);
+    cluster.podRunning(second);
+    expect(rsc.progressing(0)).toEqual({ status: "True", reason: "ReplicaSetUpdated", lastUpdateUs: 1000 * S });
+  });
+
+  it("a complete rollout reads NewRSAvailable and is never checked again; progressDeadlineSeconds 2147483647 means none", () => {
+    const h = setup({ replicas: 4 });
+    h.rsc.start();
+    h.sim.run(1 * S);
+    h.startAll(0);
+    expect(h.rsc.progressing(0).reason).toBe("NewRSAvailable");
+    const none = setup({ replicas: 4, progressDeadlineSeconds: 2147483647 });
+    none.rsc.start();
+    none.sim.run(5000 * S);
+    expect(none.rsc.progressing(0).reason).toBe("");
+  });
+});

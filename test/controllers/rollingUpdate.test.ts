@@ -138,3 +138,21 @@ describe("minReadySeconds", () => {
   });
 
 });
+
+describe("progressDeadlineSeconds in a run", () => {
+  it("a rollout onto cordoned nodes: ProgressDeadlineExceeded at 60 s + 600 s + 1 s, the old pods keep running", () => {
+    const s = scenario(undefined);
+    const r = simulate({
+      ...s,
+      duration: "12m",
+      sampleInterval: "10s",
+      actions: [{ at: "59s", type: "cordon", pool: "w" }, ...s.actions],
+    });
+    // At 60 s: new 3, old 10 -> 8, new 5 (13 pods): every new pod stays Pending, the last progress.
+    const ev = r.events.filter((e) => e.kind === "ProgressDeadlineExceeded");
+    expect(ev.map((e) => e.sim_time_s)).toEqual([661]);
+    expect(ev[0].message).toContain("no progress since 60.000 s");
+    expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(false);
+    expect(r.workloads.at(-1)).toMatchObject({ desired: 10, current: 13, updated: 5, ready: 8, available: 8 });
+  });
+});
