@@ -21,6 +21,9 @@
  * check minReadySeconds + 1 s after the pod became Ready (ADD_AFTER_SKEW_US). The
  * rolling arithmetic, RolloutComplete and workloads.csv `available` count available pods.
  *
+ * A paused Deployment (spec.paused, the pause/resume actions) only scales: a template
+ * change waits for resume, a Deployment created paused has no ReplicaSet until then.
+ *
  * The Progressing condition follows upstream's rules (deployment/progress.ts): a
  * Deployment that makes no progress (no pod updated, created, Ready or available, no old
  * one gone) for progressDeadlineSeconds (600 by default) gets Progressing=False,
@@ -65,6 +68,8 @@ export interface DeploymentSpec {
   minReadySeconds?: number;
   /** spec.progressDeadlineSeconds (SetDefaults_Deployment: 600; 2147483647 = none). */
   progressDeadlineSeconds?: number;
+  /** spec.paused at the start of the run. */
+  paused?: boolean;
 }
 
 /** One ReplicaSet of a Deployment. */
@@ -142,6 +147,10 @@ export class ReplicaSetController {
   private readonly progressCheckUs: number[] = [];
   private readonly progressCheckId: number;
   private readonly statusScratch: StatusCounts = { replicas: 0, updated: 0, ready: 0, available: 0 };
+  /** Per Deployment: spec.paused; a template change made while paused (revision index, -1 = none); whether its first ReplicaSet exists. */
+  private readonly paused: boolean[] = [];
+  private readonly pendingRevision: number[] = [];
+  private readonly started: boolean[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -165,6 +174,9 @@ export class ReplicaSetController {
       const deadline = d.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
       this.progress.push(new ProgressTracker(deadline === NO_PROGRESS_DEADLINE_SECONDS ? -1 : deadline * US_PER_S));
       this.progressCheckUs.push(-1);
+      this.paused.push(d.paused ?? false);
+      this.pendingRevision.push(-1);
+      this.started.push(false);
     });
     this.progressCheckId = sim.on("deployment.progressCheck", (d) => {
       this.progressCheckUs[d] = -1;
@@ -193,9 +205,52 @@ export class ReplicaSetController {
   /** Create every Deployment's replicas (at the start of the run). */
   start(): void {
     this.deployments.forEach((_, i) => {
-      this.progress[i].set(ProgressReason.NewReplicaSetCreated, this.sim.now);
-      this.sync(i);
+      // Created paused: no ReplicaSet until resumed (getAllReplicaSetsAndSyncRevision with createIfNotExisted=false).
+      if (this.paused[i]) this.progress[i].set(ProgressReason.DeploymentPaused, this.sim.now);
+      else this.startFirst(i);
     });
+  }
+
+  private startFirst(d: number): void {
+    this.started[d] = true;
+    this.progress[d].set(ProgressReason.NewReplicaSetCreated, this.sim.now);
+    this.sync(d);
+  }
+
+  /**
+   * kubectl rollout pause: no rollout goes on (a template change waits for resume), a scale
+   * still applies (sync.go sync). Progressing=Unknown DeploymentPaused unless it already
+   * timed out (checkPausedConditions).
+   */
+  pause(d: number): void {
+    if (this.paused[d]) return;
+    this.paused[d] = true;
+    if (this.progress[d].reason !== ProgressReason.ProgressDeadlineExceeded) this.progress[d].set(ProgressReason.DeploymentPaused, this.sim.now);
+    this.sync(d);
+  }
+
+  /** kubectl rollout resume: DeploymentResumed (the deadline counts from now), and the template change that waited rolls out. */
+  resume(d: number): void {
+    if (!this.paused[d]) return;
+    this.paused[d] = false;
+    if (this.progress[d].reason === ProgressReason.DeploymentPaused) this.progress[d].set(ProgressReason.DeploymentResumed, this.sim.now);
+    if (!this.started[d]) {
+      // created paused: its first ReplicaSet is of the template as it is now
+      const pending = this.pendingRevision[d];
+      if (pending >= 0) {
+        const next = this.deployments[d].revisions![pending];
+        const rs = this.sets[d][this.current[d]];
+        rs.template = next.template;
+        rs.hash = next.templateHash;
+        this.pendingRevision[d] = -1;
+      }
+      this.startFirst(d);
+      return;
+    }
+    const pending = this.pendingRevision[d];
+    this.pendingRevision[d] = -1;
+    if (pending >= 0) this.rollout(d, pending);
+    else this.sync(d);
   }
 
   /** The Deployment's Progressing condition: status, reason and lastUpdateTime (us). */
@@ -217,6 +272,10 @@ export class ReplicaSetController {
   /** A new pod template (kubectl set image, rollout restart): revision `revision` of spec.revisions becomes current. */
   rollout(d: number, revision: number): void {
     const spec = this.deployments[d];
+    if (this.paused[d] || !this.started[d]) {
+      this.pendingRevision[d] = revision; // rolled out on resume
+      return;
+    }
     const next = spec.revisions![revision];
     let r = this.sets[d].findIndex((x) => x.hash === next.templateHash);
     if (r < 0) {
@@ -268,12 +327,22 @@ export class ReplicaSetController {
   }
 
   private syncOnce(d: number): void {
+    if (!this.started[d]) return;
     const list = this.sets[d];
     const cur = list[this.current[d]];
     const desired = this.desired[d];
     const old = list.filter((_, r) => r !== this.current[d]);
     const oldLeft = old.some((r) => r.replicas > 0 || r.live.size > 0);
     const strategy = this.deployments[d].strategy ?? DEFAULT_STRATEGY;
+    if (this.paused[d]) {
+      // sync.go sync: scaling only; with a single active ReplicaSet it takes all replicas
+      const active = list.filter((r) => r.replicas > 0);
+      if (active.length === 0) cur.replicas = desired;
+      else if (active.length === 1) active[0].replicas = desired;
+      list.forEach((_, r) => this.reconcile(d, r));
+      this.checkProgress(d);
+      return;
+    }
     if (!oldLeft) cur.replicas = desired;
     else if (strategy.type === "Recreate") {
       for (const r of old) r.replicas = 0;
@@ -311,6 +380,10 @@ export class ReplicaSetController {
     st.ready = this.readyPods[d];
     st.available = this.available[d];
     const desired = this.desired[d];
+    if (this.paused[d]) {
+      t.observe(st); // syncDeploymentStatus: no progress estimated while paused
+      return;
+    }
     const lastProgressUs = t.lastUpdateUs;
     if (t.sync(this.sim.now, desired, st)) {
       const spec = this.deployments[d];

@@ -1,6 +1,6 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
- * scale, cordon, uncordon and drain. A drain is `kubectl drain --ignore-daemonsets
+ * scale, set image / rollout restart, rollout pause / resume, cordon, uncordon and drain. A drain is `kubectl drain --ignore-daemonsets
  * --force`: cordon, then evict every pod of the node but its DaemonSet pods through the
  * eviction API (the PodDisruptionBudgets decide; an allowed eviction is a graceful
  * delete, a refused one is tried again 5 s later, as kubectl does); it is done when the
@@ -52,6 +52,12 @@ export class ActionTimeline {
     if (a.type === "rollout") {
       this.cluster.events.add(this.sim.now, "Rollout", `action/${i}`, `${a.description}: new pod template (revision ${a.revision + 2})`);
       this.replicaSets.rollout(a.deployment, a.revision);
+      return;
+    }
+    if (a.type === "pause" || a.type === "resume") {
+      this.cluster.events.add(this.sim.now, a.type === "pause" ? "Pause" : "Resume", `action/${i}`, `${a.description}: kubectl rollout ${a.type}`);
+      if (a.type === "pause") this.replicaSets.pause(a.deployment);
+      else this.replicaSets.resume(a.deployment);
       return;
     }
     if (a.type === "scale") {

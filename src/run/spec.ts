@@ -81,8 +81,8 @@ export interface ControllerManagerSpec {
 /** An operator's action on the timeline (scenario section actions). */
 export interface ActionSpec {
   atUs: number;
-  type: "scale" | "rollout" | "cordon" | "uncordon" | "drain";
-  /** scale: the Deployment's index (or -1) and its new replicas. */
+  type: "scale" | "rollout" | "pause" | "resume" | "cordon" | "uncordon" | "drain";
+  /** scale, rollout, pause, resume: the Deployment's index (or -1); scale: its new replicas. */
   deployment: number;
   /** scale: the StatefulSet's index, or -1. */
   statefulSet: number;

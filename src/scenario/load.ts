@@ -184,7 +184,7 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
         throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
       }
       if (a.replicas > MAX_DEPLOYMENT_REPLICAS) throw new ScenarioError(file, `actions[${i}].replicas`, `expected at most ${MAX_DEPLOYMENT_REPLICAS} replicas (kubesim's limit for one Deployment), got ${a.replicas}`);
-    } else if (a.type === "set-image" || a.type === "rollout-restart") {
+    } else if (a.type === "set-image" || a.type === "rollout-restart" || a.type === "pause" || a.type === "resume") {
       if (!deployments.has(`${a.namespace}/${a.deployment}`)) {
         throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
       }

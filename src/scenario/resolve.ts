@@ -196,7 +196,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
             ? { type: "Recreate" as const, maxSurge: 0, maxUnavailable: 0 }
             : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
         rawTemplates.push(t);
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false });
         break;
       }
       case "DaemonSet": {
@@ -312,6 +312,10 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     if (a.type === "set-image" || a.type === "rollout-restart") {
       const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
       return { atUs: durationUs(a.at), type: "rollout", deployment: d, statefulSet: -1, revision: revisionOf.get(i)!, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
+    }
+    if (a.type === "pause" || a.type === "resume") {
+      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
+      return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
     }
     if (a.type === "scale") {
       const d = a.deployment === undefined ? -1 : deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);

@@ -117,3 +117,45 @@ describe("progressDeadlineSeconds", () => {
     expect(none.rsc.progressing(0).reason).toBe("");
   });
 });
+
+describe("paused", () => {
+  it("a template change while paused waits for resume; a scale applies at once; the deadline counts from resume", () => {
+    const { sim, cluster, rsc, podsOf, startAll } = setup({ replicas: 4 });
+    rsc.start();
+    sim.run(1 * S);
+    startAll(0);
+    sim.run(10 * S);
+    rsc.pause(0);
+    expect(rsc.progressing(0)).toEqual({ status: "Unknown", reason: "DeploymentPaused", lastUpdateUs: 10 * S });
+    sim.run(20 * S);
+    rsc.rollout(0, 0);
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([4, 0]);
+    expect(cluster.events.rows.some((e) => e.kind === "RolloutStarted")).toBe(false);
+    sim.run(30 * S);
+    rsc.scale(0, 6);
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([6, 0]);
+    startAll(0);
+    // paused far beyond the deadline: no progress estimated
+    sim.run(1000 * S);
+    expect(rsc.progressing(0).reason).toBe("DeploymentPaused");
+    rsc.resume(0);
+    // 6 replicas, 25 %/25 %: surge 2, unavailable 1 -> new 2, old 6 -> 5, new 3 (8 pods)
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([5, 3]);
+    expect(cluster.events.rows.filter((e) => e.kind === "RolloutStarted").map((e) => e.sim_time_s)).toEqual([1000]);
+    expect(rsc.progressing(0)).toEqual({ status: "True", reason: "ReplicaSetUpdated", lastUpdateUs: 1000 * S });
+    sim.run(1601 * S);
+    expect(rsc.progressing(0).reason).toBe("ProgressDeadlineExceeded");
+  });
+
+  it("created paused: no ReplicaSet and no pod until resume, then the template as it is at resume", () => {
+    const { sim, rsc, podsOf } = setup({ replicas: 3, paused: true });
+    rsc.start();
+    sim.run(5 * S);
+    rsc.rollout(0, 0);
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([0, 0]);
+    sim.run(10 * S);
+    rsc.resume(0);
+    expect([podsOf(0).length, podsOf(1).length]).toEqual([0, 3]);
+    expect(rsc.progressing(0)).toEqual({ status: "True", reason: "ReplicaSetUpdated", lastUpdateUs: 10 * S });
+  });
+});

@@ -156,3 +156,24 @@ describe("progressDeadlineSeconds in a run", () => {
     expect(r.workloads.at(-1)).toMatchObject({ desired: 10, current: 13, updated: 5, ready: 8, available: 8 });
   });
 });
+
+describe("rollout pause and resume actions", () => {
+  it("set-image while paused rolls out at resume: RolloutStarted at 90 s, complete two waves later", () => {
+    const s = scenario(undefined);
+    const r = simulate({
+      ...s,
+      actions: [{ at: "30s", type: "pause", deployment: "web" }, ...s.actions, { at: "90s", type: "resume", deployment: "web" }],
+    });
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    expect(web.filter((p) => p.created_s > 0 && p.created_s < 90)).toHaveLength(0);
+    expect(r.events.filter((e) => e.kind === "RolloutStarted").map((e) => e.sim_time_s)).toEqual([90]);
+    // as the rollout at 60 s in the 25 %/25 % case, 30 s later
+    const done = r.events.find((e) => e.kind === "RolloutComplete")!;
+    expect(done.sim_time_s).toBeGreaterThan(92);
+    expect(done.sim_time_s).toBeLessThan(92.5);
+  });
+
+  it("a pause action naming no Deployment of the scenario is one line naming the field", () => {
+    expect(() => simulate({ ...scenario(undefined), actions: [{ at: "30s", type: "pause", deployment: "nope" }] })).toThrow(/actions\[0\]\.deployment: expected the name of a Deployment/);
+  });
+});
