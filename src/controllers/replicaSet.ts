@@ -21,6 +21,11 @@
  * check minReadySeconds + 1 s after the pod became Ready (ADD_AFTER_SKEW_US). The
  * rolling arithmetic, RolloutComplete and workloads.csv `available` count available pods.
  *
+ * A change of spec.replicas (a `scale` action) is a scaling sync (sync.go scale,
+ * deployment/proportionalScale.ts): during a rollout it is spread over the ReplicaSets in
+ * proportion to their sizes (the max-replicas annotation), leftovers to the largest; the
+ * rollout goes on from there at the next sync.
+ *
  * A paused Deployment (spec.paused, the pause/resume actions) only scales: a template
  * change waits for resume, a Deployment created paused has no ReplicaSet until then.
  *
@@ -38,8 +43,8 @@
  * Simplifications (README "Model fidelity"): no watch delay; no expectations, no
  * slow-start batches; a pod Ready for minReadySeconds counts at its own check at Ready +
  * minReadySeconds + 1 s (upstream's check is per ReplicaSet: one sync may count several
- * pods that became Ready within that second); a scale during a rollout is not proportional (the rolling arithmetic follows
- * the new spec.replicas); one workqueue item per Deployment for the creates.
+ * pods that became Ready within that second); one workqueue item per Deployment for the
+ * creates.
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../engine/columns.js";
@@ -49,6 +54,7 @@ import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import { podsToDelete } from "./podsToDelete.js";
 import type { PodCreates } from "./podCreates.js";
 import { newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
+import { scaleReplicaSets } from "./deployment/proportionalScale.js";
 import { NO_PROGRESS_DEADLINE_SECONDS, PROGRESS_REASON_NAMES, ProgressReason, ProgressTracker, type StatusCounts } from "./deployment/progress.js";
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from "../apiserver/admission/defaults.js";
 
@@ -85,6 +91,9 @@ interface Rs {
   created: number;
   /** status.availableReplicas: Ready for minReadySeconds, as the controller last saw. */
   available: number;
+  /** deployment.kubernetes.io/desired-replicas and max-replicas: the Deployment's replicas (and + maxSurge) when it last scaled this ReplicaSet; 0 = none. */
+  desiredAnnotation: number;
+  maxAnnotation: number;
 }
 
 const DEFAULT_STRATEGY = { type: "RollingUpdate" as const, maxSurge: "25%", maxUnavailable: "25%" };
@@ -259,13 +268,9 @@ export class ReplicaSetController {
     return { status: t.status, reason: PROGRESS_REASON_NAMES[t.reason], lastUpdateUs: t.lastUpdateUs };
   }
 
-  /** kubectl scale: the Deployment's spec.replicas. */
+  /** kubectl scale: the Deployment's spec.replicas (a scaling event at its next sync). */
   scale(d: number, replicas: number): void {
-    const spec = this.deployments[d];
-    const from = this.desired[d];
     this.desired[d] = replicas;
-    const rs = this.sets[d][this.current[d]];
-    if (replicas !== from) this.cluster.events.add(this.sim.now, "ScalingReplicaSet", `deployment/${spec.namespace}/${spec.name}`, `Scaled ${replicas > from ? "up" : "down"} replica set ${spec.name}-${rs.hash} from ${from} to ${replicas}`);
     this.sync(d);
   }
 
@@ -297,7 +302,7 @@ export class ReplicaSetController {
 
   private addRs(d: number, template: number, hash: string): number {
     const list = this.sets[d];
-    list.push({ template, hash, replicas: 0, active: new Set(), live: new Set(), creating: 0, created: 0, available: 0 });
+    list.push({ template, hash, replicas: 0, active: new Set(), live: new Set(), creating: 0, created: 0, available: 0, desiredAnnotation: 0, maxAnnotation: 0 });
     return list.length - 1;
   }
 
@@ -334,26 +339,35 @@ export class ReplicaSetController {
     const old = list.filter((_, r) => r !== this.current[d]);
     const oldLeft = old.some((r) => r.replicas > 0 || r.live.size > 0);
     const strategy = this.deployments[d].strategy ?? DEFAULT_STRATEGY;
-    if (this.paused[d]) {
-      // sync.go sync: scaling only; with a single active ReplicaSet it takes all replicas
-      const active = list.filter((r) => r.replicas > 0);
-      if (active.length === 0) cur.replicas = desired;
-      else if (active.length === 1) active[0].replicas = desired;
+    const rolling = strategy.type === "RollingUpdate";
+    const { surge, unavailable } = rolling ? resolveFenceposts(strategy.maxSurge, strategy.maxUnavailable, desired) : { surge: 0, unavailable: 0 };
+    if (this.paused[d] || this.isScalingEvent(d)) {
+      // sync.go sync: paused, or spec.replicas changed: scale() only, no rollout step
+      let statusReplicas = 0;
+      for (const rs of list) statusReplicas += rs.active.size;
+      const next = scaleReplicaSets(desired, surge, rolling, statusReplicas, list, this.pendingRevision[d] >= 0 ? -1 : this.current[d]);
+      const spec = this.deployments[d];
+      list.forEach((rs, r) => {
+        if (next[r] !== rs.replicas) this.cluster.events.add(this.sim.now, "ScalingReplicaSet", `deployment/${spec.namespace}/${spec.name}`, `Scaled ${next[r] > rs.replicas ? "up" : "down"} replica set ${spec.name}-${rs.hash} from ${rs.replicas} to ${next[r]}`);
+        // scaleReplicaSet annotates every ReplicaSet it scales: all the active ones
+        if (next[r] !== rs.replicas || rs.replicas > 0) this.setReplicas(rs, next[r], desired, surge, true);
+      });
       list.forEach((_, r) => this.reconcile(d, r));
-      this.checkProgress(d);
+      this.checkProgress(d, false);
+      // the ReplicaSets' update events sync it again: the rollout goes on from the new sizes
+      if (!this.paused[d]) this.dirty.add(d);
       return;
     }
-    if (!oldLeft) cur.replicas = desired;
-    else if (strategy.type === "Recreate") {
-      for (const r of old) r.replicas = 0;
+    if (!oldLeft) this.setReplicas(cur, desired, desired, surge);
+    else if (!rolling) {
+      for (const r of old) this.setReplicas(r, 0, desired, surge);
       // the new ReplicaSet only once no old pod is left (Terminating ones included)
-      if (!old.some((r) => r.live.size > 0)) cur.replicas = desired;
+      if (!old.some((r) => r.live.size > 0)) this.setReplicas(cur, desired, desired, surge);
     } else {
-      const { surge, unavailable } = resolveFenceposts(strategy.maxSurge, strategy.maxUnavailable, desired);
       const all = list.reduce((n, r) => n + r.replicas, 0);
-      cur.replicas = newReplicaSetReplicas(desired, surge, all, cur.replicas);
+      this.setReplicas(cur, newReplicaSetReplicas(desired, surge, all, cur.replicas), desired, surge);
       const next = oldReplicaSetsReplicas(desired, unavailable, old, cur);
-      old.forEach((r, k) => (r.replicas = next[k]));
+      old.forEach((r, k) => this.setReplicas(r, next[k], desired, surge));
     }
     list.forEach((_, r) => this.reconcile(d, r));
     // Complete as `kubectl rollout status` sees it: every replica updated and available, no
@@ -368,8 +382,26 @@ export class ReplicaSetController {
     this.checkProgress(d);
   }
 
-  /** syncRolloutStatus on the status now: the Progressing condition, and the next progress check. */
-  private checkProgress(d: number): void {
+  /** A ReplicaSet's spec.replicas, annotated with the Deployment's replicas and + maxSurge when it changes (or always: `annotate`). */
+  private setReplicas(rs: Rs, replicas: number, desired: number, surge: number, annotate = false): void {
+    if (rs.replicas === replicas && !annotate) return;
+    rs.replicas = replicas;
+    rs.desiredAnnotation = desired;
+    rs.maxAnnotation = desired + surge;
+  }
+
+  /** isScalingEvent: an active ReplicaSet annotated for other replicas than spec.replicas. */
+  private isScalingEvent(d: number): boolean {
+    const desired = this.desired[d];
+    for (const rs of this.sets[d]) if (rs.replicas > 0 && rs.desiredAnnotation > 0 && rs.desiredAnnotation !== desired) return true;
+    return false;
+  }
+
+  /**
+   * The Progressing condition on the status now (syncRolloutStatus; a scaling or paused
+   * sync writes the status without estimating progress), and the next progress check.
+   */
+  private checkProgress(d: number, rolloutSync = true): void {
     const t = this.progress[d];
     if (!t.hasDeadline) return;
     const st = this.statusScratch;
@@ -380,8 +412,8 @@ export class ReplicaSetController {
     st.ready = this.readyPods[d];
     st.available = this.available[d];
     const desired = this.desired[d];
-    if (this.paused[d]) {
-      t.observe(st); // syncDeploymentStatus: no progress estimated while paused
+    if (this.paused[d] || !rolloutSync) {
+      t.observe(st); // syncDeploymentStatus: no progress estimated
       return;
     }
     const lastProgressUs = t.lastUpdateUs;

@@ -177,3 +177,25 @@ describe("rollout pause and resume actions", () => {
     expect(() => simulate({ ...scenario(undefined), actions: [{ at: "30s", type: "pause", deployment: "nope" }] })).toThrow(/actions\[0\]\.deployment: expected the name of a Deployment/);
   });
 });
+
+describe("a scale during a rollout is proportional", () => {
+  it("10 -> 20 at 60.5 s, mid-wave (old 8, new 5, annotated for 10 + 3): old 15, new 10; done with 20 new pods", () => {
+    const s = scenario(undefined);
+    const r = simulate({ ...s, actions: [...s.actions, { at: "60.5s", type: "scale", deployment: "web", replicas: 20 }] });
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    const oldHash = web[0].pod.split("-")[1];
+    // By hand: maxSurge for 20 is 5, so 25 pods allowed, 13 there: 12 to add. Larger first:
+    // old round(8 * 25 / 13) = 15 (+7), new round(5 * 25 / 13) = 10 (+5). Then the rolling
+    // step: 25 pods = 20 + 5, nothing more; minAvailable 15, 10 new unavailable: no scale-down.
+    const at605 = web.filter((p) => p.created_s === 60.5);
+    expect(at605.filter((p) => p.pod.split("-")[1] === oldHash)).toHaveLength(7);
+    expect(at605.filter((p) => p.pod.split("-")[1] !== oldHash)).toHaveLength(5);
+    expect(r.events.filter((e) => e.kind === "ScalingReplicaSet" && e.sim_time_s === 60.5).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Scaled up replica set web-\w+ from 8 to 15$/),
+      expect.stringMatching(/^Scaled up replica set web-\w+ from 5 to 10$/),
+    ]);
+    for (const w of r.workloads.filter((x) => x.sim_time_s > 60.5)) expect(w.current).toBeLessThanOrEqual(25);
+    expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(true);
+    expect(r.workloads.at(-1)).toMatchObject({ desired: 20, current: 20, updated: 20, available: 20 });
+  });
+});
