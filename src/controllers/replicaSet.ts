@@ -421,7 +421,7 @@ export class ReplicaSetController {
       const spec = this.deployments[d];
       this.cluster.events.add(this.sim.now, "ProgressDeadlineExceeded", `deployment/${spec.namespace}/${spec.name}`, `ReplicaSet "${spec.name}-${list[this.current[d]].hash}" has timed out progressing: no progress since ${(lastProgressUs / US_PER_S).toFixed(3)} s (Progressing=False, nothing rolled back)`);
     }
-    const at = t.nextCheckUs(desired, st, ADD_AFTER_SKEW_US);
+    const at = t.nextCheckUs(this.sim.now, desired, st, ADD_AFTER_SKEW_US);
     if (at < 0 || this.progressCheckUs[d] >= 0) return;
     this.progressCheckUs[d] = at;
     this.sim.scheduleAt(at, this.progressCheckId, d);

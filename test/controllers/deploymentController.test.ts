@@ -159,3 +159,17 @@ describe("paused", () => {
     expect(rsc.progressing(0)).toEqual({ status: "True", reason: "ReplicaSetUpdated", lastUpdateUs: 10 * S });
   });
 });
+
+describe("progressDeadlineSeconds after a complete rollout", () => {
+  it("replicas lost long after NewRSAvailable: no progress check, no deadline exceeded (isCompleteDeployment)", () => {
+    const { sim, cluster, rsc, podsOf, startAll } = setup({ replicas: 2 });
+    rsc.start();
+    sim.run(1 * S);
+    startAll(0);
+    sim.run(1000 * S);
+    cluster.setPodReady(podsOf(0)[0], false);
+    sim.run(3000 * S);
+    expect(rsc.progressing(0).reason).toBe("NewRSAvailable");
+    expect(cluster.events.rows.some((e) => e.kind === "ProgressDeadlineExceeded")).toBe(false);
+  });
+});

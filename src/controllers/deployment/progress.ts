@@ -119,10 +119,15 @@ export class ProgressTracker {
    * requeueStuckDeployment: when the Deployment controller syncs this Deployment again
    * for a progress check (us), -1 for never.
    */
-  nextCheckUs(desired: number, st: StatusCounts, skewUs: number): number {
+  nextCheckUs(nowUs: number, desired: number, st: StatusCounts, skewUs: number): number {
     if (!this.hasDeadline || this.reason === ProgressReason.None) return -1;
     if (deploymentComplete(desired, st) || this.reason === ProgressReason.ProgressDeadlineExceeded) return -1;
-    return this.lastUpdateUs + this.deadlineUs + skewUs;
+    // kubesim: after NewRSAvailable (replicas lost after the rollout completed) upstream
+    // requeues rate-limited, but those syncs never estimate progress (DeploymentTimedOut is
+    // false for NewRSAvailable): no check until a new rollout changes the reason.
+    if (this.reason === ProgressReason.NewRSAvailable) return -1;
+    // less than 1 s left: requeued at once (rate limited)
+    return Math.max(nowUs, this.lastUpdateUs + this.deadlineUs + skewUs);
   }
 
   /** DeploymentProgressing: against the status last written. */
