@@ -8,7 +8,8 @@
  *   updated     pods of the current template (status.updatedReplicas: the new
  *               ReplicaSet's during a rollout)
  *   ready       Running and Ready, not Terminating (status.readyReplicas)
- *   available   ready for minReadySeconds: the same, minReadySeconds is 0 (status.availableReplicas)
+ *   available   ready for minReadySeconds (status.availableReplicas): a Deployment's count as its
+ *               controller keeps it; the ready count for the others (minReadySeconds is 0 for them)
  *   terminating pods with a deletionTimestamp not gone yet (status.terminatingReplicas)
  */
 import { US_PER_S } from "../engine/simulation.js";
@@ -44,8 +45,8 @@ export class WorkloadStatus {
 
   constructor(
     private readonly pods: WorkloadPodView,
-    /** The workloads to report: owner id, name, its desired count now, and its pods of the current template (default: all). */
-    private readonly workloads: readonly { owner: number; name: string; desired: () => number; updated?: () => number }[],
+    /** The workloads to report: owner id, name, its desired count now, its pods of the current template (default: all) and available pods (default: ready). */
+    private readonly workloads: readonly { owner: number; name: string; desired: () => number; updated?: () => number; available?: () => number }[],
   ) {
     workloads.forEach((w, k) => this.slotOf.set(w.owner, k));
     this.current = new Int32Array(workloads.length);
@@ -84,7 +85,7 @@ export class WorkloadStatus {
   sample(timeUs: number): void {
     this.workloads.forEach((w, k) => {
       const ready = this.ready[k];
-      this.rows.push({ sim_time_s: timeUs / US_PER_S, workload: w.name, desired: w.desired(), current: this.current[k], updated: w.updated?.() ?? this.current[k], ready, available: ready, terminating: this.terminating[k] });
+      this.rows.push({ sim_time_s: timeUs / US_PER_S, workload: w.name, desired: w.desired(), current: this.current[k], updated: w.updated?.() ?? this.current[k], ready, available: w.available?.() ?? ready, terminating: this.terminating[k] });
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
- * scale, set image / rollout restart (of a Deployment, StatefulSet or DaemonSet), cordon, uncordon and drain (client/drain.ts), and the
+ * scale, set image / rollout restart (of a Deployment, StatefulSet or DaemonSet), rollout pause / resume, cordon, uncordon and drain (client/drain.ts), and the
  * cloud's node-pool upgrades (cloud/nodePoolUpgrade.ts). Nodes of a pool or zone with a
  * count are chosen with the seeded stream "actions".
  */
@@ -45,6 +45,12 @@ export class ActionTimeline {
       if (a.statefulSet >= 0) this.statefulSets.rollout(a.statefulSet, a.revision);
       else if (a.daemonSet !== undefined && a.daemonSet >= 0) this.daemonSets.rollout(a.daemonSet, a.revision);
       else this.replicaSets.rollout(a.deployment, a.revision);
+      return;
+    }
+    if (a.type === "pause" || a.type === "resume") {
+      this.cluster.events.add(this.sim.now, a.type === "pause" ? "Pause" : "Resume", `action/${i}`, `${a.description}: kubectl rollout ${a.type}`);
+      if (a.type === "pause") this.replicaSets.pause(a.deployment);
+      else this.replicaSets.resume(a.deployment);
       return;
     }
     if (a.type === "scale") {

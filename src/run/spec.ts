@@ -94,8 +94,8 @@ export interface NodePoolUpgradeSpec {
 /** An operator's action on the timeline (scenario section actions). */
 export interface ActionSpec {
   atUs: number;
-  type: "scale" | "rollout" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade";
-  /** scale: the Deployment's index (or -1) and its new replicas. */
+  type: "scale" | "rollout" | "pause" | "resume" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade";
+  /** scale, rollout, pause, resume: the Deployment's index (or -1); scale: its new replicas. */
   deployment: number;
   /** scale, rollout: the StatefulSet's index, or -1. */
   statefulSet: number;

@@ -199,6 +199,10 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       if (!names.has(`${a.namespace}/${name}`)) {
         throw new ScenarioError(file, `actions[${i}].${field}`, `expected the name of a ${kind} of the scenario in namespace ${a.namespace} (${[...names].join(", ") || "none"}), got ${JSON.stringify(name)}`);
       }
+    } else if (a.type === "pause" || a.type === "resume") {
+      if (!deployments.has(`${a.namespace}/${a.deployment}`)) {
+        throw new ScenarioError(file, `actions[${i}].deployment`, `expected the name of a Deployment of the scenario in namespace ${a.namespace} (${[...deployments].join(", ") || "none"}), got ${JSON.stringify(a.deployment)}`);
+      }
     } else if (a.type === "node-pool-upgrade") {
       checkNodes("actions", i, { pool: a.pool }, false);
       const first = s.actions.findIndex((b) => b.type === "node-pool-upgrade" && b.pool === a.pool);

@@ -7,7 +7,7 @@
  * the file and field.
  */
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
-import { DEFAULT_DAEMONSET_MAX_SURGE, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_ROLLING_UPDATE, DEFAULT_STATEFULSET_PARTITION } from "../apiserver/admission/defaults.js";
+import { DEFAULT_DAEMONSET_MAX_SURGE, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_ROLLING_UPDATE, DEFAULT_STATEFULSET_PARTITION } from "../apiserver/admission/defaults.js";
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
@@ -224,7 +224,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
             ? { type: "Recreate" as const, maxSurge: 0, maxUnavailable: 0 }
             : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
         rawTemplates.push(t);
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [] });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false });
         break;
       }
       case "DaemonSet": {
@@ -372,6 +372,10 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       const target = rolloutTarget(a);
       const [deployment, statefulSet, daemonSet] = [target.kind === "deployment" ? target.d : -1, target.kind === "statefulset" ? target.d : -1, target.kind === "daemonset" ? target.d : -1];
       return { atUs: durationUs(a.at), type: "rollout", deployment, statefulSet, daemonSet, revision: revisionOf.get(i)!, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: ${target.kind} ${a.namespace}/${target.name}` };
+    }
+    if (a.type === "pause" || a.type === "resume") {
+      const d = deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);
+      return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, description: `actions[${i}]: deployment ${a.namespace}/${a.deployment}` };
     }
     if (a.type === "scale") {
       const d = a.deployment === undefined ? -1 : deployments.findIndex((x) => x.name === a.deployment && x.namespace === a.namespace);

@@ -37,7 +37,7 @@ describe("rolling-update arithmetic", () => {
   });
 });
 
-function scenario(strategy: Record<string, unknown> | undefined) {
+function scenario(strategy: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) {
   return {
     name: "rollout",
     duration: "5m",
@@ -51,6 +51,7 @@ function scenario(strategy: Record<string, unknown> | undefined) {
         spec: {
           replicas: 10,
           ...(strategy ? { strategy } : {}),
+          ...extra,
           selector: { matchLabels: { app: "web" } },
           template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx:1.27", resources: { requests: { cpu: "500m" } } }] } },
         },
@@ -105,5 +106,96 @@ describe("a rollout in a run", () => {
       expect(w.available).toBeGreaterThanOrEqual(9);
     }
     expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(true);
+  });
+});
+
+describe("minReadySeconds", () => {
+  it("10 replicas 25 %/25 %, minReadySeconds 10: a pod is available 10 s + 1 s after Ready, each wave 1 + 11 s", () => {
+    const r = simulate(scenario(undefined, { minReadySeconds: 10 }));
+    const at = (t: number) => r.workloads.find((w) => w.sim_time_s === t)!;
+    // Start: Ready at ~1 s, available at ~12 s (the ReplicaSet controller's check at Ready + 10 s + 1 s).
+    expect(at(5)).toMatchObject({ ready: 10, available: 0 });
+    expect(at(13)).toMatchObject({ ready: 10, available: 10 });
+    // By hand, as in the 0 s case but each wave waits 11 s more: at 60 s new 3, old 10 -> 8,
+    // then new 5 (13 pods); the 5 are Ready ~61 s and available ~72 s: old 8 -> 3, new 10;
+    // those are available ~84 s: old -> 0.
+    expect(at(70)).toMatchObject({ current: 13, updated: 5, ready: 13, available: 8 });
+    expect(at(80)).toMatchObject({ current: 13, updated: 10, ready: 13, available: 8 });
+    const done = r.events.find((e) => e.kind === "RolloutComplete")!;
+    expect(done.sim_time_s).toBeGreaterThan(84);
+    expect(done.sim_time_s).toBeLessThan(84.5);
+    for (const w of r.workloads.filter((x) => x.sim_time_s >= 60)) {
+      expect(w.available).toBeGreaterThanOrEqual(8);
+      expect(w.current).toBeLessThanOrEqual(13);
+    }
+    // The initial ramp-up is not a loss of availability; the rollout's first scale-down is
+    // (8 of 10), until the last 5 new pods are available ~84 s.
+    const lost = r.events.filter((e) => e.kind === "ReplicasUnavailable");
+    expect(lost.map((e) => e.sim_time_s)).toEqual([60]);
+    const back = r.events.filter((e) => e.kind === "ReplicasAvailable");
+    expect(back).toHaveLength(1);
+    expect(back[0].sim_time_s).toBe(done.sim_time_s);
+  });
+
+});
+
+describe("progressDeadlineSeconds in a run", () => {
+  it("a rollout onto cordoned nodes: ProgressDeadlineExceeded at 60 s + 600 s + 1 s, the old pods keep running", () => {
+    const s = scenario(undefined);
+    const r = simulate({
+      ...s,
+      duration: "12m",
+      sampleInterval: "10s",
+      actions: [{ at: "59s", type: "cordon", pool: "w" }, ...s.actions],
+    });
+    // At 60 s: new 3, old 10 -> 8, new 5 (13 pods): every new pod stays Pending, the last progress.
+    const ev = r.events.filter((e) => e.kind === "ProgressDeadlineExceeded");
+    expect(ev.map((e) => e.sim_time_s)).toEqual([661]);
+    expect(ev[0].message).toContain("no progress since 60.000 s");
+    expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(false);
+    expect(r.workloads.at(-1)).toMatchObject({ desired: 10, current: 13, updated: 5, ready: 8, available: 8 });
+  });
+});
+
+describe("rollout pause and resume actions", () => {
+  it("set-image while paused rolls out at resume: RolloutStarted at 90 s, complete two waves later", () => {
+    const s = scenario(undefined);
+    const r = simulate({
+      ...s,
+      actions: [{ at: "30s", type: "pause", deployment: "web" }, ...s.actions, { at: "90s", type: "resume", deployment: "web" }],
+    });
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    expect(web.filter((p) => p.created_s > 0 && p.created_s < 90)).toHaveLength(0);
+    expect(r.events.filter((e) => e.kind === "RolloutStarted").map((e) => e.sim_time_s)).toEqual([90]);
+    // as the rollout at 60 s in the 25 %/25 % case, 30 s later
+    const done = r.events.find((e) => e.kind === "RolloutComplete")!;
+    expect(done.sim_time_s).toBeGreaterThan(92);
+    expect(done.sim_time_s).toBeLessThan(92.5);
+  });
+
+  it("a pause action naming no Deployment of the scenario is one line naming the field", () => {
+    expect(() => simulate({ ...scenario(undefined), actions: [{ at: "30s", type: "pause", deployment: "nope" }] })).toThrow(/actions\[0\]\.deployment: expected the name of a Deployment/);
+  });
+});
+
+describe("a scale during a rollout is proportional", () => {
+  it("10 -> 20 at 60.5 s, mid-wave (old 8, new 5, annotated for 10 + 3): old 15, new 10; done with 20 new pods", () => {
+    const s = scenario(undefined);
+    const r = simulate({ ...s, actions: [...s.actions, { at: "60.5s", type: "scale", deployment: "web", replicas: 20 }] });
+    const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
+    const oldHash = web[0].pod.split("-")[1];
+    // By hand: maxSurge for 20 is 5, so 25 pods allowed, 13 there: 12 to add. Larger first:
+    // old round(8 * 25 / 13) = 15 (+7), new round(5 * 25 / 13) = 10 (+5). Then the rolling
+    // step: 25 pods = 20 + 5, nothing more; minAvailable 15, 10 new unavailable: no scale-down.
+    const at605 = web.filter((p) => p.created_s === 60.5);
+    expect(at605.filter((p) => p.pod.split("-")[1] === oldHash)).toHaveLength(7);
+    expect(at605.filter((p) => p.pod.split("-")[1] !== oldHash)).toHaveLength(5);
+    expect(r.events.filter((e) => e.kind === "ScalingReplicaSet" && e.sim_time_s === 60.5).map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Scaled up replica set web-\w+ from 8 to 15$/),
+      expect.stringMatching(/^Scaled up replica set web-\w+ from 5 to 10$/),
+    ]);
+    for (const w of r.workloads.filter((x) => x.sim_time_s > 60.5)) expect(w.current).toBeLessThanOrEqual(25);
+    expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(true);
+    expect(r.workloads.at(-1)).toMatchObject({ desired: 20, current: 20, updated: 20, available: 20 });
   });
 });

@@ -159,7 +159,7 @@ describe("actions", () => {
     expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "api", replicas: 3 }]), { file: "s.yaml" })).toThrow(ScenarioError);
     expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "api", replicas: 3 }]), { file: "s.yaml" })).toThrow('s.yaml: actions[0].deployment: expected the name of a Deployment of the scenario in namespace default (default/web), got "api"');
     expect(() => simulate(scenario([{ at: "1m", type: "drain", node: "w-9" }]), { file: "s.yaml" })).toThrow('s.yaml: actions[0].node: expected a node name <pool>-<index> such as w-0, got "w-9"');
-    expect(() => simulate(scenario([{ at: "1m", type: "reboot", node: "w-1" }]), { file: "s.yaml" })).toThrow("s.yaml: actions[0].type: expected an action type: scale, set-image, rollout-restart, cordon, uncordon, drain");
+    expect(() => simulate(scenario([{ at: "1m", type: "reboot", node: "w-1" }]), { file: "s.yaml" })).toThrow("s.yaml: actions[0].type: expected an action type: scale, set-image, rollout-restart, pause, resume, cordon, uncordon, drain");
     expect(() => simulate(scenario([{ at: "1m", type: "scale", deployment: "web", statefulSet: "db", replicas: 3 }]), { file: "s.yaml" })).toThrow("s.yaml: actions[0]: expected exactly one of deployment or statefulSet, got both");
     expect(() => simulate(scenario([{ at: "1m", type: "scale", statefulSet: "db", replicas: 3 }]), { file: "s.yaml" })).toThrow('s.yaml: actions[0].statefulSet: expected the name of a StatefulSet of the scenario in namespace default (none), got "db"');
   });

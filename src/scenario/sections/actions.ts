@@ -7,6 +7,7 @@
  *   - {at: 30m, type: uncordon, pool: general}                                 kubectl uncordon
  *   - {at: 40m, type: drain, zone: zone-b, count: 2}                           kubectl drain --ignore-daemonsets --force
  *   - {at: 1h, type: node-pool-upgrade, pool: general, maxSurge: 1}            a managed surge upgrade of the pool
+ *   - {at: 50m, type: pause, deployment: web}  (resume)                          kubectl rollout pause / resume
  *
  * Nodes are named as in faults: `node`, `pool` or `zone` (+ `count`, chosen with the seeded
  * stream "actions"). Each action is a row in events.csv.
@@ -83,8 +84,10 @@ const rolloutRestart = z
   .strictObject({ type: z.literal("rollout-restart"), at: nodeSelection.at, ...rolloutWorkload })
   .superRefine(oneWorkload)
   .describe("kubectl rollout restart deployment|statefulset|daemonset/<name>: the kubectl.kubernetes.io/restartedAt annotation, a rollout");
+const rolloutPause = <T extends "pause" | "resume">(type: T, what: string) =>
+  z.strictObject({ type: z.literal(type), at: nodeSelection.at, deployment: dnsSubdomain.describe("the Deployment's name"), namespace: dnsLabel.default("default") }).describe(what);
 
-export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "cordon", "uncordon", "drain", "node-pool-upgrade"] as const;
+export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "pause", "resume", "cordon", "uncordon", "drain", "node-pool-upgrade"] as const;
 
 export const action = z.discriminatedUnion(
   "type",
@@ -92,6 +95,8 @@ export const action = z.discriminatedUnion(
     scale.describe("kubectl scale: the Deployment's spec.replicas"),
     setImage,
     rolloutRestart,
+    rolloutPause("pause", "kubectl rollout pause deployment/<name>: spec.paused, a template change waits for resume (a scale still applies)"),
+    rolloutPause("resume", "kubectl rollout resume deployment/<name>: the template change that waited rolls out"),
     onNodes("cordon", "kubectl cordon: spec.unschedulable, nothing new is scheduled there"),
     onNodes("uncordon", "kubectl uncordon"),
     drain,
