@@ -208,6 +208,7 @@ export class ClusterState {
     pods.phase[pod] = PodPhase.Running;
     pods.runningUs[pod] = this.sim.now;
     pods.ready[pod] = 1;
+    pods.readyUs[pod] = this.sim.now;
     this.counters.starting--;
     this.counters.running++;
     for (const l of this.onPodRunning) l(pod);
@@ -226,6 +227,7 @@ export class ClusterState {
     if (pods.phase[pod] !== PodPhase.Running || (pods.ready[pod] === 1) === ready) return;
     const was = this.available(pod);
     pods.ready[pod] = ready ? 1 : 0;
+    pods.readyUs[pod] = ready ? this.sim.now : -1;
     this.counters.notReady += ready ? -1 : 1;
     const now = this.available(pod);
     if (was !== now) for (const l of this.onPodAvailability) l(pod, now);

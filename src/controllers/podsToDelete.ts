@@ -15,8 +15,9 @@
  *   7. created more recently before earlier, on the same logarithmic scale;
  * then by pod row, kubesim's stand-in for the UID comparison (upstream's UIDs are random,
  * so any fixed order is as good; the row keeps the run deterministic). The
- * pod-deletion-cost annotation is not read; the ready time is when the pod first ran
- * (kubesim's pods become Ready when they start Running).
+ * pod-deletion-cost annotation is not read. The ready time is the PodReady condition's
+ * last transition to True: when the pod started Running (kubesim has no readiness
+ * probes yet), or when it was reported Ready again after being marked not ready.
  */
 import type { ClusterState } from "../apiserver/clusterState.js";
 import { PodPhase, type PodTable } from "../model/podTable.js";
@@ -67,7 +68,7 @@ export function compareForDeletion(t: PodTable, a: number, rankA: number, b: num
   const readyB = isReady(t, b);
   if (readyA !== readyB) return readyA ? 1 : -1;
   if (rankA !== rankB) return rankB - rankA;
-  if (readyA && readyB && t.runningUs[a] !== t.runningUs[b]) return logBucket(t.runningUs[a], nowUs) - logBucket(t.runningUs[b], nowUs);
+  if (readyA && readyB && t.readyUs[a] !== t.readyUs[b]) return logBucket(t.readyUs[a], nowUs) - logBucket(t.readyUs[b], nowUs);
   if (t.restarts[a] !== t.restarts[b]) return t.restarts[b] - t.restarts[a];
   if (t.createdUs[a] !== t.createdUs[b]) return logBucket(t.createdUs[a], nowUs) - logBucket(t.createdUs[b], nowUs);
   return 0;

@@ -33,6 +33,8 @@ export class PodTable {
   deletedUs = new Float64Array(0);
   /** The PodReady condition: 1 when True. */
   ready = new Uint8Array(0);
+  /** The PodReady condition's lastTransitionTime to True (us), -1 while not ready. */
+  readyUs = new Float64Array(0);
   /** metadata.deletionTimestamp (us): set when a graceful delete began (Terminating), -1 = none. */
   deletionUs = new Float64Array(0);
   /** Container restarts (the kubelet started the pod's containers again). */
@@ -55,6 +57,7 @@ export class PodTable {
     this.runningUs[i] = -1;
     this.deletedUs[i] = -1;
     this.ready[i] = 0;
+    this.readyUs[i] = -1;
     this.deletionUs[i] = -1;
     this.restarts[i] = 0;
     this.outcome[i] = -1;
@@ -73,6 +76,7 @@ export class PodTable {
     this.createdUs = grown(this.createdUs, n);
     this.scheduledUs = grown(this.scheduledUs, n);
     this.runningUs = grown(this.runningUs, n);
+    this.readyUs = grown(this.readyUs, n);
     this.deletedUs = grown(this.deletedUs, n);
     this.ready = grown(this.ready, n);
     this.deletionUs = grown(this.deletionUs, n);

@@ -61,6 +61,7 @@ function addPod(t: PodTable, r: PodRow): number {
   t.phase[p] = r.phase === "Running" ? PodPhase.Running : r.node >= 0 ? PodPhase.Scheduled : PodPhase.Pending;
   t.ready[p] = r.ready ? 1 : 0;
   t.runningUs[p] = r.phase === "Running" ? r.readySinceUs : -1;
+  t.readyUs[p] = r.phase === "Running" ? r.readySinceUs : -1;
   t.restarts[p] = r.restarts;
   return p;
 }
