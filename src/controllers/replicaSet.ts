@@ -60,6 +60,8 @@ import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from "../apiserver/admission/defaul
 
 /** A Deployment of the run. */
 export interface DeploymentSpec {
+  /** Created by an apply action at this time (us); undefined: at the start of the run. */
+  startUs?: number;
   name: string;
   namespace: string;
   replicas: number;
@@ -120,6 +122,8 @@ export class ReplicaSetController {
   /** Per Deployment: its ReplicaSets, oldest first, and the current one. */
   private readonly sets: Rs[][] = [];
   private readonly current: number[] = [];
+  /** Per Deployment: the object exists (created at the start or applied since). */
+  private readonly created: boolean[] = [];
   /** Per Deployment: when its rollout began (us), -1 when none is under way. */
   private readonly rolloutSinceUs: number[] = [];
   /** Per Deployment: since when fewer than spec.replicas pods run (us), -1 when all do or never did. */
@@ -177,6 +181,7 @@ export class ReplicaSetController {
       this.sets.push([]);
       this.current.push(this.addRs(i, d.template, d.templateHash));
       this.rolloutSinceUs.push(-1);
+      this.created.push(false);
       this.unavailableSinceUs.push(-1);
       this.everAvailable.push(false);
       this.readyPods.push(0);
@@ -205,19 +210,26 @@ export class ReplicaSetController {
     return this.deployments.map((d, i) => ({
       owner: this.ownerOf[i],
       name: `Deployment/${d.namespace}/${d.name}`,
-      desired: () => this.desired[i],
+      desired: () => (this.created[i] ? this.desired[i] : 0),
       updated: () => this.sets[i][this.current[i]].active.size,
       available: () => this.available[i],
     }));
   }
 
-  /** Create every Deployment's replicas (at the start of the run). */
+  /** Create every Deployment's replicas (at the start of the run; those of apply actions later, create()). */
   start(): void {
-    this.deployments.forEach((_, i) => {
-      // Created paused: no ReplicaSet until resumed (getAllReplicaSetsAndSyncRevision with createIfNotExisted=false).
-      if (this.paused[i]) this.progress[i].set(ProgressReason.DeploymentPaused, this.sim.now);
-      else this.startFirst(i);
+    this.deployments.forEach((spec, i) => {
+      if (spec.startUs === undefined) this.create(i);
     });
+  }
+
+  /** The Deployment object is created (at the start, or by an apply action). */
+  create(d: number): void {
+    if (this.created[d]) return;
+    this.created[d] = true;
+    // Created paused: no ReplicaSet until resumed (getAllReplicaSetsAndSyncRevision with createIfNotExisted=false).
+    if (this.paused[d]) this.progress[d].set(ProgressReason.DeploymentPaused, this.sim.now);
+    else this.startFirst(d);
   }
 
   private startFirst(d: number): void {
@@ -243,6 +255,7 @@ export class ReplicaSetController {
     if (!this.paused[d]) return;
     this.paused[d] = false;
     if (this.progress[d].reason === ProgressReason.DeploymentPaused) this.progress[d].set(ProgressReason.DeploymentResumed, this.sim.now);
+    if (!this.created[d]) return; // not applied yet: create() starts it
     if (!this.started[d]) {
       // created paused: its first ReplicaSet is of the template as it is now
       const pending = this.pendingRevision[d];

@@ -39,6 +39,8 @@ import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import type { PodCreates } from "./podCreates.js";
 
 export interface StatefulSetSpec {
+  /** Created by an apply action at this time (us); undefined: at the start of the run. */
+  startUs?: number;
   name: string;
   namespace: string;
   replicas: number;
@@ -76,6 +78,8 @@ export class StatefulSetController {
   private readonly updated: number[];
   /** Per StatefulSet: when its rollout began (us), -1 when none is under way. */
   private readonly rolloutSinceUs: number[];
+  /** Per StatefulSet: the object exists (created at the start or applied since). */
+  private readonly exists: boolean[];
   /** How long each finished rollout took (s). */
   readonly rolloutSeconds: number[] = [];
 
@@ -98,6 +102,7 @@ export class StatefulSetController {
     this.currentRevision = sets.map(() => 0);
     this.updated = sets.map(() => 0);
     this.rolloutSinceUs = sets.map(() => -1);
+    this.exists = sets.map(() => false);
     cluster.onPodCreated.push((pod) => this.created(pod));
     cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
@@ -106,7 +111,7 @@ export class StatefulSetController {
 
   /** Each StatefulSet's owner id, name, desired replicas and pods on the update revision, for workloads.csv. */
   workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
-    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => this.replicas[k], updated: () => this.updated[k] }));
+    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => (this.exists[k] ? this.replicas[k] : 0), updated: () => this.updated[k] }));
   }
 
   /** kubectl scale of StatefulSet k. */
@@ -138,7 +143,15 @@ export class StatefulSetController {
   }
 
   start(): void {
-    this.sets.forEach((_, k) => this.sync(k));
+    this.sets.forEach((s, k) => {
+      if (s.startUs === undefined) this.create(k);
+    });
+  }
+
+  /** The StatefulSet object is created (at the start, or by an apply action). */
+  create(k: number): void {
+    this.exists[k] = true;
+    this.sync(k);
   }
 
   private setOf(pod: number): number {
@@ -193,6 +206,7 @@ export class StatefulSetController {
   }
 
   private sync(k: number): void {
+    if (!this.exists[k]) return;
     this.reconcile(k);
     if (this.rolloutSinceUs[k] >= 0) this.checkRollout(k);
   }

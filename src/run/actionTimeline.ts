@@ -1,7 +1,7 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
  * scale, set image / rollout restart (of a Deployment, StatefulSet or DaemonSet), rollout pause / resume, cordon, uncordon and drain (client/drain.ts), and the
- * cloud's node-pool upgrades (cloud/nodePoolUpgrade.ts). Nodes of a pool or zone with a
+ * cloud's node-pool upgrades (cloud/nodePoolUpgrade.ts), and kubectl apply of new objects. Nodes of a pool or zone with a
  * count are chosen with the seeded stream "actions".
  */
 import type { Simulation } from "../engine/simulation.js";
@@ -9,7 +9,7 @@ import type { ClusterState } from "../apiserver/clusterState.js";
 import type { ReplicaSetController } from "../controllers/replicaSet.js";
 import type { StatefulSetController } from "../controllers/statefulSet.js";
 import type { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
-import type { ActionSpec } from "./spec.js";
+import type { ActionSpec, AppliedObjects } from "./spec.js";
 import type { Drainer } from "../client/drain.js";
 import type { NodePoolUpgrades } from "../cloud/nodePoolUpgrade.js";
 
@@ -29,6 +29,8 @@ export class ActionTimeline {
     private readonly actions: readonly ActionSpec[],
     private readonly drainer: Drainer,
     private readonly upgrades: NodePoolUpgrades,
+    /** kubectl apply: create the objects (each controller takes its own). */
+    private readonly applyObjects: (objects: AppliedObjects) => void = () => {},
   ) {
     this.actionId = sim.on("actions.action", (i) => this.act(i));
     this.drained = cluster.outcomes.id(OUTCOME_DRAINED);
@@ -57,6 +59,12 @@ export class ActionTimeline {
       this.cluster.events.add(this.sim.now, "Scale", `action/${i}`, `${a.description}: kubectl scale --replicas=${a.replicas}`);
       if (a.statefulSet >= 0) this.statefulSets.scale(a.statefulSet, a.replicas);
       else this.replicaSets.scale(a.deployment, a.replicas);
+      return;
+    }
+    if (a.type === "apply") {
+      const names = a.applied!.names;
+      this.cluster.events.add(this.sim.now, "Apply", `action/${i}`, `${a.description}: kubectl apply: ${names.length <= 4 ? names.join(", ") : `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`} created`);
+      this.applyObjects(a.applied!);
       return;
     }
     if (a.type === "node-pool-upgrade") {

@@ -175,11 +175,18 @@ export class ClusterRun {
         cluster.deleteNode(node);
       },
     }, cluster.outcomes.id(OUTCOME_DRAINED));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades));
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades, (o) => {
+      for (const i of o.pdbs) this.budgets.create(i);
+      for (const i of o.deployments) this.replicaSets.create(i);
+      for (const i of o.statefulSets) this.statefulSets.create(i);
+      for (const i of o.daemonSets) this.daemonSets.create(i);
+      for (const i of o.jobs) this.jobs.create(i);
+      for (const i of o.pods) this.user.createPod(spec.pods[i].name, spec.pods[i].namespace, spec.pods[i].template, -1, spec.pods[i].activeDeadlineUs);
+    }));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
-    for (const p of spec.pods) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
+    for (const p of spec.pods) if (p.startUs === undefined) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
     this.replicaSets.start();
     this.daemonSets.start();
     this.statefulSets.start();
@@ -309,7 +316,7 @@ export class ClusterRun {
   private jobSummary(): SummaryRow[] {
     if (this.spec.jobs.length === 0) return [];
     const c = this.jobs.counts();
-    const done = this.jobs.durations.filter((d) => d.status === "Complete").map((d) => d.seconds);
+    const done = this.jobs.durations.filter((d) => d.status === "Complete").map((d) => d.finishedS);
     return [
       { metric: "jobs", value: this.spec.jobs.length },
       { metric: "jobs_complete", value: c.complete },

@@ -23,6 +23,8 @@ export type { PodTemplate } from "../model/podTemplate.js";
 export type { DeploymentSpec } from "../controllers/replicaSet.js";
 
 export interface StandalonePodSpec {
+  /** Created by an apply action at this time (us); undefined: at the start of the run. */
+  startUs?: number;
   name: string;
   namespace: string;
   template: number;
@@ -78,6 +80,17 @@ export interface ControllerManagerSpec {
   terminatedPodGcThreshold: number;
 }
 
+/** What an apply action creates: indices into the ClusterSpec's lists, and the objects' kind/name for events.csv. */
+export interface AppliedObjects {
+  deployments: number[];
+  daemonSets: number[];
+  statefulSets: number[];
+  jobs: number[];
+  pdbs: number[];
+  pods: number[];
+  names: string[];
+}
+
 /** A managed surge upgrade of a node pool (GKE's NodePool.UpgradeSettings). */
 export interface NodePoolUpgradeSpec {
   pool: string;
@@ -94,7 +107,7 @@ export interface NodePoolUpgradeSpec {
 /** An operator's action on the timeline (scenario section actions). */
 export interface ActionSpec {
   atUs: number;
-  type: "scale" | "rollout" | "pause" | "resume" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade";
+  type: "scale" | "rollout" | "pause" | "resume" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade" | "apply";
   /** scale, rollout, pause, resume: the Deployment's index (or -1); scale: its new replicas. */
   deployment: number;
   /** scale, rollout: the StatefulSet's index, or -1. */
@@ -109,6 +122,8 @@ export interface ActionSpec {
   count: number;
   /** drain: kubectl drain --timeout (-1: none). */
   timeoutUs?: number;
+  /** apply: the objects it creates. */
+  applied?: AppliedObjects;
   /** node-pool-upgrade: candidates are the pool's old nodes; these, its new ones. */
   upgrade?: NodePoolUpgradeSpec;
   /** For events.csv ("actions[0]: node general-3"). */

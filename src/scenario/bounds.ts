@@ -6,6 +6,7 @@
  * the limit and how to raise it. The hard bounds no option raises (the clock's range,
  * etcd members, API load per second, labels per pool) are in the schema itself.
  */
+import { workloadEntries } from "./workloadEntries.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { ControlPlaneSpec } from "../run/controlPlaneSpec.js";
 import { NODE_LEASE_RENEW_INTERVAL_US } from "../kubelet/nodeLease.js";
@@ -94,26 +95,25 @@ function checkNodes(s: Scenario, limits: Limits, error: BoundError): number {
  */
 function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError): void {
   let total = 0;
-  s.workloads.forEach((w, i) => {
-    if (!("kind" in w)) return;
+  for (const { w, path: at } of workloadEntries(s)) {
     let pods = 0;
-    let path: PathSegment[] = ["workloads", i];
+    let path: PathSegment[] = at;
     let what = "";
     if (w.kind === "Deployment") {
       pods = w.spec.replicas ?? 1; // SetDefaults_Deployment
-      path = ["workloads", i, "spec", "replicas"];
+      path = [...at, "spec", "replicas"];
       what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Pod") {
       pods = 1;
     } else if (w.kind === "StatefulSet") {
       pods = w.spec.replicas ?? 1; // SetDefaults_StatefulSet
-      path = ["workloads", i, "spec", "replicas"];
+      path = [...at, "spec", "replicas"];
       what = `${formatCount(pods)} replicas`;
     } else if (w.kind === "Job") {
       // every completion, plus a pod per failure the backoff limit allows, plus the last wave in flight
       const parallelism = w.spec.parallelism ?? 1;
       pods = (w.spec.completions ?? parallelism) + (w.spec.backoffLimit ?? 6) + parallelism;
-      path = ["workloads", i, "spec", "completions"];
+      path = [...at, "spec", "completions"];
       what = `up to ${formatCount(pods)} Job pods`;
     } else if (w.kind === "DaemonSet") {
       pods = s.nodePools.reduce((n, p) => n + p.count * (1 + s.actions.filter((a) => a.type === "node-pool-upgrade" && a.pool === p.name).length), 0); // at most one per node, new nodes of upgrades too
@@ -124,10 +124,10 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
       const activeS = Math.max(0, stopUs - startUs) / US_PER_S;
       const rate = w.rate !== undefined ? w.rate : US_PER_S / durationUs(w.meanInterarrival!);
       pods = rate * activeS;
-      path = ["workloads", i, w.rate !== undefined ? "rate" : "meanInterarrival"];
+      path = [...at, w.rate !== undefined ? "rate" : "meanInterarrival"];
       what = `${formatCount(pods)} expected arrivals (${formatRate(rate)} pods/s over ${formatDurationUs(Math.max(0, stopUs - startUs))})`;
     } else {
-      return;
+      continue;
     }
     // A scale action above the workload's replicas adds the difference.
     if (w.kind === "Deployment" || w.kind === "StatefulSet") {
@@ -144,7 +144,7 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
         `expected at most ${formatCount(limits.pods)} pods created over the run (limits.pods), got ${what || formatCount(pods)}${before > 0 ? ` after ${formatCount(before)} from the workloads before it` : ""}; ${raise("pods", total)}`,
       );
     }
-  });
+  }
 }
 
 function formatRate(r: number): string {

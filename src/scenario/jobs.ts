@@ -31,9 +31,9 @@ const NOT_MODELLED: readonly (keyof NonNullable<JobObject["spec"]>)[] = ["podFai
 
 type AddTemplate = (path: PathSegment[], pod: Pod, run: PodTemplate["run"]) => number;
 
-export function resolveJob(w: JobObject, i: number, addTemplate: AddTemplate, locate: Locate): JobSpec {
+export function resolveJob(w: JobObject, objectPath: PathSegment[], addTemplate: AddTemplate, locate: Locate): JobSpec {
   const error = (path: PathSegment[], message: string) => {
-    const at = locate(["workloads", i, ...path]);
+    const at = locate([...objectPath, ...path]);
     return new ScenarioError(at.file, formatPath(at.path), message);
   };
   const job = setDefaultsJob(w) as JobObject;
@@ -63,7 +63,7 @@ export function resolveJob(w: JobObject, i: number, addTemplate: AddTemplate, lo
   const namespace = w.metadata.namespace ?? "default";
   const t = spec.template;
   const labels = { ...(t.metadata?.labels ?? {}), [LABEL_JOB_NAME]: w.metadata.name, [LEGACY_LABEL_JOB_NAME]: w.metadata.name };
-  const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec }, { runTimeS: distributionSeconds(parsed.data), failureProbability });
+  const template = addTemplate([...objectPath, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec }, { runTimeS: distributionSeconds(parsed.data), failureProbability });
   const parallelism = spec.parallelism ?? 1;
   return {
     name: w.metadata.name,

@@ -12,6 +12,7 @@ import { durationUs, formatDurationUs } from "./duration.js";
 import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
 import { readInputFile } from "./inputFile.js";
 import { examples, expandManifests, type Origin } from "./manifests.js";
+import { workloadEntries, type WorkloadEntry } from "./workloadEntries.js";
 import { applyOverrides } from "./overrides.js";
 import { resolveScenario, spreadOverZones } from "./resolve.js";
 import { MAX_DEPLOYMENT_REPLICAS } from "../apiserver/admission/validation/workloads.js";
@@ -79,11 +80,27 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
     throw new ScenarioError(file, "", "expected a mapping with name, duration, nodePools, workloads, ...");
   }
   const { doc: expanded, origins, warnings } = expandManifests(doc as Record<string, unknown>, file, options.baseDir ?? ".");
-  // Paths into the expanded workloads list point back to the scenario entry or manifest object.
+  // The objects of apply actions are expanded the same way, each list on its own.
+  const appliedOrigins = new Map<number, Origin[]>();
+  if (Array.isArray(expanded.actions)) {
+    expanded.actions = expanded.actions.map((a: unknown, i: number) => {
+      if (a === null || typeof a !== "object" || (a as { type?: unknown }).type !== "apply" || !Array.isArray((a as { workloads?: unknown }).workloads)) return a;
+      const r = expandManifests({ workloads: (a as { workloads: unknown[] }).workloads }, file, options.baseDir ?? ".");
+      // an inline object's origin is its place in the action, not in `workloads`
+      appliedOrigins.set(i, r.origins.map((o) => (o.file === file && o.path[0] === "workloads" ? { file, path: ["actions", i, ...o.path] } : o)));
+      warnings.push(...r.warnings);
+      return { ...a, workloads: r.doc.workloads };
+    });
+  }
+  // Paths into the expanded workloads lists point back to the scenario entry or manifest object.
   const relocate = (path: PathSegment[]): { file: string; path: PathSegment[] } => {
     if (path[0] === "workloads" && typeof path[1] === "number" && origins[path[1]]) {
       const o = origins[path[1]];
       return { file: o.file, path: [...o.path, ...path.slice(2)] };
+    }
+    if (path[0] === "actions" && typeof path[1] === "number" && path[2] === "workloads" && typeof path[3] === "number") {
+      const o = appliedOrigins.get(path[1])?.[path[3]];
+      if (o) return { file: o.file, path: [...o.path, ...path.slice(4)] };
     }
     return { file, path };
   };
@@ -96,7 +113,7 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   checkReferences(file, result.data, workloadError);
   checkBounds(result.data, workloadError);
   warnings.push(...notReached(file, result.data));
-  warnings.push(...checkNodeNames(file, result.data, origins, workloadError));
+  warnings.push(...checkNodeNames(file, result.data, (e) => (e.action < 0 ? origins[e.path[1] as number] : appliedOrigins.get(e.action)?.[e.path[3] as number]), workloadError));
   return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate }), warnings };
 }
 
@@ -131,12 +148,14 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     return n;
   };
   const workloadNames = new Set<string>();
-  s.workloads.forEach((w, i) => {
-    if (!("kind" in w)) return; // a manifests entry left unexpanded cannot happen after expandManifests
+  for (const { w, path, action } of workloadEntries(s)) {
+    if (action >= 0 && (w.kind === "PoissonArrivals" || w.kind === "PriorityClass" || w.kind === "Namespace")) {
+      throw workloadError([...path, "kind"], `expected a Deployment, DaemonSet, StatefulSet, Job, Pod or PodDisruptionBudget to apply, got ${w.kind} (${w.kind === "PoissonArrivals" ? "it has its own start" : "it exists from the start: put it in workloads"})`);
+    }
     const clusterScoped = w.kind === "PriorityClass" || w.kind === "Namespace";
     const name = w.kind === "PoissonArrivals" ? `${w.namespace}/${w.name}` : clusterScoped ? w.metadata.name : `${w.metadata.namespace ?? "default"}/${w.metadata.name}`;
     if (workloadNames.has(`${w.kind}/${name}`)) {
-      throw workloadError(["workloads", i, "metadata", "name"], `expected a unique ${w.kind} name${clusterScoped ? "" : " per namespace"}, got ${name} twice`);
+      throw workloadError([...path, "metadata", "name"], `expected a unique ${w.kind} name${clusterScoped ? "" : " per namespace"}, got ${name} twice`);
     }
     workloadNames.add(`${w.kind}/${name}`);
     // (A Deployment whose selector does not select its template is refused by the API server's validation.)
@@ -144,14 +163,14 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     const stsMaxUnavailable = w.kind === "StatefulSet" ? w.spec.updateStrategy?.rollingUpdate?.maxUnavailable : undefined;
     if (stsMaxUnavailable !== undefined && stsMaxUnavailable !== null && stsMaxUnavailable !== 1) {
       throw workloadError(
-        ["workloads", i, "spec", "updateStrategy", "rollingUpdate", "maxUnavailable"],
+        [...path, "spec", "updateStrategy", "rollingUpdate", "maxUnavailable"],
         `expected 1 or nothing (kubesim updates a StatefulSet one pod at a time, as upstream does without the MaxUnavailableStatefulSet feature gate, alpha through 1.34), got ${JSON.stringify(stsMaxUnavailable)}`,
       );
     }
     if (w.kind === "PoissonArrivals" && w.stop !== undefined && w.start !== undefined && durationUs(w.stop) < durationUs(w.start)) {
-      throw workloadError(["workloads", i, "stop"], `expected a time after start, got ${JSON.stringify(w.stop)}`);
+      throw workloadError([...path, "stop"], `expected a time after start, got ${JSON.stringify(w.stop)}`);
     }
-  });
+  }
   /** A node selection (node, pool or zone, + count) of faults[i] or actions[i] names nodes of the scenario. */
   const checkNodes = (section: "faults" | "actions", i: number, f: { node?: string; pool?: string; zone?: string; count?: number }, zoneCount: boolean): void => {
     if (f.pool !== undefined) {
@@ -179,9 +198,21 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     }
     checkNodes("faults", i, f.type === "zone-outage" ? { zone: f.zone } : f, f.type !== "zone-outage");
   });
-  const deployments = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "Deployment" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
-  const statefulSets = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "StatefulSet" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
-  const daemonSets = new Set(s.workloads.flatMap((w) => ("kind" in w && w.kind === "DaemonSet" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
+  const named = (kind: string) => new Set(workloadEntries(s).flatMap(({ w }) => (w.kind === kind && w.kind !== "PoissonArrivals" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));
+  // An action on an object an apply action creates must come at or after the apply.
+  const appliedAt = new Map(workloadEntries(s).flatMap(({ w, atUs, action }) => (action >= 0 && w.kind !== "PoissonArrivals" ? [[`${w.kind}/${w.metadata.namespace ?? "default"}/${w.metadata.name}`, { atUs, action }] as const] : [])));
+  s.actions.forEach((a, i) => {
+    if (!("namespace" in a)) return;
+    const [field, kind] = "deployment" in a && a.deployment !== undefined ? (["deployment", "Deployment"] as const) : "statefulSet" in a && a.statefulSet !== undefined ? (["statefulSet", "StatefulSet"] as const) : "daemonSet" in a && a.daemonSet !== undefined ? (["daemonSet", "DaemonSet"] as const) : [undefined, undefined];
+    if (field === undefined) return;
+    const created = appliedAt.get(`${kind}/${a.namespace}/${(a as Record<string, unknown>)[field]}`);
+    if (created && durationUs(a.at) < created.atUs) {
+      throw new ScenarioError(file, `actions[${i}].at`, `expected a time at or after actions[${created.action}] (the apply that creates ${kind.toLowerCase()} ${a.namespace}/${(a as Record<string, unknown>)[field]}, at ${formatDurationUs(created.atUs)}), got ${JSON.stringify(a.at)}`);
+    }
+  });
+  const deployments = named("Deployment");
+  const statefulSets = named("StatefulSet");
+  const daemonSets = named("DaemonSet");
   s.actions.forEach((a, i) => {
     if (a.type === "scale" && a.statefulSet !== undefined) {
       if (!statefulSets.has(`${a.namespace}/${a.statefulSet}`)) {
@@ -207,7 +238,7 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       checkNodes("actions", i, { pool: a.pool }, false);
       const first = s.actions.findIndex((b) => b.type === "node-pool-upgrade" && b.pool === a.pool);
       if (first !== i) throw new ScenarioError(file, `actions[${i}].pool`, `expected one node-pool-upgrade per pool, got a second one for pool ${a.pool} (the first is actions[${first}])`);
-    } else checkNodes("actions", i, a, true);
+    } else if (a.type !== "apply") checkNodes("actions", i, a, true);
   });
 }
 
@@ -253,23 +284,23 @@ function notReached(file: string, s: Scenario): string[] {
  * (`kubectl get pods -o yaml`), the name is the source cluster's binding, not the
  * author's choice: the binding is cleared and the pod is scheduled anew, with a warning.
  */
-function checkNodeNames(file: string, s: Scenario, origins: readonly Origin[], error: (path: PathSegment[], expected: string) => ScenarioError): string[] {
+function checkNodeNames(file: string, s: Scenario, originOf: (e: WorkloadEntry) => Origin | undefined, error: (path: PathSegment[], expected: string) => ScenarioError): string[] {
   const pools = new Map(s.nodePools.map((p) => [p.name, p.count]));
   const expected = (got: string) => `expected the name of a node of the scenario (<pool>-<index>, such as ${s.nodePools[0].name}-0), got ${JSON.stringify(got)}: no kubelet would run the pod`;
   const cleared = new Map<string, string[]>();
-  s.workloads.forEach((w, i) => {
-    if (!("kind" in w)) return;
+  for (const e of workloadEntries(s)) {
+    const w = e.w;
     const spec = w.kind === "Pod" ? w.spec : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" || w.kind === "StatefulSet" ? w.spec.template.spec : w.kind === "PoissonArrivals" ? w.template.spec : undefined;
     const name = spec?.nodeName;
-    if (spec === undefined || name === undefined || name === "" || isNodeOf(pools, name)) return;
-    const path: PathSegment[] = w.kind === "Pod" ? ["workloads", i, "spec", "nodeName"] : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" || w.kind === "StatefulSet" ? ["workloads", i, "spec", "template", "spec", "nodeName"] : ["workloads", i, "template", "spec", "nodeName"];
-    const origin = origins[i];
+    if (spec === undefined || name === undefined || name === "" || isNodeOf(pools, name)) continue;
+    const path: PathSegment[] = w.kind === "Pod" ? [...e.path, "spec", "nodeName"] : w.kind === "Deployment" || w.kind === "DaemonSet" || w.kind === "Job" || w.kind === "StatefulSet" ? [...e.path, "spec", "template", "spec", "nodeName"] : [...e.path, "template", "spec", "nodeName"];
+    const origin = originOf(e);
     if (w.kind !== "Pod" || origin === undefined || origin.file === file) throw error(path, expected(name));
     delete spec.nodeName;
     const list = cleared.get(origin.file) ?? [];
     list.push(`${w.metadata.name} on ${name}`);
     cleared.set(origin.file, list);
-  });
+  }
   return [...cleared].map(
     ([from, pods]) =>
       `${from}: ${pods.length === 1 ? "1 Pod is" : `${pods.length} Pods are`} bound to nodes the scenario does not have (${examples(pods)}): ` +

@@ -84,22 +84,22 @@ class Skips {
  * new document, the origin of each entry of its workloads list, and the warnings about
  * what was skipped.
  */
-export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[] } {
+export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[]; entryOf: number[] } {
   const workloads = doc.workloads;
-  if (!Array.isArray(workloads)) return { doc, origins: [], warnings: [] };
+  if (!Array.isArray(workloads)) return { doc, origins: [], warnings: [], entryOf: [] };
   // First every object, then the decisions that depend on the others (owners).
-  const entries: ({ inline: unknown; origin: Origin } | { found: Found })[] = [];
+  const entries: ({ inline: unknown; origin: Origin; entry: number } | { found: Found; entry: number })[] = [];
   const skips = new Skips();
   workloads.forEach((entry, i) => {
     if (!isManifestsEntry(entry)) {
-      entries.push({ inline: entry, origin: { file, path: ["workloads", i] } });
+      entries.push({ inline: entry, origin: { file, path: ["workloads", i] }, entry: i });
       return;
     }
     const paths = Array.isArray(entry.manifests) ? entry.manifests : [entry.manifests];
     paths.forEach((p, k) => {
       const where: PathSegment[] = Array.isArray(entry.manifests) ? ["workloads", i, "manifests", k] : ["workloads", i, "manifests"];
       if (typeof p !== "string" || p === "") throw new ScenarioError(file, formatPath(where), "expected the path of a manifest file (YAML or JSON)");
-      for (const found of readManifest(p, baseDir, file, where, skips)) entries.push({ found });
+      for (const found of readManifest(p, baseDir, file, where, skips)) entries.push({ found, entry: i });
     });
   });
   const deployments = new Set<string>();
@@ -115,10 +115,13 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
 
   const out: unknown[] = [];
   const origins: Origin[] = [];
+  /** Per object out: the index of the workloads entry it came from. */
+  const entryOf: number[] = [];
   for (const e of entries) {
     if ("inline" in e) {
       out.push(e.inline);
       origins.push(e.origin);
+      entryOf.push(e.entry);
       continue;
     }
     const { value, file: from, path } = e.found;
@@ -129,8 +132,9 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
     if (value.kind === "Pod" && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
     out.push(value);
     origins.push({ file: from, path });
+    entryOf.push(e.entry);
   }
-  return { doc: { ...doc, workloads: out }, origins, warnings: skips.warnings() };
+  return { doc: { ...doc, workloads: out }, origins, warnings: skips.warnings(), entryOf };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -11,7 +11,7 @@ import { DEFAULT_DAEMONSET_MAX_SURGE, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DEFAULT
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
-import type { ActionSpec, ArrivalSpec, ClusterSpec, ControllerManagerSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
+import type { ActionSpec, AppliedObjects, ArrivalSpec, ClusterSpec, ControllerManagerSpec, DeploymentSpec, FaultSpec, NodeSpec, PodTemplate, StandalonePodSpec, TaintSpec } from "../run/spec.js";
 import { DEFAULT_NODE_LIFECYCLE_CONFIG } from "../controllers/nodeLifecycle/defaults.js";
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 import { forNode, withDaemonTolerations } from "../controllers/daemonSet/daemonPodTemplate.js";
@@ -20,6 +20,7 @@ import type { JobSpec } from "../controllers/job/jobController.js";
 import type { StatefulSetSpec } from "../controllers/statefulSet.js";
 import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import { resolveJob } from "./jobs.js";
+import { workloadEntries } from "./workloadEntries.js";
 import { podTemplate } from "../model/podTemplate.js";
 import type { Container, Namespace, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
@@ -208,8 +209,16 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const statefulSets: StatefulSetSpec[] = [];
   const pods: StandalonePodSpec[] = [];
   const arrivals: ArrivalSpec[] = [];
-  s.workloads.forEach((w, i) => {
-    if (!("kind" in w)) return; // {manifests} entries are expanded by the loader
+  /** Per apply action: what it creates, as indices into the lists below. */
+  const applied = new Map<number, AppliedObjects>();
+  for (const { w, path: at, atUs, action } of workloadEntries(s)) {
+    const startUs = atUs > 0 ? atUs : undefined;
+    if (action >= 0 && !applied.has(action)) applied.set(action, { deployments: [], daemonSets: [], statefulSets: [], jobs: [], pdbs: [], pods: [], names: [] });
+    const apply = (list: keyof Omit<AppliedObjects, "names">, index: number) => {
+      if (action < 0) return;
+      applied.get(action)![list].push(index);
+      applied.get(action)!.names.push(`${w.kind}/${w.kind === "PoissonArrivals" ? w.name : w.metadata.name}`);
+    };
     switch (w.kind) {
       case "Deployment": {
         const namespace = w.metadata.namespace ?? "default";
@@ -217,14 +226,15 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         // Hashed in Kubernetes' field order, so the order of the YAML's keys does not change pod names.
         const hash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
         const labels = { ...(t.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
-        const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
+        const template = addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
         const ru = w.spec.strategy?.rollingUpdate;
         const strategy =
           w.spec.strategy?.type === "Recreate"
             ? { type: "Recreate" as const, maxSurge: 0, maxUnavailable: 0 }
             : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
         rawTemplates.push(t);
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false, startUs });
+        apply("deployments", deployments.length - 1);
         break;
       }
       case "DaemonSet": {
@@ -242,40 +252,46 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         nodes.forEach((n, row) => {
           if (!nodeShouldRunDaemonPod(podSpec, n)) return;
           ds.nodes.push(row);
-          ds.templates.push(addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
+          ds.templates.push(addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
         });
+        if (startUs !== undefined) ds.startUs = startUs;
         daemonSets.push(ds);
+        apply("daemonSets", daemonSets.length - 1);
         dsRawTemplates.push(t);
         break;
       }
       case "StatefulSet": {
         const namespace = w.metadata.namespace ?? "default";
         const t = w.spec.template;
-        const template = addTemplate(["workloads", i, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
+        const template = addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
         const updateStrategy =
           w.spec.updateStrategy?.type === "OnDelete" ? { type: "OnDelete" as const, partition: 0 } : { type: "RollingUpdate" as const, partition: w.spec.updateStrategy?.rollingUpdate?.partition ?? DEFAULT_STATEFULSET_PARTITION };
         const templateHash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
-        statefulSets.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? 1, template, parallel: w.spec.podManagementPolicy === "Parallel", updateStrategy, templateHash, revisions: [] });
+        statefulSets.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? 1, template, parallel: w.spec.podManagementPolicy === "Parallel", updateStrategy, templateHash, revisions: [], startUs });
+        apply("statefulSets", statefulSets.length - 1);
         stsRawTemplates.push(t);
         break;
       }
       case "Job": {
-        jobs.push(resolveJob(w, i, (path, pod, run) => {
+        jobs.push(resolveJob(w, at, (path, pod, run) => {
           templates.push(podTemplate(admit(path, () => admission.admitPod(pod)), run));
           return templates.length - 1;
         }, locate));
+        if (startUs !== undefined) jobs[jobs.length - 1].startUs = startUs;
+        apply("jobs", jobs.length - 1);
         break;
       }
       case "Pod": {
         const namespace = w.metadata.namespace ?? "default";
-        const template = addTemplate(["workloads", i], { metadata: { ...w.metadata, namespace, labels: w.metadata.labels ?? {} }, spec: w.spec as PodSpec });
+        const template = addTemplate(at, { metadata: { ...w.metadata, namespace, labels: w.metadata.labels ?? {} }, spec: w.spec as PodSpec });
         const deadline = w.spec.activeDeadlineSeconds;
-        pods.push({ name: w.metadata.name, namespace, template, activeDeadlineUs: deadline === undefined ? -1 : deadline * US_PER_S });
+        pods.push({ name: w.metadata.name, namespace, template, activeDeadlineUs: deadline === undefined ? -1 : deadline * US_PER_S, startUs });
+        apply("pods", pods.length - 1);
         break;
       }
       case "PoissonArrivals": {
         const t = w.template;
-        const template = addTemplate(["workloads", i, "template"], { metadata: { ...t.metadata, namespace: w.namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
+        const template = addTemplate([...at, "template"], { metadata: { ...t.metadata, namespace: w.namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
         arrivals.push({
           name: w.name,
           namespace: w.namespace,
@@ -288,7 +304,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         break;
       }
     }
-  });
+  }
   const faults: FaultSpec[] = [];
   s.faults.forEach((f, i) => {
     let candidates: number[];
@@ -314,11 +330,15 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     const controlPlaneToo = f.type === "zone-outage" && f.controlPlane;
     faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, notReadyForUs, controlPlaneToo, zone, description: `faults[${i}]: ${what}` });
   });
-  const pdbs: PdbSpec[] = s.workloads.flatMap((w) =>
-    "kind" in w && w.kind === "PodDisruptionBudget"
-      ? [{ name: w.metadata.name, namespace: w.metadata.namespace ?? "default", selector: w.spec?.selector ?? undefined, minAvailable: w.spec?.minAvailable ?? undefined, maxUnavailable: w.spec?.maxUnavailable ?? undefined }]
-      : [],
-  );
+  const pdbs: PdbSpec[] = [];
+  for (const { w, atUs, action } of workloadEntries(s)) {
+    if (w.kind !== "PodDisruptionBudget") continue;
+    pdbs.push({ name: w.metadata.name, namespace: w.metadata.namespace ?? "default", selector: w.spec?.selector ?? undefined, minAvailable: w.spec?.minAvailable ?? undefined, maxUnavailable: w.spec?.maxUnavailable ?? undefined, ...(atUs > 0 ? { startUs: atUs } : {}) });
+    if (action >= 0) {
+      applied.get(action)!.pdbs.push(pdbs.length - 1);
+      applied.get(action)!.names.push(`PodDisruptionBudget/${w.metadata.name}`);
+    }
+  }
   // Rollouts in time order: each new template starts from the one before it.
   const revisionOf = new Map<number, number>();
   /** The workload a rollout action names: its template now, and how a new revision of it is added (returns its index in spec.revisions). */
@@ -382,6 +402,10 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       const ss = a.statefulSet === undefined ? -1 : statefulSets.findIndex((x) => x.name === a.statefulSet && x.namespace === a.namespace);
       const what = d >= 0 ? `deployment ${a.namespace}/${a.deployment}` : `statefulset ${a.namespace}/${a.statefulSet}`;
       return { atUs: durationUs(a.at), type: a.type, deployment: d, statefulSet: ss, revision: -1, replicas: a.replicas, candidates: [], count: 0, description: `actions[${i}]: ${what}` };
+    }
+    if (a.type === "apply") {
+      const what = applied.get(i) ?? { deployments: [], daemonSets: [], statefulSets: [], jobs: [], pdbs: [], pods: [], names: [] };
+      return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, applied: what, description: `actions[${i}]` };
     }
     if (a.type === "node-pool-upgrade") {
       const upgrade = { pool: a.pool, newNodes: upgradeNodes.get(i)!, maxSurge: a.maxSurge, maxUnavailable: a.maxUnavailable, drainTimeoutUs: durationUs(a.drainTimeout), provisionUs: durationUs(a.provisionTime) };

@@ -36,6 +36,8 @@ import { daemonSetBudget, rollingUpdateStep, type DaemonPodState, type NodeDaemo
 
 /** A DaemonSet of the run, resolved: its eligible nodes and the pod template of each. */
 export interface DaemonSetSpec {
+  /** Created by an apply action at this time (us); undefined: at the start of the run. */
+  startUs?: number;
   name: string;
   namespace: string;
   /** Node rows that should run a daemon pod, in node order. */
@@ -72,6 +74,8 @@ export class DaemonSetController {
   private readonly updated: number[];
   /** Per DaemonSet: when its rollout began (us), -1 when none is under way. */
   private readonly rolloutSinceUs: number[];
+  /** Per DaemonSet: the object exists (created at the start or applied since). */
+  private readonly exists: boolean[];
   /** How long each finished rollout took (s). */
   readonly rolloutSeconds: number[] = [];
   /** Daemon pods created so far. */
@@ -112,6 +116,7 @@ export class DaemonSetController {
     this.updateRevision = daemonSets.map(() => 0);
     this.updated = daemonSets.map(() => 0);
     this.rolloutSinceUs = daemonSets.map(() => -1);
+    this.exists = daemonSets.map(() => false);
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
@@ -127,13 +132,21 @@ export class DaemonSetController {
     return this.daemonSets.map((ds, d) => ({
       owner: this.ownerOf[d],
       name: `DaemonSet/${ds.namespace}/${ds.name}`,
-      desired: () => this.desiredNumberScheduled(d),
+      desired: () => (this.exists[d] ? this.desiredNumberScheduled(d) : 0),
       updated: () => this.updated[d],
     }));
   }
 
   start(): void {
-    this.daemonSets.forEach((ds, d) => ds.nodes.forEach((_, k) => this.manage(d, k)));
+    this.daemonSets.forEach((ds, d) => {
+      if (ds.startUs === undefined) this.create(d);
+    });
+  }
+
+  /** The DaemonSet object is created (at the start, or by an apply action): a pod for every eligible node. */
+  create(d: number): void {
+    this.exists[d] = true;
+    this.daemonSets[d].nodes.forEach((_, k) => this.manage(d, k));
   }
 
   /**
@@ -251,7 +264,7 @@ export class DaemonSetController {
         const old = this.podsOf[d][slots[i]].find((p) => this.cluster.pods.deletionUs[p] < 0 && !this.isNew(d, p));
         if (old !== undefined) this.cluster.deletePod(old, this.cluster.outcomes.id(OUTCOME_DELETED));
       }
-      for (const i of step.createNew) this.create(d, slots[i]);
+      for (const i of step.createNew) this.createPod(d, slots[i]);
     }
     this.checkRollout(d);
   }
@@ -283,12 +296,12 @@ export class DaemonSetController {
    */
   private manage(d: number, k: number): void {
     const ds = this.daemonSets[d];
-    if (this.cluster.nodes.exists[ds.nodes[k]] === 0) return;
+    if (!this.exists[d] || this.cluster.nodes.exists[ds.nodes[k]] === 0) return;
     const pods = this.cluster.pods;
     const running = this.podsOf[d][k].filter((p) => pods.deletionUs[p] < 0);
     const surge = this.allowsSurge(d);
     if ((surge ? running.length : this.podsOf[d][k].length) + this.creating[d][k] === 0) {
-      this.create(d, k);
+      this.createPod(d, k);
       return;
     }
     if (running.length <= 1) return;
@@ -306,7 +319,7 @@ export class DaemonSetController {
   }
 
   /** Create slot k's pod on the update revision. */
-  private create(d: number, k: number): void {
+  private createPod(d: number, k: number): void {
     const ds = this.daemonSets[d];
     this.creating[d][k]++;
     this.podsCreated++;

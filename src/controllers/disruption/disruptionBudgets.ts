@@ -29,6 +29,8 @@ import type { LabelSelector } from "../../model/types.js";
 import type { PodTemplate } from "../../model/podTemplate.js";
 
 export interface PdbSpec {
+  /** Created by an apply action at this time (us); undefined: at the start of the run. */
+  startUs?: number;
   name: string;
   namespace: string;
   selector: LabelSelector | undefined;
@@ -55,6 +57,8 @@ export class DisruptionBudgets {
   private readonly guarded: Set<number>[];
   /** Evictions refused so far. */
   refused = 0;
+  /** Per PDB: the object exists (created at the start or applied since). */
+  private readonly exists: boolean[];
 
   constructor(
     private readonly cluster: ClusterState,
@@ -69,6 +73,7 @@ export class DisruptionBudgets {
       return pdbs.flatMap((p, i) => (p.namespace === ns && p.selector && Object.keys(p.selector.matchLabels ?? {}).length + (p.selector.matchExpressions ?? []).length > 0 && selectorMatches(p.selector, labels) ? [i] : []));
     });
     this.guarded = pdbs.map(() => new Set<number>());
+    this.exists = pdbs.map((p) => p.startUs === undefined);
     if (pdbs.length === 0) return;
     cluster.onPodCreated.push((pod) => {
       for (const i of this.pdbsOfTemplate[cluster.pods.template[pod]]) this.guarded[i].add(pod);
@@ -76,6 +81,11 @@ export class DisruptionBudgets {
     cluster.onPodEnded.push((pod) => {
       for (const i of this.pdbsOfTemplate[cluster.pods.template[pod]]) this.guarded[i].delete(pod);
     });
+  }
+
+  /** PDB i is created (by an apply action). */
+  create(i: number): void {
+    this.exists[i] = true;
   }
 
   /** The status of PDB i now: [currentHealthy, desiredHealthy]. */
@@ -98,13 +108,15 @@ export class DisruptionBudgets {
     let desired: number;
     if (p.maxUnavailable !== undefined) desired = Math.max(0, expected - scaled(p.maxUnavailable, expected));
     else desired = p.minAvailable !== undefined ? scaled(p.minAvailable, expected) : 0;
+    // a PDB not created yet guards nothing: any disruption is allowed
+    if (!this.exists[i]) return { currentHealthy: healthy, desiredHealthy: 0, disruptionsAllowed: healthy };
     return { currentHealthy: healthy, desiredHealthy: desired, disruptionsAllowed: Math.max(0, healthy - desired) };
   }
 
   /** The eviction API for pod `pod`: may it be deleted now? */
   evict(pod: number): EvictionAnswer {
     const c = this.cluster;
-    const guards = this.pdbsOfTemplate[c.pods.template[pod]];
+    const guards = this.pdbsOfTemplate[c.pods.template[pod]].filter((g) => this.exists[g]);
     if (guards.length === 0 || c.pods.phase[pod] !== PodPhase.Running) return { allowed: true };
     if (guards.length > 1) {
       this.refused++;

@@ -31,6 +31,8 @@ export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
 export const JOB_POD_FAILURE_BACKOFF_MAX_US = 600 * US_PER_S;
 
 export interface JobSpec {
+  /** Created by an apply action at this time (us); undefined: at the start of the run. */
+  startUs?: number;
   name: string;
   namespace: string;
   template: number;
@@ -84,8 +86,10 @@ export class JobController {
   private readonly deleted: number;
   /** Called for each ended pod whose object goes with its deleted Job (PodGC forgets it). */
   podObjectRemoved: (pod: number) => void = () => {};
-  /** Per Job: seconds from start to Complete or Failed, for the summary. */
-  readonly durations: { name: string; status: "Complete" | "Failed"; seconds: number }[] = [];
+  /** Per Job: seconds from its creation (status.startTime) to Complete or Failed, and the time it finished, for the summary. */
+  readonly durations: { name: string; status: "Complete" | "Failed"; seconds: number; finishedS: number }[] = [];
+  /** Per Job: when the object was created (us), -1 before (a Job of an apply action). */
+  private readonly createdUs: number[];
 
   constructor(
     private readonly sim: Simulation,
@@ -93,6 +97,7 @@ export class JobController {
     private readonly jobs: readonly JobSpec[],
     private readonly creates: PodCreates,
   ) {
+    this.createdUs = jobs.map(() => -1);
     this.state = jobs.map((j, k) => {
       const owner = cluster.addOwner(`Job/${j.namespace}/${j.name}`);
       this.jobOfOwner.set(owner, k);
@@ -128,9 +133,16 @@ export class JobController {
 
   start(): void {
     this.jobs.forEach((j, k) => {
-      if (j.activeDeadlineUs >= 0) this.sim.schedule(j.activeDeadlineUs, this.hDeadline, k);
-      this.sync(k);
+      if (j.startUs === undefined) this.create(k);
     });
+  }
+
+  /** The Job object is created (at the start, or by an apply action): its deadline runs from now. */
+  create(k: number): void {
+    const j = this.jobs[k];
+    this.createdUs[k] = this.sim.now;
+    if (j.activeDeadlineUs >= 0) this.sim.schedule(j.activeDeadlineUs, this.hDeadline, k);
+    this.sync(k);
   }
 
   private jobOf(pod: number): number {
@@ -141,7 +153,7 @@ export class JobController {
   private sync(k: number): void {
     const j = this.jobs[k];
     const s = this.state[k];
-    if (s.status !== RUNNING) return;
+    if (s.status !== RUNNING || this.createdUs[k] < 0) return;
     if (this.sim.now < s.notBeforeUs) {
       this.sim.schedule(s.notBeforeUs - this.sim.now, this.hSync, k);
       return;
@@ -151,15 +163,15 @@ export class JobController {
       for (let i = 0; i < s.index.length && s.active.size + s.creating < j.parallelism; i++) {
         if (s.index[i] !== 0) continue;
         s.index[i] = 1;
-        this.create(k, `${j.name}-${i}-${podNameSuffix(s.created++)}`, i);
+        this.createPod(k, `${j.name}-${i}-${podNameSuffix(s.created++)}`, i);
       }
       return;
     }
     const want = j.completions < 0 ? (s.succeeded > 0 ? 0 : j.parallelism) : Math.min(j.parallelism, j.completions - s.succeeded);
-    for (let n = busy; n < want; n++) this.create(k, `${j.name}-${podNameSuffix(s.created++)}`, -1);
+    for (let n = busy; n < want; n++) this.createPod(k, `${j.name}-${podNameSuffix(s.created++)}`, -1);
   }
 
-  private create(k: number, name: string, index: number): void {
+  private createPod(k: number, name: string, index: number): void {
     const s = this.state[k];
     s.creating++;
     if (index >= 0) s.pendingIndex.set(name, index);
@@ -234,8 +246,8 @@ export class JobController {
     const j = this.jobs[k];
     for (const pod of [...s.active]) this.cluster.deletePod(pod, this.deleted);
     const kind = status === COMPLETE ? "JobComplete" : "JobFailed";
-    this.cluster.events.add(this.sim.now, kind, `job/${j.namespace}/${j.name}`, `${reason}: ${message} (${s.succeeded} succeeded, ${s.failed} failed, after ${(this.sim.now / US_PER_S).toFixed(3)} s)`);
-    this.durations.push({ name: `${j.namespace}/${j.name}`, status: status === COMPLETE ? "Complete" : "Failed", seconds: this.sim.now / US_PER_S });
+    this.cluster.events.add(this.sim.now, kind, `job/${j.namespace}/${j.name}`, `${reason}: ${message} (${s.succeeded} succeeded, ${s.failed} failed, after ${((this.sim.now - this.createdUs[k]) / US_PER_S).toFixed(3)} s)`);
+    this.durations.push({ name: `${j.namespace}/${j.name}`, status: status === COMPLETE ? "Complete" : "Failed", seconds: (this.sim.now - this.createdUs[k]) / US_PER_S, finishedS: this.sim.now / US_PER_S });
     if (j.ttlAfterFinishedUs >= 0) this.sim.schedule(j.ttlAfterFinishedUs, this.hTtl, k);
   }
 
@@ -252,10 +264,12 @@ export class JobController {
   counts(): { complete: number; failed: number; running: number } {
     let complete = 0;
     let failed = 0;
-    for (const s of this.state) {
+    let notCreated = 0;
+    this.state.forEach((s, k) => {
       if (s.status === COMPLETE) complete++;
       else if (s.status === FAILED) failed++;
-    }
-    return { complete, failed, running: this.state.length - complete - failed };
+      else if (this.createdUs[k] < 0) notCreated++;
+    });
+    return { complete, failed, running: this.state.length - complete - failed - notCreated };
   }
 }

@@ -7,6 +7,7 @@
  *   - {at: 30m, type: uncordon, pool: general}                                 kubectl uncordon
  *   - {at: 40m, type: drain, zone: zone-b, count: 2}                           kubectl drain --ignore-daemonsets --force
  *   - {at: 1h, type: node-pool-upgrade, pool: general, maxSurge: 1}            a managed surge upgrade of the pool
+ *   - {at: 2h, type: apply, workloads: [{manifests: nightly.yaml}]}            kubectl apply: objects created then
  *   - {at: 50m, type: pause, deployment: web}  (resume)                          kubectl rollout pause / resume
  *
  * Nodes are named as in faults: `node`, `pool` or `zone` (+ `count`, chosen with the seeded
@@ -15,6 +16,7 @@
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, nonNegativeInt } from "../fields.js";
 import { nodeSelection, oneSelector } from "./faults.js";
+import { workload } from "./workloads.js";
 
 const scale = z
   .strictObject({
@@ -43,6 +45,19 @@ export const UPGRADE_MAX_UNAVAILABLE_DEFAULT = 0;
 export const UPGRADE_DRAIN_TIMEOUT_DEFAULT = "1h";
 /** kubesim's assumption, not an upstream default: from the cloud's VM create to its kubelet starting. Measure yours. */
 export const UPGRADE_PROVISION_TIME_DEFAULT = "60s";
+
+/**
+ * kubectl apply of new objects: Kubernetes workloads written as in `workloads` (inline or
+ * `{manifests: file}`), created at `at` instead of at the start. The loader adds them to
+ * the scenario's workloads (so every check and bound applies to them) and remembers when.
+ */
+export const apply = z
+  .strictObject({
+    type: z.literal("apply"),
+    at: nodeSelection.at,
+    workloads: z.array(workload, { error: "expected a list of workloads" }).min(1, { error: "expected at least one object to apply" }),
+  })
+  .describe("kubectl apply: Deployments, DaemonSets, StatefulSets, Jobs, Pods and PodDisruptionBudgets created at this time");
 
 const nodePoolUpgrade = z
   .strictObject({
@@ -87,7 +102,7 @@ const rolloutRestart = z
 const rolloutPause = <T extends "pause" | "resume">(type: T, what: string) =>
   z.strictObject({ type: z.literal(type), at: nodeSelection.at, deployment: dnsSubdomain.describe("the Deployment's name"), namespace: dnsLabel.default("default") }).describe(what);
 
-export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "pause", "resume", "cordon", "uncordon", "drain", "node-pool-upgrade"] as const;
+export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "pause", "resume", "cordon", "uncordon", "drain", "node-pool-upgrade", "apply"] as const;
 
 export const action = z.discriminatedUnion(
   "type",
@@ -101,6 +116,7 @@ export const action = z.discriminatedUnion(
     onNodes("uncordon", "kubectl uncordon"),
     drain,
     nodePoolUpgrade,
+    apply,
   ],
   { error: `expected an action type: ${ACTION_TYPES.join(", ")}` },
 );
