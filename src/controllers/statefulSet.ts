@@ -76,8 +76,10 @@ export class StatefulSetController {
   private readonly updated: number[];
   /** Per StatefulSet: when its rollout began (us), -1 when none is under way. */
   private readonly rolloutSinceUs: number[];
-  /** How long each finished rollout took (s). */
-  readonly rolloutSeconds: number[] = [];
+  /** Per StatefulSet: how long each of its finished rollouts took (s). */
+  readonly rolloutSeconds: number[][];
+  /** Called when StatefulSet k's spec.replicas changed (for workload_summary.csv). */
+  workloadChanged: (k: number) => void = () => {};
 
   constructor(
     private readonly cluster: ClusterState,
@@ -98,6 +100,7 @@ export class StatefulSetController {
     this.currentRevision = sets.map(() => 0);
     this.updated = sets.map(() => 0);
     this.rolloutSinceUs = sets.map(() => -1);
+    this.rolloutSeconds = sets.map(() => []);
     cluster.onPodCreated.push((pod) => this.created(pod));
     cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
@@ -105,8 +108,8 @@ export class StatefulSetController {
   }
 
   /** Each StatefulSet's owner id, name, desired replicas and pods on the update revision, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
-    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => this.replicas[k], updated: () => this.updated[k] }));
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; rolloutSeconds: readonly number[] }[] {
+    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => this.replicas[k], updated: () => this.updated[k], rolloutSeconds: this.rolloutSeconds[k] }));
   }
 
   /** kubectl scale of StatefulSet k. */
@@ -114,6 +117,7 @@ export class StatefulSetController {
     const s = this.sets[k];
     if (replicas !== this.replicas[k]) this.cluster.events.add(this.cluster.now, "ScalingStatefulSet", `statefulset/${s.namespace}/${s.name}`, `spec.replicas ${this.replicas[k]} -> ${replicas}`);
     this.replicas[k] = replicas;
+    this.workloadChanged(k);
     while (this.podOf[k].length < replicas) this.podOf[k].push(-1);
     this.sync(k);
   }
@@ -274,7 +278,7 @@ export class StatefulSetController {
     if (updated === replicas) this.currentRevision[k] = update;
     const seconds = (this.cluster.now - this.rolloutSinceUs[k]) / US_PER_S;
     this.rolloutSinceUs[k] = -1;
-    this.rolloutSeconds.push(seconds);
+    this.rolloutSeconds[k].push(seconds);
     const partitioned = from > 0 ? `, ordinals ${from}.. updated (partition ${from}), ${Math.min(from, replicas)} left on earlier revisions` : "";
     this.cluster.events.add(this.cluster.now, "RolloutComplete", `statefulset/${s.namespace}/${s.name}`, `update revision ${update + 1}: all ${replicas} pods Ready, ${updated} updated${partitioned}, after ${seconds.toFixed(3)} s`);
   }

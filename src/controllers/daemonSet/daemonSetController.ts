@@ -72,8 +72,8 @@ export class DaemonSetController {
   private readonly updated: number[];
   /** Per DaemonSet: when its rollout began (us), -1 when none is under way. */
   private readonly rolloutSinceUs: number[];
-  /** How long each finished rollout took (s). */
-  readonly rolloutSeconds: number[] = [];
+  /** Per DaemonSet: how long each of its finished rollouts took (s). */
+  readonly rolloutSeconds: number[][];
   /** Daemon pods created so far. */
   podsCreated = 0;
   /** Inside a sync (its own deletions and creates must not start another); DaemonSets to sync again. */
@@ -112,6 +112,7 @@ export class DaemonSetController {
     this.updateRevision = daemonSets.map(() => 0);
     this.updated = daemonSets.map(() => 0);
     this.rolloutSinceUs = daemonSets.map(() => -1);
+    this.rolloutSeconds = daemonSets.map(() => []);
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
@@ -123,12 +124,13 @@ export class DaemonSetController {
   }
 
   /** Each DaemonSet's owner id, name, desired pods (eligible nodes that exist: desiredNumberScheduled) and updated pods, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; rolloutSeconds: readonly number[] }[] {
     return this.daemonSets.map((ds, d) => ({
       owner: this.ownerOf[d],
       name: `DaemonSet/${ds.namespace}/${ds.name}`,
       desired: () => this.desiredNumberScheduled(d),
       updated: () => this.updated[d],
+      rolloutSeconds: this.rolloutSeconds[d],
     }));
   }
 
@@ -327,7 +329,7 @@ export class DaemonSetController {
     }
     const seconds = (this.cluster.now - this.rolloutSinceUs[d]) / US_PER_S;
     this.rolloutSinceUs[d] = -1;
-    this.rolloutSeconds.push(seconds);
+    this.rolloutSeconds[d].push(seconds);
     this.cluster.events.add(this.cluster.now, "RolloutComplete", `daemonset/${ds.namespace}/${ds.name}`, `update revision ${this.updateRevision[d] + 1}: all ${desired} nodes have an updated pod available, after ${seconds.toFixed(3)} s`);
   }
 }

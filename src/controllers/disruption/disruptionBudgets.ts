@@ -55,6 +55,8 @@ export class DisruptionBudgets {
   private readonly guarded: Set<number>[];
   /** Evictions refused so far. */
   refused = 0;
+  /** Per PDB: evictions it refused (a pod two PDBs guard counts for both). */
+  readonly refusedBy: number[];
 
   constructor(
     private readonly cluster: ClusterState,
@@ -69,6 +71,7 @@ export class DisruptionBudgets {
       return pdbs.flatMap((p, i) => (p.namespace === ns && p.selector && Object.keys(p.selector.matchLabels ?? {}).length + (p.selector.matchExpressions ?? []).length > 0 && selectorMatches(p.selector, labels) ? [i] : []));
     });
     this.guarded = pdbs.map(() => new Set<number>());
+    this.refusedBy = pdbs.map(() => 0);
     if (pdbs.length === 0) return;
     cluster.onPodCreated.push((pod) => {
       for (const i of this.pdbsOfTemplate[cluster.pods.template[pod]]) this.guarded[i].add(pod);
@@ -76,6 +79,11 @@ export class DisruptionBudgets {
     cluster.onPodEnded.push((pod) => {
       for (const i of this.pdbsOfTemplate[cluster.pods.template[pod]]) this.guarded[i].delete(pod);
     });
+  }
+
+  /** The PDBs (indices) that guard pods of template t. */
+  guardsOf(template: number): readonly number[] {
+    return this.pdbsOfTemplate[template];
   }
 
   /** The status of PDB i now: [currentHealthy, desiredHealthy]. */
@@ -108,12 +116,14 @@ export class DisruptionBudgets {
     if (guards.length === 0 || c.pods.phase[pod] !== PodPhase.Running) return { allowed: true };
     if (guards.length > 1) {
       this.refused++;
+      for (const g of guards) this.refusedBy[g]++;
       return { allowed: false, message: EVICTION_MULTIPLE_PDBS_MESSAGE, pdb: guards.map((g) => `${this.pdbs[g].namespace}/${this.pdbs[g].name}`).join("+") };
     }
     const s = this.status(guards[0]);
     const ok = c.available(pod) ? s.disruptionsAllowed > 0 : s.currentHealthy >= s.desiredHealthy;
     if (ok) return { allowed: true };
     this.refused++;
+    this.refusedBy[guards[0]]++;
     return { allowed: false, message: EVICTION_REFUSED_MESSAGE, pdb: `${this.pdbs[guards[0]].namespace}/${this.pdbs[guards[0]].name}` };
   }
 }
