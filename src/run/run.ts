@@ -163,8 +163,8 @@ export class ClusterRun {
     cluster.onPodEnded.push(podChanged);
     cluster.onNodeChanged.push(() => summary.nodesChanged());
     cluster.onNodeDeleted.push(() => summary.nodesChanged());
-    const deploymentRows = this.replicaSets.workloads().length;
-    const statefulSetRow0 = deploymentRows + this.daemonSets.workloads().length;
+    // Rows: Deployments, then DaemonSets, then StatefulSets (then Jobs).
+    const statefulSetRow0 = spec.deployments.length + spec.daemonSets.length;
     this.replicaSets.workloadChanged = (d) => summary.workloadChanged(d);
     this.statefulSets.workloadChanged = (k) => summary.workloadChanged(statefulSetRow0 + k);
     const ctx: RunContext = { sim, spec, cluster, controlPlane: cp, disruptionsAllowed: (i) => budgets.status(i).disruptionsAllowed };
