@@ -131,8 +131,10 @@ export class ReplicaSetController {
   private readonly everAvailable: boolean[] = [];
   /** Longest time any Deployment spent below its replica count after first reaching it (us). */
   maxUnavailableUs = 0;
-  /** How long each finished rollout took (s). */
-  readonly rolloutSeconds: number[] = [];
+  /** Per Deployment: how long each of its finished rollouts took (s). */
+  readonly rolloutSeconds: number[][];
+  /** Called when Deployment d's available count or spec.replicas changed (for workload_summary.csv). */
+  workloadChanged: (d: number) => void = () => {};
   /** Replacement pods are followed from this time on (the first node fault), -1 = not yet. */
   followReplacementsFromUs = -1;
   /** Pods created as replacements since then, and those that are not yet Running. */
@@ -172,6 +174,7 @@ export class ReplicaSetController {
     /** Where creates go: at once without a control plane, API requests with one. */
     private readonly creates: PodCreates,
   ) {
+    this.rolloutSeconds = deployments.map(() => []);
     deployments.forEach((d, i) => {
       const owner = cluster.addOwner(`Deployment/${d.namespace}/${d.name}`);
       this.deploymentOf[owner] = this.ownerOf.length;
@@ -206,13 +209,14 @@ export class ReplicaSetController {
   }
 
   /** Each Deployment's owner id, name (Deployment/<ns>/<name>), desired replicas, pods of its current template and available pods, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; available: () => number }[] {
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; available: () => number; rolloutSeconds: readonly number[] }[] {
     return this.deployments.map((d, i) => ({
       owner: this.ownerOf[i],
       name: `Deployment/${d.namespace}/${d.name}`,
       desired: () => (this.created[i] ? this.desired[i] : 0),
       updated: () => this.sets[i][this.current[i]].active.size,
       available: () => this.available[i],
+      rolloutSeconds: this.rolloutSeconds[i],
     }));
   }
 
@@ -284,6 +288,7 @@ export class ReplicaSetController {
   /** kubectl scale: the Deployment's spec.replicas (a scaling event at its next sync). */
   scale(d: number, replicas: number): void {
     this.desired[d] = replicas;
+    this.workloadChanged(d);
     this.sync(d);
   }
 
@@ -390,7 +395,7 @@ export class ReplicaSetController {
       const spec = this.deployments[d];
       const seconds = (this.sim.now - this.rolloutSinceUs[d]) / US_PER_S;
       this.rolloutSinceUs[d] = -1;
-      this.rolloutSeconds.push(seconds);
+      this.rolloutSeconds[d].push(seconds);
       this.cluster.events.add(this.sim.now, "RolloutComplete", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${cur.hash} has all ${desired} replicas available, no old replica left, after ${seconds.toFixed(3)} s`);
     }
     this.checkProgress(d);
@@ -546,6 +551,7 @@ export class ReplicaSetController {
     this.sets[d][r].available += available ? 1 : -1;
     this.available[d] += available ? 1 : -1;
     this.availabilityEvents(d, available);
+    this.workloadChanged(d);
     if (this.rolloutSinceUs[d] >= 0 || this.sets[d].length > 1) this.sync(d);
     else this.checkProgress(d);
   }

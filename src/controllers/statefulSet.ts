@@ -80,8 +80,10 @@ export class StatefulSetController {
   private readonly rolloutSinceUs: number[];
   /** Per StatefulSet: the object exists (created at the start or applied since). */
   private readonly exists: boolean[];
-  /** How long each finished rollout took (s). */
-  readonly rolloutSeconds: number[] = [];
+  /** Per StatefulSet: how long each of its finished rollouts took (s). */
+  readonly rolloutSeconds: number[][];
+  /** Called when StatefulSet k's spec.replicas changed (for workload_summary.csv). */
+  workloadChanged: (k: number) => void = () => {};
 
   constructor(
     private readonly cluster: ClusterState,
@@ -103,6 +105,7 @@ export class StatefulSetController {
     this.updated = sets.map(() => 0);
     this.rolloutSinceUs = sets.map(() => -1);
     this.exists = sets.map(() => false);
+    this.rolloutSeconds = sets.map(() => []);
     cluster.onPodCreated.push((pod) => this.created(pod));
     cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
@@ -110,8 +113,8 @@ export class StatefulSetController {
   }
 
   /** Each StatefulSet's owner id, name, desired replicas and pods on the update revision, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
-    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => (this.exists[k] ? this.replicas[k] : 0), updated: () => this.updated[k] }));
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; rolloutSeconds: readonly number[] }[] {
+    return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => (this.exists[k] ? this.replicas[k] : 0), updated: () => this.updated[k], rolloutSeconds: this.rolloutSeconds[k] }));
   }
 
   /** kubectl scale of StatefulSet k. */
@@ -119,6 +122,7 @@ export class StatefulSetController {
     const s = this.sets[k];
     if (replicas !== this.replicas[k]) this.cluster.events.add(this.cluster.now, "ScalingStatefulSet", `statefulset/${s.namespace}/${s.name}`, `spec.replicas ${this.replicas[k]} -> ${replicas}`);
     this.replicas[k] = replicas;
+    this.workloadChanged(k);
     while (this.podOf[k].length < replicas) this.podOf[k].push(-1);
     this.sync(k);
   }
@@ -288,7 +292,7 @@ export class StatefulSetController {
     if (updated === replicas) this.currentRevision[k] = update;
     const seconds = (this.cluster.now - this.rolloutSinceUs[k]) / US_PER_S;
     this.rolloutSinceUs[k] = -1;
-    this.rolloutSeconds.push(seconds);
+    this.rolloutSeconds[k].push(seconds);
     const partitioned = from > 0 ? `, ordinals ${from}.. updated (partition ${from}), ${Math.min(from, replicas)} left on earlier revisions` : "";
     this.cluster.events.add(this.cluster.now, "RolloutComplete", `statefulset/${s.namespace}/${s.name}`, `update revision ${update + 1}: all ${replicas} pods Ready, ${updated} updated${partitioned}, after ${seconds.toFixed(3)} s`);
   }

@@ -2,6 +2,7 @@
 import { EVENT_COLUMNS, type EventRow } from "./events.js";
 import { NODE_TRANSITION_COLUMNS, type NodeTransitionRow } from "./nodeTransitions.js";
 import { WORKLOAD_COLUMNS, type WorkloadRow } from "./workloadStatus.js";
+import { WORKLOAD_SUMMARY_COLUMNS, type WorkloadSummaryRow } from "./workloadSummary.js";
 import { POOL_COLUMNS, ZONE_COLUMNS, type PoolRatioRow, type ZoneRatioRow } from "./groupRatios.js";
 import { POD_COLUMNS, type PodRow } from "./podRows.js";
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from "./sampler.js";
@@ -19,6 +20,8 @@ export interface RunTables {
   nodes: readonly NodeTransitionRow[];
   /** Workload status per sample (workloads.csv). */
   workloads: readonly WorkloadRow[];
+  /** Per workload over the run (workload_summary.csv). */
+  workloadSummary: readonly WorkloadSummaryRow[];
   tables: readonly Table[];
 }
 
@@ -32,6 +35,7 @@ export function standardTables(r: RunTables): Table[] {
     tableOf("zones.csv", ZONE_COLUMNS, r.zones),
     tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, r.nodes),
     tableOf("workloads.csv", WORKLOAD_COLUMNS, r.workloads),
+    tableOf("workload_summary.csv", WORKLOAD_SUMMARY_COLUMNS, r.workloadSummary),
     ...r.tables,
   ];
 }

@@ -1,6 +1,7 @@
 /**
- * workloads.csv: per sample and workload (Deployment, DaemonSet), the counts its status
- * reports, kept up to date from the cluster's pod events (no scan per sample):
+ * workloads.csv: per sample and workload (Deployment, DaemonSet, StatefulSet, Job), the
+ * counts its status reports, kept up to date from the cluster's pod events (no scan per
+ * sample):
  *
  *   desired     spec.replicas; for a DaemonSet, the nodes that should run its pod and exist
  *               (status.desiredNumberScheduled)
@@ -11,12 +12,16 @@
  *   available   ready for minReadySeconds (status.availableReplicas): a Deployment's count as its
  *               controller keeps it; the ready count for the others (minReadySeconds is 0 for them)
  *   terminating pods with a deletionTimestamp not gone yet (status.terminatingReplicas)
+ *   active, succeeded, failed
+ *               a Job's status.active, status.succeeded, status.failed as its controller
+ *               counts them; empty for the other kinds
+ * For a Job, desired is spec.completions (1 for a work queue) and updated = current.
  */
 import { US_PER_S } from "../engine/simulation.js";
 
 export interface WorkloadRow {
   sim_time_s: number;
-  /** Deployment/<ns>/<name>, DaemonSet/<ns>/<name> */
+  /** Deployment/<ns>/<name>, DaemonSet/<ns>/<name>, StatefulSet/<ns>/<name>, Job/<ns>/<name> */
   workload: string;
   desired: number;
   current: number;
@@ -24,9 +29,27 @@ export interface WorkloadRow {
   ready: number;
   available: number;
   terminating: number;
+  /** Jobs only (null, an empty cell, for the other kinds). */
+  active: number | null;
+  succeeded: number | null;
+  failed: number | null;
 }
 
-export const WORKLOAD_COLUMNS: (keyof WorkloadRow)[] = ["sim_time_s", "workload", "desired", "current", "updated", "ready", "available", "terminating"];
+export const WORKLOAD_COLUMNS: (keyof WorkloadRow)[] = ["sim_time_s", "workload", "desired", "current", "updated", "ready", "available", "terminating", "active", "succeeded", "failed"];
+
+/** A workload as the sampler sees it. */
+export interface WorkloadView {
+  owner: number;
+  name: string;
+  /** Its desired count now. */
+  desired: () => number;
+  /** Its pods of the current template (default: all). */
+  updated?: () => number;
+  /** Its available pods (default: ready). */
+  available?: () => number;
+  /** A Job's status counts. */
+  job?: { active: () => number; succeeded: () => number; failed: () => number };
+}
 
 /** What the sampler needs of the cluster's pods. */
 export interface WorkloadPodView {
@@ -45,8 +68,8 @@ export class WorkloadStatus {
 
   constructor(
     private readonly pods: WorkloadPodView,
-    /** The workloads to report: owner id, name, its desired count now, its pods of the current template (default: all) and available pods (default: ready). */
-    private readonly workloads: readonly { owner: number; name: string; desired: () => number; updated?: () => number; available?: () => number }[],
+    /** The workloads to report, in row order. */
+    readonly workloads: readonly WorkloadView[],
   ) {
     workloads.forEach((w, k) => this.slotOf.set(w.owner, k));
     this.current = new Int32Array(workloads.length);
@@ -54,8 +77,14 @@ export class WorkloadStatus {
     this.terminating = new Int32Array(workloads.length);
   }
 
-  private slot(p: number): number {
+  /** The row of pod p's workload, -1 for a pod of none. */
+  slot(p: number): number {
     return this.slotOf.get(this.pods.owner(p)) ?? -1;
+  }
+
+  /** Workload k's available pods now (its own count, else the Ready ones). */
+  available(k: number): number {
+    return this.workloads[k].available?.() ?? this.ready[k];
   }
 
   created(p: number): void {
@@ -85,7 +114,20 @@ export class WorkloadStatus {
   sample(timeUs: number): void {
     this.workloads.forEach((w, k) => {
       const ready = this.ready[k];
-      this.rows.push({ sim_time_s: timeUs / US_PER_S, workload: w.name, desired: w.desired(), current: this.current[k], updated: w.updated?.() ?? this.current[k], ready, available: w.available?.() ?? ready, terminating: this.terminating[k] });
+      const j = w.job;
+      this.rows.push({
+        sim_time_s: timeUs / US_PER_S,
+        workload: w.name,
+        desired: w.desired(),
+        current: this.current[k],
+        updated: w.updated?.() ?? this.current[k],
+        ready,
+        available: w.available?.() ?? ready,
+        terminating: this.terminating[k],
+        active: j ? j.active() : null,
+        succeeded: j ? j.succeeded() : null,
+        failed: j ? j.failed() : null,
+      });
     });
   }
 }

@@ -16,6 +16,7 @@ import type { EventRow } from "../metrics/events.js";
 import type { Table } from "../metrics/tables.js";
 import type { NodeTransitionRow } from "../metrics/nodeTransitions.js";
 import { WorkloadStatus, type WorkloadRow } from "../metrics/workloadStatus.js";
+import { WorkloadSummary, type WorkloadSummaryRow } from "../metrics/workloadSummary.js";
 import { ClusterState } from "../apiserver/clusterState.js";
 import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
@@ -59,8 +60,10 @@ export interface RunResult {
   zones: ZoneRatioRow[];
   /** One row per node condition, taint or object transition (nodes.csv). */
   nodes: NodeTransitionRow[];
-  /** Per sample and Deployment or DaemonSet: desired, current, ready, ... (workloads.csv). */
+  /** Per sample and Deployment, DaemonSet, StatefulSet or Job: desired, current, ready, ... (workloads.csv). */
   workloads: WorkloadRow[];
+  /** Per Deployment, DaemonSet and StatefulSet: rollouts, time below desired, its PDB's figures (workload_summary.csv). */
+  workloadSummary: WorkloadSummaryRow[];
   /** Tables contributed by components (file name -> table). */
   tables: Table[];
   counts: { nodes: number; pods: number; events: number; simEvents: number };
@@ -88,6 +91,7 @@ export class ClusterRun {
   private readonly jobs: JobController;
   private readonly statefulSets: StatefulSetController;
   private readonly workloads: WorkloadStatus;
+  private readonly workloadSummary: WorkloadSummary;
   private readonly creates: ApiPodCreates | undefined;
   private readonly user: UserClient;
   private readonly status: PodStatusReporter | undefined;
@@ -126,7 +130,8 @@ export class ClusterRun {
     this.statefulSets = new StatefulSetController(cluster, spec.statefulSets, stsCreates);
     const jobCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.jobs.length, kcmClient) : immediatePodCreates(cluster);
     this.jobs = new JobController(sim, cluster, spec.jobs, jobCreates);
-    const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()]));
+    const controlled = [...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()];
+    const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...controlled, ...this.jobs.workloads()]));
     cluster.onPodCreated.push((p) => workloads.created(p));
     cluster.onPodAvailability.push((p, available) => workloads.availability(p, available));
     cluster.onPodDeleting.push((p) => workloads.deleting(p));
@@ -150,6 +155,18 @@ export class ClusterRun {
     // The disruption controller's view, for the eviction API and preemption: a pod's controller scale by owner.
     const scale = new Map([...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()].map((w) => [w.owner, w.desired]));
     const budgets = (this.budgets = new DisruptionBudgets(cluster, spec.pdbs, spec.templates, (owner) => scale.get(owner)?.()));
+    // workload_summary.csv: told of every change after the counts it reads (workloads.csv's, the PDBs') are updated.
+    const summary = (this.workloadSummary = new WorkloadSummary(() => sim.now, workloads.workloads, workloads.workloads.map((_, k) => k < controlled.length), (k) => workloads.available(k), budgets));
+    const podChanged = (p: number) => summary.podChanged(workloads.slot(p), cluster.pods.template[p]);
+    cluster.onPodCreated.push(podChanged);
+    cluster.onPodAvailability.push(podChanged);
+    cluster.onPodEnded.push(podChanged);
+    cluster.onNodeChanged.push(() => summary.nodesChanged());
+    cluster.onNodeDeleted.push(() => summary.nodesChanged());
+    // Rows: Deployments, then DaemonSets, then StatefulSets (then Jobs).
+    const statefulSetRow0 = spec.deployments.length + spec.daemonSets.length;
+    this.replicaSets.workloadChanged = (d) => summary.workloadChanged(d);
+    this.statefulSets.workloadChanged = (k) => summary.workloadChanged(statefulSetRow0 + k);
     const ctx: RunContext = { sim, spec, cluster, controlPlane: cp, disruptionsAllowed: (i) => budgets.status(i).disruptionsAllowed };
     for (const factory of options.components ?? DEFAULT_COMPONENTS) {
       const c = factory(ctx);
@@ -248,13 +265,15 @@ export class ClusterRun {
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
     });
-    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.faultSummary(), ...this.nodeControllerSummary(), ...this.jobSummary(), ...this.drainSummary(), ...extraSummary);
+    const workloadSummary = this.workloadSummary.rows();
+    summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.workloadFigures(workloadSummary), ...this.faultSummary(), ...this.nodeControllerSummary(), ...this.jobSummary(), ...this.drainSummary(), ...extraSummary);
     return {
       timeseries: this.timeseries,
       pools: this.pools.rows,
       zones: this.zones.rows,
       nodes: c.nodeTransitions.rows,
       workloads: this.workloads.rows,
+      workloadSummary,
       pods: podRows(c.pods, c.nodes, c.owners, c.outcomes, {
         schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
         lastSchedulingFailure: c.lastSchedulingFailure,
@@ -264,6 +283,22 @@ export class ClusterRun {
       tables,
       counts: { nodes: c.nodes.count, pods: c.pods.count, events: c.events.rows.length, simEvents: this.sim.eventsRun },
     };
+  }
+
+  /**
+   * Over all Deployments, DaemonSets and StatefulSets (rows only in runs with one): the
+   * longest completed rollout (only in runs with a rollout action; -1 when none completed)
+   * and the most time one spent below its desired available count.
+   */
+  private workloadFigures(rows: readonly WorkloadSummaryRow[]): SummaryRow[] {
+    if (rows.length === 0) return [];
+    const out: SummaryRow[] = [];
+    if (this.spec.actions.some((a) => a.type === "rollout")) {
+      const longest = rows.map((r) => r.rollout_duration_max_s ?? -1);
+      out.push({ metric: "rollout_duration_max_s", value: Math.max(-1, ...longest) });
+    }
+    out.push({ metric: "workload_below_desired_max_s", value: Math.max(...rows.map((r) => r.below_desired_s)) });
+    return out;
   }
 
   /**

@@ -105,7 +105,7 @@ describe("kubesim run", () => {
   const dir = mkdtempSync(join(tmpdir(), "kubesim-cli-"));
   const short = ["--set", "duration=10m", "--set", "faults[0].at=5m", "--set", "faults[1].at=8m"];
 
-  it("writes the nine files, byte-identical for the same seed, and a manifest with the run's facts", () => {
+  it("writes the ten files, byte-identical for the same seed, and a manifest with the run's facts", () => {
     const a = kubesim(["run", "scenarios/quickstart.yaml", "--out", join(dir, "a"), ...short]);
     expect(a.code).toBe(0);
     expect(a.stdout).toMatch(/pods_created\s+\d+/);
@@ -113,8 +113,8 @@ describe("kubesim run", () => {
     const b = kubesim(["run", "scenarios/quickstart.yaml", "--out", join(dir, "b"), "--quiet", ...short]);
     expect(b.code).toBe(0);
     expect(b.stdout).toBe("");
-    expect(readdirSync(join(dir, "a")).sort()).toEqual(["events.csv", "manifest.json", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workloads.csv", "zones.csv"]);
-    for (const f of ["events.csv", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workloads.csv", "zones.csv"]) {
+    expect(readdirSync(join(dir, "a")).sort()).toEqual(["events.csv", "manifest.json", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workload_summary.csv", "workloads.csv", "zones.csv"]);
+    for (const f of ["events.csv", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workload_summary.csv", "workloads.csv", "zones.csv"]) {
       expect(readFileSync(join(dir, "b", f), "utf8")).toBe(readFileSync(join(dir, "a", f), "utf8"));
     }
     const m = JSON.parse(readFileSync(join(dir, "a", "manifest.json"), "utf8"));

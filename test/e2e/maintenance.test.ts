@@ -4,6 +4,22 @@
  * replacement runs ~1 s later, so the next refused pod is allowed at its 5 s retry:
  * evictions at 600, 605, 610, 615 s (refused 3 + 2 + 1 times), each pod gone after its
  * 30 s grace: the drain completes at 645 s. The DaemonSet pod stays on the node.
+ *
+ * workload_summary.csv by hand. A scheduling cycle costs 1000 us + 3 us per node evaluated
+ * + 2 us per feasible node (12 nodes: 1.06 ms; 11 feasible while general-2 is cordoned:
+ * 1.058 ms), binding 5 ms, start-up 1 s. Spells of web below its desired available count:
+ * - the scale to 48 at 300 s: 12 pods created at once, the k-th available at
+ *   300 + k x 0.00106 + 0.005 + 1: all 48 at 301.01772 (1.01772 s);
+ * - each of the 4 evictions: its replacement is available 0.001058 + 0.005 + 1 = 1.006058 s later;
+ * - the rollout at 1620 s (24 replicas, 25 %: surge 6, unavailable 6): 6 old pods go and
+ *   12 new ones are created at once; the k-th is available at 1621.005 + k x 0.00106 and
+ *   lets one old pod go and one more new pod be created, available 1.00606 s later: the
+ *   24th new pod at 1621.005 + 12 x 0.00106 + 1.00606 = 1622.02378 (2.02378 s).
+ * In all 1.01772 + 4 x 1.006058 + 2.02378 = 7.065732 s, fewest available 18 (24 - 6).
+ * The PDB (maxUnavailable 1: desiredHealthy = replicas - 1) is below only where healthy <
+ * replicas - 1: never in the drain (an eviction needs healthy > desiredHealthy), from 300 s
+ * to the 11th new pod (1.01666 s) and from 1620 s to the 23rd new pod of the rollout (1620
+ * + 1.005 + 11 x 0.00106 + 1.00606 = 1622.02272): 1.01666 + 2.02272 = 3.03938 s.
  */
 import { describe, expect, it } from "vitest";
 import { loadScenarioFile } from "../../src/scenario/load.js";
@@ -31,5 +47,25 @@ describe("scenarios/maintenance.yaml", () => {
       expect(w.current).toBeLessThanOrEqual(30);
     }
     expect(r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s).toBeLessThan(1620 + 30);
+  });
+
+  it("workload_summary.csv: web 7.065732 s below desired (scale-up, 4 evictions, rollout), its PDB 3.03938 s below desiredHealthy and 6 refusals", () => {
+    const [web, agent, cache] = r.workloadSummary;
+    expect(web).toEqual({
+      workload: "Deployment/shop/web",
+      rollouts_completed: 1,
+      rollout_duration_max_s: expect.closeTo(2.02378, 9),
+      below_desired_s: expect.closeTo(1.01772 + 4 * 1.006058 + 2.02378, 9),
+      available_min: 18,
+      pdb: "shop/web",
+      pdb_below_desired_healthy_s: expect.closeTo(1.01666 + 2.02272, 9),
+      pdb_evictions_refused: 3 + 2 + 1,
+    });
+    // the agent pod stays on the drained node; the StatefulSet's pods are never disrupted
+    expect(agent).toMatchObject({ workload: "DaemonSet/kube-system/node-agent", below_desired_s: 0, available_min: 12, pdb: "" });
+    expect(cache).toMatchObject({ workload: "StatefulSet/shop/cache", below_desired_s: 0, available_min: 3, pdb: "" });
+    const metric = (m: string) => r.summary.find((s) => s.metric === m)!.value;
+    expect(metric("rollout_duration_max_s")).toBeCloseTo(2.02378, 9);
+    expect(metric("workload_below_desired_max_s")).toBeCloseTo(7.065732, 9);
   });
 });

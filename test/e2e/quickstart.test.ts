@@ -158,7 +158,7 @@ describe("quickstart end to end", () => {
   it("the same seed gives byte-identical CSV files, however the run is stepped", () => {
     const a = csvFiles(r);
     const b = csvFiles(run(undefined, 7_777_777));
-    expect(Object.keys(a).sort()).toEqual(["events.csv", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workloads.csv", "zones.csv"]);
+    expect(Object.keys(a).sort()).toEqual(["events.csv", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workload_summary.csv", "workloads.csv", "zones.csv"]);
     for (const f of Object.keys(a)) expect(b[f]).toBe(a[f]);
   });
 

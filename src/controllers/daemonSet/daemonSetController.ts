@@ -76,8 +76,8 @@ export class DaemonSetController {
   private readonly rolloutSinceUs: number[];
   /** Per DaemonSet: the object exists (created at the start or applied since). */
   private readonly exists: boolean[];
-  /** How long each finished rollout took (s). */
-  readonly rolloutSeconds: number[] = [];
+  /** Per DaemonSet: how long each of its finished rollouts took (s). */
+  readonly rolloutSeconds: number[][];
   /** Daemon pods created so far. */
   podsCreated = 0;
   /** Inside a sync (its own deletions and creates must not start another); DaemonSets to sync again. */
@@ -117,6 +117,7 @@ export class DaemonSetController {
     this.updated = daemonSets.map(() => 0);
     this.rolloutSinceUs = daemonSets.map(() => -1);
     this.exists = daemonSets.map(() => false);
+    this.rolloutSeconds = daemonSets.map(() => []);
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
@@ -128,12 +129,13 @@ export class DaemonSetController {
   }
 
   /** Each DaemonSet's owner id, name, desired pods (eligible nodes that exist: desiredNumberScheduled) and updated pods, for workloads.csv. */
-  workloads(): { owner: number; name: string; desired: () => number; updated: () => number }[] {
+  workloads(): { owner: number; name: string; desired: () => number; updated: () => number; rolloutSeconds: readonly number[] }[] {
     return this.daemonSets.map((ds, d) => ({
       owner: this.ownerOf[d],
       name: `DaemonSet/${ds.namespace}/${ds.name}`,
       desired: () => (this.exists[d] ? this.desiredNumberScheduled(d) : 0),
       updated: () => this.updated[d],
+      rolloutSeconds: this.rolloutSeconds[d],
     }));
   }
 
@@ -340,7 +342,7 @@ export class DaemonSetController {
     }
     const seconds = (this.cluster.now - this.rolloutSinceUs[d]) / US_PER_S;
     this.rolloutSinceUs[d] = -1;
-    this.rolloutSeconds.push(seconds);
+    this.rolloutSeconds[d].push(seconds);
     this.cluster.events.add(this.cluster.now, "RolloutComplete", `daemonset/${ds.namespace}/${ds.name}`, `update revision ${this.updateRevision[d] + 1}: all ${desired} nodes have an updated pod available, after ${seconds.toFixed(3)} s`);
   }
 }

@@ -59,6 +59,8 @@ export class DisruptionBudgets {
   refused = 0;
   /** Per PDB: the object exists (created at the start or applied since). */
   private readonly exists: boolean[];
+  /** Per PDB: evictions it refused (a pod two PDBs guard counts for both). */
+  readonly refusedBy: number[];
 
   constructor(
     private readonly cluster: ClusterState,
@@ -74,6 +76,7 @@ export class DisruptionBudgets {
     });
     this.guarded = pdbs.map(() => new Set<number>());
     this.exists = pdbs.map((p) => p.startUs === undefined);
+    this.refusedBy = pdbs.map(() => 0);
     if (pdbs.length === 0) return;
     cluster.onPodCreated.push((pod) => {
       for (const i of this.pdbsOfTemplate[cluster.pods.template[pod]]) this.guarded[i].add(pod);
@@ -86,6 +89,11 @@ export class DisruptionBudgets {
   /** PDB i is created (by an apply action). */
   create(i: number): void {
     this.exists[i] = true;
+  }
+
+  /** The PDBs (indices) that guard pods of template t. */
+  guardsOf(template: number): readonly number[] {
+    return this.pdbsOfTemplate[template];
   }
 
   /** The status of PDB i now: [currentHealthy, desiredHealthy]. */
@@ -120,12 +128,14 @@ export class DisruptionBudgets {
     if (guards.length === 0 || c.pods.phase[pod] !== PodPhase.Running) return { allowed: true };
     if (guards.length > 1) {
       this.refused++;
+      for (const g of guards) this.refusedBy[g]++;
       return { allowed: false, message: EVICTION_MULTIPLE_PDBS_MESSAGE, pdb: guards.map((g) => `${this.pdbs[g].namespace}/${this.pdbs[g].name}`).join("+") };
     }
     const s = this.status(guards[0]);
     const ok = c.available(pod) ? s.disruptionsAllowed > 0 : s.currentHealthy >= s.desiredHealthy;
     if (ok) return { allowed: true };
     this.refused++;
+    this.refusedBy[guards[0]]++;
     return { allowed: false, message: EVICTION_REFUSED_MESSAGE, pdb: `${this.pdbs[guards[0]].namespace}/${this.pdbs[guards[0]].name}` };
   }
 }

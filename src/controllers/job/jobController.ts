@@ -131,6 +131,20 @@ export class JobController {
     cluster.onPodRestarting.push((pod) => this.podRestarted(pod));
   }
 
+  /**
+   * Each Job's owner id, name (Job/<ns>/<name>), desired count (spec.completions; 1 for a
+   * work queue, as `kubectl get job` shows `n/1`) and status counts, for workloads.csv:
+   * active (status.active: created, not ended, not Terminating), succeeded and failed
+   * (status.succeeded, status.failed: the pods this controller counted as such).
+   */
+  workloads(): { owner: number; name: string; desired: () => number; job: { active: () => number; succeeded: () => number; failed: () => number } }[] {
+    return this.jobs.map((j, k) => {
+      const s = this.state[k];
+      const completions = j.completions < 0 ? 1 : j.completions;
+      return { owner: s.owner, name: `Job/${j.namespace}/${j.name}`, desired: () => (this.createdUs[k] < 0 ? 0 : completions), job: { active: () => s.active.size, succeeded: () => s.succeeded, failed: () => s.failed } };
+    });
+  }
+
   start(): void {
     this.jobs.forEach((j, k) => {
       if (j.startUs === undefined) this.create(k);
