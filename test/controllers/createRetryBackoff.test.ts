@@ -72,7 +72,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClusterRun, prepareScenario, type RunResult } from "../../src/index.js";
-import { API_MAX_MS, API_MIN_MS, CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS } from "../controlplane/constantLatencies.js";
+import { CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS, slowStartCreateBoundsMs } from "../controlplane/constantLatencies.js";
 
 /** client-go DefaultControllerRateLimiter's per-item base delay. */
 const BASE_MS = 5;
@@ -190,14 +190,10 @@ describe("kube-controller-manager retries failed pod creates with the workqueue'
         .map((p) => p.created_s)
         .sort((a, b) => a - b);
       expect(created.length).toBe(lost[e]);
-      // batch sizes of lost[e] creates: 1, 2, 4, ..., the rest
-      const sizes: number[] = [];
-      for (let left = lost[e], b = 1; left > 0; left -= b, b = Math.min(2 * b, left)) sizes.push(Math.min(b, left));
+      const bounds = slowStartCreateBoundsMs(lost[e]);
       created.forEach((t, i) => {
-        const j = Math.floor(Math.log2(i + 1)) + 1;
-        const latest = sizes.slice(0, j).reduce((sum, b) => sum + API_MAX_MS + b * FSYNC_MS, 0);
-        expect(t).toBeGreaterThanOrEqual(f + (SUCCESS_SYNC_MS + j * API_MIN_MS) / 1000 - 1e-9);
-        expect(t).toBeLessThanOrEqual(f + (SUCCESS_SYNC_MS + latest) / 1000 + 1e-9);
+        expect(t).toBeGreaterThanOrEqual(f + (SUCCESS_SYNC_MS + bounds[i].min) / 1000 - 1e-9);
+        expect(t).toBeLessThanOrEqual(f + (SUCCESS_SYNC_MS + bounds[i].max) / 1000 + 1e-9);
       });
     });
   });
