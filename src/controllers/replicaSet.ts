@@ -6,7 +6,9 @@
  * deletionTimestamp is replaced at once (FilterActivePods: an evicted pod is replaced when
  * the eviction starts, not when its kubelet confirms), extra pods are deleted in
  * ActivePodsWithRanks order. Creates go through `PodCreates` (podCreates.ts): at once
- * without a control plane, as API requests of the lease holder with one.
+ * without a control plane, as API requests of the lease holder with one, sent as
+ * upstream's manageReplicas does (at most burstReplicas = 500 per sync, in slow-start
+ * batches 1, 2, 4, ...; no new sync while a sync's creates are in flight).
  *
  * The Deployment controller sets the ReplicaSets' replicas: all on the current one when
  * no rollout is under way; during a RollingUpdate, upstream's arithmetic on every change
@@ -40,11 +42,14 @@
  * all, and when all are available again, with how long that took. Replacements created after the first node fault are followed until
  * they run (the summary's time from fault to replacements Running).
  *
- * Simplifications (README "Model fidelity"): no watch delay; no expectations, no
- * slow-start batches; a pod Ready for minReadySeconds counts at its own check at Ready +
- * minReadySeconds + 1 s (upstream's check is per ReplicaSet: one sync may count several
- * pods that became Ready within that second); one workqueue item per Deployment for the
- * creates.
+ * Simplifications (README "Model fidelity"): no watch delay (expectations are
+ * satisfied when a sync's last create is answered); a create once decided is sent even
+ * if a scale-down meanwhile makes it unneeded (upstream's next sync would not send it);
+ * deletions are not API requests and not bounded by burstReplicas; a pod Ready for
+ * minReadySeconds counts at its own check at Ready + minReadySeconds + 1 s (upstream's
+ * check is per ReplicaSet: one sync may count several pods that became Ready within that
+ * second); one workqueue item per Deployment for the creates (a rollout's two
+ * ReplicaSets share one sync, one burstReplicas and one back-off).
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../engine/columns.js";

@@ -4,7 +4,10 @@
  * replicas - 1.
  * - OrderedReady (the default): pod i is created only once pods 0 .. i-1 are Running and
  *   Ready; a missing pod is created again before any later one.
- * - Parallel: every missing pod is created at once.
+ * - Parallel: every missing pod is created at once (with a control plane, sent in
+ *   slow-start batches 1, 2, 4, ... of at most MaxBatchSize = 500, stateful_set_control.go
+ *   runForAll/slowStartBatch; upstream's batches also count the existing replicas,
+ *   kubesim's only the pods to create).
  * - A pod's name is its identity: while a pod of that name is Terminating (for instance on
  *   a node that failed and whose kubelet cannot confirm), no new one is created. This is
  *   why a StatefulSet's pod on a lost node stays down until the node comes back or the

@@ -18,7 +18,7 @@ import type { NodeTransitionRow } from "../metrics/nodeTransitions.js";
 import { WorkloadStatus, type WorkloadRow } from "../metrics/workloadStatus.js";
 import { WorkloadSummary, type WorkloadSummaryRow } from "../metrics/workloadSummary.js";
 import { ClusterState } from "../apiserver/clusterState.js";
-import { ApiPodCreates, immediatePodCreates } from "../controllers/podCreates.js";
+import { ApiPodCreates, DAEMONSET_CREATES, JOB_CREATES, REPLICASET_CREATES, STATEFULSET_CREATES, immediatePodCreates } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
 import { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
@@ -121,14 +121,14 @@ export class ClusterRun {
     const cp = (this.controlPlane = cpSpec && !cpSpec.experiment ? new ControlPlane(sim, cpSpec, spec.nodes.length, cluster.events, spec.sampleIntervalUs, spec.durationUs) : undefined);
     const kcm = spec.controllerManager;
     const kcmClient = { qps: kcm.kubeApiQps, burst: kcm.kubeApiBurst };
-    this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length, kcmClient) : undefined;
+    this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length, kcmClient, REPLICASET_CREATES) : undefined;
     this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates ?? immediatePodCreates(cluster));
     // The DaemonSet controller creates through its own client (with a control plane).
-    const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient) : immediatePodCreates(cluster);
+    const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient, DAEMONSET_CREATES) : immediatePodCreates(cluster);
     this.daemonSets = new DaemonSetController(cluster, spec.daemonSets, daemonCreates);
-    const stsCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.statefulSets.length, kcmClient) : immediatePodCreates(cluster);
+    const stsCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.statefulSets.length, kcmClient, STATEFULSET_CREATES) : immediatePodCreates(cluster);
     this.statefulSets = new StatefulSetController(cluster, spec.statefulSets, stsCreates);
-    const jobCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.jobs.length, kcmClient) : immediatePodCreates(cluster);
+    const jobCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.jobs.length, kcmClient, JOB_CREATES) : immediatePodCreates(cluster);
     this.jobs = new JobController(sim, cluster, spec.jobs, jobCreates);
     const controlled = [...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()];
     const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...controlled, ...this.jobs.workloads()]));

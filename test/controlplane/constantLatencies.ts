@@ -25,3 +25,23 @@ export const API_MIN_MS = CLIENT_MS + PROCESSING_MS + SAME_HOST_MS + (LINK_MS + 
  * Ready in progress (one fsync) and the follower's fsync in progress (one fsync).
  */
 export const API_MAX_MS = API_MIN_MS + 2 * LINK_MS + FSYNC_MS + FSYNC_MS; // 15.2
+
+/**
+ * Bounds (ms after the sync starts) on when each of `count` pod creates that one
+ * kube-controller-manager sync sends in slow-start batches (1, 2, 4, ..., the rest; its
+ * client token bucket holding enough tokens) is answered, in the order they succeed:
+ * batch j goes once batch j - 1 is all answered, and a batch of b creates takes one write,
+ * between API_MIN and API_MAX + b * FSYNC (its writes may queue behind each other's
+ * fsyncs). The i-th (0-based) is in batch j = floor(log2(i + 1)) + 1.
+ */
+export function slowStartCreateBoundsMs(count: number): { min: number; max: number }[] {
+  const sizes: number[] = [];
+  for (let left = count, b = 1; left > 0; left -= sizes[sizes.length - 1], b *= 2) sizes.push(Math.min(b, left));
+  const bounds: { min: number; max: number }[] = [];
+  let max = 0;
+  sizes.forEach((b, j) => {
+    max += API_MAX_MS + b * FSYNC_MS;
+    for (let k = 0; k < b; k++) bounds.push({ min: (j + 1) * API_MIN_MS, max });
+  });
+  return bounds;
+}

@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 import { ClusterRun, prepareScenario, type RunResult } from "../../src/index.js";
 import type { ControlPlane } from "../../src/run/controlPlane.js";
 import { Resource, Verb } from "../../src/apiserver/verbs.js";
-import { API_MAX_MS, API_MIN_MS, CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS } from "./constantLatencies.js";
+import { CLIENT_MS, constMs, FSYNC_MS, LINK_MS, PROCESSING_MS, SAME_HOST_MS, slowStartCreateBoundsMs } from "./constantLatencies.js";
 
 /** leaderElection defaults: leaseDuration 15 s; retryPeriod 2 s with jitter factor 1.2 -> at most 4.4 s. */
 const LEASE_DURATION_S = 15;
@@ -96,16 +96,18 @@ describe("pod creates and pod status updates are API requests when the run has a
     expect(summary(r, "pod_creates_pending_at_end")).toBe(0);
 
     // The Deployment's 30 creates are decided at t = 0 but sent only once the first
-    // kube-controller-manager instance holds its lease; within the client burst (30) they
-    // all go at once. Each is one write: at least API_MIN; at most API_MAX plus, in the
-    // worst case, waiting behind the other 29 writes' fsyncs.
+    // kube-controller-manager instance holds its lease, by one sync in slow-start batches
+    // 1, 2, 4, 8, 15 (within the client burst of 30: no token waits). Each batch is one
+    // write after the previous batch's: at least API_MIN; at most API_MAX plus, in the
+    // worst case, waiting behind the batch's other writes' fsyncs.
     const acquired = kcmLease(cp, "acquired")[0].t;
-    const web = deploymentPods(r);
+    const web = [...deploymentPods(r)].sort((a, b) => a.created_s - b.created_s);
     expect(web.length).toBe(30);
-    for (const p of web) {
-      expect(p.created_s).toBeGreaterThanOrEqual(acquired + API_MIN_MS / 1000 - 1e-9);
-      expect(p.created_s).toBeLessThanOrEqual(acquired + (API_MAX_MS + 29 * FSYNC_MS) / 1000 + 1e-9);
-    }
+    const bounds = slowStartCreateBoundsMs(30);
+    web.forEach((p, i) => {
+      expect(p.created_s).toBeGreaterThanOrEqual(acquired + bounds[i].min / 1000 - 1e-9);
+      expect(p.created_s).toBeLessThanOrEqual(acquired + bounds[i].max / 1000 + 1e-9);
+    });
 
     // Status updates: one per pod that became Running, one per pod that ended (none here lost).
     const running = r.pods.filter((p) => p.running_s !== null).length;
@@ -157,13 +159,15 @@ describe("pod creates and pod status updates are API requests when the run has a
     const leaseBack = reacquired[0].t;
     expect(leaseBack).toBeLessThanOrEqual(BACK_S + 2 + RETRY_MAX_S + 0.1);
     // The new holder syncs every ReplicaSet at once: all replacements are created after
-    // it took the lease, within one write each plus the others' fsyncs.
-    const replacements = web.filter((p) => p.created_s > NODE_FAIL_S);
+    // it took the lease, in slow-start batches 1, 2, 4, ... (one write per batch, plus the
+    // batch's fsyncs).
+    const replacements = web.filter((p) => p.created_s > NODE_FAIL_S).sort((a, b) => a.created_s - b.created_s);
     expect(replacements.length).toBe(lost);
-    for (const p of replacements) {
-      expect(p.created_s).toBeGreaterThanOrEqual(leaseBack + API_MIN_MS / 1000 - 1e-9);
-      expect(p.created_s).toBeLessThanOrEqual(leaseBack + (API_MAX_MS + lost * FSYNC_MS) / 1000 + 1e-9);
-    }
+    const bounds = slowStartCreateBoundsMs(lost);
+    replacements.forEach((p, i) => {
+      expect(p.created_s).toBeGreaterThanOrEqual(leaseBack + bounds[i].min / 1000 - 1e-9);
+      expect(p.created_s).toBeLessThanOrEqual(leaseBack + bounds[i].max / 1000 + 1e-9);
+    });
   });
 
   it("a kube-controller-manager lease loss pauses creates until a new holder acquires the lease", () => {
@@ -195,10 +199,14 @@ describe("pod creates and pod status updates are API requests when the run has a
     expect(replacements.length).toBe(lost);
     // nothing created while no instance leads; all replacements right after the new one syncs
     expect(web.filter((p) => p.created_s > LOSS_S && p.created_s < acquired)).toEqual([]);
-    for (const p of replacements) {
-      expect(p.created_s).toBeGreaterThanOrEqual(acquired + API_MIN_MS / 1000 - 1e-9);
-      expect(p.created_s).toBeLessThanOrEqual(acquired + (API_MAX_MS + lost * FSYNC_MS) / 1000 + 1e-9);
-    }
+    // in slow-start batches 1, 2, 4, ...
+    const bounds = slowStartCreateBoundsMs(lost);
+    [...replacements]
+      .sort((a, b) => a.created_s - b.created_s)
+      .forEach((p, i) => {
+        expect(p.created_s).toBeGreaterThanOrEqual(acquired + bounds[i].min / 1000 - 1e-9);
+        expect(p.created_s).toBeLessThanOrEqual(acquired + bounds[i].max / 1000 + 1e-9);
+      });
     // one status update per pod that became Running, one per pod its kubelet stopped (the deleted ones, after their 30 s grace)
     const status = cp.metrics.totals(Verb.Patch, Resource.PodStatus);
     const running = web.filter((p) => p.running_s !== null).length;

@@ -16,13 +16,15 @@
  *   events.csv RolloutStarted, and RolloutComplete once every node that should run the
  *   pod has an updated one available (`kubectl rollout status`), with its duration.
  * - Creates go through `PodCreates` (at once without a control plane; API requests of the
- *   kube-controller-manager lease holder with one, as the ReplicaSet controller's).
+ *   kube-controller-manager lease holder with one, as the ReplicaSet controller's: at
+ *   most burstReplicas = 250 per sync (daemon_controller.go), in slow-start batches 1, 2,
+ *   4, ..., no new sync while a sync's creates are in flight).
  * - Daemon pods tolerate not-ready and unreachable NoExecute taints forever: a failed
  *   node keeps them (they are never evicted).
  *
- * Simplifications (README "Model fidelity"): no slow-start batches or burstReplicas (250)
- * per sync, no expectations (a create in flight counts as a new pod not yet available);
- * minReadySeconds is 0; the controller-revision-hash label is not set (a revision's pods
+ * Simplifications (README "Model fidelity"): a create once decided is sent even if the
+ * node stops needing it meanwhile, and counts as a new pod not yet available while in
+ * flight; deletions are not bounded by burstReplicas; minReadySeconds is 0; the controller-revision-hash label is not set (a revision's pods
  * share one template per node); node eligibility does not change in a run (a new
  * template keeps the nodes); nodes do not join a run except by registering again.
  */

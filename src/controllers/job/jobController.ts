@@ -15,10 +15,16 @@
  *   (and its pods) that long after it finished.
  * Each finish is a row in events.csv (JobComplete, JobFailed) with its duration.
  *
- * Simplifications (README "Model fidelity"): no slow-start batches (500 per sync) or
- * expectations; deletions are immediate graceful deletes (no API request); no
+ * Pod creates go through `PodCreates` like the ReplicaSet controller's: with a control
+ * plane at most MaxPodCreateDeletePerSync = 500 per sync, in slow-start batches 1, 2, 4,
+ * ..., no new sync while a sync's creates are in flight.
+ *
+ * Simplifications (README "Model fidelity"): deletions are immediate graceful deletes
+ * (no API request); a failed create is retried with the controllers' default 5 ms
+ * doubling back-off, not the Job controller's DefaultJobApiBackOff (1 s doubling to 1
+ * min), and its creates' syncs do not wait for syncJobBatchPeriod (1 s); no
  * podFailurePolicy, successPolicy, backoffLimitPerIndex or suspend (refused when the
- * scenario is read). Pod creates go through `PodCreates` like the ReplicaSet controller's.
+ * scenario is read).
  */
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
 import { OUTCOME_COMPLETED, OUTCOME_DELETED, type ClusterState } from "../../apiserver/clusterState.js";
