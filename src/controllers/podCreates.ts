@@ -14,6 +14,13 @@
  *   sync in a row, up to 1000 s) and its failed creates are sent by that next sync; a
  *   sync without failure Forgets.
  *
+ * - A create refused by the NamespaceLifecycle admission plugin (403, the namespace is
+ *   Terminating; 404, it is gone) is dropped, not retried: upstream's controllers ignore a
+ *   NamespaceTerminating error (replica_set.go slowStartBatch), and the namespace controller
+ *   deletes the workload. Without a control plane the create is refused at once.
+ * - `forget(rs)`: the workload was deleted; its creates that wait are dropped, one in flight
+ *   that fails is not retried (one that succeeds makes a pod the garbage collector deletes).
+ *
  * Simplifications (README "Model fidelity"): no slow-start batches, no expectations; a
  * new pod to create syncs its ReplicaSet at once (a plain Add, as a pod deletion event
  * does upstream), sending its failed creates too.
@@ -21,7 +28,7 @@
 import type { Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { KubeApi } from "../apiserver/kubeApi.js";
-import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
+import { Resource, Status, Verb, isSuccess } from "../apiserver/verbs.js";
 import type { LeaderElection } from "../client/leaderElection.js";
 import { TokenBucket } from "../client/tokenBucket.js";
 import { controllerBackoffUs } from "../client/workqueue.js";
@@ -34,11 +41,17 @@ export const KCM_CLIENT_BURST = 30;
 export interface PodCreates {
   /** Create pod `name` of ReplicaSet `rs` (its Deployment's index), from template `template`, owned by `owner`. */
   create(rs: number, name: string, namespace: string, template: number, owner: number): void;
+  /** Workload `rs` was deleted: drop its creates that wait (none without a control plane). */
+  forget?(rs: number): void;
 }
 
-/** Without a control plane: the pod exists at once. */
+/** Without a control plane: the pod exists at once (unless NamespaceLifecycle refuses it). */
 export function immediatePodCreates(cluster: ClusterState): PodCreates {
-  return { create: (_rs, name, namespace, template, owner) => void cluster.createPod(name, namespace, template, owner, -1) };
+  return {
+    create: (_rs, name, namespace, template, owner) => {
+      if (cluster.namespaces.admitCreate(cluster.namespaces.id(namespace)) === 0) cluster.createPod(name, namespace, template, owner, -1);
+    },
+  };
 }
 
 export class ApiPodCreates implements PodCreates {
@@ -60,15 +73,19 @@ export class ApiPodCreates implements PodCreates {
   /** Failed syncs in a row (the rate limiter's NumRequeues). */
   private readonly requeues: number[];
   private readonly resyncPending: boolean[];
+  /** Deleted workloads (forget). */
+  private readonly forgotten: boolean[];
 
   private readonly limiter: TokenBucket;
-  private readonly serverOpts = { server: 0 }; // KubeApi.send copies it
+  private readonly serverOpts = { server: 0, namespace: -1 }; // KubeApi.send copies it
   private readonly sendId: number;
   private readonly answeredId: number;
   private readonly resyncId: number;
 
   /** Answers of `create pods` that were not 2xx. */
   failures = 0;
+  /** Of those, refused by NamespaceLifecycle admission (403, 404): dropped. */
+  refused = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -85,6 +102,7 @@ export class ApiPodCreates implements PodCreates {
     this.failedSync = new Array<boolean>(replicaSets).fill(false);
     this.requeues = new Array<number>(replicaSets).fill(0);
     this.resyncPending = new Array<boolean>(replicaSets).fill(false);
+    this.forgotten = new Array<boolean>(replicaSets).fill(false);
     this.limiter = new TokenBucket(client.qps, client.burst, sim.now);
     this.sendId = sim.on("kube-controller-manager.sendCreate", (slot) => this.send(slot));
     this.answeredId = sim.on("kube-controller-manager.createAnswered", (slot, status) => this.answered(slot, status));
@@ -117,6 +135,12 @@ export class ApiPodCreates implements PodCreates {
     return this.name.length - this.freeSlots.length;
   }
 
+  forget(rs: number): void {
+    this.forgotten[rs] = true;
+    for (const slot of this.waiting[rs]) this.freeSlots.push(slot);
+    this.waiting[rs].length = 0;
+  }
+
   /** A sync of ReplicaSet rs: send every waiting create (only while some instance leads). */
   private sync(rs: number): void {
     if (this.lease.leader() < 0) return;
@@ -133,11 +157,13 @@ export class ApiPodCreates implements PodCreates {
     if (server < 0) {
       // the leader stopped meanwhile: the next leader's sync sends it
       const rs = this.replicaSet[slot];
-      this.waiting[rs].push(slot);
+      if (this.forgotten[rs]) this.freeSlots.push(slot);
+      else this.waiting[rs].push(slot);
       this.syncAnswered(rs);
       return;
     }
     this.serverOpts.server = server;
+    this.serverOpts.namespace = this.cluster.namespaces.id(this.namespace[slot]);
     this.api.send(Verb.Create, Resource.Pod, slot, this.answeredId, this.serverOpts);
   }
 
@@ -151,6 +177,14 @@ export class ApiPodCreates implements PodCreates {
       return;
     }
     this.failures++;
+    const refused = status === Status.Forbidden || status === Status.NotFound;
+    if (refused || this.forgotten[rs]) {
+      // NamespaceLifecycle refused it, or the workload is gone: not retried
+      if (refused) this.refused++;
+      this.freeSlots.push(slot);
+      this.syncAnswered(rs);
+      return;
+    }
     this.failedSync[rs] = true;
     this.waiting[rs].push(slot);
     this.syncAnswered(rs);

@@ -27,6 +27,10 @@
  *   events.csv RolloutStarted, and RolloutComplete as `kubectl rollout status` sees it
  *   (every pod Ready, the ordinals from the partition up updated), with its duration.
  *
+ * - A deleted StatefulSet (a `delete` action, its namespace's deletion) is no longer synced;
+ *   desired reads 0; the garbage collector deletes its pods, all at once (background
+ *   propagation has no ordinal order; upstream advises scaling to 0 first for that).
+ *
  * Simplifications (README "Model fidelity"): no volumeClaimTemplates; minReadySeconds
  * is 0; the per-pod label statefulset.kubernetes.io/pod-name and the
  * controller-revision-hash label are not set (the pods of a revision share one
@@ -37,6 +41,7 @@ import type { ClusterState } from "../apiserver/clusterState.js";
 import { PodPhase } from "../model/podTable.js";
 import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import type { PodCreates } from "./podCreates.js";
+import type { DeletableWorkload } from "./garbageCollector.js";
 
 export interface StatefulSetSpec {
   name: string;
@@ -78,6 +83,8 @@ export class StatefulSetController {
   private readonly rolloutSinceUs: number[];
   /** How long each finished rollout took (s). */
   readonly rolloutSeconds: number[] = [];
+  /** Per StatefulSet: deleted (nothing acts for it). */
+  private readonly deleted: boolean[];
 
   constructor(
     private readonly cluster: ClusterState,
@@ -98,6 +105,7 @@ export class StatefulSetController {
     this.currentRevision = sets.map(() => 0);
     this.updated = sets.map(() => 0);
     this.rolloutSinceUs = sets.map(() => -1);
+    this.deleted = sets.map(() => false);
     cluster.onPodCreated.push((pod) => this.created(pod));
     cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
@@ -109,8 +117,23 @@ export class StatefulSetController {
     return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => this.replicas[k], updated: () => this.updated[k] }));
   }
 
+  /** The StatefulSets as objects a user or the namespace controller can delete. */
+  deletable(): DeletableWorkload[] {
+    return this.sets.map((s, k) => ({ kind: "StatefulSet" as const, namespace: s.namespace, name: s.name, stop: () => this.stop(k) }));
+  }
+
+  private stop(k: number): number {
+    if (this.deleted[k]) return -1;
+    this.deleted[k] = true;
+    this.replicas[k] = 0;
+    this.rolloutSinceUs[k] = -1;
+    this.creates.forget?.(k);
+    return this.ownerOf[k];
+  }
+
   /** kubectl scale of StatefulSet k. */
   scale(k: number, replicas: number): void {
+    if (this.deleted[k]) return;
     const s = this.sets[k];
     if (replicas !== this.replicas[k]) this.cluster.events.add(this.cluster.now, "ScalingStatefulSet", `statefulset/${s.namespace}/${s.name}`, `spec.replicas ${this.replicas[k]} -> ${replicas}`);
     this.replicas[k] = replicas;
@@ -125,6 +148,7 @@ export class StatefulSetController {
    * FindEqualRevisions does.
    */
   rollout(k: number, revision: number): void {
+    if (this.deleted[k]) return;
     const s = this.sets[k];
     const r = this.hashes[k].indexOf(this.hashes[k][revision + 1]);
     if (r === this.updateRevision[k]) return;
@@ -193,6 +217,7 @@ export class StatefulSetController {
   }
 
   private sync(k: number): void {
+    if (this.deleted[k]) return;
     this.reconcile(k);
     if (this.rolloutSinceUs[k] >= 0) this.checkRollout(k);
   }

@@ -48,6 +48,8 @@ import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
 import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
 import { UserClient } from "./userClient.js";
+import { GarbageCollector } from "../controllers/garbageCollector.js";
+import { NamespaceController } from "../controllers/namespace/namespaceController.js";
 
 export interface RunResult {
   timeseries: TimeseriesRow[];
@@ -102,6 +104,8 @@ export class ClusterRun {
   readonly drainer: Drainer;
   readonly upgrades: NodePoolUpgrades;
   readonly budgets: DisruptionBudgets;
+  readonly garbageCollector: GarbageCollector;
+  readonly namespaceController: NamespaceController;
   private finished = false;
 
   constructor(
@@ -175,7 +179,12 @@ export class ClusterRun {
         cluster.deleteNode(node);
       },
     }, cluster.outcomes.id(OUTCOME_DRAINED));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades));
+    // kubectl delete of workloads and namespaces: the garbage collector and the namespace controller.
+    if (cp) cp.api.namespaces = cluster.namespaces;
+    this.garbageCollector = new GarbageCollector(sim, cluster);
+    const deletable = [...this.replicaSets.deletable(), ...this.statefulSets.deletable(), ...this.daemonSets.deletable(), ...this.jobs.deletable()];
+    this.namespaceController = new NamespaceController(sim, cluster, this.garbageCollector, deletable, spec.templates);
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades, this.namespaceController));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
@@ -231,6 +240,7 @@ export class ClusterRun {
     collect(this.controlPlane?.finish(this.sim.now));
     for (const comp of this.components) collect(comp.finish?.());
     collect({ summary: this.podApiSummary() });
+    if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
     const summary = summarize({
       nodes: c.nodes.count,
