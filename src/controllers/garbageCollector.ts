@@ -77,11 +77,6 @@ export class GarbageCollector {
     return true;
   }
 
-  /** The owner's pods not ended (a copy). */
-  podsOf(owner: number): number[] {
-    return [...(this.dependents.get(owner) ?? [])];
-  }
-
   private created(pod: number): void {
     const owner = this.cluster.pods.owner[pod];
     if (owner < 0) return;
