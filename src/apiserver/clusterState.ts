@@ -33,6 +33,7 @@ import { CONDITION_STATUS_NAMES, ConditionStatus, LIFECYCLE_TAINTS, NodeTable } 
 import { NodeTransitions } from "../metrics/nodeTransitions.js";
 import { PodPhase, PodTable } from "../model/podTable.js";
 import type { PodTemplate } from "../model/podTemplate.js";
+import { NamespaceLifecycle } from "./admission/namespaceLifecycle.js";
 
 /** Why a pod ended, as written in pods.csv's outcome column. */
 export const OUTCOME_COMPLETED = "completed";
@@ -68,6 +69,8 @@ export class ClusterState {
   readonly schedulingLatency = new LatencyHistogram(SUB_BUCKET_BITS_3_DIGITS);
   /** Names of pod owners (`Deployment/ns/name`, `PoissonArrivals/ns/name`), by owner id. */
   readonly owners: string[] = [];
+  /** The namespaces' phase (Active, Terminating, gone) and the NamespaceLifecycle admission of creates. */
+  readonly namespaces = new NamespaceLifecycle();
 
   /** A pod was created (Pending): the kube-scheduler queues it. */
   readonly onPodCreated: PodListener[] = [];

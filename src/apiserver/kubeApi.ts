@@ -39,6 +39,7 @@ import { CONFLICT, ObjectStore, type StoredObject } from "./objectStore.js";
 import { FLAG_FROM_CACHE, FLAG_HOLDS_SEAT, Phase, RequestTable, generationOfToken, slotOfToken } from "./requestTable.js";
 import { Reason, Resource, Status, Verb, isMutating } from "./verbs.js";
 import { WatchCache } from "./watchCache.js";
+import type { NamespaceLifecycle } from "./admission/namespaceLifecycle.js";
 
 export { ETCD_CLIENT_KEEPALIVE_US } from "./etcdClient.js";
 export type { StoredObject } from "./objectStore.js";
@@ -89,6 +90,8 @@ export interface RequestOptions {
    * their own host (LocalAPIEndpoint; kubernetes/kubernetes PR #94398, v1.20).
    */
   server?: number;
+  /** A create's namespace id in `KubeApi.namespaces` (NamespaceLifecycle admission); -1 or absent: none. */
+  namespace?: number;
 }
 
 const NO_SERVER = -1;
@@ -110,6 +113,8 @@ export class KubeApi {
   private readonly hArrive: number;
   private readonly hConnectFailed: number;
   private readonly hProcessed: number;
+  /** The NamespaceLifecycle admission plugin: creates with a namespace are admitted here once processed (unset: all admitted). */
+  namespaces: NamespaceLifecycle | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -160,6 +165,7 @@ export class KubeApi {
     r.expectedRevision[s] = opts?.expectedRevision ?? -1;
     r.valueA[s] = opts?.valueA ?? 0;
     r.valueB[s] = opts?.valueB ?? 0;
+    r.namespace[s] = opts?.namespace ?? -1;
     const direct = opts?.server ?? NO_SERVER;
     r.pinned[s] = direct >= 0 ? 1 : 0;
     if (direct >= 0) {
@@ -270,6 +276,14 @@ export class KubeApi {
     const server = r.server[s];
     if (this.serverDiedSince(s)) return;
     const verb = r.verb[s] as Verb;
+    // Admission (the handler chain's last step before storage): NamespaceLifecycle refuses a create in a Terminating or gone namespace.
+    if (verb === Verb.Create && r.namespace[s] >= 0 && this.namespaces) {
+      const refused = this.namespaces.admitCreate(r.namespace[s]);
+      if (refused !== 0) {
+        this.respond(s, refused, refused === Status.Forbidden ? Reason.NamespaceTerminating : Reason.NamespaceNotFound);
+        return;
+      }
+    }
     if (!isMutating(verb) && (r.flags[s] & FLAG_FROM_CACHE) !== 0) {
       this.metrics.cacheReads++;
       this.respond(s, Status.OK, Reason.None);

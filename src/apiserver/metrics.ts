@@ -14,6 +14,8 @@ export class VerbCounters {
   requests = 0;
   ok = 0;
   conflict = 0;
+  /** Refused by admission (403 Forbidden, 404 namespace gone): a correct answer of a healthy API. */
+  refused = 0;
   tooMany = 0;
   serverError = 0;
   connectionFailed = 0;
@@ -23,6 +25,7 @@ export class VerbCounters {
     this.requests++;
     if (isSuccess(status)) this.ok++;
     else if (status === Status.Conflict) this.conflict++;
+    else if (status === Status.Forbidden || status === Status.NotFound) this.refused++;
     else if (status === Status.TooManyRequests) this.tooMany++;
     else if (status === Status.ConnectionFailed) this.connectionFailed++;
     else this.serverError++;
@@ -30,7 +33,7 @@ export class VerbCounters {
   }
 
   reset(): void {
-    this.requests = this.ok = this.conflict = this.tooMany = this.serverError = this.connectionFailed = 0;
+    this.requests = this.ok = this.conflict = this.refused = this.tooMany = this.serverError = this.connectionFailed = 0;
     this.latency.reset();
   }
 }

@@ -57,6 +57,8 @@ export class RequestTable {
   expectedRevision = new Float64Array(INITIAL_CAPACITY);
   valueA = new Float64Array(INITIAL_CAPACITY);
   valueB = new Float64Array(INITIAL_CAPACITY);
+  /** A create's namespace id (NamespaceLifecycle), -1: none. */
+  namespace = new Int32Array(INITIAL_CAPACITY);
 
   private readonly freeSlots: number[] = [];
   private used = 0;
@@ -103,6 +105,7 @@ export class RequestTable {
     this.expectedRevision = grown(this.expectedRevision, n);
     this.valueA = grown(this.valueA, n);
     this.valueB = grown(this.valueB, n);
+    this.namespace = grown(this.namespace, n);
     this.capacity = n;
   }
 }

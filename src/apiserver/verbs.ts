@@ -37,6 +37,10 @@ export const enum Status {
   ConnectionFailed = 0,
   OK = 200,
   Created = 201,
+  /** Refused by admission (NamespaceLifecycle: a create in a Terminating namespace). */
+  Forbidden = 403,
+  /** The namespace of a create is gone. */
+  NotFound = 404,
   Conflict = 409,
   TooManyRequests = 429,
   InternalError = 500,
@@ -63,6 +67,10 @@ export const enum Reason {
   ConnectionRefused = 5,
   /** optimistic concurrency: the object's resourceVersion changed. */
   Conflict = 6,
+  /** NamespaceLifecycle: "unable to create new content in namespace X because it is being terminated" (403). */
+  NamespaceTerminating = 7,
+  /** NamespaceLifecycle: the namespace of a create is gone (404). */
+  NamespaceNotFound = 8,
 }
 export const REASON_NAMES: readonly string[] = [
   "",
@@ -72,4 +80,6 @@ export const REASON_NAMES: readonly string[] = [
   "etcd unavailable",
   "connection refused",
   "conflict",
+  "namespace is being terminated",
+  "namespace not found",
 ];

@@ -38,6 +38,14 @@
  *   abandoning a sync of the previous leader still in flight (its answers still create
  *   pods, or put the creates back to wait, but no longer drive batches).
  *
+ * - A create refused by the NamespaceLifecycle admission plugin (403, the namespace is
+ *   Terminating; 404, it is gone) is dropped, not retried, and does not fail its batch:
+ *   upstream's controllers ignore a NamespaceTerminating error (replica_set.go
+ *   slowStartBatch), and the namespace controller deletes the workload. Without a control
+ *   plane the create is refused at once.
+ * - `forget(rs)`: the workload was deleted; its creates that wait are dropped, one in flight
+ *   that fails is not retried (one that succeeds makes a pod the garbage collector deletes).
+ *
  * Simplifications (README "Model fidelity"): no informer delay (a create is observed when
  * it is answered, so expectations are satisfied when the sync ends; no 5 min
  * ExpectationsTimeout); creates once decided are sent even if the controller would no
@@ -53,7 +61,7 @@
 import type { Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { KubeApi } from "../apiserver/kubeApi.js";
-import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
+import { Resource, Status, Verb, isSuccess } from "../apiserver/verbs.js";
 import type { LeaderElection } from "../client/leaderElection.js";
 import { TokenBucket } from "../client/tokenBucket.js";
 import { controllerBackoffUs } from "../client/workqueue.js";
@@ -99,11 +107,17 @@ export function nextBatchSize(previous: number, left: number, maxBatch = Infinit
 export interface PodCreates {
   /** Create pod `name` of item `rs` (a ReplicaSet: its Deployment's index), from template `template`, owned by `owner`. */
   create(rs: number, name: string, namespace: string, template: number, owner: number): void;
+  /** Workload `rs` was deleted: drop its creates that wait (none without a control plane). */
+  forget?(rs: number): void;
 }
 
-/** Without a control plane: the pod exists at once. */
+/** Without a control plane: the pod exists at once (unless NamespaceLifecycle refuses it). */
 export function immediatePodCreates(cluster: ClusterState): PodCreates {
-  return { create: (_rs, name, namespace, template, owner) => void cluster.createPod(name, namespace, template, owner, -1) };
+  return {
+    create: (_rs, name, namespace, template, owner) => {
+      if (cluster.namespaces.admitCreate(cluster.namespaces.id(namespace)) === 0) cluster.createPod(name, namespace, template, owner, -1);
+    },
+  };
 }
 
 export class ApiPodCreates implements PodCreates {
@@ -143,7 +157,9 @@ export class ApiPodCreates implements PodCreates {
   private readonly resyncPending: boolean[];
 
   private readonly limiter: TokenBucket;
-  private readonly serverOpts = { server: 0 }; // KubeApi.send copies it
+  private readonly serverOpts = { server: 0, namespace: -1 }; // KubeApi.send copies it
+  /** Deleted workloads (forget). */
+  private readonly forgotten: boolean[];
   private readonly sendId: number;
   private readonly answeredId: number;
   private readonly syncId: number;
@@ -151,13 +167,15 @@ export class ApiPodCreates implements PodCreates {
 
   /** Answers of `create pods` that were not 2xx. */
   failures = 0;
+  /** Of those, refused by NamespaceLifecycle admission (403, 404): dropped. */
+  refused = 0;
   /** Syncs that sent creates, and batches sent (for tests and the bench). */
   syncs = 0;
   batches = 0;
 
   constructor(
     private readonly sim: Simulation,
-    private readonly cluster: Pick<ClusterState, "createPod">,
+    private readonly cluster: Pick<ClusterState, "createPod"> & Partial<Pick<ClusterState, "namespaces">>,
     private readonly api: Pick<KubeApi, "send">,
     /** kube-controller-manager's leader election: candidate c sends to API server c. */
     private readonly lease: Pick<LeaderElection, "leader" | "listeners">,
@@ -168,6 +186,7 @@ export class ApiPodCreates implements PodCreates {
     private readonly batching: CreateBatching = REPLICASET_CREATES,
   ) {
     this.waiting = Array.from({ length: items }, () => []);
+    this.forgotten = new Array<boolean>(items).fill(false);
     this.queued = new Array<boolean>(items).fill(false);
     this.syncing = new Array<boolean>(items).fill(false);
     this.dirty = new Array<boolean>(items).fill(false);
@@ -231,8 +250,15 @@ export class ApiPodCreates implements PodCreates {
     this.sim.schedule(0, this.syncId, rs);
   }
 
+  forget(rs: number): void {
+    this.forgotten[rs] = true;
+    for (const slot of this.waiting[rs]) this.freeSlots.push(slot);
+    this.waiting[rs].length = 0;
+  }
+
   /** A sync of item rs: take up to perSync waiting creates and send the first batch (only while some instance leads). */
   private sync(rs: number): void {
+    if (this.forgotten[rs]) return this.forget(rs);
     if (this.lease.leader() < 0) return;
     const w = this.waiting[rs];
     if (w.length === 0) {
@@ -271,6 +297,12 @@ export class ApiPodCreates implements PodCreates {
   private send(slot: number): void {
     const rs = this.replicaSet[slot];
     const server = this.lease.leader();
+    if (this.forgotten[rs] && server < 0) {
+      // the workload is gone: nothing to send again
+      this.freeSlots.push(slot);
+      if (this.current(slot)) this.createDone(rs);
+      return;
+    }
     if (server < 0 || !this.current(slot)) {
       // the leader stopped meanwhile (or this sync was abandoned by a new leader): the next sync sends it
       if (this.current(slot)) {
@@ -283,6 +315,7 @@ export class ApiPodCreates implements PodCreates {
       return;
     }
     this.serverOpts.server = server;
+    this.serverOpts.namespace = this.cluster.namespaces?.id(this.namespace[slot]) ?? -1;
     this.api.send(Verb.Create, Resource.Pod, slot, this.answeredId, this.serverOpts);
   }
 
@@ -299,6 +332,14 @@ export class ApiPodCreates implements PodCreates {
       return;
     }
     this.failures++;
+    const refused = status === Status.Forbidden || status === Status.NotFound;
+    if (refused || this.forgotten[rs]) {
+      // NamespaceLifecycle refused it (ignored, as upstream), or the workload is gone: not retried
+      if (refused) this.refused++;
+      this.freeSlots.push(slot);
+      if (current) this.createDone(rs);
+      return;
+    }
     if (!current) {
       this.waiting[rs].push(slot);
       this.add(rs);

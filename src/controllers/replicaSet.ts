@@ -28,6 +28,10 @@
  * proportion to their sizes (the max-replicas annotation), leftovers to the largest; the
  * rollout goes on from there at the next sync.
  *
+ * A deleted Deployment (a `delete` action, its namespace's deletion) is no longer synced: no
+ * creates, no replacements, no events; its desired count reads 0 (workloads.csv) while the
+ * garbage collector deletes its pods (garbageCollector.ts).
+ *
  * A paused Deployment (spec.paused, the pause/resume actions) only scales: a template
  * change waits for resume, a Deployment created paused has no ReplicaSet until then.
  *
@@ -58,6 +62,7 @@ import { podNameSuffix } from "../apiserver/generateName.js";
 import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import { podsToDelete } from "./podsToDelete.js";
 import type { PodCreates } from "./podCreates.js";
+import type { DeletableWorkload } from "./garbageCollector.js";
 import { maxUnavailable, newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
 import { scaleReplicaSets } from "./deployment/proportionalScale.js";
 import { NO_PROGRESS_DEADLINE_SECONDS, PROGRESS_REASON_NAMES, ProgressReason, ProgressTracker, type StatusCounts } from "./deployment/progress.js";
@@ -171,6 +176,8 @@ export class ReplicaSetController {
   private readonly paused: boolean[] = [];
   private readonly pendingRevision: number[] = [];
   private readonly started: boolean[] = [];
+  /** Per Deployment: deleted (its controller no longer acts for it). */
+  private readonly deleted: boolean[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -199,6 +206,7 @@ export class ReplicaSetController {
       this.paused.push(d.paused ?? false);
       this.pendingRevision.push(-1);
       this.started.push(false);
+      this.deleted.push(false);
     });
     this.progressCheckId = sim.on("deployment.progressCheck", (d) => {
       this.progressCheckUs[d] = -1;
@@ -223,6 +231,22 @@ export class ReplicaSetController {
       available: () => this.available[i],
       rolloutSeconds: this.rolloutSeconds[i],
     }));
+  }
+
+  /** The Deployments as objects a user or the namespace controller can delete. */
+  deletable(): DeletableWorkload[] {
+    return this.deployments.map((d, i) => ({ kind: "Deployment" as const, namespace: d.namespace, name: d.name, stop: () => this.stop(i) }));
+  }
+
+  /** The Deployment (and its ReplicaSets) is deleted: nothing acts for it from now on; its owner id, -1 if already deleted. */
+  private stop(d: number): number {
+    if (this.deleted[d]) return -1;
+    this.deleted[d] = true;
+    this.desired[d] = 0;
+    this.rolloutSinceUs[d] = -1;
+    this.unavailableSinceUs[d] = -1;
+    this.creates.forget?.(d);
+    return this.ownerOf[d];
   }
 
   /** Create every Deployment's replicas (at the start of the run; those of apply actions later, create()). */
@@ -253,7 +277,7 @@ export class ReplicaSetController {
    * timed out (checkPausedConditions).
    */
   pause(d: number): void {
-    if (this.paused[d]) return;
+    if (this.paused[d] || this.deleted[d]) return;
     this.paused[d] = true;
     if (this.progress[d].reason !== ProgressReason.ProgressDeadlineExceeded) this.progress[d].set(ProgressReason.DeploymentPaused, this.sim.now);
     this.sync(d);
@@ -261,7 +285,7 @@ export class ReplicaSetController {
 
   /** kubectl rollout resume: DeploymentResumed (the deadline counts from now), and the template change that waited rolls out. */
   resume(d: number): void {
-    if (!this.paused[d]) return;
+    if (!this.paused[d] || this.deleted[d]) return;
     this.paused[d] = false;
     if (this.progress[d].reason === ProgressReason.DeploymentPaused) this.progress[d].set(ProgressReason.DeploymentResumed, this.sim.now);
     if (!this.created[d]) return; // not applied yet: create() starts it
@@ -292,6 +316,7 @@ export class ReplicaSetController {
 
   /** kubectl scale: the Deployment's spec.replicas (a scaling event at its next sync). */
   scale(d: number, replicas: number): void {
+    if (this.deleted[d]) return;
     this.desired[d] = replicas;
     this.workloadChanged(d);
     this.sync(d);
@@ -299,6 +324,7 @@ export class ReplicaSetController {
 
   /** A new pod template (kubectl set image, rollout restart): revision `revision` of spec.revisions becomes current. */
   rollout(d: number, revision: number): void {
+    if (this.deleted[d]) return;
     const spec = this.deployments[d];
     if (this.paused[d] || !this.started[d]) {
       this.pendingRevision[d] = revision; // rolled out on resume
@@ -355,7 +381,7 @@ export class ReplicaSetController {
   }
 
   private syncOnce(d: number): void {
-    if (!this.started[d]) return;
+    if (!this.started[d] || this.deleted[d]) return;
     const list = this.sets[d];
     const cur = list[this.current[d]];
     const desired = this.desired[d];
@@ -427,7 +453,7 @@ export class ReplicaSetController {
    */
   private checkProgress(d: number, rolloutSync = true): void {
     const t = this.progress[d];
-    if (!t.hasDeadline) return;
+    if (!t.hasDeadline || this.deleted[d]) return;
     const st = this.statusScratch;
     const list = this.sets[d];
     st.replicas = 0;
@@ -562,6 +588,7 @@ export class ReplicaSetController {
   }
 
   private availabilityEvents(d: number, available: boolean): void {
+    if (this.deleted[d]) return;
     const spec = this.deployments[d];
     const replicas = this.desired[d];
     if (!available) {

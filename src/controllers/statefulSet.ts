@@ -30,6 +30,10 @@
  *   events.csv RolloutStarted, and RolloutComplete as `kubectl rollout status` sees it
  *   (every pod Ready, the ordinals from the partition up updated), with its duration.
  *
+ * - A deleted StatefulSet (a `delete` action, its namespace's deletion) is no longer synced;
+ *   desired reads 0; the garbage collector deletes its pods, all at once (background
+ *   propagation has no ordinal order; upstream advises scaling to 0 first for that).
+ *
  * Simplifications (README "Model fidelity"): no volumeClaimTemplates; minReadySeconds
  * is 0; the per-pod label statefulset.kubernetes.io/pod-name and the
  * controller-revision-hash label are not set (the pods of a revision share one
@@ -40,6 +44,7 @@ import type { ClusterState } from "../apiserver/clusterState.js";
 import { PodPhase } from "../model/podTable.js";
 import { OUTCOME_DELETED } from "../apiserver/clusterState.js";
 import type { PodCreates } from "./podCreates.js";
+import type { DeletableWorkload } from "./garbageCollector.js";
 
 export interface StatefulSetSpec {
   /** Created by an apply action at this time (us); undefined: at the start of the run. */
@@ -87,6 +92,8 @@ export class StatefulSetController {
   readonly rolloutSeconds: number[][];
   /** Called when StatefulSet k's spec.replicas changed (for workload_summary.csv). */
   workloadChanged: (k: number) => void = () => {};
+  /** Per StatefulSet: deleted (nothing acts for it). */
+  private readonly deleted: boolean[];
 
   constructor(
     private readonly cluster: ClusterState,
@@ -109,6 +116,7 @@ export class StatefulSetController {
     this.rolloutSinceUs = sets.map(() => -1);
     this.exists = sets.map(() => false);
     this.rolloutSeconds = sets.map(() => []);
+    this.deleted = sets.map(() => false);
     cluster.onPodCreated.push((pod) => this.created(pod));
     cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
@@ -120,8 +128,23 @@ export class StatefulSetController {
     return this.sets.map((s, k) => ({ owner: this.ownerOf[k], name: `StatefulSet/${s.namespace}/${s.name}`, desired: () => (this.exists[k] ? this.replicas[k] : 0), updated: () => this.updated[k], rolloutSeconds: this.rolloutSeconds[k] }));
   }
 
+  /** The StatefulSets as objects a user or the namespace controller can delete. */
+  deletable(): DeletableWorkload[] {
+    return this.sets.map((s, k) => ({ kind: "StatefulSet" as const, namespace: s.namespace, name: s.name, stop: () => this.stop(k) }));
+  }
+
+  private stop(k: number): number {
+    if (this.deleted[k]) return -1;
+    this.deleted[k] = true;
+    this.replicas[k] = 0;
+    this.rolloutSinceUs[k] = -1;
+    this.creates.forget?.(k);
+    return this.ownerOf[k];
+  }
+
   /** kubectl scale of StatefulSet k. */
   scale(k: number, replicas: number): void {
+    if (this.deleted[k]) return;
     const s = this.sets[k];
     if (replicas !== this.replicas[k]) this.cluster.events.add(this.cluster.now, "ScalingStatefulSet", `statefulset/${s.namespace}/${s.name}`, `spec.replicas ${this.replicas[k]} -> ${replicas}`);
     this.replicas[k] = replicas;
@@ -137,6 +160,7 @@ export class StatefulSetController {
    * FindEqualRevisions does.
    */
   rollout(k: number, revision: number): void {
+    if (this.deleted[k]) return;
     const s = this.sets[k];
     const r = this.hashes[k].indexOf(this.hashes[k][revision + 1]);
     if (r === this.updateRevision[k]) return;
@@ -213,7 +237,7 @@ export class StatefulSetController {
   }
 
   private sync(k: number): void {
-    if (!this.exists[k]) return;
+    if (!this.exists[k] || this.deleted[k]) return;
     this.reconcile(k);
     if (this.rolloutSinceUs[k] >= 0) this.checkRollout(k);
   }

@@ -1,6 +1,7 @@
 /**
  * The operators' actions on the scenario timeline (scenario section actions): kubectl
- * scale, set image / rollout restart (of a Deployment, StatefulSet or DaemonSet), rollout pause / resume, cordon, uncordon and drain (client/drain.ts), and the
+ * scale, set image / rollout restart (of a Deployment, StatefulSet or DaemonSet), rollout pause / resume, cordon, uncordon and drain (client/drain.ts),
+ * kubectl delete of a workload or a namespace (controllers/namespace/namespaceController.ts), and the
  * cloud's node-pool upgrades (cloud/nodePoolUpgrade.ts), and kubectl apply of new objects. Nodes of a pool or zone with a
  * count are chosen with the seeded stream "actions".
  */
@@ -12,6 +13,7 @@ import type { DaemonSetController } from "../controllers/daemonSet/daemonSetCont
 import type { ActionSpec, AppliedObjects } from "./spec.js";
 import type { Drainer } from "../client/drain.js";
 import type { NodePoolUpgrades } from "../cloud/nodePoolUpgrade.js";
+import type { NamespaceController } from "../controllers/namespace/namespaceController.js";
 
 /** Outcome of a pod evicted by a drain (pods.csv). */
 export const OUTCOME_DRAINED = "drained";
@@ -29,6 +31,7 @@ export class ActionTimeline {
     private readonly actions: readonly ActionSpec[],
     private readonly drainer: Drainer,
     private readonly upgrades: NodePoolUpgrades,
+    private readonly namespaces: NamespaceController,
     /** kubectl apply: create the objects (each controller takes its own). */
     private readonly applyObjects: (objects: AppliedObjects) => void = () => {},
   ) {
@@ -59,6 +62,17 @@ export class ActionTimeline {
       this.cluster.events.add(this.sim.now, "Scale", `action/${i}`, `${a.description}: kubectl scale --replicas=${a.replicas}`);
       if (a.statefulSet >= 0) this.statefulSets.scale(a.statefulSet, a.replicas);
       else this.replicaSets.scale(a.deployment, a.replicas);
+      return;
+    }
+    if (a.type === "delete") {
+      const kind = a.kind!;
+      if (!this.namespaces.deleteWorkload(kind, a.namespace!, a.name!, `${a.description}: kubectl delete ${kind.toLowerCase()}/${a.name} -n ${a.namespace}`)) {
+        this.cluster.events.add(this.sim.now, "WorkloadNotFound", `action/${i}`, `${a.description}: kubectl delete ${kind.toLowerCase()}/${a.name}: Error from server (NotFound): already deleted`);
+      }
+      return;
+    }
+    if (a.type === "delete-namespace") {
+      this.namespaces.deleteNamespace(a.namespace!, a.description);
       return;
     }
     if (a.type === "apply") {

@@ -73,7 +73,7 @@ export class ControlPlaneSampler {
     };
     this.apiRequests = {
       file: "api_requests.csv",
-      columns: ["sim_time_s", "verb", "requests", "ok", "conflict_409", "throttled_429", "server_error_5xx", "connection_failed", "error_rate", "latency_p50_ms", "latency_p99_ms"],
+      columns: ["sim_time_s", "verb", "requests", "ok", "conflict_409", "throttled_429", "server_error_5xx", "connection_failed", "error_rate", "latency_p50_ms", "latency_p99_ms", "refused_4xx"],
       rows: [],
       decimals: 3,
     };
@@ -96,7 +96,7 @@ export class ControlPlaneSampler {
     for (let verb = 0; verb < m.verbs.length; verb++) {
       const c = m.verbs[verb];
       requests += c.requests;
-      ok += c.ok + c.conflict; // a 409 is a correct answer of a healthy API
+      ok += c.ok + c.conflict + c.refused; // a 409, or a 403/404 of admission, is a correct answer of a healthy API
       throttled += c.tooMany;
       if (c.requests === 0) continue;
       this.apiRequests.rows.push([
@@ -108,9 +108,10 @@ export class ControlPlaneSampler {
         c.tooMany,
         c.serverError,
         c.connectionFailed,
-        (c.requests - c.ok - c.conflict) / c.requests,
+        (c.requests - c.ok - c.conflict - c.refused) / c.requests,
         ms(c.latency.quantileUs(0.5)),
         ms(c.latency.quantileUs(0.99)),
+        c.refused,
       ]);
     }
     this.controlplane.rows.push([

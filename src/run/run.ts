@@ -49,6 +49,8 @@ import { raftElectionExperiment } from "./raftElectionExperiment.js";
 import type { ClusterSpec } from "./spec.js";
 import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
 import { UserClient } from "./userClient.js";
+import { GarbageCollector } from "../controllers/garbageCollector.js";
+import { NamespaceController } from "../controllers/namespace/namespaceController.js";
 
 export interface RunResult {
   timeseries: TimeseriesRow[];
@@ -106,6 +108,8 @@ export class ClusterRun {
   readonly drainer: Drainer;
   readonly upgrades: NodePoolUpgrades;
   readonly budgets: DisruptionBudgets;
+  readonly garbageCollector: GarbageCollector;
+  readonly namespaceController: NamespaceController;
   private finished = false;
 
   constructor(
@@ -192,12 +196,23 @@ export class ClusterRun {
         cluster.deleteNode(node);
       },
     }, cluster.outcomes.id(OUTCOME_DRAINED));
-    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades, (o) => {
-      for (const i of o.pdbs) this.budgets.create(i);
-      for (const i of o.deployments) this.replicaSets.create(i);
-      for (const i of o.statefulSets) this.statefulSets.create(i);
-      for (const i of o.daemonSets) this.daemonSets.create(i);
-      for (const i of o.jobs) this.jobs.create(i);
+    // kubectl delete of workloads and namespaces: the garbage collector and the namespace controller.
+    if (cp) cp.api.namespaces = cluster.namespaces;
+    this.garbageCollector = new GarbageCollector(sim, cluster);
+    const deletable = [...this.replicaSets.deletable(), ...this.statefulSets.deletable(), ...this.daemonSets.deletable(), ...this.jobs.deletable()];
+    this.namespaceController = new NamespaceController(sim, cluster, this.garbageCollector, deletable, spec.templates);
+    const actions = (this.actions = new ActionTimeline(sim, cluster, this.replicaSets, this.statefulSets, this.daemonSets, spec.actions, this.drainer, this.upgrades, this.namespaceController, (o) => {
+      // NamespaceLifecycle: nothing is created in a namespace being deleted (or gone)
+      const admitted = (namespace: string, what: string) => {
+        const status = cluster.namespaces.admitCreate(cluster.namespaces.id(namespace));
+        if (status !== 0) cluster.events.add(sim.now, "ApplyRefused", what, `unable to create new content in namespace ${namespace} because it is being terminated (${status})`);
+        return status === 0;
+      };
+      for (const i of o.pdbs) if (admitted(spec.pdbs[i].namespace, `poddisruptionbudget/${spec.pdbs[i].name}`)) this.budgets.create(i);
+      for (const i of o.deployments) if (admitted(spec.deployments[i].namespace, `deployment/${spec.deployments[i].name}`)) this.replicaSets.create(i);
+      for (const i of o.statefulSets) if (admitted(spec.statefulSets[i].namespace, `statefulset/${spec.statefulSets[i].name}`)) this.statefulSets.create(i);
+      for (const i of o.daemonSets) if (admitted(spec.daemonSets[i].namespace, `daemonset/${spec.daemonSets[i].name}`)) this.daemonSets.create(i);
+      for (const i of o.jobs) if (admitted(spec.jobs[i].namespace, `job/${spec.jobs[i].name}`)) this.jobs.create(i);
       for (const i of o.pods) this.user.createPod(spec.pods[i].name, spec.pods[i].namespace, spec.pods[i].template, -1, spec.pods[i].activeDeadlineUs);
     }));
     this.sampleId = sim.on("metrics.sample", () => this.sample());
@@ -255,6 +270,7 @@ export class ClusterRun {
     collect(this.controlPlane?.finish(this.sim.now));
     for (const comp of this.components) collect(comp.finish?.());
     collect({ summary: this.podApiSummary() });
+    if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
     const summary = summarize({
       nodes: c.nodes.count,

@@ -107,7 +107,7 @@ export interface NodePoolUpgradeSpec {
 /** An operator's action on the timeline (scenario section actions). */
 export interface ActionSpec {
   atUs: number;
-  type: "scale" | "rollout" | "pause" | "resume" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade" | "apply";
+  type: "scale" | "rollout" | "pause" | "resume" | "cordon" | "uncordon" | "drain" | "node-pool-upgrade" | "apply" | "delete" | "delete-namespace";
   /** scale, rollout, pause, resume: the Deployment's index (or -1); scale: its new replicas. */
   deployment: number;
   /** scale, rollout: the StatefulSet's index, or -1. */
@@ -126,6 +126,10 @@ export interface ActionSpec {
   applied?: AppliedObjects;
   /** node-pool-upgrade: candidates are the pool's old nodes; these, its new ones. */
   upgrade?: NodePoolUpgradeSpec;
+  /** delete: the workload's kind and name, in `namespace`; delete-namespace: the namespace. */
+  kind?: "Deployment" | "StatefulSet" | "DaemonSet" | "Job";
+  name?: string;
+  namespace?: string;
   /** For events.csv ("actions[0]: node general-3"). */
   description: string;
 }

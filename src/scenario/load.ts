@@ -16,6 +16,9 @@ import { workloadEntries, type WorkloadEntry } from "./workloadEntries.js";
 import { applyOverrides } from "./overrides.js";
 import { resolveScenario, spreadOverZones } from "./resolve.js";
 import { MAX_DEPLOYMENT_REPLICAS } from "../apiserver/admission/validation/workloads.js";
+import { IMMORTAL_NAMESPACE_MESSAGE, IMMORTAL_NAMESPACES } from "../apiserver/admission/namespaceLifecycle.js";
+import { INITIAL_NAMESPACES } from "../apiserver/admission/admission.js";
+import { NAMESPACE_DELETION_GRACE_PERIOD_US } from "../controllers/namespace/namespaceController.js";
 import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { parseYamlDocument } from "./yamlInput.js";
@@ -202,6 +205,11 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
   // An action on an object an apply action creates must come at or after the apply.
   const appliedAt = new Map(workloadEntries(s).flatMap(({ w, atUs, action }) => (action >= 0 && w.kind !== "PoissonArrivals" ? [[`${w.kind}/${w.metadata.namespace ?? "default"}/${w.metadata.name}`, { atUs, action }] as const] : [])));
   s.actions.forEach((a, i) => {
+    if (a.type === "delete") {
+      const created = appliedAt.get(`${a.kind}/${a.namespace}/${a.name}`);
+      if (created && durationUs(a.at) < created.atUs) throw new ScenarioError(file, `actions[${i}].at`, `expected a time at or after actions[${created.action}] (the apply that creates ${a.kind.toLowerCase()} ${a.namespace}/${a.name}, at ${formatDurationUs(created.atUs)}), got ${JSON.stringify(a.at)}`);
+      return;
+    }
     if (!("namespace" in a)) return;
     const [field, kind] = "deployment" in a && a.deployment !== undefined ? (["deployment", "Deployment"] as const) : "statefulSet" in a && a.statefulSet !== undefined ? (["statefulSet", "StatefulSet"] as const) : "daemonSet" in a && a.daemonSet !== undefined ? (["daemonSet", "DaemonSet"] as const) : [undefined, undefined];
     if (field === undefined) return;
@@ -213,7 +221,9 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
   const deployments = named("Deployment");
   const statefulSets = named("StatefulSet");
   const daemonSets = named("DaemonSet");
+  checkDeletes(file, s);
   s.actions.forEach((a, i) => {
+    if (a.type === "delete" || a.type === "delete-namespace") return; // checkDeletes
     if (a.type === "scale" && a.statefulSet !== undefined) {
       if (!statefulSets.has(`${a.namespace}/${a.statefulSet}`)) {
         throw new ScenarioError(file, `actions[${i}].statefulSet`, `expected the name of a StatefulSet of the scenario in namespace ${a.namespace} (${[...statefulSets].join(", ") || "none"}), got ${JSON.stringify(a.statefulSet)}`);
@@ -239,6 +249,70 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
       const first = s.actions.findIndex((b) => b.type === "node-pool-upgrade" && b.pool === a.pool);
       if (first !== i) throw new ScenarioError(file, `actions[${i}].pool`, `expected one node-pool-upgrade per pool, got a second one for pool ${a.pool} (the first is actions[${first}])`);
     } else if (a.type !== "apply") checkNodes("actions", i, a, true);
+  });
+}
+
+/**
+ * delete and delete-namespace actions: the workload or namespace exists; default,
+ * kube-system and kube-public may not be deleted (NamespaceLifecycle); and no action names
+ * a workload or namespace that an earlier action (earlier in time, or at the same time and
+ * earlier in the list) deleted: kubectl would answer NotFound. A namespace's workloads exist
+ * until the namespace controller's first sync, namespaceDeletionGracePeriod (5 s) after its
+ * delete: a scale in between is accepted (its creates are refused).
+ */
+function checkDeletes(file: string, s: Scenario): void {
+  const kinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job"]);
+  const workloads = new Set<string>();
+  const namespaces = new Set<string>(INITIAL_NAMESPACES);
+  for (const { w } of workloadEntries(s)) {
+    if (w.kind === "Namespace") namespaces.add(w.metadata.name);
+    else if (w.kind === "PoissonArrivals") namespaces.add(w.namespace);
+    else if (w.kind !== "PriorityClass") {
+      const ns = w.metadata.namespace ?? "default";
+      namespaces.add(ns);
+      if (kinds.has(w.kind)) workloads.add(`${w.kind}/${ns}/${w.metadata.name}`);
+    }
+  }
+  const order = s.actions.map((a, i) => ({ a, i, atUs: durationUs(a.at) }));
+  /** The first action before actions[i] that deletes the workload (or its namespace): when the object goes, and that action. */
+  const deletedBefore = (i: number, kind: string | undefined, namespace: string, name: string | undefined) =>
+    order.find((x) => {
+      const goneUs = x.a.type === "delete-namespace" && kind !== undefined ? x.atUs + NAMESPACE_DELETION_GRACE_PERIOD_US : x.atUs;
+      const before = goneUs < order[i].atUs || (goneUs === order[i].atUs && x.i < i);
+      return before && ((x.a.type === "delete-namespace" && x.a.namespace === namespace) || (kind !== undefined && x.a.type === "delete" && x.a.kind === kind && x.a.namespace === namespace && x.a.name === name));
+    });
+  s.actions.forEach((a, i) => {
+    let target: { kind?: string; name?: string; namespace: string; field: string } | undefined;
+    if (a.type === "delete") {
+      const key = `${a.kind}/${a.namespace}/${a.name}`;
+      if (!workloads.has(key)) {
+        const same = [...workloads].filter((k) => k.startsWith(`${a.kind}/`)).map((k) => k.slice(a.kind.length + 1));
+        throw new ScenarioError(file, `actions[${i}].name`, `expected the name of a ${a.kind} of the scenario in namespace ${a.namespace} (${same.join(", ") || "none"}), got ${JSON.stringify(a.name)}`);
+      }
+      target = { kind: a.kind, name: a.name, namespace: a.namespace, field: "name" };
+    } else if (a.type === "delete-namespace") {
+      if (IMMORTAL_NAMESPACES.includes(a.namespace)) {
+        throw new ScenarioError(file, `actions[${i}].namespace`, `expected a namespace that may be deleted, got ${JSON.stringify(a.namespace)}: namespaces "${a.namespace}" is forbidden: ${IMMORTAL_NAMESPACE_MESSAGE} (NamespaceLifecycle admission)`);
+      }
+      if (a.namespace === "kube-node-lease") {
+        throw new ScenarioError(file, `actions[${i}].namespace`, `expected a namespace that may be deleted, got "kube-node-lease": kubesim does not model deleting it (upstream allows it; the API server's system namespaces controller creates it again)`);
+      }
+      if (!namespaces.has(a.namespace)) {
+        throw new ScenarioError(file, `actions[${i}].namespace`, `expected a namespace of the scenario (${[...namespaces].filter((n) => !(INITIAL_NAMESPACES as readonly string[]).includes(n)).join(", ") || "none but the initial ones"}), got ${JSON.stringify(a.namespace)}`);
+      }
+      target = { namespace: a.namespace, field: "namespace" };
+    } else if (a.type === "scale" || a.type === "set-image" || a.type === "rollout-restart" || a.type === "pause" || a.type === "resume") {
+      const named = a as { deployment?: string; statefulSet?: string; daemonSet?: string; namespace: string };
+      const [kind, field, name] =
+        named.deployment !== undefined ? ["Deployment", "deployment", named.deployment] : named.statefulSet !== undefined ? ["StatefulSet", "statefulSet", named.statefulSet] : ["DaemonSet", "daemonSet", named.daemonSet];
+      target = { kind, name, namespace: named.namespace, field };
+    }
+    if (!target) return;
+    const by = deletedBefore(i, target.kind, target.namespace, target.name);
+    if (!by) return;
+    const what = target.kind === undefined ? `namespace ${target.namespace}` : `${target.kind} ${target.namespace}/${target.name}`;
+    const controller = by.a.type === "delete-namespace" && target.kind !== undefined ? ` (the namespace controller at ${formatDurationUs(by.atUs + NAMESPACE_DELETION_GRACE_PERIOD_US)})` : "";
+    throw new ScenarioError(file, `actions[${i}].${target.field}`, `expected a ${target.kind === undefined ? "namespace" : target.kind} that still exists at ${formatDurationUs(durationUs(a.at))}, got ${what}: actions[${by.i}] (${by.a.type}) deletes it at ${formatDurationUs(by.atUs)}${controller}`);
   });
 }
 

@@ -407,6 +407,12 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       const what = applied.get(i) ?? { deployments: [], daemonSets: [], statefulSets: [], jobs: [], pdbs: [], pods: [], names: [] };
       return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, applied: what, description: `actions[${i}]` };
     }
+    if (a.type === "delete") {
+      return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, kind: a.kind, name: a.name, namespace: a.namespace, description: `actions[${i}]: ${a.kind} ${a.namespace}/${a.name}` };
+    }
+    if (a.type === "delete-namespace") {
+      return { atUs: durationUs(a.at), type: a.type, deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, namespace: a.namespace, description: `actions[${i}]: namespace ${a.namespace}` };
+    }
     if (a.type === "node-pool-upgrade") {
       const upgrade = { pool: a.pool, newNodes: upgradeNodes.get(i)!, maxSurge: a.maxSurge, maxUnavailable: a.maxUnavailable, drainTimeoutUs: durationUs(a.drainTimeout), provisionUs: durationUs(a.provisionTime) };
       const candidates = poolNodes.get(a.pool)!;

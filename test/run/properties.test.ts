@@ -2,7 +2,8 @@
  * Properties of the cluster loop over random small clusters, workloads and fault
  * timelines (fast-check): nodes are never over-committed, a pod is on at most one node,
  * pods are conserved, every pod ends in a known state, every Deployment holds its
- * replica count of pods that are not Terminating.
+ * replica count of pods that are not Terminating; a deleted Deployment keeps none; nothing is
+ * created in a namespace once it is being deleted, and it is gone when its pods are.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -43,12 +44,14 @@ const arbitraryRun = fc.record({
   actions: fc.array(
     fc.record({
       at: fc.integer({ min: 0, max: 500 }),
-      kind: fc.constantFrom("scale" as const, "rollout" as const, "cordon" as const, "uncordon" as const, "drain" as const),
+      kind: fc.constantFrom("scale" as const, "rollout" as const, "cordon" as const, "uncordon" as const, "drain" as const, "delete" as const),
       target: fc.nat(),
       replicas: fc.integer({ min: 0, max: 12 }),
     }),
     { maxLength: 4 },
   ),
+  /** kubectl delete namespace of the arrivals' namespace, at this second. */
+  deleteNamespaceAt: fc.option(fc.integer({ min: 0, max: 500 })),
   upgrade: fc.option(fc.record({ at: fc.integer({ min: 0, max: 400 }), maxSurge: fc.integer({ min: 0, max: 2 }), maxUnavailable: fc.integer({ min: 0, max: 2 }), drainTimeoutS: fc.integer({ min: 1, max: 200 }) })),
 });
 
@@ -90,6 +93,7 @@ describe.each([
             candidates: [x.target % nodes.length],
             count: Infinity,
             description: "a",
+            ...(x.kind === "delete" ? { kind: "Deployment" as const, name: `d${x.target % a.replicas.length}`, namespace: "default" } : {}),
           }))
           .sort((x, y) => x.atUs - y.atUs);
         // a node-pool upgrade: a new node for each node, provisioned during the run
@@ -101,7 +105,13 @@ describe.each([
           actions.push({ atUs: up.at * 1e6, type: "node-pool-upgrade", deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: a.nodes.map((_, i) => i), count: oldCount, upgrade, description: "u" });
           actions.sort((x, y) => x.atUs - y.atUs);
         }
-        const desired = a.replicas.map((r, i) => actions.filter((x) => x.type === "scale" && x.deployment === i).reduce((_, x) => x.replicas, r));
+        if (a.deleteNamespaceAt !== null) {
+          actions.push({ atUs: a.deleteNamespaceAt * 1e6, type: "delete-namespace", deployment: -1, statefulSet: -1, revision: -1, replicas: 0, candidates: [], count: 0, namespace: "batch", description: "n" });
+          actions.sort((x, y) => x.atUs - y.atUs);
+        }
+        // a deleted Deployment wants none (and ignores a scale after its delete)
+        const deletedAt = a.replicas.map((_, i) => actions.find((x) => x.type === "delete" && x.deployment === i)?.atUs ?? Infinity);
+        const desired = a.replicas.map((r, i) => (deletedAt[i] < Infinity ? 0 : actions.filter((x) => x.type === "scale" && x.deployment === i).reduce((_, x) => x.replicas, r)));
         const statefulSets = a.statefulSets.map((x, k) => ({ name: `sts${k}`, namespace: "default", replicas: x.replicas, template: 0, parallel: x.parallel }));
         const s = spec({
           seed: a.seed,
@@ -117,7 +127,7 @@ describe.each([
             templates.push(templates[i % a.templates.length]);
             return { name: `d${i}`, namespace: "default", replicas: r, template: i % a.templates.length, templateHash: "h", revisions: [{ template: templates.length - 1, templateHash: "h2" }] };
           }),
-          arrivals: [{ name: "b", namespace: "default", meanInterarrivalUs: 1e6 / a.rate, startUs: 0, stopUs: 600e6, lifetime: { type: "exponential", mean: 20 }, template: 0 }],
+          arrivals: [{ name: "b", namespace: "batch", meanInterarrivalUs: 1e6 / a.rate, startUs: 0, stopUs: 600e6, lifetime: { type: "exponential", mean: 20 }, template: 0 }],
           faults,
         });
         const run = new ClusterRun(s, options);
@@ -163,9 +173,24 @@ describe.each([
           // a rollout may still be under way (new pods that cannot be scheduled): up to maxSurge
           // (25 %, rounded up) more, also after a scale during it (proportional scaling keeps
           // the ReplicaSets within replicas + maxSurge)
-          const rolled = actions.some((x) => x.type === "rollout" && x.deployment === i);
-          if (rolled) expect(alive.length).toBeLessThanOrEqual(replicas + Math.ceil(replicas / 4));
+          const rolled = actions.some((x) => x.type === "rollout" && x.deployment === i && x.atUs < deletedAt[i]);
+          if (deletedAt[i] < Infinity) {
+            // its pods all got their deletion at the delete (the garbage collector), none created since
+            const pods = r.pods.filter((p) => p.owner === `Deployment/default/d${i}`);
+            expect(pods.every((p) => p.created_s * 1e6 <= deletedAt[i])).toBe(true);
+            expect(alive).toHaveLength(0);
+          } else if (rolled) expect(alive.length).toBeLessThanOrEqual(replicas + Math.ceil(replicas / 4));
           else expect(alive).toHaveLength(replicas);
+        }
+        if (a.deleteNamespaceAt !== null) {
+          const atS = a.deleteNamespaceAt;
+          const arrivals = r.pods.filter((p) => p.owner === "PoissonArrivals/batch/b");
+          expect(arrivals.every((p) => p.created_s <= atS)).toBe(true);
+          // every pod of it had its deletion by the namespace controller's first sync (5 s) or ended before
+          for (const p of arrivals) expect(p.deletion_requested_s === null ? p.deleted_s !== null && p.deleted_s <= atS + 5 : p.deletion_requested_s <= atS + 5).toBe(true);
+          // gone once its pods are (30 s grace + the controller's requeues), unless a pod waits on a node that is down
+          const gone = r.events.find((e) => e.kind === "NamespaceDeleted");
+          if (gone) expect(arrivals.every((p) => p.deleted_s !== null && p.deleted_s <= gone.sim_time_s)).toBe(true);
         }
       }),
       { numRuns: 40 },

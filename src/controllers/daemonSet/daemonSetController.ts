@@ -19,6 +19,8 @@
  *   kube-controller-manager lease holder with one, as the ReplicaSet controller's: at
  *   most burstReplicas = 250 per sync (daemon_controller.go), in slow-start batches 1, 2,
  *   4, ..., no new sync while a sync's creates are in flight).
+ * - A deleted DaemonSet (a `delete` action, its namespace's deletion) is no longer synced;
+ *   desired reads 0; the garbage collector deletes its pods.
  * - Daemon pods tolerate not-ready and unreachable NoExecute taints forever: a failed
  *   node keeps them (they are never evicted).
  *
@@ -34,6 +36,7 @@ import { OUTCOME_DELETED } from "../../apiserver/clusterState.js";
 import { podNameSuffix } from "../../apiserver/generateName.js";
 import { PodPhase } from "../../model/podTable.js";
 import type { PodCreates } from "../podCreates.js";
+import type { DeletableWorkload } from "../garbageCollector.js";
 import { daemonSetBudget, rollingUpdateStep, type DaemonPodState, type NodeDaemonPods } from "./rollingUpdate.js";
 
 /** A DaemonSet of the run, resolved: its eligible nodes and the pod template of each. */
@@ -85,6 +88,8 @@ export class DaemonSetController {
   /** Inside a sync (its own deletions and creates must not start another); DaemonSets to sync again. */
   private syncing = false;
   private readonly dirty = new Set<number>();
+  /** Per DaemonSet: deleted (nothing acts for it). */
+  private readonly deleted: boolean[];
 
   /** Per DaemonSet: node row -> slot, -1 for a node that should not run it. */
   private readonly slotOfNode: Int32Array[];
@@ -120,6 +125,7 @@ export class DaemonSetController {
     this.rolloutSinceUs = daemonSets.map(() => -1);
     this.exists = daemonSets.map(() => false);
     this.rolloutSeconds = daemonSets.map(() => []);
+    this.deleted = daemonSets.map(() => false);
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodDeleting.push((pod) => this.podDeleting(pod));
     cluster.onPodEnded.push((pod) => this.podEnded(pod));
@@ -153,12 +159,26 @@ export class DaemonSetController {
     this.daemonSets[d].nodes.forEach((_, k) => this.manage(d, k));
   }
 
+  /** The DaemonSets as objects a user or the namespace controller can delete. */
+  deletable(): DeletableWorkload[] {
+    return this.daemonSets.map((ds, d) => ({ kind: "DaemonSet" as const, namespace: ds.namespace, name: ds.name, stop: () => this.stop(d) }));
+  }
+
+  private stop(d: number): number {
+    if (this.deleted[d]) return -1;
+    this.deleted[d] = true;
+    this.rolloutSinceUs[d] = -1;
+    this.creates.forget?.(d);
+    return this.ownerOf[d];
+  }
+
   /**
    * A new pod template (kubectl set image, rollout restart): revision `revision` of
    * spec.revisions becomes the update revision (a template equal to an earlier one makes
    * that one the update revision again, as constructHistory's Match does).
    */
   rollout(d: number, revision: number): void {
+    if (this.deleted[d]) return;
     const ds = this.daemonSets[d];
     const r = this.hashes[d].indexOf(this.hashes[d][revision + 1]);
     if (r === this.updateRevision[d]) return;
@@ -172,6 +192,7 @@ export class DaemonSetController {
   }
 
   private desiredNumberScheduled(d: number): number {
+    if (this.deleted[d]) return 0;
     const exists = this.cluster.nodes.exists;
     return this.daemonSets[d].nodes.reduce((n, row) => n + exists[row], 0);
   }
@@ -249,6 +270,7 @@ export class DaemonSetController {
 
   /** syncDaemonSet: the manage loop on every node, then the RollingUpdate step, then whether the rollout is complete. */
   private syncOnce(d: number): void {
+    if (this.deleted[d]) return;
     const ds = this.daemonSets[d];
     ds.nodes.forEach((_, k) => this.manage(d, k));
     const strategy = ds.updateStrategy ?? DEFAULT_UPDATE_STRATEGY;
@@ -299,6 +321,7 @@ export class DaemonSetController {
    * the new one not yet available).
    */
   private manage(d: number, k: number): void {
+    if (this.deleted[d]) return;
     const ds = this.daemonSets[d];
     if (!this.exists[d] || this.cluster.nodes.exists[ds.nodes[k]] === 0) return;
     const pods = this.cluster.pods;

@@ -14,6 +14,9 @@
  * - a finished Job deletes its active pods; ttlSecondsAfterFinished deletes the Job
  *   (and its pods) that long after it finished.
  * Each finish is a row in events.csv (JobComplete, JobFailed) with its duration.
+ * - A deleted Job (a `delete` action, its namespace's deletion) stops: no creates, no
+ *   finish; the garbage collector deletes its active pods, its ended pods go with it. It
+ *   counts neither as complete, failed nor running in the summary.
  *
  * Pod creates go through `PodCreates` like the ReplicaSet controller's: with a control
  * plane at most MaxPodCreateDeletePerSync = 500 per sync, in slow-start batches 1, 2, 4,
@@ -31,6 +34,7 @@ import { OUTCOME_COMPLETED, OUTCOME_DELETED, type ClusterState } from "../../api
 import { podNameSuffix } from "../../apiserver/generateName.js";
 import { PodPhase } from "../../model/podTable.js";
 import type { PodCreates } from "../podCreates.js";
+import type { DeletableWorkload } from "../garbageCollector.js";
 
 /** DefaultJobPodFailureBackOff and MaxJobPodFailureBackOff (job_controller.go; the Job docs still say a 6 min cap). */
 export const JOB_POD_FAILURE_BACKOFF_US = 10 * US_PER_S;
@@ -80,6 +84,8 @@ interface JobState {
   finishedUs: number;
   /** Pods that ended on their own (Succeeded or Failed objects that stay until the Job is deleted). */
   ended: number[];
+  /** The Job object was deleted (a delete action, its namespace, ttlSecondsAfterFinished). */
+  deleted: boolean;
 }
 
 export class JobController {
@@ -122,6 +128,7 @@ export class JobController {
         created: 0,
         finishedUs: -1,
         ended: [],
+        deleted: false,
       };
     });
     this.completed = cluster.outcomes.id(OUTCOME_COMPLETED);
@@ -165,6 +172,22 @@ export class JobController {
     this.sync(k);
   }
 
+  /** The Jobs as objects a user or the namespace controller can delete. */
+  deletable(): DeletableWorkload[] {
+    return this.jobs.map((j, k) => ({ kind: "Job" as const, namespace: j.namespace, name: j.name, stop: () => this.stop(k) }));
+  }
+
+  /** The Job object is deleted: nothing acts for it; its ended pods go with it (the garbage collector deletes the others). */
+  private stop(k: number): number {
+    const s = this.state[k];
+    if (s.deleted) return -1;
+    s.deleted = true;
+    this.creates.forget?.(k);
+    for (const pod of s.ended) this.podObjectRemoved(pod);
+    s.ended = [];
+    return s.owner;
+  }
+
   private jobOf(pod: number): number {
     return this.jobOfOwner.get(this.cluster.pods.owner[pod]) ?? -1;
   }
@@ -173,7 +196,7 @@ export class JobController {
   private sync(k: number): void {
     const j = this.jobs[k];
     const s = this.state[k];
-    if (s.status !== RUNNING || this.createdUs[k] < 0) return;
+    if (s.status !== RUNNING || s.deleted || this.createdUs[k] < 0) return;
     if (this.sim.now < s.notBeforeUs) {
       this.sim.schedule(s.notBeforeUs - this.sim.now, this.hSync, k);
       return;
@@ -224,7 +247,7 @@ export class JobController {
     const index = s.indexOfPod.get(pod) ?? -1;
     s.indexOfPod.delete(pod);
     const succeeded = ended && this.cluster.pods.outcome[pod] === this.completed && this.cluster.pods.phase[pod] === PodPhase.Succeeded;
-    if (s.status !== RUNNING) return;
+    if (s.status !== RUNNING || s.deleted) return;
     if (succeeded) {
       s.succeeded++;
       s.failuresSinceSuccess = 0;
@@ -244,7 +267,7 @@ export class JobController {
   /** restartPolicy OnFailure: the active pods' container restarts count toward backoffLimit. */
   private podRestarted(pod: number): void {
     const k = this.jobOf(pod);
-    if (k < 0 || !this.jobs[k].onFailure || this.state[k].status !== RUNNING) return;
+    if (k < 0 || !this.jobs[k].onFailure || this.state[k].status !== RUNNING || this.state[k].deleted) return;
     let restarts = 0;
     for (const p of this.state[k].active) restarts += this.cluster.pods.restarts[p];
     const limit = this.jobs[k].backoffLimit;
@@ -260,7 +283,7 @@ export class JobController {
 
   private finish(k: number, status: number, reason: string, message: string): void {
     const s = this.state[k];
-    if (s.status !== RUNNING) return;
+    if (s.status !== RUNNING || s.deleted) return;
     s.status = status;
     s.finishedUs = this.sim.now;
     const j = this.jobs[k];
@@ -273,6 +296,8 @@ export class JobController {
 
   /** The TTL-after-finished controller deletes the Job; the garbage collector its pods. */
   private deleteJob(k: number): void {
+    if (this.state[k].deleted) return;
+    this.state[k].deleted = true;
     const j = this.jobs[k];
     this.cluster.events.add(this.sim.now, "JobDeleted", `job/${j.namespace}/${j.name}`, "ttlSecondsAfterFinished passed: the Job and its pods are deleted");
     for (const pod of [...this.state[k].active]) this.cluster.deletePod(pod, this.deleted);
@@ -284,12 +309,13 @@ export class JobController {
   counts(): { complete: number; failed: number; running: number } {
     let complete = 0;
     let failed = 0;
-    let notCreated = 0;
+    let notRunning = 0;
     this.state.forEach((s, k) => {
-      if (s.status === COMPLETE) complete++;
+      if (s.deleted && s.status === RUNNING) notRunning++;
+      else if (s.status === COMPLETE) complete++;
       else if (s.status === FAILED) failed++;
-      else if (this.createdUs[k] < 0) notCreated++;
+      else if (this.createdUs[k] < 0) notRunning++;
     });
-    return { complete, failed, running: this.state.length - complete - failed - notCreated };
+    return { complete, failed, running: this.state.length - complete - failed - notRunning };
   }
 }

@@ -9,6 +9,8 @@
  *   - {at: 1h, type: node-pool-upgrade, pool: general, maxSurge: 1}            a managed surge upgrade of the pool
  *   - {at: 2h, type: apply, workloads: [{manifests: nightly.yaml}]}            kubectl apply: objects created then
  *   - {at: 50m, type: pause, deployment: web}  (resume)                          kubectl rollout pause / resume
+ *   - {at: 55m, type: delete, kind: Deployment, name: web, namespace: shop}     kubectl delete (background cascading)
+ *   - {at: 58m, type: delete-namespace, namespace: shop}                        kubectl delete namespace
  *
  * Nodes are named as in faults: `node`, `pool` or `zone` (+ `count`, chosen with the seeded
  * stream "actions"). Each action is a row in events.csv.
@@ -102,7 +104,22 @@ const rolloutRestart = z
 const rolloutPause = <T extends "pause" | "resume">(type: T, what: string) =>
   z.strictObject({ type: z.literal(type), at: nodeSelection.at, deployment: dnsSubdomain.describe("the Deployment's name"), namespace: dnsLabel.default("default") }).describe(what);
 
-export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "pause", "resume", "cordon", "uncordon", "drain", "node-pool-upgrade", "apply"] as const;
+/** The workload kinds a `delete` action can name. */
+export const DELETABLE_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job"] as const;
+const deleteWorkload = z
+  .strictObject({
+    type: z.literal("delete"),
+    at: nodeSelection.at,
+    kind: z.enum(DELETABLE_KINDS, { error: `expected one of ${DELETABLE_KINDS.join(", ")}` }).describe("the workload's kind"),
+    name: dnsSubdomain.describe("the workload's name"),
+    namespace: dnsLabel.default("default"),
+  })
+  .describe("kubectl delete <kind>/<name>: the object goes at once (background cascading), its controller stops, the garbage collector deletes its pods gracefully");
+const deleteNamespace = z
+  .strictObject({ type: z.literal("delete-namespace"), at: nodeSelection.at, namespace: dnsLabel.describe("the namespace to delete (not default, kube-system, kube-public, kube-node-lease)") })
+  .describe("kubectl delete namespace: Terminating at once (NamespaceLifecycle refuses new objects in it), the namespace controller deletes its workloads and pods, then the namespace is gone");
+
+export const ACTION_TYPES = ["scale", "set-image", "rollout-restart", "pause", "resume", "cordon", "uncordon", "drain", "node-pool-upgrade", "apply", "delete", "delete-namespace"] as const;
 
 export const action = z.discriminatedUnion(
   "type",
@@ -117,6 +134,8 @@ export const action = z.discriminatedUnion(
     drain,
     nodePoolUpgrade,
     apply,
+    deleteWorkload,
+    deleteNamespace,
   ],
   { error: `expected an action type: ${ACTION_TYPES.join(", ")}` },
 );
