@@ -66,10 +66,12 @@ import type { DeletableWorkload } from "./garbageCollector.js";
 import { maxUnavailable, newReplicaSetReplicas, oldReplicaSetsReplicas, resolveFenceposts } from "./deployment/rollingUpdate.js";
 import { scaleReplicaSets } from "./deployment/proportionalScale.js";
 import { NO_PROGRESS_DEADLINE_SECONDS, PROGRESS_REASON_NAMES, ProgressReason, ProgressTracker, type StatusCounts } from "./deployment/progress.js";
-import { DEFAULT_PROGRESS_DEADLINE_SECONDS } from "../apiserver/admission/defaults.js";
+import { DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT } from "../apiserver/admission/defaults.js";
 
 /** A Deployment of the run. */
 export interface DeploymentSpec {
+  /** spec.revisionHistoryLimit (SetDefaults_Deployment: 10): old ReplicaSets kept after a rollout. */
+  revisionHistoryLimit?: number;
   /** Created by an apply action at this time (us); undefined: at the start of the run. */
   startUs?: number;
   name: string;
@@ -106,6 +108,8 @@ interface Rs {
   /** deployment.kubernetes.io/desired-replicas and max-replicas: the Deployment's replicas (and + maxSurge) when it last scaled this ReplicaSet; 0 = none. */
   desiredAnnotation: number;
   maxAnnotation: number;
+  /** Deleted by the revisionHistoryLimit cleanup (a rollout back to its template brings it back, as a new ReplicaSet of the same name would be). */
+  deleted: boolean;
 }
 
 const DEFAULT_STRATEGY = { type: "RollingUpdate" as const, maxSurge: "25%", maxUnavailable: "25%" };
@@ -332,6 +336,7 @@ export class ReplicaSetController {
     }
     const next = spec.revisions![revision];
     let r = this.sets[d].findIndex((x) => x.hash === next.templateHash);
+    if (r >= 0) this.sets[d][r].deleted = false;
     if (r < 0) {
       r = this.addRs(d, next.template, next.templateHash);
       this.progress[d].set(ProgressReason.NewReplicaSetCreated, this.sim.now);
@@ -351,7 +356,7 @@ export class ReplicaSetController {
 
   private addRs(d: number, template: number, hash: string): number {
     const list = this.sets[d];
-    list.push({ template, hash, replicas: 0, active: new Set(), live: new Set(), creating: 0, created: 0, available: 0, desiredAnnotation: 0, maxAnnotation: 0 });
+    list.push({ template, hash, replicas: 0, active: new Set(), live: new Set(), creating: 0, created: 0, available: 0, desiredAnnotation: 0, maxAnnotation: 0, deleted: false });
     return list.length - 1;
   }
 
@@ -428,8 +433,27 @@ export class ReplicaSetController {
       this.rolloutSinceUs[d] = -1;
       this.rolloutSeconds[d].push(seconds);
       this.cluster.events.add(this.sim.now, "RolloutComplete", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${cur.hash} has all ${desired} replicas available, no old replica left, after ${seconds.toFixed(3)} s`);
+      this.cleanup(d);
     }
     this.checkProgress(d);
+  }
+
+  /**
+   * cleanupDeployment (sync.go), once a rollout is complete: the old ReplicaSets beyond
+   * spec.revisionHistoryLimit (default 10) are deleted, oldest first, those with no
+   * replicas and no active pods only.
+   */
+  private cleanup(d: number): void {
+    const spec = this.deployments[d];
+    const old = this.sets[d].filter((rs, r) => r !== this.current[d] && !rs.deleted);
+    let diff = old.length - (spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT);
+    for (const rs of old) {
+      if (diff <= 0) break;
+      if (rs.replicas !== 0 || rs.active.size !== 0) continue;
+      rs.deleted = true;
+      diff--;
+      this.cluster.events.add(this.sim.now, "OldReplicaSetDeleted", `deployment/${spec.namespace}/${spec.name}`, `replica set ${spec.name}-${rs.hash} deleted (revisionHistoryLimit ${spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT})`);
+    }
   }
 
   /** A ReplicaSet's spec.replicas, annotated with the Deployment's replicas and + maxSurge when it changes (or always: `annotate`). */

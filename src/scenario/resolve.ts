@@ -7,7 +7,7 @@
  * the file and field.
  */
 import { Admission, AdmissionError } from "../apiserver/admission/admission.js";
-import { DEFAULT_DAEMONSET_MAX_SURGE, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_ROLLING_UPDATE, DEFAULT_STATEFULSET_PARTITION } from "../apiserver/admission/defaults.js";
+import { DEFAULT_DAEMONSET_MAX_SURGE, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DEFAULT_DEPLOYMENT_REPLICAS, DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT, DEFAULT_ROLLING_UPDATE, DEFAULT_STATEFULSET_PARTITION } from "../apiserver/admission/defaults.js";
 import { inApiFieldOrder } from "../apiserver/admission/validation/apiFieldOrder.js";
 import { podTemplateHash } from "../controllers/podTemplateHash.js";
 import { US_PER_S } from "../engine/simulation.js";
@@ -233,7 +233,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
             ? { type: "Recreate" as const, maxSurge: 0, maxUnavailable: 0 }
             : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
         rawTemplates.push(t);
-        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false, startUs });
+        deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false, revisionHistoryLimit: w.spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT, startUs });
         apply("deployments", deployments.length - 1);
         break;
       }
