@@ -18,13 +18,16 @@ export interface ApiPort {
  */
 export class FixedLatencyApi implements ApiPort {
   requests = 0;
+  /** NamespaceLifecycle admission for creates (set by the run): 0 to admit, else the refusal's status. */
+  admitCreate: (namespace: number) => number = () => 0;
   constructor(
     private readonly sim: Simulation,
     readonly latencyUs: number,
   ) {}
 
-  send(verb: Verb, _resource: Resource, token: number, doneHandler: number): void {
+  send(verb: Verb, _resource: Resource, token: number, doneHandler: number, opts?: RequestOptions): void {
     this.requests++;
-    this.sim.schedule(this.latencyUs, doneHandler, token, verb === Verb.Create ? Status.Created : Status.OK);
+    const refused = verb === Verb.Create && opts?.namespace !== undefined && opts.namespace >= 0 ? this.admitCreate(opts.namespace) : 0;
+    this.sim.schedule(this.latencyUs, doneHandler, token, refused !== 0 ? refused : verb === Verb.Create ? Status.Created : Status.OK);
   }
 }

@@ -103,6 +103,9 @@ export function nextBatchSize(previous: number, left: number, maxBatch = Infinit
   return Math.min(previous === 0 ? SLOW_START_INITIAL_BATCH_SIZE : 2 * previous, left, maxBatch);
 }
 
+/** Without a control plane: one kube-controller-manager that always holds its lease. */
+export const ALWAYS_LEADING: Pick<LeaderElection, "leader" | "listeners"> = { leader: () => 0, listeners: [] };
+
 /** Where a workload controller's decision to create a pod goes. */
 export interface PodCreates {
   /** Create pod `name` of item `rs` (a ReplicaSet: its Deployment's index), from template `template`, owned by `owner`. */

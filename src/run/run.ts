@@ -18,7 +18,7 @@ import type { NodeTransitionRow } from "../metrics/nodeTransitions.js";
 import { WorkloadStatus, type WorkloadRow } from "../metrics/workloadStatus.js";
 import { WorkloadSummary, type WorkloadSummaryRow } from "../metrics/workloadSummary.js";
 import { ClusterState } from "../apiserver/clusterState.js";
-import { ApiPodCreates, DAEMONSET_CREATES, JOB_CREATES, REPLICASET_CREATES, STATEFULSET_CREATES, immediatePodCreates } from "../controllers/podCreates.js";
+import { ALWAYS_LEADING, ApiPodCreates, DAEMONSET_CREATES, JOB_CREATES, REPLICASET_CREATES, STATEFULSET_CREATES } from "../controllers/podCreates.js";
 import { ReplicaSetController } from "../controllers/replicaSet.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
 import { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
@@ -125,14 +125,19 @@ export class ClusterRun {
     const cp = (this.controlPlane = cpSpec && !cpSpec.experiment ? new ControlPlane(sim, cpSpec, spec.nodes.length, cluster.events, spec.sampleIntervalUs, spec.durationUs) : undefined);
     const kcm = spec.controllerManager;
     const kcmClient = { qps: kcm.kubeApiQps, burst: kcm.kubeApiBurst };
-    this.creates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.deployments.length, kcmClient, REPLICASET_CREATES) : undefined;
-    this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates ?? immediatePodCreates(cluster));
+    // Without a control plane the controllers' creates go through the fixed-latency API and
+    // kube-controller-manager's client rate limit, with a lease always held.
+    const fixedApi = cp ? undefined : new FixedLatencyApi(sim, spec.scheduler.apiWriteLatencyUs);
+    const kcmApi = cp ? cp.api : fixedApi!;
+    const kcmLease = cp ? cp.controllerManager : ALWAYS_LEADING;
+    this.creates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, spec.deployments.length, kcmClient, REPLICASET_CREATES);
+    this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates);
     // The DaemonSet controller creates through its own client (with a control plane).
-    const daemonCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.daemonSets.length, kcmClient, DAEMONSET_CREATES) : immediatePodCreates(cluster);
+    const daemonCreates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, spec.daemonSets.length, kcmClient, DAEMONSET_CREATES);
     this.daemonSets = new DaemonSetController(cluster, spec.daemonSets, daemonCreates);
-    const stsCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.statefulSets.length, kcmClient, STATEFULSET_CREATES) : immediatePodCreates(cluster);
+    const stsCreates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, spec.statefulSets.length, kcmClient, STATEFULSET_CREATES);
     this.statefulSets = new StatefulSetController(cluster, spec.statefulSets, stsCreates);
-    const jobCreates = cp ? new ApiPodCreates(sim, cluster, cp.api, cp.controllerManager, spec.jobs.length, kcmClient, JOB_CREATES) : immediatePodCreates(cluster);
+    const jobCreates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, spec.jobs.length, kcmClient, JOB_CREATES);
     this.jobs = new JobController(sim, cluster, spec.jobs, jobCreates);
     const controlled = [...this.replicaSets.workloads(), ...this.daemonSets.workloads(), ...this.statefulSets.workloads()];
     const workloads = (this.workloads = new WorkloadStatus({ owner: (p) => cluster.pods.owner[p], terminating: (p) => cluster.pods.deletionUs[p] >= 0 }, [...controlled, ...this.jobs.workloads()]));
@@ -142,7 +147,7 @@ export class ClusterRun {
     cluster.onPodEnded.push((p) => workloads.ended(p));
     this.user = new UserClient(sim, cluster, cp?.api);
     const arrivals = new ArrivalGenerators(sim, cluster, spec.arrivals, this.user);
-    const api = (this.api = cp ? cp.api : new FixedLatencyApi(sim, spec.scheduler.apiWriteLatencyUs));
+    const api = (this.api = cp ? cp.api : fixedApi!);
     const kubeletApi = cp ? cp.kubeletApi : new KubeletApi(sim, api, spec.nodes.length);
     const leases = cp ? cp.nodeLeases : new NodeLeases(sim, kubeletApi, sim.rng.stream("kubelet.nodeLease"), spec.nodes.length, NODE_LEASE_RENEW_INTERVAL_US);
     leases.renewed = (i) => i < spec.nodes.length && cluster.renewLease(i);
@@ -198,6 +203,7 @@ export class ClusterRun {
     }, cluster.outcomes.id(OUTCOME_DRAINED));
     // kubectl delete of workloads and namespaces: the garbage collector and the namespace controller.
     if (cp) cp.api.namespaces = cluster.namespaces;
+    else fixedApi!.admitCreate = (ns) => cluster.namespaces.admitCreate(ns);
     this.garbageCollector = new GarbageCollector(sim, cluster);
     const deletable = [...this.replicaSets.deletable(), ...this.statefulSets.deletable(), ...this.daemonSets.deletable(), ...this.jobs.deletable()];
     this.namespaceController = new NamespaceController(sim, cluster, this.garbageCollector, deletable, spec.templates);
