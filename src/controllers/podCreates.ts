@@ -1,9 +1,10 @@
 /**
  * How kube-controller-manager's workload controllers (ReplicaSet, DaemonSet, StatefulSet,
- * Job) create pods when the run has a control plane: `create pods` sent to the API server
- * on the host of the instance that holds the kube-controller-manager lease (kubeadm's
- * LocalAPIEndpoint), through the controller's client rate limiter (--kube-api-qps 20,
- * --kube-api-burst 30). A pod exists (enters the scheduler's queue, is a row of pods.csv
+ * Job) create pods: `create pods` sent to the API server on the host of the instance that
+ * holds the kube-controller-manager lease (kubeadm's LocalAPIEndpoint) when the run has a
+ * control plane, or to the fixed-latency API (apiserver/apiPort.ts, one instance that
+ * always leads: ALWAYS_LEADING) without one; either way through the controller's client
+ * rate limiter (--kube-api-qps 20, --kube-api-burst 30). A pod exists (enters the scheduler's queue, is a row of pods.csv
  * with created_s = now) only when its create succeeded.
  *
  * One workqueue item per owner (a ReplicaSet here; its Deployment's index), processed as
@@ -42,7 +43,7 @@
  *   Terminating; 404, it is gone) is dropped, not retried, and does not fail its batch:
  *   upstream's controllers ignore a NamespaceTerminating error (replica_set.go
  *   slowStartBatch), and the namespace controller deletes the workload. Without a control
- *   plane the create is refused at once.
+ *   plane the fixed-latency API answers the refusal after its latency.
  * - `forget(rs)`: the workload was deleted; its creates that wait are dropped, one in flight
  *   that fails is not retried (one that succeeds makes a pod the garbage collector deletes).
  *
@@ -114,7 +115,7 @@ export interface PodCreates {
   forget?(rs: number): void;
 }
 
-/** Without a control plane: the pod exists at once (unless NamespaceLifecycle refuses it). */
+/** The pod exists at once (unless NamespaceLifecycle refuses it): for tests of a controller alone. */
 export function immediatePodCreates(cluster: ClusterState): PodCreates {
   return {
     create: (_rs, name, namespace, template, owner) => {

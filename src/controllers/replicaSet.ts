@@ -183,6 +183,9 @@ export class ReplicaSetController {
   /** Per Deployment: deleted (its controller no longer acts for it). */
   private readonly deleted: boolean[] = [];
 
+  /** The sync of a Deployment queued by a pod event. */
+  private readonly syncId: number;
+
   constructor(
     private readonly sim: Simulation,
     private readonly cluster: ClusterState,
@@ -221,6 +224,7 @@ export class ReplicaSetController {
     this.availableAfterUs = deployments.map((d) => ((d.minReadySeconds ?? 0) > 0 ? d.minReadySeconds! * US_PER_S + ADD_AFTER_SKEW_US : 0));
     this.availableCheckId = sim.on("replicaset.minReadyCheck", (pod) => this.minReadyCheck(pod));
     cluster.onPodAvailability.push((pod, ready) => this.readiness(pod, ready));
+    this.syncId = sim.on("kube-controller-manager.replicaSetSync", (d) => this.sync(d));
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodRunning.push((pod) => this.podRunning(pod));
   }
@@ -543,6 +547,10 @@ export class ReplicaSetController {
       rs.active.add(pod);
       rs.live.add(pod);
       if (!this.syncing) this.checkProgress(at[0]);
+      // The pod's add event syncs the ReplicaSet (queued: the other informers see the pod
+      // first): one more than it now wants (a scale down while the create was in flight)
+      // is deleted.
+      if (rs.active.size + rs.creating > rs.replicas) this.sim.schedule(0, this.syncId, at[0]);
     }
     // Creates are answered later with a control plane: a pod created after the fault by a Deployment counts.
     if (this.followReplacementsFromUs < 0 || !at) return;

@@ -3,7 +3,11 @@
  * arithmetic and the per-sync decisions on hand-computed cases, then whole rollouts on 4
  * nodes. Timelines by hand: the default 30 s grace period, taken whole; S is a daemon
  * pod's time from created to Running and Ready when it is the only pod in the
- * scheduler's queue (1 s start-up plus the bind), measured on w-0's first pod.
+ * scheduler's queue (1 s start-up plus the bind), measured on w-0's first pod (alone in its
+ * sync's first batch). A pod the controller decides to create at t exists at t + C (C = 5 ms:
+ * its create through the fixed-latency API); creates decided together go in slow-start
+ * batches of 1, 2, ..., each once the one before is answered: the second at t + 2C. Pods
+ * 5 ms apart do not wait for each other's scheduling cycle (about 1 ms), so each takes S.
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/index.js";
@@ -12,6 +16,8 @@ import { daemonSetBudget, rollingUpdateStep, type NodeDaemonPods } from "../../s
 
 const GRACE_S = 30;
 const AT_S = 60;
+/** scheduler.apiWriteLatencyUs default: a create is answered (the pod exists) 5 ms after it is sent. */
+const C = 0.005;
 
 const old = (state: "available" | "unavailable"): NodeDaemonPods => ({ oldPod: state, newPod: "none", excess: false });
 const fresh = (state: "available" | "unavailable"): NodeDaemonPods => ({ oldPod: "none", newPod: state, excess: false });
@@ -94,19 +100,21 @@ describe("a DaemonSet rollout in a run (4 nodes)", () => {
     const S = startup(r);
     expect(S).toBeGreaterThanOrEqual(1);
     expect(S).toBeLessThan(1.1);
-    // wave i: old pod of w-i deleted at 60 + i (30 + S), gone 30 s later, the new one created then, Ready S later.
+    // wave i: old pod of w-i deleted at 60 + i (30 + C + S), gone 30 s later, the new one decided
+    // then and created C later, Ready S after that.
+    const wave = GRACE_S + C + S;
     for (let i = 0; i < 4; i++) {
       const [before, after] = onNode(r, i);
-      const deletedAt = AT_S + i * (GRACE_S + S);
+      const deletedAt = AT_S + i * wave;
       expect(before.deletion_requested_s).toBeCloseTo(deletedAt, 6);
       expect(before.deleted_s).toBeCloseTo(deletedAt + GRACE_S, 6);
-      expect(after.created_s).toBeCloseTo(deletedAt + GRACE_S, 6);
-      expect(after.running_s).toBeCloseTo(deletedAt + GRACE_S + S, 6);
+      expect(after.created_s).toBeCloseTo(deletedAt + GRACE_S + C, 6);
+      expect(after.running_s).toBeCloseTo(deletedAt + wave, 6);
     }
     expect(r.events.find((e) => e.kind === "RolloutStarted")).toMatchObject({ sim_time_s: AT_S, object: "daemonset/default/agent", message: "update revision 2 (RollingUpdate, maxUnavailable 1, maxSurge 0)" });
     const done = r.events.find((e) => e.kind === "RolloutComplete")!;
-    expect(done.sim_time_s).toBeCloseTo(AT_S + 4 * (GRACE_S + S), 6);
-    expect(done.message).toBe(`update revision 2: all 4 nodes have an updated pod available, after ${(4 * (GRACE_S + S)).toFixed(3)} s`);
+    expect(done.sim_time_s).toBeCloseTo(AT_S + 4 * wave, 6);
+    expect(done.message).toBe(`update revision 2: all 4 nodes have an updated pod available, after ${(4 * wave).toFixed(3)} s`);
     // never more than 1 node without an available pod; never two pods on a node
     for (const w of during(r)) {
       expect(w.ready).toBeGreaterThanOrEqual(3);
@@ -119,34 +127,38 @@ describe("a DaemonSet rollout in a run (4 nodes)", () => {
   it("maxUnavailable 2: two waves (w-0, w-1 at once; w-2, w-3 as soon as the first new pods are Ready)", () => {
     const r = simulate(scenario({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 2 } }));
     const S = startup(r);
-    const QUEUE_S = 0.01; // the second pod of a wave waits for the first's scheduling cycle
+    // w-0 and w-1 deleted at 60, gone at 90, both decided then in one sync: w-0's create in the
+    // first batch (exists at 90 + C), w-1's in the second (90 + 2C).
     for (const i of [0, 1]) {
       expect(onNode(r, i)[0].deletion_requested_s).toBe(AT_S);
-      expect(onNode(r, i)[1].created_s).toBe(AT_S + GRACE_S);
+      expect(onNode(r, i)[1].created_s).toBeCloseTo(AT_S + GRACE_S + (i + 1) * C, 6);
     }
+    // each new pod Ready frees one unit of the budget: w-2 deleted at 90 + C + S, w-3 at 90 + 2C + S;
+    // each then gone 30 s later, decided again alone (its own sync), created C later, Ready S after.
     for (const i of [2, 3]) {
       const t = onNode(r, i)[0].deletion_requested_s!;
-      expect(t).toBeGreaterThanOrEqual(AT_S + GRACE_S + S - 1e-9);
-      expect(t).toBeLessThan(AT_S + GRACE_S + S + QUEUE_S);
+      expect(t).toBeCloseTo(AT_S + GRACE_S + (i - 1) * C + S, 6);
+      expect(onNode(r, i)[1].running_s).toBeCloseTo(t + GRACE_S + C + S, 6);
     }
+    // the last, w-3's, Ready at 60 + 2 (30 + C + S) + C
     const done = r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s;
-    expect(done).toBeGreaterThanOrEqual(AT_S + 2 * (GRACE_S + S) - 1e-9);
-    expect(done).toBeLessThan(AT_S + 2 * (GRACE_S + S) + 2 * QUEUE_S);
+    expect(done).toBeCloseTo(AT_S + 2 * (GRACE_S + C + S) + C, 6);
     for (const w of during(r)) expect(w.ready).toBeGreaterThanOrEqual(2);
   });
 
   it("maxSurge 1, maxUnavailable 0: the new pod beside the old, the old deleted once the new one is Ready; never fewer than 4 available", () => {
     const r = simulate(scenario({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }));
     const S = startup(r);
-    // node i: new pod created at 60 + i S while the old one runs, Ready S later; the old one deleted then, gone 30 s later.
+    // node i: new pod decided at 60 + i (C + S) while the old one runs, created C later, Ready S
+    // after that; the old one deleted then, gone 30 s later.
     for (let i = 0; i < 4; i++) {
       const [before, after] = onNode(r, i);
-      expect(after.created_s).toBeCloseTo(AT_S + i * S, 6);
-      expect(after.running_s).toBeCloseTo(AT_S + (i + 1) * S, 6);
-      expect(before.deletion_requested_s).toBeCloseTo(AT_S + (i + 1) * S, 6);
-      expect(before.deleted_s).toBeCloseTo(AT_S + (i + 1) * S + GRACE_S, 6);
+      expect(after.created_s).toBeCloseTo(AT_S + i * (C + S) + C, 6);
+      expect(after.running_s).toBeCloseTo(AT_S + (i + 1) * (C + S), 6);
+      expect(before.deletion_requested_s).toBeCloseTo(AT_S + (i + 1) * (C + S), 6);
+      expect(before.deleted_s).toBeCloseTo(AT_S + (i + 1) * (C + S) + GRACE_S, 6);
     }
-    expect(r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s).toBeCloseTo(AT_S + 4 * S, 6);
+    expect(r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s).toBeCloseTo(AT_S + 4 * (C + S), 6);
     for (const w of during(r)) {
       expect(w.ready).toBeGreaterThanOrEqual(4);
       expect(w.current).toBeLessThanOrEqual(5);
@@ -155,7 +167,8 @@ describe("a DaemonSet rollout in a run (4 nodes)", () => {
 
   it("maxSurge 50% of 4 = 2: two new pods at a time", () => {
     const r = simulate(scenario({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "50%" } }));
-    expect([0, 1].map((i) => onNode(r, i)[1].created_s)).toEqual([AT_S, AT_S]);
+    // both decided at 60 in one sync: batch 1 (w-0) answered at 60 + C, batch 2 (w-1) at 60 + 2C
+    expect([0, 1].map((i) => onNode(r, i)[1].created_s)).toEqual([AT_S + C, AT_S + 2 * C]);
     expect(Math.max(...rows(r).map((w) => w.current))).toBe(6);
     expect(rows(r).at(-1)).toMatchObject({ current: 4, updated: 4, ready: 4 });
   });

@@ -37,6 +37,16 @@ describe("rolling-update arithmetic", () => {
   });
 });
 
+/**
+ * Without a control plane a create goes through the fixed-latency API: a pod decided at t
+ * exists at t + C. The creates one sync takes go in slow-start batches of 1, 2, 4, ..., each
+ * once the one before is answered: 10 creates decided at t exist at t + C (1), t + 2C (2),
+ * t + 3C (4), t + 4C (3). kubesim's workqueue item is the Deployment (all its ReplicaSets).
+ */
+const C = 0.005;
+/** The initial 10 pods (decided at 0) per batch: 1, 2, 4, 3, answered at C, 2C, 3C, 4C. */
+const RAMP_UP_S = [C, 2 * C, 2 * C, 3 * C, 3 * C, 3 * C, 3 * C, 4 * C, 4 * C, 4 * C];
+
 function scenario(strategy: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) {
   return {
     name: "rollout",
@@ -89,11 +99,12 @@ describe("a rollout in a run", () => {
   it("Recreate: every old pod deleted at once; the new ones only once the last old one is gone (30 s grace)", () => {
     const r = simulate(scenario({ type: "Recreate" }));
     const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
-    const old = web.filter((p) => p.created_s === 0);
+    const old = web.filter((p) => p.created_s < 60);
+    expect(old.map((p) => p.created_s)).toEqual(RAMP_UP_S.map((t) => expect.closeTo(t, 6)));
     expect(old.every((p) => p.deletion_requested_s === 60 && p.deleted_s === 90)).toBe(true);
-    const fresh = web.filter((p) => p.created_s > 0);
-    expect(fresh).toHaveLength(10);
-    for (const p of fresh) expect(p.created_s).toBe(90);
+    // the 10 new pods decided once the last old one is gone (90 s), in one sync: 90 + the ramp-up's batches
+    const fresh = web.filter((p) => p.created_s >= 60);
+    expect(fresh.map((p) => p.created_s)).toEqual(RAMP_UP_S.map((t) => expect.closeTo(90 + t, 6)));
     const done = r.events.find((e) => e.kind === "RolloutComplete")!;
     expect(done.sim_time_s).toBeGreaterThan(91);
     expect(done.sim_time_s).toBeLessThan(91.5);
@@ -148,10 +159,12 @@ describe("progressDeadlineSeconds in a run", () => {
       sampleInterval: "10s",
       actions: [{ at: "59s", type: "cordon", pool: "w" }, ...s.actions],
     });
-    // At 60 s: new 3, old 10 -> 8, new 5 (13 pods): every new pod stays Pending, the last progress.
+    // At 60 s: new 3, old 10 -> 8, new 5 (13 pods): the 5 creates in one sync, batches 1, 2, 2
+    // answered at 60 + C, + 2C, + 3C; each raises updatedReplicas (progress), the last at
+    // 60 + 3C = 60.015 s; every new pod stays Pending. Timed out at 60.015 + 600 + 1 s.
     const ev = r.events.filter((e) => e.kind === "ProgressDeadlineExceeded");
-    expect(ev.map((e) => e.sim_time_s)).toEqual([661]);
-    expect(ev[0].message).toContain("no progress since 60.000 s");
+    expect(ev.map((e) => e.sim_time_s)).toEqual([expect.closeTo(60 + 3 * C + 600 + 1, 6)]);
+    expect(ev[0].message).toContain("no progress since 60.015 s");
     expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(false);
     expect(r.workloads.at(-1)).toMatchObject({ desired: 10, current: 13, updated: 5, ready: 8, available: 8 });
   });
@@ -165,7 +178,8 @@ describe("rollout pause and resume actions", () => {
       actions: [{ at: "30s", type: "pause", deployment: "web" }, ...s.actions, { at: "90s", type: "resume", deployment: "web" }],
     });
     const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
-    expect(web.filter((p) => p.created_s > 0 && p.created_s < 90)).toHaveLength(0);
+    // nothing created between the initial ramp-up (its last batch at 4C) and the resume
+    expect(web.filter((p) => p.created_s > 4 * C + 1e-9 && p.created_s < 90)).toHaveLength(0);
     expect(r.events.filter((e) => e.kind === "RolloutStarted").map((e) => e.sim_time_s)).toEqual([90]);
     // as the rollout at 60 s in the 25 %/25 % case, 30 s later
     const done = r.events.find((e) => e.kind === "RolloutComplete")!;
@@ -187,9 +201,13 @@ describe("a scale during a rollout is proportional", () => {
     // By hand: maxSurge for 20 is 5, so 25 pods allowed, 13 there: 12 to add. Larger first:
     // old round(8 * 25 / 13) = 15 (+7), new round(5 * 25 / 13) = 10 (+5). Then the rolling
     // step: 25 pods = 20 + 5, nothing more; minAvailable 15, 10 new unavailable: no scale-down.
-    const at605 = web.filter((p) => p.created_s === 60.5);
-    expect(at605.filter((p) => p.pod.split("-")[1] === oldHash)).toHaveLength(7);
-    expect(at605.filter((p) => p.pod.split("-")[1] !== oldHash)).toHaveLength(5);
+    // The 12 creates, old ReplicaSet's first, in one sync of the Deployment's item: batches 1, 2,
+    // 4 (the old 7) at 60.5 + C, + 2C, + 3C, then the 5 left (the new ones) at 60.5 + 4C.
+    const at605 = web.filter((p) => p.created_s > 60.5 && p.created_s < 60.5 + 4 * C + 1e-9);
+    expect(at605.filter((p) => p.pod.split("-")[1] === oldHash).map((p) => p.created_s)).toEqual(
+      [C, 2 * C, 2 * C, 3 * C, 3 * C, 3 * C, 3 * C].map((t) => expect.closeTo(60.5 + t, 6)),
+    );
+    expect(at605.filter((p) => p.pod.split("-")[1] !== oldHash).map((p) => p.created_s)).toEqual(Array(5).fill(expect.closeTo(60.5 + 4 * C, 6)));
     expect(r.events.filter((e) => e.kind === "ScalingReplicaSet" && e.sim_time_s === 60.5).map((e) => e.message)).toEqual([
       expect.stringMatching(/^Scaled up replica set web-\w+ from 8 to 15$/),
       expect.stringMatching(/^Scaled up replica set web-\w+ from 5 to 10$/),

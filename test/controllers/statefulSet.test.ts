@@ -3,6 +3,10 @@
  * one before it runs and is Ready: 1 s start-up each here), Parallel, and a pod whose node
  * was lost, which keeps its name while Terminating and so is not replaced until its node
  * comes back.
+ *
+ * Creates go through the fixed-latency API (5 ms) in slow-start batches (1, 2, 4, ...: each
+ * batch once the previous one is answered), so a pod decided at t exists at t + 5 ms; the
+ * second and third pods of one sync at t + 10 ms.
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/index.js";
@@ -30,15 +34,19 @@ function scenario(policy: string | undefined, extra: Record<string, unknown> = {
   };
 }
 const SCHEDULING_S = 0.1;
+/** scheduler.apiWriteLatencyUs default: a create is answered (the pod exists) 5 ms after it is sent. */
+const CREATE_S = 0.005;
 
 describe("the StatefulSet controller", () => {
   it("OrderedReady: db-0, db-1, db-2, each created once the one before is Running and Ready", () => {
     const r = simulate(scenario(undefined));
     const pods = r.pods.filter((p) => p.owner === "StatefulSet/default/db");
     expect(pods.map((p) => p.pod)).toEqual(["db-0", "db-1", "db-2"]);
-    expect(pods[0].created_s).toBe(0);
+    // decided at 0, a sync's first batch of one: exists at 0 + 5 ms
+    expect(pods[0].created_s).toBe(CREATE_S);
     for (let i = 1; i < 3; i++) {
-      expect(pods[i].created_s).toBe(pods[i - 1].running_s);
+      // decided when the one before runs (Ready without probes), exists 5 ms later
+      expect(pods[i].created_s).toBeCloseTo(pods[i - 1].running_s! + CREATE_S, 6);
       expect(pods[i].running_s! - pods[i].created_s).toBeGreaterThanOrEqual(1);
       expect(pods[i].running_s! - pods[i].created_s).toBeLessThan(1 + SCHEDULING_S);
     }
@@ -47,7 +55,8 @@ describe("the StatefulSet controller", () => {
 
   it("Parallel: all at once", () => {
     const r = simulate(scenario("Parallel"));
-    expect(r.pods.filter((p) => p.owner === "StatefulSet/default/db").map((p) => p.created_s)).toEqual([0, 0, 0]);
+    // one sync at 0 with 3 creates: batch 1 (db-0) answered at 5 ms, then batch 2 (db-1, db-2) at 10 ms
+    expect(r.pods.filter((p) => p.owner === "StatefulSet/default/db").map((p) => p.created_s)).toEqual([CREATE_S, 2 * CREATE_S, 2 * CREATE_S]);
   });
 
   it("scale: up creates the next ordinals in order; down deletes from the highest, one at a time (each waits for the one above to be gone: 30 s grace)", () => {
@@ -58,8 +67,9 @@ describe("the StatefulSet controller", () => {
     const r = simulate(scenario(undefined, { actions }));
     const pods = r.pods.filter((p) => p.owner === "StatefulSet/default/db");
     const byName = (n: string) => pods.find((p) => p.pod === n)!;
-    expect(byName("db-3").created_s).toBe(60);
-    expect(byName("db-4").created_s).toBe(byName("db-3").running_s);
+    // decided at the scale (60 s), exists 5 ms later; db-4 decided when db-3 runs, 5 ms later too
+    expect(byName("db-3").created_s).toBe(60 + CREATE_S);
+    expect(byName("db-4").created_s).toBeCloseTo(byName("db-3").running_s! + CREATE_S, 6);
     expect(["db-4", "db-3", "db-2", "db-1"].map((n) => byName(n).deletion_requested_s)).toEqual([120, 150, 180, 210]);
     expect(byName("db-0").deletion_requested_s).toBeNull();
     const parallel = simulate(scenario("Parallel", { actions }));
@@ -78,8 +88,8 @@ describe("the StatefulSet controller", () => {
     expect(old.outcome).toBe("evicted");
     expect(old.deletion_requested_s!).toBeGreaterThan(60 + 300);
     expect(old.deleted_s).toBeCloseTo(660.005, 6);
-    // the new db-1 only then
-    expect(next.created_s).toBeCloseTo(660.005, 6);
+    // the new db-1 decided only then, and exists after its create's 5 ms
+    expect(next.created_s).toBeCloseTo(660.005 + CREATE_S, 6);
     expect(r.workloads.find((w) => w.sim_time_s === 600)).toMatchObject({ desired: 3, current: 2, terminating: 1 });
   });
 });

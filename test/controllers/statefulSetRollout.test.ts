@@ -6,7 +6,9 @@
  * scenario errors. Timelines by hand: the pods' grace period is the default 30 s
  * (terminationGracePeriodSeconds) and take it whole; S is a pod's time from created to
  * Running and Ready, measured on db-0's first start (1 s start-up plus the
- * kube-scheduler's bind).
+ * kube-scheduler's bind). A pod the controller decides to create at t exists at t + C
+ * (C = 5 ms: its create through the fixed-latency API, a sync's first batch of one), so
+ * one ordinal's turn is GRACE_S + C + S.
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/index.js";
@@ -14,6 +16,8 @@ import { ScenarioError } from "../../src/scenario/errors.js";
 
 const GRACE_S = 30;
 const AT_S = 60;
+/** scheduler.apiWriteLatencyUs default: a create is answered (the pod exists) 5 ms after it is sent. */
+const C = 0.005;
 
 function scenario(spec: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
   return {
@@ -53,28 +57,30 @@ describe("StatefulSet RollingUpdate", () => {
     const S = startup(r);
     expect(S).toBeGreaterThanOrEqual(1);
     expect(S).toBeLessThan(1.1);
-    // ordinal 2 deleted at 60, gone at 90 (30 s grace), created again at 90, Running+Ready at 90 + S;
-    // ordinal 1 deleted then: gone at 120 + S, Ready at 120 + 2S; ordinal 0: gone 150 + 2S, Ready 150 + 3S.
+    // ordinal 2 deleted at 60, gone at 90 (30 s grace), decided again at 90, exists at 90 + C,
+    // Running+Ready at 90 + C + S; ordinal 1 deleted then: gone at 120 + C + S, Ready at
+    // 120 + 2(C + S); ordinal 0: gone 150 + 2(C + S), Ready 150 + 3(C + S).
+    const turn = GRACE_S + C + S;
     const expected = [
       ["db-2", AT_S],
-      ["db-1", AT_S + GRACE_S + S],
-      ["db-0", AT_S + 2 * (GRACE_S + S)],
+      ["db-1", AT_S + turn],
+      ["db-0", AT_S + 2 * turn],
     ] as const;
     for (const [name, deletedAt] of expected) {
       const [old, next] = generations(r, name);
       expect(old.deletion_requested_s).toBeCloseTo(deletedAt, 6);
       expect(old.deleted_s).toBeCloseTo(deletedAt + GRACE_S, 6);
       expect(old.outcome).toBe("deleted");
-      expect(next.created_s).toBeCloseTo(deletedAt + GRACE_S, 6);
-      expect(next.running_s).toBeCloseTo(deletedAt + GRACE_S + S, 6);
+      expect(next.created_s).toBeCloseTo(deletedAt + GRACE_S + C, 6);
+      expect(next.running_s).toBeCloseTo(deletedAt + turn, 6);
       expect(next.deletion_requested_s).toBeNull();
     }
     const started = r.events.find((e) => e.kind === "RolloutStarted")!;
     expect(started).toMatchObject({ sim_time_s: AT_S, object: "statefulset/default/db", message: "update revision 2 (RollingUpdate, partition 0)" });
     const done = r.events.find((e) => e.kind === "RolloutComplete")!;
-    const doneAt = AT_S + 3 * (GRACE_S + S);
+    const doneAt = AT_S + 3 * turn;
     expect(done.sim_time_s).toBeCloseTo(doneAt, 6);
-    expect(done.message).toBe(`update revision 2: all 3 pods Ready, 3 updated, after ${(3 * (GRACE_S + S)).toFixed(3)} s`);
+    expect(done.message).toBe(`update revision 2: all 3 pods Ready, 3 updated, after ${(3 * turn).toFixed(3)} s`);
     // workloads.csv updated = pods on the new revision, not Terminating:
     // at 95 s db-2 new (1); at 130 s db-2, db-1 new, db-0 Terminating (2 updated, 2 current); at the end 3.
     expect(sample(r, 59)).toMatchObject({ current: 3, updated: 3, ready: 3 });
@@ -88,9 +94,10 @@ describe("StatefulSet RollingUpdate", () => {
     const S = startup(r);
     expect(generations(r, "db-0")).toHaveLength(1);
     expect(generations(r, "db-0")[0].deletion_requested_s).toBeNull();
-    expect(generations(r, "db-1")[1].running_s).toBeCloseTo(AT_S + 2 * (GRACE_S + S), 6);
+    // two turns of GRACE_S + C + S (db-2, then db-1)
+    expect(generations(r, "db-1")[1].running_s).toBeCloseTo(AT_S + 2 * (GRACE_S + C + S), 6);
     const done = r.events.find((e) => e.kind === "RolloutComplete")!;
-    expect(done.sim_time_s).toBeCloseTo(AT_S + 2 * (GRACE_S + S), 6);
+    expect(done.sim_time_s).toBeCloseTo(AT_S + 2 * (GRACE_S + C + S), 6);
     expect(done.message).toContain("2 updated, ordinals 1.. updated (partition 1), 1 left on earlier revisions");
     expect(r.workloads.at(-1)).toMatchObject({ desired: 3, current: 3, updated: 2, ready: 3 });
   });
@@ -104,7 +111,8 @@ describe("StatefulSet RollingUpdate", () => {
     );
     const [old, next] = generations(r, "db-0");
     expect(old).toMatchObject({ deletion_requested_s: 200, deleted_s: 200 + GRACE_S, outcome: "drained" });
-    expect(next.created_s).toBe(200 + GRACE_S);
+    // decided when the old one is gone, exists C later
+    expect(next.created_s).toBeCloseTo(200 + GRACE_S + C, 6);
     // still 2 updated (db-1, db-2): the new db-0 is on revision 1
     expect(sample(r, 240)).toMatchObject({ current: 3, updated: 2, ready: 3 });
   });
@@ -113,14 +121,18 @@ describe("StatefulSet RollingUpdate", () => {
     const r = simulate(scenario({ podManagementPolicy: "Parallel" }));
     const S = generations(r, "db-0")[0].running_s! - generations(r, "db-0")[0].created_s;
     const fresh = (name: string) => generations(r, name)[1];
-    // Parallel's first start is at once for all three (startups differ by the scheduler's cycles); a single pod's create to Ready is S' = the new db-2's.
+    // Parallel's first start is one sync for all three (db-0 in a first batch of one at C,
+    // db-1 and db-2 at 2C; startups differ by the scheduler's cycles); a single pod's create to
+    // Ready is S1 = the new db-2's, and a turn is GRACE_S + C + S1.
     const S1 = fresh("db-2").running_s! - fresh("db-2").created_s;
     expect(S1).toBeGreaterThanOrEqual(1);
-    expect(S1).toBeLessThanOrEqual(S);
+    // db-0's first start is a single pod's too now: alone in the first batch, it is in the
+    // scheduler's queue before db-1 and db-2 exist, so S1 = S (up to the seconds' rounding).
+    expect(S1).toBeCloseTo(S, 6);
     expect(generations(r, "db-2")[0].deletion_requested_s).toBe(AT_S);
-    expect(generations(r, "db-1")[0].deletion_requested_s).toBeCloseTo(AT_S + GRACE_S + S1, 6);
-    expect(generations(r, "db-0")[0].deletion_requested_s).toBeCloseTo(AT_S + 2 * (GRACE_S + S1), 6);
-    expect(r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s).toBeCloseTo(AT_S + 3 * (GRACE_S + S1), 6);
+    expect(generations(r, "db-1")[0].deletion_requested_s).toBeCloseTo(AT_S + GRACE_S + C + S1, 6);
+    expect(generations(r, "db-0")[0].deletion_requested_s).toBeCloseTo(AT_S + 2 * (GRACE_S + C + S1), 6);
+    expect(r.events.find((e) => e.kind === "RolloutComplete")!.sim_time_s).toBeCloseTo(AT_S + 3 * (GRACE_S + C + S1), 6);
     for (const w of r.workloads.filter((x) => x.workload === "StatefulSet/default/db" && x.sim_time_s >= AT_S)) expect(w.ready).toBeGreaterThanOrEqual(2);
   });
 
@@ -133,7 +145,8 @@ describe("StatefulSet RollingUpdate", () => {
     expect(generations(r, "db-2")).toHaveLength(1);
     const [old, next] = generations(r, "db-1");
     expect(old).toMatchObject({ deletion_requested_s: 120, deleted_s: 150, outcome: "drained" });
-    expect(next.created_s).toBe(150);
+    // gone at 150, decided then, exists C later
+    expect(next.created_s).toBeCloseTo(150 + C, 6);
     expect(sample(r, 100)).toMatchObject({ current: 3, updated: 0 });
     expect(r.workloads.at(-1)).toMatchObject({ current: 3, updated: 1, ready: 3 });
     expect(r.events.some((e) => e.kind === "RolloutComplete")).toBe(false);

@@ -1,6 +1,7 @@
 /**
  * `kubectl delete <kind>/<name>` (a `delete` action) on hand-computed timelines. No control
- * plane: creates and deletes are immediate, pods start 1 s after binding. The garbage
+ * plane: deletes are immediate, a controller's creates take the fixed-latency API's 5 ms (in
+ * slow-start batches of 1, 2, 4, ...), pods start 1 s after binding. The garbage
  * collector acts at the instant of the owner's delete (kubesim has no watch delay; upstream
  * it is a watch event and a workqueue hop per level, milliseconds), so every pod of the
  * workload gets its deletionTimestamp at the action's time and is gone its
@@ -72,7 +73,8 @@ describe("kubectl delete of a workload", () => {
     const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "batch", annotations: { "kubesim.io/run-time": "100s" } }, spec: { completions: 10, parallelism: 2, template: { spec: { restartPolicy: "Never", containers: [container] } } } };
     const r = simulate(scenario([job], [{ at: "60s", type: "delete", kind: "Job", name: "batch" }]));
     const pods = r.pods.filter((p) => p.owner === "Job/default/batch");
-    expect(pods.map((p) => [p.created_s, p.deletion_requested_s, p.deleted_s])).toEqual([[0, 60, 90], [0, 60, 90]]);
+    // both decided at 0 in one sync: batch 1 answered at 5 ms, batch 2 at 10 ms
+    expect(pods.map((p) => [p.created_s, p.deletion_requested_s, p.deleted_s])).toEqual([[0.005, 60, 90], [0.01, 60, 90]]);
     expect(r.events.some((e) => e.kind === "JobComplete" || e.kind === "JobFailed")).toBe(false);
     const m = Object.fromEntries(r.summary.map((s) => [s.metric, s.value]));
     expect(m).toMatchObject({ jobs: 1, jobs_complete: 0, jobs_failed: 0, jobs_running_at_end: 0 });

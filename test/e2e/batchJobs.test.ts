@@ -13,7 +13,13 @@ import { resolveScenario } from "../../src/scenario/resolve.js";
 import { runCluster } from "../../src/run/run.js";
 
 describe("scenarios/batch-jobs.yaml", () => {
-  const runs = [1, 2, 3, 4].map((seed) => runCluster(resolveScenario(loadScenarioFile("scenarios/batch-jobs.yaml", { seed }).scenario)));
+  // Each flaky run fails with probability 1/2, so the Job fails (4 failures first) with
+  // probability 1/16 per seed. Which seeds fail depends on the order in which all pods' runs
+  // draw from the shared kubelet.podRun stream, which moved when the controllers' creates
+  // went through the 5 ms API (slow-start batches): none of seeds 1-4 fails now, seed 30 does
+  // (seeds 1-80: 30, 49, 55). Seed 30 is there so both branches are checked; the instants
+  // asserted are the hand-computed ones above.
+  const runs = [1, 2, 3, 4, 30].map((seed) => runCluster(resolveScenario(loadScenarioFile("scenarios/batch-jobs.yaml", { seed }).scenario)));
 
   it("flaky finishes at one of the hand-computed instants, complete or failed by backoffLimit", () => {
     const complete = [0, 1, 2, 3].map((k) => 1 + 30 * (k + 1) + 10 * (2 ** k - 1));

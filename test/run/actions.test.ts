@@ -1,7 +1,10 @@
 /**
  * Operators' actions on the timeline: kubectl scale (ReplicaSet scale-down in upstream's
- * deletion order), cordon, uncordon, drain. No control plane: creates are immediate, pods
- * start 1 s after binding, containers take their 30 s grace period to stop.
+ * deletion order), cordon, uncordon, drain. No control plane: the controllers' creates go
+ * through the fixed-latency API (5 ms a request) in slow-start batches of 1, 2, 4, ... (each
+ * once the previous one is answered), under kube-controller-manager's client rate limit
+ * (burst 30, then 20/s); pods start 1 s after binding, containers take their 30 s grace
+ * period to stop.
  */
 import { describe, expect, it } from "vitest";
 import { simulate, ScenarioError } from "../../src/index.js";
@@ -60,13 +63,15 @@ describe("which pods a ReplicaSet deletes first (ActivePodsWithRanks)", () => {
 });
 
 describe("actions", () => {
-  it("scale up creates the missing replicas at once; scale down deletes the extra ones (Terminating for their grace)", () => {
+  it("scale up creates the missing replicas in slow-start batches 5, 10, 10, 15 ms later; scale down deletes the extra ones at once (Terminating for their grace)", () => {
     const r = simulate(scenario([
       { at: "60s", type: "scale", deployment: "web", replicas: 10 },
       { at: "120s", type: "scale", deployment: "web", replicas: 3 },
     ]));
     const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
-    expect(web.filter((p) => p.created_s === 60)).toHaveLength(4);
+    // 6 -> 10: 4 creates decided at 60 s, sent in batches of 1, 2, 1 (5 ms each, the burst of
+    // 30 tokens lets them go at once): created at 60.005, 60.010 (2), 60.015 s.
+    expect(web.filter((p) => p.created_s >= 60 && p.created_s < 120).map((p) => p.created_s)).toEqual([60.005, 60.01, 60.01, 60.015]);
     const deleted = web.filter((p) => p.deletion_requested_s === 120);
     expect(deleted).toHaveLength(7);
     for (const p of deleted) expect(p).toMatchObject({ outcome: "deleted", deleted_s: 150 });
@@ -101,8 +106,17 @@ describe("actions", () => {
       { at: "210s", type: "scale", deployment: "web", replicas: 60 },
     ]));
     const web = r.pods.filter((p) => p.owner === "Deployment/default/web");
-    expect(web.filter((p) => p.created_s === 60 && p.node === "w-0")).toEqual([]);
-    expect(web.filter((p) => p.created_s === 210 && p.node === "w-0").length).toBeGreaterThan(0);
+    // 6 -> 30 at 60 s: 24 creates in batches of 1, 2, 4, 8, 9 (5 ms each, within the burst of
+    // 30): created 60.005 to 60.025 s. 30 -> 60 at 210 s: 30 creates (the bucket has refilled
+    // to 30 in 150 s), batches 1, 2, 4, 8, 15: created 210.005 to 210.025 s.
+    const scaledAt60 = web.filter((p) => p.created_s > 60 && p.created_s < 200);
+    expect(scaledAt60).toHaveLength(24);
+    for (const p of scaledAt60) expect(p.created_s).toBeLessThanOrEqual(60.025);
+    expect(scaledAt60.filter((p) => p.node === "w-0")).toEqual([]);
+    const scaledAt210 = web.filter((p) => p.created_s > 210);
+    expect(scaledAt210).toHaveLength(30);
+    for (const p of scaledAt210) expect(p.created_s).toBeLessThanOrEqual(210.025);
+    expect(scaledAt210.filter((p) => p.node === "w-0").length).toBeGreaterThan(0);
     expect(r.nodes.filter((n) => n.kind === "spec").map((n) => [n.sim_time_s, n.node, n.to])).toEqual([
       [30, "w-0", "true"],
       [200, "w-0", "false"],
@@ -123,8 +137,11 @@ describe("actions", () => {
     expect(web.length).toBeGreaterThan(0);
     for (const p of web) expect(p).toMatchObject({ outcome: "drained", deletion_requested_s: 100, deleted_s: 130 });
     expect(onNode.find((p) => p.owner === "DaemonSet/default/agent")).toMatchObject({ outcome: "running", deletion_requested_s: null });
-    const replacements = r.pods.filter((p) => p.owner === "Deployment/default/web" && p.created_s === 100);
-    expect(replacements).toHaveLength(web.length);
+    // Both evictions at 100 s: one sync sends the 2 replacement creates in batches of 1 and 1
+    // (5 ms each): created at 100.005 and 100.010 s.
+    expect(web).toHaveLength(2);
+    const replacements = r.pods.filter((p) => p.owner === "Deployment/default/web" && p.created_s > 100);
+    expect(replacements.map((p) => p.created_s)).toEqual([100.005, 100.01]);
     for (const p of replacements) expect(p.node).not.toBe("w-1");
     const done = r.events.find((e) => e.kind === "DrainCompleted")!;
     expect(done).toMatchObject({ sim_time_s: 130, object: "node/w-1" });

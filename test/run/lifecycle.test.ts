@@ -20,7 +20,7 @@ class ClusterRun extends RunWithComponents {
 }
 
 describe("pod lifecycle", () => {
-  it("a Deployment's replicas are bound at t=0, Running after the start-up delay, and stay", () => {
+  it("a Deployment's replicas are created in slow-start batches (5, 10, 10, 15 ms), bound at once, Running after the start-up delay, and stay", () => {
     const r = runCluster(
       spec({
         durationUs: 60e6,
@@ -31,8 +31,14 @@ describe("pod lifecycle", () => {
       }),
     );
     expect(r.pods).toHaveLength(4);
+    // The ReplicaSet controller decides the 4 creates at 0; one sync sends them through the
+    // fixed-latency API (5 ms) in slow-start batches of 1, 2, 1, each once the previous one
+    // is answered (the rate limiter's burst of 30 lets all go at once): created at 5, 10, 10,
+    // 15 ms, bound at once (stand-in scheduler), Running 2 s later.
+    expect(r.pods.map((p) => p.created_s)).toEqual([0.005, 0.01, 0.01, 0.015]);
     for (const p of r.pods) {
-      expect(p).toMatchObject({ created_s: 0, scheduled_s: 0, running_s: 2, deleted_s: null, outcome: "running", owner: "Deployment/default/web" });
+      expect(p).toMatchObject({ scheduled_s: p.created_s, deleted_s: null, outcome: "running", owner: "Deployment/default/web" });
+      expect(p.running_s).toBeCloseTo(p.created_s + 2, 9);
       expect(p.pod).toMatch(/^web-abc-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     }
     // Least allocated: the replicas alternate between the two equal nodes.
@@ -58,10 +64,13 @@ describe("pod lifecycle", () => {
     const byName = Object.fromEntries(r.pods.map((p) => [p.pod, p]));
     expect(byName.a).toMatchObject({ scheduled_s: 0, running_s: 1, deleted_s: 11, outcome: "deadline-exceeded" });
     const d = r.pods.filter((p) => p.owner === "Deployment/default/d");
+    // d's two creates go out in batches of 1 and 1 (5 ms API latency each): the first exists
+    // at 5 ms and takes the free cpu, the second exists at 10 ms and waits for 'a' to end.
     const waited = d.find((p) => p.scheduled_s === 11)!;
     expect(waited).toBeDefined();
-    expect(waited.created_s).toBe(0);
-    expect(r.summary.find((s) => s.metric === "scheduling_latency_max_ms")!.value).toBeCloseTo(11_000, -1);
+    expect(waited.created_s).toBe(0.01);
+    // 11 s - 0.010 s = 10.99 s Pending.
+    expect(r.summary.find((s) => s.metric === "scheduling_latency_max_ms")!.value).toBeCloseTo(10_990, 6);
     expect(r.summary.find((s) => s.metric === "pods_failed")!.value).toBe(1);
   });
 
@@ -146,8 +155,10 @@ describe("node failure", () => {
       // Terminating until the kubelet is back at 500 s: registered at +5 ms, then it confirms (no container runs).
       expect(p.deleted_s).toBeCloseTo(500.005, 6);
     }
-    const replacements = r.pods.filter((p) => Math.abs(p.created_s * S - deletionUs) < 1);
-    expect(replacements).toHaveLength(2);
+    // The ReplicaSet controller decides both replacements at the deletion; one sync sends them
+    // in batches of 1 and 1 through the fixed-latency API (5 ms): created 5 and 10 ms later.
+    const replacements = r.pods.filter((p) => p.created_s * S > deletionUs && p.owner !== "");
+    expect(replacements.map((p) => p.created_s * S - deletionUs).map((d) => Math.round(d))).toEqual([0.005 * S, 0.01 * S]);
     for (const p of replacements) {
       expect(["n0", "n2"]).toContain(p.node);
       expect(p.running_s! - p.scheduled_s!).toBeCloseTo(1, 6);

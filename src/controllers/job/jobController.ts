@@ -93,6 +93,7 @@ export class JobController {
   private readonly jobOfOwner = new Map<number, number>();
   private readonly hSync: number;
   private readonly hDeadline: number;
+  private readonly hDeleteLate: number;
   private readonly hTtl: number;
   private readonly completed: number;
   private readonly deleted: number;
@@ -136,6 +137,7 @@ export class JobController {
     this.hSync = sim.on("job.sync", (k) => this.sync(k));
     this.hDeadline = sim.on("job.activeDeadline", (k) => this.finish(k, FAILED, "DeadlineExceeded", "Job was active longer than specified deadline"));
     this.hTtl = sim.on("job.ttlAfterFinished", (k) => this.deleteJob(k));
+    this.hDeleteLate = sim.on("job.deleteLatePod", (pod) => void this.cluster.deletePod(pod, this.deleted));
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodDeleting.push((pod) => this.podGone(pod, false));
     cluster.onPodEnded.push((pod) => {
@@ -232,8 +234,9 @@ export class JobController {
       s.pendingIndex.delete(this.cluster.pods.names[pod]);
       s.indexOfPod.set(pod, index);
     }
-    // A Job that finished while the create was in flight removes the pod at once.
-    if (s.status !== RUNNING) this.cluster.deletePod(pod, this.deleted);
+    // A Job that finished while the create was in flight removes the pod at once (its own
+    // event, after every listener of the create ran).
+    if (s.status !== RUNNING) this.sim.schedule(0, this.hDeleteLate, pod);
   }
 
   /** A pod ended (ended: it finished; else it got a deletionTimestamp). */
