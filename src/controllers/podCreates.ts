@@ -7,7 +7,7 @@
  * rate limiter (--kube-api-qps 20, --kube-api-burst 30). A pod exists (enters the scheduler's queue, is a row of pods.csv
  * with created_s = now) only when its create succeeded.
  *
- * One workqueue item per owner (a ReplicaSet here; its Deployment's index), processed as
+ * One workqueue item per owner (a ReplicaSet: replicaSetItems numbers a Deployment's), processed as
  * client-go's workqueue and upstream's manageReplicas do (replica_set.go,
  * controller_utils.go slowStartBatch):
  * - A create decided by the controller adds the item; creates decided in the same
@@ -109,7 +109,7 @@ export const ALWAYS_LEADING: Pick<LeaderElection, "leader" | "listeners"> = { le
 
 /** Where a workload controller's decision to create a pod goes. */
 export interface PodCreates {
-  /** Create pod `name` of item `rs` (a ReplicaSet: its Deployment's index), from template `template`, owned by `owner`. */
+  /** Create pod `name` of item `rs` (a ReplicaSet, a DaemonSet, ...), from template `template`, owned by `owner`. */
   create(rs: number, name: string, namespace: string, template: number, owner: number): void;
   /** Workload `rs` was deleted: drop its creates that wait (none without a control plane). */
   forget?(rs: number): void;

@@ -52,8 +52,8 @@
  * deletions are not API requests and not bounded by burstReplicas; a pod Ready for
  * minReadySeconds counts at its own check at Ready + minReadySeconds + 1 s (upstream's
  * check is per ReplicaSet: one sync may count several pods that became Ready within that
- * second); one workqueue item per Deployment for the creates (a rollout's two
- * ReplicaSets share one sync, one burstReplicas and one back-off).
+ * second). Each ReplicaSet is a workqueue item of its own for the creates (its own sync,
+ * burstReplicas and back-off), as upstream's ReplicaSet controller keys them.
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../engine/columns.js";
@@ -67,6 +67,20 @@ import { maxUnavailable, newReplicaSetReplicas, oldReplicaSetsReplicas, resolveF
 import { scaleReplicaSets } from "./deployment/proportionalScale.js";
 import { NO_PROGRESS_DEADLINE_SECONDS, PROGRESS_REASON_NAMES, ProgressReason, ProgressTracker, type StatusCounts } from "./deployment/progress.js";
 import { DEFAULT_PROGRESS_DEADLINE_SECONDS, DEFAULT_REVISION_HISTORY_LIMIT } from "../apiserver/admission/defaults.js";
+
+/**
+ * The ReplicaSet controller's workqueue items: one per ReplicaSet, so a Deployment has at
+ * most 1 + its revisions (a rollout adds a ReplicaSet only for a template not seen before).
+ */
+export function replicaSetItems(deployments: readonly DeploymentSpec[]): { base: number[]; count: number } {
+  const base: number[] = [];
+  let count = 0;
+  for (const d of deployments) {
+    base.push(count);
+    count += 1 + (d.revisions?.length ?? 0);
+  }
+  return { base, count };
+}
 
 /** A Deployment of the run. */
 export interface DeploymentSpec {
@@ -183,6 +197,8 @@ export class ReplicaSetController {
   /** Per Deployment: deleted (its controller no longer acts for it). */
   private readonly deleted: boolean[] = [];
 
+  /** Per Deployment: the workqueue item of its first ReplicaSet (each ReplicaSet is an item of its own). */
+  private readonly itemBase: number[];
   /** The sync of a Deployment queued by a pod event. */
   private readonly syncId: number;
 
@@ -224,6 +240,7 @@ export class ReplicaSetController {
     this.availableAfterUs = deployments.map((d) => ((d.minReadySeconds ?? 0) > 0 ? d.minReadySeconds! * US_PER_S + ADD_AFTER_SKEW_US : 0));
     this.availableCheckId = sim.on("replicaset.minReadyCheck", (pod) => this.minReadyCheck(pod));
     cluster.onPodAvailability.push((pod, ready) => this.readiness(pod, ready));
+    this.itemBase = replicaSetItems(deployments).base;
     this.syncId = sim.on("kube-controller-manager.replicaSetSync", (d) => this.sync(d));
     cluster.onPodCreated.push((pod) => this.podCreated(pod));
     cluster.onPodRunning.push((pod) => this.podRunning(pod));
@@ -253,7 +270,7 @@ export class ReplicaSetController {
     this.desired[d] = 0;
     this.rolloutSinceUs[d] = -1;
     this.unavailableSinceUs[d] = -1;
-    this.creates.forget?.(d);
+    for (let r = 0; r < this.sets[d].length; r++) this.creates.forget?.(this.itemBase[d] + r);
     return this.ownerOf[d];
   }
 
@@ -646,6 +663,6 @@ export class ReplicaSetController {
     const rs = this.sets[d][r];
     rs.creating++;
     const name = `${spec.name}-${rs.hash}-${podNameSuffix(rs.created++)}`;
-    this.creates.create(d, name, spec.namespace, rs.template, this.ownerOf[d]);
+    this.creates.create(this.itemBase[d] + r, name, spec.namespace, rs.template, this.ownerOf[d]);
   }
 }

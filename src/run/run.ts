@@ -19,7 +19,7 @@ import { WorkloadStatus, type WorkloadRow } from "../metrics/workloadStatus.js";
 import { WorkloadSummary, type WorkloadSummaryRow } from "../metrics/workloadSummary.js";
 import { ClusterState } from "../apiserver/clusterState.js";
 import { ALWAYS_LEADING, ApiPodCreates, DAEMONSET_CREATES, JOB_CREATES, REPLICASET_CREATES, STATEFULSET_CREATES } from "../controllers/podCreates.js";
-import { ReplicaSetController } from "../controllers/replicaSet.js";
+import { ReplicaSetController, replicaSetItems } from "../controllers/replicaSet.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
 import { DaemonSetController } from "../controllers/daemonSet/daemonSetController.js";
 import { JobController } from "../controllers/job/jobController.js";
@@ -130,7 +130,7 @@ export class ClusterRun {
     const fixedApi = cp ? undefined : new FixedLatencyApi(sim, spec.scheduler.apiWriteLatencyUs);
     const kcmApi = cp ? cp.api : fixedApi!;
     const kcmLease = cp ? cp.controllerManager : ALWAYS_LEADING;
-    this.creates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, spec.deployments.length, kcmClient, REPLICASET_CREATES);
+    this.creates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, replicaSetItems(spec.deployments).count, kcmClient, REPLICASET_CREATES);
     this.replicaSets = new ReplicaSetController(sim, cluster, spec.deployments, this.creates);
     // The DaemonSet controller creates through its own client (with a control plane).
     const daemonCreates = new ApiPodCreates(sim, cluster, kcmApi, kcmLease, spec.daemonSets.length, kcmClient, DAEMONSET_CREATES);
