@@ -107,6 +107,8 @@ export class Kubelets {
   restarts = 0;
   /** Pods rejected by admission. */
   rejected = 0;
+  /** A node's fault state changed (crash, cut-off, recovery): kube-proxy follows its node (issue 11). */
+  readonly onNodeFaultChanged: ((node: number) => void)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -144,6 +146,21 @@ export class Kubelets {
     parts.nodeStatus.registered = (node) => this.sync(node);
   }
 
+  // --- read by kube-proxy and the request load (issue 11, src/proxy/) ---
+  /** Is the machine down (crashed, or not provisioned yet)? */
+  nodeCrashed(node: number): boolean {
+    return (this.fault[node] & CRASHED) !== 0;
+  }
+  /** Is the node cut off from the control plane (node-partition, zone-outage)? */
+  nodeCutOff(node: number): boolean {
+    return (this.fault[node] & CUT_OFF) !== 0;
+  }
+  /** Do the pod's containers run (started, not stopping or stopped)? */
+  containersRunning(pod: number): boolean {
+    return pod < this.containers.length && this.containers[pod] === RUNNING;
+  }
+  // ---
+
   /** Does the node's kubelet run and see the API servers' watch events? */
   watching(node: number): boolean {
     return this.fault[node] === 0;
@@ -158,12 +175,14 @@ export class Kubelets {
     this.fault[node] |= CRASHED;
     for (const pod of this.cluster.podsOn(node)) this.killContainers(pod);
     this.stopKubeletLoops(node);
+    for (const l of this.onNodeFaultChanged) l(node);
   }
 
   /** The node is cut off from the control plane; everything on it keeps running. */
   cutOff(node: number): void {
     this.fault[node] |= CUT_OFF;
     this.parts.api.cutOff[node] = 1;
+    for (const l of this.onNodeFaultChanged) l(node);
   }
 
   /** The kubelet process stops; its containers keep running. */
@@ -195,6 +214,7 @@ export class Kubelets {
     } else {
       this.sync(node);
     }
+    for (const l of this.onNodeFaultChanged) l(node);
     return true;
   }
 

@@ -51,6 +51,7 @@ import { DEFAULT_SCHEDULER_NAME } from "../model/wellKnown.js";
 import { UserClient } from "./userClient.js";
 import { GarbageCollector } from "../controllers/garbageCollector.js";
 import { NamespaceController } from "../controllers/namespace/namespaceController.js";
+import { ServicesRun } from "./services.js";
 
 export interface RunResult {
   timeseries: TimeseriesRow[];
@@ -110,6 +111,8 @@ export class ClusterRun {
   readonly budgets: DisruptionBudgets;
   readonly garbageCollector: GarbageCollector;
   readonly namespaceController: NamespaceController;
+  /** Services, EndpointSlices, kube-proxy and request load (issue 11); undefined without Services. */
+  readonly services: ServicesRun | undefined;
   private finished = false;
 
   constructor(
@@ -247,6 +250,25 @@ export class ClusterRun {
       if (arrivalOwners.has(cluster.pods.owner[pod])) this.podGC.forgetTerminated(pod);
     });
     this.jobs.podObjectRemoved = (pod) => this.podGC.forgetTerminated(pod);
+    // --- Services (issue 11): the EndpointSlice controller, kube-proxy on every node, request load ---
+    if ((spec.services ?? []).length > 0) {
+      const k = this.kubelets;
+      const services = (this.services = new ServicesRun({
+        sim,
+        cluster,
+        templates: spec.templates,
+        services: spec.services!,
+        kubeProxy: spec.kubeProxy,
+        loads: spec.requestLoads ?? [],
+        client: client("endpointslice-controller"),
+        machines: { count: spec.nodes.length, crashed: (n) => k.nodeCrashed(n), cutOff: (n) => k.nodeCutOff(n) },
+        serving: (pod) => k.containersRunning(pod),
+        sampleIntervalUs: spec.sampleIntervalUs,
+        durationUs: spec.durationUs,
+      }));
+      k.onNodeFaultChanged.push((n) => services.nodeChanged(n));
+      services.start();
+    }
     for (const c of this.components) c.start?.();
     sim.scheduleAt(0, this.sampleId);
   }
@@ -275,6 +297,7 @@ export class ClusterRun {
     collect(this.experiment?.finish?.());
     collect(this.controlPlane?.finish(this.sim.now));
     for (const comp of this.components) collect(comp.finish?.());
+    collect(this.services?.finish());
     collect({ summary: this.podApiSummary() });
     if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;

@@ -17,6 +17,9 @@ import type { Namespace } from "../model/types.js";
 import type { SchedulerSpec } from "../scheduler/config/schedulerSpec.js";
 import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
 import type { NodeLifecycleConfig } from "../controllers/nodeLifecycle/defaults.js";
+import type { ServiceSpec } from "../apiserver/endpointSlices.js";
+import type { KubeProxySpec } from "../proxy/kubeProxy.js";
+import type { RequestLoadSpec } from "../proxy/requestLoad.js";
 
 export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
 export type { PodTemplate } from "../model/podTemplate.js";
@@ -161,4 +164,11 @@ export interface ClusterSpec {
   scheduler: SchedulerSpec;
   /** The control plane, when the scenario has a `controlPlane` section. */
   controlPlane?: ControlPlaneSpec;
+  // --- Services, kube-proxy, request load (issue 11): absent or empty, none of it runs ---
+  /** v1 Services (ClusterIP), in scenario order. */
+  services?: ServiceSpec[];
+  /** The `kubeProxy` section (upstream defaults when absent). */
+  kubeProxy?: KubeProxySpec;
+  /** The `requestLoad` section. */
+  requestLoads?: RequestLoadSpec[];
 }

@@ -13,8 +13,9 @@
 import { z } from "zod";
 import { errorBody, type FieldError } from "../apiserver/admission/validation/fieldError.js";
 import { validateObject, validatePodTemplate } from "../apiserver/admission/validation/validateObject.js";
-import type { DaemonSet, Deployment, Job, Namespace, PodDisruptionBudget, StatefulSet, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
+import type { DaemonSet, Deployment, Job, Namespace, PodDisruptionBudget, StatefulSet, ObjectMeta, Pod, PodSpec, PodTemplateSpec, PriorityClass, Service } from "../model/types.js";
 import { VERBATIM } from "./errors.js";
+import { unmodelledServiceField } from "./serviceFidelity.js";
 
 type Named = ObjectMeta & { name: string };
 /** spec.replicas may be left out: SetDefaults_Deployment makes it 1 (resolve.ts applies it). */
@@ -38,6 +39,7 @@ export type StatefulSetObject = StatefulSet & {
 export type PodObject = Pod & { metadata: Named; spec: PodSpec };
 export type PriorityClassObject = PriorityClass & { metadata: Named };
 export type NamespaceObject = Namespace & { metadata: Named };
+export type ServiceObject = Service & { metadata: Named };
 export type PodTemplateSpecInput = PodTemplateSpec & { spec: PodSpec };
 
 /** A validation error as a zod issue that the scenario's error reporting prints as it is. */
@@ -86,6 +88,16 @@ export const podDisruptionBudget = apiObject<PodDisruptionBudgetObject>(
 );
 export const priorityClass = apiObject<PriorityClassObject>("PriorityClass", "scheduling.k8s.io/v1", "pods name it in spec.priorityClassName");
 export const namespace = apiObject<NamespaceObject>("Namespace", "v1", "its labels are what pod affinity's namespaceSelector matches");
+
+/**
+ * A Service: ClusterIP (or headless) with a selector; what kubesim does not model is
+ * refused at its field (serviceFidelity.ts), after the API server's own validation.
+ */
+const serviceSchema = apiObject<ServiceObject>("Service", "v1", "a ClusterIP Service: the EndpointSlice controller keeps its endpoints, kube-proxy on every node routes requestLoad to them").superRefine((svc, ctx) => {
+  const e = unmodelledServiceField(svc as unknown as Service);
+  if (e) report(ctx, e);
+});
+export const service = serviceSchema as unknown as z.ZodType<ServiceObject, z.input<typeof serviceSchema>> & typeof serviceSchema;
 
 /** A pod template (PoissonArrivals.template): validated as the template of a controller's pods. */
 const podTemplateSchema = z

@@ -19,7 +19,7 @@
  * - a Pod in phase Succeeded or Failed has finished and holds no resources: skipped
  *   (re-creating it would run it again);
  * - Node objects: nodes come from nodePools; skipped;
- * - kinds that run no pods (Service, ConfigMap, ...): skipped.
+ * - kinds that run no pods and that no modelled component reads (ConfigMap, ...): skipped.
  * Workload kinds kubesim does not model (CronJob, ReplicationController, a ReplicaSet of
  * no Deployment, ...) given on their own are an error: their pods would be lost.
  * A Pod's spec.nodeName naming a node the scenario lacks is handled once the nodes are
@@ -40,7 +40,7 @@ export interface Origin {
 }
 
 /** Kinds kubesim reads: workloads that run pods, and the objects pods refer to. */
-const RUN_KINDS = new Set(["Deployment", "DaemonSet", "StatefulSet", "Job", "Pod", "PodDisruptionBudget", "PriorityClass", "Namespace"]);
+const RUN_KINDS = new Set(["Deployment", "DaemonSet", "StatefulSet", "Job", "Pod", "PodDisruptionBudget", "PriorityClass", "Namespace", "Service"]);
 const NOT_MODELLED = new Set(["ReplicaSet", "CronJob", "ReplicationController"]);
 /** Pods in these phases have ended (v1 PodPhase). */
 const TERMINAL_PHASES = new Set(["Succeeded", "Failed"]);
@@ -223,7 +223,7 @@ function deploymentOfReplicaSet(pod: Record<string, unknown>, rsName: string, re
 }
 
 function notModelled(file: string, path: PathSegment[], kind: string): ScenarioError {
-  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass or Namespace (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
+  return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass, Namespace or Service (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
 }
 
 function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips): Found[] {
@@ -253,5 +253,5 @@ function collect(value: unknown, file: string, path: PathSegment[], out: Found[]
   if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
   else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
-  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass and Namespace", `${kind} ${nameOf(value)}`);
+  else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass, Namespace and Service", `${kind} ${nameOf(value)}`);
 }

@@ -30,6 +30,7 @@ import { distributionSeconds } from "./fields.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import type { Scenario } from "./schema.js";
 import { resolveSchedulerSection } from "./sections/scheduler.js";
+import { resolveServices } from "./services.js";
 
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
@@ -456,6 +457,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     actions,
     scheduler: resolveSchedulerSection(s.scheduler, file, s),
     controlPlane: s.controlPlane,
+    // Services, kube-proxy, request load (issue 11)
+    ...resolveServices(s, file),
   };
 }
 

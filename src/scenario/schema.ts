@@ -14,6 +14,7 @@ import { nodePoolsSection } from "./sections/nodePools.js";
 import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
 import { workloadsSection } from "./sections/workloads.js";
+import { kubeProxySection, requestLoadSection } from "./sections/services.js";
 
 const SECTIONS = {
   ...runSection,
@@ -26,6 +27,8 @@ const SECTIONS = {
   ...kubeletSection,
   ...schedulerSection,
   ...limitsSection,
+  ...kubeProxySection,
+  ...requestLoadSection,
   // Components add their sections here.
 };
 

@@ -21,6 +21,7 @@ const RANK: Record<string, number> = {
   controllers: 7,
   kubelet: 7,
   cloud: 7,
+  proxy: 7,
   experiments: 8,
   run: 9,
   scenario: 10,

@@ -76,7 +76,7 @@ describe("scenario validation errors", () => {
     [
       "an unknown workload kind",
       (s) => (s.workloads[0].kind = "StatefulSett"),
-      'scenario.yaml: workloads[0].kind: expected kind Deployment (apps/v1), DaemonSet (apps/v1), StatefulSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1) or Namespace (v1), got "StatefulSett"',
+      'scenario.yaml: workloads[0].kind: expected kind Deployment (apps/v1), DaemonSet (apps/v1), StatefulSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1), Namespace (v1) or Service (v1), got "StatefulSett"',
     ],
     [
       "a Deployment with the wrong apiVersion",

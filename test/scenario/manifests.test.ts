@@ -6,11 +6,13 @@ import { resolveScenario } from "../../src/scenario/resolve.js";
 const DIR = "test/scenario/fixtures";
 
 describe("manifests in workloads", () => {
-  it("expands Deployments and Pods in file order, skipping kinds that run no pods", () => {
+  it("expands Services, Deployments and Pods in file order, skipping kinds no component reads", () => {
     const { scenario } = loadScenarioFile(`${DIR}/scenario-with-manifests.yaml`);
     const kinds = scenario.workloads.map((w) => ("kind" in w ? w.kind : "?"));
-    expect(kinds).toEqual(["Deployment", "PoissonArrivals", "Pod", "Pod"]);
+    expect(kinds).toEqual(["Service", "Deployment", "PoissonArrivals", "Pod", "Pod"]);
     const spec = resolveScenario(scenario);
+    // shop.yaml's Service has no namespace: it is in "default", and selects app=web there.
+    expect(spec.services).toEqual([{ name: "web", namespace: "default", selector: { app: "web" }, publishNotReadyAddresses: false, startUs: 0 }]);
     expect(spec.deployments).toEqual([expect.objectContaining({ name: "web", namespace: "shop", replicas: 4 })]);
     expect(spec.pods.map((p) => `${p.namespace}/${p.name}`)).toEqual(["tools/a", "tools/b"]);
     expect(spec.templates.map((t) => t.requests.cpuMilli)).toEqual([250, 100, 1000, 2000]);
@@ -37,7 +39,7 @@ describe("manifests in workloads", () => {
 
   it("a workload kind kubesim does not model is an error, not silently dropped", () => {
     expect(() => validateScenario(scenario("cronjob.yaml"), "s.yaml", { baseDir: DIR })).toThrow(
-      `${DIR}/cronjob.yaml: kind: expected Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass or Namespace (kubesim does not model CronJob yet), got "CronJob"`,
+      `${DIR}/cronjob.yaml: kind: expected Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass, Namespace or Service (kubesim does not model CronJob yet), got "CronJob"`,
     );
     // A StatefulSet is modelled now; this one has no selector: the API server's message.
     expect(() => validateScenario(scenario("statefulset.yaml"), "s.yaml", { baseDir: DIR })).toThrow(`${DIR}/statefulset.yaml: spec.selector: Required value`);

@@ -34,7 +34,8 @@ describe("importing a cluster dump", () => {
     expect(about(/skipped 1 Pod \(kube-proxy-8fj2k\): owned by a DaemonSet: its DaemonSet is not in the scenario \(add it to run them\)/)).toHaveLength(1);
     expect(about(/skipped 1 Pod \(backup-28391-abcde\): owned by a Job: its Job is not in the scenario \(add it to run them\)/)).toHaveLength(1);
     expect(about(/skipped 1 Pod \(migrate-once\): in phase Succeeded or Failed/)).toHaveLength(1);
-    expect(about(/skipped 1 object \(Service web\): kinds that run no pods/)).toHaveLength(1);
+    // Services are read now (the EndpointSlice controller and kube-proxy): not skipped.
+    expect(about(/Service/)).toHaveLength(0);
     for (const x of w) {
       expect(x.startsWith(`${DUMP}: `)).toBe(true);
       expect(x.split("\n")).toHaveLength(1);

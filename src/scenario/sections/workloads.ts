@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
-import { daemonSet, deployment, job, namespace, pod, podDisruptionBudget, podTemplateSpec, priorityClass, statefulSet } from "../kubernetes.js";
+import { daemonSet, deployment, job, namespace, pod, podDisruptionBudget, podTemplateSpec, priorityClass, service, statefulSet } from "../kubernetes.js";
 
 
 export const poissonArrivals = z
@@ -27,15 +27,15 @@ export const poissonArrivals = z
     }
   });
 
-const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), StatefulSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1) or Namespace (v1)";
+const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), StatefulSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1), Namespace (v1) or Service (v1)";
 
-export const workloadObject = z.discriminatedUnion("kind", [deployment, daemonSet, statefulSet, job, pod, poissonArrivals, podDisruptionBudget, priorityClass, namespace], { error: WORKLOAD_EXPECTED });
+export const workloadObject = z.discriminatedUnion("kind", [deployment, daemonSet, statefulSet, job, pod, poissonArrivals, podDisruptionBudget, priorityClass, namespace, service], { error: WORKLOAD_EXPECTED });
 
 /** Deployments and Pods from manifest files (YAML, multi-document, kind: List, or JSON); expanded by the loader. */
 export const manifestsRef = z.strictObject({
   manifests: z
     .union([z.string(), z.array(z.string())])
-    .describe("manifest file(s), relative to the scenario file; Deployments, DaemonSets, Jobs and Pods run, PriorityClasses and Namespaces are created, other kinds are skipped"),
+    .describe("manifest file(s), relative to the scenario file; Deployments, DaemonSets, Jobs and Pods run, PriorityClasses, Namespaces and Services are created, other kinds are skipped"),
 });
 
 export const workload = z.union([workloadObject, manifestsRef], { error: WORKLOAD_EXPECTED });

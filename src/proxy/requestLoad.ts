@@ -1,0 +1,255 @@
+/**
+ * Request load on Services: clients on the nodes send requests to a Service's ClusterIP;
+ * the client node's kube-proxy rules pick the endpoint (endpointPicker.ts).
+ *
+ * Arrivals: a Poisson process per load (stream "requests.<namespace>/<service>"), its rate
+ * a constant or steps over time ({at, rate}); each request comes from a node drawn
+ * uniformly among the nodes whose machine runs (stream "requests.<namespace>/<service>.client";
+ * a node cut off from the control plane still sends).
+ *
+ * A request fails at once, with the first reason that applies, in this order:
+ *   no-endpoints      the client node's rules for the Service are empty (or none yet);
+ *   endpoint-gone     the chosen endpoint's pod has ended (its object is gone or terminal);
+ *   node-unreachable  the pod's node crashed, or it is cut off by a partition from the
+ *                     client's node: kubesim treats a node cut off from the control plane
+ *                     as cut off from every other node too, but a request from the node to
+ *                     itself goes through;
+ *   not-serving       the app does not answer (`serving(pod)`: by default its containers
+ *                     run and it has no deletionTimestamp: kubesim assumes the app stops
+ *                     accepting at SIGTERM);
+ *   overloaded        the pod already holds `concurrencyPerPod` requests.
+ * Otherwise it holds one of the pod's concurrency slots for its service time, drawn per
+ * request. When the service time is over it is served, unless meanwhile its pod ended
+ * (endpoint-gone) or its pod's node crashed or was cut off from the client, or the
+ * client's machine crashed (node-unreachable): a request in flight fails when it would
+ * have finished (the client notices at its timeout at the earliest; kubesim counts it
+ * then). A pod that gets a deletionTimestamp finishes what it holds (graceful shutdown).
+ * Every request is counted once: sent = served + failed + in flight.
+ */
+import { distribution, type Distribution, type DistributionSpec } from "../engine/distribution.js";
+import type { RandomStream } from "../engine/random.js";
+import { US_PER_MS, US_PER_S, type Simulation } from "../engine/simulation.js";
+import { grown, nextCapacity } from "../engine/columns.js";
+import type { ClusterState } from "../apiserver/clusterState.js";
+import { PodPhase } from "../model/podTable.js";
+import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../metrics/latencyHistogram.js";
+import type { EndpointPicker } from "./endpointPicker.js";
+import type { KubeProxies, NodeMachines } from "./kubeProxy.js";
+
+export const FAILURE_REASONS = ["no-endpoints", "endpoint-gone", "not-serving", "node-unreachable", "overloaded"] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+export const NO_ENDPOINTS = 0;
+export const ENDPOINT_GONE = 1;
+export const NOT_SERVING = 2;
+export const NODE_UNREACHABLE = 3;
+export const OVERLOADED = 4;
+
+export interface RateStep {
+  atUs: number;
+  /** Requests per second from then on (0: none). */
+  ratePerS: number;
+}
+
+export interface RequestLoadSpec {
+  /** The Service's index (ClusterSpec.services). */
+  service: number;
+  /** Rate steps, by time; the first at 0. */
+  steps: RateStep[];
+  /** Service time of one request, in seconds. */
+  serviceTime: DistributionSpec;
+  /** Requests one pod serves at a time. */
+  concurrencyPerPod: number;
+}
+
+/** Counts of one Service: over the run, and since the last sample. */
+export class ServiceRequestCounts {
+  sent = 0;
+  served = 0;
+  readonly failed = new Float64Array(FAILURE_REASONS.length);
+  inFlight = 0;
+  /** Latencies (ms) of the requests served since the last sample. */
+  latenciesMs: number[] = [];
+}
+
+export class RequestLoads {
+  readonly total: ServiceRequestCounts[];
+  readonly interval: ServiceRequestCounts[];
+  /** Per Service: served requests' latencies over the run (3 significant digits), for the summary's percentiles. */
+  readonly latency: LatencyHistogram[];
+  private readonly serviceTime: Distribution[];
+  private readonly arrivalStream: RandomStream[];
+  private readonly clientStream: RandomStream[];
+  private readonly serviceTimeStream: RandomStream[];
+  private readonly stepIndex: Int32Array;
+  /** Nodes whose machine runs (clients), rebuilt when a node's machine changes. */
+  private clients: number[] = [];
+  /** Per pod: requests it holds. */
+  private podInFlight = new Int32Array(0);
+  // Requests in flight: slots in typed columns, free slots on a stack.
+  private reqPod = new Int32Array(64);
+  private reqClient = new Int32Array(64);
+  private reqLoad = new Int32Array(64);
+  private reqStartUs = new Float64Array(64);
+  private free: number[] = [];
+  private used = 0;
+  private readonly arriveId: number;
+  private readonly stepId: number;
+  private readonly doneId: number;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterState,
+    private readonly proxies: KubeProxies,
+    private readonly picker: EndpointPicker,
+    private readonly machines: NodeMachines,
+    private readonly loads: readonly RequestLoadSpec[],
+    serviceNames: readonly string[],
+    /** Does the pod's app answer now? */
+    private readonly serving: (pod: number) => boolean,
+  ) {
+    this.total = serviceNames.map(() => new ServiceRequestCounts());
+    this.interval = serviceNames.map(() => new ServiceRequestCounts());
+    this.latency = serviceNames.map(() => new LatencyHistogram(SUB_BUCKET_BITS_3_DIGITS));
+    this.serviceTime = loads.map((l) => distribution(l.serviceTime));
+    const name = (l: RequestLoadSpec, k: number) => `requests.${serviceNames[l.service]}${loads.findIndex((x) => x.service === l.service) === k ? "" : `#${k}`}`;
+    this.arrivalStream = loads.map((l, k) => sim.rng.stream(name(l, k)));
+    this.clientStream = loads.map((l, k) => sim.rng.stream(`${name(l, k)}.client`));
+    this.serviceTimeStream = loads.map((l, k) => sim.rng.stream(`${name(l, k)}.serviceTime`));
+    this.stepIndex = new Int32Array(loads.length);
+    this.arriveId = sim.on("requests.arrive", (k) => this.arrive(k));
+    this.stepId = sim.on("requests.rateStep", (k, i) => this.rateStep(k, i));
+    this.doneId = sim.on("requests.done", (slot) => this.done(slot));
+  }
+
+  start(): void {
+    this.nodesChanged();
+    this.loads.forEach((l, k) => l.steps.forEach((s, i) => this.sim.scheduleAt(s.atUs, this.stepId, k, i)));
+  }
+
+  /** A node's machine went down or came up: the client list follows. */
+  nodesChanged(): void {
+    this.clients = [];
+    for (let n = 0; n < this.machines.count; n++) if (!this.machines.crashed(n)) this.clients.push(n);
+  }
+
+  /** A new rate from now: the next arrival is drawn again (a Poisson process is memoryless). */
+  private rateStep(k: number, i: number): void {
+    this.stepIndex[k] = i;
+    this.scheduleNext(k);
+  }
+
+  private scheduleNext(k: number): void {
+    const step = this.stepIndex[k];
+    const rate = this.loads[k].steps[step].ratePerS;
+    if (rate <= 0) return;
+    const gapUs = this.arrivalStream[k].exponential(US_PER_S / rate);
+    // Arrivals are tagged with their step: one scheduled after a newer step began is dropped.
+    this.sim.schedule(gapUs, this.arriveId, k + this.loads.length * step);
+  }
+
+  private arrive(tag: number): void {
+    const k = tag % this.loads.length;
+    const step = (tag - k) / this.loads.length;
+    if (step !== this.stepIndex[k]) return; // superseded by a rate step
+    this.scheduleNext(k);
+    this.send(k);
+  }
+
+  /** One request of load k, now. */
+  send(k: number): void {
+    if (this.clients.length === 0) return; // no machine runs: nobody sends
+    const load = this.loads[k];
+    const svc = load.service;
+    const client = this.clients[this.clientStream[k].int(this.clients.length)];
+    this.total[svc].sent++;
+    this.interval[svc].sent++;
+    const rules = this.proxies.rules(client, svc);
+    if (rules === undefined || rules.usable.length === 0) return this.fail(svc, NO_ENDPOINTS);
+    const pod = this.picker.pick(client, svc, rules.usable);
+    const pods = this.cluster.pods;
+    if (pods.phase[pod] >= PodPhase.Succeeded) return this.fail(svc, ENDPOINT_GONE);
+    if (!this.reachable(client, pods.node[pod])) return this.fail(svc, NODE_UNREACHABLE);
+    if (!this.serving(pod)) return this.fail(svc, NOT_SERVING);
+    this.ensurePod(pod);
+    if (this.podInFlight[pod] >= load.concurrencyPerPod) return this.fail(svc, OVERLOADED);
+    this.podInFlight[pod]++;
+    this.picker.connection(client, pod, 1);
+    const slot = this.slot();
+    this.reqPod[slot] = pod;
+    this.reqClient[slot] = client;
+    this.reqLoad[slot] = k;
+    this.reqStartUs[slot] = this.sim.now;
+    this.total[svc].inFlight++;
+    this.sim.schedule(this.serviceTime[k].sample(this.serviceTimeStream[k]) * US_PER_S, this.doneId, slot);
+  }
+
+  /** Can `client` reach a pod on `node`? */
+  private reachable(client: number, node: number): boolean {
+    const m = this.machines;
+    if (m.crashed(node) || m.crashed(client)) return false;
+    return client === node || (!m.cutOff(node) && !m.cutOff(client));
+  }
+
+  private done(slot: number): void {
+    const pod = this.reqPod[slot];
+    const client = this.reqClient[slot];
+    const svc = this.loads[this.reqLoad[slot]].service;
+    this.podInFlight[pod]--;
+    this.picker.connection(client, pod, -1);
+    this.total[svc].inFlight--;
+    this.free.push(slot);
+    const pods = this.cluster.pods;
+    if (pods.phase[pod] >= PodPhase.Succeeded) return this.fail(svc, ENDPOINT_GONE);
+    if (!this.reachable(client, pods.node[pod])) return this.fail(svc, NODE_UNREACHABLE);
+    const latencyUs = this.sim.now - this.reqStartUs[slot];
+    this.total[svc].served++;
+    this.interval[svc].served++;
+    this.interval[svc].latenciesMs.push(latencyUs / US_PER_MS);
+    this.latency[svc].record(latencyUs);
+  }
+
+  private fail(svc: number, reason: number): void {
+    this.total[svc].failed[reason]++;
+    this.interval[svc].failed[reason]++;
+  }
+
+  private slot(): number {
+    if (this.free.length > 0) return this.free.pop()!;
+    const s = this.used++;
+    if (s >= this.reqPod.length) {
+      const n = this.reqPod.length * 2;
+      this.reqPod = grown(this.reqPod, n);
+      this.reqClient = grown(this.reqClient, n);
+      this.reqLoad = grown(this.reqLoad, n);
+      this.reqStartUs = grown(this.reqStartUs, n);
+    }
+    return s;
+  }
+
+  private ensurePod(pod: number): void {
+    if (pod < this.podInFlight.length) return;
+    this.podInFlight = grown(this.podInFlight, nextCapacity(this.podInFlight.length, pod + 1));
+  }
+
+  /** Requests the pod holds now. */
+  inFlightOn(pod: number): number {
+    return pod < this.podInFlight.length ? this.podInFlight[pod] : 0;
+  }
+
+  /** Start a new interval (after a sample read the old one). */
+  resetInterval(): void {
+    for (const c of this.interval) {
+      c.sent = 0;
+      c.served = 0;
+      c.failed.fill(0);
+      c.latenciesMs = [];
+    }
+  }
+}
+
+/** Nearest-rank q-quantile of values (sorted in place); null when empty. */
+export function nearestRank(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  return values[Math.max(1, Math.ceil(q * values.length)) - 1];
+}
