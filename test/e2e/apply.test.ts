@@ -66,14 +66,15 @@ describe("the apply action", () => {
     expect(after.events.find((e) => e.kind === "DrainTimedOut")!.sim_time_s).toBe(240);
   });
 
-  it("objects from a manifest file, relative to the scenario; the file's Service is skipped with a warning", () => {
+  it("objects from a manifest file, relative to the scenario; the file's Service is created at the apply", () => {
     const p = prepareScenario(scenario([{ at: "2m", type: "apply", workloads: [{ manifests: "shop.yaml" }] }]), "apply.yaml", { baseDir: "test/scenario/fixtures" });
     const r = runCluster(p.spec);
     const web = r.pods.filter((x) => x.owner === "Deployment/shop/web");
     expect(web).toHaveLength(4);
     // 4 creates decided at 120 s: batches of 1, 2, 1 (5 ms each)
     expect(web.map((x) => x.created_s)).toEqual([120.005, 120.01, 120.01, 120.015]);
-    expect(p.warnings.some((w) => w.includes("Service"))).toBe(true);
+    expect(p.warnings.some((w) => w.includes("Service"))).toBe(false);
+    expect(p.spec.services).toEqual([expect.objectContaining({ name: "web", namespace: "default", startUs: 120e6 })]);
   });
 
   it("one-line errors: kinds that cannot be applied, a name already taken, an action on the object before it exists", () => {

@@ -106,6 +106,8 @@ export class EndpointSliceController {
   }
 
   private serviceCreated(s: number): void {
+    // syncService: "services without a selector receive no endpoint slices from this controller".
+    if (this.services[s].selector === undefined) return;
     this.started[s] = 1;
     this.enqueue(s);
   }
