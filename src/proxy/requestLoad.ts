@@ -92,6 +92,8 @@ export class RequestLoads {
   private reqStartUs = new Float64Array(64);
   private free: number[] = [];
   private used = 0;
+  /** Called for each served request with its pod and client node (invariant checks in tests). */
+  onServed: ((pod: number, client: number) => void) | undefined;
   private readonly arriveId: number;
   private readonly stepId: number;
   private readonly doneId: number;
@@ -201,6 +203,7 @@ export class RequestLoads {
     const pods = this.cluster.pods;
     if (pods.phase[pod] >= PodPhase.Succeeded) return this.fail(svc, ENDPOINT_GONE);
     if (!this.reachable(client, pods.node[pod])) return this.fail(svc, NODE_UNREACHABLE);
+    this.onServed?.(pod, client);
     const latencyUs = this.sim.now - this.reqStartUs[slot];
     this.total[svc].served++;
     this.interval[svc].served++;
