@@ -29,7 +29,7 @@ import { controllerBackoffUs } from "../../client/workqueue.js";
 import { PodPhase } from "../../model/podTable.js";
 import type { PodTemplate } from "../../model/podTemplate.js";
 import type { ControllerClient } from "../controllerClient.js";
-import { diffSlices, endpointConditions, MAX_ENDPOINTS_PER_SLICE, type DesiredEndpoint, type SliceDiff } from "./endpoints.js";
+import { diffSlicesPacked, endpointConditions, MAX_ENDPOINTS_PER_SLICE, packConditions, READY, SERVING, TERMINATING, type DesiredEndpoint, type SliceDiff } from "./endpoints.js";
 
 /** Does a Service's selector (a label map) select a pod template's labels? An empty selector selects every pod. */
 export function selects(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
@@ -52,6 +52,9 @@ export class EndpointSliceController {
   private readonly pendingSync: Uint8Array;
   private readonly requeues: Int32Array;
   private readonly pendingDiff: (SliceDiff | undefined)[];
+  /** Scratch columns of one sync's desired endpoints. */
+  private desiredPods = new Int32Array(64);
+  private desiredFlags = new Uint8Array(64);
   private readonly syncId: number;
   private readonly startId: number;
   private readonly doneId: number;
@@ -133,18 +136,36 @@ export class EndpointSliceController {
     this.sim.schedule(0, this.syncId, s);
   }
 
-  /** The desired endpoints of Service s now, in ascending pod order. */
+  /** The desired endpoints of Service s now, in ascending pod order (tests, diagnostics). */
   desired(s: number): DesiredEndpoint[] {
+    const n = this.fillDesired(s);
+    return Array.from(this.desiredPods.subarray(0, n), (pod, k) => {
+      const f = this.desiredFlags[k];
+      return { pod, ready: (f & READY) !== 0, serving: (f & SERVING) !== 0, terminating: (f & TERMINATING) !== 0 };
+    }).sort((a, b) => a.pod - b.pod);
+  }
+
+  /**
+   * Service s's desired endpoints into the scratch columns, in the order its pods got an
+   * IP (the member set's insertion order: deterministic); returns how many.
+   */
+  private fillDesired(s: number): number {
     const pods = this.cluster.pods;
     const publish = this.services[s].publishNotReadyAddresses;
-    const out: DesiredEndpoint[] = [];
-    for (const pod of [...this.members[s]].sort((a, b) => a - b)) {
+    const members = this.members[s];
+    if (this.desiredPods.length < members.size) {
+      this.desiredPods = new Int32Array(members.size * 2);
+      this.desiredFlags = new Uint8Array(members.size * 2);
+    }
+    let n = 0;
+    for (const pod of members) {
       // ShouldPodBeInEndpoints: not terminal, has an IP (members joined when Running).
       if (pods.phase[pod] >= PodPhase.Succeeded) continue;
       const c = endpointConditions(pods.ready[pod] === 1 && pods.phase[pod] === PodPhase.Running, pods.deletionUs[pod] >= 0, publish);
-      out.push({ pod, ...c });
+      this.desiredPods[n] = pod;
+      this.desiredFlags[n++] = packConditions(c.ready, c.serving, c.terminating);
     }
-    return out;
+    return n;
   }
 
   private sync(s: number): void {
@@ -154,7 +175,8 @@ export class EndpointSliceController {
       this.pendingSync[s] = 1;
       return;
     }
-    const diff = diffSlices(this.store.version(s), this.desired(s), this.maxEndpointsPerSlice);
+    const n = this.fillDesired(s);
+    const diff = diffSlicesPacked(this.store.version(s), this.desiredPods, this.desiredFlags, n, this.maxEndpointsPerSlice);
     const writes = diff.creates + diff.updates + diff.deletes;
     if (writes === 0) return;
     this.pendingDiff[s] = diff;

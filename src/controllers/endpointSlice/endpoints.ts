@@ -45,34 +45,62 @@ export interface SliceDiff {
   deletes: number;
 }
 
-/**
- * The next version from the published one and the desired endpoints (in ascending pod
- * order), and the slice writes between them. `maxPerSlice` is MAX_ENDPOINTS_PER_SLICE
- * unless a test says otherwise.
- */
+/** Conditions packed in one byte: bit 0 ready, bit 1 serving, bit 2 terminating. */
+export const READY = 1;
+export const SERVING = 2;
+export const TERMINATING = 4;
+
+export function packConditions(ready: boolean, serving: boolean, terminating: boolean): number {
+  return (ready ? READY : 0) | (serving ? SERVING : 0) | (terminating ? TERMINATING : 0);
+}
+
+/** The same from desired endpoints as objects (tests, readable callers). */
 export function diffSlices(published: EndpointVersion, desired: readonly DesiredEndpoint[], maxPerSlice = MAX_ENDPOINTS_PER_SLICE): SliceDiff {
-  const before = new Map<number, number>();
-  for (let i = 0; i < published.pods.length; i++) before.set(published.pods[i], i);
+  const pods = Int32Array.from(desired, (d) => d.pod);
+  const flags = Uint8Array.from(desired, (d) => packConditions(d.ready, d.serving, d.terminating));
+  return diffSlicesPacked(published, pods, flags, pods.length, maxPerSlice);
+}
+
+/** Per pod row: its index in the published version + 1 (0: not in it). Grown on demand, cleared after each use. */
+let indexOfPod = new Int32Array(1024);
+
+/**
+ * The next version from the published one and the desired endpoints (`n` pods and their
+ * packed conditions, in a deterministic order), and the slice writes between them. O(n)
+ * with no per-endpoint object: the controller runs it on every sync of a Service.
+ */
+export function diffSlicesPacked(published: EndpointVersion, desiredPods: Int32Array, desiredFlags: Uint8Array, n: number, maxPerSlice = MAX_ENDPOINTS_PER_SLICE): SliceDiff {
+  let maxPod = 0;
+  for (let i = 0; i < published.pods.length; i++) maxPod = Math.max(maxPod, published.pods[i]);
+  for (let k = 0; k < n; k++) maxPod = Math.max(maxPod, desiredPods[k]);
+  if (maxPod >= indexOfPod.length) indexOfPod = new Int32Array(Math.max(maxPod + 1, indexOfPod.length * 2));
+  const index = indexOfPod;
+  for (let i = 0; i < published.pods.length; i++) index[published.pods[i]] = i + 1;
   const oldCount = published.sliceCount;
   const size: number[] = new Array(oldCount).fill(0);
   const changed: boolean[] = new Array(oldCount).fill(false);
-  const sliceOf = new Int32Array(desired.length).fill(-1);
-  const keep = new Set<number>();
-  // Endpoints that stay keep their slice; a condition change rewrites it.
-  desired.forEach((d, k) => {
-    const i = before.get(d.pod);
-    if (i === undefined) return;
-    keep.add(d.pod);
+  const sliceOf = new Int32Array(n).fill(-1);
+  // Endpoints that stay keep their slice; a condition change rewrites it. Their index is
+  // negated once seen, so the published endpoints left positive afterwards are the ones that go.
+  for (let k = 0; k < n; k++) {
+    const at = index[desiredPods[k]];
+    if (at <= 0) continue;
+    const i = at - 1;
+    index[desiredPods[k]] = -at;
     const s = published.slice[i];
     sliceOf[k] = s;
     size[s]++;
-    if ((published.ready[i] === 1) !== d.ready || (published.serving[i] === 1) !== d.serving || (published.terminating[i] === 1) !== d.terminating) changed[s] = true;
-  });
-  for (let i = 0; i < published.pods.length; i++) if (!keep.has(published.pods[i])) changed[published.slice[i]] = true;
+    const was = (published.ready[i] === 1 ? READY : 0) | (published.serving[i] === 1 ? SERVING : 0) | (published.terminating[i] === 1 ? TERMINATING : 0);
+    if (was !== desiredFlags[k]) changed[s] = true;
+  }
+  for (let i = 0; i < published.pods.length; i++) {
+    if (index[published.pods[i]] > 0) changed[published.slice[i]] = true;
+    index[published.pods[i]] = 0;
+  }
   // New endpoints fill the lowest slice with room, then new slices.
   let cursor = 0;
-  desired.forEach((_, k) => {
-    if (sliceOf[k] >= 0) return;
+  for (let k = 0; k < n; k++) {
+    if (sliceOf[k] >= 0) continue;
     while (cursor < size.length && size[cursor] >= maxPerSlice) cursor++;
     if (cursor === size.length) {
       size.push(0);
@@ -81,8 +109,8 @@ export function diffSlices(published: EndpointVersion, desired: readonly Desired
     sliceOf[k] = cursor;
     size[cursor]++;
     changed[cursor] = true;
-  });
-  // Empty slices go, but a Service keeps one (the placeholder); renumber the rest in order.
+  }
+  // Empty slices go, but a Service keeps one (the placeholder); the rest keep their order.
   const newIndex = new Int32Array(size.length).fill(-1);
   let next = 0;
   let creates = 0;
@@ -101,21 +129,24 @@ export function diffSlices(published: EndpointVersion, desired: readonly Desired
     next = 1;
     creates = 1;
   }
-  // Endpoints in slice order, pod order within a slice.
-  const order = desired.map((_, k) => k).sort((a, b) => newIndex[sliceOf[a]] - newIndex[sliceOf[b]] || desired[a].pod - desired[b].pod);
-  const n = desired.length;
+  // Endpoints in slice order (a counting sort), the desired order within a slice.
+  const start = new Int32Array(next + 1);
+  for (let k = 0; k < n; k++) start[newIndex[sliceOf[k]] + 1]++;
+  for (let s = 0; s < next; s++) start[s + 1] += start[s];
   const pods = new Int32Array(n);
   const slice = new Uint16Array(n);
   const ready = new Uint8Array(n);
   const serving = new Uint8Array(n);
   const terminating = new Uint8Array(n);
-  order.forEach((k, i) => {
-    const d = desired[k];
-    pods[i] = d.pod;
-    slice[i] = newIndex[sliceOf[k]];
-    ready[i] = d.ready ? 1 : 0;
-    serving[i] = d.serving ? 1 : 0;
-    terminating[i] = d.terminating ? 1 : 0;
-  });
+  for (let k = 0; k < n; k++) {
+    const s = newIndex[sliceOf[k]];
+    const i = start[s]++;
+    const f = desiredFlags[k];
+    pods[i] = desiredPods[k];
+    slice[i] = s;
+    ready[i] = f & READY ? 1 : 0;
+    serving[i] = f & SERVING ? 1 : 0;
+    terminating[i] = f & TERMINATING ? 1 : 0;
+  }
   return { version: endpointVersion(pods, slice, ready, serving, terminating, next), creates, updates, deletes };
 }
