@@ -290,6 +290,10 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         apply("pods", pods.length - 1);
         break;
       }
+      case "Service":
+        // Services are resolved by resolveServices (issue 11); an apply names them in events.csv.
+        if (action >= 0) applied.get(action)!.names.push(`Service/${w.metadata.name}`);
+        break;
       case "PoissonArrivals": {
         const t = w.template;
         const template = addTemplate([...at, "template"], { metadata: { ...t.metadata, namespace: w.namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });

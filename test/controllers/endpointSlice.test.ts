@@ -7,7 +7,14 @@
  * - kube-proxy's choice (CategorizeEndpoints): ready endpoints, or serving terminating ones when none is ready.
  */
 import { describe, expect, it } from "vitest";
-import { NO_ENDPOINTS, endpointVersion } from "../../src/apiserver/endpointSlices.js";
+import { EndpointSliceStore, NO_ENDPOINTS, endpointVersion } from "../../src/apiserver/endpointSlices.js";
+import { ClusterState } from "../../src/apiserver/clusterState.js";
+import { FixedLatencyApi } from "../../src/apiserver/apiPort.js";
+import { Simulation } from "../../src/engine/simulation.js";
+import { ControllerClient } from "../../src/controllers/controllerClient.js";
+import { EndpointSliceController } from "../../src/controllers/endpointSlice/endpointSliceController.js";
+import type { LeaderElection } from "../../src/client/leaderElection.js";
+import { node, template } from "../run/helpers.js";
 import { diffSlices, endpointConditions, type DesiredEndpoint } from "../../src/controllers/endpointSlice/endpoints.js";
 import { PodPhase } from "../../src/model/podTable.js";
 import { OUTCOME_DELETED } from "../../src/apiserver/clusterState.js";
@@ -146,5 +153,51 @@ describe("the controller in a run", () => {
     expect(run.services!.store.version(0).sliceCount).toBe(1);
     run.advance(30 * S);
     expect(run.services!.store.writes[0]).toBe(2);
+  });
+});
+
+describe("leader election and Services created later", () => {
+  it("no slice write while no kube-controller-manager instance leads; the new leader resyncs", () => {
+    const sim = new Simulation(1);
+    const t = template(100, 1e6, { namespace: "shop", labels: { app: "web" } });
+    const cluster = new ClusterState(sim, [node("a", 4000, 8e9)], [t]);
+    let leader = 0;
+    const listeners: (() => void)[] = [];
+    // A stand-in for kube-controller-manager's leader election: who leads, and its listeners.
+    const lease = { leader: () => leader, listeners } as unknown as LeaderElection;
+    const client = new ControllerClient(sim, new FixedLatencyApi(sim, 5000), lease, "endpointslice-controller");
+    const store = new EndpointSliceStore([{ name: "web", namespace: "shop", selector: { app: "web" }, publishNotReadyAddresses: false, startUs: 0 }]);
+    const c = new EndpointSliceController(sim, cluster, client, store, [t]);
+    c.start();
+    const pod = cluster.createPod("p", "shop", 0, -1, -1);
+    cluster.bind(pod, 0);
+    cluster.podRunning(pod);
+    sim.run(1 * S);
+    expect(store.version(0).readyCount).toBe(1);
+    // Nobody leads: the pod's Ready change is not written.
+    leader = -1;
+    for (const l of listeners) l();
+    cluster.setPodReady(pod, false);
+    sim.run(10 * S);
+    expect(store.version(0).readyCount).toBe(1);
+    // A new leader: its informers list everything, the Service syncs, 5 ms later the slice is stored.
+    sim.run(20 * S);
+    leader = 1;
+    for (const l of listeners) l();
+    sim.run(20 * S + 4999);
+    expect(store.version(0).readyCount).toBe(1);
+    sim.run(20 * S + 5000);
+    expect(store.version(0).readyCount).toBe(0);
+  });
+
+  it("a Service applied at 2 min has no slice before, all its endpoints after", () => {
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "late", namespace: "shop" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } };
+    const run = runOf(webScenario({ extra: { actions: [{ at: "2m", type: "apply", workloads: [svc] }] } }));
+    run.advance(119.9 * S);
+    const st = run.services!.store;
+    expect(st.version(1).sliceCount).toBe(0);
+    run.advance(120.005 * S);
+    expect(st.version(1).readyCount).toBe(8);
+    expect(run.cluster.events.rows.find((e) => e.kind === "Apply")!.message).toContain("Service/late");
   });
 });
