@@ -24,7 +24,9 @@
  * client's machine crashed (node-unreachable): a request in flight fails when it would
  * have finished (the client notices at its timeout at the earliest; kubesim counts it
  * then). A pod that gets a deletionTimestamp finishes what it holds (graceful shutdown).
- * Every request is counted once: sent = served + failed + in flight.
+ * Every request is counted once: sent = served + failed + in flight. For IPVS lc every
+ * attempt is a connection entry: active while served, inactive for 2 min after it closed
+ * or failed (endpointPicker.ts).
  */
 import { distribution, type Distribution, type DistributionSpec } from "../engine/distribution.js";
 import type { RandomStream } from "../engine/random.js";
@@ -33,7 +35,7 @@ import { grown, nextCapacity } from "../engine/columns.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import { PodPhase } from "../model/podTable.js";
 import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../metrics/latencyHistogram.js";
-import type { EndpointPicker } from "./endpointPicker.js";
+import { IPVS_INACTIVE_US, type EndpointPicker } from "./endpointPicker.js";
 import type { KubeProxies, NodeMachines } from "./kubeProxy.js";
 
 export const FAILURE_REASONS = ["no-endpoints", "endpoint-gone", "not-serving", "node-unreachable", "overloaded"] as const;
@@ -97,6 +99,7 @@ export class RequestLoads {
   private readonly arriveId: number;
   private readonly stepId: number;
   private readonly doneId: number;
+  private readonly inactiveId: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -121,6 +124,7 @@ export class RequestLoads {
     this.arriveId = sim.on("requests.arrive", (k) => this.arrive(k));
     this.stepId = sim.on("requests.rateStep", (k, i) => this.rateStep(k, i));
     this.doneId = sim.on("requests.done", (slot) => this.done(slot));
+    this.inactiveId = sim.on("requests.ipvsInactiveExpired", (node, pod) => picker.inactiveExpired(node, pod));
   }
 
   start(): void {
@@ -169,11 +173,18 @@ export class RequestLoads {
     if (rules === undefined || rules.usable.length === 0) return this.fail(svc, NO_ENDPOINTS);
     const pod = this.picker.pick(client, svc, rules.usable);
     const pods = this.cluster.pods;
-    if (pods.phase[pod] >= PodPhase.Succeeded) return this.fail(svc, ENDPOINT_GONE);
-    if (!this.reachable(client, pods.node[pod])) return this.fail(svc, NODE_UNREACHABLE);
-    if (!this.serving(pod)) return this.fail(svc, NOT_SERVING);
     this.ensurePod(pod);
-    if (this.podInFlight[pod] >= load.concurrencyPerPod) return this.fail(svc, OVERLOADED);
+    let reason = -1;
+    if (pods.phase[pod] >= PodPhase.Succeeded) reason = ENDPOINT_GONE;
+    else if (!this.reachable(client, pods.node[pod])) reason = NODE_UNREACHABLE;
+    else if (!this.serving(pod)) reason = NOT_SERVING;
+    else if (this.podInFlight[pod] >= load.concurrencyPerPod) reason = OVERLOADED;
+    if (reason >= 0) {
+      // IPVS still made a connection entry for the attempt: it counts as inactive (lc).
+      this.picker.connection(client, pod, 1);
+      this.closed(client, pod);
+      return this.fail(svc, reason);
+    }
     this.podInFlight[pod]++;
     this.picker.connection(client, pod, 1);
     const slot = this.slot();
@@ -197,7 +208,7 @@ export class RequestLoads {
     const client = this.reqClient[slot];
     const svc = this.loads[this.reqLoad[slot]].service;
     this.podInFlight[pod]--;
-    this.picker.connection(client, pod, -1);
+    this.closed(client, pod);
     this.total[svc].inFlight--;
     this.free.push(slot);
     const pods = this.cluster.pods;
@@ -209,6 +220,12 @@ export class RequestLoads {
     this.interval[svc].served++;
     this.interval[svc].latenciesMs.push(latencyUs / US_PER_MS);
     this.latency[svc].record(latencyUs);
+  }
+
+  /** A connection from `client` to `pod` closed: IPVS keeps it as inactive for a while (lc). */
+  private closed(client: number, pod: number): void {
+    this.picker.connection(client, pod, -1);
+    if (this.picker.tracksConnections) this.sim.schedule(IPVS_INACTIVE_US, this.inactiveId, client, pod);
   }
 
   private fail(svc: number, reason: number): void {

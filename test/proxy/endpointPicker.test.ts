@@ -7,7 +7,7 @@
  *   random seed; with the fixed seed the outcome is fixed). The test has power: moving 5%
  *   of the draws to one endpoint adds about 5000^2/10000 = 2500 to the statistic.
  * - ipvs rr: exact cycling per node, each node with its own position.
- * - ipvs lc: the endpoint with the fewest active connections from this node, the first on ties.
+ * - ipvs lc: the lowest activeconns x 256 + inactconns from this node (ip_vs_lc.c), the first on ties.
  */
 import { describe, expect, it } from "vitest";
 import { RandomStreams } from "../../src/engine/random.js";
@@ -50,7 +50,7 @@ describe("ipvs round robin", () => {
 });
 
 describe("ipvs least connection", () => {
-  it("picks the endpoint with the fewest active connections from this node, the first on ties", () => {
+  it("picks the lowest activeconns x 256 + inactconns from this node, the first on ties", () => {
     const picker = new EndpointPicker("ipvs", "lc", 2, 1, []);
     const eps = Int32Array.of(7, 8, 9);
     const open = (node: number) => {
@@ -58,12 +58,31 @@ describe("ipvs least connection", () => {
       picker.connection(node, p, 1);
       return p;
     };
+    // 0,0,0 -> 7; 256,0,0 -> 8; -> 9; 256,256,256 -> 7 (first)
     expect([open(0), open(0), open(0), open(0)]).toEqual([7, 8, 9, 7]);
-    picker.connection(0, 8, -1); // 8 now has 0 from node 0
-    expect(open(0)).toBe(8);
+    picker.connection(0, 8, -1); // 8: no active, one inactive = 1
+    expect(open(0)).toBe(8); // 512, 1, 256
     // Node 1 counts only its own connections: all at 0, the first wins.
     expect(open(1)).toBe(7);
-    // 7:2, 8:1, 9:1 from node 0 -> 8 (first of the least loaded)
-    expect(open(0)).toBe(8);
+    // node 0 now 7: 512, 8: 257, 9: 256 -> 9
+    expect(open(0)).toBe(9);
+  });
+
+  it("a closed connection weighs 1 until it expires, so idle endpoints come first", () => {
+    const picker = new EndpointPicker("ipvs", "lc", 1, 1, []);
+    const eps = Int32Array.of(7, 8, 9);
+    const request = () => {
+      const p = picker.pick(0, 0, eps);
+      picker.connection(0, p, 1);
+      picker.connection(0, p, -1);
+      return p;
+    };
+    // One request at a time: each endpoint in turn (inactive 0,0,0 -> 7; 1,0,0 -> 8; 1,1,0 -> 9; 1,1,1 -> 7)
+    expect([request(), request(), request(), request()]).toEqual([7, 8, 9, 7]);
+    picker.inactiveExpired(0, 7);
+    picker.inactiveExpired(0, 7);
+    picker.inactiveExpired(0, 8);
+    expect(request()).toBe(7); // 0, 0, 1 -> 7 first
+    expect(picker.tracksConnections).toBe(true);
   });
 });
