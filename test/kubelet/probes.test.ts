@@ -1,0 +1,145 @@
+/**
+ * The kubelet's prober on hand-computed timelines. No control plane: every API request
+ * takes the fixed 5 ms; a pod's containers run 1 s after its binding (podStartupDelay).
+ * Times are counted from the pod's binding tb: the kubelet's SyncPod makes the probe
+ * workers then (prober_manager.AddPod before the runtime), so their ticks fall at
+ * tb + k x periodSeconds, and the container starts at tb + 1 s.
+ */
+import { describe, expect, it } from "vitest";
+import { ClusterRun } from "../../src/run/run.js";
+import { prepareScenario } from "../../src/scenario/load.js";
+import { PodPhase } from "../../src/model/podTable.js";
+
+const S = 1e6;
+
+interface Opts {
+  replicas?: number;
+  annotations?: Record<string, string>;
+  container?: Record<string, unknown>;
+  restartPolicy?: string;
+  extra?: Record<string, unknown>;
+  deployment?: Record<string, unknown>;
+}
+
+function run(o: Opts): ClusterRun {
+  const scenario = {
+    name: "probes",
+    duration: "1h",
+    kubelet: { containerStopTime: 0 },
+    nodePools: [{ name: "a", count: 2, allocatable: { cpu: "8", memory: "32Gi" } }],
+    workloads: [
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "web", ...(o.annotations ? { annotations: o.annotations } : {}) },
+        spec: {
+          replicas: o.replicas ?? 1,
+          selector: { matchLabels: { app: "web" } },
+          ...(o.deployment ?? {}),
+          template: {
+            metadata: { labels: { app: "web" } },
+            spec: { containers: [{ name: "c", image: "web:1", resources: { requests: { cpu: "1", memory: "1Gi" } }, ...(o.container ?? {}) }] },
+          },
+        },
+      },
+    ],
+    ...(o.extra ?? {}),
+  };
+  return new ClusterRun(prepareScenario(scenario, "probes.yaml").spec, {});
+}
+
+const http = { httpGet: { path: "/healthz", port: 8080 } };
+
+describe("readiness probes", () => {
+  it("period 10 s, initialDelay 5 s, warm-up 23 s: probes fail at tb+10 and tb+20, pass at tb+30: Ready at tb+30", () => {
+    const r = run({ annotations: { "kubesim.io/warm-up": "23s" }, container: { readinessProbe: { ...http, initialDelaySeconds: 5, periodSeconds: 10 } } });
+    r.advance(5 * S);
+    const p = 0;
+    const tb = r.cluster.pods.scheduledUs[p];
+    expect(tb).toBeGreaterThan(0);
+    // Running at tb + 1 s but not Ready: the readiness result starts as Failure.
+    r.advance(tb + 1 * S);
+    expect([r.cluster.pods.phase[p], r.cluster.pods.ready[p]]).toEqual([PodPhase.Running, 0]);
+    // The trigger at the container's start is inside the initial delay: no probe.
+    expect(r.kubelets.prober.counts.runs[1]).toBe(0);
+    // The app answers from tb + 1 + 23 = tb + 24 s.
+    r.advance(tb + 24 * S - 1);
+    expect(r.kubelets.prober.appServing(p)).toBe(false);
+    r.advance(tb + 24 * S);
+    expect(r.kubelets.prober.appServing(p)).toBe(true);
+    expect(r.kubelets.prober.servingSinceUs(p)).toBe(tb + 24 * S);
+    r.advance(tb + 30 * S - 1);
+    expect(r.cluster.pods.ready[p]).toBe(0);
+    expect(r.kubelets.prober.counts.runs[1]).toBe(2); // tb+10, tb+20: both failed
+    expect(r.kubelets.prober.counts.failures[1]).toBe(2);
+    r.advance(tb + 30 * S);
+    expect(r.cluster.pods.ready[p]).toBe(1);
+    expect(r.cluster.pods.readyUs[p]).toBe(tb + 30 * S);
+    expect(r.cluster.pods.runningUs[p]).toBe(tb + 1 * S);
+  });
+
+  it("without an initial delay the readiness probe runs as the container starts (the pod sync's trigger): warm-up 0 makes it Ready at tb+1", () => {
+    const r = run({ container: { readinessProbe: { ...http } } });
+    r.advance(5 * S);
+    const tb = r.cluster.pods.scheduledUs[0];
+    expect(r.cluster.pods.readyUs[0]).toBe(tb + 1 * S);
+    expect(r.kubelets.prober.counts.runs[1]).toBe(1);
+  });
+
+  it("successThreshold 3: Ready at the third success in a row (tb+10, 20, 30 fail while warming up 35 s; 40, 50, 60 pass)", () => {
+    const r = run({ annotations: { "kubesim.io/warm-up": "35s" }, container: { readinessProbe: { ...http, successThreshold: 3 } } });
+    r.advance(5 * S);
+    const tb = r.cluster.pods.scheduledUs[0];
+    r.advance(tb + 60 * S - 1);
+    expect(r.cluster.pods.ready[0]).toBe(0);
+    r.advance(tb + 60 * S);
+    expect(r.cluster.pods.readyUs[0]).toBe(tb + 60 * S);
+  });
+
+  it("a probe slower than timeoutSeconds fails at the timeout: latency 2 s with the default timeout 1 s never makes the pod Ready", () => {
+    const r = run({ annotations: { "kubesim.io/probe-latency": "2s" }, container: { readinessProbe: { ...http } } });
+    r.advance(100 * S);
+    expect(r.cluster.pods.ready[0]).toBe(0);
+    expect(r.kubelets.prober.counts.runs[1]).toBe(r.kubelets.prober.counts.failures[1]);
+    // With timeoutSeconds 3 the 2 s answer counts: Ready 2 s after the container starts (probe at tb+1).
+    const ok = run({ annotations: { "kubesim.io/probe-latency": "2s" }, container: { readinessProbe: { ...http, timeoutSeconds: 3 } } });
+    ok.advance(10 * S);
+    expect(ok.cluster.pods.readyUs[0]).toBe(ok.cluster.pods.scheduledUs[0] + 3 * S);
+  });
+
+  it("kubesim.io/probe-failure-probability 1: the app never answers, the pod is Running and never Ready; the Deployment is not available", () => {
+    const r = run({ annotations: { "kubesim.io/probe-failure-probability": "1" }, container: { readinessProbe: { ...http } } });
+    r.advance(600 * S);
+    expect([r.cluster.pods.phase[0], r.cluster.pods.ready[0], r.cluster.pods.restarts[0]]).toEqual([PodPhase.Running, 0, 0]);
+    expect(r.kubelets.prober.appServing(0)).toBe(false);
+    expect(r.cluster.available(0)).toBe(false);
+  });
+});
+
+describe("liveness probes and CrashLoopBackOff", () => {
+  it("an app that never answers is killed after 3 failures (tb+10, 20, 30) and restarted: at once while each container outlives its back-off, then after it", () => {
+    const r = run({ annotations: { "kubesim.io/probe-failure-probability": "1" }, container: { livenessProbe: { ...http } } });
+    r.advance(5 * S);
+    const tb = r.cluster.pods.scheduledUs[0];
+    // No readiness probe: Ready when the container starts, whatever the app does.
+    expect(r.cluster.pods.readyUs[0]).toBe(tb + 1 * S);
+    const restartsAt: number[] = [];
+    r.cluster.onPodRestarting.push(() => restartsAt.push((r.cluster.now - tb) / S));
+    r.advance(tb + 900 * S);
+    // Each container fails its liveness probe on the 3rd tick after its start; the kubelet's
+    // back-off check reads the pod status from before the kill (previous instance's finishedAt):
+    // kills at 30, 60, 90, 120 restart at once (back-off 0, 10, 20, 40 set); the kill at 150 finds
+    // 150 - 120 < 40: the container starts at 190 (back-off 80); kill 220 (70 < 80): start 300
+    // (160); kill 330 (110 < 160): start 490 (300); kill 520 (190 < 300): start 820 (300); kill 850
+    // (330 >= 300): at once (300, the cap); kill 880 (30 < 300): start 1180.
+    // restartCount grows when the killed container has exited (stop time 0 here: at the kill).
+    expect(restartsAt).toEqual([30, 60, 90, 120, 150, 220, 330, 520, 850, 880]);
+    expect(r.cluster.pods.restarts[0]).toBe(10);
+    expect(r.kubelets.prober.counts.kills).toBe(10);
+    // The container of the 8th restart started at 820: running at 821.
+    r.advance(tb + 1180 * S);
+    expect(r.cluster.pods.ready[0]).toBe(0);
+    r.advance(tb + 1181 * S);
+    expect(r.cluster.pods.ready[0]).toBe(1);
+  });
+});
