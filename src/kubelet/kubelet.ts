@@ -51,6 +51,7 @@ import type { NodeLeases } from "./nodeLease.js";
 import type { NodeStatusLoops } from "./nodeStatus.js";
 import { KUBELET_STATUS_RETRY_US, type PodStatusReporter } from "./podStatus.js";
 import { Prober } from "./probes/prober.js";
+import { ProbeType } from "./probes/probeSpec.js";
 import { CrashLoopBackOff } from "./probes/crashLoopBackOff.js";
 
 /** kubelet containerBackOffPeriod (10 s) and MaxContainerBackOff (300 s): CrashLoopBackOff (pkg/kubelet/kubelet.go). */
@@ -162,7 +163,7 @@ export class Kubelets {
       deleting: (pod) => cluster.pods.deletionUs[pod] >= 0,
       node: (pod) => cluster.pods.node[pod],
       setReady: (pod, ready) => this.probeReady(pod, ready),
-      kill: (pod) => this.probeKill(pod),
+      kill: (pod, type, container) => this.probeKill(pod, type, container),
     });
     this.hProbeKilled = sim.on("kubelet.probeKilled", (pod) => this.probeKilled(pod));
     this.hProbeBackOffOver = sim.on("kubelet.probeBackOffOver", (pod) => this.restart(pod, false));
@@ -408,7 +409,11 @@ export class Kubelets {
   }
 
   /** A failed liveness or startup probe: the container gets SIGTERM and its grace period (as a deletion's stop). */
-  private probeKill(pod: number): void {
+  private probeKill(pod: number, type: ProbeType, container: string): void {
+    // kuberuntime computePodActions' message, as the kubelet's Killing event carries it.
+    const restarts = this.restartNever[this.cluster.pods.template[pod]] === 0 ? ", will be restarted" : "";
+    const pods = this.cluster.pods;
+    this.cluster.events.add(this.sim.now, "Killing", `pod/${pods.namespaces[pod]}/${pods.names[pod]}`, `Container ${container} failed ${type === ProbeType.Startup ? "startup" : "liveness"} probe${restarts}`);
     this.cancelTimer(pod);
     this.containers[pod] = KILLING;
     this.prober.containerStopped(pod);

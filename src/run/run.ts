@@ -276,6 +276,7 @@ export class ClusterRun {
     collect(this.controlPlane?.finish(this.sim.now));
     for (const comp of this.components) collect(comp.finish?.());
     collect({ summary: this.podApiSummary() });
+    collect({ summary: this.kubelets.prober.summary() }); // probes (kubelet/probes): rows only for runs with a probe
     if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
     const summary = summarize({

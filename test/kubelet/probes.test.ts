@@ -143,3 +143,81 @@ describe("liveness probes and CrashLoopBackOff", () => {
     expect(r.cluster.pods.ready[0]).toBe(1);
   });
 });
+
+describe("startup probes", () => {
+  it("hold back liveness and readiness until they pass: warm-up 95 s, startup period 10 s x 30 failures allowed: started (and Ready) at tb+100, never killed", () => {
+    const container = { startupProbe: { ...http, periodSeconds: 10, failureThreshold: 30 }, livenessProbe: { ...http } };
+    const r = run({ annotations: { "kubesim.io/warm-up": "95s" }, container });
+    r.advance(5 * S);
+    const tb = r.cluster.pods.scheduledUs[0];
+    r.advance(tb + 100 * S - 1);
+    expect([r.cluster.pods.phase[0], r.cluster.pods.ready[0]]).toEqual([PodPhase.Running, 0]);
+    expect(r.kubelets.prober.counts.runs[0]).toBe(0); // no liveness probe before the startup probe passed
+    r.advance(tb + 100 * S);
+    expect(r.cluster.pods.readyUs[0]).toBe(tb + 100 * S); // no readiness probe: Ready once started
+    expect(r.kubelets.prober.counts.runs[2]).toBe(10); // startup probes at tb+10 ... tb+100
+    r.advance(tb + 600 * S);
+    expect(r.cluster.pods.restarts[0]).toBe(0);
+    expect(r.kubelets.prober.counts.runs[0]).toBe(50); // liveness at tb+110 ... tb+600
+    // The same app with only the liveness probe is killed at tb+30 and never gets to answer.
+    const bare = run({ annotations: { "kubesim.io/warm-up": "95s" }, container: { livenessProbe: { ...http } } });
+    bare.advance(5 * S);
+    const tb2 = bare.cluster.pods.scheduledUs[0];
+    bare.advance(tb2 + 30 * S);
+    expect(bare.cluster.pods.restarts[0]).toBe(1);
+    expect(bare.cluster.events.rows.filter((e) => e.kind === "Killing").map((e) => e.message)).toEqual(["Container c failed liveness probe, will be restarted"]);
+  });
+
+  it("a startup probe that reaches failureThreshold kills the container (Killing: failed startup probe)", () => {
+    const r = run({ annotations: { "kubesim.io/probe-failure-probability": "1" }, container: { startupProbe: { ...http, failureThreshold: 3 } } });
+    r.advance(5 * S);
+    const tb = r.cluster.pods.scheduledUs[0];
+    r.advance(tb + 30 * S);
+    expect(r.cluster.pods.restarts[0]).toBe(1);
+    expect(r.cluster.pods.ready[0]).toBe(0);
+    const kill = r.cluster.events.rows.find((e) => e.kind === "Killing")!;
+    expect([kill.sim_time_s * S, kill.message]).toEqual([tb + 30 * S, "Container c failed startup probe, will be restarted"]);
+  });
+
+  it("restartPolicy Never: a liveness failure fails the pod (a bare Pod)", () => {
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "once", annotations: { "kubesim.io/probe-failure-probability": "1" } }, spec: { restartPolicy: "Never", containers: [{ name: "c", image: "x:1", livenessProbe: { ...http } }] } };
+    const r = run({ replicas: 0, extra: { workloads: [pod] } });
+    r.advance(5 * S);
+    const tb = r.cluster.pods.scheduledUs[0];
+    r.advance(tb + 30 * S);
+    expect([r.cluster.pods.phase[0], r.cluster.pods.restarts[0], r.cluster.outcomes.name(r.cluster.pods.outcome[0])]).toEqual([PodPhase.Failed, 0, "error"]);
+  });
+});
+
+describe("a Deployment rollout with a readiness probe", () => {
+  it("waits for each new pod's Ready (maxSurge 1, maxUnavailable 0): each is Ready 30 s after its binding, the next one created only then", () => {
+    const r = run({
+      replicas: 2,
+      annotations: { "kubesim.io/warm-up": "23s" },
+      container: { readinessProbe: { ...http, initialDelaySeconds: 5 } },
+      deployment: { strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      extra: { actions: [{ at: "100s", type: "set-image", deployment: "web", container: "c", image: "web:2" }] },
+    });
+    r.advance(300 * S);
+    const pods = r.cluster.pods;
+    const all = Array.from({ length: pods.count }, (_, i) => i);
+    const old = all.filter((p) => pods.createdUs[p] < 100 * S);
+    const fresh = all.filter((p) => pods.createdUs[p] >= 100 * S);
+    expect([old.length, fresh.length]).toEqual([2, 2]);
+    // The initial pods too: Ready 30 s after binding (first probe past the initial delay with the app warm).
+    for (const p of all) expect(pods.readyUs[p] - pods.scheduledUs[p]).toBe(30 * S);
+    const [a, b] = fresh;
+    // The first new pod is surged at 100 s; the second waits for it to be Ready (maxUnavailable 0).
+    expect(pods.createdUs[a]).toBeLessThan(100.1 * S);
+    expect(pods.createdUs[b]).toBeGreaterThanOrEqual(pods.readyUs[a]);
+    expect(pods.createdUs[b]).toBeLessThan(pods.readyUs[a] + 0.1 * S);
+    // Old pods are deleted only once a new one is Ready: one after a's Ready, the other after b's.
+    const deletions = old.map((p) => pods.deletionUs[p]).sort((x, y) => x - y);
+    expect(deletions[0]).toBeGreaterThanOrEqual(pods.readyUs[a]);
+    expect(deletions[1]).toBeGreaterThanOrEqual(pods.readyUs[b]);
+    // Available never dropped below 2 during the rollout.
+    // (The initial ramp-up is not logged; a drop below 2 available afterwards would be.)
+    expect(r.cluster.events.rows.filter((e) => e.kind === "ReplicasUnavailable")).toEqual([]);
+    expect(fresh.map((p) => r.cluster.available(p))).toEqual([true, true]);
+  });
+});

@@ -46,7 +46,8 @@ import { US_PER_S, type Simulation } from "../../engine/simulation.js";
 import { grown, nextCapacity } from "../../engine/columns.js";
 import type { PodTemplate } from "../../model/podTemplate.js";
 import { ProbeResult, ProbeWorkerState } from "./probeWorker.js";
-import { ProbeType, templateProbes, type TemplateProbes } from "./probeSpec.js";
+import { PROBE_TYPE_NAMES, ProbeType, templateProbes, type TemplateProbes } from "./probeSpec.js";
+import type { SummaryRow } from "../../metrics/summary.js";
 
 /** What the prober needs from the kubelet around it. */
 export interface ProberHooks {
@@ -58,8 +59,8 @@ export interface ProberHooks {
   node(pod: number): number;
   /** The pod's Ready condition as the kubelet computes it changed. */
   setReady(pod: number, ready: boolean): void;
-  /** A liveness or startup probe failed: kill the pod's containers (and restart them). */
-  kill(pod: number, reason: ProbeType): void;
+  /** A liveness or startup probe of container `container` (its name) failed: kill the pod's containers (and restart them). */
+  kill(pod: number, reason: ProbeType, container: string): void;
 }
 
 /** Counters for summary.csv and tests. */
@@ -90,6 +91,7 @@ const ZERO = distribution({ type: "constant", value: 0 });
 export class Prober {
   readonly counts: ProbeCounts = { runs: [0, 0, 0], failures: [0, 0, 0], kills: 0 };
   private readonly probes: TemplateProbes[];
+  private readonly containerNames: string[][];
   private readonly warmUp: Distribution[];
   private readonly latency: Distribution[];
   private readonly failureProbability: Float64Array;
@@ -117,6 +119,7 @@ export class Prober {
     private readonly hooks: ProberHooks,
   ) {
     this.probes = templates.map((t) => templateProbes(t.pod));
+    this.containerNames = templates.map((t) => (t.pod.spec?.containers ?? []).map((c) => c.name));
     this.warmUp = templates.map((t) => (t.app ? distribution(t.app.warmUpS) : ZERO));
     this.latency = templates.map((t) => (t.app ? distribution(t.app.probeLatencyS) : ZERO));
     this.failureProbability = Float64Array.from(templates, (t) => t.app?.failureProbability ?? 0);
@@ -219,6 +222,15 @@ export class Prober {
     return true;
   }
 
+  /** summary.csv rows (only for runs with a probe): probes run and failed by type, containers killed. */
+  summary(): SummaryRow[] {
+    if (!this.probes.some((p) => p.probes.length > 0)) return [];
+    const rows: SummaryRow[] = [];
+    PROBE_TYPE_NAMES.forEach((name, type) => rows.push({ metric: `probes_${name}`, value: this.counts.runs[type] }, { metric: `probe_failures_${name}`, value: this.counts.failures[type] }));
+    rows.push({ metric: "containers_killed_by_probes", value: this.counts.kills });
+    return rows;
+  }
+
   // -------------------------------------------------------------------------
   // Workers
 
@@ -305,7 +317,7 @@ export class Prober {
     if (type === ProbeType.Liveness || type === ProbeType.Startup) {
       if (result === ProbeResult.Failure) {
         this.counts.kills++;
-        this.hooks.kill(pod, type);
+        this.hooks.kill(pod, type, this.containerNames[this.templateOf(pod)][state.spec.container]);
         return;
       }
       if (type === ProbeType.Startup && before !== ProbeResult.Success) {
