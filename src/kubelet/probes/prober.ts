@@ -90,6 +90,8 @@ const ZERO = distribution({ type: "constant", value: 0 });
 
 export class Prober {
   readonly counts: ProbeCounts = { runs: [0, 0, 0], failures: [0, 0, 0], kills: 0 };
+  /** Observers of each probe result the kubelet acts on (tests; a future probes table). */
+  readonly onProbeResult: ((pod: number, type: ProbeType, result: ProbeResult) => void)[] = [];
   private readonly probes: TemplateProbes[];
   private readonly containerNames: string[][];
   private readonly warmUp: Distribution[];
@@ -302,7 +304,10 @@ export class Prober {
     pw.busy[w] = false;
     const state = pw.workers[w];
     // A result for a container that is gone (killed or restarted meanwhile) is dropped.
-    if (this.hooks.running(pod) && state.instance === this.instance[pod] && pw.timers[w] >= 0) this.apply(pod, pw, w, result);
+    if (this.hooks.running(pod) && state.instance === this.instance[pod] && pw.timers[w] >= 0) {
+      for (const l of this.onProbeResult) l(pod, state.spec.type, result);
+      this.apply(pod, pw, w, result);
+    }
     if (pw.pending[w] && this.workers.get(pod) === pw) {
       pw.pending[w] = false;
       this.trigger(pod, pw, w);
