@@ -255,3 +255,25 @@ describe("readiness thresholds in a run", () => {
     expect(flips).toEqual(expected);
   });
 });
+
+describe("a restarted container", () => {
+  it("is probed afresh: after a node crash and recovery its readiness probe waits for its new startup probe to pass", () => {
+    const r = run({
+      annotations: { "kubesim.io/warm-up": "45s" },
+      container: { startupProbe: { ...http, failureThreshold: 30 }, readinessProbe: { ...http } },
+      extra: { nodePools: [{ name: "a", count: 1, allocatable: { cpu: "8", memory: "32Gi" } }], faults: [{ type: "node-failure", at: "200s", node: "a-0", recoverAfter: "60s" }] },
+    });
+    const log: { atUs: number; type: number; ok: boolean }[] = [];
+    r.kubelets.prober.onProbeResult.push((pod, type, result) => log.push({ atUs: r.cluster.now, type, ok: result === 1 }));
+    r.advance(600 * S);
+    expect(r.cluster.pods.restarts[0]).toBe(1);
+    const restartUs = r.cluster.pods.count === 1 ? log.find((x) => x.atUs > 200 * S)!.atUs : -1;
+    expect(restartUs).toBeGreaterThan(260 * S);
+    const startupOk = log.filter((x) => x.type === 2 && x.ok && x.atUs > 200 * S)[0].atUs;
+    // Between the restart and the new startup success: startup probes only.
+    expect(log.filter((x) => x.atUs > 200 * S && x.atUs < startupOk && x.type !== 2)).toEqual([]);
+    // Ready again right at that success (the readiness probe triggered by the pod sync passes at once).
+    expect(r.cluster.pods.ready[0]).toBe(1);
+    expect(r.cluster.pods.readyUs[0]).toBe(startupOk);
+  });
+});

@@ -178,7 +178,7 @@ export class Prober {
     this.servingFromUs[pod] = this.unhealthy[pod] === 1 ? -1 : this.sim.now + warmUpUs;
     // The PLEG's ContainerStarted event syncs the pod: UpdatePodStatus triggers the readiness worker.
     const pw = this.workers.get(pod);
-    if (pw) for (let w = 0; w < pw.workers.length; w++) if (pw.workers[w].spec.type === ProbeType.Readiness && this.started(pw, pw.workers[w].spec.container)) this.trigger(pod, pw, w);
+    if (pw) for (let w = 0; w < pw.workers.length; w++) if (pw.workers[w].spec.type === ProbeType.Readiness && this.started(pod, pw, pw.workers[w].spec.container)) this.trigger(pod, pw, w);
   }
 
   /** The pod's containers stopped (killed, crashed, deleted). */
@@ -246,9 +246,9 @@ export class Prober {
     this.unhealthy = grown(this.unhealthy, n);
   }
 
-  /** Has the container started: its startup probe passed, or it has none? */
-  private started(pw: PodWorkers, container: number): boolean {
-    for (const w of pw.workers) if (w.spec.container === container && w.spec.type === ProbeType.Startup) return w.result === ProbeResult.Success && w.instance >= 0;
+  /** Has the pod's current container started: its startup probe passed for this container, or it has none? */
+  private started(pod: number, pw: PodWorkers, container: number): boolean {
+    for (const w of pw.workers) if (w.spec.container === container && w.spec.type === ProbeType.Startup) return w.instance === this.instance[pod] && w.result === ProbeResult.Success;
     return true;
   }
 
@@ -287,7 +287,7 @@ export class Prober {
       return;
     }
     if (Math.floor((this.sim.now - this.containerStartUs[pod]) / US_PER_S) < spec.initialDelayS) return;
-    if (this.started(pw, spec.container) === (spec.type === ProbeType.Startup)) return;
+    if (this.started(pod, pw, spec.container) === (spec.type === ProbeType.Startup)) return;
     const template = this.templateOf(pod);
     const latencyUs = this.latency[template] === ZERO ? 0 : Math.round(this.latency[template].sample(this.latencyStream) * US_PER_S);
     const answered = latencyUs <= spec.timeoutUs;
