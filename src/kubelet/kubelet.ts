@@ -6,7 +6,8 @@
  * - it admits each one again (admission.ts); a rejected pod is Failed with the reason;
  * - it starts the admitted pod: after the container runtime's start-up time (sandbox,
  *   image pulls, container starts, one delay drawn from `podStartupDelay`, stream
- *   "kubelet.podStartup") the pod is Running and Ready;
+ *   "kubelet.podStartup") the pod is Running, and Ready unless it has readiness or
+ *   startup probes (then when they pass, probes/);
  * - a Running pod with a lifetime ends when it is over: Succeeded ("completed") for the
  *   work of an arrival, Failed ("deadline-exceeded") for a bare Pod's
  *   activeDeadlineSeconds (counted from Running: a simplification);
