@@ -71,6 +71,8 @@ const RUNNING = 2;
 const STOPPING = 3;
 /** Killed for a failed liveness or startup probe: SIGTERM, then a restart (probes/). */
 const KILLING = 4;
+/** kuberuntime_container.go minimumGracePeriodInSeconds: a container kill waits at least 2 s. */
+const MINIMUM_KILL_GRACE_US = 2 * US_PER_S;
 
 export interface KubeletConfig {
   /** Binding to Running, in seconds. */
@@ -164,7 +166,7 @@ export class Kubelets {
       deleting: (pod) => cluster.pods.deletionUs[pod] >= 0,
       node: (pod) => cluster.pods.node[pod],
       setReady: (pod, ready) => this.probeReady(pod, ready),
-      kill: (pod, type, container) => this.probeKill(pod, type, container),
+      kill: (pod, type, container, graceS) => this.probeKill(pod, type, container, graceS),
     });
     this.hProbeKilled = sim.on("kubelet.probeKilled", (pod) => this.probeKilled(pod));
     this.hProbeBackOffOver = sim.on("kubelet.probeBackOffOver", (pod) => this.restart(pod, false));
@@ -409,8 +411,12 @@ export class Kubelets {
     this.parts.status?.update(pod);
   }
 
-  /** A failed liveness or startup probe: the container gets SIGTERM and its grace period (as a deletion's stop). */
-  private probeKill(pod: number, type: ProbeType, container: string): void {
+  /**
+   * A failed liveness or startup probe: the container gets SIGTERM and its grace period
+   * (kuberuntime setTerminationGracePeriod: the probe's terminationGracePeriodSeconds when
+   * set, else the pod's; killContainer waits at least minimumGracePeriodInSeconds, 2 s).
+   */
+  private probeKill(pod: number, type: ProbeType, container: string, probeGraceS: number): void {
     // kuberuntime computePodActions' message, as the kubelet's Killing event carries it.
     const restarts = this.restartNever[this.cluster.pods.template[pod]] === 0 ? ", will be restarted" : "";
     const pods = this.cluster.pods;
@@ -419,7 +425,7 @@ export class Kubelets {
     this.containers[pod] = KILLING;
     this.prober.containerStopped(pod);
     this.probeReady(pod, false);
-    const graceUs = this.graceUs[this.cluster.pods.template[pod]];
+    const graceUs = Math.max(probeGraceS >= 0 ? probeGraceS * US_PER_S : this.graceUs[this.cluster.pods.template[pod]], MINIMUM_KILL_GRACE_US);
     const stopUs = this.stopTime ? Math.min(graceUs, this.stopTime.sample(this.stopStream) * US_PER_S) : graceUs;
     this.timer[pod] = this.sim.timer(stopUs, this.hProbeKilled, pod);
   }

@@ -18,7 +18,7 @@ const F = ProbeResult.Failure;
 const OK = ProbeResult.Success;
 
 function worker(type: ProbeType, successThreshold = 1, failureThreshold = 3): ProbeWorkerState {
-  const w = new ProbeWorkerState({ container: 0, type, periodUs: 10 * S, timeoutUs: S, initialDelayS: 0, successThreshold, failureThreshold });
+  const w = new ProbeWorkerState({ container: 0, type, periodUs: 10 * S, timeoutUs: S, initialDelayS: 0, successThreshold, failureThreshold, terminationGracePeriodS: -1 });
   w.seeContainer(1);
   return w;
 }

@@ -144,6 +144,23 @@ describe("liveness probes and CrashLoopBackOff", () => {
   });
 });
 
+describe("the kill's grace period", () => {
+  it("an app that ignores SIGTERM holds the kill for the probe's terminationGracePeriodSeconds (5 s) instead of the pod's 30 s: restarted at tb+35", () => {
+    const restartsAt = (probeGrace?: number) => {
+      const r = run({ annotations: { "kubesim.io/probe-failure-probability": "1" }, container: { livenessProbe: { ...http, ...(probeGrace ? { terminationGracePeriodSeconds: probeGrace } : {}) } }, extra: { kubelet: {} } });
+      r.advance(5 * S);
+      const tb = r.cluster.pods.scheduledUs[0];
+      const at: number[] = [];
+      r.cluster.onPodRestarting.push(() => at.push((r.cluster.now - tb) / S));
+      r.advance(tb + 100 * S);
+      return at;
+    };
+    // Kill at tb+30; the container exits at the end of the grace period, then restarts at once.
+    expect(restartsAt(5)[0]).toBe(35);
+    expect(restartsAt()[0]).toBe(60);
+  });
+});
+
 describe("startup probes", () => {
   it("hold back liveness and readiness until they pass: warm-up 95 s, startup period 10 s x 30 failures allowed: started (and Ready) at tb+100, never killed", () => {
     const container = { startupProbe: { ...http, periodSeconds: 10, failureThreshold: 30 }, livenessProbe: { ...http } };

@@ -33,6 +33,8 @@ export interface ProbeSpec {
   readonly initialDelayS: number;
   readonly successThreshold: number;
   readonly failureThreshold: number;
+  /** The probe's terminationGracePeriodSeconds: the kill's grace period instead of the pod's (-1 = unset). */
+  readonly terminationGracePeriodS: number;
 }
 
 /** The probes of a template, and what they imply for its containers. */
@@ -55,6 +57,7 @@ function probeSpec(container: number, type: ProbeType, p: ProbeFields): ProbeSpe
     initialDelayS: p.initialDelaySeconds ?? PROBE_DEFAULT_INITIAL_DELAY_S,
     successThreshold: positiveOr(p.successThreshold, PROBE_DEFAULT_SUCCESS_THRESHOLD),
     failureThreshold: positiveOr(p.failureThreshold, PROBE_DEFAULT_FAILURE_THRESHOLD),
+    terminationGracePeriodS: p.terminationGracePeriodSeconds ?? -1,
   };
 }
 

@@ -59,8 +59,11 @@ export interface ProberHooks {
   node(pod: number): number;
   /** The pod's Ready condition as the kubelet computes it changed. */
   setReady(pod: number, ready: boolean): void;
-  /** A liveness or startup probe of container `container` (its name) failed: kill the pod's containers (and restart them). */
-  kill(pod: number, reason: ProbeType, container: string): void;
+  /**
+   * A liveness or startup probe of container `container` (its name) failed: kill the pod's
+   * containers (and restart them); `graceS` is the probe's terminationGracePeriodSeconds, -1 = unset.
+   */
+  kill(pod: number, reason: ProbeType, container: string, graceS: number): void;
 }
 
 /** Counters for summary.csv and tests. */
@@ -322,7 +325,7 @@ export class Prober {
     if (type === ProbeType.Liveness || type === ProbeType.Startup) {
       if (result === ProbeResult.Failure) {
         this.counts.kills++;
-        this.hooks.kill(pod, type, this.containerNames[this.templateOf(pod)][state.spec.container]);
+        this.hooks.kill(pod, type, this.containerNames[this.templateOf(pod)][state.spec.container], state.spec.terminationGracePeriodS);
         return;
       }
       if (type === ProbeType.Startup && before !== ProbeResult.Success) {
