@@ -158,3 +158,14 @@ describe("Ready and the app (property)", () => {
     );
   });
 });
+
+describe("the probes' share of the periodic work (limits.controlPlaneOperations)", () => {
+  it("refuses a run whose probe ticks alone exceed the limit, naming the workload", () => {
+    const s = { ...base({ readinessProbe: http, livenessProbe: http }), duration: "1h" };
+    (s.workloads[0].spec as { replicas: number }).replicas = 50_000;
+    // 50,000 pods x 2 probes / 10 s = 10,000 ticks/s: 36,000,000 in an hour, above 30,000,000.
+    expect(() => prepareScenario(s, "s.yaml")).toThrow(/^s\.yaml: workloads\[0\]: expected at most 30,000,000 periodic operations .*10000\/s probes of web/);
+    (s.workloads[0].spec as { replicas: number }).replicas = 40_000; // 28.8 M: accepted
+    expect(() => prepareScenario(s, "s.yaml")).not.toThrow();
+  });
+});
