@@ -205,17 +205,21 @@ export class ClusterState {
     this.lastSchedulingFailure.set(pod, message);
   }
 
-  /** The kubelet reports the pod Running and Ready (no readiness probes yet). */
-  podRunning(pod: number): void {
+  /**
+   * The kubelet reports the pod Running; Ready at once unless its readiness or startup
+   * probes have yet to pass (`ready` false: the kubelet's later setPodReady makes it Ready).
+   */
+  podRunning(pod: number, ready = true): void {
     const pods = this.pods;
     pods.phase[pod] = PodPhase.Running;
     pods.runningUs[pod] = this.sim.now;
-    pods.ready[pod] = 1;
-    pods.readyUs[pod] = this.sim.now;
+    pods.ready[pod] = ready ? 1 : 0;
+    pods.readyUs[pod] = ready ? this.sim.now : -1;
     this.counters.starting--;
     this.counters.running++;
+    if (!ready) this.counters.notReady++;
     for (const l of this.onPodRunning) l(pod);
-    if (pods.deletionUs[pod] < 0) for (const l of this.onPodAvailability) l(pod, true);
+    if (ready && pods.deletionUs[pod] < 0) for (const l of this.onPodAvailability) l(pod, true);
   }
 
   /** Is the pod counted by its Deployment as available: Running, Ready and not Terminating? */

@@ -6,7 +6,8 @@
  * - it admits each one again (admission.ts); a rejected pod is Failed with the reason;
  * - it starts the admitted pod: after the container runtime's start-up time (sandbox,
  *   image pulls, container starts, one delay drawn from `podStartupDelay`, stream
- *   "kubelet.podStartup") the pod is Running and Ready;
+ *   "kubelet.podStartup") the pod is Running, and Ready unless it has readiness or
+ *   startup probes (then when they pass, probes/);
  * - a Running pod with a lifetime ends when it is over: Succeeded ("completed") for the
  *   work of an arrival, Failed ("deadline-exceeded") for a bare Pod's
  *   activeDeadlineSeconds (counted from Running: a simplification);
@@ -28,6 +29,11 @@
  * - kubelet stopped: the containers keep running, nothing is reported; on restart the
  *   kubelet registers again and adopts them.
  *
+ * Probes (probes/): a pod with a readiness or startup probe is Running but not Ready
+ * when its containers start, and Ready when its probes say so; a failed liveness or
+ * startup probe kills the containers, which start again after CrashLoopBackOff
+ * (probes/crashLoopBackOff.ts).
+ *
  * Simplifications (README "Model fidelity"): a pod that finishes its work while its
  * kubelet is cut off or stopped is reported at once; container restarts start the work
  * over.
@@ -45,6 +51,9 @@ import type { KubeletApi } from "./kubeletApi.js";
 import type { NodeLeases } from "./nodeLease.js";
 import type { NodeStatusLoops } from "./nodeStatus.js";
 import { KUBELET_STATUS_RETRY_US, type PodStatusReporter } from "./podStatus.js";
+import { Prober } from "./probes/prober.js";
+import { ProbeType } from "./probes/probeSpec.js";
+import { CrashLoopBackOff } from "./probes/crashLoopBackOff.js";
 
 /** kubelet containerBackOffPeriod (10 s) and MaxContainerBackOff (300 s): CrashLoopBackOff (pkg/kubelet/kubelet.go). */
 export const CRASH_LOOP_BACKOFF_START_US = 10 * US_PER_S;
@@ -60,6 +69,10 @@ const NONE = 0;
 const STARTING = 1;
 const RUNNING = 2;
 const STOPPING = 3;
+/** Killed for a failed liveness or startup probe: SIGTERM, then a restart (probes/). */
+const KILLING = 4;
+/** kuberuntime_container.go minimumGracePeriodInSeconds: a container kill waits at least 2 s. */
+const MINIMUM_KILL_GRACE_US = 2 * US_PER_S;
 
 export interface KubeletConfig {
   /** Binding to Running, in seconds. */
@@ -109,6 +122,11 @@ export class Kubelets {
   rejected = 0;
   /** A node's fault state changed (crash, cut-off, recovery): kube-proxy follows its node (issue 11). */
   readonly onNodeFaultChanged: ((node: number) => void)[] = [];
+  /** The prober: probe workers, the apps they ask, Ready (probes/prober.ts). */
+  readonly prober: Prober;
+  private readonly probeBackOff = new CrashLoopBackOff();
+  private readonly hProbeKilled: number;
+  private readonly hProbeBackOffOver: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -144,6 +162,16 @@ export class Kubelets {
     cluster.onPodDeleting.push((pod) => this.deleting(pod));
     cluster.onPodEnded.push((pod) => this.ended(pod));
     parts.nodeStatus.registered = (node) => this.sync(node);
+    // ---- probes (probes/prober.ts)
+    this.prober = new Prober(sim, (pod) => cluster.pods.template[pod], templates, {
+      running: (pod) => this.containers[pod] === RUNNING,
+      deleting: (pod) => cluster.pods.deletionUs[pod] >= 0,
+      node: (pod) => cluster.pods.node[pod],
+      setReady: (pod, ready) => this.probeReady(pod, ready),
+      kill: (pod, type, container, graceS) => this.probeKill(pod, type, container, graceS),
+    });
+    this.hProbeKilled = sim.on("kubelet.probeKilled", (pod) => this.probeKilled(pod));
+    this.hProbeBackOffOver = sim.on("kubelet.probeBackOffOver", (pod) => this.restart(pod, false));
   }
 
   // --- read by kube-proxy and the request load (issue 11, src/proxy/) ---
@@ -208,6 +236,7 @@ export class Kubelets {
     this.fault[node] = 0;
     this.parts.api.cutOff[node] = 0;
     if ((f & (CRASHED | KUBELET_STOPPED)) !== 0) {
+      this.prober.kubeletStarted(node);
       // A new kubelet process: it registers, then syncs its pods (NodeStatusLoops.registered).
       this.parts.leases.resume(node);
       this.parts.nodeStatus.kubeletStarted(node, notReadyForUs);
@@ -238,7 +267,7 @@ export class Kubelets {
         if (pods.phase[pod] === PodPhase.Scheduled) this.admitAndStart(pod);
         else if (this.restartNever[pods.template[pod]] === 1) this.cluster.endPod(pod, this.nodeFailure);
         else this.restart(pod);
-      } else if (this.containers[pod] === RUNNING && pods.ready[pod] === 0) {
+      } else if (this.containers[pod] === RUNNING && pods.ready[pod] === 0 && this.prober.ready(pod)) {
         this.reportReady(pod);
       }
     }
@@ -270,13 +299,15 @@ export class Kubelets {
   }
 
   private start(pod: number): void {
+    this.prober.podSynced(pod);
     this.containers[pod] = STARTING;
     this.timer[pod] = this.sim.timer(this.startup.sample(this.startupStream) * US_PER_S, this.hStarted, pod);
   }
 
-  private restart(pod: number): void {
+  private restart(pod: number, counted = true): void {
     // Started first: a listener of the restart (the Job controller) may delete the pod.
     this.start(pod);
+    if (!counted) return;
     this.restarts++;
     this.cluster.podRestarting(pod);
     this.parts.status?.update(pod);
@@ -285,6 +316,7 @@ export class Kubelets {
   private started(pod: number): void {
     this.timer[pod] = -1;
     this.containers[pod] = RUNNING;
+    this.prober.containerStarted(pod);
     const template = this.cluster.pods.template[pod];
     const run = this.runTime[template];
     const life = this.cluster.lifetimeUs[pod];
@@ -298,11 +330,13 @@ export class Kubelets {
       const outcome = this.cluster.pods.owner[pod] < 0 ? this.deadlineExceeded : this.completed;
       this.timer[pod] = this.sim.timer(life, this.hFinished, pod, outcome);
     }
+    // Without readiness or startup probes the pod is Ready once its containers run.
+    const ready = !this.prober.gatesReadiness(pod);
     if (this.cluster.pods.phase[pod] === PodPhase.Scheduled) {
-      this.cluster.podRunning(pod);
+      this.cluster.podRunning(pod, ready);
       this.parts.status?.running(pod);
     } else {
-      this.cluster.setPodReady(pod, true);
+      this.cluster.setPodReady(pod, ready);
       this.parts.status?.update(pod);
     }
   }
@@ -357,7 +391,7 @@ export class Kubelets {
   /** A failed write is sent again at the status manager's next sync (syncPeriod 10 s). */
   private readyAnswered(pod: number, status: number): void {
     if (isSuccess(status)) {
-      if (this.containers[pod] === RUNNING) this.cluster.setPodReady(pod, true);
+      if (this.containers[pod] === RUNNING && this.prober.ready(pod)) this.cluster.setPodReady(pod, true);
     } else {
       this.sim.schedule(KUBELET_STATUS_RETRY_US, this.hReadyRetry, pod);
     }
@@ -367,6 +401,7 @@ export class Kubelets {
     this.ensure(pod);
     this.cancelTimer(pod);
     this.containers[pod] = NONE;
+    this.prober.containerStopped(pod);
   }
 
   private cancelTimer(pod: number): void {
@@ -381,6 +416,56 @@ export class Kubelets {
     this.ensure(pod);
     this.cancelTimer(pod);
     this.containers[pod] = NONE;
+    this.prober.podEnded(pod);
     this.parts.status?.ended(pod);
+  }
+
+  // -------------------------------------------------------------------------
+  // Probes (probes/prober.ts): Ready from readiness and startup probes, restarts from liveness
+
+  /** The probes changed the pod's Ready condition: a pod status write (SetContainerReadiness). */
+  private probeReady(pod: number, ready: boolean): void {
+    if (this.cluster.pods.phase[pod] !== PodPhase.Running || (this.cluster.pods.ready[pod] === 1) === ready) return;
+    if (!this.watching(this.cluster.pods.node[pod])) return; // cut off: the sync after reconnecting reports it
+    this.cluster.setPodReady(pod, ready);
+    this.parts.status?.update(pod);
+  }
+
+  /**
+   * A failed liveness or startup probe: the container gets SIGTERM and its grace period
+   * (kuberuntime setTerminationGracePeriod: the probe's terminationGracePeriodSeconds when
+   * set, else the pod's; killContainer waits at least minimumGracePeriodInSeconds, 2 s).
+   */
+  private probeKill(pod: number, type: ProbeType, container: string, probeGraceS: number): void {
+    // kuberuntime computePodActions' message, as the kubelet's Killing event carries it.
+    const restarts = this.restartNever[this.cluster.pods.template[pod]] === 0 ? ", will be restarted" : "";
+    const pods = this.cluster.pods;
+    this.cluster.events.add(this.sim.now, "Killing", `pod/${pods.namespaces[pod]}/${pods.names[pod]}`, `Container ${container} failed ${type === ProbeType.Startup ? "startup" : "liveness"} probe${restarts}`);
+    this.cancelTimer(pod);
+    this.containers[pod] = KILLING;
+    this.prober.containerStopped(pod);
+    this.probeReady(pod, false);
+    const graceUs = Math.max(probeGraceS >= 0 ? probeGraceS * US_PER_S : this.graceUs[this.cluster.pods.template[pod]], MINIMUM_KILL_GRACE_US);
+    const stopUs = this.stopTime ? Math.min(graceUs, this.stopTime.sample(this.stopStream) * US_PER_S) : graceUs;
+    this.timer[pod] = this.sim.timer(stopUs, this.hProbeKilled, pod);
+  }
+
+  /** The killed container exited: restartPolicy Never fails the pod; otherwise it starts again after CrashLoopBackOff. */
+  private probeKilled(pod: number): void {
+    this.timer[pod] = -1;
+    if (this.restartNever[this.cluster.pods.template[pod]] === 1) {
+      this.containers[pod] = NONE;
+      this.cluster.endPod(pod, this.errorOutcome);
+      return;
+    }
+    const delayUs = this.probeBackOff.restartDelayUs(pod, this.sim.now);
+    if (delayUs === 0) return this.restart(pod);
+    // In CrashLoopBackOff: the restart is counted now, the container starts when it is over.
+    // The back-off is set first: a listener of the restart (the Job controller) may delete the pod.
+    this.containers[pod] = STARTING;
+    this.timer[pod] = this.sim.timer(delayUs, this.hProbeBackOffOver, pod);
+    this.restarts++;
+    this.cluster.podRestarting(pod);
+    this.parts.status?.update(pod);
   }
 }

@@ -18,8 +18,23 @@ export interface PodTemplate {
    * kubesim.io/run-time and kubesim.io/failure-probability on the Job).
    */
   readonly run?: { runTimeS: DistributionSpec; failureProbability: number };
+  /** How the app in its containers answers probes and requests (kubesim's annotations on the workload), undefined = at once, always. */
+  readonly app?: AppBehaviour;
 }
 
-export function podTemplate(admitted: Pod, run?: PodTemplate["run"]): PodTemplate {
-  return { pod: admitted, requests: podRequests(admitted.spec ?? { containers: [] }), ...(run ? { run } : {}) };
+/**
+ * The app in a pod's containers (kubesim.io/warm-up, kubesim.io/probe-failure-probability,
+ * kubesim.io/probe-latency on the workload object).
+ */
+export interface AppBehaviour {
+  /** After each container start, the app answers only after this (seconds). */
+  readonly warmUpS: DistributionSpec;
+  /** The fraction of pods whose app never answers (drawn once per pod). */
+  readonly failureProbability: number;
+  /** How long the app takes to answer a probe (seconds); longer than timeoutSeconds is a failure. */
+  readonly probeLatencyS: DistributionSpec;
+}
+
+export function podTemplate(admitted: Pod, run?: PodTemplate["run"], app?: AppBehaviour): PodTemplate {
+  return { pod: admitted, requests: podRequests(admitted.spec ?? { containers: [] }), ...(run ? { run } : {}), ...(app ? { app } : {}) };
 }

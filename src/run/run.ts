@@ -262,7 +262,7 @@ export class ClusterRun {
         loads: spec.requestLoads ?? [],
         client: client("endpointslice-controller"),
         machines: { count: spec.nodes.length, crashed: (n) => k.nodeCrashed(n), cutOff: (n) => k.nodeCutOff(n) },
-        serving: (pod) => k.containersRunning(pod),
+        serving: (pod) => k.prober.appServing(pod),
         sampleIntervalUs: spec.sampleIntervalUs,
         durationUs: spec.durationUs,
       }));
@@ -299,6 +299,7 @@ export class ClusterRun {
     for (const comp of this.components) collect(comp.finish?.());
     collect(this.services?.finish());
     collect({ summary: this.podApiSummary() });
+    collect({ summary: this.kubelets.prober.summary() }); // probes (kubelet/probes): rows only for runs with a probe
     if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
     const summary = summarize({

@@ -7,6 +7,7 @@
  * etcd members, API load per second, labels per pool) are in the schema itself.
  */
 import { workloadEntries } from "./workloadEntries.js";
+import { probeTicksPerSecond } from "./probeBounds.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { ControlPlaneSpec } from "../run/controlPlaneSpec.js";
 import { NODE_LEASE_RENEW_INTERVAL_US } from "../kubelet/nodeLease.js";
@@ -171,7 +172,7 @@ const perUs = (n: number, us: number) => (us > 0 ? (n * US_PER_S) / us : Infinit
  * What a run does on its own, per second of simulated time, whatever the workloads: every
  * node's kubelet renews its Lease and syncs its status every 10 s, and the node lifecycle
  * controller looks at every node each nodeMonitorPeriod; with a control plane, its own
- * periodic work too (controlPlaneOperationsPerSecond).
+ * periodic work too (controlPlaneOperationsPerSecond); the pods' probes (probeBounds.ts).
  */
 export function periodicOperationsPerSecond(s: Scenario, nodes: number): { total: number; parts: { field: PathSegment[]; perSecond: number; what: string }[] } {
   const parts: { field: PathSegment[]; perSecond: number; what: string }[] = [
@@ -180,6 +181,7 @@ export function periodicOperationsPerSecond(s: Scenario, nodes: number): { total
   ];
   if (s.controlPlane) parts.push(...controlPlaneOperationsPerSecond(s.controlPlane, nodes).parts);
   else parts.push({ field: ["nodePools"], perSecond: perUs(nodes, NODE_LEASE_RENEW_INTERVAL_US), what: `lease renewals of ${formatCount(nodes)} kubelets` });
+  parts.push(...probeTicksPerSecond(s));
   return { total: parts.reduce((sum, p) => sum + p.perSecond, 0), parts };
 }
 

@@ -21,7 +21,8 @@ import type { StatefulSetSpec } from "../controllers/statefulSet.js";
 import type { PdbSpec } from "../controllers/disruption/disruptionBudgets.js";
 import { resolveJob } from "./jobs.js";
 import { workloadEntries } from "./workloadEntries.js";
-import { podTemplate } from "../model/podTemplate.js";
+import { podTemplate, type AppBehaviour } from "../model/podTemplate.js";
+import { appBehaviour } from "./appAnnotations.js";
 import type { Container, Namespace, Pod, PodSpec, PodTemplateSpec, PriorityClass } from "../model/types.js";
 import { bytes, cpuMilli, parseQuantity, quantityValue } from "../model/quantity.js";
 import { LABEL_HOSTNAME, LABEL_NODE_POOL, LABEL_POD_TEMPLATE_HASH, LABEL_TOPOLOGY_ZONE } from "../model/wellKnown.js";
@@ -195,8 +196,10 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     else if (w.kind === "Namespace") admit(["workloads", i], () => admission.createNamespace(w as unknown as Namespace));
   });
   const templates: PodTemplate[] = [];
-  const addTemplate = (objectPath: PathSegment[], pod: Pod): number => {
-    templates.push(podTemplate(admit(objectPath, () => admission.admitPod(pod))));
+  // ---- probes: the app behind each workload's pods (kubesim.io/warm-up, ...), kept per workload for its rollouts
+  const appOf = new Map<object, AppBehaviour | undefined>();
+  const addTemplate = (objectPath: PathSegment[], pod: Pod, app?: AppBehaviour): number => {
+    templates.push(podTemplate(admit(objectPath, () => admission.admitPod(pod)), undefined, app));
     return templates.length - 1;
   };
   const deployments: DeploymentSpec[] = [];
@@ -220,6 +223,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       applied.get(action)![list].push(index);
       applied.get(action)!.names.push(`${w.kind}/${w.kind === "PoissonArrivals" ? w.name : w.metadata.name}`);
     };
+    const app = appBehaviour(w.kind === "PoissonArrivals" ? w.template.metadata?.annotations : w.metadata.annotations, w.kind === "PoissonArrivals" ? [...at, "template", "metadata"] : [...at, "metadata"], locate);
     switch (w.kind) {
       case "Deployment": {
         const namespace = w.metadata.namespace ?? "default";
@@ -227,7 +231,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         // Hashed in Kubernetes' field order, so the order of the YAML's keys does not change pod names.
         const hash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
         const labels = { ...(t.metadata?.labels ?? {}), [LABEL_POD_TEMPLATE_HASH]: hash };
-        const template = addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec });
+        const template = addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec }, app);
         const ru = w.spec.strategy?.rollingUpdate;
         const strategy =
           w.spec.strategy?.type === "Recreate"
@@ -235,6 +239,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
             : { type: "RollingUpdate" as const, maxSurge: ru?.maxSurge ?? DEFAULT_ROLLING_UPDATE, maxUnavailable: ru?.maxUnavailable ?? DEFAULT_ROLLING_UPDATE };
         rawTemplates.push(t);
         deployments.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? DEFAULT_DEPLOYMENT_REPLICAS, template, templateHash: hash, strategy, revisions: [], minReadySeconds: w.spec.minReadySeconds ?? 0, progressDeadlineSeconds: w.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS, paused: w.spec.paused ?? false, revisionHistoryLimit: w.spec.revisionHistoryLimit ?? DEFAULT_REVISION_HISTORY_LIMIT, startUs });
+        appOf.set(deployments[deployments.length - 1], app);
         apply("deployments", deployments.length - 1);
         break;
       }
@@ -253,10 +258,11 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         nodes.forEach((n, row) => {
           if (!nodeShouldRunDaemonPod(podSpec, n)) return;
           ds.nodes.push(row);
-          ds.templates.push(addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }));
+          ds.templates.push(addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: forNode(podSpec, n.name) }, app));
         });
         if (startUs !== undefined) ds.startUs = startUs;
         daemonSets.push(ds);
+        appOf.set(ds, app);
         apply("daemonSets", daemonSets.length - 1);
         dsRawTemplates.push(t);
         break;
@@ -264,18 +270,19 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       case "StatefulSet": {
         const namespace = w.metadata.namespace ?? "default";
         const t = w.spec.template;
-        const template = addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
+        const template = addTemplate([...at, "spec", "template"], { metadata: { ...t.metadata, namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec }, app);
         const updateStrategy =
           w.spec.updateStrategy?.type === "OnDelete" ? { type: "OnDelete" as const, partition: 0 } : { type: "RollingUpdate" as const, partition: w.spec.updateStrategy?.rollingUpdate?.partition ?? DEFAULT_STATEFULSET_PARTITION };
         const templateHash = podTemplateHash(inApiFieldOrder(t, "core.PodTemplateSpec"));
         statefulSets.push({ name: w.metadata.name, namespace, replicas: w.spec.replicas ?? 1, template, parallel: w.spec.podManagementPolicy === "Parallel", updateStrategy, templateHash, revisions: [], startUs });
+        appOf.set(statefulSets[statefulSets.length - 1], app);
         apply("statefulSets", statefulSets.length - 1);
         stsRawTemplates.push(t);
         break;
       }
       case "Job": {
         jobs.push(resolveJob(w, at, (path, pod, run) => {
-          templates.push(podTemplate(admit(path, () => admission.admitPod(pod)), run));
+          templates.push(podTemplate(admit(path, () => admission.admitPod(pod)), run, app));
           return templates.length - 1;
         }, locate));
         if (startUs !== undefined) jobs[jobs.length - 1].startUs = startUs;
@@ -284,7 +291,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       }
       case "Pod": {
         const namespace = w.metadata.namespace ?? "default";
-        const template = addTemplate(at, { metadata: { ...w.metadata, namespace, labels: w.metadata.labels ?? {} }, spec: w.spec as PodSpec });
+        const template = addTemplate(at, { metadata: { ...w.metadata, namespace, labels: w.metadata.labels ?? {} }, spec: w.spec as PodSpec }, app);
         const deadline = w.spec.activeDeadlineSeconds;
         pods.push({ name: w.metadata.name, namespace, template, activeDeadlineUs: deadline === undefined ? -1 : deadline * US_PER_S, startUs });
         apply("pods", pods.length - 1);
@@ -296,7 +303,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         break;
       case "PoissonArrivals": {
         const t = w.template;
-        const template = addTemplate([...at, "template"], { metadata: { ...t.metadata, namespace: w.namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec });
+        const template = addTemplate([...at, "template"], { metadata: { ...t.metadata, namespace: w.namespace, labels: t.metadata?.labels ?? {} }, spec: t.spec as PodSpec }, app);
         arrivals.push({
           name: w.name,
           namespace: w.namespace,
@@ -382,13 +389,13 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         // One admitted template per node of the DaemonSet (its eligible nodes do not change: labels, taints and node affinity stay).
         const ds = daemonSets[d];
         const podSpec = withDaemonTolerations(next.spec as PodSpec);
-        const templates = ds.nodes.map((row) => addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: ds.namespace, labels }, spec: forNode(podSpec, nodes[row].name) }));
+        const templates = ds.nodes.map((row) => addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: ds.namespace, labels }, spec: forNode(podSpec, nodes[row].name) }, appOf.get(ds)));
         ds.revisions!.push({ templates, templateHash: hash });
         revisionOf.set(i, ds.revisions!.length - 1);
         return;
       }
       const owner = target.kind === "deployment" ? deployments[d] : statefulSets[d];
-      const template = addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: owner.namespace, labels }, spec: next.spec as PodSpec });
+      const template = addTemplate(["actions", i], { metadata: { ...next.metadata, namespace: owner.namespace, labels }, spec: next.spec as PodSpec }, appOf.get(owner));
       owner.revisions!.push({ template, templateHash: hash });
       revisionOf.set(i, owner.revisions!.length - 1);
     });

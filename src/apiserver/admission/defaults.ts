@@ -12,6 +12,8 @@
  *   30, restartPolicy Always.
  * - SetDefaults_Container: imagePullPolicy Always for an image tagged ":latest" or
  *   untagged, else IfNotPresent.
+ * - SetDefaults_Probe (liveness, readiness and startup probes): timeoutSeconds 1,
+ *   periodSeconds 10, successThreshold 1, failureThreshold 3, each where it is 0 or unset.
  * - SetDefaults_Namespace: the label kubernetes.io/metadata.name = the namespace's name.
  * - SetDefaults_PriorityClass: preemptionPolicy PreemptLowerPriority.
  * - SetDefaults_Deployment (apps/v1): replicas 1, strategy RollingUpdate with maxSurge and
@@ -30,7 +32,29 @@ type ResourceList = Record<string, string | number>;
 /** v1.PreemptLowerPriority: the default preemptionPolicy of a PriorityClass (and so of a pod). */
 export const PREEMPT_LOWER_PRIORITY = "PreemptLowerPriority";
 
-/** The containers' requests with each missing request set to its limit. */
+/** SetDefaults_Probe: timeoutSeconds. */
+export const PROBE_DEFAULT_TIMEOUT_S = 1;
+/** SetDefaults_Probe: periodSeconds. */
+export const PROBE_DEFAULT_PERIOD_S = 10;
+/** SetDefaults_Probe: successThreshold. */
+export const PROBE_DEFAULT_SUCCESS_THRESHOLD = 1;
+/** SetDefaults_Probe: failureThreshold. */
+export const PROBE_DEFAULT_FAILURE_THRESHOLD = 3;
+
+type Probe = NonNullable<Container["readinessProbe"]>;
+
+/** SetDefaults_Probe on a copy: the zero (or unset) fields get their defaults. */
+export function setDefaultsProbe(p: Probe): Probe {
+  return {
+    ...p,
+    timeoutSeconds: p.timeoutSeconds || PROBE_DEFAULT_TIMEOUT_S,
+    periodSeconds: p.periodSeconds || PROBE_DEFAULT_PERIOD_S,
+    successThreshold: p.successThreshold || PROBE_DEFAULT_SUCCESS_THRESHOLD,
+    failureThreshold: p.failureThreshold || PROBE_DEFAULT_FAILURE_THRESHOLD,
+  };
+}
+
+/** The containers' requests with each missing request set to its limit; their probes defaulted. */
 function defaultContainer(c: Container): Container {
   const limits = c.resources?.limits as ResourceList | undefined;
   const out: Container = { ...c };
@@ -39,6 +63,7 @@ function defaultContainer(c: Container): Container {
     for (const [name, q] of Object.entries(limits)) if (!(name in requests)) requests[name] = q;
     out.resources = { ...c.resources, requests } as Container["resources"];
   }
+  for (const f of ["livenessProbe", "readinessProbe", "startupProbe"] as const) if (c[f]) out[f] = setDefaultsProbe(c[f]);
   if (out.imagePullPolicy === undefined && out.image !== undefined) out.imagePullPolicy = imageTag(out.image) === "latest" ? "Always" : "IfNotPresent";
   return out;
 }

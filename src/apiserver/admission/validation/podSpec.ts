@@ -6,7 +6,7 @@
  * kubesim component reads, and the cheap rules around them (names, enums, ports).
  *
  * Not checked (the field's structure still is, by strict decoding): volumes and mounts,
- * env, probes' handlers, security contexts, DNS config, resource claims — kubesim models
+ * env, probes' handler fields (validation/probe.ts checks the rest of a probe), security contexts, DNS config, resource claims — kubesim models
  * none of them.
  *
  * [kubesim choice] A container's `image` may be left out (upstream: "Required value"):
@@ -14,6 +14,7 @@
  */
 import type { Container, Pod, PodSpec, PodTemplateSpec } from "../../../model/types.js";
 import { validateAffinity } from "./affinity.js";
+import { validateContainerProbes } from "./probe.js";
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError, type Path } from "./fieldError.js";
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from "./names.js";
 import { dnsSubdomainName, validateAnnotations, validateLabelName, validateLabels, validateObjectMeta } from "./objectMeta.js";
@@ -89,6 +90,7 @@ function validateContainers(spec: PodSpec, path: Path, isPod: boolean, out: Fiel
     if (names.has(c.name)) out.push(duplicate([...at, "name"], c.name));
     else names.add(c.name);
     if (c.restartPolicy) out.push(forbidden([...at, "restartPolicy"], "may not be set for non-init containers"));
+    validateContainerProbes(c, at, out);
   });
   checkHostPortConflicts(containers, [...path, "containers"], out);
   (spec.initContainers ?? []).forEach((c, i) => {
@@ -98,7 +100,8 @@ function validateContainers(spec: PodSpec, path: Path, isPod: boolean, out: Fiel
     if (names.has(c.name)) out.push(duplicate([...at, "name"], c.name));
     else if (c.name) names.add(c.name);
     checkHostPortConflicts([c], [...path, "initContainers"], out, i);
-    if (c.restartPolicy !== "Always") {
+    if (c.restartPolicy === "Always") validateContainerProbes(c, at, out);
+    else {
       for (const f of ["lifecycle", "livenessProbe", "readinessProbe", "startupProbe"] as const) {
         if (c[f]) out.push(forbidden([...at, f], "may not be set for init containers without restartPolicy=Always"));
       }
