@@ -17,6 +17,7 @@ import type { Namespace } from "../model/types.js";
 import type { SchedulerSpec } from "../scheduler/config/schedulerSpec.js";
 import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
 import type { NodeLifecycleConfig } from "../controllers/nodeLifecycle/defaults.js";
+import type { ContainerRuntimeSpec } from "../kubelet/runtime/config.js";
 
 export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
 export type { PodTemplate } from "../model/podTemplate.js";
@@ -143,6 +144,8 @@ export interface ClusterSpec {
   podStartupDelay: DistributionSpec;
   /** SIGTERM to exit, in seconds (capped by the grace period); undefined = the whole grace period. */
   containerStopTime?: DistributionSpec;
+  /** The kubelets' container runtime (scenario section containerRuntime); undefined: the one podStartupDelay. */
+  containerRuntime?: ContainerRuntimeSpec;
   controllerManager: ControllerManagerSpec;
   nodes: NodeSpec[];
   /** Namespaces as the API server holds them (with their kubernetes.io/metadata.name label), in creation order. */

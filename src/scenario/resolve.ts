@@ -30,6 +30,8 @@ import { distributionSeconds } from "./fields.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import type { Scenario } from "./schema.js";
 import { resolveSchedulerSection } from "./sections/scheduler.js";
+import { DEFAULT_POD_STARTUP_DELAY } from "./sections/run.js";
+import { resolveContainerRuntime } from "./containerRuntime.js";
 
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
@@ -439,7 +441,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     seed: s.seed,
     durationUs: durationOfRunUs,
     sampleIntervalUs: durationUs(s.sampleInterval),
-    podStartupDelay: distributionSeconds(s.podStartupDelay),
+    podStartupDelay: distributionSeconds(s.podStartupDelay ?? DEFAULT_POD_STARTUP_DELAY),
+    containerRuntime: resolveContainerRuntime(s, file),
     containerStopTime: s.kubelet.containerStopTime === undefined ? undefined : distributionSeconds(s.kubelet.containerStopTime),
     controllerManager: resolveControllerManager(s.controllerManager),
     nodes,
