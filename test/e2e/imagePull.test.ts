@@ -144,3 +144,26 @@ describe("image pulls and pod startup latency", () => {
     );
   });
 });
+
+describe("image GC in a run", () => {
+  it("frees the image filesystem at the 5-minute pass, oldest first, and the Node reports the list without it", async () => {
+    // Node image filesystem 10 GiB; three bare Pods one after the other (activeDeadlineSeconds
+    // 20 s, so none is in use at 5 min), each with its own 3 GiB image: 9 GiB used, 90 % >= 85 %:
+    // free 10 x 20 % - 1 = 1 GiB: the image pulled first (lastUsed never set, oldest
+    // firstDetected) goes. The next status sync after the 30 s list refresh posts 2 images.
+    const { prepareScenario } = await import("../../src/scenario/load.js");
+    const { ClusterRun } = await import("../../src/run/run.js");
+    const bare = (name: string, image: string, at: string) => ({ at, type: "apply", workloads: [pod(name, image, { activeDeadlineSeconds: 20 })] });
+    const s = scenario({ imageFilesystemSize: "10Gi", images: { "reg/x:1": "3Gi", "reg/y:1": "3Gi", "reg/z:1": "3Gi" } }, [], "7m");
+    const { spec } = prepareScenario({ ...s, actions: [bare("x", "reg/x:1", "1s"), bare("y", "reg/y:1", "60s"), bare("z", "reg/z:1", "120s")] });
+    const run = new ClusterRun(spec);
+    run.advance(299e6);
+    expect(run.cluster.nodeImages[0]!.map((i) => i.names[0])).toEqual(["reg/x:1", "reg/y:1", "reg/z:1"]);
+    run.advance(301e6);
+    expect([...run.kubelets.runtime!.cacheOf(0).records.keys()].map((id) => run.kubelets.runtime!.images.name(id))).toEqual(["reg/y:1", "reg/z:1"]);
+    run.advance(345e6);
+    expect(run.cluster.nodeImages[0]!.map((i) => i.names[0])).toEqual(["reg/y:1", "reg/z:1"]);
+    const r = run.finish();
+    expect(r.summary.find((m) => m.metric === "images_removed_by_gc")!.value).toBe(1);
+  });
+});
