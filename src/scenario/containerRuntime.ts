@@ -1,23 +1,18 @@
 /**
  * The `containerRuntime` section resolved into the runtime's spec (sizes in bytes, times
- * in seconds or microseconds, upstream's serializeImagePulls defaulting), and the one
- * rule across sections: podStartupDelay is the model the runtime replaces, so a scenario
- * sets one or the other.
+ * in seconds or microseconds, upstream's serializeImagePulls defaulting). That it
+ * excludes podStartupDelay is checked when the scenario loads (load.ts).
  */
 import type { ContainerRuntimeSpec } from "../kubelet/runtime/config.js";
 import { normalizedImage } from "../kubelet/runtime/imageName.js";
 import { bytes } from "../model/quantity.js";
 import { durationUs } from "./duration.js";
-import { ScenarioError } from "./errors.js";
 import { distributionSeconds } from "./fields.js";
 import type { Scenario } from "./schema.js";
 
-export function resolveContainerRuntime(s: Scenario, file: string): ContainerRuntimeSpec | undefined {
+export function resolveContainerRuntime(s: Scenario): ContainerRuntimeSpec | undefined {
   const c = s.containerRuntime;
   if (c === undefined) return undefined;
-  if (s.podStartupDelay !== undefined) {
-    throw new ScenarioError(file, "podStartupDelay", "expected no podStartupDelay in a scenario with a containerRuntime section (the runtime's sandboxCreate, image pulls and containerStart replace it)");
-  }
   const sizes = new Map<string, number>();
   for (const [ref, size] of Object.entries(c.images)) {
     sizes.set(ref, bytes(size));

@@ -442,7 +442,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     durationUs: durationOfRunUs,
     sampleIntervalUs: durationUs(s.sampleInterval),
     podStartupDelay: distributionSeconds(s.podStartupDelay ?? DEFAULT_POD_STARTUP_DELAY),
-    containerRuntime: resolveContainerRuntime(s, file),
+    containerRuntime: resolveContainerRuntime(s),
     containerStopTime: s.kubelet.containerStopTime === undefined ? undefined : distributionSeconds(s.kubelet.containerStopTime),
     controllerManager: resolveControllerManager(s.controllerManager),
     nodes,
