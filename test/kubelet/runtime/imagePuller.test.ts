@@ -97,3 +97,27 @@ describe("image pullers", () => {
     expect(cache.has(X)).toBe(false);
   });
 });
+
+describe("image pullers: invariants", () => {
+  it("work-conserving: requests made at once finish when the distinct images' bytes are in, serialized or not; serialized answers in request order", async () => {
+    const fc = await import("fast-check");
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ image: fc.integer({ min: 0, max: 4 }) }), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(1, 2, 3, Infinity),
+        (reqs, maxParallel) => {
+          const sizeOf = (image: number) => (image + 1) * 64 * MI; // 0.64 s per 64 MiB at 100 MiB/s
+          const { sim, answers, ask } = rig({ serialize: maxParallel === 1, maxParallel });
+          reqs.forEach((r, i) => ask(i, r.image, sizeOf(r.image)));
+          sim.run();
+          expect(answers).toHaveLength(reqs.length);
+          const distinct = [...new Set(reqs.map((r) => r.image))];
+          const totalS = distinct.reduce((s, image) => s + sizeOf(image), 0) / (100 * MI);
+          expect(Math.abs(Math.max(...answers.map((a) => a.atS)) - totalS)).toBeLessThanOrEqual(distinct.length * 1e-6);
+          if (maxParallel === 1) expect(answers.map((a) => a.pod)).toEqual(reqs.map((_, i) => i));
+        },
+      ),
+      { numRuns: 200, seed: 11 },
+    );
+  });
+});
