@@ -8,7 +8,9 @@
  *   (PATCH nodes/status) when it differs from the Node the API server holds, or when
  *   nodeStatusReportFrequency (5 min) passed since the last post. A stored post is the
  *   Ready condition's heartbeat, which the node lifecycle controller reads, and sets
- *   the Ready condition the kubelet computed.
+ *   the Ready condition the kubelet computed. With a container runtime model the status
+ *   also carries the node's images (runtime/nodeImageList.ts): a changed list is a
+ *   difference that is posted, and a stored post sets the Node's status.images.
  * - the Ready condition is True once the kubelet has run `notReadyForUs` (a slow start:
  *   "container runtime network not ready"), False before.
  *
