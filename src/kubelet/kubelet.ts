@@ -155,6 +155,8 @@ export class Kubelets {
     if (this.runtime) {
       const list = this.runtime.imageList;
       parts.nodeStatus.imagesToPost = (node) => list.toPost(node);
+      // Image GC is the kubelet's: not on a node that is down or whose kubelet is stopped.
+      this.runtime.kubeletRuns = (node) => (this.fault[node] & (CRASHED | KUBELET_STOPPED)) === 0;
     }
   }
 

@@ -92,6 +92,8 @@ export class ContainerRuntime {
   /** Containers waiting with ErrImageNeverPull, and images removed by GC (summary.csv). */
   neverPullWaits = 0;
   imagesRemoved = 0;
+  /** Does the node's kubelet run (image GC is its loop)? Set by the kubelets. */
+  kubeletRuns: (node: number) => boolean = () => true;
 
   constructor(
     private readonly sim: Simulation,
@@ -299,6 +301,7 @@ export class ContainerRuntime {
     };
     const pods = this.cluster.pods;
     for (let node = 0; node < this.caches.length; node++) {
+      if (!this.kubeletRuns(node)) continue;
       const inUse = new Set<number>();
       for (const pod of this.cluster.podsOn(node)) for (const id of this.templateImages[pods.template[pod]]) inUse.add(id);
       this.imagesRemoved += this.caches[node].garbageCollect(this.sim.now, inUse, policy).length;
