@@ -196,8 +196,11 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     else if (w.kind === "Namespace") admit(["workloads", i], () => admission.createNamespace(w as unknown as Namespace));
   });
   const templates: PodTemplate[] = [];
+  /** Where each template was written (its annotations' errors point there: containerRuntime). */
+  const templatePaths: PathSegment[][] = [];
   const addTemplate = (objectPath: PathSegment[], pod: Pod): number => {
     templates.push(podTemplate(admit(objectPath, () => admission.admitPod(pod))));
+    templatePaths.push(objectPath);
     return templates.length - 1;
   };
   const deployments: DeploymentSpec[] = [];
@@ -277,6 +280,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       case "Job": {
         jobs.push(resolveJob(w, at, (path, pod, run) => {
           templates.push(podTemplate(admit(path, () => admission.admitPod(pod)), run));
+          templatePaths.push(path);
           return templates.length - 1;
         }, locate));
         if (startUs !== undefined) jobs[jobs.length - 1].startUs = startUs;
@@ -442,7 +446,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     durationUs: durationOfRunUs,
     sampleIntervalUs: durationUs(s.sampleInterval),
     podStartupDelay: distributionSeconds(s.podStartupDelay ?? DEFAULT_POD_STARTUP_DELAY),
-    containerRuntime: resolveContainerRuntime(s),
+    containerRuntime: resolveContainerRuntime(s, templates, (t, p) => locate([...templatePaths[t], ...p])),
     containerStopTime: s.kubelet.containerStopTime === undefined ? undefined : distributionSeconds(s.kubelet.containerStopTime),
     controllerManager: resolveControllerManager(s.controllerManager),
     nodes,

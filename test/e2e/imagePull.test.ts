@@ -101,6 +101,18 @@ describe("image pulls and pod startup latency", () => {
     expect(r.summary.find((s) => s.metric === "image_pulls")!.value).toBe(2);
   });
 
+  it("a pod template's kubesim.io/init-run-time sets its init containers' run; a bad one is refused at its field", () => {
+    const spec = { initContainers: [{ name: "init", image: "reg/init:1" }], containers: [{ name: "app", image: "reg/app:1" }] };
+    const withRun = (run: string) => scenario({ initContainerRun: "3s", images: { "reg/init:1": "100Mi", "reg/app:1": "200Mi" } }, [
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "web", annotations: { "kubesim.io/init-run-time": run } }, spec },
+    ]);
+    // sandbox 0.5, pull 1, start 0.2, run 5, pull 2, start 0.2: 8.9 s; the SLI leaves out 3 s of pulls and the 5 s run
+    const web = simulate(withRun("5s")).pods[0];
+    near(web.running_s, web.scheduled_s! + 8.9);
+    near(web.startup_slo_s, web.scheduled_s! - web.created_s + 0.9);
+    expect(() => simulate(withRun("soon"))).toThrow('scenario: workloads[0].metadata.annotations["kubesim.io/init-run-time"]: expected a duration ("3s") or a distribution of durations');
+  });
+
   it("a failing pull backs off 10, 20, 40, 80, 160 s, then 300 s: six tries in ten minutes, never started", () => {
     // tries at r, r+10, r+30, r+70, r+150, r+310; the next at r+610 is after the end (r ~ 0.5 s)
     const r = simulate(scenario({ pullFailureProbability: 1 }, [pod("p1", "reg/a:1")], "10m"));

@@ -11,6 +11,8 @@ export const IMAGE_BACKOFF_START_US = 10 * US_PER_S;
 export const IMAGE_BACKOFF_MAX_US = 300 * US_PER_S;
 /** kubelet ImageGCPeriod (pkg/kubelet/kubelet.go): how often image GC checks the image filesystem. */
 export const IMAGE_GC_PERIOD_US = 300 * US_PER_S;
+/** Pod template annotation: how long its init containers run (a duration or a distribution), instead of initContainerRun. */
+export const ANNOTATION_INIT_RUN_TIME = "kubesim.io/init-run-time";
 /** KubeletConfiguration nodeStatusMaxImages default: at most this many images in Node status.images, largest first. */
 export const NODE_STATUS_MAX_IMAGES = 50;
 /** The image manager refreshes the image list node status reads every 30 s (image_gc_manager.go Start). */
@@ -23,6 +25,8 @@ export interface ContainerRuntimeSpec {
   containerStart: DistributionSpec;
   /** An init container's run to exit 0, in seconds. */
   initContainerRun: DistributionSpec;
+  /** Per pod template: its annotation kubesim.io/init-run-time, which replaces initContainerRun (undefined: none). */
+  initContainerRunByTemplate?: readonly (DistributionSpec | undefined)[];
   /** Image size in bytes by reference (as written and normalized with ":latest"). */
   imageSizeBytes: ReadonlyMap<string, number>;
   defaultImageSizeBytes: number;

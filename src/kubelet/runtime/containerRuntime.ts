@@ -78,6 +78,8 @@ export class ContainerRuntime {
   private readonly sandbox: Distribution;
   private readonly containerStart: Distribution;
   private readonly initRun: Distribution;
+  /** Per template: its init containers' run time when its annotation sets one. */
+  private readonly initRunOf: (Distribution | undefined)[];
   private readonly stream: RandomStream;
   private readonly hStep: number;
   private readonly hGc: number;
@@ -115,6 +117,10 @@ export class ContainerRuntime {
     this.sandbox = distribution(spec.sandboxCreate);
     this.containerStart = distribution(spec.containerStart);
     this.initRun = distribution(spec.initContainerRun);
+    this.initRunOf = templates.map((_, t) => {
+      const d = spec.initContainerRunByTemplate?.[t];
+      return d ? distribution(d) : undefined;
+    });
     this.stream = sim.rng.stream("kubelet.runtime");
     this.puller = new ImagePuller(
       sim,
@@ -219,7 +225,7 @@ export class ContainerRuntime {
         if (steps[this.step[pod]].kind === INIT) {
           this.trackers.get(pod)?.initStarted(this.sim.now);
           this.stage[pod] = RUNNING_INIT;
-          return this.wait(pod, this.initRun);
+          return this.wait(pod, this.initRunOf[this.cluster.pods.template[pod]] ?? this.initRun);
         }
         this.step[pod]++;
         return this.nextStep(pod);

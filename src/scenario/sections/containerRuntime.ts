@@ -37,7 +37,7 @@ export const containerRuntimeSection = {
     .strictObject({
       sandboxCreate: durationDistribution.default(DEFAULT_SANDBOX_CREATE).describe("RunPodSandbox: creating the pod's sandbox (network namespace, pause container)"),
       containerStart: durationDistribution.default(DEFAULT_CONTAINER_START).describe("CreateContainer + StartContainer of one container, its image present"),
-      initContainerRun: durationDistribution.default(DEFAULT_INIT_CONTAINER_RUN).describe("how long an init container runs before it exits 0"),
+      initContainerRun: durationDistribution.default(DEFAULT_INIT_CONTAINER_RUN).describe("how long an init container runs before it exits 0 (a pod template's annotation kubesim.io/init-run-time replaces it for its pods)"),
       images: z
         .record(z.string().min(1, { error: "expected an image reference" }), quantity, { error: "expected a mapping of image references to sizes (2Gi)" })
         .default({})
