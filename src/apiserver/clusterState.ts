@@ -57,6 +57,12 @@ export type NodeListener = (node: number) => void;
 /** A pod became available (Running, Ready, not Terminating) or stopped being. */
 export type AvailabilityListener = (pod: number, available: boolean) => void;
 
+/** A container image as a Node's status.images lists it (v1.ContainerImage). */
+export interface NodeImage {
+  readonly names: readonly string[];
+  readonly sizeBytes: number;
+}
+
 /** A broken invariant of the model (not a user mistake): the CLI reports it as an internal error. */
 export class InvariantError extends Error {}
 
@@ -96,6 +102,12 @@ export class ClusterState {
   readonly onPodRestarting: PodListener[] = [];
   /** A pod became available or stopped being (Deployment availability). */
   readonly onPodAvailability: AvailabilityListener[] = [];
+  // --- container runtime (issue 11): the Nodes' status.images ---
+  /** Per node: status.images as the API server holds it (undefined: the kubelet reports none, as without a container runtime model). */
+  readonly nodeImages: (readonly NodeImage[] | undefined)[] = [];
+  /** A Node's status.images changed (its kubelet posted a new list): the kube-scheduler's ImageLocality reads it. */
+  readonly onNodeImagesChanged: NodeListener[] = [];
+  // --- end container runtime ---
   /** Per node condition and taint transition (nodes.csv). */
   readonly nodeTransitions: NodeTransitions;
 
@@ -361,6 +373,12 @@ export class ClusterState {
   /** The kubelet's node status post was stored (the Ready condition's lastHeartbeatTime). */
   nodeHeartbeat(node: number): void {
     this.nodes.heartbeatUs[node] = this.sim.now;
+  }
+
+  /** A status write of the Node's status.images (the kubelet's post; at registration, its first list). */
+  setNodeImages(node: number, images: readonly NodeImage[]): void {
+    this.nodeImages[node] = images;
+    for (const l of this.onNodeImagesChanged) l(node);
   }
 
   /** The Node object is deleted; its pods stay bound until PodGC removes them. */

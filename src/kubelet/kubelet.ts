@@ -4,10 +4,12 @@
  *
  * A kubelet that runs and reaches the API servers sees the pods bound to its node:
  * - it admits each one again (admission.ts); a rejected pod is Failed with the reason;
- * - it starts the admitted pod: after the container runtime's start-up time (sandbox,
- *   image pulls, container starts, one delay drawn from `podStartupDelay`, stream
- *   "kubelet.podStartup") the pod is Running, and Ready unless it has readiness or
- *   startup probes (then when they pass, probes/);
+ * - it starts the admitted pod: after the container runtime's start-up time the pod is
+ *   Running, and Ready unless it has readiness or startup probes (then when they pass,
+ *   probes/). With a `containerRuntime` section the start-up is the runtime's sequence
+ *   (runtime/containerRuntime.ts: sandbox, image pulls, init containers, sidecars,
+ *   containers); without, one delay drawn from `podStartupDelay` (stream
+ *   "kubelet.podStartup");
  * - a Running pod with a lifetime ends when it is over: Succeeded ("completed") for the
  *   work of an arrival, Failed ("deadline-exceeded") for a bare Pod's
  *   activeDeadlineSeconds (counted from Running: a simplification);
@@ -54,6 +56,8 @@ import { KUBELET_STATUS_RETRY_US, type PodStatusReporter } from "./podStatus.js"
 import { Prober } from "./probes/prober.js";
 import { ProbeType } from "./probes/probeSpec.js";
 import { CrashLoopBackOff } from "./probes/crashLoopBackOff.js";
+import { ContainerRuntime } from "./runtime/containerRuntime.js";
+import type { ContainerRuntimeSpec } from "./runtime/config.js";
 
 /** kubelet containerBackOffPeriod (10 s) and MaxContainerBackOff (300 s): CrashLoopBackOff (pkg/kubelet/kubelet.go). */
 export const CRASH_LOOP_BACKOFF_START_US = 10 * US_PER_S;
@@ -79,6 +83,8 @@ export interface KubeletConfig {
   podStartupDelay: DistributionSpec;
   /** SIGTERM to exit, in seconds, capped by the grace period; undefined = the whole grace period. */
   containerStopTime?: DistributionSpec;
+  /** The container runtime model (replaces podStartupDelay), when the scenario has one. */
+  containerRuntime?: ContainerRuntimeSpec;
 }
 
 export interface KubeletParts {
@@ -116,6 +122,8 @@ export class Kubelets {
   private readonly completed: number;
   private readonly deadlineExceeded: number;
   private readonly nodeFailure: number;
+  /** The container runtime between start(pod) and started(pod), when modelled. */
+  readonly runtime: ContainerRuntime | undefined;
   /** Container restarts so far. */
   restarts = 0;
   /** Pods rejected by admission. */
@@ -172,6 +180,14 @@ export class Kubelets {
     });
     this.hProbeKilled = sim.on("kubelet.probeKilled", (pod) => this.probeKilled(pod));
     this.hProbeBackOffOver = sim.on("kubelet.probeBackOffOver", (pod) => this.restart(pod, false));
+    // Container runtime (issue 11): it calls started(pod) when the pod's containers run.
+    this.runtime = config.containerRuntime ? new ContainerRuntime(sim, cluster, templates, config.containerRuntime, (pod) => this.started(pod)) : undefined;
+    if (this.runtime) {
+      const list = this.runtime.imageList;
+      parts.nodeStatus.imagesToPost = (node) => list.toPost(node);
+      // Image GC is the kubelet's: not on a node that is down or whose kubelet is stopped.
+      this.runtime.kubeletRuns = (node) => (this.fault[node] & (CRASHED | KUBELET_STOPPED)) === 0;
+    }
   }
 
   // --- read by kube-proxy and the request load (issue 11, src/proxy/) ---
@@ -202,6 +218,7 @@ export class Kubelets {
     if ((this.fault[node] & CRASHED) !== 0) return;
     this.fault[node] |= CRASHED;
     for (const pod of this.cluster.podsOn(node)) this.killContainers(pod);
+    this.runtime?.nodeCrashed(node);
     this.stopKubeletLoops(node);
     for (const l of this.onNodeFaultChanged) l(node);
   }
@@ -301,6 +318,7 @@ export class Kubelets {
   private start(pod: number): void {
     this.prober.podSynced(pod);
     this.containers[pod] = STARTING;
+    if (this.runtime) return this.runtime.start(pod);
     this.timer[pod] = this.sim.timer(this.startup.sample(this.startupStream) * US_PER_S, this.hStarted, pod);
   }
 
@@ -405,6 +423,7 @@ export class Kubelets {
   }
 
   private cancelTimer(pod: number): void {
+    this.runtime?.cancel(pod);
     if (this.timer[pod] >= 0) {
       this.sim.cancel(this.timer[pod]);
       this.timer[pod] = -1;

@@ -8,7 +8,9 @@
  *   (PATCH nodes/status) when it differs from the Node the API server holds, or when
  *   nodeStatusReportFrequency (5 min) passed since the last post. A stored post is the
  *   Ready condition's heartbeat, which the node lifecycle controller reads, and sets
- *   the Ready condition the kubelet computed.
+ *   the Ready condition the kubelet computed. With a container runtime model the status
+ *   also carries the node's images (runtime/nodeImageList.ts): a changed list is a
+ *   difference that is posted, and a stored post sets the Node's status.images.
  * - the Ready condition is True once the kubelet has run `notReadyForUs` (a slow start:
  *   "container runtime network not ready"), False before.
  *
@@ -17,7 +19,7 @@
  */
 import type { RandomStream } from "../engine/random.js";
 import { US_PER_MS, US_PER_S, type Simulation } from "../engine/simulation.js";
-import type { ClusterState } from "../apiserver/clusterState.js";
+import type { ClusterState, NodeImage } from "../apiserver/clusterState.js";
 import { Resource, Verb, isSuccess } from "../apiserver/verbs.js";
 import { ConditionStatus } from "../model/nodeTable.js";
 import type { KubeletApi } from "./kubeletApi.js";
@@ -60,6 +62,13 @@ export class NodeStatusLoops {
   /** What the node's request in flight is (registration and posts never overlap within an epoch). */
   private readonly kind: Uint8Array;
   posts = 0;
+  /**
+   * With a container runtime model: the node's image list when it differs from the
+   * Node's status.images (a change to post, like a Ready change), else undefined.
+   */
+  imagesToPost: ((node: number) => readonly NodeImage[] | undefined) | undefined;
+  /** The image list of the post in flight, per node. */
+  private readonly postingImages: (readonly NodeImage[] | undefined)[] = [];
   /** Called when a kubelet's registration succeeded (it then syncs its pods). */
   registered: (node: number) => void = () => {};
 
@@ -136,8 +145,10 @@ export class NodeStatusLoops {
     this.sim.schedule(NODE_STATUS_UPDATE_FREQUENCY_US, this.hSync, node, this.epoch[node]);
     const status = this.computed(node);
     const held = this.cluster.nodes.readyCondition[node];
-    if (status === held && this.sim.now - this.lastPostUs[node] < NODE_STATUS_REPORT_FREQUENCY_US) return;
+    const images = this.imagesToPost?.(node);
+    if (status === held && images === undefined && this.sim.now - this.lastPostUs[node] < NODE_STATUS_REPORT_FREQUENCY_US) return;
     this.posting[node] = status;
+    this.postingImages[node] = images;
     this.postSyncUs[node] = this.sim.now;
     this.posts++;
     this.send(node, Verb.Patch, KIND_POST);
@@ -155,6 +166,8 @@ export class NodeStatusLoops {
       this.lastPostUs[node] = this.postSyncUs[node];
       this.cluster.nodeHeartbeat(node);
       const ready = this.posting[node];
+      const images = this.postingImages[node];
+      if (images !== undefined) this.cluster.setNodeImages(node, images);
       this.cluster.setNodeReady(node, ready, ready === ConditionStatus.True ? "kubelet is posting ready status" : "container runtime network not ready");
       return;
     }

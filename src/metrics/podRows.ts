@@ -29,6 +29,14 @@ export interface PodRow {
   deletion_requested_s: number | null;
   /** Container restarts (after its node came back from a crash). */
   restarts: number;
+  /**
+   * The pod startup SLI (sig-scalability pod_startup_latency.md, the kubelet's
+   * kubelet_pod_start_sli_duration_seconds): creation to all containers started, minus
+   * image pulling and init containers' run time; empty when the pod never started.
+   */
+  startup_slo_s: number | null;
+  /** Creation to all containers started, in full (kubelet_pod_start_total_duration_seconds); empty when it never started. */
+  startup_s: number | null;
 }
 
 // New columns go at the end: readers that index columns by position keep working.
@@ -49,15 +57,26 @@ export const POD_COLUMNS: (keyof PodRow)[] = [
   "last_failed_scheduling_message",
   "deletion_requested_s",
   "restarts",
+  "startup_slo_s",
+  "startup_s",
 ];
 
 /** What pods.csv needs besides the tables: per template its schedulerName, per pod its last FailedScheduling message. */
 export interface PodRowExtras {
   schedulerNames: readonly string[];
   lastSchedulingFailure: ReadonlyMap<number, string>;
+  /** Per pod: what the startup SLI leaves out (us; -1 or absent: nothing), from the container runtime model. */
+  startupExcludedUs?: Float64Array;
 }
 
 const seconds = (us: number): number | null => (us < 0 ? null : us / US_PER_S);
+
+function startupColumns(pods: PodTable, p: number, excludedUs: Float64Array | undefined): { startup_slo_s: number | null; startup_s: number | null } {
+  if (pods.runningUs[p] < 0) return { startup_slo_s: null, startup_s: null };
+  const fullUs = pods.runningUs[p] - pods.createdUs[p];
+  const excluded = excludedUs !== undefined && p < excludedUs.length && excludedUs[p] > 0 ? excludedUs[p] : 0;
+  return { startup_slo_s: (fullUs - excluded) / US_PER_S, startup_s: fullUs / US_PER_S };
+}
 
 export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly string[], outcomes: Interner, extras: PodRowExtras): PodRow[] {
   const rows: PodRow[] = [];
@@ -90,6 +109,7 @@ export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly strin
       last_failed_scheduling_message: extras.lastSchedulingFailure.get(p) ?? "",
       deletion_requested_s: seconds(pods.deletionUs[p]),
       restarts: pods.restarts[p],
+      ...startupColumns(pods, p, extras.startupExcludedUs),
     });
   }
   return rows;

@@ -17,6 +17,8 @@ export interface SummaryInputs {
   timeseries: readonly TimeseriesRow[];
   nodeFailures: number;
   eventsProcessed: number;
+  /** Pod startup latency rows (startupSummary.ts), placed after the scheduling latency rows. */
+  startup?: readonly SummaryRow[];
 }
 
 /** A latency figure in ms; 0 when no latency was recorded (no pod was bound), as summary.csv always wrote. */
@@ -46,6 +48,7 @@ export function summarize(s: SummaryInputs): SummaryRow[] {
     { metric: "scheduling_latency_mean_ms", value: latencyMs(s.latency, s.latency.meanUs()) },
     // Pods the percentiles above leave out: never bound by the end (still Pending, or deleted before binding).
     { metric: "scheduling_latency_excluded_pods", value: c.created - s.latency.count },
+    ...(s.startup ?? []),
     { metric: "cpu_requested_ratio_mean", value: mean((r) => r.cpu_requested_ratio) },
     { metric: "memory_requested_ratio_mean", value: mean((r) => r.memory_requested_ratio) },
     { metric: "cpu_requested_ratio_peak", value: max((r) => r.cpu_requested_ratio) },

@@ -127,6 +127,8 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
   };
   cluster.onNodeChanged.push(nodeUpdated);
   cluster.onNodeDeleted.push(nodeUpdated);
+  // status.images the kubelets post (container runtime model): ImageLocality scores what nodes hold now.
+  cluster.onNodeImagesChanged.push((n) => snapshot.setNodeImages(n, cluster.nodeImages[n] ?? []));
 
   // The kube-scheduler's informers: new pods, deleted pods, nodes.
   cluster.onPodCreated.push((pod) => {

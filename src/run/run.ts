@@ -12,6 +12,7 @@ import { podRows, type PodRow } from "../metrics/podRows.js";
 import { sampleCluster, type TimeseriesRow } from "../metrics/sampler.js";
 import { GroupRatios, type PoolRatioRow, type ZoneRatioRow } from "../metrics/groupRatios.js";
 import { summarize, type SummaryRow } from "../metrics/summary.js";
+import { startupSummary } from "../metrics/startupSummary.js";
 import type { EventRow } from "../metrics/events.js";
 import type { Table } from "../metrics/tables.js";
 import type { NodeTransitionRow } from "../metrics/nodeTransitions.js";
@@ -185,7 +186,7 @@ export class ClusterRun {
       if (c) this.components.push(c);
     }
     this.status = cp ? new PodStatusReporter(sim, cluster, kubeletApi) : undefined;
-    this.kubelets = new Kubelets(sim, cluster, spec.templates, { podStartupDelay: spec.podStartupDelay, containerStopTime: spec.containerStopTime }, {
+    this.kubelets = new Kubelets(sim, cluster, spec.templates, { podStartupDelay: spec.podStartupDelay, containerStopTime: spec.containerStopTime, containerRuntime: spec.containerRuntime }, {
       api: kubeletApi,
       admission: new KubeletAdmission(cluster, spec.templates, spec.nodes),
       leases,
@@ -301,7 +302,13 @@ export class ClusterRun {
     collect({ summary: this.podApiSummary() });
     collect({ summary: this.kubelets.prober.summary() }); // probes (kubelet/probes): rows only for runs with a probe
     if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
+    collect({ summary: this.kubelets.runtime?.summary() });
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
+    const pods = podRows(c.pods, c.nodes, c.owners, c.outcomes, {
+      schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
+      lastSchedulingFailure: c.lastSchedulingFailure,
+      startupExcludedUs: this.kubelets.runtime?.sloExcludedUs,
+    });
     const summary = summarize({
       nodes: c.nodes.count,
       simDurationUs: this.spec.durationUs,
@@ -310,6 +317,7 @@ export class ClusterRun {
       timeseries: this.timeseries,
       nodeFailures,
       eventsProcessed: this.sim.eventsRun,
+      startup: startupSummary(pods),
     });
     const workloadSummary = this.workloadSummary.rows();
     summary.push({ metric: "deployment_unavailable_max_s", value: this.replicaSets.maxUnavailableUs / US_PER_S }, ...this.workloadFigures(workloadSummary), ...this.faultSummary(), ...this.nodeControllerSummary(), ...this.jobSummary(), ...this.drainSummary(), ...extraSummary);
@@ -320,10 +328,7 @@ export class ClusterRun {
       nodes: c.nodeTransitions.rows,
       workloads: this.workloads.rows,
       workloadSummary,
-      pods: podRows(c.pods, c.nodes, c.owners, c.outcomes, {
-        schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
-        lastSchedulingFailure: c.lastSchedulingFailure,
-      }),
+      pods,
       events: c.events.rows,
       summary,
       tables,

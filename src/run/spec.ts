@@ -20,6 +20,7 @@ import type { NodeLifecycleConfig } from "../controllers/nodeLifecycle/defaults.
 import type { ServiceSpec } from "../apiserver/endpointSlices.js";
 import type { KubeProxySpec } from "../proxy/kubeProxy.js";
 import type { RequestLoadSpec } from "../proxy/requestLoad.js";
+import type { ContainerRuntimeSpec } from "../kubelet/runtime/config.js";
 
 export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
 export type { PodTemplate } from "../model/podTemplate.js";
@@ -146,6 +147,8 @@ export interface ClusterSpec {
   podStartupDelay: DistributionSpec;
   /** SIGTERM to exit, in seconds (capped by the grace period); undefined = the whole grace period. */
   containerStopTime?: DistributionSpec;
+  /** The kubelets' container runtime (scenario section containerRuntime); undefined: the one podStartupDelay. */
+  containerRuntime?: ContainerRuntimeSpec;
   controllerManager: ControllerManagerSpec;
   nodes: NodeSpec[];
   /** Namespaces as the API server holds them (with their kubernetes.io/metadata.name label), in creation order. */

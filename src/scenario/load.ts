@@ -21,6 +21,7 @@ import { INITIAL_NAMESPACES } from "../apiserver/admission/admission.js";
 import { NAMESPACE_DELETION_GRACE_PERIOD_US } from "../controllers/namespace/namespaceController.js";
 import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
+import { DEFAULT_POD_STARTUP_DELAY } from "./sections/run.js";
 import { parseYamlDocument } from "./yamlInput.js";
 
 /** A scenario validated and resolved into the run it describes. */
@@ -107,8 +108,9 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
     }
     return { file, path };
   };
-  const result = scenarioSchema.safeParse(expanded);
-  if (!result.success) throw fromZodIssue(file, result.error.issues[0], expanded, relocate);
+  const parsed = scenarioSchema.safeParse(expanded);
+  if (!parsed.success) throw fromZodIssue(file, parsed.error.issues[0], expanded, relocate);
+  const result = { data: podStartupModel(file, parsed.data) };
   const workloadError = (path: PathSegment[], expected: string) => {
     const at = relocate(path);
     return new ScenarioError(at.file, formatPath(at.path), expected);
@@ -118,6 +120,26 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   warnings.push(...notReached(file, result.data));
   warnings.push(...checkNodeNames(file, result.data, (e) => (e.action < 0 ? origins[e.path[1] as number] : appliedOrigins.get(e.action)?.[e.path[3] as number]), workloadError));
   return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate }), warnings };
+}
+
+/**
+ * podStartupDelay is the one-delay start the containerRuntime section replaces: a
+ * scenario sets one or the other. Without a runtime the delay gets its default here
+ * (not in the schema, which could not tell a default from a value the user wrote).
+ */
+function podStartupModel(file: string, s: Scenario): Scenario {
+  if (s.containerRuntime !== undefined) {
+    if (s.podStartupDelay === undefined) return s;
+    throw new ScenarioError(file, "podStartupDelay", "expected no podStartupDelay in a scenario with a containerRuntime section (the runtime's sandboxCreate, image pulls and containerStart replace it)");
+  }
+  if (s.podStartupDelay !== undefined) return s;
+  // In the field's place (after sampleInterval), as the schema's default put it: manifest.json keeps its order.
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    out[k] = v;
+    if (k === "sampleInterval") out.podStartupDelay = DEFAULT_POD_STARTUP_DELAY;
+  }
+  return out as Scenario;
 }
 
 /** The name used in messages: the path as given (short and recognisable). */

@@ -32,6 +32,8 @@ import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import type { Scenario } from "./schema.js";
 import { resolveSchedulerSection } from "./sections/scheduler.js";
 import { resolveServices } from "./services.js";
+import { DEFAULT_POD_STARTUP_DELAY } from "./sections/run.js";
+import { resolveContainerRuntime } from "./containerRuntime.js";
 
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
@@ -198,8 +200,11 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const templates: PodTemplate[] = [];
   // ---- probes: the app behind each workload's pods (kubesim.io/warm-up, ...), kept per workload for its rollouts
   const appOf = new Map<object, AppBehaviour | undefined>();
+  /** Where each template was written (its annotations' errors point there: containerRuntime). */
+  const templatePaths: PathSegment[][] = [];
   const addTemplate = (objectPath: PathSegment[], pod: Pod, app?: AppBehaviour): number => {
     templates.push(podTemplate(admit(objectPath, () => admission.admitPod(pod)), undefined, app));
+    templatePaths.push(objectPath);
     return templates.length - 1;
   };
   const deployments: DeploymentSpec[] = [];
@@ -283,6 +288,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
       case "Job": {
         jobs.push(resolveJob(w, at, (path, pod, run) => {
           templates.push(podTemplate(admit(path, () => admission.admitPod(pod)), run, app));
+          templatePaths.push(path);
           return templates.length - 1;
         }, locate));
         if (startUs !== undefined) jobs[jobs.length - 1].startUs = startUs;
@@ -451,7 +457,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     seed: s.seed,
     durationUs: durationOfRunUs,
     sampleIntervalUs: durationUs(s.sampleInterval),
-    podStartupDelay: distributionSeconds(s.podStartupDelay),
+    podStartupDelay: distributionSeconds(s.podStartupDelay ?? DEFAULT_POD_STARTUP_DELAY),
+    containerRuntime: resolveContainerRuntime(s, templates, (t, p) => locate([...templatePaths[t], ...p])),
     containerStopTime: s.kubelet.containerStopTime === undefined ? undefined : distributionSeconds(s.kubelet.containerStopTime),
     controllerManager: resolveControllerManager(s.controllerManager),
     nodes,

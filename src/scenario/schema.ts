@@ -7,6 +7,7 @@ import { z } from "zod";
 import { controlPlaneSection } from "./sections/controlPlane.js";
 import { controllerManagerSection } from "./sections/controllerManager.js";
 import { kubeletSection } from "./sections/kubelet.js";
+import { containerRuntimeSection } from "./sections/containerRuntime.js";
 import { faultsSection } from "./sections/faults.js";
 import { actionsSection } from "./sections/actions.js";
 import { limitsSection } from "./sections/limits.js";
@@ -25,6 +26,7 @@ const SECTIONS = {
   ...controlPlaneSection,
   ...controllerManagerSection,
   ...kubeletSection,
+  ...containerRuntimeSection,
   ...schedulerSection,
   ...limitsSection,
   ...kubeProxySection,

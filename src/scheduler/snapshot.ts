@@ -180,6 +180,31 @@ export class Snapshot {
     return row;
   }
 
+  /**
+   * Replace a node's status.images (its kubelet posted a new list): the per-image node
+   * counts and sizes follow the scheduler cache's imageStates (cache.go
+   * removeNodeImageStates / addNodeImageStates: an image no node has any more is
+   * forgotten, so its size is the next reporter's).
+   */
+  setNodeImages(node: number, images: readonly { names?: readonly string[]; sizeBytes?: number }[]): void {
+    for (const id of this.nodeImages[node]) this.imageNodeCount[id]--;
+    const ids: number[] = [];
+    for (const img of images) {
+      for (const n of img.names ?? []) {
+        const id = this.strings.images.id(n);
+        if (ids.includes(id)) continue;
+        ids.push(id);
+        while (this.imageNodeCount.length <= id) {
+          this.imageNodeCount.push(0);
+          this.imageSizeBytes.push(0);
+        }
+        if (this.imageNodeCount[id]++ === 0) this.imageSizeBytes[id] = img.sizeBytes ?? 0;
+      }
+    }
+    this.nodeImages[node] = Int32Array.from(ids);
+    this.touchNode(node);
+  }
+
   /** Mark a node (un)schedulable (kubectl cordon/uncordon). */
   setUnschedulable(node: number, unschedulable: boolean): void {
     const was = this.nodes.unschedulable[node] === 1;

@@ -7,12 +7,13 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ClusterRun } from "../../src/run/run.js";
+import { ClusterRun, type RunOptions } from "../../src/run/run.js";
 import type { ActionSpec, FaultSpec } from "../../src/run/spec.js";
 import { placeholderScheduler } from "../fakes/placeholderScheduler.js";
 import { PodPhase } from "../../src/model/podTable.js";
 import { podTemplate } from "../../src/model/podTemplate.js";
 import { GI, node, spec, template } from "./helpers.js";
+import type { ContainerRuntimeSpec } from "../../src/kubelet/runtime/config.js";
 
 const arbitraryRun = fc.record({
   seed: fc.integer({ min: 0, max: 1000 }),
@@ -55,10 +56,31 @@ const arbitraryRun = fc.record({
   upgrade: fc.option(fc.record({ at: fc.integer({ min: 0, max: 400 }), maxSurge: fc.integer({ min: 0, max: 2 }), maxUnavailable: fc.integer({ min: 0, max: 2 }), drainTimeoutS: fc.integer({ min: 1, max: 200 }) })),
 });
 
-describe.each([
-  ["a stand-in scheduler that binds at once", { components: [placeholderScheduler] }],
-  ["the components kubesim run uses (kube-scheduler model)", {}],
-])("cluster loop properties with %s", (_name, options) => {
+/** The container runtime model with pulls that take seconds, fail, run out of tokens and fill a small image filesystem. */
+const RUNTIME: ContainerRuntimeSpec = {
+  sandboxCreate: { type: "constant", value: 0.5 },
+  containerStart: { type: "exponential", mean: 0.2 },
+  initContainerRun: { type: "constant", value: 1 },
+  imageSizeBytes: new Map(),
+  defaultImageSizeBytes: 300 * 2 ** 20,
+  preloadedImages: [],
+  pullBandwidthBytesPerS: 100 * 2 ** 20,
+  serializeImagePulls: false,
+  maxParallelImagePulls: 2,
+  registryPullQps: 1,
+  registryBurst: 2,
+  pullFailureProbability: 0.2,
+  imageFilesystemBytes: 2 ** 30,
+  imageGcHighThresholdPercent: 85,
+  imageGcLowThresholdPercent: 80,
+  imageMinimumGcAgeUs: 120e6,
+};
+
+describe.each<[string, RunOptions, ContainerRuntimeSpec | undefined]>([
+  ["a stand-in scheduler that binds at once", { components: [placeholderScheduler] }, undefined],
+  ["the components kubesim run uses (kube-scheduler model)", {}, undefined],
+  ["the kube-scheduler model and the container runtime", {}, RUNTIME],
+])("cluster loop properties with %s", (_name, options, containerRuntime) => {
   it("no over-commitment, a pod on at most one node, conservation, known end states, replicas held", () => {
     fc.assert(
       fc.property(arbitraryRun, (a) => {
@@ -129,6 +151,7 @@ describe.each([
           }),
           arrivals: [{ name: "b", namespace: "batch", meanInterarrivalUs: 1e6 / a.rate, startUs: 0, stopUs: 600e6, lifetime: { type: "exponential", mean: 20 }, template: 0 }],
           faults,
+          containerRuntime,
         });
         const run = new ClusterRun(s, options);
         const { nodes: table, pods } = run.cluster;

@@ -18,7 +18,8 @@ export const runSection = {
   seed: nonNegativeInt("a non-negative integer seed").default(1),
   duration: duration.describe("simulated time to run, e.g. 1h"),
   sampleInterval: duration.default(DEFAULT_SAMPLE_INTERVAL).describe("time between rows of timeseries.csv"),
+  // Optional rather than defaulted: a scenario with a containerRuntime section may not set it.
   podStartupDelay: durationDistribution
-    .default(DEFAULT_POD_STARTUP_DELAY)
-    .describe("time from binding to Running (a duration or a distribution of durations)"),
+    .optional()
+    .describe(`time from binding to Running (a duration or a distribution of durations; default ${DEFAULT_POD_STARTUP_DELAY}); not with a containerRuntime section`),
 };
