@@ -63,7 +63,7 @@ export function checkArrivalRate(w: RateFields, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: "custom", path: ["daily", "max"], message: "expected a positive number of pods per second, got 0" });
   }
   if (w.csv && w.csv.timeColumn === undefined && w.csv.interval === undefined) {
-    ctx.addIssue({ code: "custom", path: ["csv", "interval"], message: "required field is missing (expected a duration per row, such as 1m, when there is no timeColumn)" });
+    ctx.addIssue({ code: "custom", path: ["csv", "interval"], message: "expected how long each row's rate lasts, such as 1m (required without a timeColumn)" });
   }
   if (w.csv?.interval !== undefined && durationUs(w.csv.interval) <= 0) {
     ctx.addIssue({ code: "custom", path: ["csv", "interval"], message: `expected a positive duration, got ${JSON.stringify(w.csv.interval)}` });
