@@ -7,7 +7,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { US_PER_S } from "../engine/simulation.js";
 import { maxRate, type RateCurve } from "../engine/rateCurve.js";
-import { durationUs, isDuration } from "./duration.js";
+import { durationUs, formatDurationUs, isDuration } from "./duration.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import { parseCsv } from "./csvTable.js";
 import { readInputFile } from "./inputFile.js";
@@ -27,6 +27,26 @@ export function resolveArrivalRates(s: Scenario, baseDir: string, locate: Locate
   const out: ArrivalRates = new Map();
   s.workloads.forEach((w, i) => {
     if ("kind" in w && w.kind === "PoissonArrivals") out.set(w, arrivalRateCurve(w, ["workloads", i], baseDir, locate));
+  });
+  return out;
+}
+
+/**
+ * A CSV that ends before the arrivals would stop (its `stop`, else the end of the run):
+ * no arrivals after its last row, which the user may not expect. One warning each.
+ */
+export function csvEndWarnings(s: Scenario, rates: ArrivalRates, file: string): string[] {
+  const out: string[] = [];
+  const runUs = durationUs(s.duration);
+  s.workloads.forEach((w, i) => {
+    if (!("kind" in w) || w.kind !== "PoissonArrivals" || !w.csv) return;
+    const c = rates.get(w);
+    if (c?.type !== "steps") return;
+    const endUs = c.atUs[c.atUs.length - 1];
+    const stopUs = Math.min(runUs, w.stop === undefined ? runUs : durationUs(w.stop));
+    if (endUs < stopUs) {
+      out.push(`${file}: workloads[${i}] (PoissonArrivals ${w.name}): ${w.csv.file} ends at ${formatDurationUs(endUs)} (its last row's rate lasts until then), before ${w.stop === undefined ? `the end of the run (duration ${s.duration})` : `stop (${w.stop})`}: no arrivals after ${formatDurationUs(endUs)}`);
+    }
   });
   return out;
 }

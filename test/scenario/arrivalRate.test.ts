@@ -46,7 +46,7 @@ describe("rate curves of PoissonArrivals", () => {
     csv("plain.csv", "hour,rps,note\n0,10,night\n1,25.5,\"morning, busy\"\r\n2,0,quiet\n\n");
     const a = prepare({ csv: { file: "plain.csv", column: "rps", interval: "5m", scale: 0.1 } }).spec.arrivals[0];
     expect(a.rate!.type).toBe("steps");
-    const r = a.rate as { atUs: number[]; perS: number[] };
+    const r = a.rate as { atUs: readonly number[]; perS: readonly number[] };
     expect(r.atUs).toEqual([0, 300 * S, 600 * S, 900 * S]);
     expect(r.perS.map((x) => Math.round(x * 1000) / 1000)).toEqual([1, 2.55, 0, 0]);
   });
@@ -61,6 +61,14 @@ describe("rate curves of PoissonArrivals", () => {
   it("a CSV time column of durations, with an interval for the last row", () => {
     csv("dur.csv", "at,pods\n10m,1\n1h,2\n");
     expect(prepare({ csv: { file: "dur.csv", column: "pods", timeColumn: "at", interval: "15m" } }).spec.arrivals[0].rate).toEqual({ type: "steps", atUs: [0, 3000 * S, 3900 * S], perS: [1, 2, 0] });
+  });
+
+  it("a CSV that ends before the run is a warning naming the file and when it ends", () => {
+    csv("short-day.csv", "rps\n1\n2\n");
+    expect(prepare({ csv: { file: "short-day.csv", column: "rps", interval: "10m" } }).warnings).toEqual([
+      "s.yaml: workloads[0] (PoissonArrivals b): short-day.csv ends at 20m (its last row's rate lasts until then), before the end of the run (duration 2h): no arrivals after 20m",
+    ]);
+    expect(prepare({ csv: { file: "short-day.csv", column: "rps", interval: "10m" } }, { stop: "20m" }).warnings).toEqual([]);
   });
 
   it("the pods bound counts the integral of the curve", () => {

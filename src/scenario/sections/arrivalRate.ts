@@ -15,20 +15,32 @@ const RATE_EXPECTED = "expected a number of pods per second (0 or more)";
 const rate = z.number({ error: RATE_EXPECTED }).nonnegative({ error: RATE_EXPECTED }).finite({ error: RATE_EXPECTED });
 const HOURS_24_US = 24 * 3600 * 1_000_000;
 
+/** A daily curve of `what` per second (pods, requests): a sinusoid over 24 h, max at peakAt. */
+export function dailyCurve(what: string) {
+  const expected = `expected a number of ${what} per second (0 or more)`;
+  const perS = z.number({ error: expected }).nonnegative({ error: expected }).finite({ error: expected });
+  return z
+    .strictObject({
+      min: perS.describe(`${what} per second at the trough, 12 h from the peak`),
+      max: perS.describe(`${what} per second at the peak`),
+      peakAt: duration.refine((v) => durationUs(v) < HOURS_24_US, { error: "expected a time of day before 24h" }).describe("time of day of the peak; the run starts at 00:00"),
+    })
+    .describe("a daily curve: a sinusoid with period 24 h between min and max, max at peakAt");
+}
+
+/** min <= max, and a max above 0 (a curve that is 0 all day is no load). */
+export function checkDaily(d: { min: number; max: number } | undefined, ctx: z.RefinementCtx): void {
+  if (d && d.max < d.min) ctx.addIssue({ code: "custom", path: ["daily", "max"], message: `expected a rate no lower than min (${d.min}), got ${d.max}` });
+  else if (d && d.max === 0) ctx.addIssue({ code: "custom", path: ["daily", "max"], message: "expected a positive number per second, got 0" });
+}
+
 export const arrivalRateFields = {
   steps: z
     .array(z.strictObject({ at: duration, rate }), { error: "expected a list of {at, rate}" })
     .min(1, { error: "expected at least one step" })
     .optional()
     .describe("the rate over time: from each step's `at` on, its rate in pods per second (0 before the first)"),
-  daily: z
-    .strictObject({
-      min: rate.describe("pods per second at the trough, 12 h from the peak"),
-      max: rate.describe("pods per second at the peak"),
-      peakAt: duration.refine((v) => durationUs(v) < HOURS_24_US, { error: "expected a time of day before 24h" }).describe("time of day of the peak; the run starts at 00:00"),
-    })
-    .optional()
-    .describe("a daily curve: a sinusoid with period 24 h between min and max, max at peakAt"),
+  daily: dailyCurve("pods").optional(),
   csv: z
     .strictObject({
       file: z.string({ error: "expected a CSV file name" }).min(1, { error: "expected a CSV file name" }).describe("CSV file with a header row, relative to the scenario file"),
@@ -56,12 +68,7 @@ export function checkArrivalRate(w: RateFields, ctx: z.RefinementCtx): void {
       }
     }
   }
-  if (w.daily && w.daily.max < w.daily.min) {
-    ctx.addIssue({ code: "custom", path: ["daily", "max"], message: `expected a rate no lower than min (${w.daily.min}), got ${w.daily.max}` });
-  }
-  if (w.daily && w.daily.max === 0) {
-    ctx.addIssue({ code: "custom", path: ["daily", "max"], message: "expected a positive number of pods per second, got 0" });
-  }
+  checkDaily(w.daily, ctx);
   if (w.csv && w.csv.timeColumn === undefined && w.csv.interval === undefined) {
     ctx.addIssue({ code: "custom", path: ["csv", "interval"], message: "expected how long each row's rate lasts, such as 1m (required without a timeColumn)" });
   }
