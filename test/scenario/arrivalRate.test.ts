@@ -106,6 +106,8 @@ describe("bad rates are one line naming the field, the file and the row", () => 
     expect(err({ csv: { file: "order.csv", column: "rps", timeColumn: "t" } })).toBe(`${shown.replace("bad", "order")}: row 4: column "t": expected a time after row 3's, got "30"`);
     csv("short.csv", "t,rps\n0,1\n60\n");
     expect(err({ csv: { file: "short.csv", column: "rps", timeColumn: "t" } })).toBe(`${shown.replace("bad", "short")}: row 3: expected 2 fields as in the header, got 1`);
+    csv("one.csv", "t,rps\n0,1\n");
+    expect(err({ csv: { file: "one.csv", column: "rps", timeColumn: "t" } })).toBe("s.yaml: workloads[0].csv.interval: required field is missing (a CSV of one row needs the interval its rate lasts)");
     csv("empty.csv", "t,rps\n");
     expect(err({ csv: { file: "empty.csv", column: "rps", interval: "1m" } })).toBe(`${shown.replace("bad", "empty")}: expected at least one row of rates after the header, got none`);
   });
