@@ -3,7 +3,8 @@
  * the client node's kube-proxy rules pick the endpoint (endpointPicker.ts).
  *
  * Arrivals: a Poisson process per load (stream "requests.<namespace>/<service>"), its rate
- * a constant or steps over time ({at, rate}); each request comes from a node drawn
+ * a constant, steps over time ({at, rate}) or a daily curve (engine/rateCurve.ts, drawn by
+ * thinning); each request comes from a node drawn
  * uniformly among the nodes whose machine runs (stream "requests.<namespace>/<service>.client";
  * a node cut off from the control plane still sends).
  *
@@ -30,6 +31,7 @@
  */
 import { distribution, type Distribution, type DistributionSpec } from "../engine/distribution.js";
 import type { RandomStream } from "../engine/random.js";
+import { nextEventUs, type RateCurve } from "../engine/rateCurve.js";
 import { US_PER_MS, US_PER_S, type Simulation } from "../engine/simulation.js";
 import { grown, nextCapacity } from "../engine/columns.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
@@ -57,6 +59,8 @@ export interface RequestLoadSpec {
   service: number;
   /** Rate steps, by time; the first at 0. */
   steps: RateStep[];
+  /** A rate that changes continuously (a daily curve), drawn by thinning; `steps` then holds one placeholder step at 0. */
+  curve?: RateCurve;
   /** Service time of one request, in seconds. */
   serviceTime: DistributionSpec;
   /** Requests one pod serves at a time. */
@@ -145,6 +149,13 @@ export class RequestLoads {
   }
 
   private scheduleNext(k: number): void {
+    const curve = this.loads[k].curve;
+    if (curve) {
+      // No end: an arrival after the end of the run is never dispatched.
+      const t = nextEventUs(curve, this.arrivalStream[k], this.sim.now, Infinity);
+      if (t >= 0) this.sim.scheduleAt(t, this.arriveId, k);
+      return;
+    }
     const step = this.stepIndex[k];
     const rate = this.loads[k].steps[step].ratePerS;
     if (rate <= 0) return;

@@ -1,11 +1,13 @@
 /**
- * PoissonArrivals: a user submitting pods at exponential inter-arrival times from the
- * stream `arrivals.<name>`, each with a lifetime from `lifetime.<name>`, so a variant of
- * a scenario (another scheduler, more nodes) sees the very same arrivals (common random
- * numbers).
+ * PoissonArrivals: a user submitting pods as a Poisson process drawn from the stream
+ * `arrivals.<name>`, each with a lifetime from `lifetime.<name>`, so a variant of a
+ * scenario (another scheduler, more nodes) sees the very same arrivals (common random
+ * numbers). The rate is constant (exponential inter-arrival times) or changes over time
+ * (engine/rateCurve.ts: sampled exactly by thinning, on the same stream).
  */
 import { distribution, type Distribution } from "../engine/distribution.js";
 import type { RandomStream } from "../engine/random.js";
+import { nextEventUs, type RateCurve } from "../engine/rateCurve.js";
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import { podNameSuffix } from "../apiserver/generateName.js";
@@ -18,6 +20,7 @@ interface Generator {
   arrivals: RandomStream;
   lifetimes: RandomStream;
   lifetime: Distribution;
+  rate: RateCurve;
 }
 
 export class ArrivalGenerators {
@@ -37,6 +40,7 @@ export class ArrivalGenerators {
       arrivals: sim.rng.stream(`arrivals.${a.name}`),
       lifetimes: sim.rng.stream(`lifetime.${a.name}`),
       lifetime: distribution(a.lifetime),
+      rate: a.rate ?? { type: "constant", meanIntervalUs: a.meanInterarrivalUs },
     }));
   }
 
@@ -46,8 +50,8 @@ export class ArrivalGenerators {
 
   private scheduleNext(g: number, fromUs: number): void {
     const a = this.specs[g];
-    const t = Math.round(fromUs + this.generators[g].arrivals.exponential(a.meanInterarrivalUs));
-    if (t <= a.stopUs) this.sim.scheduleAt(t, this.arriveId, g);
+    const t = nextEventUs(this.generators[g].rate, this.generators[g].arrivals, fromUs, a.stopUs);
+    if (t >= 0) this.sim.scheduleAt(t, this.arriveId, g);
   }
 
   private arrive(g: number): void {

@@ -5,6 +5,7 @@
  * here knows YAML; the scenario layer builds a ClusterSpec (and tests can write one by
  * hand, admitting their templates through apiserver/admission).
  */
+import type { RateCurve } from "../engine/rateCurve.js";
 import type { DistributionSpec } from "../engine/distribution.js";
 import type { DeploymentSpec } from "../controllers/replicaSet.js";
 import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
@@ -39,7 +40,10 @@ export interface StandalonePodSpec {
 export interface ArrivalSpec {
   name: string;
   namespace: string;
+  /** Mean time between arrivals at a constant rate (for a rate over time: at its highest rate). */
   meanInterarrivalUs: number;
+  /** A rate that changes over time (steps, daily, from a CSV); without it the rate is constant. */
+  rate?: RateCurve;
   startUs: number;
   stopUs: number;
   /** Pod lifetime once Running, in seconds. */

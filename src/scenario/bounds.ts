@@ -7,6 +7,9 @@
  * etcd members, API load per second, labels per pool) are in the schema itself.
  */
 import { workloadEntries } from "./workloadEntries.js";
+import type { ArrivalRates } from "./arrivalRate.js";
+import { ARRIVAL_RATE_KINDS } from "./sections/arrivalRate.js";
+import { expectedCount } from "../engine/rateCurve.js";
 import { probeTicksPerSecond } from "./probeBounds.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { ControlPlaneSpec } from "../run/controlPlaneSpec.js";
@@ -38,12 +41,12 @@ function roundUp(n: number): number {
   return Math.ceil(n / p) * p;
 }
 
-export function checkBounds(s: Scenario, error: BoundError): void {
+export function checkBounds(s: Scenario, error: BoundError, arrivalRates: ArrivalRates): void {
   const limits = s.limits;
   const runUs = durationUs(s.duration);
   checkRows(s, limits, runUs, error);
   const nodes = checkNodes(s, limits, error);
-  checkPods(s, limits, runUs, error);
+  checkPods(s, limits, runUs, error, arrivalRates);
   if (s.controlPlane?.experiment) checkRaftTrials(s.controlPlane, limits, error);
   else checkPeriodicWork(s, nodes, limits, runUs, error);
 }
@@ -94,7 +97,7 @@ function checkNodes(s: Scenario, limits: Limits, error: BoundError): number {
  * of Poisson arrivals, rate x the time the generator is active. Recreations after
  * failures and preemptions come on top and are not counted (they depend on the run).
  */
-function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError): void {
+function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError, arrivalRates: ArrivalRates): void {
   let total = 0;
   for (const { w, path: at } of workloadEntries(s)) {
     let pods = 0;
@@ -122,11 +125,18 @@ function checkPods(s: Scenario, limits: Limits, runUs: number, error: BoundError
     } else if (w.kind === "PoissonArrivals") {
       const startUs = w.start === undefined ? 0 : durationUs(w.start);
       const stopUs = Math.min(runUs, w.stop === undefined ? runUs : durationUs(w.stop));
-      const activeS = Math.max(0, stopUs - startUs) / US_PER_S;
-      const rate = w.rate !== undefined ? w.rate : US_PER_S / durationUs(w.meanInterarrival!);
-      pods = rate * activeS;
-      path = [...at, w.rate !== undefined ? "rate" : "meanInterarrival"];
-      what = `${formatCount(pods)} expected arrivals (${formatRate(rate)} pods/s over ${formatDurationUs(Math.max(0, stopUs - startUs))})`;
+      const field = ARRIVAL_RATE_KINDS.find((k) => w[k] !== undefined)!;
+      path = [...at, field];
+      const over = formatDurationUs(Math.max(0, stopUs - startUs));
+      if (w.rate !== undefined || w.meanInterarrival !== undefined) {
+        const rate = w.rate !== undefined ? w.rate : US_PER_S / durationUs(w.meanInterarrival!);
+        pods = rate * (Math.max(0, stopUs - startUs) / US_PER_S);
+        what = `${formatCount(pods)} expected arrivals (${formatRate(rate)} pods/s over ${over})`;
+      } else {
+        // a rate over time: the integral of the rate over the active time
+        pods = expectedCount(arrivalRates.get(w)!, startUs, stopUs);
+        what = `${formatCount(pods)} expected arrivals (the integral of the ${field} rate over ${over})`;
+      }
     } else {
       continue;
     }

@@ -8,6 +8,7 @@
  */
 import { basename, dirname } from "node:path";
 import { checkBounds } from "./bounds.js";
+import { csvEndWarnings, resolveArrivalRates } from "./arrivalRate.js";
 import { durationUs, formatDurationUs } from "./duration.js";
 import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
 import { readInputFile } from "./inputFile.js";
@@ -116,10 +117,12 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
     return new ScenarioError(at.file, formatPath(at.path), expected);
   };
   checkReferences(file, result.data, workloadError);
-  checkBounds(result.data, workloadError);
-  warnings.push(...notReached(file, result.data));
+  const baseDir = options.baseDir ?? ".";
+  const arrivalRates = resolveArrivalRates(result.data, baseDir, relocate);
+  checkBounds(result.data, workloadError, arrivalRates);
+  warnings.push(...notReached(file, result.data), ...csvEndWarnings(result.data, arrivalRates, file));
   warnings.push(...checkNodeNames(file, result.data, (e) => (e.action < 0 ? origins[e.path[1] as number] : appliedOrigins.get(e.action)?.[e.path[3] as number]), workloadError));
-  return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate }), warnings };
+  return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate, baseDir, arrivalRates }), warnings };
 }
 
 /**

@@ -34,6 +34,7 @@ import { resolveSchedulerSection } from "./sections/scheduler.js";
 import { resolveServices } from "./services.js";
 import { DEFAULT_POD_STARTUP_DELAY } from "./sections/run.js";
 import { resolveContainerRuntime } from "./containerRuntime.js";
+import { arrivalRate, arrivalRateCurve, type ArrivalRates } from "./arrivalRate.js";
 
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
@@ -134,6 +135,10 @@ export interface ResolveOptions {
   file?: string;
   /** Maps a path into the validated scenario to the file and path the user wrote (manifest files). */
   locate?: Locate;
+  /** Folder that CSV rate files are relative to (default: the working directory). */
+  baseDir?: string;
+  /** The PoissonArrivals' rate curves, when the loader already read them (resolveArrivalRates). */
+  arrivalRates?: ArrivalRates;
 }
 
 /** An object the API server refused, as a one-line scenario error at the field it names. */
@@ -179,6 +184,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const file = options.file ?? "scenario";
   const locate: Locate = options.locate ?? ((path) => ({ file, path }));
   const durationOfRunUs = durationUs(s.duration);
+  const arrivalRates: ArrivalRates = options.arrivalRates ?? new Map();
   const admission = new Admission();
   const { nodes, poolNodes, zoneNodes } = buildNodes(s);
   validatePools(s, nodes, poolNodes, admission, file);
@@ -313,7 +319,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
         arrivals.push({
           name: w.name,
           namespace: w.namespace,
-          meanInterarrivalUs: w.rate !== undefined ? US_PER_S / w.rate : durationUs(w.meanInterarrival!),
+          ...arrivalRate(arrivalRates.get(w) ?? arrivalRateCurve(w, at, options.baseDir ?? ".", locate)),
           startUs: w.start === undefined ? 0 : durationUs(w.start),
           stopUs: w.stop === undefined ? durationOfRunUs : Math.min(durationOfRunUs, durationUs(w.stop)),
           lifetime: distributionSeconds(w.lifetime),

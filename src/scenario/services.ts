@@ -6,6 +6,7 @@
 import type { ServiceSpec } from "../apiserver/endpointSlices.js";
 import { DEFAULT_KUBE_PROXY, type KubeProxySpec } from "../proxy/kubeProxy.js";
 import type { RateStep, RequestLoadSpec } from "../proxy/requestLoad.js";
+import type { RateCurve } from "../engine/rateCurve.js";
 import { durationUs } from "./duration.js";
 import { ScenarioError } from "./errors.js";
 import { distributionSeconds } from "./fields.js";
@@ -51,8 +52,9 @@ export function resolveServices(s: Scenario, file: string): ResolvedServices {
         if (steps[k].atUs <= steps[k - 1].atUs) throw new ScenarioError(file, `requestLoad[${i}].steps[${k}].at`, `expected a time after steps[${k - 1}].at, got ${JSON.stringify(l.steps[k].at)}`);
       }
       if (steps[0].atUs > 0) steps.unshift({ atUs: 0, ratePerS: 0 });
-    } else steps = [{ atUs: 0, ratePerS: l.rate! }];
-    return { service, steps, serviceTime: distributionSeconds(l.serviceTime), concurrencyPerPod: l.concurrencyPerPod };
+    } else steps = [{ atUs: 0, ratePerS: l.rate ?? 0 }];
+    const daily: RateCurve | undefined = l.daily && { type: "daily", minPerS: l.daily.min, maxPerS: l.daily.max, peakAtUs: durationUs(l.daily.peakAt) };
+    return { service, steps, ...(daily && { curve: daily }), serviceTime: distributionSeconds(l.serviceTime), concurrencyPerPod: l.concurrencyPerPod };
   });
   return { services, kubeProxy, requestLoads };
 }

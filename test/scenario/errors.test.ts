@@ -96,7 +96,7 @@ describe("scenario validation errors", () => {
     [
       "arrivals with both rate and meanInterarrival",
       (s) => (s.workloads[1].meanInterarrival = "2s"),
-      "scenario.yaml: workloads[1]: expected exactly one of rate (pods per second) or meanInterarrival (a duration), got both",
+      "scenario.yaml: workloads[1]: expected exactly one of rate (pods per second), meanInterarrival (a duration), steps, daily or csv, got rate and meanInterarrival",
     ],
     [
       "a lifetime distribution with a bad mean",

@@ -42,7 +42,7 @@ describe("requestLoad", () => {
   });
 
   it("exactly one of rate or steps; steps in time order; a positive concurrency", () => {
-    expect(err(withService({}, load({ steps: [{ at: "1m", rate: 5 }] })))).toBe("s.yaml: requestLoad[0]: expected exactly one of rate or steps, got both");
+    expect(err(withService({}, load({ steps: [{ at: "1m", rate: 5 }] })))).toBe("s.yaml: requestLoad[0]: expected exactly one of rate, steps or daily, got rate and steps");
     expect(err(withService({}, load({ rate: undefined, steps: [{ at: "1m", rate: 5 }, { at: "30s", rate: 1 }] })))).toBe('s.yaml: requestLoad[0].steps[1].at: expected a time after steps[0].at, got "30s"');
     expect(err(withService({}, load({ concurrencyPerPod: 0 })))).toMatch(/^s\.yaml: requestLoad\[0\]\.concurrencyPerPod: expected a positive number of requests one pod serves at a time/);
     expect(err(withService({}, load({ rate: -1 })))).toMatch(/^s\.yaml: requestLoad\[0\]\.rate: expected a number of requests per second \(0 or more\)/);

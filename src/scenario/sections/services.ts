@@ -6,11 +6,13 @@
  *   requestLoad:
  *     - service: web            # a Service of the scenario (namespace default "default")
  *       namespace: shop
- *       rate: 200               # requests per second (Poisson), or steps: [{at: 0s, rate: 100}, {at: 10m, rate: 300}]
+ *       rate: 200               # requests per second (Poisson), or steps: [{at: 0s, rate: 100}, {at: 10m, rate: 300}],
+ *                               # or daily: {min: 50, max: 400, peakAt: 14h}
  *       serviceTime: {type: lognormal, p50: 20ms, p99: 200ms}
  *       concurrencyPerPod: 64
  */
 import { z } from "zod";
+import { checkDaily, dailyCurve } from "./arrivalRate.js";
 import { dnsLabel, duration, durationDistribution, period, positiveInt } from "../fields.js";
 
 const rate = z.number({ error: "expected a number of requests per second (0 or more)" }).nonnegative({ error: "expected a number of requests per second (0 or more)" }).finite({ error: "expected a number of requests per second (0 or more)" });
@@ -38,13 +40,16 @@ const requestLoadEntry = z
       .min(1, { error: "expected at least one step" })
       .optional()
       .describe("the rate over time: from each step's `at` on, its rate (0 before the first)"),
+    daily: dailyCurve("requests").optional(),
     serviceTime: durationDistribution.describe("how long a pod works on one request"),
     concurrencyPerPod: positiveInt("a positive number of requests one pod serves at a time").describe("requests one pod serves at a time; more are refused (overloaded)"),
   })
   .superRefine((l, ctx) => {
-    if ((l.rate === undefined) === (l.steps === undefined)) {
-      ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of rate or steps, got ${l.rate === undefined ? "neither" : "both"}` });
+    const given = (["rate", "steps", "daily"] as const).filter((k) => l[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of rate, steps or daily, got ${given.length === 0 ? "none" : given.join(" and ")}` });
     }
+    checkDaily(l.daily, ctx);
   });
 
 export const requestLoadSection = {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, duration, durationDistribution, positiveNumber } from "../fields.js";
+import { ARRIVAL_RATE_KINDS, arrivalRateFields, checkArrivalRate } from "./arrivalRate.js";
 import { daemonSet, deployment, job, namespace, pod, podDisruptionBudget, podTemplateSpec, priorityClass, service, statefulSet } from "../kubernetes.js";
 
 
@@ -15,16 +16,19 @@ export const poissonArrivals = z
     namespace: dnsLabel.default("default"), // namespaces are DNS labels (ValidateNamespaceName)
     rate: positiveNumber("a positive number of pods per second").optional(),
     meanInterarrival: duration.optional(),
+    ...arrivalRateFields,
     start: duration.optional().describe("first possible arrival (default: at the start)"),
     stop: duration.optional().describe("no arrivals after this time (default: the end of the run)"),
     lifetime: durationDistribution.describe("how long each pod runs once Running, then it succeeds and is deleted"),
     template: podTemplateSpec,
   })
   .superRefine((w, ctx) => {
-    if ((w.rate === undefined) === (w.meanInterarrival === undefined)) {
-      const got = w.rate === undefined ? "neither" : "both";
-      ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of rate (pods per second) or meanInterarrival (a duration), got ${got}` });
+    const given = ARRIVAL_RATE_KINDS.filter((k) => w[k] !== undefined);
+    if (given.length !== 1) {
+      const got = given.length === 0 ? "none" : given.join(" and ");
+      ctx.addIssue({ code: "custom", path: [], message: `expected exactly one of rate (pods per second), meanInterarrival (a duration), steps, daily or csv, got ${got}` });
     }
+    checkArrivalRate(w, ctx);
   });
 
 const WORKLOAD_EXPECTED = "expected kind Deployment (apps/v1), DaemonSet (apps/v1), StatefulSet (apps/v1), Job (batch/v1), Pod (v1), PoissonArrivals, PodDisruptionBudget (policy/v1), PriorityClass (scheduling.k8s.io/v1), Namespace (v1) or Service (v1)";
