@@ -12,6 +12,7 @@ import { faultsSection } from "./sections/faults.js";
 import { actionsSection } from "./sections/actions.js";
 import { limitsSection } from "./sections/limits.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
+import { clusterSection } from "./sections/cluster.js";
 import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
 import { workloadsSection } from "./sections/workloads.js";
@@ -20,6 +21,7 @@ import { kubeProxySection, requestLoadSection } from "./sections/services.js";
 const SECTIONS = {
   ...runSection,
   ...nodePoolsSection,
+  ...clusterSection,
   ...workloadsSection,
   ...faultsSection,
   ...actionsSection,
