@@ -25,7 +25,7 @@ import { readInputFile } from "./inputFile.js";
 import { parseYamlDocuments } from "./yamlInput.js";
 import { spreadOverZones } from "./resolve.js";
 import { examples } from "./manifests.js";
-import { DEFAULT_POOL_LABEL } from "./sections/cluster.js";
+import { DEFAULT_POOL_LABEL, FILES_EXPECTED } from "./sections/cluster.js";
 import { LABEL_HOSTNAME, LABEL_NODE_POOL, LABEL_TOPOLOGY_ZONE, TAINT_NODE_UNSCHEDULABLE } from "../model/wellKnown.js";
 
 /** The deprecated zone label (v1.LabelFailureDomainBetaZone), read when the GA one is absent. */
@@ -68,10 +68,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function expandCluster(doc: Record<string, unknown>, file: string, baseDir: string): ClusterExpansion | undefined {
   const section = doc.cluster;
   if (section === undefined) return undefined;
-  // Shape errors are the schema's (sections/cluster.ts): leave the document as it is.
-  if (!isObject(section)) return undefined;
-  const files = typeof section.files === "string" ? [section.files] : Array.isArray(section.files) && section.files.every((f) => typeof f === "string" && f !== "") ? (section.files as string[]) : undefined;
-  if (files === undefined || files.length === 0) return undefined;
+  // The section's shape is checked here, before the pools it makes are: a wrong one would otherwise show as missing nodePools.
+  if (!isObject(section)) throw new ScenarioError(file, "cluster", "expected a mapping {files, poolLabel}");
+  const files = typeof section.files === "string" && section.files !== "" ? [section.files] : Array.isArray(section.files) && section.files.length > 0 && section.files.every((f) => typeof f === "string" && f !== "") ? (section.files as string[]) : undefined;
+  if (files === undefined) throw new ScenarioError(file, "cluster.files", FILES_EXPECTED);
   const poolLabel = typeof section.poolLabel === "string" && section.poolLabel !== "" ? section.poolLabel : DEFAULT_POOL_LABEL;
 
   const nodes: ExportNode[] = [];
@@ -110,7 +110,8 @@ export function expandCluster(doc: Record<string, unknown>, file: string, baseDi
 
   const existing = Array.isArray(doc.nodePools) ? (doc.nodePools as unknown[]) : [];
   const taken = new Set(existing.map((p) => (isObject(p) && typeof p.name === "string" ? p.name : "")));
-  const { pools, renameNodes, differing } = buildPools(nodes, poolLabel, taken);
+  const { pools, renameNodes, differing, resources } = buildPools(nodes, poolLabel, taken);
+  if (resources.size > 0) addIgnored(ignored, "Node", `status.allocatable of ${[...resources].sort().join(", ")} (not a resource the scheduler counts)`);
   if (differing.size > 0) addIgnored(ignored, "Node", `metadata.labels that differ between the nodes of a pool (${[...differing].sort().join(", ")})`);
 
   const workloads = Array.isArray(doc.workloads) ? (doc.workloads as unknown[]) : doc.workloads === undefined ? [] : undefined;
@@ -201,6 +202,14 @@ function poolName(value: string | undefined): string {
   return s === "" ? UNLABELLED_POOL : s;
 }
 
+/**
+ * Resources the scheduler's NodeResourcesFit counts: the native ones and extended
+ * resources (domain-qualified, example.com/gpu). Others in allocatable, such as the
+ * legacy attachable-volumes-aws-ebs of in-tree volume limits, are ignored (volume limits
+ * are not modelled).
+ */
+const SCHEDULED_RESOURCE = /^(cpu|memory|pods|ephemeral-storage|hugepages-.+|.+\/.+)$/;
+
 /** Zero quantities ("0", 0, "0Ki"): a resource of none allocatable is the resource absent. */
 const ZERO = /^0+(\.0*)?([a-zA-Z]+)?$/;
 
@@ -209,10 +218,14 @@ const ZERO = /^0+(\.0*)?([a-zA-Z]+)?$/;
  * resources of zero left out (hugepages-1Gi: "0" on most nodes), so nodes that list them
  * and nodes that do not are one pool.
  */
-function poolAllocatable(a: Record<string, string | number>): Record<string, string | number> {
+function poolAllocatable(a: Record<string, string | number>, ignored?: Set<string>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(a)) {
     if (k !== "cpu" && k !== "memory" && k !== "pods" && ZERO.test(String(v))) continue;
+    if (!SCHEDULED_RESOURCE.test(k)) {
+      ignored?.add(k);
+      continue;
+    }
     out[k] = k === "pods" && typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
   }
   return out;
@@ -230,6 +243,7 @@ function buildPools(nodes: ExportNode[], poolLabel: string, taken: Set<string>) 
   }
   const renameNodes = new Map<string, string>();
   const differing = new Set<string>();
+  const resources = new Set<string>();
   const pools: { pool: Record<string, unknown> }[] = [];
   const used = new Set(taken);
   for (const g of groups.values()) {
@@ -245,7 +259,7 @@ function buildPools(nodes: ExportNode[], poolLabel: string, taken: Set<string>) 
       else differing.add(k);
     }
     for (const n of g.nodes) for (const k of Object.keys(n.labels)) if (!(k in labels) && k !== LABEL_HOSTNAME && k !== LABEL_TOPOLOGY_ZONE && k !== LABEL_BETA_ZONE && k !== LABEL_NODE_POOL) differing.add(k);
-    const pool: Record<string, unknown> = { name, count: g.nodes.length, allocatable: poolAllocatable(g.nodes[0].allocatable) };
+    const pool: Record<string, unknown> = { name, count: g.nodes.length, allocatable: poolAllocatable(g.nodes[0].allocatable, resources) };
     if (Object.keys(labels).length > 0) pool.labels = labels;
     if (g.nodes[0].taints.length > 0) pool.taints = g.nodes[0].taints;
     if (g.nodes[0].zone !== undefined) {
@@ -266,5 +280,5 @@ function buildPools(nodes: ExportNode[], poolLabel: string, taken: Set<string>) 
     }
     pools.push({ pool });
   }
-  return { pools, renameNodes, differing };
+  return { pools, renameNodes, differing, resources };
 }

@@ -77,10 +77,23 @@ describe("a cluster export as the initial state", () => {
     ]);
   });
 
+  it("allocatable the scheduler does not count (attachable-volumes-aws-ebs) is ignored and named; extended resources kept", () => {
+    const dir = write(`kind: List\nitems:\n${node("n1", `  status:\n    allocatable: {cpu: "2", memory: 8Gi, pods: "35", attachable-volumes-aws-ebs: "25", example.com/gpu: "1"}\n`)}`);
+    const { spec, warnings } = prepareScenario({ name: "c", duration: "1m", cluster: { files: "export.yaml" } }, "s.yaml", { baseDir: dir });
+    expect(spec.nodes[0].extended).toEqual({ "example.com/gpu": 1 });
+    expect(warnings.find((w) => w.includes("ignored, not modelled"))).toContain("status.allocatable of attachable-volumes-aws-ebs");
+  });
+
   it("poolLabel names the grouping label; nodes without it are the pool `unlabelled`", () => {
     const dir = write(`kind: List\nitems:\n${node("n1", alloc("2"))}- apiVersion: v1\n  kind: Node\n  metadata: {name: n2, labels: {pool: gpu}}\n${alloc("2")}`);
     const { spec } = prepareScenario({ name: "c", duration: "1m", cluster: { files: ["export.yaml"], poolLabel: "pool" } }, "s.yaml", { baseDir: dir });
     expect(spec.nodes.map((n) => n.name)).toEqual(["unlabelled-0", "gpu-0"]);
+  });
+
+  it("a malformed section names its field, not the nodePools it would have made", () => {
+    expect(() => prepareScenario({ name: "c", duration: "1m", cluster: { files: 3 } }, "s.yaml")).toThrow(/^s\.yaml: cluster\.files: expected the path of a cluster export/);
+    expect(() => prepareScenario({ name: "c", duration: "1m", cluster: ["a.yaml"] }, "s.yaml")).toThrow(/^s\.yaml: cluster: expected a mapping \{files, poolLabel\}$/);
+    expect(() => prepareScenario({ name: "c", duration: "1m", cluster: { files: ["nope.yaml"] } }, "s.yaml")).toThrow(/^s\.yaml: cluster\.files\[0\]: expected a readable cluster export, got "nope\.yaml"/);
   });
 
   it("a node without status.allocatable: one line naming the file and the field", () => {

@@ -11,7 +11,7 @@ import { z } from "zod";
 /** The label that names a node's pool when the user names none: v1.LabelInstanceTypeStable (well_known_labels.go). */
 export const DEFAULT_POOL_LABEL = "node.kubernetes.io/instance-type";
 
-const FILES_EXPECTED = "expected the path of a cluster export (kubectl get ... -o yaml), or a list of paths";
+export const FILES_EXPECTED = "expected the path of a cluster export (kubectl get ... -o yaml), or a list of paths";
 
 export const clusterSection = {
   cluster: z
