@@ -2,10 +2,15 @@
  * Placing pods one at a time with kubesim's kube-scheduler, as cluster-capacity does:
  * each pod gets one scheduling cycle (PreFilter, Filter, Score of the configured profile)
  * on a snapshot that holds every pod placed before it, and is assumed and bound on the
- * node the cycle selects. Cycles run in record mode (kubesim explain's): every node is
- * evaluated, ties go to the first node in the snapshot's order (kube-scheduler picks one
- * of the tied nodes at random), and no PostFilter runs: a pod counts only if it fits
- * without preempting anything (cluster-capacity reports what fits; recalled).
+ * node the cycle selects. Cycles are kube-scheduler's (numFeasibleNodesToFind with the
+ * rotating start index, memoized filters), except that ties go to the first node in search
+ * order (kube-scheduler picks one of the tied nodes at random) and no PostFilter runs: a
+ * pod counts only if it fits without preempting anything (cluster-capacity reports what
+ * fits; recalled). A pod that does not fit has had every node evaluated (the search
+ * stops early only on feasible nodes); its cycle is run once more in record mode
+ * (kubesim explain's) for each node's reasons.
+ * Measured (kubesim capacity --pod, 500 nodes of 16 cpu with 5,000 bound pods, 7,000
+ * one-cpu copies, one core): 33.0 s with every cycle in record mode, 3.2 s so.
  */
 import type { Pod } from "../../model/types.js";
 import { buildRuntimes } from "../../scheduler/config/runtime.js";
@@ -57,7 +62,9 @@ export function placePods(objs: ClusterObjects, config: SchedulerConfiguration, 
     const spec = profileFor(config, pod.spec?.schedulerName);
     if (!spec) throw new NoProfileError(pod.spec?.schedulerName, config.profiles.map((p) => p.schedulerName));
     let r = runtimes.get(spec.schedulerName);
-    if (!r) runtimes.set(spec.schedulerName, (r = buildRuntimes({ ...config, profiles: [spec] }, snapshot, { tieBreak: "first" })[0]));
+    // Without PostFilter: preemption would nominate a node, not make room in this count.
+    const noPostFilter = { ...spec, points: { ...spec.points, postFilter: [] } };
+    if (!r) runtimes.set(spec.schedulerName, (r = buildRuntimes({ ...config, profiles: [noPostFilter] }, snapshot, { tieBreak: "first" })[0]));
     return r;
   };
   const placed: Placement["placed"] = [];
@@ -67,10 +74,10 @@ export function placePods(objs: ClusterObjects, config: SchedulerConfiguration, 
     const { cycle } = runtimeFor(p.pod);
     const compiled = snapshot.compile(p.pod, { ignoreNodeName: true });
     cycle.state.podName = p.name;
-    cycle.nextStartNodeIndex = 0;
-    const r = cycle.scheduleOne(compiled, -1, -1, true);
+    let r = cycle.scheduleOne(compiled, -1, -1, false);
     if ((r.code !== Code.Success || r.node < 0) && p.optional) continue;
     if (r.code !== Code.Success || r.node < 0) {
+      r = cycle.scheduleOne(compiled, -1, -1, true);
       const nodes = cycle.explainNodes().map((n) => ({ name: n.name, reasons: n.reasons }));
       const message = r.code === Code.Error ? r.error : snapshot.nodes.count === 0 ? "no nodes available to schedule pods" : cycle.failureMessage();
       return { placed, stopped: { pod: p.name, message, nodes }, snapshot };
