@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { capacityFiles } from "../../src/cli/capacity.js";
 
 const MAIN = "dist/src/cli/main.js";
 const DIR = "scenarios/capacity";
@@ -17,6 +18,12 @@ function kubesim(args: string[]) {
 }
 
 describe("kubesim capacity", () => {
+  const tmp = (name: string, text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "kubesim-capacity-"));
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+
   it("--pod: 18 more web replicas fit on the exported cluster, 6 per m6i node, stopped by cpu and the memory nodes' taint", () => {
     // m6i nodes: 7910m allocatable; taken 1000 (web) + 100 (coredns) + 100 (kube-proxy) on a and b,
     // 1000 + 100 + 250 (debug-shell) on c: 6710, 6710, 6560 free -> 6 one-cpu copies each.
@@ -46,11 +53,15 @@ describe("kubesim capacity", () => {
     expect(z.search.find((t: { nodes: number }) => t.nodes === 11)).toMatchObject({ fits: false, placed: 25, failedCase: "without zone eu-west-1a" });
   });
 
-  const tmp = (name: string, text: string) => {
-    const dir = mkdtempSync(join(tmpdir(), "kubesim-capacity-"));
-    writeFileSync(join(dir, name), text);
-    return join(dir, name);
-  };
+  it("--config: the scheduler configuration decides; without TaintToleration web also fits on the memory nodes: 18 + 2 x 5 = 28", () => {
+    // r6i nodes: 7910m - 2000 (redis) - 100 (kube-proxy) = 5810m free: 5 one-cpu copies each.
+    const config = tmp("config.yaml", "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles:\n  - schedulerName: default-scheduler\n    plugins:\n      multiPoint:\n        disabled: [{name: TaintToleration}]\n");
+    const out = JSON.parse(capacityFiles({ cluster: [`${DIR}/cluster.yaml`], pod: `${DIR}/web-pod.yaml`, config, json: true }, []));
+    expect(out.copies).toBe(28);
+    expect(out.nodes.map((n: { copies: number }) => n.copies)).toEqual([6, 6, 6, 5, 5]);
+    expect(out.stoppedBy.message).toBe("0/5 nodes are available: 5 Insufficient cpu.");
+  });
+
 
   it("bad input: one line naming the file and the field, exit 2", () => {
     const badPod = tmp("pod.yaml", 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x, resources: {requests: {cpu: lots}}}]}\n');
