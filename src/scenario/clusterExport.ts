@@ -16,7 +16,8 @@
  *   taint the node lifecycle controller gives it.
  * - Everything else is a `{manifests: files}` workloads entry (manifests.ts), with the
  *   export's Node objects expected there and each bare Pod's spec.nodeName renamed to
- *   its node's new name, so it stays bound where it is.
+ *   its node's new name, so it stays bound where it is; mirror pods (owned by their
+ *   Node) stay bound too.
  * - Fields kubesim does not model are ignored and named once, in one warning.
  */
 import { isAbsolute, join, relative } from "node:path";

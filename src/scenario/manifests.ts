@@ -129,7 +129,10 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
       checkReplicaSet(e.found, deployments, skips);
       continue;
     }
-    if (value.kind === "Pod" && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
+    // A mirror pod (a static pod the kubelet runs, owned by its Node) of a cluster export stays on its node: nothing reschedules it.
+    const phase = isObject(value.status) ? value.status.phase : undefined;
+    const mirror = value.kind === "Pod" && cluster?.files.has(from) === true && controllerOf(value)?.kind === "Node" && !(typeof phase === "string" && TERMINAL_PHASES.has(phase));
+    if (value.kind === "Pod" && !mirror && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
     out.push(value.kind === "Pod" && cluster?.files.has(from) ? renamedNode(value, cluster.renameNodes) : value);
     origins.push({ file: from, path });
     entryOf.push(e.entry);

@@ -84,6 +84,14 @@ describe("a cluster export as the initial state", () => {
     expect(warnings.find((w) => w.includes("ignored, not modelled"))).toContain("status.allocatable of attachable-volumes-aws-ebs");
   });
 
+  it("a mirror pod (owned by its Node) stays bound to its node's new name; a finished pod is skipped", () => {
+    const mirror = (name: string, phase: string) =>
+      `- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: ${name}\n    namespace: kube-system\n    ownerReferences: [{apiVersion: v1, controller: true, kind: Node, name: n2, uid: 6f1c0e52-0b8e-4c57-9a43-0d6c1f2b3a41}]\n  spec:\n    nodeName: n2\n    containers: [{name: c, image: registry.k8s.io/kube-apiserver:v1.33.5, resources: {requests: {cpu: 250m}}}]\n  status: {phase: ${phase}}\n`;
+    const dir = write(`kind: List\nitems:\n${node("n1", alloc("2"))}${node("n2", alloc("2"))}${mirror("kube-apiserver-n2", "Running")}${mirror("old-n2", "Succeeded")}`);
+    const { spec } = prepareScenario({ name: "c", duration: "1m", cluster: { files: "export.yaml" } }, "s.yaml", { baseDir: dir });
+    expect(spec.pods.map((p) => `${p.namespace}/${p.name} on ${spec.templates[p.template].pod.spec?.nodeName}`)).toEqual(["kube-system/kube-apiserver-n2 on t3-large-1"]);
+  });
+
   it("poolLabel names the grouping label; nodes without it are the pool `unlabelled`", () => {
     const dir = write(`kind: List\nitems:\n${node("n1", alloc("2"))}- apiVersion: v1\n  kind: Node\n  metadata: {name: n2, labels: {pool: gpu}}\n${alloc("2")}`);
     const { spec } = prepareScenario({ name: "c", duration: "1m", cluster: { files: ["export.yaml"], poolLabel: "pool" } }, "s.yaml", { baseDir: dir });
