@@ -183,7 +183,8 @@ export interface CapacityOptions {
 export function capacityFiles(opts: CapacityOptions, notes: string[]): string {
   try {
     const config = readConfig(opts.config);
-    const { objects, admission } = clusterObjects(opts.cluster, notes, "capacity");
+    // --workload reads the DaemonSets too (their pods run on the new nodes).
+    const { objects, admission } = clusterObjects(opts.cluster, notes, "capacity", opts.pod === undefined ? ["DaemonSet"] : []);
     if (opts.pod !== undefined) {
       const pod = readPod(opts.pod, notes, admission);
       objects.namespaces = admission.namespaceList();
