@@ -104,7 +104,7 @@ function refused(o: Located<unknown>, e: AdmissionError): UsageError {
  * were admitted when they were created). Unknown kinds get a note. The returned
  * admission step admits the pod to schedule next, and then knows every namespace.
  */
-export function clusterObjects(files: readonly string[], notes: string[]): { objects: Required<ClusterObjects>; admission: Admission } {
+export function clusterObjects(files: readonly string[], notes: string[], command = "explain", alsoReads: readonly string[] = []): { objects: Required<ClusterObjects>; admission: Admission } {
   const objs: Required<ClusterObjects> = { nodes: [], pods: [], namespaces: [], services: [], replicaSets: [], statefulSets: [], pdbs: [] };
   const admission = new Admission();
   const nodeNames = new Set<string>();
@@ -157,8 +157,9 @@ export function clusterObjects(files: readonly string[], notes: string[]): { obj
         objs.pdbs.push(validated(o));
         break;
       default: {
+        if (alsoReads.includes(kind)) break; // the caller reads these itself
         const name = (o.obj.metadata as Record<string, unknown> | undefined)?.name;
-        notes.push(`${o.path.length > 0 ? `${o.file}: ${formatPath(o.path)}` : o.file}: ignoring ${kind}${typeof name === "string" ? ` ${name}` : ""} (explain reads ${KNOWN_KINDS.join(", ")})`);
+        notes.push(`${o.path.length > 0 ? `${o.file}: ${formatPath(o.path)}` : o.file}: ignoring ${kind}${typeof name === "string" ? ` ${name}` : ""} (${command} reads ${[...KNOWN_KINDS, ...alsoReads].join(", ")})`);
       }
     }
   }

@@ -6,6 +6,7 @@
 import yargs, { type CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { EXIT_BAD_INPUT, reportError } from "./errors.js";
+import { capacityCommand } from "./capacity.js";
 import { explainCommand } from "./explain.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
@@ -17,6 +18,7 @@ const COMMANDS: CommandModule[] = [
   validateCommand,
   schemaCommand,
   explainCommand,
+  capacityCommand,
 ];
 
 /** yargs' parse errors in kubesim's words: the flag first, then what was expected. */

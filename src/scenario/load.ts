@@ -13,6 +13,7 @@ import { durationUs, formatDurationUs } from "./duration.js";
 import { ScenarioError, formatPath, fromZodIssue, type PathSegment } from "./errors.js";
 import { readInputFile } from "./inputFile.js";
 import { examples, expandManifests, type Origin } from "./manifests.js";
+import { expandCluster } from "./clusterExport.js";
 import { workloadEntries, type WorkloadEntry } from "./workloadEntries.js";
 import { applyOverrides } from "./overrides.js";
 import { resolveScenario, spreadOverZones } from "./resolve.js";
@@ -84,7 +85,11 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) {
     throw new ScenarioError(file, "", "expected a mapping with name, duration, nodePools, workloads, ...");
   }
-  const { doc: expanded, origins, warnings } = expandManifests(doc as Record<string, unknown>, file, options.baseDir ?? ".");
+  // A cluster export (`cluster:`): its Nodes become pools, its objects a manifests entry.
+  const cluster = expandCluster(doc as Record<string, unknown>, file, options.baseDir ?? ".");
+  const clusterFiles = cluster && { files: cluster.clusterFiles, renameNodes: cluster.renameNodes };
+  const { doc: expanded, origins, warnings } = expandManifests(cluster?.doc ?? (doc as Record<string, unknown>), file, options.baseDir ?? ".", clusterFiles);
+  if (cluster) warnings.unshift(...cluster.warnings);
   // The objects of apply actions are expanded the same way, each list on its own.
   const appliedOrigins = new Map<number, Origin[]>();
   if (Array.isArray(expanded.actions)) {

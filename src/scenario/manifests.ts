@@ -84,7 +84,7 @@ class Skips {
  * new document, the origin of each entry of its workloads list, and the warnings about
  * what was skipped.
  */
-export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[]; entryOf: number[] } {
+export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string, cluster?: ClusterFiles): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[]; entryOf: number[] } {
   const workloads = doc.workloads;
   if (!Array.isArray(workloads)) return { doc, origins: [], warnings: [], entryOf: [] };
   // First every object, then the decisions that depend on the others (owners).
@@ -99,7 +99,7 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
     paths.forEach((p, k) => {
       const where: PathSegment[] = Array.isArray(entry.manifests) ? ["workloads", i, "manifests", k] : ["workloads", i, "manifests"];
       if (typeof p !== "string" || p === "") throw new ScenarioError(file, formatPath(where), "expected the path of a manifest file (YAML or JSON)");
-      for (const found of readManifest(p, baseDir, file, where, skips)) entries.push({ found, entry: i });
+      for (const found of readManifest(p, baseDir, file, where, skips, cluster)) entries.push({ found, entry: i });
     });
   });
   const deployments = new Set<string>();
@@ -129,12 +129,32 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
       checkReplicaSet(e.found, deployments, skips);
       continue;
     }
-    if (value.kind === "Pod" && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
-    out.push(value);
+    // A mirror pod (a static pod the kubelet runs, owned by its Node) of a cluster export stays on its node: nothing reschedules it.
+    const phase = isObject(value.status) ? value.status.phase : undefined;
+    const mirror = value.kind === "Pod" && cluster?.files.has(from) === true && controllerOf(value)?.kind === "Node" && !(typeof phase === "string" && TERMINAL_PHASES.has(phase));
+    if (value.kind === "Pod" && !mirror && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
+    out.push(value.kind === "Pod" && cluster?.files.has(from) ? renamedNode(value, cluster.renameNodes) : value);
     origins.push({ file: from, path });
     entryOf.push(e.entry);
   }
   return { doc: { ...doc, workloads: out }, origins, warnings: skips.warnings(), entryOf };
+}
+
+/**
+ * The files of a scenario's `cluster` section (clusterExport.ts): their Nodes are the
+ * section's pools, and their bound Pods' nodes have new names.
+ */
+export interface ClusterFiles {
+  files: Set<string>;
+  renameNodes: Map<string, string>;
+}
+
+/** A bound pod of a cluster export, on its node's new name (a copy). */
+function renamedNode(pod: Record<string, unknown>, renameNodes: Map<string, string>): Record<string, unknown> {
+  const spec = pod.spec;
+  if (!isObject(spec) || typeof spec.nodeName !== "string") return pod;
+  const to = renameNodes.get(spec.nodeName);
+  return to === undefined ? pod : { ...pod, spec: { ...spec, nodeName: to } };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -226,7 +246,7 @@ function notModelled(file: string, path: PathSegment[], kind: string): ScenarioE
   return new ScenarioError(file, formatPath([...path, "kind"]), `expected Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass, Namespace or Service (kubesim does not model ${kind} yet), got ${JSON.stringify(kind)}`);
 }
 
-function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips): Found[] {
+function readManifest(p: string, baseDir: string, scenarioFile: string, where: PathSegment[], skips: Skips, cluster?: ClusterFiles): Found[] {
   const full = isAbsolute(p) ? p : join(baseDir, p);
   const shown = isAbsolute(p) ? p : relative(process.cwd(), full) || p;
   const text = readInputFile(full, p, { file: scenarioFile, path: formatPath(where), noun: "manifest file" });
@@ -238,20 +258,21 @@ function readManifest(p: string, baseDir: string, scenarioFile: string, where: P
     const base: PathSegment[] = multi ? ["documents", index] : [];
     const kind = isObject(value) ? value.kind : undefined;
     if (typeof kind === "string" && kind.endsWith("List") && Array.isArray((value as { items?: unknown }).items)) {
-      ((value as { items: unknown[] }).items).forEach((item, ii) => collect(item, shown, [...base, "items", ii], objects, skips));
+      ((value as { items: unknown[] }).items).forEach((item, ii) => collect(item, shown, [...base, "items", ii], objects, skips, cluster));
     } else {
-      collect(value, shown, base, objects, skips);
+      collect(value, shown, base, objects, skips, cluster);
     }
   }
   return objects;
 }
 
-function collect(value: unknown, file: string, path: PathSegment[], out: Found[], skips: Skips): void {
+function collect(value: unknown, file: string, path: PathSegment[], out: Found[], skips: Skips, cluster?: ClusterFiles): void {
   if (!isObject(value)) throw new ScenarioError(file, formatPath(path), "expected a Kubernetes object (a mapping with apiVersion and kind)");
   const kind = value.kind;
   if (typeof kind !== "string") throw new ScenarioError(file, formatPath([...path, "kind"]), "expected the kind of a Kubernetes object");
   if (RUN_KINDS.has(kind) || kind === "ReplicaSet") out.push({ value, file, path });
   else if (NOT_MODELLED.has(kind)) throw notModelled(file, path, kind);
+  else if (kind === "Node" && cluster?.files.has(file)) return; // the cluster section's pools
   else if (kind === "Node") skips.add(file, "Node", "the scenario's nodes come from nodePools", nameOf(value));
   else skips.add(file, "object", "kinds that run no pods; kubesim reads Deployment, DaemonSet, StatefulSet, Job, Pod, PodDisruptionBudget, PriorityClass, Namespace and Service", `${kind} ${nameOf(value)}`);
 }

@@ -12,6 +12,7 @@ import { faultsSection } from "./sections/faults.js";
 import { actionsSection } from "./sections/actions.js";
 import { limitsSection } from "./sections/limits.js";
 import { nodePoolsSection } from "./sections/nodePools.js";
+import { clusterSection } from "./sections/cluster.js";
 import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
 import { workloadsSection } from "./sections/workloads.js";
@@ -20,6 +21,7 @@ import { kubeProxySection, requestLoadSection } from "./sections/services.js";
 const SECTIONS = {
   ...runSection,
   ...nodePoolsSection,
+  ...clusterSection,
   ...workloadsSection,
   ...faultsSection,
   ...actionsSection,
@@ -48,5 +50,10 @@ export type Scenario = z.output<typeof scenarioSchema>;
 /** The scenario format as JSON Schema (what `kubesim schema` prints). */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(scenarioSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  // A cluster section brings its own node pools (clusterExport.ts adds them before validation).
+  if (Array.isArray(schema.required)) {
+    schema.required = schema.required.filter((k) => k !== "nodePools");
+    schema.anyOf = [{ required: ["nodePools"] }, { required: ["cluster"] }];
+  }
   return { ...schema, title: "kubesim scenario", description: "A kubesim scenario file (see README.md)." };
 }

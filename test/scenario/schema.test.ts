@@ -12,11 +12,13 @@ describe("JSON Schema", () => {
   });
 
   it("describes the sections and their required fields", () => {
-    const s = scenarioJsonSchema() as { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean };
+    const s = scenarioJsonSchema() as { properties: Record<string, unknown>; required: string[]; anyOf: unknown; additionalProperties: boolean };
     for (const key of ["name", "seed", "duration", "sampleInterval", "nodePools", "workloads", "faults", "scheduler", "controlPlane"]) {
       expect(s.properties).toHaveProperty(key);
     }
-    expect(s.required).toEqual(expect.arrayContaining(["name", "duration", "nodePools"]));
+    expect(s.required).toEqual(expect.arrayContaining(["name", "duration"]));
+    // Node pools come from nodePools or from a cluster export (or both).
+    expect(s.anyOf).toEqual([{ required: ["nodePools"] }, { required: ["cluster"] }]);
     expect(s.additionalProperties).toBe(false);
   });
 
