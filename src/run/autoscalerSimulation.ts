@@ -75,6 +75,10 @@ export class SchedulerSimulation implements SchedulingSimulation {
     return -1;
   }
 
+  reasons(node: number): string[] {
+    return this.cycle.reasons(node);
+  }
+
   place(template: number, node: number): number {
     return this.snapshot.addPod(this.compiled[template], "simulated", node);
   }

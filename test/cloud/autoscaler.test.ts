@@ -84,11 +84,13 @@ describe("the Cluster Autoscaler", () => {
     // Scaled to 1 at 600 s: the 5 pods go after their 30 s grace period (630 s); the scan at 630 s
     // finds general-1 and general-2 empty: unneeded from 630 s, removed at 1230 s. general-0 keeps
     // the last pod (min size 1).
-    const down = r.events.filter((e) => e.kind === "ScaleDown");
-    expect(down.map((e) => [e.sim_time_s, e.object])).toEqual([
+    const removed = r.events.filter((e) => e.kind === "ScaleDown" && e.message === "nodes removed by cluster autoscaler");
+    expect(removed.map((e) => [e.sim_time_s, e.object])).toEqual([
       [1230, "node/general-1"],
       [1230, "node/general-2"],
     ]);
+    const log = r.events.find((e) => e.kind === "ScaleDown" && e.object === "nodepool/general")!;
+    expect(log.message).toBe("Scale-down: removing empty node general-1, utilization: 0.000 (below 0.5 for 600.000 s), pods to reschedule: ");
     // The kubelet stops posting: Unknown after node-monitor-grace-period (50 s after its last post);
     // the cloud node lifecycle controller (every 5 s) deletes the Node at its next pass.
     for (const name of ["general-1", "general-2"]) {
@@ -110,7 +112,7 @@ describe("the Cluster Autoscaler", () => {
       { at: "2m", type: "scale", deployment: "web", replicas: 6 },
       { at: "200s", type: "scale", deployment: "web", replicas: 2 },
     ] }));
-    const down = r.events.filter((e) => e.kind === "ScaleDown");
+    const down = r.events.filter((e) => e.kind === "ScaleDown" && e.message === "nodes removed by cluster autoscaler");
     expect(down.map((e) => e.sim_time_s)).toEqual([730, 730]);
   });
 
@@ -119,10 +121,12 @@ describe("the Cluster Autoscaler", () => {
     const pool = { count: 2, autoscaling: { minSize: 1, maxSize: 2 } };
     // One 1.5-cpu pod on each 4-cpu node (the scheduler spreads them): 0.375 < 0.5, and one fits beside the other.
     const free = simulate(scenario(base, pool));
-    const freeDown = free.events.filter((e) => e.kind === "ScaleDown");
-    // Unneeded from the first scan (10 s), due at 610 s: drained (evictions), then the machine deleted.
+    const freeDown = free.events.filter((e) => e.kind === "ScaleDown" && e.object.startsWith("node/"));
+    // Unneeded from the first scan (10 s), due at 610 s: cordoned and drained (evictions), then the machine deleted.
     expect(freeDown[0].sim_time_s).toBe(610);
-    expect(freeDown[0].message).toMatch(/^marked the node as toBeDeleted\/unschedulable/);
+    expect(freeDown[0].message).toBe("marked the node as toBeDeleted/unschedulable");
+    expect(freeDown[1].message).toBe("nodes removed by cluster autoscaler");
+    expect(freeDown[1].sim_time_s).toBeGreaterThan(610); // after the evicted pod is gone (30 s grace)
     expect(free.events.some((e) => e.kind === "DrainCompleted")).toBe(true);
     expect(summary(free, "autoscaler_nodes_removed")).toBe(1);
     const pdb = { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "web" }, spec: { minAvailable: 2, selector: { matchLabels: { app: "web" } } } };
@@ -140,11 +144,17 @@ describe("the Cluster Autoscaler", () => {
     expect(r.nodes.some((n) => n.node === "general-1")).toBe(false);
   });
 
-  it("pods no group can take get NotTriggerScaleUp once", () => {
+  it("pods no group can take get NotTriggerScaleUp once, with the filters' reason on the template node", () => {
     const r = simulate(scenario({ workloads: [web(1, "6")], actions: [] }));
     const not = r.events.filter((e) => e.kind === "NotTriggerScaleUp");
-    expect(not.length).toBe(1);
+    expect(not.map((e) => e.message)).toEqual(["pod didn't trigger scale-up: 1 Insufficient cpu"]);
+    expect(not[0].sim_time_s).toBe(10);
     expect(r.events.some((e) => e.kind === "ScaledUpGroup")).toBe(false);
+  });
+
+  it("a group at its max size is skipped with upstream's reason", () => {
+    const r = simulate(scenario({ workloads: [web(3)], actions: [] }, { autoscaling: { minSize: 1, maxSize: 1 } }));
+    expect(r.events.filter((e) => e.kind === "NotTriggerScaleUp").map((e) => e.message)).toEqual(["pod didn't trigger scale-up: 1 max node group size reached"]);
   });
 });
 

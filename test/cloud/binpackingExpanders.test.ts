@@ -28,6 +28,9 @@ class CpuOnly implements SchedulingSimulation {
     this.free[node] -= this.request(template);
     return 0;
   }
+  reasons(): string[] {
+    return ["Insufficient cpu"];
+  }
   remove(): void {}
   simPodOf(): number {
     return -1;
@@ -62,6 +65,7 @@ describe("the binpacking estimate", () => {
     const e = estimate(sim, pods([3000, 3000, 3000, 5000]), 0, 4000, 0, 2);
     expect(e.nodes).toBe(2);
     expect(e.pods.map((p) => p.cpuMilli)).toEqual([3000, 3000]);
+    expect([...e.rejected]).toEqual([[3, ["Insufficient cpu"]]]);
   });
 
   it("DecreasingPodOrderer scores cpu share plus memory share of the template", () => {

@@ -20,6 +20,8 @@ export interface Estimate {
   nodes: number;
   /** The pods that would schedule on them (cluster pod rows). */
   pods: PendingPod[];
+  /** Pods that fit no empty template node, with the filters' reasons (cluster pod row -> reasons). */
+  rejected: Map<number, string[]>;
 }
 
 /** --max-nodes-per-scaleup default (cluster-autoscaler config/flags: 1000). */
@@ -38,6 +40,7 @@ export function decreasing(pods: readonly PendingPod[], cpuAllocMilli: number, m
 export function estimate(sim: SchedulingSimulation, pods: readonly PendingPod[], templateRow: number, cpuAllocMilli: number, memAllocBytes: number, maxNew: number): Estimate {
   const added: number[] = [];
   const helped: PendingPod[] = [];
+  const rejected = new Map<number, string[]>();
   const limit = Math.min(maxNew, MAX_NODES_PER_SCALEUP);
   for (const p of decreasing(pods, cpuAllocMilli, memAllocBytes)) {
     let node = sim.firstFit(p.template, added);
@@ -45,6 +48,7 @@ export function estimate(sim: SchedulingSimulation, pods: readonly PendingPod[],
       if (added.length >= limit) continue;
       const fresh = sim.addTemplateNode(templateRow);
       if (sim.firstFit(p.template, [fresh]) < 0) {
+        rejected.set(p.pod, sim.reasons(fresh));
         // Does not fit an empty template node: this group cannot help the pod. The empty
         // node stays in the snapshot excluded (kubesim: snapshots are append-only).
         sim.exclude(fresh);
@@ -56,5 +60,5 @@ export function estimate(sim: SchedulingSimulation, pods: readonly PendingPod[],
     sim.place(p.template, node);
     helped.push(p);
   }
-  return { nodes: added.length, pods: helped };
+  return { nodes: added.length, pods: helped, rejected };
 }

@@ -41,6 +41,9 @@ import { expand, type ExpansionOption } from "./expanders.js";
 import type { SchedulingSimulation } from "./simulation.js";
 import { MAX_DRAIN_PARALLELISM, MAX_EMPTY_BULK_DELETE, MAX_POD_EVICTION_TIME_US } from "./defaults.js";
 
+/** The skipped-group reason of a group at its max size (core/scaleup MaxLimitReachedReason). */
+const MAX_SIZE_REACHED = "max node group size reached";
+
 export interface AutoscalerParts {
   cloud: CloudProvider;
   nodes: readonly NodeSpec[];
@@ -177,13 +180,24 @@ export class ClusterAutoscaler {
     if (this.prepare(unschedulable).length === 0) return false;
     const options: ExpansionOption[] = [];
     const helped = new Set<number>();
+    // Per pod: why each group could not take it (NotTriggerScaleUp), reason -> groups.
+    const why = new Map<number, Map<string, number>>();
+    const note = (pod: number, reason: string) => {
+      if (!why.has(pod)) why.set(pod, new Map());
+      const m = why.get(pod)!;
+      m.set(reason, (m.get(reason) ?? 0) + 1);
+    };
     this.groups.forEach((g, gi) => {
       if (!g.autoscaled) return;
       const room = g.maxSize - this.p.cloud.targetSize(gi);
-      if (room <= 0) return;
+      if (room <= 0) {
+        for (const x of unschedulable) note(x.pod, MAX_SIZE_REACHED);
+        return;
+      }
       const rest = this.prepare(unschedulable);
       const t = this.p.nodes[g.nodes[0]];
       const e = estimate(this.p.simulation, rest, g.nodes[0], t.cpuMilli, t.memoryBytes, room);
+      for (const [pod, reasons] of e.rejected) for (const r of new Set(reasons)) note(pod, r);
       if (e.nodes === 0) return;
       for (const x of e.pods) helped.add(x.pod);
       options.push({
@@ -198,10 +212,15 @@ export class ClusterAutoscaler {
         priority: this.spec.priorities[gi],
       });
     });
-    for (const x of unschedulable) {
-      if (helped.has(x.pod) || this.notTriggered.has(x.pod)) continue;
-      this.notTriggered.add(x.pod);
-      this.cluster.events.add(this.sim.now, "NotTriggerScaleUp", `pod/${pods.namespaces[x.pod]}/${pods.names[x.pod]}`, "pod didn't trigger scale-up: no node group can take it (max size reached, or it fits no template node)");
+    // Upstream records NotTriggerScaleUp only in a loop without a scale-up (every loop;
+    // [kubesim choice] once per pod, to keep events.csv readable).
+    if (options.length === 0) {
+      for (const x of unschedulable) {
+        if (helped.has(x.pod) || this.notTriggered.has(x.pod)) continue;
+        this.notTriggered.add(x.pod);
+        const reasons = [...(why.get(x.pod) ?? new Map<string, number>())].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([r, k]) => `${k} ${r}`);
+        this.cluster.events.add(this.sim.now, "NotTriggerScaleUp", `pod/${pods.namespaces[x.pod]}/${pods.names[x.pod]}`, `pod didn't trigger scale-up: ${reasons.join(", ")}`);
+      }
     }
     const choice = expand(this.spec.expander, options, this.rng);
     if (!choice) return false;
@@ -211,7 +230,7 @@ export class ClusterAutoscaler {
     this.scaleUps++;
     this.nodesAdded += rows.length;
     this.lastScaleUpUs = this.sim.now;
-    this.cluster.events.add(this.sim.now, "ScaledUpGroup", `nodepool/${g.pool}`, `Scale-up: setting group ${g.pool} size to ${before + rows.length} instead of ${before} (max: ${g.maxSize}); expander ${this.spec.expander}, ${choice.pods} pods of ${options.length} option(s)`);
+    this.cluster.events.add(this.sim.now, "ScaledUpGroup", `nodepool/${g.pool}`, `Scale-up: setting group ${g.pool} size to ${before + rows.length} instead of ${before} (max: ${g.maxSize}) [expander ${this.spec.expander}: ${choice.pods} pods, ${options.length} option(s)]`);
     return true;
   }
 
@@ -307,15 +326,18 @@ export class ClusterAutoscaler {
 
   private remove(node: number, sinceUs: number, isEmpty: boolean): void {
     const nodes = this.cluster.nodes;
+    const c = this.cluster;
     this.deleting[node] = 1;
     const name = nodes.names[node];
-    const why = `utilization ${this.utilization(node).toFixed(3)} below ${this.spec.scaleDownUtilizationThreshold} for ${((this.sim.now - sinceUs) / US_PER_S).toFixed(3)} s`;
+    const move = this.podsToMove(node).map((p) => `${c.pods.namespaces[p]}/${c.pods.names[p]}`);
+    // The status log's line (LogRecorder), then the Node's event.
+    c.events.add(this.sim.now, "ScaleDown", `nodepool/${this.groups[this.p.cloud.groupOf[node]].pool}`, `Scale-down: removing ${isEmpty ? "empty " : ""}node ${name}, utilization: ${this.utilization(node).toFixed(3)} (below ${this.spec.scaleDownUtilizationThreshold} for ${((this.sim.now - sinceUs) / US_PER_S).toFixed(3)} s), pods to reschedule: ${move.join(",")}`);
+    c.events.add(this.sim.now, "ScaleDown", `node/${name}`, "marked the node as toBeDeleted/unschedulable");
     if (isEmpty) {
-      this.finishRemoval(node, `empty node removed by cluster autoscaler: ${why}`);
+      this.finishRemoval(node);
       return;
     }
     this.drains++;
-    this.cluster.events.add(this.sim.now, "ScaleDown", `node/${name}`, `marked the node as toBeDeleted/unschedulable: ${why}`);
     this.p.drain(node, {
       description: `cluster-autoscaler scale-down of ${name}`,
       outcome: this.p.drainOutcome,
@@ -324,23 +346,23 @@ export class ClusterAutoscaler {
       done: (r) => {
         this.drains--;
         if (r.completed) {
-          this.finishRemoval(node, "node removed by cluster autoscaler");
+          this.finishRemoval(node);
           return;
         }
         this.deleting[node] = 0;
         this.unneededSinceUs[node] = -1;
         this.scaleDownFailures++;
-        this.cluster.setUnschedulable(node, false);
-        this.cluster.events.add(this.sim.now, "ScaleDownFailed", `node/${name}`, `failed to drain the node within max-pod-eviction-time ${MAX_POD_EVICTION_TIME_US / US_PER_S} s`);
+        c.setUnschedulable(node, false);
+        c.events.add(this.sim.now, "ScaleDownFailed", `node/${name}`, `failed to evict the node's pods within max-pod-eviction-time ${MAX_POD_EVICTION_TIME_US / US_PER_S} s`);
       },
     });
   }
 
-  private finishRemoval(node: number, message: string): void {
+  private finishRemoval(node: number): void {
     this.scaleDowns++;
     this.cluster.setUnschedulable(node, true); // nothing new lands on it before the Node goes
     this.unneededSinceUs[node] = -1;
-    this.cluster.events.add(this.sim.now, "ScaleDown", `node/${this.cluster.nodes.names[node]}`, message);
+    this.cluster.events.add(this.sim.now, "ScaleDown", `node/${this.cluster.nodes.names[node]}`, "nodes removed by cluster autoscaler");
     this.p.cloud.deleteMachine(node);
     // The row may come back later as a new machine.
     this.deleting[node] = 0;

@@ -15,6 +15,8 @@ export interface SchedulingSimulation {
   addTemplateNode(row: number): number;
   /** The first of `candidates` (in order) on which a pod of `template` passes PreFilter and Filter, or -1. */
   firstFit(template: number, candidates: readonly number[]): number;
+  /** Why the last firstFit rejected simulation node `node`: the filters' reason strings ("Insufficient cpu"). */
+  reasons(node: number): string[];
   /** Put a pod of `template` on simulation node `node`; returns its simulation pod id. */
   place(template: number, node: number): number;
   /** Take a simulated pod off its node. */
