@@ -7,6 +7,7 @@
 import type { Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
 import type { SummaryRow } from "../metrics/summary.js";
+import type { PoolRatioRow } from "../metrics/groupRatios.js";
 import { LifecycleTaint } from "../model/nodeTable.js";
 import { CloudProvider } from "../cloud/cloudProvider.js";
 import { CloudNodeController } from "../cloud/ccm/cloudNodeController.js";
@@ -60,6 +61,17 @@ export class CloudRun {
   start(): void {
     this.lifecycle?.start();
     this.autoscaler?.start();
+  }
+
+  /** pools.csv of a cloud run: the sample's rows (the last ones) get each pool's machines and cost so far. */
+  annotatePools(rows: PoolRatioRow[]): void {
+    const groups = this.p.spec.groups;
+    for (let k = Math.max(0, rows.length - groups.length); k < rows.length; k++) {
+      const g = groups.findIndex((x) => x.pool === rows[k].pool);
+      if (g < 0) continue;
+      rows[k].nodes_provisioned = this.provider.billedMachines(g);
+      rows[k].cost_total = this.provider.machineHours(g) * groups[g].pricePerHour;
+    }
   }
 
   /** summary.csv: node-hours and cost per pool (pools with an instance type), the autoscaler's counts. */

@@ -471,6 +471,7 @@ export class ClusterRun {
   private sample(): void {
     this.timeseries.push(sampleCluster(this.sim.now, this.cluster.nodes, this.cluster.counters));
     this.pools.sample(this.sim.now, this.cluster.nodes);
+    this.cloud?.annotatePools(this.pools.rows); // the cloud (issue 12): machines and cost per pool
     this.zones.sample(this.sim.now, this.cluster.nodes);
     this.workloads.sample(this.sim.now);
     // Chained, so the calendar holds one sample event however long the run.

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/index.js";
+import { standardTables } from "../../src/metrics/files.js";
 
 const web = (replicas: number, cpu = "1500m") => ({
   apiVersion: "apps/v1",
@@ -155,6 +156,22 @@ describe("the Cluster Autoscaler", () => {
   it("a group at its max size is skipped with upstream's reason", () => {
     const r = simulate(scenario({ workloads: [web(3)], actions: [] }, { autoscaling: { minSize: 1, maxSize: 1 } }));
     expect(r.events.filter((e) => e.kind === "NotTriggerScaleUp").map((e) => e.message)).toEqual(["pod didn't trigger scale-up: 1 max node group size reached"]);
+  });
+});
+
+describe("cost per sample in pools.csv", () => {
+  it("a cloud run appends nodes_provisioned and cost_total; a run without one keeps pools.csv's columns", () => {
+    const r = simulate(scenario());
+    const at = (t: number) => r.pools.find((p) => p.sim_time_s === t)!;
+    expect(at(120).nodes_provisioned).toBe(1);
+    expect(at(150).nodes_provisioned).toBe(3); // created at 130 s, booting: billed already
+    expect(at(150).cost_total).toBeCloseTo(((150 + 2 * 20) / 3600) * 0.192, 12);
+    expect(at(1260).nodes_provisioned).toBe(1); // deleted at 1230 s; the Node objects go later
+    expect(at(2400).cost_total).toBeCloseTo(summary(r, "cost{pool=general}")!, 12);
+    const columns = (x: ReturnType<typeof simulate>) => standardTables(x).find((t) => t.file === "pools.csv")!.columns;
+    expect(columns(r).slice(-2)).toEqual(["nodes_provisioned", "cost_total"]);
+    const plain = simulate({ name: "plain", duration: "1m", nodePools: [{ name: "p", count: 1, allocatable: { cpu: "1", memory: "1Gi" } }] });
+    expect(columns(plain)).toEqual(["sim_time_s", "pool", "nodes_ready", "nodes_not_ready", "cpu_requested_ratio", "memory_requested_ratio", "pods_requested_ratio"]);
   });
 });
 
