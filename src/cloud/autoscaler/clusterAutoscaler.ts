@@ -247,11 +247,14 @@ export class ClusterAutoscaler {
     return c.podsOn(node).filter((p) => c.pods.deletionUs[p] < 0 && !this.p.isDaemonSetPod(p));
   }
 
-  /** No PodDisruptionBudget forbids evicting all these pods at once. */
+  /**
+   * No PodDisruptionBudget forbids moving these pods (core/scaledown/pdb basic.go
+   * CanRemovePods): every PDB guarding one of them allows at least one disruption now.
+   * When one allows fewer than it guards here, upstream evicts them one at a time; the
+   * drain's retries (every 5 s, up to max-pod-eviction-time) do the same here.
+   */
   private pdbsAllow(pods: readonly number[]): boolean {
-    const need = new Map<number, number>();
-    for (const p of pods) for (const b of this.p.guardsOf(this.cluster.pods.template[p])) need.set(b, (need.get(b) ?? 0) + 1);
-    for (const [b, k] of need) if (this.p.disruptionsAllowed(b) < k) return false;
+    for (const p of pods) for (const b of this.p.guardsOf(this.cluster.pods.template[p])) if (this.p.disruptionsAllowed(b) < 1) return false;
     return true;
   }
 
@@ -259,13 +262,20 @@ export class ClusterAutoscaler {
     const nodes = this.cluster.nodes;
     const cloud = this.p.cloud;
     const sim = this.p.simulation;
-    sim.reset();
-    for (let n = 0; n < nodes.count; n++) if (this.deleting[n] === 1) sim.exclude(n);
     const all = Array.from({ length: nodes.count }, (_, i) => i);
+    // Below the threshold first (cheap); the simulation only when some node is.
+    const below: number[] = [];
     for (let n = 0; n < nodes.count; n++) {
       const g = cloud.groupOf[n];
-      const candidate = g >= 0 && this.groups[g].autoscaled && this.deleting[n] === 0 && nodes.exists[n] === 1 && nodes.readyCondition[n] === ConditionStatus.True && nodes.unschedulable[n] === 0 && this.utilization(n) < this.spec.scaleDownUtilizationThreshold;
-      if (!candidate || !this.removable(n, all)) {
+      const candidate = g >= 0 && this.groups[g].autoscaled && this.deleting[n] === 0 && cloud.state[n] === MachineState.Running && nodes.exists[n] === 1 && nodes.readyCondition[n] === ConditionStatus.True && nodes.unschedulable[n] === 0 && this.utilization(n) < this.spec.scaleDownUtilizationThreshold;
+      if (candidate) below.push(n);
+      else this.unneededSinceUs[n] = -1;
+    }
+    if (below.length === 0) return;
+    sim.reset();
+    for (let n = 0; n < nodes.count; n++) if (this.deleting[n] === 1) sim.exclude(n);
+    for (const n of below) {
+      if (!this.removable(n, all)) {
         this.unneededSinceUs[n] = -1;
         continue;
       }
@@ -293,7 +303,7 @@ export class ClusterAutoscaler {
     for (let n = 0; n < nodes.count; n++) if (this.deleting[n] === 1) sim.exclude(n);
     for (const n of due) {
       const g = cloud.groupOf[n];
-      if (this.deleting[n] === 1 || this.drains >= MAX_DRAIN_PARALLELISM || size[g] <= this.groups[g].minSize) continue;
+      if (this.deleting[n] === 1 || this.unneededSinceUs[n] < 0 || this.drains >= MAX_DRAIN_PARALLELISM || size[g] <= this.groups[g].minSize) continue;
       if (!this.removable(n, all)) continue;
       size[g]--;
       this.remove(n, this.unneededSinceUs[n], false);
