@@ -70,6 +70,12 @@ describe("the Cluster Autoscaler", () => {
       for (const p of bound) expect(p.scheduled_s).toBeGreaterThan(initializedS);
     }
     expect(summary(r, "ccm_nodes_initialized")).toBe(2);
+    // Their last failure: the two new Nodes registered but still tainted; the rows of machines
+    // not created (general-3, general-4) are not nodes to the scheduler.
+    const waited = r.pods.find((p) => p.node === "general-1")!;
+    expect(waited.last_failed_scheduling_message).toBe(
+      "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) had untolerated taint(s). preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
+    );
   });
 
   it("without a cloud-controller-manager the Nodes carry no uninitialized taint", () => {
