@@ -20,6 +20,7 @@ import type { SchedulerConfiguration } from "../scheduler/config/schedulerConfig
 import type { CompiledPod } from "../scheduler/compiled.js";
 import type { SchedulingCycle } from "../scheduler/cycle.js";
 import type { SchedulingSimulation } from "../cloud/autoscaler/simulation.js";
+import type { DaemonSetSpec } from "../controllers/daemonSet/daemonSetController.js";
 
 export function v1NodeOf(n: NodeSpec, name = n.name): Node {
   const allocatable: Record<string, string> = { cpu: `${n.cpuMilli}m`, memory: String(n.memoryBytes), "ephemeral-storage": String(n.ephemeralBytes), pods: String(n.pods) };
@@ -40,6 +41,7 @@ export class SchedulerSimulation implements SchedulingSimulation {
     private readonly templates: readonly PodTemplate[],
     private readonly namespaces: readonly Namespace[],
     private readonly config: SchedulerConfiguration,
+    private readonly daemonSets: readonly DaemonSetSpec[] = [],
   ) {}
 
   reset(): void {
@@ -62,8 +64,19 @@ export class SchedulerSimulation implements SchedulingSimulation {
     this.templatesAdded = 0;
   }
 
+  /**
+   * The template node carries the DaemonSet pods that would run on the group's node
+   * (upstream builds template NodeInfos with them): those of DaemonSets that exist now
+   * and select node row `row`, with their requests.
+   */
   addTemplateNode(row: number): number {
-    return this.snapshot.addNode(v1NodeOf(this.nodes[row], `template-${this.nodes[row].pool}-${this.templatesAdded++}`));
+    const node = this.snapshot.addNode(v1NodeOf(this.nodes[row], `template-${this.nodes[row].pool}-${this.templatesAdded++}`));
+    for (const d of this.daemonSets) {
+      if (d.startUs !== undefined && d.startUs > this.cluster.now) continue;
+      const k = d.nodes.indexOf(row);
+      if (k >= 0) this.snapshot.addPod(this.compiled[d.templates[k]], `${d.name}-template`, node);
+    }
+    return node;
   }
 
   firstFit(template: number, candidates: readonly number[]): number {

@@ -287,7 +287,7 @@ export class ClusterRun {
         client,
         autoscaler: {
           nodes: spec.nodes,
-          simulation: new SchedulerSimulation(cluster, spec.nodes, spec.templates, spec.namespaces, spec.scheduler.config),
+          simulation: new SchedulerSimulation(cluster, spec.nodes, spec.templates, spec.namespaces, spec.scheduler.config, spec.daemonSets),
           drain: (node, o) => this.drainer.drain(node, o),
           drainOutcome: cluster.outcomes.id(OUTCOME_DRAINED),
           isDaemonSetPod: (pod) => cluster.owners[cluster.pods.owner[pod]]?.startsWith("DaemonSet/") === true,

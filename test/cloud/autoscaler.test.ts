@@ -78,6 +78,20 @@ describe("the Cluster Autoscaler", () => {
     );
   });
 
+  it("template nodes carry the DaemonSet pods that would run on them: the estimate counts the room they leave", () => {
+    const agent = {
+      apiVersion: "apps/v1",
+      kind: "DaemonSet",
+      metadata: { name: "agent", namespace: "kube-system" },
+      spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "a", image: "agent", resources: { requests: { cpu: "1500m" } } }] } } },
+    };
+    // 4 cpu - 1.5 (agent) = 2.5 cpu: one 1.5-cpu web pod per node. Scaled 1 -> 5: 4 pending pods,
+    // 4 new nodes (without the agent on the template: 2).
+    const r = simulate(scenario({ workloads: [agent, web(1)], actions: [{ at: "2m", type: "scale", deployment: "web", replicas: 5 }] }, { autoscaling: { minSize: 1, maxSize: 10 } }));
+    const up = r.events.filter((e) => e.kind === "ScaledUpGroup");
+    expect(up.map((e) => [e.sim_time_s, e.message.slice(0, e.message.indexOf(" ["))])).toEqual([[130, "Scale-up: setting group general size to 5 instead of 1 (max: 10)"]]);
+  });
+
   it("without a cloud-controller-manager the Nodes carry no uninitialized taint", () => {
     const s = scenario();
     delete (s as Record<string, unknown>).cloudControllerManager;

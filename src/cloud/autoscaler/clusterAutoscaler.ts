@@ -23,7 +23,7 @@
  *    --max-pod-eviction-time), then the machine is deleted (events.csv ScaleDown).
  *
  * Simplifications (report "Model fidelity"): no node-group backoff after a failed
- * scale-up; template nodes carry no DaemonSet pods; the drain cordons (upstream taints
+ * scale-up; the drain cordons (upstream taints
  * ToBeDeletedByClusterAutoscaler:NoSchedule); the unready-node health checks
  * (max-total-unready-percentage) are not modelled.
  */
