@@ -165,6 +165,19 @@ describe("the Cluster Autoscaler", () => {
     expect(r.nodes.some((n) => n.node === "general-1")).toBe(false);
   });
 
+  it("backs a group off after a failed scale-up: 5 min, then 10 min after the next failure", () => {
+    const r = simulate(scenario({ duration: "1h", actions: [{ at: "2m", type: "scale", deployment: "web", replicas: 6 }] }, { launchFailureProbability: 1 }));
+    // 130 s: scale-up; 1030 s: given up, backed off until 1330 s (a group is backed off while
+    // the time is before backoffUntil): the scan at 1330 s tries again; 2230 s: given up again,
+    // the previous backoff over: doubled to 10 min, next try at 2830 s.
+    expect(r.events.filter((e) => e.kind === "ScaledUpGroup").map((e) => e.sim_time_s)).toEqual([130, 1330, 2830]);
+    expect([...new Set(r.events.filter((e) => e.kind === "ScaleUpTimedOut").map((e) => e.sim_time_s))]).toEqual([1030, 2230]);
+    // In the backoff, the pods' NotTriggerScaleUp says why (once per pod).
+    const not = r.events.filter((e) => e.kind === "NotTriggerScaleUp");
+    expect(not.length).toBe(4);
+    for (const e of not) expect([e.sim_time_s, e.message]).toEqual([1030, "pod didn't trigger scale-up: 1 in backoff after failed scale-up"]);
+  });
+
   it("pods no group can take get NotTriggerScaleUp once, with the filters' reason on the template node", () => {
     const r = simulate(scenario({ workloads: [web(1, "6")], actions: [] }));
     const not = r.events.filter((e) => e.kind === "NotTriggerScaleUp");
