@@ -22,9 +22,8 @@
  *    (cordoned, pods evicted through the eviction API, retried up to
  *    --max-pod-eviction-time), then the machine is deleted (events.csv ScaleDown).
  *
- * A group whose machine was given up is backed off (utils/backoff exponentialBackoff):
- * skipped by scale-up for 5 min, doubling per failure after the last backoff ended, up
- * to 30 min, forgotten 3 h after the last failure.
+ * A group whose machine was given up is backed off (nodeGroupBackoff.ts): skipped by
+ * scale-up for 5 min, doubling per failure after the last backoff ended, up to 30 min.
  *
  * Simplifications (report "Model fidelity"): the drain cordons (upstream taints
  * ToBeDeletedByClusterAutoscaler:NoSchedule); the unready-node health checks
@@ -42,7 +41,8 @@ import type { AutoscalerSpec } from "../spec.js";
 import { estimate, type PendingPod } from "./binpacking.js";
 import { expand, type ExpansionOption } from "./expanders.js";
 import type { SchedulingSimulation } from "./simulation.js";
-import { INITIAL_NODE_GROUP_BACKOFF_US, MAX_DRAIN_PARALLELISM, MAX_EMPTY_BULK_DELETE, MAX_NODE_GROUP_BACKOFF_US, MAX_POD_EVICTION_TIME_US, NODE_GROUP_BACKOFF_RESET_US } from "./defaults.js";
+import { MAX_DRAIN_PARALLELISM, MAX_EMPTY_BULK_DELETE, MAX_POD_EVICTION_TIME_US } from "./defaults.js";
+import { NodeGroupBackoff } from "./nodeGroupBackoff.js";
 
 /** The skipped-group reason of a group at its max size (core/scaleup MaxLimitReachedReason). */
 const MAX_SIZE_REACHED = "max node group size reached";
@@ -74,10 +74,7 @@ export class ClusterAutoscaler {
   private readonly deleting: Uint8Array;
   private drains = 0;
   private lastScaleUpUs = -Infinity;
-  /** Per group: backoff after a failed scale-up (-1: none). */
-  private readonly backoffUs: number[];
-  private readonly backoffUntilUs: number[];
-  private readonly lastFailedUs: number[];
+  private readonly backoff: NodeGroupBackoff;
   private readonly rng: RandomStream;
   // Figures for summary.csv.
   scaleUps = 0;
@@ -96,9 +93,7 @@ export class ClusterAutoscaler {
     this.unneededSinceUs = new Float64Array(n).fill(-1);
     this.deleting = new Uint8Array(n);
     this.rng = sim.rng.stream("cluster-autoscaler.expander");
-    this.backoffUs = p.cloud.groups.map(() => -1);
-    this.backoffUntilUs = p.cloud.groups.map(() => -1);
-    this.lastFailedUs = p.cloud.groups.map(() => -1);
+    this.backoff = new NodeGroupBackoff(p.cloud.groups.length);
     this.hScan = sim.on("cluster-autoscaler.scan", () => this.scan());
     cluster.onPodCreated.push((pod) => this.pending.add(pod));
     const gone = (pod: number) => {
@@ -146,24 +141,9 @@ export class ClusterAutoscaler {
         this.provisionTimeouts++;
         this.cluster.events.add(this.sim.now, "ScaleUpTimedOut", `nodepool/${g.pool}`, `node ${nodes.names[row]} did not register within max-node-provision-time ${this.spec.maxNodeProvisionTimeUs / US_PER_S} s: machine deleted`);
         cloud.deleteMachine(row);
-        this.backOff(cloud.groupOf[row]);
+        this.backoff.failed(cloud.groupOf[row], this.sim.now);
       }
     });
-  }
-
-  /** A failed scale-up of group g (exponentialBackoff.Backoff). */
-  private backOff(g: number): void {
-    const now = this.sim.now;
-    if (this.backoffUs[g] >= 0 && this.lastFailedUs[g] + NODE_GROUP_BACKOFF_RESET_US < now) this.backoffUs[g] = -1; // stale: forgotten
-    let d = INITIAL_NODE_GROUP_BACKOFF_US;
-    if (this.backoffUs[g] >= 0) {
-      d = this.backoffUs[g];
-      // Concurrent failures do not double it; one after the backoff ended does.
-      if (this.backoffUntilUs[g] < now) d = Math.min(2 * d, MAX_NODE_GROUP_BACKOFF_US);
-    }
-    this.backoffUs[g] = d;
-    this.backoffUntilUs[g] = now + d;
-    this.lastFailedUs[g] = now;
   }
 
   /** Nodes on their way up: a machine booting, or a Node not yet Ready or initialized. */
@@ -217,7 +197,7 @@ export class ClusterAutoscaler {
     };
     this.groups.forEach((g, gi) => {
       if (!g.autoscaled) return;
-      if (this.backoffUntilUs[gi] > this.sim.now) {
+      if (this.backoff.backedOff(gi, this.sim.now)) {
         for (const x of unschedulable) note(x.pod, IN_BACKOFF);
         return;
       }
