@@ -8,6 +8,7 @@ import { decreasing, estimate, type PendingPod } from "../../src/cloud/autoscale
 import { expand, wasteScore, type ExpansionOption } from "../../src/cloud/autoscaler/expanders.js";
 import type { SchedulingSimulation } from "../../src/cloud/autoscaler/simulation.js";
 import { RandomStreams } from "../../src/engine/random.js";
+import { goDuration } from "../../src/cloud/autoscaler/clusterAutoscaler.js";
 
 /** Nodes of `cpuMilli` cpu; a template's request is its cpu. */
 class CpuOnly implements SchedulingSimulation {
@@ -100,5 +101,14 @@ describe("the expanders", () => {
     const tied = new Set(Array.from({ length: 50 }, () => expand("least-waste", [a, tie], r)!.group));
     expect(tied).toEqual(new Set([0, 2]));
     expect(expand("random", [], r)).toBeUndefined();
+  });
+});
+
+describe("Go's duration text", () => {
+  it("prints as time.Duration.String() does for whole and fractional seconds", () => {
+    expect(goDuration(900e6)).toBe("15m0s");
+    expect(goDuration(3610.5e6)).toBe("1h0m10.5s");
+    expect(goDuration(42e6)).toBe("42s");
+    expect(goDuration(0)).toBe("0s");
   });
 });

@@ -102,19 +102,27 @@ export class ClusterAutoscaler {
     return this.p.cloud.groups;
   }
 
-  /** A machine whose Node has not registered within max-node-provision-time is deleted. */
+  /**
+   * Machines whose Node has not registered within max-node-provision-time are deleted and
+   * their group backed off; one ScaleUpTimedOut per group and loop, with upstream's text
+   * (clusterstate.go: "Nodes added to group %s failed to register within %v", the time
+   * since the oldest such create, as Go prints a duration).
+   */
   private giveUpSlowMachines(): void {
     const cloud = this.p.cloud;
     const nodes = this.cluster.nodes;
-    this.groups.forEach((g) => {
+    this.groups.forEach((g, gi) => {
+      let oldestUs = Infinity;
       for (const row of g.nodes) {
         if (cloud.state[row] === MachineState.None || nodes.exists[row] === 1) continue;
         if (this.sim.now - cloud.createdUs[row] < this.spec.maxNodeProvisionTimeUs) continue;
         this.provisionTimeouts++;
-        this.cluster.events.add(this.sim.now, "ScaleUpTimedOut", `nodepool/${g.pool}`, `node ${nodes.names[row]} did not register within max-node-provision-time ${this.spec.maxNodeProvisionTimeUs / US_PER_S} s: machine deleted`);
+        oldestUs = Math.min(oldestUs, cloud.createdUs[row]);
         cloud.deleteMachine(row);
-        this.backoff.failed(cloud.groupOf[row], this.sim.now);
       }
+      if (oldestUs === Infinity) return;
+      this.cluster.events.add(this.sim.now, "ScaleUpTimedOut", `nodepool/${g.pool}`, `Nodes added to group ${g.pool} failed to register within ${goDuration(this.sim.now - oldestUs)}`);
+      this.backoff.failed(gi, this.sim.now);
     });
   }
 
@@ -217,4 +225,17 @@ export class ClusterAutoscaler {
     this.cluster.events.add(this.sim.now, "ScaledUpGroup", `nodepool/${g.pool}`, `Scale-up: setting group ${g.pool} size to ${before + rows.length} instead of ${before} (max: ${g.maxSize}) [expander ${this.spec.expander}: ${choice.pods} pods, ${options.length} option(s)]`);
     return true;
   }
+}
+
+/** A duration as Go's time.Duration.String() prints whole and fractional seconds ("15m0s", "1h0m10.5s"). */
+export function goDuration(us: number): string {
+  if (us === 0) return "0s";
+  const totalS = us / US_PER_S;
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS - h * 3600) / 60);
+  const sec = totalS - h * 3600 - m * 60;
+  const secText = `${Number.isInteger(sec) ? sec : Number(sec.toFixed(6))}s`;
+  if (h > 0) return `${h}h${m}m${secText}`;
+  if (m > 0) return `${m}m${secText}`;
+  return secText;
 }
