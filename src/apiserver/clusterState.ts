@@ -391,6 +391,13 @@ export class ClusterState {
     for (const l of this.onNodeDeleted) l(node);
   }
 
+  /**
+   * Taints (LifecycleTaint bits) a kubelet registers its Node with: Uninitialized when
+   * the kubelets run with --cloud-provider=external (the cloud-controller-manager is
+   * modelled, src/cloud/ccm). 0: none.
+   */
+  registrationTaints = 0;
+
   /** The kubelet registered the Node again (after it was deleted). */
   registerNode(node: number): void {
     const nodes = this.nodes;
@@ -399,9 +406,10 @@ export class ClusterState {
     nodes.registeredUs[node] = this.sim.now;
     nodes.readyCondition[node] = ConditionStatus.None;
     nodes.ready[node] = 0;
-    nodes.lifecycleTaints[node] = 0;
+    nodes.lifecycleTaints[node] = this.registrationTaints;
     nodes.leaseRenewUs[node] = -1;
     this.nodeTransitions.add(this.sim.now, node, "object", "Node", "absent", "present");
+    for (const t of LIFECYCLE_TAINTS) if ((this.registrationTaints & t.bit) !== 0) this.nodeTransitions.add(this.sim.now, node, "taint", `${t.key}:${t.effect}`, "absent", "present");
     this.events.add(this.sim.now, "RegisteredNode", `node/${nodes.names[node]}`, "kubelet registered the Node");
     for (const l of this.onNodeChanged) l(node);
   }

@@ -3,7 +3,7 @@ import { EVENT_COLUMNS, type EventRow } from "./events.js";
 import { NODE_TRANSITION_COLUMNS, type NodeTransitionRow } from "./nodeTransitions.js";
 import { WORKLOAD_COLUMNS, type WorkloadRow } from "./workloadStatus.js";
 import { WORKLOAD_SUMMARY_COLUMNS, type WorkloadSummaryRow } from "./workloadSummary.js";
-import { POOL_COLUMNS, ZONE_COLUMNS, type PoolRatioRow, type ZoneRatioRow } from "./groupRatios.js";
+import { POOL_CLOUD_COLUMNS, POOL_COLUMNS, ZONE_COLUMNS, type PoolRatioRow, type ZoneRatioRow } from "./groupRatios.js";
 import { POD_COLUMNS, type PodRow } from "./podRows.js";
 import { TIMESERIES_COLUMNS, type TimeseriesRow } from "./sampler.js";
 import type { SummaryRow } from "./summary.js";
@@ -31,7 +31,7 @@ export function standardTables(r: RunTables): Table[] {
     tableOf("pods.csv", POD_COLUMNS, r.pods),
     tableOf("events.csv", EVENT_COLUMNS, r.events),
     tableOf("summary.csv", ["metric", "value"], r.summary),
-    tableOf("pools.csv", POOL_COLUMNS, r.pools),
+    tableOf("pools.csv", r.pools.length > 0 && r.pools[0].cost_total !== undefined ? [...POOL_COLUMNS, ...POOL_CLOUD_COLUMNS] : POOL_COLUMNS, r.pools),
     tableOf("zones.csv", ZONE_COLUMNS, r.zones),
     tableOf("nodes.csv", NODE_TRANSITION_COLUMNS, r.nodes),
     tableOf("workloads.csv", WORKLOAD_COLUMNS, r.workloads),

@@ -25,10 +25,20 @@ interface GroupRatioFields {
   memory_requested_ratio: number;
   pods_requested_ratio: number;
 }
-export type PoolRatioRow = GroupRatioFields & { pool: string };
+/**
+ * Runs with a cloud (issue 12) append two columns to pools.csv: the pool's machines
+ * provisioned at the sample (created and not deleted, booting ones included, launch
+ * failures not) and its cost so far (machine-hours x the instance type's hourly price).
+ */
+export interface PoolCloudFields {
+  nodes_provisioned?: number;
+  cost_total?: number;
+}
+export type PoolRatioRow = GroupRatioFields & { pool: string } & PoolCloudFields;
 export type ZoneRatioRow = GroupRatioFields & { zone: string };
 
 export const POOL_COLUMNS: (keyof PoolRatioRow)[] = ["sim_time_s", "pool", "nodes_ready", "nodes_not_ready", "cpu_requested_ratio", "memory_requested_ratio", "pods_requested_ratio"];
+export const POOL_CLOUD_COLUMNS: (keyof PoolRatioRow)[] = ["nodes_provisioned", "cost_total"];
 export const ZONE_COLUMNS: (keyof ZoneRatioRow)[] = ["sim_time_s", "zone", "nodes_ready", "nodes_not_ready", "cpu_requested_ratio", "memory_requested_ratio", "pods_requested_ratio"];
 
 export class GroupRatios<K extends "pool" | "zone"> {

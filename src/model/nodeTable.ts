@@ -30,14 +30,17 @@ export const enum LifecycleTaint {
   UnreachableNoSchedule = 2,
   NotReadyNoExecute = 4,
   UnreachableNoExecute = 8,
+  /** node.cloudprovider.kubernetes.io/uninitialized=true:NoSchedule: the kubelet's (--cloud-provider=external) until the cloud node controller initializes the Node. */
+  Uninitialized = 16,
 }
 export const NO_EXECUTE_TAINTS = LifecycleTaint.NotReadyNoExecute | LifecycleTaint.UnreachableNoExecute;
 /** The taints of the bits, in bit order: key and effect. */
-export const LIFECYCLE_TAINTS: readonly { bit: number; key: string; effect: "NoSchedule" | "NoExecute" }[] = [
+export const LIFECYCLE_TAINTS: readonly { bit: number; key: string; value?: string; effect: "NoSchedule" | "NoExecute" }[] = [
   { bit: LifecycleTaint.NotReadyNoSchedule, key: "node.kubernetes.io/not-ready", effect: "NoSchedule" },
   { bit: LifecycleTaint.UnreachableNoSchedule, key: "node.kubernetes.io/unreachable", effect: "NoSchedule" },
   { bit: LifecycleTaint.NotReadyNoExecute, key: "node.kubernetes.io/not-ready", effect: "NoExecute" },
   { bit: LifecycleTaint.UnreachableNoExecute, key: "node.kubernetes.io/unreachable", effect: "NoExecute" },
+  { bit: LifecycleTaint.Uninitialized, key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" },
 ];
 
 export interface NodeRow {

@@ -19,7 +19,8 @@
  * pod (ClusterState.schedulingFailed, pods.csv). The node lifecycle controller's taints
  * reach the snapshot with the Node's watch event (TaintToleration filters NoSchedule and
  * NoExecute taints a pod does not tolerate); a cordoned Node (spec.unschedulable) is
- * unschedulable in the snapshot, and so is a deleted one (simplification: upstream removes it).
+ * unschedulable in the snapshot, and so is a deleted one or a machine not created yet
+ * (simplification: upstream removes it; it is left out of the "0/N nodes" counts).
  */
 import type { Node } from "../model/types.js";
 import { LIFECYCLE_TAINTS } from "../model/nodeTable.js";
@@ -72,7 +73,11 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
   for (const ns of spec.namespaces) snapshot.addNamespace(ns);
   for (const n of spec.nodes) snapshot.addNode(v1Node(n));
   // A machine provisioned later has no Node yet: like a deleted one, never a place to bind.
-  spec.nodes.forEach((n, i) => n.provisionLater && snapshot.setUnschedulable(i, true));
+  spec.nodes.forEach((n, i) => {
+    if (!n.provisionLater) return;
+    snapshot.setUnschedulable(i, true);
+    snapshot.setAbsent(i, true); // not in the FailedScheduling message's "0/N nodes"
+  });
   // The pods as the API server admitted them: the same objects the cluster accounts.
   const compiled: CompiledPod[] = spec.templates.map((t) => snapshot.compile(t.pod));
   const graceUs = spec.templates.map((t) => t.pod.spec!.terminationGracePeriodSeconds! * US_PER_S);
@@ -119,6 +124,7 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
       snapshot.setTaints(n, [...specTaints[n], ...LIFECYCLE_TAINTS.filter((t) => (bits & t.bit) !== 0)]);
       if (removed) scheduler.nodeChanged(false);
     }
+    snapshot.setAbsent(n, cluster.nodes.exists[n] === 0);
     const cordoned = cluster.nodes.exists[n] === 0 || cluster.nodes.unschedulable[n] === 1;
     if ((snapshot.nodes.unschedulable[n] === 1) !== cordoned) {
       snapshot.setUnschedulable(n, cordoned);

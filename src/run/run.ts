@@ -53,6 +53,8 @@ import { UserClient } from "./userClient.js";
 import { GarbageCollector } from "../controllers/garbageCollector.js";
 import { NamespaceController } from "../controllers/namespace/namespaceController.js";
 import { ServicesRun } from "./services.js";
+import { CloudRun } from "./cloudRun.js";
+import { SchedulerSimulation } from "./autoscalerSimulation.js";
 
 export interface RunResult {
   timeseries: TimeseriesRow[];
@@ -114,6 +116,8 @@ export class ClusterRun {
   readonly namespaceController: NamespaceController;
   /** Services, EndpointSlices, kube-proxy and request load (issue 11); undefined without Services. */
   readonly services: ServicesRun | undefined;
+  /** Instance groups, cloud-controller-manager, Cluster Autoscaler (issue 12); undefined without a cloud. */
+  readonly cloud: CloudRun | undefined;
   private finished = false;
 
   constructor(
@@ -270,6 +274,29 @@ export class ClusterRun {
       k.onNodeFaultChanged.push((n) => services.nodeChanged(n));
       services.start();
     }
+    // --- the cloud (issue 12): machines, cloud-controller-manager, Cluster Autoscaler ---
+    if (spec.cloud) {
+      const k = this.kubelets;
+      const b = this.budgets;
+      const cloud = (this.cloud = new CloudRun({
+        sim,
+        cluster,
+        spec: spec.cloud,
+        provision: (node) => k.provision(node),
+        deprovision: (node) => k.deprovision(node),
+        client,
+        autoscaler: {
+          nodes: spec.nodes,
+          simulation: new SchedulerSimulation(cluster, spec.nodes, spec.templates, spec.namespaces, spec.scheduler.config, spec.daemonSets),
+          drain: (node, o) => this.drainer.drain(node, o),
+          drainOutcome: cluster.outcomes.id(OUTCOME_DRAINED),
+          isDaemonSetPod: (pod) => cluster.owners[cluster.pods.owner[pod]]?.startsWith("DaemonSet/") === true,
+          guardsOf: (t) => b.guardsOf(t),
+          disruptionsAllowed: (i) => b.status(i).disruptionsAllowed,
+        },
+      }));
+      cloud.start();
+    }
     for (const c of this.components) c.start?.();
     sim.scheduleAt(0, this.sampleId);
   }
@@ -303,6 +330,7 @@ export class ClusterRun {
     collect({ summary: this.kubelets.prober.summary() }); // probes (kubelet/probes): rows only for runs with a probe
     if (this.spec.actions.some((x) => x.type === "delete-namespace")) collect({ summary: [{ metric: "pod_creates_refused_namespace_lifecycle", value: c.namespaces.refusedTotal }] });
     collect({ summary: this.kubelets.runtime?.summary() });
+    collect({ summary: this.cloud?.summary() }); // the cloud (issue 12): rows only for runs with one
     const nodeFailures = c.events.rows.filter((e) => e.kind === "NodeFailure").length;
     const pods = podRows(c.pods, c.nodes, c.owners, c.outcomes, {
       schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
@@ -443,6 +471,7 @@ export class ClusterRun {
   private sample(): void {
     this.timeseries.push(sampleCluster(this.sim.now, this.cluster.nodes, this.cluster.counters));
     this.pools.sample(this.sim.now, this.cluster.nodes);
+    this.cloud?.annotatePools(this.pools.rows); // the cloud (issue 12): machines and cost per pool
     this.zones.sample(this.sim.now, this.cluster.nodes);
     this.workloads.sample(this.sim.now);
     // Chained, so the calendar holds one sample event however long the run.

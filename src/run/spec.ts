@@ -22,6 +22,7 @@ import type { ServiceSpec } from "../apiserver/endpointSlices.js";
 import type { KubeProxySpec } from "../proxy/kubeProxy.js";
 import type { RequestLoadSpec } from "../proxy/requestLoad.js";
 import type { ContainerRuntimeSpec } from "../kubelet/runtime/config.js";
+import type { CloudSpec } from "../cloud/spec.js";
 
 export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
 export type { PodTemplate } from "../model/podTemplate.js";
@@ -178,4 +179,7 @@ export interface ClusterSpec {
   kubeProxy?: KubeProxySpec;
   /** The `requestLoad` section. */
   requestLoads?: RequestLoadSpec[];
+  // --- the cloud (issue 12): absent, none of it runs ---
+  /** Instance groups, the cloud-controller-manager, the Cluster Autoscaler (src/cloud). */
+  cloud?: CloudSpec;
 }

@@ -35,6 +35,7 @@ import { resolveServices } from "./services.js";
 import { DEFAULT_POD_STARTUP_DELAY } from "./sections/run.js";
 import { resolveContainerRuntime } from "./containerRuntime.js";
 import { arrivalRate, arrivalRateCurve, type ArrivalRates } from "./arrivalRate.js";
+import { resolveCloud } from "./cloud.js";
 
 
 /** Node names are <pool>-<index>, index from 0 within the pool. */
@@ -188,6 +189,14 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   const admission = new Admission();
   const { nodes, poolNodes, zoneNodes } = buildNodes(s);
   validatePools(s, nodes, poolNodes, admission, file);
+  // The cloud (issue 12): autoscaled pools' extra rows, appended before any upgrade's.
+  const cloud = resolveCloud(s, nodes, poolNodes, {
+    nodeName,
+    zonesOf: (pool, count) => {
+      const zones = (pool.zones ?? []).map((z) => (typeof z === "string" ? { name: z, weight: 1 } : z));
+      return zones.length > 0 ? spreadOverZones(zones, count) : [];
+    },
+  }, file);
   const upgradeNodes = addUpgradeNodes(s, nodes, poolNodes);
   const admit = <T>(objectPath: PathSegment[], create: () => T): T => {
     try {
@@ -483,6 +492,8 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     controlPlane: s.controlPlane,
     // Services, kube-proxy, request load (issue 11)
     ...resolveServices(s, file),
+    // The cloud (issue 12): instance groups, cloud-controller-manager, Cluster Autoscaler
+    ...(cloud ? { cloud } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import { schedulerSection } from "./sections/scheduler.js";
 import { runSection } from "./sections/run.js";
 import { workloadsSection } from "./sections/workloads.js";
 import { kubeProxySection, requestLoadSection } from "./sections/services.js";
+import { cloudSection } from "./sections/cloud.js";
 
 const SECTIONS = {
   ...runSection,
@@ -33,6 +34,7 @@ const SECTIONS = {
   ...limitsSection,
   ...kubeProxySection,
   ...requestLoadSection,
+  ...cloudSection,
   // Components add their sections here.
 };
 

@@ -185,7 +185,10 @@ export class CycleDiagnosis implements FilterDiagnosis {
    */
   failureMessage(): string {
     const N = this.nodeCount;
-    if (this.preFilterFailed >= 0) return preFilterFitErrorMessage(N, this.reasons(0)[0], this.postFilterMessage);
+    // Rows without a Node object (Snapshot.absent) are neither counted nor reasons.
+    const present = this.snapshot.presentNodeCount;
+    const absent = this.snapshot.absentNodes > 0 ? this.snapshot.absent : null;
+    if (this.preFilterFailed >= 0) return preFilterFitErrorMessage(present, this.reasons(0)[0], this.postFilterMessage);
     // Nodes are counted per (filter, verdict) group with integer keys, and each group is
     // turned into text once; only verdicts whose text depends on the node (describe
     // with dynamicReasonBits) are described per node. A failure whose groups equal the
@@ -208,6 +211,7 @@ export class CycleDiagnosis implements FilterDiagnosis {
     let excludedAt = -1;
     let perNode: number[] | null = null;
     for (let n = 0; n < N; n++) {
+      if (absent !== null && absent[n] === 1) continue;
       if (stamp[n] === cycle && !(rec !== null && rec.feasible[n] === 1)) {
         // Rejected in this cycle (rejectedThisCycle, inlined).
         const f = failed[n];
@@ -237,7 +241,7 @@ export class CycleDiagnosis implements FilterDiagnosis {
     // Memoized only when every node's text comes from its group (none per node, none
     // excluded by a PreFilterResult, whose text names the restricting plugins).
     const memoizable = perNode === null && excluded === 0;
-    if (memoizable && memo.nodes === N && memo.postFilter === this.postFilterMessage && sameNumbers(memo.keys, keys) && sameNumbers(memo.counts, counts)) {
+    if (memoizable && memo.nodes === present && memo.postFilter === this.postFilterMessage && sameNumbers(memo.keys, keys) && sameNumbers(memo.counts, counts)) {
       return memo.message;
     }
     const reasons = new Map<string, number>();
@@ -247,8 +251,8 @@ export class CycleDiagnosis implements FilterDiagnosis {
     }
     if (perNode !== null) for (const n of perNode) countReasons(reasons, this.reasons(n));
     if (excluded > 0) for (const r of this.reasons(excludedAt)) reasons.set(r, (reasons.get(r) ?? 0) + excluded);
-    const message = fitErrorMessage(N, reasons, this.postFilterMessage);
-    if (memoizable) this.lastFailure = { nodes: N, postFilter: this.postFilterMessage, keys: keys.slice(), counts: counts.slice(), message };
+    const message = fitErrorMessage(present, reasons, this.postFilterMessage);
+    if (memoizable) this.lastFailure = { nodes: present, postFilter: this.postFilterMessage, keys: keys.slice(), counts: counts.slice(), message };
     return message;
   }
 

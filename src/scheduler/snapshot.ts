@@ -121,6 +121,28 @@ export class Snapshot {
     return this.nodes.count;
   }
 
+  /**
+   * Per node row: 1 while the row has no Node object (a machine not created yet, or a
+   * deleted Node). Such a row is never a place to bind (the caller also marks it
+   * unschedulable) and is left out of the FailedScheduling and preemption messages'
+   * "0/N nodes" counts: upstream's scheduler cache does not hold it.
+   */
+  absent = new Uint8Array(0);
+  absentNodes = 0;
+
+  /** The Node objects the scheduler knows: rows minus absent ones. */
+  get presentNodeCount(): number {
+    return this.nodes.count - this.absentNodes;
+  }
+
+  setAbsent(node: number, absent: boolean): void {
+    if (this.absent.length < this.nodes.capacity) this.absent = grown(this.absent, this.nodes.capacity);
+    const was = this.absent[node] === 1;
+    if (was === absent) return;
+    this.absentNodes += absent ? 1 : -1;
+    this.absent[node] = absent ? 1 : 0;
+  }
+
   /** Node row by name, -1 if absent. */
   nodeIndex(name: string): number {
     return this.nodes.byName.get(name) ?? -1;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, dnsSubdomain, positiveInt, positiveNumber, quantity, stringMap } from "../fields.js";
+import { instanceGroupFields } from "./cloud.js";
 
 /** kubelet --max-pods default (KubeletConfiguration maxPods: 110). */
 export const DEFAULT_MAX_PODS = 110;
@@ -68,6 +69,8 @@ export const nodePool = z.strictObject({
     .array(taint, { error: "expected a list of taints {key, value, effect}" })
     .max(MAX_POOL_TAINTS, { error: `expected at most ${MAX_POOL_TAINTS} taints` })
     .optional(),
+  // --- the pool as an instance group (issue 12, src/cloud) ---
+  ...instanceGroupFields,
 });
 
 export const nodePoolsSection = {

@@ -178,9 +178,9 @@ export function findPreemption(
   const notEligible = podEligibleToPreemptOthers(host, state, pod, diagnosis);
   if (notEligible !== "") return noNode(notEligible);
   const s = host.snapshot;
-  const N = s.nodeCount;
+  const N = s.presentNodeCount; // rows without a Node object are not nodes to the scheduler
   const potentialNodes: number[] = [];
-  for (let n = 0; n < N; n++) if (diagnosis.code(n) === Code.Unschedulable) potentialNodes.push(n);
+  for (let n = 0; n < s.nodeCount; n++) if (diagnosis.code(n) === Code.Unschedulable && !(s.absentNodes > 0 && s.absent[n] === 1)) potentialNodes.push(n);
   if (potentialNodes.length === 0) return noNode(messages.format(N, new Map([[PREEMPTION_NOT_HELPFUL, N]])));
   if (host.beginDryRun && !host.beginDryRun(state, pod)) return noNode("");
   const want = numCandidates(potentialNodes.length, args);

@@ -1,0 +1,91 @@
+/**
+ * The cloud of one run (issue 12), wired from the spec's `cloud`: the instance groups'
+ * machines, the cloud-controller-manager's node controllers (their own clients,
+ * acting while kube-controller-manager's lease is held: kubesim does not model the
+ * CCM's own lease), the Cluster Autoscaler, and the cost rows of summary.csv.
+ */
+import type { Simulation } from "../engine/simulation.js";
+import type { ClusterState } from "../apiserver/clusterState.js";
+import type { SummaryRow } from "../metrics/summary.js";
+import type { PoolRatioRow } from "../metrics/groupRatios.js";
+import { LifecycleTaint } from "../model/nodeTable.js";
+import { CloudProvider } from "../cloud/cloudProvider.js";
+import { CloudNodeController } from "../cloud/ccm/cloudNodeController.js";
+import { CloudNodeLifecycleController } from "../cloud/ccm/cloudNodeLifecycleController.js";
+import { ClusterAutoscaler, type AutoscalerParts } from "../cloud/autoscaler/clusterAutoscaler.js";
+import type { CloudSpec } from "../cloud/spec.js";
+import type { ControllerClient } from "../controllers/controllerClient.js";
+
+export interface CloudRunParts {
+  sim: Simulation;
+  cluster: ClusterState;
+  spec: CloudSpec;
+  /** The kubelet of a booted machine starts; a deleted machine stops for good. */
+  provision(node: number): void;
+  deprovision(node: number): void;
+  client(name: string): ControllerClient;
+  /** What the Cluster Autoscaler needs of the rest of the run (scheduler simulation, drain, PDBs). */
+  autoscaler?: Omit<AutoscalerParts, "cloud">;
+}
+
+export class CloudRun {
+  readonly provider: CloudProvider;
+  readonly nodeController: CloudNodeController | undefined;
+  readonly lifecycle: CloudNodeLifecycleController | undefined;
+  readonly autoscaler: ClusterAutoscaler | undefined;
+
+  constructor(private readonly p: CloudRunParts) {
+    const { sim, cluster, spec } = p;
+    const ccm = spec.ccm;
+    this.provider = new CloudProvider(sim, spec.groups, cluster.nodes.count, {
+      booted: (node) => {
+        // A new machine in a row used before: its Node is a new object, not cordoned.
+        cluster.setUnschedulable(node, false);
+        p.provision(node);
+      },
+      deleted: (node) => {
+        p.deprovision(node);
+        // Without a cloud-controller-manager nobody else would delete the Node object.
+        if (!ccm) cluster.deleteNode(node);
+      },
+    });
+    if (ccm) {
+      // kubelet --cloud-provider=external: Nodes register with the uninitialized taint.
+      cluster.registrationTaints |= LifecycleTaint.Uninitialized;
+      this.nodeController = new CloudNodeController(sim, cluster, p.client("cloud-node-controller"));
+      this.lifecycle = new CloudNodeLifecycleController(sim, cluster, p.client("cloud-node-lifecycle-controller"), (n) => this.provider.instanceExists(n), ccm.nodeMonitorPeriodUs);
+    }
+    if (spec.autoscaler && p.autoscaler) this.autoscaler = new ClusterAutoscaler(sim, cluster, spec.autoscaler, { ...p.autoscaler, cloud: this.provider });
+  }
+
+  start(): void {
+    this.lifecycle?.start();
+    this.autoscaler?.start();
+  }
+
+  /** pools.csv of a cloud run: the sample's rows (the last ones) get each pool's machines and cost so far. */
+  annotatePools(rows: PoolRatioRow[]): void {
+    const groups = this.p.spec.groups;
+    for (let k = Math.max(0, rows.length - groups.length); k < rows.length; k++) {
+      const g = groups.findIndex((x) => x.pool === rows[k].pool);
+      if (g < 0) continue;
+      rows[k].nodes_provisioned = this.provider.billedMachines(g);
+      rows[k].cost_total = this.provider.machineHours(g) * groups[g].pricePerHour;
+    }
+  }
+
+  /** summary.csv: node-hours and cost per pool (pools with an instance type), the autoscaler's counts. */
+  summary(): SummaryRow[] {
+    const rows: SummaryRow[] = [];
+    let cost = 0;
+    this.p.spec.groups.forEach((g, i) => {
+      const hours = this.provider.machineHours(i);
+      cost += hours * g.pricePerHour;
+      rows.push({ metric: `node_hours{pool=${g.pool}}`, value: hours }, { metric: `cost{pool=${g.pool}}`, value: hours * g.pricePerHour });
+    });
+    rows.push({ metric: "cost_total", value: cost }, { metric: "machine_launch_failures", value: this.provider.launchFailures });
+    if (this.nodeController) rows.push({ metric: "ccm_nodes_initialized", value: this.nodeController.initialized }, { metric: "ccm_nodes_deleted", value: this.lifecycle!.deleted });
+    if (this.autoscaler) rows.push(...this.autoscaler.summary());
+    return rows;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The cloud (issue 12): a node pool as an instance group (instance type and price,
+ * autoscaling bounds, provisioning delay, launch failures), the cloud-controller-manager
+ * and the Cluster Autoscaler. Defaults are upstream's flag defaults, sourced in
+ * src/cloud/ccm/defaults.ts and src/cloud/autoscaler/defaults.ts.
+ */
+import { z } from "zod";
+import { dnsLabel, duration, durationDistribution, nonNegativeInt, period } from "../fields.js";
+
+/** The fields a node pool gains as an instance group (merged into nodePool in nodePools.ts). */
+export const instanceGroupFields = {
+  instanceType: z
+    .strictObject({
+      name: z.string({ error: "expected an instance type name (n2-standard-8, m5.2xlarge)" }).min(1, { error: "expected an instance type name (n2-standard-8, m5.2xlarge)" }),
+      pricePerHour: z.number({ error: "expected an hourly price (a non-negative number)" }).nonnegative({ error: "expected an hourly price (a non-negative number)" }).finite({ error: "expected an hourly price (a non-negative number)" }),
+    })
+    .optional()
+    .describe("the machines' instance type and hourly price (cost in summary.csv)"),
+  autoscaling: z
+    .strictObject({
+      minSize: nonNegativeInt("a non-negative integer (the group's minimum size)"),
+      maxSize: nonNegativeInt("a non-negative integer (the group's maximum size)"),
+    })
+    .optional()
+    .describe("the Cluster Autoscaler's bounds for this group (count is the start size, between them)"),
+  provisioningDelay: durationDistribution.optional().describe("from a machine's create request to its kubelet starting (default 60s)"),
+  launchFailureProbability: z
+    .number({ error: "expected a probability between 0 and 1" })
+    .min(0, { error: "expected a probability between 0 and 1" })
+    .max(1, { error: "expected a probability between 0 and 1" })
+    .optional()
+    .describe("chance that a machine create never yields a running machine"),
+};
+
+const EXPANDERS = ["random", "least-waste", "most-pods", "price", "priority"] as const;
+
+export const cloudSection = {
+  cloudControllerManager: z
+    .strictObject({
+      nodeMonitorPeriod: period.default("5s").describe("--node-monitor-period: the cloud node lifecycle controller's period"),
+    })
+    .optional()
+    .describe("the cloud-controller-manager: kubelets run with --cloud-provider=external and register with the uninitialized taint"),
+  clusterAutoscaler: z
+    .strictObject({
+      scanInterval: period.default("10s").describe("--scan-interval"),
+      expander: z.enum(EXPANDERS, { error: `expected an expander: ${EXPANDERS.join(", ")}` }).default("least-waste").describe("--expander (least-waste is the default since 1.33)"),
+      priorities: z.record(dnsLabel, z.number({ error: "expected an integer priority" }).int({ error: "expected an integer priority" }), { error: "expected a mapping of pool name to priority" }).optional().describe("priority expander: pool name -> priority (higher wins)"),
+      scaleDownEnabled: z.boolean({ error: "expected true or false" }).default(true).describe("--scale-down-enabled"),
+      scaleDownUtilizationThreshold: z.number({ error: "expected a number between 0 and 1" }).min(0, { error: "expected a number between 0 and 1" }).max(1, { error: "expected a number between 0 and 1" }).default(0.5).describe("--scale-down-utilization-threshold"),
+      scaleDownUnneededTime: duration.default("10m").describe("--scale-down-unneeded-time"),
+      scaleDownDelayAfterAdd: duration.default("10m").describe("--scale-down-delay-after-add"),
+      maxNodeProvisionTime: duration.default("15m").describe("--max-node-provision-time"),
+      newPodScaleUpDelay: duration.default("0s").describe("--new-pod-scale-up-delay"),
+      maxGracefulTerminationSec: nonNegativeInt().default(600).describe("--max-graceful-termination-sec"),
+    })
+    .optional()
+    .describe("the Cluster Autoscaler, with upstream's flag defaults"),
+};
+
