@@ -180,4 +180,9 @@ describe("scenario validation errors", () => {
     expect(() => parseScenarioText(FILE, "name: x\nnodePools:\n  - name: a\n    count: [1\n")).toThrow(/^scenario\.yaml:5:1: YAML syntax error: /);
     expect(() => parseScenarioText(FILE, "name: x\nname: y\n")).toThrow("scenario.yaml:2:1: YAML syntax error: Map keys must be unique");
   });
+
+  it("a byte quantity of the container runtime that is not a quantity is one line, not an internal error (found by the fuzzer)", () => {
+    expect(message((s) => (s.containerRuntime = { pullBandwidth: " " }))).toMatch(/^scenario\.yaml: containerRuntime\.pullBandwidth: expected a Kubernetes quantity/);
+    expect(message((s) => (s.containerRuntime = { imageFilesystemSize: "ten" }))).toMatch(/^scenario\.yaml: containerRuntime\.imageFilesystemSize: expected a Kubernetes quantity/);
+  });
 });

@@ -8,9 +8,10 @@
  */
 import { z } from "zod";
 import { duration, durationDistribution, nonNegativeInt, positiveInt, quantity } from "../fields.js";
-import { bytes } from "../../model/quantity.js";
+import { bytes, isQuantity } from "../../model/quantity.js";
 
-const positiveBytes = quantity.refine((v) => bytes(v) > 0, { error: "expected a positive quantity of bytes such as 100Mi" });
+// zod runs every refinement: this one must not parse what the quantity check refused.
+const positiveBytes = quantity.refine((v) => !isQuantity(v) || bytes(v) > 0, { error: "expected a positive quantity of bytes such as 100Mi" });
 
 /** [kubesim choice] Upstream publishes no sandbox or container start latency (reference §2: a free parameter). */
 export const DEFAULT_SANDBOX_CREATE = "500ms";
