@@ -181,3 +181,25 @@ describe("the cloud-controller-manager's own lease", () => {
     expect(of(r, "kube-controller-manager").length).toBe(1);
   });
 });
+
+describe("the cloud-controller-manager's client rate limits (--kube-api-qps / --kube-api-burst)", () => {
+  const noControlPlane = (ccm: Record<string, unknown>) => {
+    const s = scenario() as Record<string, unknown>;
+    delete s.controlPlane;
+    return { ...s, cloudControllerManager: ccm };
+  };
+
+  it("the cloud node controller's writes wait for its own token bucket: burst 1 at 0.1 qps spaces two initializations by 10 s", () => {
+    const r = simulate(noControlPlane({ kubeApiQps: 0.1, kubeApiBurst: 1 }));
+    const [a, b] = NEW_NODES.map((n) => taint(r, n)).sort((x, y) => x.removedS - y.removedS);
+    // premise: both registered within the same second; the bucket (1 token, full since 0 s) pays for the first
+    expect(Math.abs(a.registeredS - b.registeredS)).toBeLessThan(1);
+    expect(a.removedS - a.registeredS).toBeLessThan(0.1);
+    expect(b.removedS - a.removedS).toBeGreaterThanOrEqual(10 - 0.1);
+    expect(b.removedS - a.removedS).toBeLessThan(10 + 0.1);
+  });
+
+  it("a bad value is refused with the field path", () => {
+    expect(() => simulate(noControlPlane({ kubeApiQps: "ten" }))).toThrow(/cloudControllerManager\.kubeApiQps: expected a positive number/);
+  });
+});
