@@ -38,6 +38,6 @@ export interface AutoscalerSpec {
 export interface CloudSpec {
   groups: InstanceGroupSpec[];
   /** The cloud-controller-manager (kubelets --cloud-provider=external); undefined: not modelled. */
-  ccm?: { nodeMonitorPeriodUs: number };
+  ccm?: { nodeMonitorPeriodUs: number; kubeApiQps: number; kubeApiBurst: number };
   autoscaler?: AutoscalerSpec;
 }

@@ -40,7 +40,8 @@ export class ControllerClient {
   constructor(
     private readonly sim: Simulation,
     private readonly api: ApiPort,
-    /** kube-controller-manager's leader election; undefined without a control plane (always leading). */
+    /** The leader election of the controller's process (kube-controller-manager's, or the
+     *  cloud-controller-manager's); undefined without a control plane (always leading). */
     private readonly lease: LeaderElection | undefined,
     name: string,
     options: ControllerClientOptions = {},

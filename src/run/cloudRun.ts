@@ -1,8 +1,9 @@
 /**
  * The cloud of one run (issue 12), wired from the spec's `cloud`: the instance groups'
- * machines, the cloud-controller-manager's node controllers (their own clients,
- * acting while kube-controller-manager's lease is held: kubesim does not model the
- * CCM's own lease), the Cluster Autoscaler, and the cost rows of summary.csv.
+ * machines, the cloud-controller-manager's node controllers (each with its own client at
+ * the CCM's rate limits, acting while some CCM instance holds the CCM's own lease,
+ * kube-system/cloud-controller-manager), the Cluster Autoscaler, and the cost rows of
+ * summary.csv.
  */
 import type { Simulation } from "../engine/simulation.js";
 import type { ClusterState } from "../apiserver/clusterState.js";
@@ -14,7 +15,9 @@ import { CloudNodeController } from "../cloud/ccm/cloudNodeController.js";
 import { CloudNodeLifecycleController } from "../cloud/ccm/cloudNodeLifecycleController.js";
 import { ClusterAutoscaler, type AutoscalerParts } from "../cloud/autoscaler/clusterAutoscaler.js";
 import type { CloudSpec } from "../cloud/spec.js";
-import type { ControllerClient } from "../controllers/controllerClient.js";
+import { ControllerClient } from "../controllers/controllerClient.js";
+import type { ApiPort } from "../apiserver/apiPort.js";
+import type { LeaderElection } from "../client/leaderElection.js";
 
 export interface CloudRunParts {
   sim: Simulation;
@@ -23,7 +26,10 @@ export interface CloudRunParts {
   /** The kubelet of a booted machine starts; a deleted machine stops for good. */
   provision(node: number): void;
   deprovision(node: number): void;
-  client(name: string): ControllerClient;
+  /** The API the CCM's controllers talk to (the control plane's, or the fixed-latency one). */
+  api: ApiPort;
+  /** The CCM's leader election; undefined without a control plane (a lease always held). */
+  ccmLease: LeaderElection | undefined;
   /** What the Cluster Autoscaler needs of the rest of the run (scheduler simulation, drain, PDBs). */
   autoscaler?: Omit<AutoscalerParts, "cloud">;
 }
@@ -52,8 +58,10 @@ export class CloudRun {
     if (ccm) {
       // kubelet --cloud-provider=external: Nodes register with the uninitialized taint.
       cluster.registrationTaints |= LifecycleTaint.Uninitialized;
-      this.nodeController = new CloudNodeController(sim, cluster, p.client("cloud-node-controller"));
-      this.lifecycle = new CloudNodeLifecycleController(sim, cluster, p.client("cloud-node-lifecycle-controller"), (n) => this.provider.instanceExists(n), ccm.nodeMonitorPeriodUs);
+      // Each CCM controller gets its own clientset (ClientBuilder.ClientOrDie), so its own token bucket.
+      const client = (name: string) => new ControllerClient(sim, p.api, p.ccmLease, name, { qps: ccm.kubeApiQps, burst: ccm.kubeApiBurst });
+      this.nodeController = new CloudNodeController(sim, cluster, client("cloud-node-controller"));
+      this.lifecycle = new CloudNodeLifecycleController(sim, cluster, client("cloud-node-lifecycle-controller"), (n) => this.provider.instanceExists(n), ccm.nodeMonitorPeriodUs);
     }
     if (spec.autoscaler && p.autoscaler) this.autoscaler = new ClusterAutoscaler(sim, cluster, spec.autoscaler, { ...p.autoscaler, cloud: this.provider });
   }

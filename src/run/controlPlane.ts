@@ -1,7 +1,8 @@
 /**
  * The control plane of one run, wired from a ControlPlaneSpec: hosts on the network,
  * disks, the etcd cluster (raft model), API servers behind a load balancer, Lease-based
- * leader election of kube-controller-manager and kube-scheduler, the kubelets' node
+ * leader election of kube-controller-manager and kube-scheduler (and of the
+ * cloud-controller-manager when the run has one), the kubelets' node
  * Lease renewals and the synthetic API load, the control-plane fault timeline, and the
  * metrics sampler (controlplane.csv and its siblings, every sampleInterval). The run
  * (run.ts) builds it before any component, and hands it to them in the RunContext.
@@ -30,6 +31,8 @@ import type { ControlPlaneSpec } from "./controlPlaneSpec.js";
 /** Lease object keys (kube-system/kube-controller-manager, kube-system/kube-scheduler). */
 export const KCM_LEASE_KEY = 1;
 export const SCHEDULER_LEASE_KEY = 2;
+/** kube-system/cloud-controller-manager (k8s.io/cloud-provider options: LeaderElection.ResourceName). */
+export const CCM_LEASE_KEY = 3;
 
 /** Delay between the component starts of successive control-plane hosts. [kubesim choice] */
 export const COMPONENT_START_STAGGER_US = 1 * US_PER_S;
@@ -47,6 +50,8 @@ export class ControlPlane implements ControlPlaneParts {
   readonly metrics = new ControlPlaneMetrics();
   readonly controllerManager: LeaderElection;
   readonly scheduler: LeaderElection;
+  /** The cloud-controller-manager's own lease (issue 12); undefined when the run has no CCM. */
+  readonly cloudControllerManager: LeaderElection | undefined;
   readonly elections: LeaderElection[];
   readonly nodeLeases: NodeLeases;
   /** The kubelets' connection to the API servers (cut off by node faults). */
@@ -69,6 +74,8 @@ export class ControlPlane implements ControlPlaneParts {
     events: EventLog,
     private readonly sampleIntervalUs: number,
     private readonly durationUs: number,
+    /** Whether the run has a cloud-controller-manager (a third leader election). */
+    options: { cloudControllerManager?: boolean } = {},
   ) {
     this.metrics.eventSink = (t, kind, object, message) => events.add(t, kind, object, message);
     const topology = (this.topology = buildTopology(spec.topology));
@@ -91,6 +98,12 @@ export class ControlPlane implements ControlPlaneParts {
     this.controllerManager = new LeaderElection(sim, this.api, "kube-controller-manager", KCM_LEASE_KEY, candidates, spec.leaderElection);
     this.scheduler = new LeaderElection(sim, this.api, "kube-scheduler", SCHEDULER_LEASE_KEY, candidates, spec.leaderElection);
     this.elections = [this.controllerManager, this.scheduler];
+    // The CCM: one candidate per control-plane host like kube-controller-manager, upstream's
+    // same default timings (controller-manager RecommendedDefaultLeaderElectionConfiguration).
+    if (options.cloudControllerManager) {
+      this.cloudControllerManager = new LeaderElection(sim, this.api, "cloud-controller-manager", CCM_LEASE_KEY, candidates, spec.leaderElection);
+      this.elections.push(this.cloudControllerManager);
+    }
     for (const le of this.elections) {
       le.hostUp = (c) => this.hosts.up[topology.apiserverHosts[c]] === 1;
       le.listeners.push((c, leading, now) => {
@@ -193,7 +206,7 @@ export class ControlPlane implements ControlPlaneParts {
   }
 
   /** Whether some instance of the component holds its lease now (and so acts). */
-  isLeader(component: "kube-scheduler" | "kube-controller-manager"): boolean {
+  isLeader(component: "kube-scheduler" | "kube-controller-manager" | "cloud-controller-manager"): boolean {
     return this.election(component).leader() >= 0;
   }
 
@@ -240,6 +253,7 @@ export class ControlPlane implements ControlPlaneParts {
       ...afterFault,
       { metric: "kube_scheduler_lease_transitions", value: this.scheduler.history.length },
       { metric: "kube_controller_manager_lease_transitions", value: this.controllerManager.history.length },
+      ...(this.cloudControllerManager ? [{ metric: "cloud_controller_manager_lease_transitions", value: this.cloudControllerManager.history.length }] : []),
     ];
     return { tables: this.sampler.tables(), summary };
   }

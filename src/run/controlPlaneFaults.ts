@@ -5,7 +5,7 @@
  *
  * A host is named by its topology name (control-plane-0, etcd-1, node-0) or by a role
  * resolved when the fault fires: `etcd-leader` (the host of the etcd leader),
- * `kube-scheduler-leader`, `kube-controller-manager-leader`.
+ * `kube-scheduler-leader`, `kube-controller-manager-leader`, `cloud-controller-manager-leader`.
  */
 import type { Simulation } from "../engine/simulation.js";
 import type { Disks } from "../infra/disk.js";
@@ -15,7 +15,8 @@ import type { ControlPlaneMetrics } from "../apiserver/metrics.js";
 import type { Network } from "../infra/network.js";
 import type { HostStates, Topology } from "../infra/topology.js";
 
-export const ROLE_TARGETS = ["etcd-leader", "kube-scheduler-leader", "kube-controller-manager-leader"] as const;
+/** cloud-controller-manager-leader resolves to no host (nothing lost) in a run without a CCM. */
+export const ROLE_TARGETS = ["etcd-leader", "kube-scheduler-leader", "kube-controller-manager-leader", "cloud-controller-manager-leader"] as const;
 
 export type ControlPlaneFault =
   | { type: "host-loss"; atUs: number; host: string; recoverAfterUs: number }

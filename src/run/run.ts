@@ -130,7 +130,9 @@ export class ClusterRun {
     const cluster = (this.cluster = new ClusterState(sim, spec.nodes, spec.templates));
     const cpSpec = spec.controlPlane;
     this.experiment = cpSpec?.experiment ? raftElectionExperiment(spec.seed, cpSpec.experiment) : undefined;
-    const cp = (this.controlPlane = cpSpec && !cpSpec.experiment ? new ControlPlane(sim, cpSpec, spec.nodes.length, cluster.events, spec.sampleIntervalUs, spec.durationUs) : undefined);
+    // The cloud-controller-manager, when the scenario has one, leader-elects on its own lease (issue 12).
+    const ccmElection = { cloudControllerManager: spec.cloud?.ccm !== undefined };
+    const cp = (this.controlPlane = cpSpec && !cpSpec.experiment ? new ControlPlane(sim, cpSpec, spec.nodes.length, cluster.events, spec.sampleIntervalUs, spec.durationUs, ccmElection) : undefined);
     const kcm = spec.controllerManager;
     const kcmClient = { qps: kcm.kubeApiQps, burst: kcm.kubeApiBurst };
     // Without a control plane the controllers' creates go through the fixed-latency API and
@@ -284,7 +286,8 @@ export class ClusterRun {
         spec: spec.cloud,
         provision: (node) => k.provision(node),
         deprovision: (node) => k.deprovision(node),
-        client,
+        api,
+        ccmLease: cp?.cloudControllerManager,
         autoscaler: {
           nodes: spec.nodes,
           simulation: new SchedulerSimulation(cluster, spec.nodes, spec.templates, spec.namespaces, spec.scheduler.config, spec.daemonSets),

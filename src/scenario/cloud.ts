@@ -90,6 +90,7 @@ export function resolveCloud(s: Scenario, nodes: NodeSpec[], poolNodes: Map<stri
       maxGracefulTerminationUs: cas.maxGracefulTerminationSec * 1_000_000,
     };
   }
-  const ccm = s.cloudControllerManager ? { nodeMonitorPeriodUs: durationUs(s.cloudControllerManager.nodeMonitorPeriod) } : undefined;
+  const c = s.cloudControllerManager;
+  const ccm = c ? { nodeMonitorPeriodUs: durationUs(c.nodeMonitorPeriod), kubeApiQps: c.kubeApiQps, kubeApiBurst: c.kubeApiBurst } : undefined;
   return { groups, ccm, autoscaler };
 }

@@ -64,7 +64,7 @@ describe("controlPlane section", () => {
     expect(error({ zones: ["a", "b"], regions: ["r1"] })).toMatch(/^cp\.yaml: controlPlane\.regions: expected one region per zone/);
     expect(error({ experiment: { type: "raft-election", electionTimeouts: ["300-150"] } })).toMatch(/^cp\.yaml: controlPlane\.experiment\.electionTimeouts\[0\]: expected min > 0 and max >= min/);
     expect(error({ faults: [{ type: "host-loss", at: "1s", host: "control-plane-3" }] })).toBe(
-      'cp.yaml: controlPlane.faults[0].host: expected a host of the stacked topology (control-plane-0, control-plane-1, control-plane-2) or etcd-leader, kube-scheduler-leader, kube-controller-manager-leader, got "control-plane-3"',
+      'cp.yaml: controlPlane.faults[0].host: expected a host of the stacked topology (control-plane-0, control-plane-1, control-plane-2) or etcd-leader, kube-scheduler-leader, kube-controller-manager-leader, cloud-controller-manager-leader, got "control-plane-3"',
     );
     expect(error({ topology: "external-etcd", faults: [{ type: "etcd-member-loss", at: "1s", member: "control-plane-0" }] })).toMatch(/^cp\.yaml: controlPlane\.faults\[0\]\.member: expected an etcd member \(etcd-0, etcd-1, etcd-2, leader\)/);
     expect(error({ faults: [{ type: "partition", at: "1s", groups: [["control-plane-0"], ["etcd-1"]] }] })).toMatch(/^cp\.yaml: controlPlane\.faults\[0\]\.groups\[1\]\[0\]: expected a host/);

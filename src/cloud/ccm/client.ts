@@ -1,7 +1,8 @@
 /**
  * What a cloud-controller-manager controller needs of its API client (the run gives it
- * one of kube-controller-manager's ControllerClient: own token bucket, acting while the
- * lease is held).
+ * a ControllerClient on the CCM's own lease, kube-system/cloud-controller-manager: its own
+ * token bucket at the CCM's --kube-api-qps/--kube-api-burst, acting while some CCM
+ * instance holds that lease).
  */
 import type { Resource, Verb } from "../../apiserver/verbs.js";
 

@@ -5,7 +5,8 @@
  * src/cloud/ccm/defaults.ts and src/cloud/autoscaler/defaults.ts.
  */
 import { z } from "zod";
-import { dnsLabel, duration, durationDistribution, nonNegativeInt, period } from "../fields.js";
+import { dnsLabel, duration, durationDistribution, nonNegativeInt, period, positiveInt, positiveNumber } from "../fields.js";
+import { CCM_CLIENT_BURST, CCM_CLIENT_QPS } from "../../cloud/ccm/defaults.js";
 
 /** The fields a node pool gains as an instance group (merged into nodePool in nodePools.ts). */
 export const instanceGroupFields = {
@@ -38,6 +39,8 @@ export const cloudSection = {
   cloudControllerManager: z
     .strictObject({
       nodeMonitorPeriod: period.default("5s").describe("--node-monitor-period: the cloud node lifecycle controller's period"),
+      kubeApiQps: positiveNumber().default(CCM_CLIENT_QPS).describe("--kube-api-qps: each CCM controller's client rate limit"),
+      kubeApiBurst: positiveInt().default(CCM_CLIENT_BURST).describe("--kube-api-burst"),
     })
     .optional()
     .describe("the cloud-controller-manager: kubelets run with --cloud-provider=external and register with the uninitialized taint"),

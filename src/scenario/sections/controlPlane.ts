@@ -78,7 +78,7 @@ const electionTimeoutDuration = duration.refine((v) => durationUs(v) <= duration
   error: `expected an election timeout of at most ${MAX_ELECTION_TIMEOUT} (etcd refuses longer ones)`,
 });
 
-const hostName = z.string({ error: "expected a host name (control-plane-0, etcd-1, node-0) or etcd-leader / kube-scheduler-leader / kube-controller-manager-leader" }).min(1);
+const hostName = z.string({ error: "expected a host name (control-plane-0, etcd-1, node-0) or etcd-leader / kube-scheduler-leader / kube-controller-manager-leader / cloud-controller-manager-leader" }).min(1);
 const at = duration.describe("when the fault happens (time since the start)");
 
 const faultSchema = z.discriminatedUnion(
