@@ -108,6 +108,15 @@ export class ClusterState {
   /** A Node's status.images changed (its kubelet posted a new list): the kube-scheduler's ImageLocality reads it. */
   readonly onNodeImagesChanged: NodeListener[] = [];
   // --- end container runtime ---
+  // --- adopted pods (issue 12): a cluster export's controller-owned pods (run/adoptedPods.ts) ---
+  /**
+   * While a pod of a cluster export is created (at t=0, before any controller starts): the
+   * node it is bound to in the export, else -1. The onPodCreated listeners read it: the
+   * kube-scheduler pins the pod to that node (its spec.nodeName), the controllers adopt a
+   * pod they did not ask for.
+   */
+  adoptingNode = -1;
+  // --- end adopted pods ---
   /** Per node condition and taint transition (nodes.csv). */
   readonly nodeTransitions: NodeTransitions;
 
