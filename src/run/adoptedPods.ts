@@ -3,9 +3,13 @@
  * Deployment (through its ReplicaSet), StatefulSet or DaemonSet in the export is created
  * at t=0, before any controller starts, owned by its workload and pinned to its exported
  * (renamed) node, so the controllers count it as theirs (adoption) and create only what is
- * missing. It then takes the path of every bound pod, as the export's bare pods do: the
- * kube-scheduler's NodeName filter places it on its node (Insufficient resources there
- * leave it Pending, as a real kubelet would reject it) and its kubelet starts it.
+ * missing. It is Running at t=0, as it was when the export was taken: bound at once (the
+ * kube-scheduler counts it on its node as a pod it did not place), its kubelet admits it
+ * and reports it Running with no start-up delay (Ready unless readiness or startup
+ * probes gate it; no image pull: with a container runtime model its image is not in the
+ * node's image list until a pod pulls it). A pod whose workload's template no longer fits
+ * on its node beside the pods placed before it (requests raised since) waits Pending,
+ * pinned to that node by its spec.nodeName, with the scheduler's reason.
  *
  * Which template it runs: its workload's (requests, probes, image as the workload has them
  * now); a DaemonSet pod the template for its node. A pod whose workload would not run it
@@ -48,8 +52,13 @@ export function createAdoptedPods(cluster: ClusterState, spec: ClusterSpec, pods
       cluster.events.add(cluster.now, "PodNotAdopted", `pod/${p.namespace}/${p.name}`, `${p.owner} would not run it on ${p.nodeName}: not created, its controller creates what it needs`);
       continue;
     }
+    // Running where it is, unless the workload's template no longer fits there beside the pods placed before it.
+    const running = cluster.overAllocatable(template, node) === "";
     cluster.adoptingNode = node;
-    cluster.createPod(p.name, p.namespace, template, owner, -1);
+    cluster.adoptingRunning = running;
+    const pod = cluster.createPod(p.name, p.namespace, template, owner, -1);
+    if (running) cluster.bind(pod, node);
     cluster.adoptingNode = -1;
+    cluster.adoptingRunning = false;
   }
 }

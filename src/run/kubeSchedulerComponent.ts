@@ -147,6 +147,10 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
   };
   cluster.onPodCreated.push((pod) => {
     const t = cluster.pods.template[pod];
+    if (cluster.adoptingRunning) {
+      scheduler.addBoundPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, cluster.adoptingNode, 0, graceUs[t]);
+      return;
+    }
     const podSpec = spec.templates[t].pod.spec!;
     scheduler.addPod(pod, cluster.adoptingNode >= 0 ? pinnedTo(t, cluster.adoptingNode) : compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
       schedulerName: podSpec.schedulerName!,

@@ -339,6 +339,7 @@ export class ClusterRun {
       schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
       lastSchedulingFailure: c.lastSchedulingFailure,
       startupExcludedUs: this.kubelets.runtime?.sloExcludedUs,
+      runningAtStart: c.runningAtStart, // a cluster export's adopted pods (issue 12)
     });
     const summary = summarize({
       nodes: c.nodes.count,

@@ -232,7 +232,7 @@ function checkReplicaSet(f: Found, deployments: Set<string>, skips: Skips): void
   const owner = controllerOf(f.value);
   if (owner?.kind !== "Deployment") throw notModelled(f.file, f.path, "ReplicaSet");
   if (deployments.has(nsName(f.value, owner.name))) {
-    skips.add(f.file, "ReplicaSet", "each belongs to a Deployment in the scenario, which creates its own", nameOf(f.value));
+    skips.add(f.file, "ReplicaSet", "each belongs to a Deployment in the scenario, which makes its own ReplicaSet", nameOf(f.value));
   } else {
     skips.add(f.file, "ReplicaSet", "their Deployment is not in the scenario and kubesim does not model bare ReplicaSets (add the Deployment to run their pods)", nameOf(f.value));
   }

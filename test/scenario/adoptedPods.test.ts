@@ -29,10 +29,10 @@ const EXPORTED: [string, string, string][] = [
   ["kube-proxy-f4t9j", "DaemonSet/kube-system/kube-proxy", "r6i-2xlarge-1"],
 ];
 
-/** cluster.yaml with some text replaced (spec.replicas of a workload), in a temporary file. */
-function exportWith(from: string, to: string): string {
+/** cluster.yaml with the first occurrence of some text replaced (spec.replicas of a workload), in a temporary file. */
+function exportWith(from: string, to: string, occurrences = 1): string {
   const text = readFileSync(EXPORT, "utf8");
-  expect(text.split(from)).toHaveLength(2); // the replaced text is where the test expects it, once
+  expect(text.split(from)).toHaveLength(occurrences + 1); // the replaced text is where the test expects it
   const file = join(mkdtempSync(join(tmpdir(), "kubesim-adopt-")), "cluster.yaml");
   writeFileSync(file, text.replace(from, to));
   return file;
@@ -43,7 +43,10 @@ describe("a cluster export's controller-owned pods", () => {
     const r = simulate({ name: "fc", duration: "1m", cluster: { files: [EXPORT] } }, { baseDir: "." });
     const owned = r.pods.filter((p) => p.owner !== "");
     expect(owned.map((p) => [p.pod, p.owner, p.node]).sort()).toEqual([...EXPORTED].sort());
-    for (const p of owned) expect(p.created_s).toBe(0);
+    // Running at t=0 as they were when the export was taken: no scheduling, no start-up.
+    for (const p of owned) expect([p.created_s, p.scheduled_s, p.running_s]).toEqual([0, 0, 0]);
+    // Nothing started: no startup latency to count (the SLI columns are empty).
+    for (const p of owned) expect([p.startup_slo_s, p.startup_s]).toEqual([null, null]);
     // The bare pod too: 13 pods in all, every one Running.
     expect(r.pods).toHaveLength(13);
     for (const p of r.pods) expect(p.outcome).toBe("running");
@@ -86,5 +89,18 @@ describe("a cluster export's controller-owned pods", () => {
     expect(redis.find((p) => p.pod === "redis-0")?.node).toBe("r6i-2xlarge-0");
     expect(redis.find((p) => p.pod === "redis-1")?.node).toBe("r6i-2xlarge-1");
     expect(redis.find((p) => p.pod === "redis-2")!.created_s).toBeGreaterThan(0);
+  });
+
+  it("a pod whose workload's requests no longer fit its node waits Pending, pinned there; the controller creates no other", () => {
+    // web's Deployment template (the first `cpu: "1"`, before its ReplicaSet's) asks 8 cpu: more than an m6i's 7910m allocatable.
+    const file = exportWith('              cpu: "1"\n', '              cpu: "8"\n', 2);
+    const r = simulate({ name: "fc", duration: "1m", cluster: { files: [file] } }, { baseDir: "." });
+    const web = r.pods.filter((p) => p.owner === "Deployment/shop/web");
+    expect(web.map((p) => p.pod).sort()).toEqual(["web-6b8f7c9d4-h2w8z", "web-6b8f7c9d4-q9m4t", "web-6b8f7c9d4-x7k2p"]);
+    for (const p of web) {
+      expect([p.node, p.outcome]).toEqual(["", "pending"]);
+      expect(p.last_failed_scheduling_message).toContain("1 Insufficient cpu");
+      expect(p.last_failed_scheduling_message).toContain("4 node(s) didn't match the requested node name");
+    }
   });
 });
