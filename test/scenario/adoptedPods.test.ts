@@ -103,4 +103,32 @@ describe("a cluster export's controller-owned pods", () => {
       expect(p.last_failed_scheduling_message).toContain("4 node(s) didn't match the requested node name");
     }
   });
+
+  it("a pod of an old ReplicaSet of the Deployment counts as the current one's: 4 exported for 3 replicas, one is deleted, none created", () => {
+    // A fourth web pod, of an older ReplicaSet the export does not hold (found by its name <deployment>-<pod-template-hash>).
+    const old = [
+      "- apiVersion: v1",
+      "  kind: Pod",
+      "  metadata:",
+      "    name: web-5f6e7d8c9-zz9qq",
+      "    namespace: shop",
+      "    labels: {app: web, pod-template-hash: 5f6e7d8c9}",
+      "    ownerReferences:",
+      "    - {apiVersion: apps/v1, kind: ReplicaSet, name: web-5f6e7d8c9, controller: true, uid: 0a0a0a0a-0000-4000-8000-000000000001}",
+      "  spec:",
+      "    nodeName: ip-10-0-3-88.eu-west-1.compute.internal",
+      "    priorityClassName: business-critical",
+      "    containers:",
+      "    - {name: web, image: registry.example.com/shop/web:2.13.0, resources: {requests: {cpu: '1', memory: 2Gi}}}",
+      "  status: {phase: Running}",
+      "",
+    ].join("\n");
+    const file = join(mkdtempSync(join(tmpdir(), "kubesim-adopt-")), "cluster.yaml");
+    writeFileSync(file, readFileSync(EXPORT, "utf8").replace(/\n*$/, "\n") + old);
+    const r = simulate({ name: "fc", duration: "1m", cluster: { files: [file] } }, { baseDir: "." });
+    const web = r.pods.filter((p) => p.owner === "Deployment/shop/web");
+    expect(web.map((p) => p.pod).sort()).toEqual(["web-5f6e7d8c9-zz9qq", "web-6b8f7c9d4-h2w8z", "web-6b8f7c9d4-q9m4t", "web-6b8f7c9d4-x7k2p"]);
+    expect(web.filter((p) => p.deletion_requested_s === null)).toHaveLength(3);
+    expect(web.find((p) => p.pod === "web-5f6e7d8c9-zz9qq")?.node).toBe("m6i-2xlarge-2");
+  });
 });
