@@ -108,6 +108,19 @@ export class ClusterState {
   /** A Node's status.images changed (its kubelet posted a new list): the kube-scheduler's ImageLocality reads it. */
   readonly onNodeImagesChanged: NodeListener[] = [];
   // --- end container runtime ---
+  // --- adopted pods (issue 12): a cluster export's controller-owned pods (run/adoptedPods.ts) ---
+  /**
+   * While a pod of a cluster export is created (at t=0, before any controller starts): the
+   * node it is bound to in the export, else -1. The onPodCreated listeners read it: the
+   * kube-scheduler pins the pod to that node (its spec.nodeName), the controllers adopt a
+   * pod they did not ask for.
+   */
+  adoptingNode = -1;
+  /** With adoptingNode: the pod is bound at once and starts Running (false: it does not fit there and waits Pending, pinned to the node). */
+  adoptingRunning = false;
+  /** The pods bound Running at t=0 that way: not scheduled by the simulated scheduler, no startup measured (pods.csv, scheduling latency). */
+  readonly runningAtStart = new Set<number>();
+  // --- end adopted pods ---
   /** Per node condition and taint transition (nodes.csv). */
   readonly nodeTransitions: NodeTransitions;
 
@@ -208,7 +221,8 @@ export class ClusterState {
     this.counters.pending--;
     this.counters.starting++;
     this.counters.scheduled++;
-    this.schedulingLatency.record(this.sim.now - pods.createdUs[pod]);
+    if (this.adoptingRunning) this.runningAtStart.add(pod);
+    else this.schedulingLatency.record(this.sim.now - pods.createdUs[pod]);
     for (const l of this.onPodBound) l(pod);
   }
 
@@ -453,8 +467,13 @@ export class ClusterState {
    * admission guarantee it): checked before a pod is accounted to a node.
    */
   private checkAllocatable(pod: number, node: number): void {
+    const over = this.overAllocatable(this.pods.template[pod], node);
+    if (over !== "") throw new InvariantError(`node ${this.nodes.names[node]} over-committed by pod ${this.pods.namespaces[pod]}/${this.pods.names[pod]}: requested ${over} allocatable`);
+  }
+
+  /** What a pod of `template` would overcommit on `node` ("cpu 8100m > 7910m"), "" when it fits. */
+  overAllocatable(template: number, node: number): string {
     const n = this.nodes;
-    const template = this.pods.template[pod];
     const r = this.templates[template].requests;
     let over = "";
     const cpu = n.cpuReq[node] + r.cpuMilli;
@@ -472,6 +491,6 @@ export class ClusterState {
         if (req > this.extendedAlloc[id][node]) over = `${this.resources.name(id)} ${req} > ${this.extendedAlloc[id][node]}`;
       }
     }
-    if (over !== "") throw new InvariantError(`node ${n.names[node]} over-committed by pod ${this.pods.namespaces[pod]}/${this.pods.names[pod]}: requested ${over} allocatable`);
+    return over;
   }
 }

@@ -560,7 +560,8 @@ export class ReplicaSetController {
     const at = this.rsOf(pod);
     if (at) {
       const rs = this.sets[at[0]][at[1]];
-      rs.creating--;
+      // An adopted pod of a cluster export (run/adoptedPods.ts) answers no create of ours.
+      if (this.cluster.adoptingNode < 0) rs.creating--;
       rs.active.add(pod);
       rs.live.add(pod);
       if (!this.syncing) this.checkProgress(at[0]);

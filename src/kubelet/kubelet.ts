@@ -318,6 +318,8 @@ export class Kubelets {
   private start(pod: number): void {
     this.prober.podSynced(pod);
     this.containers[pod] = STARTING;
+    // A cluster export's pod (run/adoptedPods.ts) was running when the export was taken: no start-up.
+    if (this.cluster.adoptingRunning) return this.started(pod);
     if (this.runtime) return this.runtime.start(pod);
     this.timer[pod] = this.sim.timer(this.startup.sample(this.startupStream) * US_PER_S, this.hStarted, pod);
   }

@@ -67,12 +67,14 @@ export interface PodRowExtras {
   lastSchedulingFailure: ReadonlyMap<number, string>;
   /** Per pod: what the startup SLI leaves out (us; -1 or absent: nothing), from the container runtime model. */
   startupExcludedUs?: Float64Array;
+  /** Pods Running when the run began (a cluster export's, run/adoptedPods.ts): no startup to measure, the startup columns are empty. */
+  runningAtStart?: ReadonlySet<number>;
 }
 
 const seconds = (us: number): number | null => (us < 0 ? null : us / US_PER_S);
 
-function startupColumns(pods: PodTable, p: number, excludedUs: Float64Array | undefined): { startup_slo_s: number | null; startup_s: number | null } {
-  if (pods.runningUs[p] < 0) return { startup_slo_s: null, startup_s: null };
+function startupColumns(pods: PodTable, p: number, excludedUs: Float64Array | undefined, runningAtStart: ReadonlySet<number> | undefined): { startup_slo_s: number | null; startup_s: number | null } {
+  if (pods.runningUs[p] < 0 || runningAtStart?.has(p) === true) return { startup_slo_s: null, startup_s: null };
   const fullUs = pods.runningUs[p] - pods.createdUs[p];
   const excluded = excludedUs !== undefined && p < excludedUs.length && excludedUs[p] > 0 ? excludedUs[p] : 0;
   return { startup_slo_s: (fullUs - excluded) / US_PER_S, startup_s: fullUs / US_PER_S };
@@ -109,7 +111,7 @@ export function podRows(pods: PodTable, nodes: NodeTable, owners: readonly strin
       last_failed_scheduling_message: extras.lastSchedulingFailure.get(p) ?? "",
       deletion_requested_s: seconds(pods.deletionUs[p]),
       restarts: pods.restarts[p],
-      ...startupColumns(pods, p, extras.startupExcludedUs),
+      ...startupColumns(pods, p, extras.startupExcludedUs, extras.runningAtStart),
     });
   }
   return rows;

@@ -46,7 +46,7 @@ export function summarize(s: SummaryInputs): SummaryRow[] {
     { metric: "scheduling_latency_p99_ms", value: latencyMs(s.latency, s.latency.quantileUs(0.99)) },
     { metric: "scheduling_latency_max_ms", value: latencyMs(s.latency, s.latency.maxUs) },
     { metric: "scheduling_latency_mean_ms", value: latencyMs(s.latency, s.latency.meanUs()) },
-    // Pods the percentiles above leave out: never bound by the end (still Pending, or deleted before binding).
+    // Pods the percentiles above leave out: never bound by the end (still Pending, or deleted before binding), or Running at t=0 (a cluster export's adopted pods).
     { metric: "scheduling_latency_excluded_pods", value: c.created - s.latency.count },
     ...(s.startup ?? []),
     { metric: "cpu_requested_ratio_mean", value: mean((r) => r.cpu_requested_ratio) },

@@ -137,10 +137,22 @@ export const kubeSchedulerComponent: ComponentFactory = ({ sim, spec, cluster, c
   cluster.onNodeImagesChanged.push((n) => snapshot.setNodeImages(n, cluster.nodeImages[n] ?? []));
 
   // The kube-scheduler's informers: new pods, deleted pods, nodes.
+  // A cluster export's adopted pod (run/adoptedPods.ts) keeps its spec.nodeName: its template pinned to its node, compiled once per template and node.
+  const pinned = new Map<string, CompiledPod>();
+  const pinnedTo = (t: number, node: number): CompiledPod => {
+    const key = `${t}/${node}`;
+    let c = pinned.get(key);
+    if (!c) pinned.set(key, (c = snapshot.compile({ ...spec.templates[t].pod, spec: { ...spec.templates[t].pod.spec!, nodeName: spec.nodes[node].name } })));
+    return c;
+  };
   cluster.onPodCreated.push((pod) => {
     const t = cluster.pods.template[pod];
+    if (cluster.adoptingRunning) {
+      scheduler.addBoundPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, cluster.adoptingNode, 0, graceUs[t]);
+      return;
+    }
     const podSpec = spec.templates[t].pod.spec!;
-    scheduler.addPod(pod, compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
+    scheduler.addPod(pod, cluster.adoptingNode >= 0 ? pinnedTo(t, cluster.adoptingNode) : compiled[t], `${cluster.pods.namespaces[pod]}/${cluster.pods.names[pod]}`, {
       schedulerName: podSpec.schedulerName!,
       terminationGracePeriodUs: graceUs[t],
       // SchedulingGates (PreEnqueue): nothing in a scenario removes gates, so gated pods stay Pending.

@@ -7,6 +7,7 @@
  * The wiring order is fixed, and it is the order in which the components hear of each
  * event: the ReplicaSet controller, then the kube-scheduler, then the kubelets.
  */
+import { createAdoptedPods } from "./adoptedPods.js";
 import { Simulation, US_PER_S } from "../engine/simulation.js";
 import { podRows, type PodRow } from "../metrics/podRows.js";
 import { sampleCluster, type TimeseriesRow } from "../metrics/sampler.js";
@@ -235,6 +236,8 @@ export class ClusterRun {
     // Start-up order: bare Pods, then Deployments' replicas, then the timelines.
     // The first sample runs after everything created at t=0 was scheduled.
     for (const p of spec.pods) if (p.startUs === undefined) this.user.createPod(p.name, p.namespace, p.template, -1, p.activeDeadlineUs);
+    // A cluster export's controller-owned pods exist before their controllers start (issue 12).
+    if (spec.adoptedPods) createAdoptedPods(cluster, spec, spec.adoptedPods);
     this.replicaSets.start();
     this.daemonSets.start();
     this.statefulSets.start();
@@ -339,6 +342,7 @@ export class ClusterRun {
       schedulerNames: this.spec.templates.map((t) => t.pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME),
       lastSchedulingFailure: c.lastSchedulingFailure,
       startupExcludedUs: this.kubelets.runtime?.sloExcludedUs,
+      runningAtStart: c.runningAtStart, // a cluster export's adopted pods (issue 12)
     });
     const summary = summarize({
       nodes: c.nodes.count,

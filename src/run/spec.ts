@@ -27,6 +27,7 @@ import type { CloudSpec } from "../cloud/spec.js";
 export type { NodeSpec, TaintSpec } from "../model/nodeSpec.js";
 export type { PodTemplate } from "../model/podTemplate.js";
 export type { DeploymentSpec } from "../controllers/replicaSet.js";
+import type { AdoptedPodSpec } from "./adoptedPods.js";
 
 export interface StandalonePodSpec {
   /** Created by an apply action at this time (us); undefined: at the start of the run. */
@@ -172,6 +173,8 @@ export interface ClusterSpec {
   scheduler: SchedulerSpec;
   /** The control plane, when the scenario has a `controlPlane` section. */
   controlPlane?: ControlPlaneSpec;
+  /** A cluster export's controller-owned pods, bound at t=0 and adopted by their workloads (run/adoptedPods.ts); absent: none. */
+  adoptedPods?: AdoptedPodSpec[];
   // --- Services, kube-proxy, request load (issue 11): absent or empty, none of it runs ---
   /** v1 Services (ClusterIP), in scenario order. */
   services?: ServiceSpec[];

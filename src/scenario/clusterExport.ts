@@ -17,7 +17,8 @@
  * - Everything else is a `{manifests: files}` workloads entry (manifests.ts), with the
  *   export's Node objects expected there and each bare Pod's spec.nodeName renamed to
  *   its node's new name, so it stays bound where it is; mirror pods (owned by their
- *   Node) stay bound too.
+ *   Node) stay bound too, and the bound pods of its Deployments, StatefulSets and
+ *   DaemonSets are adopted by them (manifests.ts, run/adoptedPods.ts).
  * - Fields kubesim does not model are ignored and named once, in one warning.
  */
 import { isAbsolute, join, relative } from "node:path";

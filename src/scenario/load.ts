@@ -88,7 +88,7 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   // A cluster export (`cluster:`): its Nodes become pools, its objects a manifests entry.
   const cluster = expandCluster(doc as Record<string, unknown>, file, options.baseDir ?? ".");
   const clusterFiles = cluster && { files: cluster.clusterFiles, renameNodes: cluster.renameNodes };
-  const { doc: expanded, origins, warnings } = expandManifests(cluster?.doc ?? (doc as Record<string, unknown>), file, options.baseDir ?? ".", clusterFiles);
+  const { doc: expanded, origins, warnings, adopted } = expandManifests(cluster?.doc ?? (doc as Record<string, unknown>), file, options.baseDir ?? ".", clusterFiles);
   if (cluster) warnings.unshift(...cluster.warnings);
   // The objects of apply actions are expanded the same way, each list on its own.
   const appliedOrigins = new Map<number, Origin[]>();
@@ -127,7 +127,10 @@ export function prepareScenario(raw: unknown, file = "scenario", options: LoadOp
   checkBounds(result.data, workloadError, arrivalRates);
   warnings.push(...notReached(file, result.data), ...csvEndWarnings(result.data, arrivalRates, file));
   warnings.push(...checkNodeNames(file, result.data, (e) => (e.action < 0 ? origins[e.path[1] as number] : appliedOrigins.get(e.action)?.[e.path[3] as number]), workloadError));
-  return { scenario: result.data, spec: resolveScenario(result.data, { file, locate: relocate, baseDir, arrivalRates }), warnings };
+  const spec = resolveScenario(result.data, { file, locate: relocate, baseDir, arrivalRates });
+  // A cluster export's controller-owned pods start bound, adopted by their workloads (run/adoptedPods.ts).
+  if (adopted.length > 0) spec.adoptedPods = adopted;
+  return { scenario: result.data, spec, warnings };
 }
 
 /**

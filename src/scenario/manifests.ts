@@ -25,6 +25,11 @@
  * A Pod's spec.nodeName naming a node the scenario lacks is handled once the nodes are
  * known (load.ts).
  *
+ * A cluster export (clusterExport.ts) is the exception to the first two rules: its bound
+ * Pods of a Deployment (through a ReplicaSet), StatefulSet or DaemonSet in the scenario
+ * are adopted, not skipped (`adopted`, AdoptedPodSpec): they start the run on their
+ * (renamed) node, owned by their workload, whose controller creates only what is missing.
+ *
  * Each expanded entry remembers where it came from, so an error names the manifest
  * file and the object's path in it.
  */
@@ -32,6 +37,7 @@ import { isAbsolute, join, relative } from "node:path";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import { readInputFile } from "./inputFile.js";
 import { parseYamlDocuments } from "./yamlInput.js";
+import type { AdoptedPodSpec } from "../run/adoptedPods.js";
 
 /** Where an expanded workloads entry came from: a file and the path of the object in it. */
 export interface Origin {
@@ -84,9 +90,9 @@ class Skips {
  * new document, the origin of each entry of its workloads list, and the warnings about
  * what was skipped.
  */
-export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string, cluster?: ClusterFiles): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[]; entryOf: number[] } {
+export function expandManifests(doc: Record<string, unknown>, file: string, baseDir: string, cluster?: ClusterFiles): { doc: Record<string, unknown>; origins: Origin[]; warnings: string[]; entryOf: number[]; adopted: AdoptedPodSpec[] } {
   const workloads = doc.workloads;
-  if (!Array.isArray(workloads)) return { doc, origins: [], warnings: [], entryOf: [] };
+  if (!Array.isArray(workloads)) return { doc, origins: [], warnings: [], entryOf: [], adopted: [] };
   // First every object, then the decisions that depend on the others (owners).
   const entries: ({ inline: unknown; origin: Origin; entry: number } | { found: Found; entry: number })[] = [];
   const skips = new Skips();
@@ -117,6 +123,8 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
   const origins: Origin[] = [];
   /** Per object out: the index of the workloads entry it came from. */
   const entryOf: number[] = [];
+  const adopted: AdoptedPodSpec[] = [];
+  const adoptedNames: string[] = [];
   for (const e of entries) {
     if ("inline" in e) {
       out.push(e.inline);
@@ -132,12 +140,45 @@ export function expandManifests(doc: Record<string, unknown>, file: string, base
     // A mirror pod (a static pod the kubelet runs, owned by its Node) of a cluster export stays on its node: nothing reschedules it.
     const phase = isObject(value.status) ? value.status.phase : undefined;
     const mirror = value.kind === "Pod" && cluster?.files.has(from) === true && controllerOf(value)?.kind === "Node" && !(typeof phase === "string" && TERMINAL_PHASES.has(phase));
+    const adopt = value.kind === "Pod" && !mirror && cluster?.files.has(from) === true ? adoptedPod(renamedNode(value, cluster.renameNodes), deployments, daemonSets, replicaSets) : undefined;
+    if (adopt) {
+      adopted.push(adopt);
+      adoptedNames.push(adopt.name);
+      continue;
+    }
     if (value.kind === "Pod" && !mirror && skipPod(value, from, deployments, daemonSets, replicaSets, skips)) continue;
     out.push(value.kind === "Pod" && cluster?.files.has(from) ? renamedNode(value, cluster.renameNodes) : value);
     origins.push({ file: from, path });
     entryOf.push(e.entry);
   }
-  return { doc: { ...doc, workloads: out }, origins, warnings: skips.warnings(), entryOf };
+  const warnings = skips.warnings();
+  if (adopted.length > 0) warnings.push(`${[...cluster!.files].join(", ")}: ${adopted.length} Pod${adopted.length === 1 ? "" : "s"} of Deployments, StatefulSets and DaemonSets (${examples(adoptedNames)}) stay on their nodes, adopted by their workloads`);
+  return { doc: { ...doc, workloads: out }, origins, warnings, entryOf, adopted };
+}
+
+/**
+ * A bound, not finished Pod of a cluster export whose controller chain ends at a workload
+ * of the scenario: a Deployment (Pod -> ReplicaSet -> Deployment, or the ReplicaSet named
+ * <deployment>-<pod-template-hash>), a StatefulSet or a DaemonSet. Every pod of a
+ * Deployment counts as its current ReplicaSet's: kubesim starts a Deployment with one
+ * ReplicaSet, so an export caught mid-rollout starts with the rollout done. [kubesim choice]
+ */
+function adoptedPod(pod: Record<string, unknown>, deployments: Set<string>, workloads: Set<string>, replicaSets: Map<string, Record<string, unknown>>): AdoptedPodSpec | undefined {
+  const spec = pod.spec;
+  if (!isObject(spec) || typeof spec.nodeName !== "string" || spec.nodeName === "") return undefined;
+  const phase = isObject(pod.status) ? pod.status.phase : undefined;
+  if (typeof phase === "string" && TERMINAL_PHASES.has(phase)) return undefined;
+  const owner = controllerOf(pod);
+  if (!owner) return undefined;
+  const ns = meta(pod).namespace;
+  const namespace = typeof ns === "string" && ns !== "" ? ns : "default";
+  const base = { name: nameOf(pod), namespace, nodeName: spec.nodeName };
+  if (owner.kind === "ReplicaSet") {
+    const deployment = deploymentOfReplicaSet(pod, owner.name, replicaSets);
+    return deployment !== undefined && deployments.has(nsName(pod, deployment)) ? { ...base, owner: `Deployment/${namespace}/${deployment}` } : undefined;
+  }
+  if ((owner.kind === "StatefulSet" || owner.kind === "DaemonSet") && workloads.has(`${owner.kind}/${nsName(pod, owner.name)}`)) return { ...base, owner: `${owner.kind}/${namespace}/${owner.name}` };
+  return undefined;
 }
 
 /**
@@ -191,7 +232,7 @@ function checkReplicaSet(f: Found, deployments: Set<string>, skips: Skips): void
   const owner = controllerOf(f.value);
   if (owner?.kind !== "Deployment") throw notModelled(f.file, f.path, "ReplicaSet");
   if (deployments.has(nsName(f.value, owner.name))) {
-    skips.add(f.file, "ReplicaSet", "each belongs to a Deployment in the scenario, which creates its own", nameOf(f.value));
+    skips.add(f.file, "ReplicaSet", "each belongs to a Deployment in the scenario, which makes its own ReplicaSet", nameOf(f.value));
   } else {
     skips.add(f.file, "ReplicaSet", "their Deployment is not in the scenario and kubesim does not model bare ReplicaSets (add the Deployment to run their pods)", nameOf(f.value));
   }

@@ -217,7 +217,8 @@ export class DaemonSetController {
     const at = this.slotOf(pod);
     if (!at) return;
     const [d, k] = at;
-    this.creating[d][k]--;
+    // An adopted pod of a cluster export (run/adoptedPods.ts) answers no create of ours.
+    if (this.cluster.adoptingNode < 0) this.creating[d][k]--;
     this.podsOf[d][k].push(pod);
     if (this.isNew(d, pod)) this.updated[d]++;
     this.changed(d, k);
