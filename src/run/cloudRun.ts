@@ -15,6 +15,7 @@ import { CloudNodeLifecycleController } from "../cloud/ccm/cloudNodeLifecycleCon
 import { ClusterAutoscaler, type AutoscalerParts } from "../cloud/autoscaler/clusterAutoscaler.js";
 import type { CloudSpec } from "../cloud/spec.js";
 import type { ControllerClient } from "../controllers/controllerClient.js";
+import { ZoneCapacityTimeline } from "./zoneCapacityTimeline.js";
 
 export interface CloudRunParts {
   sim: Simulation;
@@ -33,6 +34,7 @@ export class CloudRun {
   readonly nodeController: CloudNodeController | undefined;
   readonly lifecycle: CloudNodeLifecycleController | undefined;
   readonly autoscaler: ClusterAutoscaler | undefined;
+  readonly zoneCapacity: ZoneCapacityTimeline | undefined;
 
   constructor(private readonly p: CloudRunParts) {
     const { sim, cluster, spec } = p;
@@ -55,10 +57,12 @@ export class CloudRun {
       this.nodeController = new CloudNodeController(sim, cluster, p.client("cloud-node-controller"));
       this.lifecycle = new CloudNodeLifecycleController(sim, cluster, p.client("cloud-node-lifecycle-controller"), (n) => this.provider.instanceExists(n), ccm.nodeMonitorPeriodUs);
     }
+    if (spec.zoneCapacityFaults) this.zoneCapacity = new ZoneCapacityTimeline(sim, cluster.events, this.provider, spec.zoneCapacityFaults);
     if (spec.autoscaler && p.autoscaler) this.autoscaler = new ClusterAutoscaler(sim, cluster, spec.autoscaler, { ...p.autoscaler, cloud: this.provider });
   }
 
   start(): void {
+    this.zoneCapacity?.start();
     this.lifecycle?.start();
     this.autoscaler?.start();
   }

@@ -340,6 +340,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   }
   const faults: FaultSpec[] = [];
   s.faults.forEach((f, i) => {
+    if (f.type === "zone-capacity-exhausted") return; // the cloud's fault (issue 12): resolved in cloud.ts
     let candidates: number[];
     let count = Infinity;
     let what: string;
