@@ -4,6 +4,10 @@
  *
  * 1. Machines that have not registered a Node within --max-node-provision-time (15 m)
  *    are given up: deleted (events.csv ScaleUpTimedOut).
+ * 1b. Machines whose create failed with a cloud error (a zone out of capacity, a
+ *    launch failure) are seen at the loop after the create (createErrors.ts): events.csv
+ *    ScaleUpFailed, the group backed off, the machines deleted; the same loop's
+ *    scale-up then skips the group (the expander picks among the others).
  * 2. Scale-up: the pods the kube-scheduler marked unschedulable and older than
  *    --new-pod-scale-up-delay. Those that fit on existing nodes or on nodes on their way
  *    up (booting, registered but not yet Ready or initialized: template nodes) are left to
@@ -13,11 +17,6 @@
  *    size grows by its estimate (events.csv ScaledUpGroup). Pods no group can help get
  *    NotTriggerScaleUp once.
  * 3. Scale-down, when the loop did not scale up (scaleDown.ts).
- *
- * 1b. Machines whose create failed with a cloud error (a zone out of capacity, a
- *    launch failure) are seen at the loop after the create (createErrors.ts): events.csv
- *    ScaleUpFailed, the group backed off, the machines deleted; the same loop's
- *    scale-up then skips the group (the expander picks among the others).
  *
  * A group whose machine was given up or failed is backed off (nodeGroupBackoff.ts): skipped by
  * scale-up for 5 min, doubling per failure after the last backoff ended, up to 30 min.
