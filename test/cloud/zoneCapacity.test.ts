@@ -95,6 +95,14 @@ describe("zone-capacity-exhausted", () => {
   });
 });
 
+describe("a node fault after a zone-capacity-exhausted one", () => {
+  it("keeps its own index in events.csv (fault/<index in the file>)", () => {
+    const r = simulate(scenario({ faults: [{ type: "zone-capacity-exhausted", zone: "z-b", at: "1m" }, { type: "node-failure", node: "a-0", at: "5m", recoverAfter: "1m" }] }));
+    expect(ev(r, "NodeFailure").map((e) => [e[0], e[1]])).toEqual([[300, "fault/1"]]);
+    expect(ev(r, "NodeRecovery").map((e) => [e[0], e[1]])).toEqual([[360, "fault/1"]]);
+  });
+});
+
 describe("launchFailureProbability: an error at create time", () => {
   it("is seen at the next loop as Other.OTHER, the group backed off, the other group scaled up", () => {
     const r = simulate(scenario({ faults: [] }, { launchFailureProbability: 1 }));
