@@ -1,14 +1,20 @@
 /**
  * The cloud's machines (issue 12): each node pool is an instance group whose node rows
  * are its possible machines. A create request boots a machine after the group's
- * provisioning delay (its kubelet then starts and registers the Node); with the group's
- * launchFailureProbability it never boots (the instance stays in creating, as a VM stuck
- * on a zone out of capacity: the Cluster Autoscaler gives up on it after
- * max-node-provision-time). A delete stops the machine at once.
+ * provisioning delay (its kubelet then starts and registers the Node). A create can fail:
+ *
+ * - at once, with a cloud error on the instance (cloudprovider.InstanceStatus with
+ *   ErrorInfo, state still Creating): the machine's zone is out of capacity (fault
+ *   zone-capacity-exhausted: OutOfResourcesErrorClass) or a draw of the group's
+ *   launchFailureProbability (OtherErrorClass). The Cluster Autoscaler reads these at
+ *   its next loop (createErrors) and deletes them;
+ * - silently: with bootFailureProbability the machine never boots (a VM whose bootstrap
+ *   fails): the autoscaler gives up on it after max-node-provision-time.
+ * A delete stops the machine at once.
  *
  * Billing [kubesim choice]: a machine is billed from its create request until it is
  * deleted (clouds bill from boot start; the few seconds between are not modelled); a
- * launch that never booted is not billed.
+ * create that failed or never booted is not billed.
  */
 import { US_PER_S, type Simulation } from "../engine/simulation.js";
 import { distribution, type Distribution } from "../engine/distribution.js";
@@ -29,6 +35,31 @@ export const enum MachineState {
   Running = 2,
 }
 
+/** cloudprovider.InstanceErrorClass: OutOfResourcesErrorClass = 1, OtherErrorClass = 99 (cloud_provider.go). */
+export const enum InstanceErrorClass {
+  None = 0,
+  OutOfResources = 1,
+  Other = 99,
+}
+
+/** A create error as a cloud provider reports it on the instance (cloudprovider.InstanceErrorInfo). */
+export interface InstanceError {
+  node: number;
+  errorClass: InstanceErrorClass;
+  /** Upstream's GCE provider codes (gce autoscaling_gce_client.go): ErrorCodeResourcePoolExhausted, ErrorCodeOther. */
+  code: string;
+  message: string;
+}
+
+/** GCE's codes as the autoscaler's GCE provider maps them (ZONE_RESOURCE_POOL_EXHAUSTED -> RESOURCE_POOL_EXHAUSTED). */
+export const ERROR_CODE_RESOURCE_POOL_EXHAUSTED = "RESOURCE_POOL_EXHAUSTED";
+export const ERROR_CODE_OTHER = "OTHER";
+
+/** GCE's ZONE_RESOURCE_POOL_EXHAUSTED text (recalled), with the zone. */
+export const zoneExhaustedMessage = (zone: string) => `The zone '${zone}' does not have enough resources available to fulfill the request. Try a different zone, or try again later.`;
+/** [kubesim choice] The text of a launchFailureProbability draw. */
+export const LAUNCH_FAILED_MESSAGE = "Instance creation failed";
+
 const US_PER_HOUR = 3600 * US_PER_S;
 
 export class CloudProvider {
@@ -38,8 +69,12 @@ export class CloudProvider {
   readonly groupOf: Int32Array;
   /** Per node row: when the create was requested (us), -1 when none. */
   readonly createdUs: Float64Array;
-  /** Per node row: 1 when this create will never boot. */
+  /** Per node row: 1 when this create will never boot (a create error or a boot failure). */
   private readonly failing: Uint8Array;
+  /** Per node row: the create's error class (InstanceErrorClass.None: none). */
+  readonly createError: Uint8Array;
+  /** Zones out of capacity: "zone" for every group, "zone/group" for one group -> how many faults hold it. */
+  private readonly exhausted = new Map<string, number>();
   /** Per node row: generation of its machine, so a boot of a deleted machine does nothing. */
   private readonly generation: Int32Array;
   /** Per group: machine-microseconds billed so far by deleted machines. */
@@ -47,9 +82,12 @@ export class CloudProvider {
   private readonly delay: Distribution[];
   private readonly delayStream: RandomStream;
   private readonly failStream: RandomStream;
+  private readonly bootFailStream: RandomStream;
   private readonly hBooted: number;
-  /** Machine creates that never booted. */
+  /** Machine creates that never booted (create errors and boot failures). */
   launchFailures = 0;
+  /** Of those, creates refused for a zone out of capacity. */
+  capacityErrors = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -61,6 +99,7 @@ export class CloudProvider {
     this.groupOf = new Int32Array(nodeCount).fill(-1);
     this.createdUs = new Float64Array(nodeCount).fill(-1);
     this.failing = new Uint8Array(nodeCount);
+    this.createError = new Uint8Array(nodeCount);
     this.generation = new Int32Array(nodeCount);
     this.billedUs = groups.map(() => 0);
     groups.forEach((g, gi) =>
@@ -75,6 +114,7 @@ export class CloudProvider {
     this.delay = groups.map((g) => distribution(g.provisioningDelay));
     this.delayStream = sim.rng.stream("cloud.provisioningDelay");
     this.failStream = sim.rng.stream("cloud.launchFailure");
+    this.bootFailStream = sim.rng.stream("cloud.bootFailure");
     this.hBooted = sim.on("cloud.instanceBooted", (node, gen) => this.booted(node, gen));
   }
 
@@ -95,9 +135,14 @@ export class CloudProvider {
       this.createdUs[row] = this.sim.now;
       const gen = ++this.generation[row];
       const fails = this.failStream.next() < this.groups[g].launchFailureProbability;
-      this.failing[row] = fails ? 1 : 0;
       const delayS = Math.max(0, this.delay[g].sample(this.delayStream));
-      if (fails) this.launchFailures++;
+      const zone = this.groups[g].zones[this.groups[g].nodes.indexOf(row)];
+      const noCapacity = zone !== "" && this.zoneExhausted(zone, g);
+      const bootFails = this.groups[g].bootFailureProbability > 0 && this.bootFailStream.next() < this.groups[g].bootFailureProbability;
+      this.createError[row] = noCapacity ? InstanceErrorClass.OutOfResources : fails ? InstanceErrorClass.Other : InstanceErrorClass.None;
+      this.failing[row] = noCapacity || fails || bootFails ? 1 : 0;
+      if (noCapacity) this.capacityErrors++;
+      if (this.failing[row] === 1) this.launchFailures++;
       else this.sim.schedule(Math.round(delayS * US_PER_S), this.hBooted, row, gen);
       out.push(row);
     }
@@ -111,9 +156,44 @@ export class CloudProvider {
     const g = this.groupOf[node];
     if (this.failing[node] === 0) this.billedUs[g] += this.sim.now - this.createdUs[node];
     this.state[node] = MachineState.None;
+    this.createError[node] = InstanceErrorClass.None;
     this.generation[node]++;
     this.createdUs[node] = -1;
     if (st === MachineState.Running) this.hooks.deleted(node);
+  }
+
+  /** Creates in `zone` (of group g only, or of every group when g < 0) fail from now until zoneRecovered. */
+  exhaustZone(zone: string, g: number): void {
+    const key = g < 0 ? zone : `${zone}/${g}`;
+    this.exhausted.set(key, (this.exhausted.get(key) ?? 0) + 1);
+  }
+
+  zoneRecovered(zone: string, g: number): void {
+    const key = g < 0 ? zone : `${zone}/${g}`;
+    const k = (this.exhausted.get(key) ?? 0) - 1;
+    if (k > 0) this.exhausted.set(key, k);
+    else this.exhausted.delete(key);
+  }
+
+  /** Is `zone` out of capacity for group g's machines? */
+  zoneExhausted(zone: string, g: number): boolean {
+    return this.exhausted.size > 0 && (this.exhausted.has(zone) || this.exhausted.has(`${zone}/${g}`));
+  }
+
+  /**
+   * Group g's instances in Creating with an error (NodeGroup.Nodes() with
+   * InstanceStatus.ErrorInfo), in row order: what the autoscaler's clusterstate reads.
+   */
+  createErrors(g: number): InstanceError[] {
+    const out: InstanceError[] = [];
+    const group = this.groups[g];
+    group.nodes.forEach((row, k) => {
+      const c = this.createError[row];
+      if (c === InstanceErrorClass.None || this.state[row] !== MachineState.Creating) return;
+      if (c === InstanceErrorClass.OutOfResources) out.push({ node: row, errorClass: c, code: ERROR_CODE_RESOURCE_POOL_EXHAUSTED, message: zoneExhaustedMessage(group.zones[k]) });
+      else out.push({ node: row, errorClass: c, code: ERROR_CODE_OTHER, message: LAUNCH_FAILED_MESSAGE });
+    });
+    return out;
   }
 
   /** InstanceExists (cloudprovider.InstancesV2): the VM exists, running or being created. */

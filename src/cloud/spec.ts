@@ -9,6 +9,8 @@ export interface InstanceGroupSpec {
   pool: string;
   /** The group's node rows: the `count` machines of the start first, then rows up to maxSize (NodeSpec.provisionLater). */
   nodes: number[];
+  /** The zone of each of `nodes` ("" for none): where its machine is created. */
+  zones: string[];
   initialSize: number;
   minSize: number;
   maxSize: number;
@@ -18,7 +20,23 @@ export interface InstanceGroupSpec {
   pricePerHour: number;
   /** Create request to the machine booted (its kubelet starts), in seconds. */
   provisioningDelay: DistributionSpec;
+  /** A create fails at once with the cloud's error (OtherErrorClass), seen by the autoscaler at its next loop. */
   launchFailureProbability: number;
+  /** A create succeeds but the machine never boots (its Node never registers): the autoscaler's 15 min path. */
+  bootFailureProbability: number;
+}
+
+/** A zone out of capacity (fault zone-capacity-exhausted): creates there fail while it holds. */
+export interface ZoneCapacityFaultSpec {
+  atUs: number;
+  zone: string;
+  /** Only this group's creates, -1 for every group's. */
+  group: number;
+  /** Capacity back this long after, -1 never. */
+  recoverAfterUs: number;
+  /** Its index in the scenario's faults (events.csv fault/<index>). */
+  index: number;
+  description: string;
 }
 
 export interface AutoscalerSpec {
@@ -40,4 +58,6 @@ export interface CloudSpec {
   /** The cloud-controller-manager (kubelets --cloud-provider=external); undefined: not modelled. */
   ccm?: { nodeMonitorPeriodUs: number; kubeApiQps: number; kubeApiBurst: number };
   autoscaler?: AutoscalerSpec;
+  /** zone-capacity-exhausted faults, in file order (absent: none). */
+  zoneCapacityFaults?: ZoneCapacityFaultSpec[];
 }

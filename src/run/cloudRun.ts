@@ -18,6 +18,7 @@ import type { CloudSpec } from "../cloud/spec.js";
 import { ControllerClient } from "../controllers/controllerClient.js";
 import type { ApiPort } from "../apiserver/apiPort.js";
 import type { LeaderElection } from "../client/leaderElection.js";
+import { ZoneCapacityTimeline } from "./zoneCapacityTimeline.js";
 
 export interface CloudRunParts {
   sim: Simulation;
@@ -39,6 +40,7 @@ export class CloudRun {
   readonly nodeController: CloudNodeController | undefined;
   readonly lifecycle: CloudNodeLifecycleController | undefined;
   readonly autoscaler: ClusterAutoscaler | undefined;
+  readonly zoneCapacity: ZoneCapacityTimeline | undefined;
 
   constructor(private readonly p: CloudRunParts) {
     const { sim, cluster, spec } = p;
@@ -63,10 +65,12 @@ export class CloudRun {
       this.nodeController = new CloudNodeController(sim, cluster, client("cloud-node-controller"));
       this.lifecycle = new CloudNodeLifecycleController(sim, cluster, client("cloud-node-lifecycle-controller"), (n) => this.provider.instanceExists(n), ccm.nodeMonitorPeriodUs);
     }
+    if (spec.zoneCapacityFaults) this.zoneCapacity = new ZoneCapacityTimeline(sim, cluster.events, this.provider, spec.zoneCapacityFaults);
     if (spec.autoscaler && p.autoscaler) this.autoscaler = new ClusterAutoscaler(sim, cluster, spec.autoscaler, { ...p.autoscaler, cloud: this.provider });
   }
 
   start(): void {
+    this.zoneCapacity?.start();
     this.lifecycle?.start();
     this.autoscaler?.start();
   }

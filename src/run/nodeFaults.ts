@@ -61,7 +61,7 @@ export class NodeFaultTimeline {
       for (const l of this.onFirstFault) l();
     }
     const names = nodes.length <= 3 ? nodes.map((n) => this.cluster.nodes.names[n]).join(", ") : `${nodes.length} nodes`;
-    this.cluster.events.add(this.sim.now, EVENT_KIND[f.type], `fault/${i}`, `${f.description}: ${this.what(f)} (${names || "no node"})`);
+    this.cluster.events.add(this.sim.now, EVENT_KIND[f.type], `fault/${f.index ?? i}`, `${f.description}: ${this.what(f)} (${names || "no node"})`);
     if (f.type === "zone-outage" && f.controlPlaneToo) this.isolateControlPlaneZone(f.zone, true);
     for (const n of nodes) {
       if (f.type !== "node-deletion") this.faultedAtUs[n] = this.sim.now;
@@ -108,7 +108,7 @@ export class NodeFaultTimeline {
       }
     }
     const names = back.length <= 3 ? back.join(", ") : `${back.length} nodes`;
-    this.cluster.events.add(this.sim.now, "NodeRecovery", `fault/${this.faults.indexOf(f)}`, `${description}: fault over (${names || "no node"})`);
+    this.cluster.events.add(this.sim.now, "NodeRecovery", `fault/${f.index ?? this.faults.indexOf(f)}`, `${description}: fault over (${names || "no node"})`);
   }
 
   /** `count` healthy nodes among the candidates (all when count is Infinity), chosen with stream "faults". */

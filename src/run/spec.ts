@@ -78,6 +78,8 @@ export interface FaultSpec {
   zone: string;
   /** Where it came from, for events.csv ("faults[0]: pool general, 10 nodes"). */
   description: string;
+  /** Its index in the scenario's faults (events.csv fault/<index>), when the list holds other faults too (issue 12: the cloud's). */
+  index?: number;
 }
 
 /** kube-controller-manager's flags for the controllers of node failures (scenario section controllerManager). */

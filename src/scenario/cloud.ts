@@ -13,6 +13,7 @@ import { durationUs } from "./duration.js";
 import { ScenarioError, formatPath } from "./errors.js";
 import { distributionSeconds } from "./fields.js";
 import type { Scenario } from "./schema.js";
+import { resolveZoneCapacityFaults } from "./zoneCapacity.js";
 
 /** [kubesim choice] Create request to a booted machine when a pool names none: typical cloud VM boot times are 30-90 s. */
 export const DEFAULT_PROVISIONING_DELAY: DistributionSpec = { type: "constant", value: 60 };
@@ -57,6 +58,7 @@ export function resolveCloud(s: Scenario, nodes: NodeSpec[], poolNodes: Map<stri
     return {
       pool: pool.name,
       nodes: rows,
+      zones: rows.map((r) => nodes[r].zone ?? ""),
       initialSize: pool.count,
       minSize: a?.minSize ?? pool.count,
       maxSize,
@@ -65,6 +67,7 @@ export function resolveCloud(s: Scenario, nodes: NodeSpec[], poolNodes: Map<stri
       pricePerHour: pool.instanceType?.pricePerHour ?? 0,
       provisioningDelay: pool.provisioningDelay === undefined ? DEFAULT_PROVISIONING_DELAY : distributionSeconds(pool.provisioningDelay),
       launchFailureProbability: pool.launchFailureProbability ?? 0,
+      bootFailureProbability: pool.bootFailureProbability ?? 0,
     };
   });
   const cas = s.clusterAutoscaler;
@@ -92,5 +95,6 @@ export function resolveCloud(s: Scenario, nodes: NodeSpec[], poolNodes: Map<stri
   }
   const c = s.cloudControllerManager;
   const ccm = c ? { nodeMonitorPeriodUs: durationUs(c.nodeMonitorPeriod), kubeApiQps: c.kubeApiQps, kubeApiBurst: c.kubeApiBurst } : undefined;
-  return { groups, ccm, autoscaler };
+  const zoneCapacityFaults = resolveZoneCapacityFaults(s);
+  return { groups, ccm, autoscaler, ...(zoneCapacityFaults.length > 0 ? { zoneCapacityFaults } : {}) };
 }

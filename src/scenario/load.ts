@@ -25,6 +25,8 @@ import type { ClusterSpec } from "../run/spec.js";
 import { scenarioSchema, type Scenario } from "./schema.js";
 import { DEFAULT_POD_STARTUP_DELAY } from "./sections/run.js";
 import { parseYamlDocument } from "./yamlInput.js";
+import { checkZoneCapacity } from "./zoneCapacity.js";
+import { hasCloud } from "./cloud.js";
 
 /** A scenario validated and resolved into the run it describes. */
 export interface PreparedScenario {
@@ -232,6 +234,7 @@ function checkReferences(file: string, s: Scenario, workloadError: (path: PathSe
     if (f.type === "zone-outage" && f.controlPlane && !s.controlPlane) {
       throw new ScenarioError(file, `faults[${i}].controlPlane`, "expected false without a controlPlane section (there are no control-plane hosts to cut off)");
     }
+    if (f.type === "zone-capacity-exhausted") return checkZoneCapacity(file, s, i, f, zones, hasCloud(s)); // the cloud's fault (issue 12)
     checkNodes("faults", i, f.type === "zone-outage" ? { zone: f.zone } : f, f.type !== "zone-outage");
   });
   const named = (kind: string) => new Set(workloadEntries(s).flatMap(({ w }) => (w.kind === kind && w.kind !== "PoissonArrivals" ? [`${w.metadata.namespace ?? "default"}/${w.metadata.name}`] : [])));

@@ -340,6 +340,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
   }
   const faults: FaultSpec[] = [];
   s.faults.forEach((f, i) => {
+    if (f.type === "zone-capacity-exhausted") return; // the cloud's fault (issue 12): resolved in cloud.ts
     let candidates: number[];
     let count = Infinity;
     let what: string;
@@ -361,7 +362,7 @@ export function resolveScenario(s: Scenario, options: ResolveOptions = {}): Clus
     const recoverAfterUs = "recoverAfter" in f && f.recoverAfter !== undefined ? durationUs(f.recoverAfter) : -1;
     const notReadyForUs = "notReadyFor" in f && f.notReadyFor !== undefined ? durationUs(f.notReadyFor) : 0;
     const controlPlaneToo = f.type === "zone-outage" && f.controlPlane;
-    faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, notReadyForUs, controlPlaneToo, zone, description: `faults[${i}]: ${what}` });
+    faults.push({ atUs: durationUs(f.at), type: f.type, candidates, count, recoverAfterUs, notReadyForUs, controlPlaneToo, zone, description: `faults[${i}]: ${what}`, ...(i !== faults.length ? { index: i } : {}) });
   });
   const pdbs: PdbSpec[] = [];
   for (const { w, atUs, action } of workloadEntries(s)) {

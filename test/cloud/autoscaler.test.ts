@@ -157,7 +157,7 @@ describe("the Cluster Autoscaler", () => {
   });
 
   it("gives up a machine that never registers after max-node-provision-time (15 min)", () => {
-    const r = simulate(scenario({}, { launchFailureProbability: 1 }));
+    const r = simulate(scenario({}, { bootFailureProbability: 1 }));
     const out = r.events.filter((e) => e.kind === "ScaleUpTimedOut");
     // Created at 130 s; 130 + 900 = 1030 s is a scan instant: both machines given up, one event for the group.
     expect(out.map((e) => [e.sim_time_s, e.message])).toEqual([[1030, "Nodes added to group general failed to register within 15m0s"]]);
@@ -167,7 +167,7 @@ describe("the Cluster Autoscaler", () => {
   });
 
   it("backs a group off after a failed scale-up: 5 min, then 10 min after the next failure", () => {
-    const r = simulate(scenario({ duration: "1h", actions: [{ at: "2m", type: "scale", deployment: "web", replicas: 6 }] }, { launchFailureProbability: 1 }));
+    const r = simulate(scenario({ duration: "1h", actions: [{ at: "2m", type: "scale", deployment: "web", replicas: 6 }] }, { bootFailureProbability: 1 }));
     // 130 s: scale-up; 1030 s: given up, backed off until 1330 s (a group is backed off while
     // the time is before backoffUntil): the scan at 1330 s tries again; 2230 s: given up again,
     // the previous backoff over: doubled to 10 min, next try at 2830 s.

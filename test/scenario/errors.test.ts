@@ -126,7 +126,7 @@ describe("scenario validation errors", () => {
     [
       "an unknown fault type",
       (s) => (s.faults = [{ type: "zone-down", at: "10m", zone: "z1" }]),
-      'scenario.yaml: faults[0].type: expected a fault type: node-failure, node-partition, kubelet-stop, zone-outage, node-deletion, node-recovery, got "zone-down"',
+      'scenario.yaml: faults[0].type: expected a fault type: node-failure, node-partition, kubelet-stop, zone-outage, node-deletion, node-recovery, zone-capacity-exhausted, got "zone-down"',
     ],
     [
       "a zone outage that cuts off control-plane hosts in a scenario without any",

@@ -4,6 +4,10 @@
  *
  * 1. Machines that have not registered a Node within --max-node-provision-time (15 m)
  *    are given up: deleted (events.csv ScaleUpTimedOut).
+ * 1b. Machines whose create failed with a cloud error (a zone out of capacity, a
+ *    launch failure) are seen at the loop after the create (createErrors.ts): events.csv
+ *    ScaleUpFailed, the group backed off, the machines deleted; the same loop's
+ *    scale-up then skips the group (the expander picks among the others).
  * 2. Scale-up: the pods the kube-scheduler marked unschedulable and older than
  *    --new-pod-scale-up-delay. Those that fit on existing nodes or on nodes on their way
  *    up (booting, registered but not yet Ready or initialized: template nodes) are left to
@@ -14,7 +18,7 @@
  *    NotTriggerScaleUp once.
  * 3. Scale-down, when the loop did not scale up (scaleDown.ts).
  *
- * A group whose machine was given up is backed off (nodeGroupBackoff.ts): skipped by
+ * A group whose machine was given up or failed is backed off (nodeGroupBackoff.ts): skipped by
  * scale-up for 5 min, doubling per failure after the last backoff ended, up to 30 min.
  *
  * Simplifications (report "Model fidelity"): the drain cordons (upstream taints
@@ -26,7 +30,8 @@ import type { ClusterState } from "../../apiserver/clusterState.js";
 import { ConditionStatus, LifecycleTaint } from "../../model/nodeTable.js";
 import { PodPhase } from "../../model/podTable.js";
 import type { RandomStream } from "../../engine/random.js";
-import { MachineState } from "../cloudProvider.js";
+import { InstanceErrorClass, MachineState } from "../cloudProvider.js";
+import { handleCreateErrors } from "./createErrors.js";
 import type { AutoscalerSpec } from "../spec.js";
 import { estimate, type PendingPod } from "./binpacking.js";
 import { expand, type ExpansionOption } from "./expanders.js";
@@ -94,6 +99,7 @@ export class ClusterAutoscaler {
   private scan(): void {
     this.sim.schedule(this.spec.scanIntervalUs, this.hScan);
     this.giveUpSlowMachines();
+    handleCreateErrors(this.sim.now, this.cluster.events, this.p.cloud, this.backoff);
     const scaledUp = this.scaleUp();
     if (this.spec.scaleDownEnabled && !scaledUp) this.down.run(this.lastScaleUpUs);
   }
@@ -114,7 +120,7 @@ export class ClusterAutoscaler {
     this.groups.forEach((g, gi) => {
       let oldestUs = Infinity;
       for (const row of g.nodes) {
-        if (cloud.state[row] === MachineState.None || nodes.exists[row] === 1) continue;
+        if (cloud.state[row] === MachineState.None || nodes.exists[row] === 1 || cloud.createError[row] !== InstanceErrorClass.None) continue;
         if (this.sim.now - cloud.createdUs[row] < this.spec.maxNodeProvisionTimeUs) continue;
         this.provisionTimeouts++;
         oldestUs = Math.min(oldestUs, cloud.createdUs[row]);
@@ -131,6 +137,7 @@ export class ClusterAutoscaler {
     const cloud = this.p.cloud;
     const nodes = this.cluster.nodes;
     if (this.down.deleting[row] === 1 || cloud.groupOf[row] < 0 || cloud.state[row] === MachineState.None) return false;
+    if (cloud.createError[row] !== InstanceErrorClass.None) return false; // clusterstate expectedToRegister: not with ErrorInfo
     if (nodes.exists[row] === 0) return true;
     return nodes.readyCondition[row] !== ConditionStatus.True || (nodes.lifecycleTaints[row] & LifecycleTaint.Uninitialized) !== 0;
   }

@@ -30,7 +30,13 @@ export const instanceGroupFields = {
     .min(0, { error: "expected a probability between 0 and 1" })
     .max(1, { error: "expected a probability between 0 and 1" })
     .optional()
-    .describe("chance that a machine create never yields a running machine"),
+    .describe("chance that a machine create fails at once with a cloud error (the Cluster Autoscaler sees it at its next loop and backs the group off)"),
+  bootFailureProbability: z
+    .number({ error: "expected a probability between 0 and 1" })
+    .min(0, { error: "expected a probability between 0 and 1" })
+    .max(1, { error: "expected a probability between 0 and 1" })
+    .optional()
+    .describe("chance that a created machine never boots (its Node never registers: the Cluster Autoscaler gives up after maxNodeProvisionTime)"),
 };
 
 const EXPANDERS = ["random", "least-waste", "most-pods", "price", "priority"] as const;

@@ -63,10 +63,26 @@ export const nodeRecovery = z
   .describe("whatever fault the nodes have ends")
   .superRefine(oneSelector);
 
-export const NODE_FAULT_TYPES = ["node-failure", "node-partition", "kubelet-stop", "zone-outage", "node-deletion", "node-recovery"] as const;
-const FAULT_EXPECTED = `expected a fault type: ${NODE_FAULT_TYPES.join(", ")}`;
+/**
+ * The cloud's fault (issue 12): a zone out of capacity. Named after the zone-outage it
+ * resembles (the zone is the scope) and the clouds' own words (GCE
+ * ZONE_RESOURCE_POOL_EXHAUSTED, AWS InsufficientInstanceCapacity): while it holds,
+ * machine creates in the zone fail; running machines are untouched.
+ */
+export const zoneCapacityExhausted = z
+  .strictObject({
+    type: z.literal("zone-capacity-exhausted"),
+    at: nodeSelection.at,
+    zone: dnsSubdomain,
+    pool: dnsLabel.optional().describe("only this pool's machines in the zone (default: every pool's)"),
+    recoverAfter: duration.optional().describe("capacity is back this long after"),
+  })
+  .describe("machine creates in the zone fail with the cloud's out-of-capacity error (needs a cloud: instance groups)");
 
-export const fault = z.discriminatedUnion("type", [nodeFailure, nodePartition, kubeletStop, zoneOutage, nodeDeletion, nodeRecovery], { error: FAULT_EXPECTED });
+export const NODE_FAULT_TYPES = ["node-failure", "node-partition", "kubelet-stop", "zone-outage", "node-deletion", "node-recovery"] as const;
+const FAULT_EXPECTED = `expected a fault type: ${[...NODE_FAULT_TYPES, "zone-capacity-exhausted"].join(", ")}`;
+
+export const fault = z.discriminatedUnion("type", [nodeFailure, nodePartition, kubeletStop, zoneOutage, nodeDeletion, nodeRecovery, zoneCapacityExhausted], { error: FAULT_EXPECTED });
 
 export const faultsSection = {
   faults: z.array(fault, { error: "expected a list of faults" }).default([]),
