@@ -32,14 +32,12 @@
  *   readiness failures: warm-up), no probe kills; 1,875,001 kube-proxy syncs, 6,783
  *   EndpointSlice writes. Target met (PASS).
  */
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseScenarioText, prepareScenario } from "../src/scenario/load.js";
-import { ClusterRun } from "../src/run/run.js";
 import { US_PER_S } from "../src/engine/simulation.js";
 import { FAILURE_REASONS } from "../src/proxy/requestLoad.js";
 import { writeBenchResults } from "./benchResults.js";
+import { timedRun } from "./timedRun.js";
 
 const SCENARIO = "bench/data-path-5000.yaml";
 const STEP_US = 60 * US_PER_S;
@@ -68,7 +66,6 @@ function scenarioPath(): string {
   return join(here, "..", "..", SCENARIO);
 }
 
-const seconds = (ns: bigint) => Number(ns) / 1e9;
 const mib = (bytes: number) => bytes / 1024 ** 2;
 
 /** Sum of the per-Service summary rows `<prefix>{service=...}`. */
@@ -77,46 +74,24 @@ function sumOverServices(summary: { metric: string; value: number }[], prefix: s
 }
 
 function main(): void {
-  const t0 = process.hrtime.bigint();
-  const { spec, warnings } = prepareScenario(parseScenarioText(SCENARIO, readFileSync(scenarioPath(), "utf8")), SCENARIO);
-  for (const w of warnings) console.warn(w);
-  const tLoaded = process.hrtime.bigint();
-
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sampleMemory = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const run = new ClusterRun(spec);
-  for (let t = STEP_US; t < spec.durationUs; t += STEP_US) {
-    run.advance(t);
-    sampleMemory();
-  }
-  const result = run.finish();
-  sampleMemory();
-  const tEnd = process.hrtime.bigint();
-  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const { result, durationUs, loadS, runS, wallS, maxRssBytes, sampledRssPeakBytes, sampledHeapUsedPeakBytes, run } = timedRun(SCENARIO, scenarioPath(), STEP_US);
 
   const summary = result.summary;
   const byMetric = new Map(summary.map((r) => [r.metric, r.value]));
   const requestsSent = sumOverServices(summary, "service_requests_sent");
   const failedByReason = Object.fromEntries(FAILURE_REASONS.map((r) => [r, sumOverServices(summary, `service_requests_failed_${r.replace(/-/g, "_")}`)]));
 
-  const wallS = seconds(tEnd - t0);
-  const runS = seconds(tEnd - tLoaded);
-  const simS = spec.durationUs / US_PER_S;
+  const simS = durationUs / US_PER_S;
   const row = {
     case: "data-path-5000",
-    nodes: spec.nodes.length,
+    nodes: run.spec.nodes.length,
     sim_duration_s: simS,
     wall_s: Number(wallS.toFixed(2)),
-    load_s: Number(seconds(tLoaded - t0).toFixed(2)),
+    load_s: Number(loadS.toFixed(2)),
     run_s: Number(runS.toFixed(2)),
     max_rss_mib: Math.round(mib(maxRssBytes)),
-    sampled_rss_peak_mib: Math.round(mib(peakRss)),
-    sampled_heap_used_peak_mib: Math.round(mib(peakHeap)),
+    sampled_rss_peak_mib: Math.round(mib(sampledRssPeakBytes)),
+    sampled_heap_used_peak_mib: Math.round(mib(sampledHeapUsedPeakBytes)),
     sim_events: result.counts.simEvents,
     sim_events_per_s: Math.round(result.counts.simEvents / runS),
     sim_s_per_wall_s: Number((simS / runS).toFixed(1)),

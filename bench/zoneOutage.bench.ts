@@ -21,13 +21,11 @@
  * summed over the run). Writes results/bench/zone-outage.json.
  * Target: under 60 s and under 2 GiB.
  */
-import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseScenarioText, prepareScenario } from "../src/scenario/load.js";
-import { ClusterRun } from "../src/run/run.js";
 import { US_PER_S } from "../src/engine/simulation.js";
 import { writeBenchResults } from "./benchResults.js";
+import { timedRun } from "./timedRun.js";
 
 const STEP_US = 60 * US_PER_S;
 const REPLICAS = 110_000;
@@ -57,32 +55,10 @@ function scenarioPath(): string {
 
 const API_COUNTS = ["requests", "ok", "conflict_409", "throttled_429", "server_error_5xx", "connection_failed"];
 
-const seconds = (ns: bigint) => Number(ns) / 1e9;
 const mib = (bytes: number) => bytes / 1024 ** 2;
 
 function main(): void {
-  const file = scenarioPath();
-  const t0 = process.hrtime.bigint();
-  const { spec, warnings } = prepareScenario(parseScenarioText("bench/zone-outage-5000.yaml", readFileSync(file, "utf8")), "bench/zone-outage-5000.yaml");
-  for (const w of warnings) console.warn(w);
-  const tLoaded = process.hrtime.bigint();
-
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sampleMemory = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const run = new ClusterRun(spec);
-  for (let t = STEP_US; t < spec.durationUs; t += STEP_US) {
-    run.advance(t);
-    sampleMemory();
-  }
-  const result = run.finish();
-  sampleMemory();
-  const tEnd = process.hrtime.bigint();
-  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  const { run, result, loadS, runS, wallS, maxRssBytes, sampledRssPeakBytes, sampledHeapUsedPeakBytes } = timedRun("bench/zone-outage-5000.yaml", scenarioPath(), STEP_US);
 
   // When the Deployment's first 110,000 pods all existed (replacements come later).
   const created = result.pods.filter((p) => p.owner === DEPLOYMENT_OWNER).map((p) => p.created_s);
@@ -109,18 +85,17 @@ function main(): void {
     }
   }
 
-  const wallS = seconds(tEnd - t0);
   const row = {
     case: "zone-outage-5000",
-    nodes: spec.nodes.length,
+    nodes: run.spec.nodes.length,
     replicas: REPLICAS,
-    sim_duration_s: spec.durationUs / US_PER_S,
+    sim_duration_s: run.spec.durationUs / US_PER_S,
     wall_s: Number(wallS.toFixed(2)),
-    load_s: Number(seconds(tLoaded - t0).toFixed(2)),
-    run_s: Number(seconds(tEnd - tLoaded).toFixed(2)),
+    load_s: Number(loadS.toFixed(2)),
+    run_s: Number(runS.toFixed(2)),
     max_rss_mib: Math.round(mib(maxRssBytes)),
-    sampled_rss_peak_mib: Math.round(mib(peakRss)),
-    sampled_heap_used_peak_mib: Math.round(mib(peakHeap)),
+    sampled_rss_peak_mib: Math.round(mib(sampledRssPeakBytes)),
+    sampled_heap_used_peak_mib: Math.round(mib(sampledHeapUsedPeakBytes)),
     sim_events: result.counts.simEvents,
     sim_events_per_s: Math.round(result.counts.simEvents / wallS),
     pods: result.counts.pods,
