@@ -14,10 +14,9 @@
  * A workload without them gets no AppBehaviour: its app answers as soon as it runs.
  */
 import type { AppBehaviour } from "../model/podTemplate.js";
-import { durationDistribution, distributionSeconds } from "./fields.js";
+import { annotationDurations, annotationProbability } from "./annotationValues.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import type { Locate } from "./resolve.js";
-import { parseYamlDocument } from "./yamlInput.js";
 
 export const ANNOTATION_WARM_UP = "kubesim.io/warm-up";
 export const ANNOTATION_PROBE_FAILURE_PROBABILITY = "kubesim.io/probe-failure-probability";
@@ -36,20 +35,11 @@ export function appBehaviour(annotations: Record<string, string> | undefined, me
   };
   const durations = (key: string, text: string | undefined) => {
     if (text === undefined) return { type: "constant" as const, value: 0 };
-    let value: unknown;
-    try {
-      value = parseYamlDocument(formatPath([...metadataPath, "annotations", key]), text);
-    } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      value = undefined; // not YAML: refused below, in the scenario's own words
-    }
-    const parsed = durationDistribution.safeParse(value);
-    if (!parsed.success) throw error(key, `expected a duration ("20s") or a distribution of durations ("{type: uniform, min: 10s, max: 30s}"), got ${JSON.stringify(text)}`);
-    return distributionSeconds(parsed.data);
+    const d = annotationDurations(text, [...metadataPath, "annotations", key]);
+    if (d === undefined) throw error(key, `expected a duration ("20s") or a distribution of durations ("{type: uniform, min: 10s, max: 30s}"), got ${JSON.stringify(text)}`);
+    return d;
   };
-  const failureProbability = failure === undefined ? 0 : Number(failure);
-  if (!(failureProbability >= 0 && failureProbability <= 1) || (failure !== undefined && failure.trim() === "")) {
-    throw error(ANNOTATION_PROBE_FAILURE_PROBABILITY, `expected a probability from 0 to 1, got ${JSON.stringify(failure)}`);
-  }
+  const failureProbability = annotationProbability(failure);
+  if (failureProbability === undefined) throw error(ANNOTATION_PROBE_FAILURE_PROBABILITY, `expected a probability from 0 to 1, got ${JSON.stringify(failure)}`);
   return { warmUpS: durations(ANNOTATION_WARM_UP, warmUp), failureProbability, probeLatencyS: durations(ANNOTATION_PROBE_LATENCY, latency) };
 }

@@ -7,9 +7,9 @@ import type { ContainerRuntimeSpec } from "../kubelet/runtime/config.js";
 import { normalizedImage } from "../kubelet/runtime/imageName.js";
 import { bytes } from "../model/quantity.js";
 import { durationUs } from "./duration.js";
-import { distributionSeconds, durationDistribution } from "./fields.js";
+import { annotationDurations } from "./annotationValues.js";
+import { distributionSeconds } from "./fields.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
-import { parseYamlDocument } from "./yamlInput.js";
 import type { DistributionSpec } from "../engine/distribution.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 import { ANNOTATION_INIT_RUN_TIME } from "../kubelet/runtime/config.js";
@@ -55,14 +55,7 @@ function initRunTime(t: PodTemplate, error: (path: PathSegment[], expected: stri
   const text = t.pod.metadata?.annotations?.[ANNOTATION_INIT_RUN_TIME];
   if (text === undefined) return undefined;
   const path: PathSegment[] = ["metadata", "annotations", ANNOTATION_INIT_RUN_TIME];
-  let value: unknown;
-  try {
-    value = parseYamlDocument(formatPath(path), text);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    value = undefined; // not YAML: refused below, in the scenario's own words
-  }
-  const parsed = durationDistribution.safeParse(value);
-  if (!parsed.success) throw error(path, `expected a duration ("3s") or a distribution of durations ("{type: uniform, min: 1s, max: 5s}"), got ${JSON.stringify(text)}`);
-  return distributionSeconds(parsed.data);
+  const runS = annotationDurations(text, path);
+  if (runS === undefined) throw error(path, `expected a duration ("3s") or a distribution of durations ("{type: uniform, min: 1s, max: 5s}"), got ${JSON.stringify(text)}`);
+  return runS;
 }

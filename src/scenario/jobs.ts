@@ -14,11 +14,10 @@ import type { JobSpec } from "../controllers/job/jobController.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 import type { Pod, PodSpec } from "../model/types.js";
-import { durationDistribution, distributionSeconds } from "./fields.js";
+import { annotationDurations, annotationProbability } from "./annotationValues.js";
 import { ScenarioError, formatPath, type PathSegment } from "./errors.js";
 import type { JobObject } from "./kubernetes.js";
 import type { Locate } from "./resolve.js";
-import { parseYamlDocument } from "./yamlInput.js";
 
 export const ANNOTATION_RUN_TIME = "kubesim.io/run-time";
 export const ANNOTATION_FAILURE_PROBABILITY = "kubesim.io/failure-probability";
@@ -46,24 +45,17 @@ export function resolveJob(w: JobObject, objectPath: PathSegment[], addTemplate:
   const runPath: PathSegment[] = ["metadata", "annotations", ANNOTATION_RUN_TIME];
   const runText = annotations[ANNOTATION_RUN_TIME];
   if (runText === undefined) throw error(runPath, 'expected how long each pod runs, a duration ("5m") or a distribution ("{type: exponential, mean: 5m}"): kubesim runs no real containers');
-  let value: unknown;
-  try {
-    value = parseYamlDocument(formatPath(runPath), runText);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    value = undefined; // not YAML: refused below, in the scenario's own words
-  }
-  const parsed = durationDistribution.safeParse(value);
-  if (!parsed.success) throw error(runPath, `expected a duration ("5m") or a distribution of durations ("{type: exponential, mean: 5m}"), got ${JSON.stringify(runText)}`);
+  const runTimeS = annotationDurations(runText, runPath);
+  if (runTimeS === undefined) throw error(runPath, `expected a duration ("5m") or a distribution of durations ("{type: exponential, mean: 5m}"), got ${JSON.stringify(runText)}`);
   const failText = annotations[ANNOTATION_FAILURE_PROBABILITY];
-  const failureProbability = failText === undefined ? 0 : Number(failText);
-  if (!(failureProbability >= 0 && failureProbability <= 1) || (failText !== undefined && failText.trim() === "")) {
+  const failureProbability = annotationProbability(failText);
+  if (failureProbability === undefined) {
     throw error(["metadata", "annotations", ANNOTATION_FAILURE_PROBABILITY], `expected a probability from 0 to 1, got ${JSON.stringify(failText)}`);
   }
   const namespace = w.metadata.namespace ?? "default";
   const t = spec.template;
   const labels = { ...(t.metadata?.labels ?? {}), [LABEL_JOB_NAME]: w.metadata.name, [LEGACY_LABEL_JOB_NAME]: w.metadata.name };
-  const template = addTemplate([...objectPath, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec }, { runTimeS: distributionSeconds(parsed.data), failureProbability });
+  const template = addTemplate([...objectPath, "spec", "template"], { metadata: { ...t.metadata, namespace, labels }, spec: t.spec as PodSpec }, { runTimeS, failureProbability });
   const parallelism = spec.parallelism ?? 1;
   return {
     name: w.metadata.name,
