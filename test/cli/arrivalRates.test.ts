@@ -3,33 +3,13 @@
  * file is found relative to the scenario, a bad row is one line on stderr naming the CSV
  * file and the row with exit status 2 and no output, and a good file drives the arrivals.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuiltCli, kubesim } from "./builtCli.js";
 
-const MAIN = "dist/src/cli/main.js";
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-function kubesim(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [join(process.cwd(), MAIN), ...args], { cwd, encoding: "utf8", env: { ...process.env, KUBESIM_DEBUG: "" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < newestSource("src")) {
-    spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { encoding: "utf8" });
-  }
-}, 120_000);
+beforeAll(ensureBuiltCli, 120_000);
 
 const SCENARIO = `name: csv-rate
 duration: 30m

@@ -2,20 +2,16 @@
  * `kubesim capacity` as a user runs it, on the hand-written export of scenarios/capacity/
  * (expectations computed by hand from cluster.yaml), and its one-line errors (exit 2).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuiltCli, kubesim } from "./builtCli.js";
 import { capacityFiles } from "../../src/cli/capacity.js";
 
-const MAIN = "dist/src/cli/main.js";
 const DIR = "scenarios/capacity";
 
-function kubesim(args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: { ...process.env, KUBESIM_DEBUG: "" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+beforeAll(ensureBuiltCli, 120_000);
 
 describe("kubesim capacity", () => {
   const tmp = (name: string, text: string) => {

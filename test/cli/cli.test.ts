@@ -2,35 +2,14 @@
  * The built CLI (dist/src/cli/main.js), spawned as a user runs it. Built by
  * `npm test` (tsc before vitest); rebuilt here if stale.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuiltCli, kubesim } from "./builtCli.js";
 
-const MAIN = "dist/src/cli/main.js";
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-function kubesim(args: string[], cwd = process.cwd()) {
-  const r = spawnSync(process.execPath, [join(process.cwd(), MAIN), ...args], { cwd, encoding: "utf8", env: { ...process.env, KUBESIM_DEBUG: "" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-beforeAll(() => {
-  if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < newestSource("src")) {
-    // Type errors elsewhere do not stop tsc from emitting.
-    spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { encoding: "utf8" });
-  }
-}, 120_000);
+beforeAll(ensureBuiltCli, 120_000);
 
 const BAD = `name: bad
 duration: 1h
