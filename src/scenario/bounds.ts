@@ -9,7 +9,7 @@
 import { workloadEntries } from "./workloadEntries.js";
 import type { ArrivalRates } from "./arrivalRate.js";
 import { ARRIVAL_RATE_KINDS } from "./sections/arrivalRate.js";
-import { expectedCount } from "../engine/rateCurve.js";
+import { expectedCount, type RateCurve } from "../engine/rateCurve.js";
 import { probeTicksPerSecond } from "./probeBounds.js";
 import { US_PER_S } from "../engine/simulation.js";
 import type { ControlPlaneSpec } from "../run/controlPlaneSpec.js";
@@ -47,8 +47,36 @@ export function checkBounds(s: Scenario, error: BoundError, arrivalRates: Arriva
   checkRows(s, limits, runUs, error);
   const nodes = checkNodes(s, limits, error);
   checkPods(s, limits, runUs, error, arrivalRates);
+  checkRequests(s, limits, runUs, error);
   if (s.controlPlane?.experiment) checkRaftTrials(s.controlPlane, limits, error);
   else checkPeriodicWork(s, nodes, limits, runUs, error);
+}
+
+/** The requests of every requestLoad: the integral of its rate over the run. */
+function checkRequests(s: Scenario, limits: Limits, runUs: number, error: BoundError): void {
+  let total = 0;
+  (s.requestLoad ?? []).forEach((l, i) => {
+    let field: string;
+    let curve: RateCurve;
+    if (l.steps) {
+      field = "steps";
+      curve = { type: "steps", atUs: l.steps.map((x) => durationUs(x.at)), perS: l.steps.map((x) => x.rate) };
+    } else if (l.daily) {
+      field = "daily";
+      curve = { type: "daily", minPerS: l.daily.min, maxPerS: l.daily.max, peakAtUs: durationUs(l.daily.peakAt) };
+    } else {
+      field = "rate";
+      curve = { type: "steps", atUs: [0], perS: [l.rate ?? 0] };
+    }
+    const requests = expectedCount(curve, 0, runUs);
+    total += requests;
+    if (total > limits.requests) {
+      throw error(
+        ["requestLoad", i, field],
+        `expected at most ${formatCount(limits.requests)} requests over the run (limits.requests), got ${formatCount(requests)} expected requests (${field === "rate" ? `${formatRate(l.rate ?? 0)} requests/s` : `the integral of the ${field} rate`} over ${s.duration})${total > requests ? ` more after ${formatCount(total - requests)}` : ""}; ${raise("requests", total)}`,
+      );
+    }
+  });
 }
 
 /** timeseries.csv has a row at 0, every sampleInterval, and at the end. */

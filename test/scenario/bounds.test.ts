@@ -171,3 +171,26 @@ describe("the raft-election experiment (limits.raftTrials, 100,000)", () => {
     );
   });
 });
+
+describe("requests of the request loads (limits.requests, 50,000,000)", () => {
+  const withLoad = (load: object) => {
+    const s = base();
+    s.workloads = [deployment("web", 2), { apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } }];
+    s.requestLoad = [{ service: "web", serviceTime: "1ms", concurrencyPerPod: 10, ...load }];
+    return s;
+  };
+
+  it("a constant rate: rate x duration (20,000/s x 1 h = 72,000,000) is refused, 13,000/s (46,800,000) accepted", () => {
+    expect(error(withLoad({ rate: 20_000 }))).toBe(
+      "s.yaml: requestLoad[0].rate: expected at most 50,000,000 requests over the run (limits.requests), got 72,000,000 expected requests (20000 requests/s over 1h); raise the limit with --set limits.requests=72000000 or in the scenario's limits section",
+    );
+    expect(error(withLoad({ rate: 13_000 }))).toBe("");
+    expect(error(withLoad({ rate: 20_000 }), ["limits.requests=80000000"])).toBe("");
+  });
+
+  it("steps: the integral of the rate (100/s for 30 min, then 30,000/s for 30 min = 54,180,000)", () => {
+    expect(error(withLoad({ steps: [{ at: "0s", rate: 100 }, { at: "30m", rate: 30_000 }] }))).toMatch(
+      /^s\.yaml: requestLoad\[0\]\.steps: expected at most 50,000,000 requests over the run \(limits\.requests\), got 54,180,000 expected requests /,
+    );
+  });
+});

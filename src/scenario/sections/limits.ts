@@ -48,6 +48,12 @@ export const DEFAULT_LIMITS = {
    * Measured: 1,000 trials of 5 members in 0.8 s, 200 of 31 members in 0.8 s.
    */
   raftTrials: 100_000,
+  /**
+   * Requests the scenario's requestLoad sends over the run (the integral of each rate).
+   * Measured (bench:data-path): 3.6 M requests in 7.0 s of run on an idle 2-core VM,
+   * 16.3 s under load, so this is about 2 to 4 minutes.
+   */
+  requests: 50_000_000,
 } as const;
 
 export type Limits = { [K in keyof typeof DEFAULT_LIMITS]: number };
@@ -61,6 +67,7 @@ export const limitsSchema = z
     timeseriesRows: limit("rows of timeseries.csv", DEFAULT_LIMITS.timeseriesRows),
     controlPlaneOperations: limit("periodic control-plane operations over the run", DEFAULT_LIMITS.controlPlaneOperations),
     raftTrials: limit("trials of the raft-election experiment", DEFAULT_LIMITS.raftTrials),
+    requests: limit("requests sent by requestLoad over the run", DEFAULT_LIMITS.requests),
   })
   .prefault({});
 
