@@ -11,10 +11,12 @@
  * Service, not a copy of the endpoints).
  */
 
-/** A v1 Service of type ClusterIP, as kubesim models it. */
+/** A v1 Service of type ClusterIP or LoadBalancer, as kubesim models it. */
 export interface ServiceSpec {
   name: string;
   namespace: string;
+  /** spec.type LoadBalancer: the cloud-controller-manager's service controller provisions a load balancer for it. */
+  loadBalancer?: boolean;
   /** spec.selector; undefined: a Service without selector (its slices are managed by someone else: none here). */
   selector: Record<string, string> | undefined;
   /** spec.publishNotReadyAddresses: every endpoint is ready. */

@@ -39,6 +39,16 @@ export interface ZoneCapacityFaultSpec {
   description: string;
 }
 
+/** The cloud's load balancers (Services of type LoadBalancer). */
+export interface LoadBalancerCloudSpec {
+  /** EnsureLoadBalancer's call to the load balancer existing, in seconds. */
+  provisioningDelay: DistributionSpec;
+  updateDelayUs: number;
+  healthCheckIntervalUs: number;
+  healthyThreshold: number;
+  unhealthyThreshold: number;
+}
+
 export interface AutoscalerSpec {
   scanIntervalUs: number;
   expander: "random" | "least-waste" | "most-pods" | "price" | "priority";
@@ -56,7 +66,7 @@ export interface AutoscalerSpec {
 export interface CloudSpec {
   groups: InstanceGroupSpec[];
   /** The cloud-controller-manager (kubelets --cloud-provider=external); undefined: not modelled. */
-  ccm?: { nodeMonitorPeriodUs: number; kubeApiQps: number; kubeApiBurst: number };
+  ccm?: { nodeMonitorPeriodUs: number; kubeApiQps: number; kubeApiBurst: number; loadBalancers: LoadBalancerCloudSpec };
   autoscaler?: AutoscalerSpec;
   /** zone-capacity-exhausted faults, in file order (absent: none). */
   zoneCapacityFaults?: ZoneCapacityFaultSpec[];

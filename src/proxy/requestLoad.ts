@@ -8,6 +8,16 @@
  * uniformly among the nodes whose machine runs (stream "requests.<namespace>/<service>.client";
  * a node cut off from the control plane still sends).
  *
+ * A load `viaLoadBalancer` has its clients outside the cluster: each request goes to the
+ * Service's cloud load balancer, which picks a backend node (LoadBalancerIngress; the
+ * same stream ".client"), and enters the cluster there: that node's kube-proxy rules pick
+ * the endpoint (externalTrafficPolicy Cluster: on any node). It fails at once with
+ *   no-load-balancer        the Service has no load balancer address yet, or no backend;
+ *   lb-backend-unreachable  the chosen backend's machine is down or cut off (the load
+ *                           balancer's health checks have not caught up yet);
+ * and in flight with lb-backend-unreachable when the backend goes down or is cut off;
+ * otherwise as below, with the backend node as the client node.
+ *
  * A request fails at once, with the first reason that applies, in this order:
  *   no-endpoints      the client node's rules for the Service are empty (or none yet);
  *   endpoint-gone     the chosen endpoint's pod has ended (its object is gone or terminal);
@@ -40,13 +50,24 @@ import { LatencyHistogram, SUB_BUCKET_BITS_3_DIGITS } from "../metrics/latencyHi
 import { IPVS_INACTIVE_US, type EndpointPicker } from "./endpointPicker.js";
 import type { KubeProxies, NodeMachines } from "./kubeProxy.js";
 
-export const FAILURE_REASONS = ["no-endpoints", "endpoint-gone", "not-serving", "node-unreachable", "overloaded"] as const;
+/** Why a request failed; the last two only for requests through a load balancer (their columns appear only then). */
+export const FAILURE_REASONS = ["no-endpoints", "endpoint-gone", "not-serving", "node-unreachable", "overloaded", "no-load-balancer", "lb-backend-unreachable"] as const;
+/** How many of FAILURE_REASONS apply to requests sent to the cluster IP. */
+export const CLUSTER_IP_FAILURE_REASONS = 5;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 export const NO_ENDPOINTS = 0;
 export const ENDPOINT_GONE = 1;
 export const NOT_SERVING = 2;
 export const NODE_UNREACHABLE = 3;
 export const OVERLOADED = 4;
+export const NO_LOAD_BALANCER = 5;
+export const LB_BACKEND_UNREACHABLE = 6;
+
+/** The Services' cloud load balancers, as requests through them see them (cloud/loadBalancers.ts). */
+export interface LoadBalancerIngress {
+  /** The backend node for one request to the Service's load balancer; negative: it has no address or no backend. */
+  pickBackend(service: number, stream: RandomStream): number;
+}
 
 export interface RateStep {
   atUs: number;
@@ -57,6 +78,8 @@ export interface RateStep {
 export interface RequestLoadSpec {
   /** The Service's index (ClusterSpec.services). */
   service: number;
+  /** Clients outside the cluster, through the Service's cloud load balancer (type LoadBalancer). */
+  viaLoadBalancer?: boolean;
   /** Rate steps, by time; the first at 0. */
   steps: RateStep[];
   /** A rate that changes continuously (a daily curve), drawn by thinning; `steps` then holds one placeholder step at 0. */
@@ -100,6 +123,8 @@ export class RequestLoads {
   private used = 0;
   /** Called for each served request with its pod and client node (invariant checks in tests). */
   onServed: ((pod: number, client: number) => void) | undefined;
+  /** The Services' cloud load balancers (set by the run when the cloud-controller-manager runs). */
+  ingress: LoadBalancerIngress | undefined;
   private readonly arriveId: number;
   private readonly stepId: number;
   private readonly doneId: number;
@@ -174,12 +199,22 @@ export class RequestLoads {
 
   /** One request of load k, now. */
   send(k: number): void {
-    if (this.clients.length === 0) return; // no machine runs: nobody sends
     const load = this.loads[k];
     const svc = load.service;
-    const client = this.clients[this.clientStream[k].int(this.clients.length)];
-    this.total[svc].sent++;
-    this.interval[svc].sent++;
+    // The node the request enters the cluster on: the client's own, or the load balancer's backend.
+    let client: number;
+    if (load.viaLoadBalancer) {
+      this.total[svc].sent++;
+      this.interval[svc].sent++;
+      client = this.ingress ? this.ingress.pickBackend(svc, this.clientStream[k]) : -1;
+      if (client < 0) return this.fail(svc, NO_LOAD_BALANCER);
+      if (this.machines.crashed(client) || this.machines.cutOff(client)) return this.fail(svc, LB_BACKEND_UNREACHABLE);
+    } else {
+      if (this.clients.length === 0) return; // no machine runs: nobody sends
+      client = this.clients[this.clientStream[k].int(this.clients.length)];
+      this.total[svc].sent++;
+      this.interval[svc].sent++;
+    }
     const rules = this.proxies.rules(client, svc);
     if (rules === undefined || rules.usable.length === 0) return this.fail(svc, NO_ENDPOINTS);
     const pod = this.picker.pick(client, svc, rules.usable);
@@ -224,6 +259,7 @@ export class RequestLoads {
     this.free.push(slot);
     const pods = this.cluster.pods;
     if (pods.phase[pod] >= PodPhase.Succeeded) return this.fail(svc, ENDPOINT_GONE);
+    if (this.loads[this.reqLoad[slot]].viaLoadBalancer && (this.machines.crashed(client) || this.machines.cutOff(client))) return this.fail(svc, LB_BACKEND_UNREACHABLE);
     if (!this.reachable(client, pods.node[pod])) return this.fail(svc, NODE_UNREACHABLE);
     this.onServed?.(pod, client);
     const latencyUs = this.sim.now - this.reqStartUs[slot];

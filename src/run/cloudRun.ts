@@ -19,6 +19,11 @@ import { ControllerClient } from "../controllers/controllerClient.js";
 import type { ApiPort } from "../apiserver/apiPort.js";
 import type { LeaderElection } from "../client/leaderElection.js";
 import { ZoneCapacityTimeline } from "./zoneCapacityTimeline.js";
+import { CloudLoadBalancers, type BackendMachines } from "../cloud/loadBalancers.js";
+import { ServiceController, excludedFromLoadBalancers } from "../cloud/ccm/serviceController.js";
+import type { ServiceSpec } from "../apiserver/endpointSlices.js";
+import type { NodeSpec } from "../model/nodeSpec.js";
+import { EXCLUDE_FROM_LOAD_BALANCERS_LABEL } from "../cloud/ccm/defaults.js";
 
 export interface CloudRunParts {
   sim: Simulation;
@@ -33,6 +38,8 @@ export interface CloudRunParts {
   ccmLease: LeaderElection | undefined;
   /** What the Cluster Autoscaler needs of the rest of the run (scheduler simulation, drain, PDBs). */
   autoscaler?: Omit<AutoscalerParts, "cloud">;
+  /** The scenario's Services (a load balancer for each of type LoadBalancer) and the nodes' machines. */
+  services?: { specs: readonly ServiceSpec[]; nodes: readonly NodeSpec[]; machines: BackendMachines };
 }
 
 export class CloudRun {
@@ -41,6 +48,8 @@ export class CloudRun {
   readonly lifecycle: CloudNodeLifecycleController | undefined;
   readonly autoscaler: ClusterAutoscaler | undefined;
   readonly zoneCapacity: ZoneCapacityTimeline | undefined;
+  readonly loadBalancers: CloudLoadBalancers | undefined;
+  readonly serviceController: ServiceController | undefined;
 
   constructor(private readonly p: CloudRunParts) {
     const { sim, cluster, spec } = p;
@@ -64,6 +73,12 @@ export class CloudRun {
       const client = (name: string) => new ControllerClient(sim, p.api, p.ccmLease, name, { qps: ccm.kubeApiQps, burst: ccm.kubeApiBurst });
       this.nodeController = new CloudNodeController(sim, cluster, client("cloud-node-controller"));
       this.lifecycle = new CloudNodeLifecycleController(sim, cluster, client("cloud-node-lifecycle-controller"), (n) => this.provider.instanceExists(n), ccm.nodeMonitorPeriodUs);
+      const svc = p.services;
+      if (svc && svc.specs.some((x) => x.loadBalancer)) {
+        this.loadBalancers = new CloudLoadBalancers(sim, ccm.loadBalancers, svc.specs.length, cluster.nodes.count, svc.machines);
+        const excluded = Uint8Array.from(svc.nodes, (n) => (excludedFromLoadBalancers(n.labels[EXCLUDE_FROM_LOAD_BALANCERS_LABEL]) ? 1 : 0));
+        this.serviceController = new ServiceController(sim, cluster, client("service-controller"), svc.specs, this.loadBalancers, excluded);
+      }
     }
     if (spec.zoneCapacityFaults) this.zoneCapacity = new ZoneCapacityTimeline(sim, cluster.events, this.provider, spec.zoneCapacityFaults);
     if (spec.autoscaler && p.autoscaler) this.autoscaler = new ClusterAutoscaler(sim, cluster, spec.autoscaler, { ...p.autoscaler, cloud: this.provider });
@@ -72,6 +87,7 @@ export class CloudRun {
   start(): void {
     this.zoneCapacity?.start();
     this.lifecycle?.start();
+    this.serviceController?.start();
     this.autoscaler?.start();
   }
 
@@ -97,6 +113,13 @@ export class CloudRun {
     });
     rows.push({ metric: "cost_total", value: cost }, { metric: "machine_launch_failures", value: this.provider.launchFailures });
     if (this.nodeController) rows.push({ metric: "ccm_nodes_initialized", value: this.nodeController.initialized }, { metric: "ccm_nodes_deleted", value: this.lifecycle!.deleted });
+    if (this.serviceController) {
+      rows.push(
+        { metric: "ccm_load_balancers_created", value: this.loadBalancers!.created },
+        { metric: "ccm_load_balancer_status_writes", value: this.serviceController.statusWrites },
+        { metric: "ccm_load_balancer_backend_updates", value: this.serviceController.backendUpdates },
+      );
+    }
     if (this.autoscaler) rows.push(...this.autoscaler.summary());
     return rows;
   }

@@ -291,6 +291,7 @@ export class ClusterRun {
         deprovision: (node) => k.deprovision(node),
         api,
         ccmLease: cp?.cloudControllerManager,
+        services: spec.services && { specs: spec.services, nodes: spec.nodes, machines: { crashed: (n) => k.nodeCrashed(n), cutOff: (n) => k.nodeCutOff(n) } },
         autoscaler: {
           nodes: spec.nodes,
           simulation: new SchedulerSimulation(cluster, spec.nodes, spec.templates, spec.namespaces, spec.scheduler.config, spec.daemonSets),
@@ -301,6 +302,7 @@ export class ClusterRun {
           disruptionsAllowed: (i) => b.status(i).disruptionsAllowed,
         },
       }));
+      if (this.services && cloud.loadBalancers) this.services.requests.ingress = cloud.loadBalancers;
       cloud.start();
     }
     for (const c of this.components) c.start?.();

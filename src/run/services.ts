@@ -11,23 +11,28 @@ import { EndpointSliceController } from "../controllers/endpointSlice/endpointSl
 import type { ControllerClient } from "../controllers/controllerClient.js";
 import { EndpointPicker } from "../proxy/endpointPicker.js";
 import { DEFAULT_KUBE_PROXY, KubeProxies, type KubeProxySpec, type NodeMachines } from "../proxy/kubeProxy.js";
-import { FAILURE_REASONS, RequestLoads, nearestRank, type RequestLoadSpec } from "../proxy/requestLoad.js";
+import { CLUSTER_IP_FAILURE_REASONS, FAILURE_REASONS, RequestLoads, nearestRank, type RequestLoadSpec } from "../proxy/requestLoad.js";
 import type { Cell, Table } from "../metrics/tables.js";
 import type { SummaryRow } from "../metrics/summary.js";
 import { US_PER_MS, US_PER_S } from "../engine/simulation.js";
 import type { PodTemplate } from "../model/podTemplate.js";
 
-export const SERVICES_COLUMNS = [
-  "sim_time_s",
-  "service",
-  "requests_sent",
-  "requests_served",
-  ...FAILURE_REASONS.map((r) => `failed_${r.replace(/-/g, "_")}`),
-  "latency_p50_ms",
-  "latency_p99_ms",
-  "ready_endpoints",
-  "endpoint_slices",
-];
+/** services.csv's columns; the load balancer's failure reasons only when some load goes through one. */
+export function servicesColumns(reasons: number): string[] {
+  return [
+    "sim_time_s",
+    "service",
+    "requests_sent",
+    "requests_served",
+    ...FAILURE_REASONS.slice(0, reasons).map((r) => `failed_${r.replace(/-/g, "_")}`),
+    "latency_p50_ms",
+    "latency_p99_ms",
+    "ready_endpoints",
+    "endpoint_slices",
+  ];
+}
+
+export const SERVICES_COLUMNS = servicesColumns(CLUSTER_IP_FAILURE_REASONS);
 
 export interface ServicesParts {
   sim: Simulation;
@@ -54,9 +59,12 @@ export class ServicesRun {
   private readonly rows: Cell[][] = [];
   private readonly sampleId: number;
   private readonly names: string[];
+  /** Failure reasons in the output: the load balancer's only when some load goes through one. */
+  private readonly reasons: number;
 
   constructor(private readonly p: ServicesParts) {
     const { sim, services } = p;
+    this.reasons = p.loads.some((l) => l.viaLoadBalancer) ? FAILURE_REASONS.length : CLUSTER_IP_FAILURE_REASONS;
     this.names = services.map((s) => `${s.namespace}/${s.name}`);
     this.store = new EndpointSliceStore(services);
     this.controller = new EndpointSliceController(sim, p.cluster, p.client, this.store, p.templates);
@@ -88,7 +96,7 @@ export class ServicesRun {
       const v = this.store.version(s);
       const p50 = nearestRank(c.latenciesMs, 0.5);
       const p99 = nearestRank(c.latenciesMs, 0.99);
-      this.rows.push([sim.now / US_PER_S, this.names[s], c.sent, c.served, ...Array.from(c.failed), p50, p99, v.readyCount, v.sliceCount]);
+      this.rows.push([sim.now / US_PER_S, this.names[s], c.sent, c.served, ...Array.from(c.failed.subarray(0, this.reasons)), p50, p99, v.readyCount, v.sliceCount]);
     });
     this.requests.resetInterval();
     const next = sim.now + this.p.sampleIntervalUs;
@@ -107,7 +115,7 @@ export class ServicesRun {
         { metric: `service_requests_sent${tag}`, value: t.sent },
         { metric: `service_requests_served${tag}`, value: t.served },
         { metric: `service_requests_failed${tag}`, value: failed },
-        ...FAILURE_REASONS.map((r, i) => ({ metric: `service_requests_failed_${r.replace(/-/g, "_")}${tag}`, value: t.failed[i] })),
+        ...FAILURE_REASONS.slice(0, this.reasons).map((r, i) => ({ metric: `service_requests_failed_${r.replace(/-/g, "_")}${tag}`, value: t.failed[i] })),
         { metric: `service_requests_in_flight_at_end${tag}`, value: t.inFlight },
         { metric: `service_failure_ratio${tag}`, value: t.sent === 0 ? 0 : failed / t.sent },
         { metric: `service_latency_p50_ms${tag}`, value: ms(h.quantileUs(0.5)) },
@@ -116,6 +124,6 @@ export class ServicesRun {
       );
     });
     summary.push({ metric: "kube_proxy_syncs", value: this.proxies.syncs }, { metric: "endpointslice_writes_failed", value: this.controller.writesFailed });
-    return { tables: [{ file: "services.csv", columns: SERVICES_COLUMNS, rows: this.rows, decimals: 3 }], summary };
+    return { tables: [{ file: "services.csv", columns: servicesColumns(this.reasons), rows: this.rows, decimals: 3 }], summary };
   }
 }

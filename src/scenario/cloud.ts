@@ -94,7 +94,21 @@ export function resolveCloud(s: Scenario, nodes: NodeSpec[], poolNodes: Map<stri
     };
   }
   const c = s.cloudControllerManager;
-  const ccm = c ? { nodeMonitorPeriodUs: durationUs(c.nodeMonitorPeriod), kubeApiQps: c.kubeApiQps, kubeApiBurst: c.kubeApiBurst } : undefined;
+  const lb = c?.loadBalancers;
+  const ccm = c && lb
+    ? {
+        nodeMonitorPeriodUs: durationUs(c.nodeMonitorPeriod),
+        kubeApiQps: c.kubeApiQps,
+        kubeApiBurst: c.kubeApiBurst,
+        loadBalancers: {
+          provisioningDelay: distributionSeconds(lb.provisioningDelay),
+          updateDelayUs: durationUs(lb.updateDelay),
+          healthCheckIntervalUs: durationUs(lb.healthCheckInterval),
+          healthyThreshold: lb.healthyThreshold,
+          unhealthyThreshold: lb.unhealthyThreshold,
+        },
+      }
+    : undefined;
   const zoneCapacityFaults = resolveZoneCapacityFaults(s);
   return { groups, ccm, autoscaler, ...(zoneCapacityFaults.length > 0 ? { zoneCapacityFaults } : {}) };
 }

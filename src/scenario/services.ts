@@ -20,6 +20,7 @@ export interface ResolvedServices {
 }
 
 export function resolveServices(s: Scenario, file: string): ResolvedServices {
+  const hasCcm = s.cloudControllerManager !== undefined;
   const services: ServiceSpec[] = [];
   const headless: boolean[] = [];
   for (const { w, atUs } of workloadEntries(s)) {
@@ -31,6 +32,7 @@ export function resolveServices(s: Scenario, file: string): ResolvedServices {
       selector: spec.selector ?? undefined,
       publishNotReadyAddresses: spec.publishNotReadyAddresses ?? false,
       startUs: atUs,
+      ...(spec.type === "LoadBalancer" && { loadBalancer: true }),
     });
     headless.push(spec.clusterIP === "None");
   }
@@ -45,6 +47,10 @@ export function resolveServices(s: Scenario, file: string): ResolvedServices {
       throw new ScenarioError(file, `requestLoad[${i}].service`, `expected the name of a Service of the scenario in namespace ${l.namespace} (${names.join(", ") || "none"}), got ${JSON.stringify(l.service)}`);
     }
     if (headless[service]) throw new ScenarioError(file, `requestLoad[${i}].service`, `expected a Service with a cluster IP, got headless Service ${l.namespace}/${l.service} (clusterIP: None: kube-proxy routes nothing for it)`);
+    if (l.via === "loadBalancer") {
+      if (!services[service].loadBalancer) throw new ScenarioError(file, `requestLoad[${i}].via`, `expected a Service of type LoadBalancer for via: loadBalancer, got ${l.namespace}/${l.service} of type ClusterIP`);
+      if (!hasCcm) throw new ScenarioError(file, `requestLoad[${i}].via`, "expected a cloudControllerManager section for via: loadBalancer (without one nobody provisions the load balancer: its EXTERNAL-IP stays <pending>)");
+    }
     let steps: RateStep[];
     if (l.steps) {
       steps = l.steps.map((x) => ({ atUs: durationUs(x.at), ratePerS: x.rate }));
@@ -54,7 +60,7 @@ export function resolveServices(s: Scenario, file: string): ResolvedServices {
       if (steps[0].atUs > 0) steps.unshift({ atUs: 0, ratePerS: 0 });
     } else steps = [{ atUs: 0, ratePerS: l.rate ?? 0 }];
     const daily: RateCurve | undefined = l.daily && { type: "daily", minPerS: l.daily.min, maxPerS: l.daily.max, peakAtUs: durationUs(l.daily.peakAt) };
-    return { service, steps, ...(daily && { curve: daily }), serviceTime: distributionSeconds(l.serviceTime), concurrencyPerPod: l.concurrencyPerPod };
+    return { service, ...(l.via === "loadBalancer" && { viaLoadBalancer: true }), steps, ...(daily && { curve: daily }), serviceTime: distributionSeconds(l.serviceTime), concurrencyPerPod: l.concurrencyPerPod };
   });
   return { services, kubeProxy, requestLoads };
 }

@@ -16,8 +16,9 @@ const load = (over: Record<string, unknown>) => ({ requestLoad: [{ service: "web
 
 describe("Service objects", () => {
   it.each([
-    [{ type: "NodePort" }, 's.yaml: workloads[1].spec.type: expected ClusterIP (kubesim does not model NodePort, LoadBalancer or ExternalName Services), got "NodePort"'],
-    [{ type: "LoadBalancer" }, 's.yaml: workloads[1].spec.type: expected ClusterIP (kubesim does not model NodePort, LoadBalancer or ExternalName Services), got "LoadBalancer"'],
+    [{ type: "NodePort" }, 's.yaml: workloads[1].spec.type: expected ClusterIP or LoadBalancer (kubesim does not model NodePort or ExternalName Services), got "NodePort"'],
+    [{ type: "ExternalName" }, 's.yaml: workloads[1].spec.type: expected ClusterIP or LoadBalancer (kubesim does not model NodePort or ExternalName Services), got "ExternalName"'],
+    [{ type: "LoadBalancer", externalTrafficPolicy: "Local" }, 's.yaml: workloads[1].spec.externalTrafficPolicy: expected Cluster (kubesim does not model node-local external traffic and its health check node port), got "Local"'],
     [{ sessionAffinity: "ClientIP" }, 's.yaml: workloads[1].spec.sessionAffinity: expected None (kubesim does not model ClientIP session affinity), got "ClientIP"'],
     [{ internalTrafficPolicy: "Local" }, 's.yaml: workloads[1].spec.internalTrafficPolicy: expected Cluster (kubesim does not model node-local traffic policy), got "Local"'],
     [{ trafficDistribution: "PreferClose" }, 's.yaml: workloads[1].spec.trafficDistribution: expected no trafficDistribution (kubesim does not model topology-aware routing), got "PreferClose"'],

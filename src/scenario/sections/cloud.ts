@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, duration, durationDistribution, nonNegativeInt, period, positiveInt, positiveNumber } from "../fields.js";
-import { CCM_CLIENT_BURST, CCM_CLIENT_QPS } from "../../cloud/ccm/defaults.js";
+import { CCM_CLIENT_BURST, CCM_CLIENT_QPS, LB_HEALTHY_THRESHOLD, LB_UNHEALTHY_THRESHOLD } from "../../cloud/ccm/defaults.js";
 
 /** The fields a node pool gains as an instance group (merged into nodePool in nodePools.ts). */
 export const instanceGroupFields = {
@@ -47,6 +47,16 @@ export const cloudSection = {
       nodeMonitorPeriod: period.default("5s").describe("--node-monitor-period: the cloud node lifecycle controller's period"),
       kubeApiQps: positiveNumber().default(CCM_CLIENT_QPS).describe("--kube-api-qps: each CCM controller's client rate limit"),
       kubeApiBurst: positiveInt().default(CCM_CLIENT_BURST).describe("--kube-api-burst"),
+      loadBalancers: z
+        .strictObject({
+          provisioningDelay: durationDistribution.default("60s").describe("the cloud's: from EnsureLoadBalancer to the load balancer existing with an address (kubesim's default 60s)"),
+          updateDelay: duration.default("5s").describe("the cloud's: from UpdateLoadBalancer to the new backend set taking effect (kubesim's default 5s)"),
+          healthCheckInterval: period.default("10s").describe("the cloud's health check of each backend node (AWS Load Balancer Controller NLB default 10s)"),
+          healthyThreshold: positiveInt().default(LB_HEALTHY_THRESHOLD).describe("passes in a row before a backend takes traffic (NLB default 3)"),
+          unhealthyThreshold: positiveInt().default(LB_UNHEALTHY_THRESHOLD).describe("failures in a row before a backend stops taking traffic (NLB default 3)"),
+        })
+        .prefault({})
+        .describe("the cloud's load balancers for Services of type LoadBalancer"),
     })
     .optional()
     .describe("the cloud-controller-manager: kubelets run with --cloud-provider=external and register with the uninitialized taint"),

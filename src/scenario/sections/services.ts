@@ -10,6 +10,7 @@
  *                               # or daily: {min: 50, max: 400, peakAt: 14h}
  *       serviceTime: {type: lognormal, p50: 20ms, p99: 200ms}
  *       concurrencyPerPod: 64
+ *       via: loadBalancer       # clients outside, through the Service's cloud load balancer (default clusterIP)
  */
 import { z } from "zod";
 import { checkDaily, dailyCurve } from "./arrivalRate.js";
@@ -43,6 +44,10 @@ const requestLoadEntry = z
     daily: dailyCurve("requests").optional(),
     serviceTime: durationDistribution.describe("how long a pod works on one request"),
     concurrencyPerPod: positiveInt("a positive number of requests one pod serves at a time").describe("requests one pod serves at a time; more are refused (overloaded)"),
+    via: z
+      .enum(["clusterIP", "loadBalancer"], { error: 'expected "clusterIP" (clients on the nodes) or "loadBalancer" (clients outside, through the Service\'s cloud load balancer)' })
+      .default("clusterIP")
+      .describe("clusterIP: clients on every node send to the cluster IP; loadBalancer: clients outside send to the Service's load balancer (type LoadBalancer)"),
   })
   .superRefine((l, ctx) => {
     const given = (["rate", "steps", "daily"] as const).filter((k) => l[k] !== undefined);
