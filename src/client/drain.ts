@@ -32,6 +32,8 @@ export interface DrainOptions {
   atTimeout: "give-up" | "delete";
   /** Called once the drain is over: every evicted pod gone (completed), or given up. */
   done?: (result: DrainResult) => void;
+  /** Cordon the node first (kubectl drain does; the Cluster Autoscaler taints instead). Default true. */
+  cordon?: boolean;
 }
 
 export interface DrainResult {
@@ -76,10 +78,10 @@ export class Drainer {
     cluster.onPodEnded.push((pod) => this.podGone(pod));
   }
 
-  /** Cordon the node and evict its pods (DaemonSet pods and pods already being deleted aside). */
+  /** Cordon the node (unless told not to) and evict its pods (DaemonSet pods and pods already being deleted aside). */
   drain(node: number, options: DrainOptions): void {
     const c = this.cluster;
-    c.setUnschedulable(node, true);
+    if (options.cordon !== false) c.setUnschedulable(node, true);
     const evict = c.podsOn(node).filter((p) => c.pods.deletionUs[p] < 0 && !c.owners[c.pods.owner[p]]?.startsWith("DaemonSet/"));
     const d = this.drains.length;
     this.drains.push({ node, pods: new Set(evict), startUs: this.sim.now, options, refused: 0, refusedBy: new Map(), over: false });

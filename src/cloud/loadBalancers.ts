@@ -13,7 +13,8 @@
  *   check when it becomes a backend; it takes traffic after `healthyThreshold` passes in a
  *   row and stops after `unhealthyThreshold` failures in a row. With externalTrafficPolicy
  *   Cluster the check is answered by the node's kube-proxy: it passes while the node's
- *   machine runs and is reachable. kubesim treats a node cut off from the control plane as
+ *   machine runs and is reachable, and the Node is not marked for deletion by the Cluster
+ *   Autoscaler (kube-proxy's /healthz fails then, so traffic drains before the machine goes). kubesim treats a node cut off from the control plane as
  *   cut off from the load balancer too (as from every other node). A node's checks are
  *   shared by every load balancer it backs (one phase per node).
  * - Choice: each request goes to a backend drawn uniformly among the healthy ones; when
@@ -30,6 +31,8 @@ import type { LoadBalancerCloudSpec } from "./spec.js";
 export interface BackendMachines {
   crashed(node: number): boolean;
   cutOff(node: number): boolean;
+  /** The Node carries ToBeDeletedByClusterAutoscaler: its kube-proxy's /healthz fails (KEP-3836, since 1.28). */
+  toBeDeleted(node: number): boolean;
 }
 
 const enum LbState {
@@ -179,7 +182,8 @@ export class CloudLoadBalancers {
       this.probing[node] = 0; // no longer a backend: checks stop
       return;
     }
-    const pass = !this.machines.crashed(node) && !this.machines.cutOff(node);
+    const m = this.machines;
+    const pass = !m.crashed(node) && !m.cutOff(node) && !m.toBeDeleted(node);
     const h = this.health[node];
     // A run of results against the current state (a new backend's: either way).
     const against = pass ? h !== Health.Healthy : h !== Health.Unhealthy;

@@ -32,6 +32,8 @@ export const enum LifecycleTaint {
   UnreachableNoExecute = 8,
   /** node.cloudprovider.kubernetes.io/uninitialized=true:NoSchedule: the kubelet's (--cloud-provider=external) until the cloud node controller initializes the Node. */
   Uninitialized = 16,
+  /** ToBeDeletedByClusterAutoscaler:NoSchedule: the Cluster Autoscaler's mark on a node it is removing (utils/taints). */
+  ToBeDeleted = 32,
 }
 export const NO_EXECUTE_TAINTS = LifecycleTaint.NotReadyNoExecute | LifecycleTaint.UnreachableNoExecute;
 /** The taints of the bits, in bit order: key and effect. */
@@ -41,6 +43,7 @@ export const LIFECYCLE_TAINTS: readonly { bit: number; key: string; value?: stri
   { bit: LifecycleTaint.NotReadyNoExecute, key: "node.kubernetes.io/not-ready", effect: "NoExecute" },
   { bit: LifecycleTaint.UnreachableNoExecute, key: "node.kubernetes.io/unreachable", effect: "NoExecute" },
   { bit: LifecycleTaint.Uninitialized, key: "node.cloudprovider.kubernetes.io/uninitialized", value: "true", effect: "NoSchedule" },
+  { bit: LifecycleTaint.ToBeDeleted, key: "ToBeDeletedByClusterAutoscaler", effect: "NoSchedule" },
 ];
 
 export interface NodeRow {

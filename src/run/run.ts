@@ -55,6 +55,7 @@ import { GarbageCollector } from "../controllers/garbageCollector.js";
 import { NamespaceController } from "../controllers/namespace/namespaceController.js";
 import { ServicesRun } from "./services.js";
 import { CloudRun } from "./cloudRun.js";
+import { LifecycleTaint } from "../model/nodeTable.js";
 import { SchedulerSimulation } from "./autoscalerSimulation.js";
 
 export interface RunResult {
@@ -291,7 +292,7 @@ export class ClusterRun {
         deprovision: (node) => k.deprovision(node),
         api,
         ccmLease: cp?.cloudControllerManager,
-        services: spec.services && { specs: spec.services, nodes: spec.nodes, machines: { crashed: (n) => k.nodeCrashed(n), cutOff: (n) => k.nodeCutOff(n) } },
+        services: spec.services && { specs: spec.services, nodes: spec.nodes, machines: { crashed: (n) => k.nodeCrashed(n), cutOff: (n) => k.nodeCutOff(n), toBeDeleted: (n) => (cluster.nodes.lifecycleTaints[n] & LifecycleTaint.ToBeDeleted) !== 0 } },
         autoscaler: {
           nodes: spec.nodes,
           simulation: new SchedulerSimulation(cluster, spec.nodes, spec.templates, spec.namespaces, spec.scheduler.config, spec.daemonSets),

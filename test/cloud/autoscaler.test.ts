@@ -143,8 +143,12 @@ describe("the Cluster Autoscaler", () => {
     // One 1.5-cpu pod on each 4-cpu node (the scheduler spreads them): 0.375 < 0.5, and one fits beside the other.
     const free = simulate(scenario(base, pool));
     const freeDown = free.events.filter((e) => e.kind === "ScaleDown" && e.object.startsWith("node/"));
-    // Unneeded from the first scan (10 s), due at 610 s: cordoned and drained (evictions), then the machine deleted.
+    // Unneeded from the first scan (10 s), due at 610 s: tainted ToBeDeletedByClusterAutoscaler
+    // (not cordoned: --cordon-node-before-terminating is false) and drained, then the machine deleted.
     expect(freeDown[0].sim_time_s).toBe(610);
+    const drained = freeDown[0].object.slice("node/".length);
+    const marks = free.nodes.filter((n) => n.node === drained && n.sim_time_s <= 640 && (n.kind === "taint" || n.kind === "unschedulable"));
+    expect(marks.map((n) => [n.sim_time_s, n.kind, n.name, n.to])).toEqual([[610, "taint", "ToBeDeletedByClusterAutoscaler:NoSchedule", "present"]]);
     expect(freeDown[0].message).toBe("marked the node as toBeDeleted/unschedulable");
     expect(freeDown[1].message).toBe("nodes removed by cluster autoscaler");
     expect(freeDown[1].sim_time_s).toBeGreaterThan(610); // after the evicted pod is gone (30 s grace)

@@ -157,13 +157,44 @@ describe("Services of type LoadBalancer", () => {
   });
 });
 
+describe("a Cluster Autoscaler scale-down behind a load balancer", () => {
+  it("drains the node's traffic first: ToBeDeletedByClusterAutoscaler fails kube-proxy's /healthz, so the load balancer stops sending before the machine goes", () => {
+    const small = { ...web, spec: { ...web.spec, replicas: 2, template: { ...web.spec.template, spec: { containers: [{ name: "web", image: "nginx", resources: { requests: { cpu: "1500m", memory: "1Gi" } } }] } } } };
+    const r = simulate(
+      scenario(
+        {
+          duration: "20m",
+          nodePools: [{ name: "general", count: 2, allocatable: { cpu: "4", memory: "16Gi", pods: 110 }, instanceType: { name: "m5.xlarge", pricePerHour: 0.192 }, autoscaling: { minSize: 1, maxSize: 2 } }],
+          clusterAutoscaler: {},
+          workloads: [small, service()],
+        },
+        { rate: 50 },
+      ),
+    );
+    // One pod per node, 0.375 < 0.5 each: a node is unneeded from 10 s and removed at 610 s
+    // (tainted, its pod evicted with 30 s of grace, then the machine deleted). Its health
+    // checks (60.005 + 10k s) fail from 610.005 s: out of the targets at 630.005 s, before
+    // the machine goes (~640 s). Without the healthz rule, half the requests would fail from
+    // then until three failed checks later.
+    const down = r.events.find((e) => e.kind === "ScaleDown" && e.object.startsWith("node/"))!;
+    expect(down.sim_time_s).toBe(610);
+    const gone = r.events.find((e) => e.kind === "ScaleDown" && e.message === "nodes removed by cluster autoscaler")!;
+    expect(gone.sim_time_s).toBeGreaterThan(630.005);
+    expect(summary(r, "service_requests_failed_lb_backend_unreachable{service=shop/web}")).toBe(0);
+    expect(summary(r, "service_requests_failed_no_load_balancer{service=shop/web}")).toBeLessThan(50 * 80.005 + 4 * Math.sqrt(50 * 80.005));
+    // The Node object goes when the CCM finds it NotReady with no instance; the node sync follows.
+    const deleted = r.nodes.find((n) => n.kind === "object" && n.to === "absent")!;
+    expect(r.events.filter((e) => e.kind === "UpdatedLoadBalancer").map((e) => e.sim_time_s)).toEqual([deleted.sim_time_s + 5]);
+  });
+});
+
 describe("the cloud's load balancer health checks", () => {
   const spec = { provisioningDelay: { type: "constant" as const, value: 10 }, updateDelayUs: 1e6, healthCheckIntervalUs: 10e6, healthyThreshold: 2, unhealthyThreshold: 3 };
 
   it("a new backend takes traffic after healthyThreshold passes; when every backend is unhealthy it fails open to all of them", () => {
     const sim = new Simulation(1);
     const down = new Set<number>();
-    const lbs = new CloudLoadBalancers(sim, spec, 1, 3, { crashed: (n) => down.has(n), cutOff: () => false });
+    const lbs = new CloudLoadBalancers(sim, spec, 1, 3, { crashed: (n) => down.has(n), cutOff: () => false, toBeDeleted: () => false });
     const done = sim.on("done", () => {});
     lbs.ensure(0, Int32Array.from([0, 1, 2]), done);
     lbs.publish(0);

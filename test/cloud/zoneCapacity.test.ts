@@ -88,6 +88,32 @@ describe("zone-capacity-exhausted", () => {
     for (const n of present) expect(n.sim_time_s).toBeGreaterThanOrEqual(1050 + 45);
   });
 
+  it("a successful scale-up removes the group's backoff (clusterstate RemoveBackoff): the next failure backs off 5 min again, not double the last", () => {
+    const r = simulate(
+      scenario(
+        {
+          duration: "45m",
+          faults: [
+            { type: "zone-capacity-exhausted", zone: "z-a", pool: "a", at: "1m", recoverAfter: "10m" },
+            { type: "zone-capacity-exhausted", zone: "z-a", pool: "a", at: "20m", recoverAfter: "30m" },
+          ],
+          actions: [
+            { at: "2m", type: "scale", deployment: "web", replicas: 8 },
+            { at: "21m", type: "scale", deployment: "web", replicas: 10 },
+          ],
+        },
+        {},
+        { autoscaling: { minSize: 1, maxSize: 1 } },
+      ),
+    );
+    // As above to 1050 s (backoffs of 5 and 10 min), a-1 and a-2 Ready by 1100 s: the
+    // scale-up finished, the backoff is gone. 1260 s: 2 more pods; 1270 s scale-up fails,
+    // seen at 1280 s: backoff 5 min (without the reset: the 10 min one, ended, doubled to
+    // 20 min), so the next try is at 1580 s.
+    expect(ev(r, "ScaledUpGroup").map((e) => e[0]).slice(0, 5)).toEqual([130, 440, 1050, 1270, 1580]);
+    expect(ev(r, "ScaleUpFailed").map((e) => e[0]).slice(0, 4)).toEqual([140, 450, 1280, 1590]);
+  });
+
   it("a zone out of capacity that is not the group's leaves the group alone", () => {
     const r = simulate(scenario({ faults: [{ type: "zone-capacity-exhausted", zone: "z-b", at: "1m", recoverAfter: "20m" }] }));
     expect(ev(r, "ScaledUpGroup").map((e) => [e[0], e[1]])).toEqual([[130, "nodepool/a"]]);

@@ -21,8 +21,9 @@
  * A group whose machine was given up or failed is backed off (nodeGroupBackoff.ts): skipped by
  * scale-up for 5 min, doubling per failure after the last backoff ended, up to 30 min.
  *
- * Simplifications (report "Model fidelity"): the drain cordons (upstream taints
- * ToBeDeletedByClusterAutoscaler:NoSchedule); the unready-node health checks
+ * Simplifications (report "Model fidelity"): the taint is set at once (no API write of
+ * its own); DaemonSet pods are not evicted from a drained node (upstream's
+ * --daemonset-eviction-for-occupied-nodes does); the unready-node health checks
  * (max-total-unready-percentage) are not modelled.
  */
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
@@ -54,6 +55,8 @@ export class ClusterAutoscaler {
   private readonly down: ScaleDown;
   private lastScaleUpUs = -Infinity;
   private readonly backoff: NodeGroupBackoff;
+  /** Per group: a scale-up whose nodes are still on their way (clusterstate's scaleUpRequests). */
+  private readonly scaleUpInFlight: Uint8Array;
   private readonly rng: RandomStream;
   // Figures for summary.csv.
   scaleUps = 0;
@@ -71,6 +74,7 @@ export class ClusterAutoscaler {
     this.down = new ScaleDown(sim, cluster, spec, p);
     this.rng = sim.rng.stream("cluster-autoscaler.expander");
     this.backoff = new NodeGroupBackoff(p.cloud.groups.length);
+    this.scaleUpInFlight = new Uint8Array(p.cloud.groups.length);
     this.hScan = sim.on("cluster-autoscaler.scan", () => this.scan());
     cluster.onPodCreated.push((pod) => this.pending.add(pod));
     const gone = (pod: number) => {
@@ -100,6 +104,7 @@ export class ClusterAutoscaler {
     this.sim.schedule(this.spec.scanIntervalUs, this.hScan);
     this.giveUpSlowMachines();
     handleCreateErrors(this.sim.now, this.cluster.events, this.p.cloud, this.backoff);
+    this.finishScaleUps();
     const scaledUp = this.scaleUp();
     if (this.spec.scaleDownEnabled && !scaledUp) this.down.run(this.lastScaleUpUs);
   }
@@ -129,6 +134,24 @@ export class ClusterAutoscaler {
       if (oldestUs === Infinity) return;
       this.cluster.events.add(this.sim.now, "ScaleUpTimedOut", `nodepool/${g.pool}`, `Nodes added to group ${g.pool} failed to register within ${goDuration(this.sim.now - oldestUs)}`);
       this.backoff.failed(gi, this.sim.now);
+    });
+  }
+
+  /**
+   * clusterstate updateScaleRequests: a scale-up whose group has no node on its way any
+   * more finished successfully, and the group's backoff is removed (RemoveBackoff); one
+   * that failed in this loop (timed out, or its creates failed) is dropped, its backoff kept.
+   */
+  private finishScaleUps(): void {
+    this.groups.forEach((g, gi) => {
+      if (this.scaleUpInFlight[gi] === 0) return;
+      if (this.backoff.failedAt(gi) === this.sim.now) {
+        this.scaleUpInFlight[gi] = 0;
+        return;
+      }
+      if (g.nodes.some((row) => this.upcoming(row))) return;
+      this.scaleUpInFlight[gi] = 0;
+      this.backoff.remove(gi);
     });
   }
 
@@ -227,6 +250,7 @@ export class ClusterAutoscaler {
     const before = this.p.cloud.targetSize(choice.group);
     const rows = this.p.cloud.increaseSize(choice.group, choice.nodes);
     this.scaleUps++;
+    this.scaleUpInFlight[choice.group] = 1;
     this.nodesAdded += rows.length;
     this.lastScaleUpUs = this.sim.now;
     this.cluster.events.add(this.sim.now, "ScaledUpGroup", `nodepool/${g.pool}`, `Scale-up: setting group ${g.pool} size to ${before + rows.length} instead of ${before} (max: ${g.maxSize}) [expander ${this.spec.expander}: ${choice.pods} pods, ${options.length} option(s)]`);

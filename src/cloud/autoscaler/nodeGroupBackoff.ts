@@ -4,7 +4,8 @@
  * backoffUntil. The first failure backs off --initial-node-group-backoff-duration (5 min);
  * a failure while backed off keeps the duration (concurrent failures do not compound),
  * one after the backoff ended doubles it, up to --max-node-group-backoff-duration (30 min);
- * the history is forgotten --node-group-backoff-reset-timeout (3 h) after the last failure.
+ * the history is forgotten --node-group-backoff-reset-timeout (3 h) after the last failure,
+ * and at once when a scale-up of the group finishes successfully (RemoveBackoff).
  */
 import { INITIAL_NODE_GROUP_BACKOFF_US, MAX_NODE_GROUP_BACKOFF_US, NODE_GROUP_BACKOFF_RESET_US } from "./defaults.js";
 
@@ -35,5 +36,17 @@ export class NodeGroupBackoff {
     this.durationUs[g] = d;
     this.untilUs[g] = nowUs + d;
     this.lastFailedUs[g] = nowUs;
+  }
+
+  /** When group g last failed (-1: never). */
+  failedAt(g: number): number {
+    return this.lastFailedUs[g];
+  }
+
+  /** A scale-up of group g finished successfully: its backoff and history are gone (RemoveBackoff). */
+  remove(g: number): void {
+    this.durationUs[g] = -1;
+    this.untilUs[g] = -1;
+    this.lastFailedUs[g] = -1;
   }
 }

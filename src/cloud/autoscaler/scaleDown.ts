@@ -11,12 +11,13 @@
  *   --scale-down-unneeded-time (10 m) whose group is above its min size is removed:
  *   empty ones first, up to 10 at a time, then others one at a time, each checked again
  *   on a snapshot without the nodes already chosen; a non-empty node is drained as
- *   upstream does (cordoned, pods evicted through the eviction API, retried up to
+ *   upstream does (tainted ToBeDeletedByClusterAutoscaler:NoSchedule, pods evicted
+ *   through the eviction API (DaemonSet pods stay), retried up to
  *   --max-pod-eviction-time), then its machine is deleted (events.csv ScaleDown).
  */
 import { US_PER_S, type Simulation } from "../../engine/simulation.js";
 import type { ClusterState } from "../../apiserver/clusterState.js";
-import { ConditionStatus } from "../../model/nodeTable.js";
+import { ConditionStatus, LifecycleTaint } from "../../model/nodeTable.js";
 import { MachineState } from "../cloudProvider.js";
 import type { AutoscalerSpec } from "../spec.js";
 import type { AutoscalerParts } from "./parts.js";
@@ -156,6 +157,8 @@ export class ScaleDown {
     // The status log's line (LogRecorder), then the Node's event.
     c.events.add(this.sim.now, "ScaleDown", `nodepool/${this.groups[this.p.cloud.groupOf[node]].pool}`, `Scale-down: removing ${isEmpty ? "empty " : ""}node ${name}, utilization: ${this.utilization(node).toFixed(3)} (below ${this.spec.scaleDownUtilizationThreshold} for ${((this.sim.now - sinceUs) / US_PER_S).toFixed(3)} s), pods to reschedule: ${move.join(",")}`);
     c.events.add(this.sim.now, "ScaleDown", `node/${name}`, "marked the node as toBeDeleted/unschedulable");
+    // utils/taints MarkToBeDeleted: the taint, not a cordon (--cordon-node-before-terminating is false by default).
+    c.setNodeTaints(node, nodes.lifecycleTaints[node] | LifecycleTaint.ToBeDeleted);
     if (isEmpty) {
       this.finishRemoval(node);
       return;
@@ -166,6 +169,7 @@ export class ScaleDown {
       outcome: this.p.drainOutcome,
       timeoutUs: MAX_POD_EVICTION_TIME_US,
       atTimeout: "give-up",
+      cordon: false,
       done: (r) => {
         this.drains--;
         if (r.completed) {
@@ -175,7 +179,7 @@ export class ScaleDown {
         this.deleting[node] = 0;
         this.unneededSinceUs[node] = -1;
         this.failures++;
-        c.setUnschedulable(node, false);
+        c.setNodeTaints(node, c.nodes.lifecycleTaints[node] & ~LifecycleTaint.ToBeDeleted); // CleanToBeDeleted
         c.events.add(this.sim.now, "ScaleDownFailed", `node/${name}`, `failed to evict the node's pods within max-pod-eviction-time ${MAX_POD_EVICTION_TIME_US / US_PER_S} s`);
       },
     });
@@ -183,7 +187,6 @@ export class ScaleDown {
 
   private finishRemoval(node: number): void {
     this.removed++;
-    this.cluster.setUnschedulable(node, true); // nothing new lands on it before the Node goes
     this.unneededSinceUs[node] = -1;
     this.cluster.events.add(this.sim.now, "ScaleDown", `node/${this.cluster.nodes.names[node]}`, "nodes removed by cluster autoscaler");
     this.p.cloud.deleteMachine(node);

@@ -13,16 +13,16 @@
  *   becomes leader (its informers list them; the sync of an existing load balancer only
  *   sets its backends and writes nothing).
  * - Backends (stableNodeSetPredicates, StableLoadBalancerNodeSet GA in 1.30): every Node
- *   object that is not being deleted and not labelled
- *   node.kubernetes.io/exclude-from-external-load-balancers (unless "false"). Readiness is
+ *   object that is not being deleted, not labelled
+ *   node.kubernetes.io/exclude-from-external-load-balancers (unless "false") and not
+ *   tainted ToBeDeletedByClusterAutoscaler (a taint alone triggers no node sync). Readiness is
  *   not a predicate: the cloud's health checks decide which backends take traffic
  *   (loadBalancers.ts). A Node added or deleted triggers a node sync: every load balancer
  *   whose backend set differs from the one last synced gets UpdateLoadBalancer and event
  *   UpdatedLoadBalancer (UnAvailableLoadBalancer when the set is empty).
  *
- * Simplifications: a node sync runs at the Node change (informer delay left out); the
- * ToBeDeletedByClusterAutoscaler taint predicate has nothing to act on (kubesim's Cluster
- * Autoscaler cordons instead of tainting); Services are not deleted during a run.
+ * Simplifications: a node sync runs at the Node change (informer delay left out); Services
+ * are not deleted during a run.
  */
 import type { Simulation } from "../../engine/simulation.js";
 import type { ClusterState } from "../../apiserver/clusterState.js";
@@ -30,6 +30,7 @@ import type { ServiceSpec } from "../../apiserver/endpointSlices.js";
 import { Resource, Verb, isSuccess } from "../../apiserver/verbs.js";
 import type { CloudClient } from "./client.js";
 import type { CloudLoadBalancers } from "../loadBalancers.js";
+import { LifecycleTaint } from "../../model/nodeTable.js";
 import {
   ENSURED_LOAD_BALANCER_EVENT,
   ENSURING_LOAD_BALANCER_EVENT,
@@ -168,7 +169,9 @@ export class ServiceController {
   private hosts(): Int32Array {
     const nodes = this.cluster.nodes;
     const out: number[] = [];
-    for (let n = 0; n < nodes.count; n++) if (nodes.exists[n] === 1 && this.excluded[n] === 0) out.push(n);
+    for (let n = 0; n < nodes.count; n++) {
+      if (nodes.exists[n] === 1 && this.excluded[n] === 0 && (nodes.lifecycleTaints[n] & LifecycleTaint.ToBeDeleted) === 0) out.push(n);
+    }
     return Int32Array.from(out);
   }
 
