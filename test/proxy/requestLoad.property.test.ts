@@ -7,7 +7,9 @@
  * - no request is served by a pod that is not Running on a machine that runs, or from
  *   across a partition (served at its end: the pod's phase is Running, its node and the
  *   client's machine run, and they are the same node or neither is cut off);
- * - a pod never holds more requests than concurrencyPerPod.
+ * - a pod never holds more requests than concurrencyPerPod;
+ * - through a Service's load balancer (half the cases): the same, with the backend node as
+ *   the client, and never served through a backend that is down or cut off.
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -35,6 +37,7 @@ const arbitrary = fc.record({
   ),
   scaleAt: fc.integer({ min: 1, max: 250 }),
   scaleTo: fc.integer({ min: 0, max: 10 }),
+  viaLoadBalancer: fc.boolean(),
 });
 
 describe("request load invariants", () => {
@@ -45,12 +48,13 @@ describe("request load invariants", () => {
         const raw = webScenario({
           nodes: a.nodes,
           replicas: a.replicas,
-          service: { publishNotReadyAddresses: a.publishNotReady },
+          service: { publishNotReadyAddresses: a.publishNotReady, ...(a.viaLoadBalancer && { type: "LoadBalancer" }) },
           extra: {
             seed: a.seed,
             duration: "5m",
             kubeProxy: { mode, ipvsScheduler },
-            requestLoad: [{ service: "web", namespace: "shop", rate: a.rate, serviceTime: `${a.serviceTimeMs}ms`, concurrencyPerPod: a.concurrency }],
+            ...(a.viaLoadBalancer && { cloudControllerManager: { loadBalancers: { provisioningDelay: "5s", healthCheckInterval: "5s", healthyThreshold: 2, unhealthyThreshold: 2 } } }),
+            requestLoad: [{ service: "web", namespace: "shop", rate: a.rate, serviceTime: `${a.serviceTimeMs}ms`, concurrencyPerPod: a.concurrency, ...(a.viaLoadBalancer && { via: "loadBalancer" }) }],
             faults: a.faults.map((f) => ({ type: f.type, at: `${f.at}s`, node: `n-${f.node % a.nodes}`, recoverAfter: `${f.recoverAfter}s` })),
             actions: [{ at: `${a.scaleAt}s`, type: "scale", deployment: "web", namespace: "shop", replicas: a.scaleTo }],
           },
@@ -66,6 +70,7 @@ describe("request load invariants", () => {
           if (pods.phase[pod] !== PodPhase.Running) bad.push(`served by ${pods.names[pod]} in phase ${pods.phase[pod]}`);
           if (k.nodeCrashed(node) || k.nodeCrashed(client)) bad.push(`served across a crashed machine (${pods.names[pod]})`);
           if (node !== client && (k.nodeCutOff(node) || k.nodeCutOff(client))) bad.push(`served across a partition (${pods.names[pod]})`);
+          if (a.viaLoadBalancer && k.nodeCutOff(client)) bad.push(`served through a backend cut off from the load balancer (${pods.names[pod]})`);
           if (svc.requests.inFlightOn(pod) + 1 > a.concurrency) bad.push(`over the concurrency limit on ${pods.names[pod]}`);
         };
         for (let t = 10; t <= 300; t += 10) {
@@ -80,7 +85,8 @@ describe("request load invariants", () => {
         const sum = (n: string) => table.rows.reduce((x, row) => x + (row[col(n)] as number), 0);
         // Loads to the cluster IP: the load balancer's reasons have no column and never happen.
         const failedCols = FAILURE_REASONS.map((reason) => (col(`failed_${reason.replace(/-/g, "_")}`) < 0 ? 0 : sum(`failed_${reason.replace(/-/g, "_")}`)));
-        if (FAILURE_REASONS.some((reason) => col(`failed_${reason.replace(/-/g, "_")}`) < 0) !== true) bad.push("services.csv has the load balancer's columns without a load through one");
+        const lbColumns = FAILURE_REASONS.every((reason) => col(`failed_${reason.replace(/-/g, "_")}`) >= 0);
+        if (lbColumns !== a.viaLoadBalancer) bad.push(`services.csv has ${lbColumns ? "" : "no "}load balancer columns (via load balancer: ${a.viaLoadBalancer})`);
         const c = svc.requests.total[0];
         // The table's intervals add up to the totals (nothing counted twice or lost between samples).
         if (sum("requests_sent") !== c.sent || sum("requests_served") !== c.served) bad.push("services.csv intervals do not add up to the totals");
