@@ -119,7 +119,10 @@ export function isEventLog(t: CsvTable): boolean {
 export function timeSeriesSection(t: CsvTable, ids: ChartIds): Section {
   const title = sectionTitle(t);
   const section: Section = { title, source: basename(t.file), charts: [], tables: [] };
-  if (t.rows.length === 0) return section;
+  if (t.rows.length === 0) {
+    section.tables.push({ ...firstRowsTable(t, ids, `${title}: no rows in this run`, false), note: `${basename(t.file)} has its header only.` });
+    return section;
+  }
   const cols = classify(t);
   let at = times(t, cols.timeCol);
   if (at.some((s, k) => k > 0 && s < at[k - 1])) {

@@ -8,13 +8,15 @@
  * the network for nothing. Without Chromium the browser checks are skipped, except in CI
  * (CI set), where that is a failure saying what to install.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuiltCli, kubesim } from "../cli/builtCli.js";
+import { buildReport } from "../../src/report/report.js";
+import { FILE_TITLES } from "../../src/report/seriesGroups.js";
 
 const CHROMIUM = process.env.KUBESIM_CHROMIUM ?? "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -67,6 +69,18 @@ describe("kubesim report (CLI)", () => {
 
     const outDir = kubesim(["report", runDir, "--out", join(tmp, "no-such-folder", "r.html")]);
     expect(outDir).toMatchObject({ code: 2, stderr: `--out: expected a file in an existing folder, got "${join(tmp, "no-such-folder", "r.html")}" (no folder "${join(tmp, "no-such-folder")}")\n` });
+  });
+});
+
+describe("the run report covers the run folder", () => {
+  it("every CSV of the folder is in a section (charted or as a table), and every chart has data", () => {
+    const report = buildReport(runDir);
+    const shown = new Set(report.sections.flatMap((s) => [...(s.source ?? "").split(", "), ...s.tables.map((t) => t.title.split(":")[0])]));
+    const csvs = readdirSync(runDir).filter((f) => f.endsWith(".csv"));
+    const titled = (f: string) => FILE_TITLES[f] ?? f;
+    // Files without rows (no Services in quickstart: none; empty logs) still get their section.
+    expect(csvs.filter((f) => !shown.has(f) && !shown.has(titled(f)))).toEqual([]);
+    for (const c of report.sections.flatMap((s) => s.charts)) expect(c.series.some((s) => s.values.some((v) => v !== null)), c.title).toBe(true);
   });
 });
 

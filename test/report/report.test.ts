@@ -16,6 +16,7 @@ import { ReportInputError } from "../../src/report/errors.js";
 import { escapeHtml, reportHtml, scriptJson } from "../../src/report/html.js";
 import type { Chart } from "../../src/report/model.js";
 import { buildReport } from "../../src/report/report.js";
+import { sweepLayout } from "../../src/report/sweepReport.js";
 import { timeSeriesSection } from "../../src/report/timeSeriesCharts.js";
 
 const csv = (file: string, lines: string[]) => parseCsv(`${lines.join("\n")}\n`, file);
@@ -233,6 +234,21 @@ describe("sweep report", () => {
       [0.6, 0.8],
       [0.4, 0.6],
     ]);
+  });
+
+  it("three parameters (or none): the grid points in order, labelled with their values", () => {
+    const points = [
+      { id: "0", params: ["1", "a", "x"] },
+      { id: "1", params: ["2", "b", "y"] },
+    ];
+    const l = sweepLayout(points, ["p", "q", "r"]);
+    expect(l.xAxis).toBe("category");
+    expect(l.xCategories).toEqual(["0: p=1, q=a, r=x", "1: p=2, q=b, r=y"]);
+    expect([...l.place.entries()]).toEqual([
+      ["0", { xIndex: 0, line: 0 }],
+      ["1", { xIndex: 1, line: 0 }],
+    ]);
+    expect(sweepLayout([{ id: "7", params: [] }], []).xCategories).toEqual(["point 7"]);
   });
 
   it("a cell that is not a number is an error naming the file, the line and the column", () => {
