@@ -117,3 +117,24 @@ export function histogramFileChart(t: CsvTable, ids: ChartIds, title: string): C
     note: `Buckets as the file has them (${t.rows.length}, non-empty ones); x is each bucket's lower bound.`,
   };
 }
+
+/**
+ * Durations logged per event (elections.csv's no_leader_ms): a CDF and a histogram of
+ * each column whose name ends in a time unit, over the rows that have a value.
+ */
+export function eventDurationCharts(t: CsvTable, ids: ChartIds, title: string): Chart[] {
+  const charts: Chart[] = [];
+  t.columns.forEach((name, i) => {
+    const unit = /_(ms|s)$/.exec(name)?.[1];
+    if (!unit || name === "sim_time_s") return;
+    const values: number[] = [];
+    for (const r of t.rows) {
+      const v = numberCell(r[i]);
+      if (v !== null) values.push(v);
+    }
+    if (values.length === 0) return;
+    values.sort((a, b) => a - b);
+    charts.push(...distributionPair(ids, `${title}: ${name}`, unit, values, `${values.length} rows of ${t.file.split("/").pop()} with a value`));
+  });
+  return charts;
+}

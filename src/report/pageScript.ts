@@ -21,7 +21,7 @@ export const PAGE_SCRIPT = String.raw`
     if (s < 120) return neg + (Math.round(s * 1000) / 1000) + "s";
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.round(s % 60);
     if (sec === 60) { sec = 0; m++; }
-    return neg + (h > 0 ? h + "h" : "") + (m > 0 || h > 0 ? m + "m" : "") + (sec > 0 ? sec + "s" : "");
+    return neg + ((h > 0 ? h + "h" : "") + (m > 0 ? m + "m" : "") + (sec > 0 ? sec + "s" : "") || "0s");
   }
   function fmtNum(v) {
     if (v == null) return "";

@@ -6,10 +6,10 @@
  * adds later is in the report without a change here.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { isNumericColumn, readCsv, type CsvTable } from "./csvTable.js";
 import { ChartIds } from "./chartIds.js";
-import { histogramFileChart, histogramFileColumns, podDistributionCharts } from "./distributionCharts.js";
+import { eventDurationCharts, histogramFileChart, histogramFileColumns, podDistributionCharts } from "./distributionCharts.js";
 import { HISTOGRAM_BINS, MAX_CDF_POINTS } from "./distribution.js";
 import { MAX_CHART_POINTS } from "./downsample.js";
 import { ReportInputError } from "./errors.js";
@@ -111,11 +111,12 @@ export function runReport(dir: string): Report {
   const distributions: Section = { title: "Latency distributions", charts: [], tables: [] };
   const pods = byName.get("pods.csv");
   if (pods) distributions.charts.push(...podDistributionCharts(pods, ids));
+  for (const t of timed.filter(isLog)) distributions.charts.push(...eventDurationCharts(t, ids, sectionTitle(t)));
   for (const t of tables.filter((t) => !t.columns.includes(TIME_COLUMN) && histogramFileColumns(t))) {
     const c = histogramFileChart(t, ids, sectionTitle(t));
     if (c) distributions.charts.push(c);
   }
-  distributions.source = [pods ? "pods.csv" : undefined, ...tables.filter((t) => histogramFileColumns(t)).map((t) => sectionTitle(t))].filter(Boolean).join(", ");
+  distributions.source = [pods ? "pods.csv" : undefined, ...tables.filter((t) => histogramFileColumns(t)).map((t) => basename(t.file))].filter(Boolean).join(", ");
   if (distributions.charts.length > 0) sections.push(distributions);
 
   for (const t of timed.filter(isLog)) sections.push(timeSeriesSection(t, ids));
