@@ -14,7 +14,8 @@ import { TIME_COLUMN, times } from "./timeColumn.js";
 export const MAX_LANES = 20;
 /** Rows of an event log shown as a table [kubesim choice: the page stays light; the CSV has them all]. */
 export const MAX_TABLE_ROWS = 500;
-const OTHER_LANE = "other";
+/** The shared lane; parenthesised so it cannot be a reason's own name. */
+const OTHER_LANE = "(other)";
 
 /** The column whose values name the lanes: a known one, else the first text column with few values. */
 function categoryColumn(t: CsvTable, timeCol: number): number {
@@ -42,7 +43,8 @@ export function eventTimeline(t: CsvTable, ids: ChartIds, title: string): Chart 
   const own = new Set(byCount.slice(0, counts.size > MAX_LANES ? MAX_LANES - 1 : MAX_LANES).map(([k]) => k));
   const lanes = [...counts.keys()].filter((k) => own.has(k));
   if (counts.size > lanes.length) lanes.push(OTHER_LANE);
-  const laneOf = (r: string[]) => (own.has(category(r)) ? lanes.indexOf(category(r)) : lanes.length - 1);
+  const laneIndex = new Map(lanes.map((k, i) => [k, i]));
+  const laneOf = (r: string[]) => laneIndex.get(category(r)) ?? lanes.length - 1;
 
   // x: the distinct instants; binned when there are more than a chart carries.
   const sorted = [...new Set(at)].sort((a, b) => a - b);
@@ -64,7 +66,7 @@ export function eventTimeline(t: CsvTable, ids: ChartIds, title: string): Chart 
     const lane = laneOf(r);
     values[lane][slot(at[i])] = lane;
   });
-  const laneCount = (k: string) => (k === OTHER_LANE && !counts.has(OTHER_LANE) ? t.rows.length - [...own].reduce((s, o) => s + counts.get(o)!, 0) : counts.get(k)!);
+  const laneCount = (k: string) => (k === OTHER_LANE ? t.rows.length - [...own].reduce((s, o) => s + counts.get(o)!, 0) : counts.get(k)!);
   return {
     id: ids.next(`${t.file}-timeline`),
     title: `${title}: ${t.rows.length} by ${catCol < 0 ? "time" : t.columns[catCol]}`,

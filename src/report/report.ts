@@ -4,10 +4,11 @@
  * no simulation code imports it (test/architecture/layers.test.ts).
  */
 import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { reportHtml } from "./html.js";
 import { ReportInputError } from "./errors.js";
 import type { Report } from "./model.js";
-import { isRunFolder, runReport } from "./runReport.js";
+import { isRunFolder, RUN_MARKERS, runReport } from "./runReport.js";
 import { isSweepFolder, sweepReport } from "./sweepReport.js";
 import { uplotAssets } from "./uplotAssets.js";
 
@@ -16,6 +17,8 @@ export function buildReport(dir: string): Report {
   if (!statSync(dir).isDirectory()) throw new ReportInputError(`${dir}: expected a kubesim run or sweep folder, got a file`);
   if (isSweepFolder(dir)) return sweepReport(dir);
   if (isRunFolder(dir)) return runReport(dir);
+  const missing = RUN_MARKERS.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length < RUN_MARKERS.length) throw new ReportInputError(`${dir}: expected a kubesim run folder (${RUN_MARKERS.join(" and ")}), got one without ${missing.join(" and ")}`);
   throw new ReportInputError(`${dir}: expected a kubesim run folder (manifest.json and timeseries.csv) or a sweep folder (sweep-summary.csv), got a folder without them`);
 }
 

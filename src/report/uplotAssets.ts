@@ -5,7 +5,6 @@
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { ReportInputError } from "./errors.js";
 
 export interface UplotAssets {
   script: string;
@@ -20,7 +19,7 @@ export function uplotAssets(): UplotAssets {
       css: readFileSync(require.resolve("uplot/dist/uPlot.min.css"), "utf8"),
     };
   } catch (e) {
-    // A broken install, not the user's input; still one line.
-    throw new ReportInputError(`kubesim: the uplot package (a dependency of kubesim) is missing or incomplete: ${(e as Error).message.split("\n")[0]}; reinstall kubesim`);
+    // A broken install, not the user's input: an internal error (exit 1), still one line.
+    throw new Error(`the uplot package (a dependency of kubesim) is missing or incomplete: ${(e as Error).message.split("\n")[0]}; reinstall kubesim`);
   }
 }

@@ -180,6 +180,21 @@ describe("a result CSV as charts", () => {
   });
 });
 
+describe("which folder", () => {
+  it("a folder with manifest.json but no timeseries.csv: the error names what is missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubesim-run-"));
+    writeFileSync(join(dir, "manifest.json"), "{}");
+    expect(() => buildReport(dir)).toThrow(new ReportInputError(`${dir}: expected a kubesim run folder (manifest.json and timeseries.csv), got one without timeseries.csv`));
+  });
+
+  it("manifest.json that is not JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "kubesim-run-"));
+    writeFileSync(join(dir, "manifest.json"), "{");
+    writeFileSync(join(dir, "timeseries.csv"), "sim_time_s,pods_pending\n0,1\n");
+    expect(() => buildReport(dir)).toThrow(new RegExp(`^${join(dir, "manifest.json")}: expected the run's manifest as JSON, got invalid JSON \\(`));
+  });
+});
+
 describe("sweep report", () => {
   const report = buildReport("test/fixtures/sweep-2x3");
   const charts = report.sections.flatMap((s) => s.charts);
