@@ -195,6 +195,26 @@ describe("which folder", () => {
   });
 });
 
+describe("title block", () => {
+  const run = (manifest: object) => {
+    const dir = mkdtempSync(join(tmpdir(), "kubesim-run-"));
+    writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
+    writeFileSync(join(dir, "timeseries.csv"), "sim_time_s,pods_pending\n0,1\n600,0\n");
+    return new Map(buildReport(dir).facts);
+  };
+
+  it("simulated seconds per wall-clock second from the manifest when it has them, else derived and marked", () => {
+    expect(run({ scenario_name: "q", seed: 3, wall_clock_duration_s: 2, simulated_s_per_wall_s: 1234 }).get("Simulated s per wall-clock s")).toBe("1234");
+    // 600 simulated s (the last sample) in 2 wall-clock s.
+    const derived = run({ scenario_name: "q", seed: 3, wall_clock_duration_s: 2 });
+    expect(derived.get("Simulated s per wall-clock s")).toBe("300 (simulated duration / wall-clock time)");
+    expect(derived.get("Simulated duration")).toBe("600 s");
+    expect(derived.get("Scenario")).toBe("q");
+    // Nothing to derive from: no line rather than a made-up figure.
+    expect(run({ scenario_name: "q" }).has("Simulated s per wall-clock s")).toBe(false);
+  });
+});
+
 describe("sweep report", () => {
   const report = buildReport("test/fixtures/sweep-2x3");
   const charts = report.sections.flatMap((s) => s.charts);
