@@ -25,6 +25,9 @@ const RANK: Record<string, number> = {
   experiments: 8,
   run: 9,
   scenario: 10,
+  // Reads result folders (CSV, manifest.json) into an HTML page: beside scenario/, below the
+  // CLI, above everything a run is made of, so no simulation code can import it.
+  report: 10,
   cli: 11,
   "index.ts": 12,
 };
