@@ -8,6 +8,7 @@ import { hideBin } from "yargs/helpers";
 import { EXIT_BAD_INPUT, reportError } from "./errors.js";
 import { capacityCommand } from "./capacity.js";
 import { explainCommand } from "./explain.js";
+import { rerunCommand } from "./rerun.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
@@ -19,6 +20,7 @@ const COMMANDS: CommandModule[] = [
   schemaCommand,
   explainCommand,
   capacityCommand,
+  rerunCommand,
 ];
 
 /** yargs' parse errors in kubesim's words: the flag first, then what was expected. */
