@@ -196,16 +196,18 @@ export function rerunFolder(o: RerunOptions): RerunReport {
 }
 
 export const rerunCommand: CommandModule = {
-  command: "rerun <results>",
+  // Optional here so that a missing folder gets rerun's own message, not the generic "expected a scenario file".
+  command: "rerun [results]",
   describe: "run a results folder's scenario again from its kept inputs, seed and overrides, and compare every output file byte for byte (exit 0 identical, 1 a file differs)",
   builder: (y: Argv) =>
     y
-      .positional("results", { type: "string", describe: "a results folder written by kubesim run (with manifest.json)", demandOption: true })
+      .positional("results", { type: "string", describe: "a results folder written by kubesim run (with manifest.json)" })
       .option("out", { type: "string", requiresArg: true, description: "write the rerun's folder here and keep it (default: a temporary folder, deleted after the comparison)" })
       .option("keep", { type: "boolean", default: false, description: "keep the rerun's folder (its path is printed)" }),
   handler: (argv) =>
     guarded(() => {
-      const dir = flagValue(argv.results, "results", "the results folder")!;
+      const dir = flagValue(argv.results, "results", "the results folder");
+      if (dir === undefined) throw new UsageError("kubesim rerun: expected a results folder after the command (see kubesim rerun --help)");
       const out = flagValue(argv.out, "out", "the rerun's output folder");
       const r = rerunFolder({ dir, out, keep: argv.keep === true, progress: true });
       process.stdout.write(`${r.lines.join("\n")}\n`);

@@ -184,6 +184,7 @@ describe("kubesim rerun", () => {
       expect(r.stderr.split("\n")).toHaveLength(2);
       return r.stderr.trim();
     };
+    expect(one([])).toBe("kubesim rerun: expected a results folder after the command (see kubesim rerun --help)");
     expect(one(["nope"])).toBe("nope: expected a kubesim results folder, got no such folder");
     expect(one(["apps"])).toBe("apps: expected a kubesim results folder with a manifest.json, found none");
     writeFileSync(join(res, "inputs/apps/web.yaml"), "changed");
