@@ -23,13 +23,14 @@ import { checkPluginArgs } from "../scheduler/config/runtime.js";
 import { defaultSchedulerConfiguration, parseSchedulerConfigValue, type SchedulerConfiguration } from "../scheduler/config/schedulerConfig.js";
 import { NoProfileError, type PodToPlace } from "../experiments/capacity/placement.js";
 import { DEFAULT_MAX_COPIES, podCapacity, type PodCapacity } from "../experiments/capacity/podCapacity.js";
-import { CapacityInputError, DEFAULT_MAX_NEW_NODES, nodesNeeded, type NodesNeeded, type Survive } from "../experiments/capacity/nodesNeeded.js";
+import { CapacityInputError, DEFAULT_MAX_NEW_NODES, nodesNeeded, type NodesNeeded, type SearchStatus, type Survive } from "../experiments/capacity/nodesNeeded.js";
 import { checkInputFile, readInputFile } from "../scenario/inputFile.js";
 import { formatPath, type PathSegment } from "../scenario/errors.js";
 import { parseYamlDocument } from "../scenario/yamlInput.js";
 import { clusterObjects, readObjects, readPod } from "./explain.js";
 import { guarded, UsageError } from "./errors.js";
 import { flagList, flagValue } from "./options.js";
+import { SearchProgress } from "./progress.js";
 
 /** Kinds a --workload file may hold: what runs pods, and what they refer to. */
 const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "ReplicaSet", "Pod", "PriorityClass", "Namespace"];
@@ -177,6 +178,8 @@ export interface CapacityOptions {
   json?: boolean;
   maxLimit?: number;
   maxNodes?: number;
+  /** Progress of the --workload search, before each placement (the CLI's bar on a terminal). */
+  onStatus?: (s: SearchStatus) => void;
 }
 
 /** The whole command as a function (tests call this): the output text; notes collect what was ignored. */
@@ -195,7 +198,7 @@ export function capacityFiles(opts: CapacityOptions, notes: string[]): string {
     const workload = readWorkload(opts.workload!, admission);
     objects.namespaces = admission.namespaceList();
     const daemonSets = readDaemonSets(opts.cluster, admission);
-    const r = nodesNeeded(objects, workload.pods, nodeType, config, { survive: opts.survive, maxNodes: opts.maxNodes, daemonSets });
+    const r = nodesNeeded(objects, workload.pods, nodeType, config, { survive: opts.survive, maxNodes: opts.maxNodes, daemonSets, onStatus: opts.onStatus });
     const typeName = nodeType.metadata?.labels?.["node.kubernetes.io/instance-type"] ?? nodeType.metadata?.name ?? "node";
     return opts.json ? `${JSON.stringify({ workload: workload.objects, nodeType: typeName, ...r })}\n` : nodesNeededTable(r, workload.objects.join(", "), typeName);
   } catch (e) {
@@ -236,7 +239,14 @@ export const capacityCommand: CommandModule = {
       const maxLimit = positive(argv["max-limit"], "max-limit", DEFAULT_MAX_COPIES);
       const maxNodes = positive(argv["max-nodes"], "max-nodes", DEFAULT_MAX_NEW_NODES);
       for (const f of [...cluster, pod, workload, nodeType, config]) if (f !== undefined) checkInputFile(f, f);
-      const text = capacityFiles({ cluster, pod, workload, nodeType, survive: survive as Survive | undefined, config, json: argv.json === true, maxLimit, maxNodes }, notes);
+      // The --workload search places the workload once per case of each count tried: a bar on a terminal.
+      const progress = new SearchProgress(process.stderr.isTTY === true);
+      let text: string;
+      try {
+        text = capacityFiles({ cluster, pod, workload, nodeType, survive: survive as Survive | undefined, config, json: argv.json === true, maxLimit, maxNodes, onStatus: (s) => progress.update(s) }, notes);
+      } finally {
+        progress.stop();
+      }
       for (const n of notes) process.stderr.write(`${n}\n`);
       process.stdout.write(text);
     }),

@@ -9,6 +9,7 @@ import { EXIT_BAD_INPUT, reportError } from "./errors.js";
 import { capacityCommand } from "./capacity.js";
 import { explainCommand } from "./explain.js";
 import { reportCommand } from "./report.js";
+import { rerunCommand } from "./rerun.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
@@ -20,6 +21,7 @@ const COMMANDS: CommandModule[] = [
   schemaCommand,
   explainCommand,
   capacityCommand,
+  rerunCommand,
   reportCommand,
 ];
 

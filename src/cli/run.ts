@@ -1,16 +1,20 @@
 /**
  * `kubesim run <scenario>`: load and validate the scenario (nothing is written if it
  * is bad), print its warnings, run it, write results/<name>-<seed>[-<overrides hash>]/
- * (or --out) atomically, print a summary.
+ * (or --out) atomically, print a summary. The folder keeps a copy of every input file
+ * the run read (inputs/, metrics/keptInputs.ts), which `kubesim rerun` plays again.
  */
 import { US_PER_S } from "../engine/simulation.js";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { ClusterRun } from "../run/run.js";
 import { tableCsv } from "../metrics/csv.js";
 import { standardTables } from "../metrics/files.js";
 import { manifestJson } from "../metrics/manifest.js";
+import { keptInputs } from "../metrics/keptInputs.js";
+import { simulatedPerWallS, speedLine } from "../metrics/runSpeed.js";
+import { withInputHooks, type InputFileRead, type InputNamedBy } from "../scenario/inputHooks.js";
 import { checkOutputFolder, defaultOutputFolder, OutputFolderError, writeRunFolder } from "../metrics/output.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import { canonicalOverrides } from "../scenario/overrides.js";
@@ -29,17 +33,28 @@ export interface RunCommandOptions {
   out?: string;
   set?: string[];
   quiet?: boolean;
+  /**
+   * Read the scenario and every file it names from kept copies instead of their paths
+   * (`kubesim rerun`): the path of the copy of the file `shown` named by `by`.
+   */
+  readInputsFrom?: (shown: string, by: InputNamedBy | undefined) => string;
+  /** The progress bar on a terminal (default: unless quiet). */
+  progress?: boolean;
 }
 
 export interface RunCommandResult {
   dir: string;
   summary: { metric: string; value: number }[];
+  /** Simulated seconds, and the wall seconds the run took (load, simulation, CSVs): for speed figures (metrics/runSpeed.ts). */
+  simulatedS: number;
+  wallS: number;
 }
 
 export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
   const startedAt = new Date();
   const wallStartMs = performance.now();
-  const loaded = loadScenarioFile(o.scenario, { set: o.set, seed: o.seed });
+  const reads: InputFileRead[] = [];
+  const loaded = withInputHooks({ record: (r) => reads.push(r), redirect: o.readInputsFrom }, () => loadScenarioFile(o.scenario, { set: o.set, seed: o.seed }));
   const spec = loaded.spec;
   if (!o.quiet) printWarnings(loaded.warnings);
   const dir = o.out ?? join("results", defaultOutputFolder(spec.name, spec.seed, canonicalOverrides(o.set ?? [])));
@@ -51,7 +66,7 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
   }
 
   const run = new ClusterRun(spec);
-  const progress = new RunProgress(spec.durationUs / US_PER_S, !o.quiet && process.stderr.isTTY === true);
+  const progress = new RunProgress(spec.durationUs / US_PER_S, (o.progress ?? !o.quiet) && process.stderr.isTTY === true);
   const step = Math.max(1, Math.ceil(spec.durationUs / PROGRESS_STEPS));
   for (let t = step; t < spec.durationUs; t += step) {
     run.advance(t);
@@ -63,6 +78,9 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
 
   const tables = standardTables(result);
   const files = tables.map((t) => ({ name: t.file, content: tableCsv(t) }));
+  const inputs = keptInputs(reads, resolve(o.scenario));
+  const simulatedS = spec.durationUs / US_PER_S;
+  const wallS = Math.round(performance.now() - wallStartMs) / 1000;
   const manifest = manifestJson({
     kubesim_version: kubesimVersion(),
     scenario_file: o.scenario,
@@ -76,10 +94,13 @@ export function runScenarioToFolder(o: RunCommandOptions): RunCommandResult {
     files: [...files.map((f) => f.name), "manifest.json"],
     node_version: process.version,
     wall_clock_start: startedAt.toISOString(),
-    wall_clock_duration_s: Math.round(performance.now() - wallStartMs) / 1000,
+    wall_clock_duration_s: wallS,
+    simulated_s: simulatedS,
+    simulated_s_per_wall_s: simulatedPerWallS(simulatedS, wallS),
+    inputs: inputs.entries,
   });
-  const written = writeRunFolder(dir, [...files, { name: "manifest.json", content: manifest }]);
-  return { dir: written, summary: result.summary };
+  const written = writeRunFolder(dir, [...files, { name: "manifest.json", content: manifest }, ...inputs.files]);
+  return { dir: written, summary: result.summary, simulatedS, wallS };
 }
 
 export const runCommand: CommandModule = {
@@ -100,6 +121,6 @@ export const runCommand: CommandModule = {
       const scenario = flagValue(argv.scenario, "scenario", "the scenario file")!;
       const quiet = argv.quiet === true;
       const r = runScenarioToFolder({ scenario, seed, out, set: setList(argv.set), quiet });
-      if (!quiet) process.stdout.write(`${summaryTable(r.summary)}\nresults: ${r.dir}\n`);
+      if (!quiet) process.stdout.write(`${summaryTable(r.summary)}\n${speedLine(r.simulatedS, r.wallS)}\nresults: ${r.dir}\n`);
     }),
 };

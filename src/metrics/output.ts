@@ -8,8 +8,9 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, write
 import { basename, dirname, join, resolve } from "node:path";
 
 export interface OutputFile {
+  /** Relative to the run folder; may name a subfolder (`inputs/shop.yaml`), created as needed. */
   name: string;
-  content: string;
+  content: string | Uint8Array;
 }
 
 /** Hex digits of the overrides' hash in a folder name: 8 (32 bits) keep a handful of variants apart. */
@@ -53,7 +54,11 @@ export function writeRunFolder(dir: string, files: readonly OutputFile[]): strin
   rmSync(tmp, { recursive: true, force: true });
   try {
     mkdirSync(tmp);
-    for (const f of files) writeFileSync(join(tmp, f.name), f.content);
+    for (const f of files) {
+      const path = join(tmp, f.name);
+      if (dirname(path) !== tmp) mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, f.content);
+    }
     // Replace an earlier run of the same scenario and seed.
     if (existsSync(final)) rmSync(final, { recursive: true, force: true });
     renameSync(tmp, final);

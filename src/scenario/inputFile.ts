@@ -3,10 +3,14 @@
  * --cluster/--pod/--config, plugin modules): it must be a regular file no larger than
  * the input-file limit, checked before a byte is read, so `manifests: /dev/zero` or a
  * named pipe is a one-line error instead of a read that never ends or runs out of memory.
+ * It is also the one place where a run's inputs are recorded (to be kept beside its
+ * results) and where a rerun reads their kept copies instead (inputHooks.ts).
  */
 import { closeSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { resolve } from "node:path";
 import { parseQuantity, quantityValue } from "../model/quantity.js";
 import { ScenarioError } from "./errors.js";
+import { inputHooks } from "./inputHooks.js";
 
 /**
  * Largest input file, in bytes. [kubesim choice] The YAML parser needs about 0.5 s and
@@ -98,9 +102,31 @@ export function checkInputFile(path: string, shown: string, by?: NamedBy): void 
 /**
  * checkInputFile, then the text (UTF-8). The read itself stops one byte past the limit,
  * so a file that grows after the check, or a /proc file that reports size 0, cannot
- * make it read without end.
+ * make it read without end. Inside a load with input hooks (inputHooks.ts) the file is
+ * recorded, or read from its kept copy.
  */
 export function readInputFile(path: string, shown: string, by?: NamedBy): string {
+  return readInputBytes(path, shown, by).toString("utf8");
+}
+
+/**
+ * A plugin module, which Node loads itself: checked as an input file and recorded like
+ * the others; the path to load (its kept copy on a rerun).
+ */
+export function inputModulePath(path: string, shown: string, by?: NamedBy): string {
+  readInputBytes(path, shown, by);
+  return inputHooks()?.redirect?.(shown, by && { file: by.file, path: by.path }) ?? path;
+}
+
+function readInputBytes(path: string, shown: string, by?: NamedBy): Buffer {
+  const hooks = inputHooks();
+  const source = hooks?.redirect?.(shown, by && { file: by.file, path: by.path }) ?? path;
+  const bytes = readBytesWithinLimit(source, shown, by);
+  hooks?.record?.({ shown, by: by && { file: by.file, path: by.path }, resolvedPath: resolve(path), bytes });
+  return bytes;
+}
+
+function readBytesWithinLimit(path: string, shown: string, by?: NamedBy): Buffer {
   checkInputFile(path, shown, by);
   const limit = inputFileLimitBytes();
   let fd: number | undefined;
@@ -116,7 +142,7 @@ export function readInputFile(path: string, shown: string, by?: NamedBy): string
       total += n;
       if (total > limit) throw inputError(shown, tooLarge(limit), by);
     }
-    return Buffer.concat(chunks, total).toString("utf8");
+    return Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
     throw inputError(shown, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, by);

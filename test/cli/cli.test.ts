@@ -92,7 +92,10 @@ describe("kubesim run", () => {
     const b = kubesim(["run", "scenarios/quickstart.yaml", "--out", join(dir, "b"), "--quiet", ...short]);
     expect(b.code).toBe(0);
     expect(b.stdout).toBe("");
-    expect(readdirSync(join(dir, "a")).sort()).toEqual(["events.csv", "manifest.json", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workload_summary.csv", "workloads.csv", "zones.csv"]);
+    expect(readdirSync(join(dir, "a")).sort()).toEqual(["events.csv", "inputs", "manifest.json", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workload_summary.csv", "workloads.csv", "zones.csv"]);
+    // inputs/ keeps the scenario as read (docs/rerun.md).
+    expect(readdirSync(join(dir, "a", "inputs"))).toEqual(["quickstart.yaml"]);
+    expect(readFileSync(join(dir, "a", "inputs", "quickstart.yaml"), "utf8")).toBe(readFileSync("scenarios/quickstart.yaml", "utf8"));
     for (const f of ["events.csv", "nodes.csv", "pods.csv", "pools.csv", "summary.csv", "timeseries.csv", "workload_summary.csv", "workloads.csv", "zones.csv"]) {
       expect(readFileSync(join(dir, "b", f), "utf8")).toBe(readFileSync(join(dir, "a", f), "utf8"));
     }

@@ -91,6 +91,30 @@ describe("how many nodes of a type a workload needs", () => {
     expect(r.search[0].placed).toBe(8);
   });
 
+  it("reports where the search stands before each placement: 40 pods tried 0, 1, 2, 4, 8, 6, 7, each bracketed", () => {
+    const seen: string[] = [];
+    nodesNeeded({ nodes: zonal(), pods: [] }, replicas(40, "1"), type, config, {
+      onStatus: (s) => seen.push(`${s.count} ${s.casesDone}/${s.cases} tried ${s.tried} fails ${s.failsAt ?? "-"} fits ${s.fitsAt ?? "-"}`),
+    });
+    // By hand: 12 slots + 4 per node; 40 pods fit from 7 nodes. One case per count (no loss asked for).
+    expect(seen).toEqual([
+      "0 0/1 tried 0 fails - fits -",
+      "1 0/1 tried 1 fails 0 fits -",
+      "2 0/1 tried 2 fails 1 fits -",
+      "4 0/1 tried 3 fails 2 fits -",
+      "8 0/1 tried 4 fails 4 fits -",
+      "6 0/1 tried 5 fails 4 fits 8",
+      "7 0/1 tried 6 fails 6 fits 8",
+    ]);
+  });
+
+  it("with --survive zone each count has a case per zone lost, reported in turn", () => {
+    const seen: string[] = [];
+    nodesNeeded({ nodes: zonal(), pods: [] }, replicas(12, "1"), type, config, { survive: "zone", onStatus: (s) => seen.push(`${s.count}:${s.casesDone}/${s.cases}`) });
+    // k=0 and k=1 fail at "without zone a" (the second case); k=2 places all four cases.
+    expect(seen).toEqual(["0:0/4", "0:1/4", "1:0/4", "1:1/4", "2:0/4", "2:1/4", "2:2/4", "2:3/4"]);
+  });
+
   it("to survive any one node, 12 pods on 12 slots need 1 new node", () => {
     const r = nodesNeeded({ nodes: zonal(), pods: [] }, replicas(12, "1"), type, config, { survive: "node" });
     expect(r.nodes).toBe(1);

@@ -99,7 +99,7 @@ describe("writeRunFolder", () => {
   it("a failure while writing leaves neither the folder nor its temporary sibling", () => {
     const parent = mkdtempSync(join(tmpdir(), "kubesim-out-"));
     const dir = join(parent, "run-2");
-    expect(() => writeRunFolder(dir, [{ name: "ok.csv", content: "1" }, { name: "no/such/sub.csv", content: "2" }])).toThrow();
+    expect(() => writeRunFolder(dir, [{ name: "ok.csv", content: "1" }, { name: "ok.csv/sub.csv", content: "2" }])).toThrow();
     expect(existsSync(dir)).toBe(false);
     expect(readdirSync(parent)).toEqual([]);
   });

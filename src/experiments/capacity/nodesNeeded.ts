@@ -69,12 +69,26 @@ function newNode(type: Node, base: string, i: number, zones: string[]): Node {
   return { ...type, metadata: { name, labels }, spec: { ...(type.spec ?? {}) }, status: { allocatable: type.status?.allocatable, capacity: type.status?.capacity ?? type.status?.allocatable } };
 }
 
+/** Where the search stands, before each placement (for a progress display). */
+export interface SearchStatus {
+  /** The count of new nodes being tried. */
+  count: number;
+  /** Cases of this count placed so far, and in all. */
+  casesDone: number;
+  cases: number;
+  /** Counts tried before this one. */
+  tried: number;
+  /** The largest count known not to fit, the smallest known to fit. */
+  failsAt?: number;
+  fitsAt?: number;
+}
+
 export function nodesNeeded(
   cluster: ClusterObjects,
   workload: PodToPlace[],
   nodeType: Node,
   config: SchedulerConfiguration,
-  opts: { survive?: Survive; maxNodes?: number; daemonSets?: Pod[] } = {},
+  opts: { survive?: Survive; maxNodes?: number; daemonSets?: Pod[]; onStatus?: (s: SearchStatus) => void } = {},
 ): NodesNeeded {
   const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NEW_NODES;
   const survive = opts.survive ?? null;
@@ -123,7 +137,12 @@ export function nodesNeeded(
       for (const name of all) cases.push({ label: `without node ${name}`, lost: (n) => n.metadata?.name === name });
     }
     let trial: Trial = { nodes: k, fits: true, placed: workload.length };
-    for (const c of cases) {
+    for (const [i, c] of cases.entries()) {
+      if (opts.onStatus) {
+        const fails = search.filter((t) => !t.fits).map((t) => t.nodes);
+        const fits = search.filter((t) => t.fits).map((t) => t.nodes);
+        opts.onStatus({ count: k, casesDone: i, cases: cases.length, tried: search.length, failsAt: fails.length > 0 ? Math.max(...fails) : undefined, fitsAt: fits.length > 0 ? Math.min(...fits) : undefined });
+      }
       const r = fitsWith(k, c.lost);
       if (r.stopped) {
         trial = { nodes: k, fits: false, placed: r.placed.length, failedCase: c.label, message: r.stopped.message };

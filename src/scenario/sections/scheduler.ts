@@ -24,7 +24,7 @@ import { catalogWith, defaultSchedulerConfiguration, parseSchedulerConfigValue }
 import { defaultSchedulerSpec, type SchedulerSpec } from "../../scheduler/config/schedulerSpec.js";
 import { customCatalog, loadPluginModuleSync, PluginModuleError, type LoadedPlugin } from "../../scheduler/custom/loadPlugin.js";
 import { checkPluginArgs } from "../../scheduler/config/runtime.js";
-import { checkInputFile, readInputFile } from "../inputFile.js";
+import { inputModulePath, readInputFile } from "../inputFile.js";
 import { parseYamlDocument } from "../yamlInput.js";
 
 /** The configFile's value: a regular file within the input limit, YAML errors with their line. */
@@ -82,10 +82,11 @@ export function resolveSchedulerSection(section: SchedulerSection | undefined, f
   const at = (path: PathSegment[], expected: string) => customIssue(file, ["scheduler", ...path], expected, root);
   const loaded: LoadedPlugin[] = [];
   for (const [i, p] of section.customPlugins.entries()) {
-    // A regular file within the input limit before Node loads it (not a device, not a FIFO).
-    checkInputFile(resolve(p.module), p.module, { file, path: `scheduler.customPlugins[${i}].module`, noun: "plugin module" });
+    // A regular file within the input limit before Node loads it (not a device, not a FIFO);
+    // recorded as an input of the run, and on a rerun loaded from its kept copy.
+    const modulePath = inputModulePath(resolve(p.module), p.module, { file, path: `scheduler.customPlugins[${i}].module`, noun: "plugin module" });
     try {
-      loaded.push(loadPluginModuleSync(p.module, `customPlugins[${i}].module`));
+      loaded.push(loadPluginModuleSync(modulePath === resolve(p.module) ? p.module : modulePath, `customPlugins[${i}].module`));
     } catch (e) {
       if (!(e instanceof PluginModuleError)) throw e;
       throw at(["customPlugins", i, "module"], `expected ${e.message.replace(/^[^:]*: /, "")}`);
