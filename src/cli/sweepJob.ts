@@ -10,7 +10,7 @@
  * Sizing [kubesim choice]: the pod requests --cpu (default 2) and runs that many sweep
  * workers (--workers, passed explicitly: os.availableParallelism() in a container counts
  * the node's cpus, not its quota); --memory defaults to 2Gi per worker, as one run is
- * refused before it starts when it would need more than about 1 GB (README, Limits) and
+ * refused before it starts when it would need more than about 1 GB (docs/limits.md) and
  * the rest is Node's heap headroom. The memory limit is the request (a shard that
  * outgrows it is OOM-killed and retried, not left to slow the node); no cpu limit, so a
  * shard is not throttled below its request.

@@ -117,7 +117,7 @@ describe("kubesim run", () => {
     writeFileSync(join(cwd, "q.yaml"), readFileSync("scenarios/quickstart.yaml", "utf8").replace("./kubesim.schema.json", "x"));
     const r = kubesim(["run", "q.yaml", "--seed", "7", "--set", "nodePools[0].count=50", "--quiet", ...short], cwd);
     expect(r.code).toBe(0);
-    // README "Output": sha256 of the overrides in canonical form (path=JSON value), one per line, first 8 hex digits.
+    // docs/output.md: sha256 of the overrides in canonical form (path=JSON value), one per line, first 8 hex digits.
     const canonical = 'nodePools[0].count=50\nduration="10m"\nfaults[0].at="5m"\nfaults[1].at="8m"';
     const out = join(cwd, "results", `quickstart-7-${createHash("sha256").update(canonical).digest("hex").slice(0, 8)}`);
     const m = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));

@@ -2,7 +2,7 @@
  * Bounds on every size: a scenario that would not fit in memory or would not finish is
  * refused before it starts, in one line naming the field, the figure, the limit and how
  * to raise it; within a raised limit it is accepted. Figures are computed by hand from
- * the README "Limits" rules. (Sizes that hang the loader itself on the old code, such as
+ * the rules of docs/limits.md. (Sizes that hang the loader itself on the old code, such as
  * 2^31 nodes, are tested through the CLI with a timeout: test/cli/hardening.test.ts.)
  */
 import { describe, expect, it } from "vitest";

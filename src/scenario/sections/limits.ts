@@ -9,7 +9,7 @@
  *
  * The defaults sit well above Kubernetes' own tested envelope (sig-scalability
  * thresholds: 5,000 nodes, 150,000 pods) and below what one run does in about five
- * minutes and 1 GB on a laptop (measured; README "Limits"). The checks are in
+ * minutes and 1 GB on a laptop (measured; docs/limits.md). The checks are in
  * ../bounds.ts.
  */
 import { z } from "zod";
@@ -72,5 +72,5 @@ export const limitsSchema = z
   .prefault({});
 
 export const limitsSection = {
-  limits: limitsSchema.describe("how large a run kubesim accepts (README \"Limits\"); raise one here or with --set limits.<name>=N"),
+  limits: limitsSchema.describe("how large a run kubesim accepts (docs/limits.md); raise one here or with --set limits.<name>=N"),
 };
