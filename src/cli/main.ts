@@ -10,6 +10,7 @@ import { capacityCommand } from "./capacity.js";
 import { explainCommand } from "./explain.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
+import { sweepCommand } from "./sweep/sweep.js";
 import { validateCommand } from "./validate.js";
 import { kubesimVersion } from "./version.js";
 
@@ -19,6 +20,7 @@ const COMMANDS: CommandModule[] = [
   schemaCommand,
   explainCommand,
   capacityCommand,
+  sweepCommand,
 ];
 
 /** yargs' parse errors in kubesim's words: the flag first, then what was expected. */
