@@ -124,12 +124,11 @@ export async function sweep(o: SweepOptions): Promise<void> {
     throw e instanceof GridInputError ? new UsageError(e.message) : e;
   }
   if (o.shard !== null && o.baseline.length > 0) throw new UsageError("--baseline: expected with the whole sweep or with kubesim sweep merge, got it with a shard (a shard writes no tables)");
-  const warnings = validatePoints(o.scenario, grid, o.set, base.spec.seed);
-  if (!o.quiet) printWarnings(warnings);
-
   const defaultName = defaultSweepFolder(base.spec.name, grid, o.set);
   const out = o.out ?? join("results", o.shard === null ? defaultName : `${defaultName}-shard-${o.shard.index}-of-${o.shard.count}`);
   checkNewFolder(out);
+  const warnings = validatePoints(o.scenario, grid, o.set, base.spec.seed);
+  if (!o.quiet) printWarnings(warnings);
 
   const all = gridRuns(grid);
   const mine = o.shard === null ? all : shardRuns(all, o.shard.index, o.shard.count);
