@@ -23,16 +23,17 @@ import {
   pointSets,
   runFolderName,
   shardRuns,
+  type GridRun,
   type SweepGrid,
 } from "../../experiments/sweep/grid.js";
 import { ScenarioError } from "../../scenario/errors.js";
-import { loadScenarioFile } from "../../scenario/load.js";
+import { loadScenarioFile, type LoadedScenario } from "../../scenario/load.js";
 import { canonicalOverrides, SET_SOURCE } from "../../scenario/overrides.js";
 import { PluginError } from "../../scheduler/custom/pluginError.js";
 import { guarded, printWarnings, UsageError } from "../errors.js";
 import { flagList, flagValue, seedValue, setList, withSetOption } from "../options.js";
 import { kubesimVersion } from "../version.js";
-import { runPool, RunFailure } from "./pool.js";
+import { RunFailure, WorkerPool } from "./pool.js";
 import { SweepProgress } from "./progress.js";
 import { writeSweepResults, type FinishedRun } from "./results.js";
 import type { RunTask } from "./runTask.js";
@@ -127,11 +128,30 @@ export async function sweep(o: SweepOptions): Promise<void> {
   const defaultName = defaultSweepFolder(base.spec.name, grid, o.set);
   const out = o.out ?? join("results", o.shard === null ? defaultName : `${defaultName}-shard-${o.shard.index}-of-${o.shard.count}`);
   checkNewFolder(out);
-  const warnings = validatePoints(o.scenario, grid, o.set, base.spec.seed);
-  if (!o.quiet) printWarnings(warnings);
 
   const all = gridRuns(grid);
   const mine = o.shard === null ? all : shardRuns(all, o.shard.index, o.shard.count);
+  // The workers start loading while the grid is validated here.
+  const pool = new WorkerPool(Math.min(o.workers, mine.length));
+  try {
+    const warnings = validatePoints(o.scenario, grid, o.set, base.spec.seed);
+    if (!o.quiet) printWarnings(warnings);
+    await runSweep(o, grid, base, out, all, mine, baselineOf, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function runSweep(
+  o: SweepOptions,
+  grid: SweepGrid,
+  base: LoadedScenario,
+  out: string,
+  all: readonly GridRun[],
+  mine: readonly GridRun[],
+  baselineOf: readonly number[],
+  pool: WorkerPool,
+): Promise<void> {
   const tasks: RunTask[] = mine.map((r) => ({
     run: r.run,
     point: r.point,
@@ -143,7 +163,7 @@ export async function sweep(o: SweepOptions): Promise<void> {
   const finished: FinishedRun[] = [];
   const progress = new SweepProgress(tasks.length, !o.quiet && process.stderr.isTTY === true);
   try {
-    await runPool(tasks, o.workers, (t, dir) => {
+    await pool.run(tasks, (t, dir) => {
       finished.push({ dir: t.out, ...readRun(dir, t.point, t.seed) });
       progress.runDone();
     });
