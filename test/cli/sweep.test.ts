@@ -134,7 +134,11 @@ describe("kubesim sweep", () => {
     mkdirSync(other);
     const record1 = JSON.parse(read(shardDirs[1], "shard.json"));
     writeFileSync(join(other, "shard.json"), JSON.stringify({ ...record1, seeds: [1, 2, 3, 4, 6] }));
-    bad([shardDirs[0], other, shardDirs[2]], `${other}: expected a shard of the same sweep as ${shardDirs[0]}, got another the seeds`);
+    bad([shardDirs[0], other, shardDirs[2]], `${other}: expected a shard of the same sweep as ${shardDirs[0]}, got other seeds`);
+    const broken = join(root, "broken-shard");
+    mkdirSync(broken);
+    writeFileSync(join(broken, "shard.json"), JSON.stringify({ ...record1, runs: "all" }));
+    bad([shardDirs[0], broken, shardDirs[2]], `${join(broken, "shard.json")}: expected a kubesim sweep shard record (kind kubesim-sweep-shard, scenario, params, seeds, set, shard, runs), got something else`);
   });
 
   it("grid points share the seed's random streams (common random numbers): same arrivals and lifetimes, whatever the pool size", () => {

@@ -17,14 +17,42 @@ import { flagList, flagValue } from "../options.js";
 import { writeSweepResults, type FinishedRun } from "./results.js";
 import { checkNewFolder, defaultSweepFolder, readRun, SHARD_RECORD, type SweepRecord } from "./sweepFolder.js";
 
-/** The fields every shard of one sweep must agree on, with how an error names them. */
+/** The fields every shard of one sweep must agree on, and how an error says they differ. */
 const SAME_SWEEP: [keyof SweepRecord, string][] = [
-  ["scenario_sha256", "the scenario's sha256"],
-  ["kubesim_version", "the kubesim version"],
-  ["params", "the --param grid"],
-  ["seeds", "the seeds"],
-  ["set", "the --set overrides"],
+  ["scenario_sha256", "another scenario (its sha256 differs)"],
+  ["kubesim_version", "another kubesim version"],
+  ["params", "another --param grid"],
+  ["seeds", "other seeds"],
+  ["set", "other --set overrides"],
 ];
+
+const isString = (v: unknown): v is string => typeof v === "string";
+const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Whether a parsed shard.json has the fields merge reads, with the right types. */
+function isShardRecord(r: unknown): r is SweepRecord {
+  if (r === null || typeof r !== "object") return false;
+  const x = r as Record<string, unknown>;
+  const shard = x.shard as Record<string, unknown> | undefined;
+  return (
+    x.kind === "kubesim-sweep-shard" &&
+    [x.kubesim_version, x.scenario_file, x.scenario_sha256, x.scenario_name].every(isString) &&
+    Array.isArray(x.params) &&
+    x.params.every((p) => p !== null && typeof p === "object" && isString(p.path) && Array.isArray(p.values) && p.values.length > 0 && p.values.every(isString)) &&
+    Array.isArray(x.seeds) &&
+    x.seeds.length > 0 &&
+    x.seeds.every(isIndex) &&
+    Array.isArray(x.set) &&
+    x.set.every(isString) &&
+    shard !== undefined &&
+    shard !== null &&
+    isIndex(shard.index) &&
+    isIndex(shard.count) &&
+    shard.index < shard.count &&
+    Array.isArray(x.runs) &&
+    x.runs.every((run) => run !== null && typeof run === "object" && isIndex(run.point) && isIndex(run.seed) && isString(run.dir))
+  );
+}
 
 function readShard(dir: string): SweepRecord {
   const file = join(dir, SHARD_RECORD);
@@ -34,15 +62,13 @@ function readShard(dir: string): SweepRecord {
   } catch {
     throw new UsageError(`${dir}: expected a sweep shard's folder with ${SHARD_RECORD} (written when the shard's last run is done), got none`);
   }
-  let r: SweepRecord;
+  let r: unknown;
   try {
-    r = JSON.parse(text) as SweepRecord;
+    r = JSON.parse(text);
   } catch (e) {
     throw new UsageError(`${file}: expected a kubesim sweep shard record (JSON), got ${(e as Error).message}`);
   }
-  if (r === null || typeof r !== "object" || r.kind !== "kubesim-sweep-shard" || !r.shard || !Array.isArray(r.runs) || !Array.isArray(r.params) || !Array.isArray(r.seeds)) {
-    throw new UsageError(`${file}: expected a kubesim sweep shard record (kind kubesim-sweep-shard, shard, params, seeds, runs), got something else`);
-  }
+  if (!isShardRecord(r)) throw new UsageError(`${file}: expected a kubesim sweep shard record (kind kubesim-sweep-shard, scenario, params, seeds, set, shard, runs), got something else`);
   return r;
 }
 
@@ -61,7 +87,7 @@ export function merge(o: MergeOptions): void {
   const byIndex = new Map<number, string>();
   for (const s of shards) {
     for (const [field, what] of SAME_SWEEP) {
-      if (!isDeepStrictEqual(s.record[field], first.record[field])) throw new UsageError(`${s.dir}: expected a shard of the same sweep as ${first.dir}, got another ${what}`);
+      if (!isDeepStrictEqual(s.record[field], first.record[field])) throw new UsageError(`${s.dir}: expected a shard of the same sweep as ${first.dir}, got ${what}`);
     }
     const { index, count: n } = s.record.shard!;
     if (n !== count) throw new UsageError(`${s.dir}: expected a shard of ${count} (as ${first.dir}), got shard ${index}/${n}`);
@@ -73,6 +99,15 @@ export function merge(o: MergeOptions): void {
   if (missing.length > 0) throw new UsageError(`kubesim sweep merge: expected all ${count} shards of the sweep, got ${shards.length} (missing shard ${missing.join(", ")})`);
 
   const grid: SweepGrid = { params: first.record.params, seeds: first.record.seeds };
+  let baselineOf: number[];
+  try {
+    baselineOf = baselinePoints(grid.params, o.baseline);
+  } catch (e) {
+    throw e instanceof GridInputError ? new UsageError(e.message) : e;
+  }
+  const out = o.out ?? join("results", defaultSweepFolder(first.record.scenario_name, grid, first.record.set));
+  checkNewFolder(out);
+
   const all = gridRuns(grid);
   const finished: FinishedRun[] = [];
   for (const s of shards) {
@@ -90,14 +125,6 @@ export function merge(o: MergeOptions): void {
     }
   }
 
-  let baselineOf: number[];
-  try {
-    baselineOf = baselinePoints(grid.params, o.baseline);
-  } catch (e) {
-    throw e instanceof GridInputError ? new UsageError(e.message) : e;
-  }
-  const out = o.out ?? join("results", defaultSweepFolder(first.record.scenario_name, grid, first.record.set));
-  checkNewFolder(out);
   const { kubesim_version, scenario_file, scenario_sha256, scenario_name, params, seeds, set } = first.record;
   const table = writeSweepResults(
     out,
