@@ -9,7 +9,7 @@ import { sweepRunCommand } from "./sweepRun.js";
 /** The subcommands of `kubesim sweep`; the default one (`$0 <scenario>`) last, after the named ones. */
 const SWEEP_SUBCOMMANDS: CommandModule[] = [
   sweepMergeCommand,
-  // --- lead: add `sweepJobCommand` (src/cli/sweepJob.ts) here, before the default command ---
+  // --- lead: add `sweepJobCommand` here (import { sweepJobCommand } from "../sweepJob.js"), before the default command ---
   sweepRunCommand,
 ];
 
