@@ -12,6 +12,7 @@ import { reportCommand } from "./report.js";
 import { rerunCommand } from "./rerun.js";
 import { runCommand } from "./run.js";
 import { schemaCommand } from "./schema.js";
+import { sweepCommand } from "./sweep/sweep.js";
 import { validateCommand } from "./validate.js";
 import { kubesimVersion } from "./version.js";
 
@@ -21,6 +22,7 @@ const COMMANDS: CommandModule[] = [
   schemaCommand,
   explainCommand,
   capacityCommand,
+  sweepCommand,
   rerunCommand,
   reportCommand,
 ];

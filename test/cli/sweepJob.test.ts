@@ -13,7 +13,7 @@ import yargs from "yargs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Job } from "kubernetes-models/batch/v1";
 import { ConfigMap } from "kubernetes-models/v1";
-import { sweepJobCommand, sweepJobText } from "../../src/cli/sweepJob.js";
+import { sweepJobCommand, sweepJobText } from "../../src/cli/sweep/sweepJob.js";
 import { validateObject } from "../../src/apiserver/admission/validation/validateObject.js";
 import { kubesimVersion } from "../../src/cli/version.js";
 

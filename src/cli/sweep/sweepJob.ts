@@ -18,15 +18,15 @@
 import { posix } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { stringify } from "yaml";
-import { isDNS1123Label, isDNS1123Subdomain } from "../apiserver/admission/validation/names.js";
-import { DEFAULT_BACKOFF_LIMIT_PER_INDEX, DEFAULT_MAX_PARALLELISM, shardOutPath, SweepJobError, sweepJobObjects, type JobInputFile } from "../experiments/sweepJob/jobManifest.js";
-import { parseQuantity, quantityMilli } from "../model/quantity.js";
-import { withInputHooks, type InputFileRead } from "../scenario/inputHooks.js";
-import { loadScenarioFile } from "../scenario/load.js";
-import { ScenarioError } from "../scenario/errors.js";
-import { guarded, UsageError } from "./errors.js";
-import { flagList, flagValue, seedValue } from "./options.js";
-import { kubesimVersion } from "./version.js";
+import { isDNS1123Label, isDNS1123Subdomain } from "../../apiserver/admission/validation/names.js";
+import { DEFAULT_BACKOFF_LIMIT_PER_INDEX, DEFAULT_MAX_PARALLELISM, shardOutPath, SweepJobError, sweepJobObjects, type JobInputFile } from "../../experiments/sweepJob/jobManifest.js";
+import { parseQuantity, quantityMilli } from "../../model/quantity.js";
+import { withInputHooks, type InputFileRead } from "../../scenario/inputHooks.js";
+import { loadScenarioFile } from "../../scenario/load.js";
+import { ScenarioError } from "../../scenario/errors.js";
+import { guarded, UsageError } from "../errors.js";
+import { flagList, flagValue, seedValue } from "../options.js";
+import { kubesimVersion } from "../version.js";
 
 /** Default requests.cpu of a shard's pod (and so its workers). [kubesim choice] */
 export const DEFAULT_SHARD_CPU = "2";
