@@ -12,12 +12,12 @@
  * machine it says how much of the 2 cores the sweep had.
  * Target: a speed-up ≥ 1.8 on 2 idle cores.
  *
- * Measured on the project's 2-vCPU VM, 2026-12-03, no other process running (load
- * average 0.2–1.1 from the bench's own sweeps): 1 worker 11.6 s, 2 workers 9.5 s,
- * speed-up 1.21x (not met). On this VM two plain integer loops in two processes run
- * 20 % slower each than one alone, a single run already uses 1.05–1.3 cores (V8's GC
- * and compiler threads), and two 1-worker sweep processes over the halves of the grid
- * took as long as one 2-worker sweep (9.35 s vs 8.91 s): see docs/sweep.md "Speed".
+ * Measured on the project's 2-vCPU VM, 2026-12-03, idle (load average 0.2–1.5 from the
+ * bench's own sweeps): 1 worker 11.5 s, 2 workers 9.5–9.8 s, speed-up 1.18–1.21x (not
+ * met). The vCPUs scale (two plain loops side by side: 10.6 s each, 12.2 s alone); the
+ * runs do not: a run already uses ~1.2 cores (V8's GC and compiler threads) and two runs
+ * side by side cost 25 % more CPU than apart (shared caches and memory bandwidth): see
+ * docs/sweep.md "Speed".
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -24,12 +24,16 @@ const SWEEP = "test/fixtures/sweep-2x3";
 
 const tmp = mkdtempSync(join(tmpdir(), "kubesim-report-"));
 const runDir = join(tmp, "quickstart");
+const realSweep = join(tmp, "real-sweep");
 
 beforeAll(() => {
   ensureBuiltCli();
   const r = kubesim(["run", "scenarios/quickstart.yaml", "--set", "duration=5m", "--set", "faults[0].at=1m", "--set", "faults[1].at=4m", "--out", runDir, "--quiet"]);
   if (r.code !== 0) throw new Error(`kubesim run failed: ${r.stderr}`);
-}, 120_000);
+  // A real sweep, as kubesim sweep writes it: 2 points x 3 seeds of a short quickstart.
+  const s = kubesim(["sweep", "scenarios/quickstart.yaml", "--param", "nodePools[0].count=200,240", "--seeds", "3", "--set", "duration=2m", "--workers", "2", "--out", realSweep, "--quiet"]);
+  if (s.code !== 0) throw new Error(`kubesim sweep failed: ${s.stderr}`);
+}, 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("kubesim report (CLI)", () => {
@@ -167,6 +171,36 @@ describe.skipIf(!haveChromium)("the report in headless Chromium", () => {
       [6, 18],
       [6, 18],
     ]);
+  }, 60_000);
+});
+
+describe.skipIf(!haveChromium)("the report of a real sweep in headless Chromium", () => {
+  it("reads what kubesim sweep writes: a chart per metric with its 2 grid points, nothing fetched, no errors", async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM });
+    try {
+      expect(kubesim(["report", realSweep])).toMatchObject({ code: 0, stderr: "" });
+      const page = await browser.newPage();
+      const requests: string[] = [];
+      const errors: string[] = [];
+      page.on("request", (r) => requests.push(r.url()));
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      const url = pathToFileURL(join(realSweep, "report.html")).href;
+      await page.goto(url, { waitUntil: "load" });
+      await page.waitForFunction(() => (window as unknown as { __kubesimCharts?: unknown[] }).__kubesimCharts !== undefined);
+      const charts = (await page.evaluate(() => (window as unknown as { __kubesimCharts: DrawnChart[] }).__kubesimCharts)) as DrawnChart[];
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([url]);
+      // One mean chart per metric of sweep-summary.csv (and a paired one for each that has a baseline difference).
+      const metrics = new Set(readFileSync(join(realSweep, "sweep-summary.csv"), "utf8").trimEnd().split("\n").slice(1).map((l) => l.split(",")[2]));
+      expect(charts.length).toBeGreaterThanOrEqual(metrics.size);
+      for (const c of charts) {
+        expect(c.error, c.id).toBeUndefined();
+        expect(c.points, `${c.id} (${c.title}) has data`).toBeGreaterThan(0);
+      }
+    } finally {
+      await browser.close();
+    }
   }, 60_000);
 });
 
