@@ -412,7 +412,7 @@ export class Scheduler implements PreemptionContext {
     const s = this.snapshot;
     for (const row of outcome.victims) {
       if (s.podTerminating[row] === 1) continue;
-      s.podTerminating[row] = 1;
+      s.markTerminating(row);
       this.stats.victims++;
       const victim = this.podOfRow[row] ?? -1;
       const grace = victim >= 0 ? this.graceUs[victim] : DEFAULT_TERMINATION_GRACE_PERIOD_US;

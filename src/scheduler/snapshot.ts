@@ -40,6 +40,9 @@ export interface ClusterObjects {
   pdbs?: PodDisruptionBudget[];
 }
 
+/** Entries the pod journal holds (a power of two): more changes between two reads of a reader mean a full pass. */
+const POD_JOURNAL_SIZE = 1 << 14;
+
 export class Snapshot {
   readonly strings = new ClusterStrings();
   readonly nodes = new NodeTable();
@@ -79,7 +82,7 @@ export class Snapshot {
   podPriority = new Int32Array(0);
   /** Start time (status.startTime) in virtual microseconds; preemption prefers younger victims. */
   podStartUs = new Float64Array(0);
-  /** 1 when the pod has a deletionTimestamp (terminating). */
+  /** 1 when the pod has a deletionTimestamp (terminating): set it with markTerminating. */
   podTerminating = new Uint8Array(0);
   /** 1 when the pod row was assumed by the scheduler and not yet confirmed bound. */
   podAssumed = new Uint8Array(0);
@@ -105,6 +108,37 @@ export class Snapshot {
    */
   nodeVersion = new Int32Array(0);
   private versionCounter = 0;
+
+  /**
+   * The pod journal: the rows whose node or terminating flag changed, in order, in a ring
+   * of POD_JOURNAL_SIZE entries. A reader remembers podJournalCount and later reads what
+   * came since (podChangesSince), so it revisits the changed rows instead of every pod.
+   */
+  private readonly podJournal = new Int32Array(POD_JOURNAL_SIZE);
+  /** Entries ever appended to the pod journal. */
+  podJournalCount = 0;
+
+  private journalPod(id: number): void {
+    this.podJournal[this.podJournalCount++ & (POD_JOURNAL_SIZE - 1)] = id;
+  }
+
+  /**
+   * Call fn for each journal entry from entry `from` on (a row may come more than once);
+   * false, calling nothing, when the ring no longer holds them all (the reader does a
+   * full pass instead).
+   */
+  podChangesSince(from: number, fn: (row: number) => void): boolean {
+    if (this.podJournalCount - from > POD_JOURNAL_SIZE) return false;
+    for (let k = from; k < this.podJournalCount; k++) fn(this.podJournal[k & (POD_JOURNAL_SIZE - 1)]);
+    return true;
+  }
+
+  /** The pod got a deletionTimestamp (it keeps its resources until it is gone). Changes no generation. */
+  markTerminating(id: number): void {
+    if (this.podTerminating[id] === 1) return;
+    this.podTerminating[id] = 1;
+    this.journalPod(id);
+  }
 
   /** Mark node row `n` changed (invalidates memoized plugin results for it). */
   touchNode(n: number): void {
@@ -371,6 +405,7 @@ export class Snapshot {
       }
     }
     this.podNode[id] = -1;
+    this.journalPod(id);
     this.touchNode(node);
   }
 
@@ -401,6 +436,7 @@ export class Snapshot {
     const ports = this.nodeHostPorts[node];
     for (let i = 0; i < pod.hostPorts.length; i++) ports.push(pod.hostPorts[i]);
     this.podNode[id] = node;
+    this.journalPod(id);
     this.touchNode(node);
   }
 
@@ -487,7 +523,7 @@ export function snapshotFromObjects(objs: ClusterObjects): Snapshot {
     if (node < 0) continue;
     const name = `${p.metadata?.namespace ?? "default"}/${p.metadata?.name ?? ""}`;
     const id = s.addPod(s.compile(p, { ignoreNodeName: true }), name, node, parseStartUs(p));
-    if (p.metadata?.deletionTimestamp) s.podTerminating[id] = 1;
+    if (p.metadata?.deletionTimestamp) s.markTerminating(id);
   }
   return s;
 }

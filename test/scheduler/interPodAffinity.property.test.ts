@@ -86,7 +86,7 @@ for (const domains of [0, 2, 1e9]) describe(`InterPodAffinity properties (counte
               objects.splice(i, 1);
             } else {
               (objects[i].pod.metadata as { deletionTimestamp?: string }).deletionTimestamp = "2026-01-01T00:00:00Z";
-              live.podTerminating[objects[i].row] = 1;
+              live.markTerminating(objects[i].row);
               live.generation++;
             }
           }
@@ -119,7 +119,7 @@ for (const domains of [0, 2, 1e9]) describe(`InterPodAffinity properties (counte
             const i = o.which % placed.length;
             if (o.kind === "remove") live.removePod(placed.splice(i, 1)[0]);
             else {
-              live.podTerminating[placed[i]] = 1;
+              live.markTerminating(placed[i]);
               live.generation++;
             }
           }
@@ -133,6 +133,38 @@ for (const domains of [0, 2, 1e9]) describe(`InterPodAffinity properties (counte
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("the pod journal: only changed rows are revisited, and a sync after more changes than the journal holds falls back to a full pass with the same counts", () => {
+    const live = snapshotFromObjects({ nodes });
+    const groups = PodGroups.of(live);
+    const placed: number[] = [];
+    for (let i = 0; i < 60; i++) placed.push(live.addPod(live.compile(pod({ labels: { app: `a${i % 3}` } })), `p${i}`, i % 6));
+    groups.sync();
+    const check = () => {
+      for (const g of groups.groups) {
+        const want = placed.filter((r) => live.podNode[r] >= 0 && live.podCompiled[r] === g.pod && (live.podTerminating[r] === 1) === g.terminating).sort((x, y) => x - y);
+        expect([...g.rows].sort((x, y) => x - y)).toEqual(want);
+      }
+    };
+    // A few changes: read from the journal.
+    live.removePod(placed[7]);
+    live.markTerminating(placed[8]);
+    live.removePod(placed[9]);
+    live.restorePod(placed[9], 2);
+    groups.sync();
+    check();
+    // More entries than the journal's ring holds (2 per remove/restore), then a real change.
+    for (let k = 0; k < 9000; k++) {
+      live.removePod(placed[10]);
+      live.restorePod(placed[10], k % 6);
+    }
+    live.removePod(placed[11]);
+    live.markTerminating(placed[12]);
+    const before = live.podJournalCount;
+    groups.sync();
+    check();
+    expect(live.podChangesSince(before - 20000, () => {})).toBe(false);
   });
 
   it("hostname anti-affinity: filtered placements never co-locate two replicas", () => {

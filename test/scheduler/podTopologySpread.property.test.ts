@@ -95,7 +95,7 @@ for (const domains of [0, 2, 1e9]) describe(`PodTopologySpread properties (count
               objects.splice(i, 1);
             } else {
               (objects[i].pod.metadata as { deletionTimestamp?: string }).deletionTimestamp = "2026-01-01T00:00:00Z";
-              live.podTerminating[objects[i].row] = 1;
+              live.markTerminating(objects[i].row);
               live.generation++; // a status change the scheduler cache sees as an update
             }
           }

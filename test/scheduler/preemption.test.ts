@@ -151,7 +151,7 @@ describe("DefaultPreemption candidate count (calculateNumCandidates)", () => {
 describe("DefaultPreemption eligibility", () => {
   it("a pod whose nominated node still has a terminating lower-priority pod waits", () => {
     const s = snapshotFromObjects({ nodes: [node("n1", "1")], pods: [pod("a", "n1", "1", 1)] });
-    s.podTerminating[0] = 1;
+    s.markTerminating(0);
     const state = new CycleState();
     state.reset(s, -1, false);
     const out = findPreemption(cpuHost(s, 0, 0), state, s.compile(pod("hi", undefined, "1", 10)), allUnschedulable(s), ARGS);
