@@ -13,10 +13,11 @@
  * Target: a speed-up ≥ 1.8 on 2 idle cores.
  *
  * Measured on the project's 2-vCPU VM, 2026-12-03, idle but for the bench (load average
- * 1.5–2.4): 1 worker 19.1 s, 2 workers 12.2 s, speed-up 1.56x (not met; 1.2x with 3-hour
- * runs). The vCPUs scale (two plain loops side by side: 10.6 s each, 12.2 s alone); the
- * runs do not: side by side they cost 20–25 % more CPU than apart, also with V8's
- * background threads off (shared caches and memory bandwidth): see docs/sweep.md "Speed".
+ * 1.4–1.8): 1 worker 15.2 s, 2 workers 11.2 s, speed-up 1.36x (not met; 1.56x before the
+ * scheduler's pod journal made each run ~20 % faster alone). The vCPUs scale (two plain
+ * loops side by side: 10.6 s each, 12.2 s alone); the runs do not: side by side they take
+ * 20–40 % longer each than apart, also with V8's background threads off: see
+ * docs/sweep.md "Speed".
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
