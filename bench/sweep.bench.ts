@@ -1,10 +1,10 @@
 /**
- * Sweep benchmark (issue 13): the same `kubesim sweep` on 1 and on 2 worker threads,
+ * Sweep benchmark (issue 13): the same `kubesim sweep` on 1 and on 2 worker processes,
  * through the built CLI (a child process each time, as a user runs it): the quickstart
  * lengthened to 6 simulated hours (`--set duration=6h`), nodePools[0].count 240 and 260,
  * 4 seeds: 8 runs. Runs must be long against what a sweep does once (validating every
- * grid point, starting each worker thread and compiling kubesim's hot code in it: V8's
- * JIT is per thread) for the speed-up to be the cores'. Measured: the sweep's wall time (process.hrtime.bigint around
+ * grid point, starting each worker process and compiling kubesim's hot code in it: V8's
+ * JIT is per process) for the speed-up to be the cores'. Measured: the sweep's wall time (process.hrtime.bigint around
  * the child), runs per wall second, the sum of the runs' own wall times
  * (sweep-timing.csv) and the speed-up 1-worker wall / 2-worker wall. Each case runs
  * REPEATS times, alternating, and keeps its fastest (other users' load only ever slows a
@@ -13,10 +13,9 @@
  * Target: a speed-up ≥ 1.8 on 2 idle cores.
  *
  * Measured on the project's 2-vCPU VM, 2026-12-03, idle but for the bench (load average
- * 1.4–1.8): 1 worker 15.2 s, 2 workers 11.2 s, speed-up 1.36x (not met; 1.56x before the
- * scheduler's pod journal made each run ~20 % faster alone). The vCPUs scale (two plain
- * loops side by side: 10.6 s each, 12.2 s alone); the runs do not: side by side they take
- * 20–40 % longer each than apart, also with V8's background threads off: see
+ * 1.6–1.8): 1 worker 12.7 s, 2 workers 8.75 s, speed-up 1.45x (not met; worker threads
+ * gave 1.36x). The vCPUs scale (two plain loops side by side: 10.6 s each, 12.2 s alone);
+ * the runs do not: side by side they take 20–40 % longer each than apart: see
  * docs/sweep.md "Speed".
  */
 import { spawnSync } from "node:child_process";

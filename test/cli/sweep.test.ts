@@ -1,6 +1,6 @@
 /**
  * `kubesim sweep` as a user runs it (the built CLI): a 2-parameter × 3-value × 5-seed
- * sweep of the quickstart on 2 worker threads, the same sweep as 3 shards of an
+ * sweep of the quickstart on 2 worker processes, the same sweep as 3 shards of an
  * Indexed Job (JOB_COMPLETION_INDEX) merged to the same bytes, common random numbers
  * across grid points, and the one-line errors. The runs are shortened to 2 minutes of
  * virtual time (--set duration=2m) to keep the test fast; the faults at 20 and 35 min
@@ -211,7 +211,7 @@ describe("kubesim sweep: bad input is one line, exit 2, no sweep tables", () => 
     refused([QUICKSTART, "--param", "nodePools[0].count=1,2", "--seeds", "0"], '--seeds: expected a positive number of seeds or a list like 1,5,9, got "0"');
     refused([QUICKSTART, "--param", "nodePools[0].count=1,2", "--seeds", "2", "--shard", "3/3"], '--shard: expected i/n with 0 <= i < n (shards are numbered from 0), got "3/3"');
     refused([QUICKSTART, "--param", "nodePools[0].count=1,2", "--seeds", "2", "--baseline", "nodePools[0].count=3"], '--baseline nodePools[0].count: expected one of its --param values (1, 2), got "3"');
-    refused([QUICKSTART, "--param", "nodePools[0].count=1,2", "--seeds", "2", "--workers", "0"], '--workers: expected a number of worker threads from 1 to 256, got "0"');
+    refused([QUICKSTART, "--param", "nodePools[0].count=1,2", "--seeds", "2", "--workers", "0"], '--workers: expected a number of worker processes from 1 to 256, got "0"');
     refused([QUICKSTART, "--param", "nodePools[0].count=1,2", "--seeds", "2", "--bogus"], "kubesim: Unknown argument: bogus (see kubesim --help)");
     refused([QUICKSTART, "--param", "nodePools[0].count=1,2"], "kubesim: expected --seeds (see kubesim --help)");
   });

@@ -1,5 +1,5 @@
 /**
- * What the sweep's parent and its worker threads say to each other: one task is one
+ * What the sweep's parent and its worker processes say to each other: one task is one
  * run (`kubesim run` of the scenario with the point's --set list and a seed, into its
  * own folder); one answer says where it went or why it failed, sorted into the three
  * kinds the CLI exits with (bad input 2, a user's plugin 3, a kubesim bug 1).

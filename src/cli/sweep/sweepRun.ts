@@ -1,7 +1,7 @@
 /**
  * `kubesim sweep <scenario> --param path=v1,v2 ... --seeds N`: every grid point (the
  * cartesian product of the --param values) with every seed, each run in its own folder
- * exactly as `kubesim run` writes it, on worker threads; then sweep.csv,
+ * exactly as `kubesim run` writes it, on worker processes; then sweep.csv,
  * sweep-summary.csv and sweep-timing.csv. With --shard (or JOB_COMPLETION_INDEX and
  * --shards) only that shard's runs and shard.json; `kubesim sweep merge` makes the tables.
  *
@@ -40,7 +40,7 @@ import type { RunTask } from "./runTask.js";
 import { shardOf, type Shard } from "./shardOption.js";
 import { checkNewFolder, prepareShardFolder, defaultSweepFolder, readRun, recordJson, RUNS_FOLDER, SHARD_RECORD, writeFilesAtomically, type SweepRecord } from "./sweepFolder.js";
 
-/** At most this many worker threads, whatever --workers says: each holds a whole run. [kubesim choice] */
+/** At most this many worker processes, whatever --workers says: each holds a whole run. [kubesim choice] */
 const MAX_WORKERS = 256;
 
 /** The params of grid point p as the user wrote them: `--param a=1 --param b=x (grid point 3)`. */
@@ -50,10 +50,10 @@ export function describePoint(grid: SweepGrid, point: number): string {
 }
 
 function workersValue(v: unknown): number {
-  const text = flagValue(v, "workers", "the number of worker threads");
+  const text = flagValue(v, "workers", "the number of worker processes");
   if (text === undefined) return availableParallelism();
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers: expected a number of worker threads from 1 to ${MAX_WORKERS}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers: expected a number of worker processes from 1 to ${MAX_WORKERS}, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -206,14 +206,14 @@ async function runSweep(
 
 export const sweepRunCommand: CommandModule = {
   command: "$0 <scenario>",
-  describe: "run a scenario over a grid of parameters × seeds on worker threads",
+  describe: "run a scenario over a grid of parameters × seeds on worker processes",
   builder: (y: Argv) =>
     withSetOption(
       y
         .positional("scenario", { type: "string", describe: "scenario file (YAML or JSON)", demandOption: true })
         .option("param", { type: "string", array: true, requiresArg: true, description: "a --set path and its values: nodePools[0].count=100,200 or =1..9..2 (repeatable; the grid is their product)" })
         .option("seeds", { type: "string", requiresArg: true, demandOption: true, description: "seeds per grid point: N (the scenario's seed and the N-1 after it) or a list 1,5,9" })
-        .option("workers", { type: "string", requiresArg: true, description: "worker threads (default: the machine's available parallelism)" })
+        .option("workers", { type: "string", requiresArg: true, description: "worker processes (default: the machine's available parallelism)" })
         .option("seed", { type: "string", requiresArg: true, description: "the first seed of --seeds N (default the scenario's)" })
         .option("out", { type: "string", requiresArg: true, description: "output folder, new or empty (default results/sweep-<name>-<hash>/)" })
         .option("baseline", { type: "string", array: true, requiresArg: true, description: "the point paired differences are taken against, as path=value of --param paths (default point 0)" })

@@ -1,9 +1,9 @@
 /**
- * A sweep's worker thread (node:worker_threads): runs whole runs, one at a time, as
- * the parent hands them out (pool.ts), each exactly as `kubesim run --quiet` would,
- * and answers with its folder or its error. Loaded from dist/ as compiled JS.
+ * A sweep's worker process (forked by pool.ts): runs whole runs, one at a time, as the
+ * parent hands them out, each exactly as `kubesim run --quiet` would, and answers with
+ * its folder or its error. Loaded from dist/ as compiled JS; it exits when the parent
+ * disconnects (the sweep is over, or the parent died).
  */
-import { parentPort } from "node:worker_threads";
 import { ScenarioError } from "../../scenario/errors.js";
 import { PluginError } from "../../scheduler/custom/pluginError.js";
 import { UsageError } from "../errors.js";
@@ -22,4 +22,5 @@ function answerFor(task: RunTask): RunAnswer {
   }
 }
 
-parentPort?.on("message", (task: RunTask) => parentPort?.postMessage(answerFor(task)));
+process.on("message", (task: RunTask) => process.send?.(answerFor(task)));
+process.on("disconnect", () => process.exit(0));
