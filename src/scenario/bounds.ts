@@ -220,6 +220,11 @@ export function periodicOperationsPerSecond(s: Scenario, nodes: number): { total
   if (s.controlPlane) parts.push(...controlPlaneOperationsPerSecond(s.controlPlane, nodes).parts);
   else parts.push({ field: ["nodePools"], perSecond: perUs(nodes, NODE_LEASE_RENEW_INTERVAL_US), what: `lease renewals of ${formatCount(nodes)} kubelets` });
   parts.push(...probeTicksPerSecond(s));
+  // The cloud's health checks of every node, while some Service has a load balancer.
+  const lb = s.cloudControllerManager?.loadBalancers;
+  if (lb && workloadEntries(s).some(({ w }) => w.kind === "Service" && w.spec?.type === "LoadBalancer")) {
+    parts.push({ field: ["cloudControllerManager", "loadBalancers", "healthCheckInterval"], perSecond: perUs(nodes, durationUs(lb.healthCheckInterval)), what: "load balancer health checks" });
+  }
   return { total: parts.reduce((sum, p) => sum + p.perSecond, 0), parts };
 }
 

@@ -156,6 +156,22 @@ describe("periodic work of the control plane and the kubelets (limits.controlPla
     );
     expect(error(s, ["nodePools[0].count=5000", "duration=1h"])).toBe("");
   });
+
+  it("a Service load balancer's health checks of every node count: 5,000 nodes every 1ms is refused, the 10 s default accepted", () => {
+    // 5,000 / 0.001 s = 5,000,000 checks per second, + 2,000/s of the kubelets and node checks; 1 h: 18,007,200,000.
+    const s = base();
+    s.cloudControllerManager = { loadBalancers: { healthCheckInterval: "1ms" } };
+    s.workloads = [{ apiVersion: "v1", kind: "Service", metadata: { name: "web" }, spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ port: 80 }] } }];
+    expect(error(s, ["nodePools[0].count=5000"])).toBe(
+      "s.yaml: cloudControllerManager.loadBalancers.healthCheckInterval: expected at most 30,000,000 periodic operations of the control plane and kubelets over the run (limits.controlPlaneOperations), " +
+        "got 18,007,200,000 (5.00e+6/s for 1h, mostly 5.00e+6/s load balancer health checks, 1000/s node health checks, 500/s node status syncs of 5,000 kubelets); shorten duration, or raise the limit with --set limits.controlPlaneOperations=19000000000 or in the scenario's limits section",
+    );
+    // 10 s: 500/s more, 9,000,000 in all.
+    expect(error(s, ["nodePools[0].count=5000", "cloudControllerManager.loadBalancers.healthCheckInterval=10s"])).toBe("");
+    // No Service of type LoadBalancer: no load balancer, no checks.
+    s.workloads[0].spec.type = "ClusterIP";
+    expect(error(s, ["nodePools[0].count=5000"])).toBe("");
+  });
 });
 
 describe("the raft-election experiment (limits.raftTrials, 100,000)", () => {
