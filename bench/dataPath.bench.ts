@@ -37,7 +37,7 @@ import { fileURLToPath } from "node:url";
 import { US_PER_S } from "../src/engine/simulation.js";
 import { FAILURE_REASONS } from "../src/proxy/requestLoad.js";
 import { writeBenchResults } from "./benchResults.js";
-import { timedRun } from "./timedRun.js";
+import { timedRun, timingFields } from "./timedRun.js";
 
 const SCENARIO = "bench/data-path-5000.yaml";
 const STEP_US = 60 * US_PER_S;
@@ -66,7 +66,6 @@ function scenarioPath(): string {
   return join(here, "..", "..", SCENARIO);
 }
 
-const mib = (bytes: number) => bytes / 1024 ** 2;
 
 /** Sum of the per-Service summary rows `<prefix>{service=...}`. */
 function sumOverServices(summary: { metric: string; value: number }[], prefix: string): number {
@@ -74,7 +73,8 @@ function sumOverServices(summary: { metric: string; value: number }[], prefix: s
 }
 
 function main(): void {
-  const { result, durationUs, loadS, runS, wallS, maxRssBytes, sampledRssPeakBytes, sampledHeapUsedPeakBytes, run } = timedRun(SCENARIO, scenarioPath(), STEP_US);
+  const timed = timedRun(SCENARIO, scenarioPath(), STEP_US);
+  const { result, durationUs, runS, wallS, maxRssBytes, run } = timed;
 
   const summary = result.summary;
   const byMetric = new Map(summary.map((r) => [r.metric, r.value]));
@@ -86,13 +86,7 @@ function main(): void {
     case: "data-path-5000",
     nodes: run.spec.nodes.length,
     sim_duration_s: simS,
-    wall_s: Number(wallS.toFixed(2)),
-    load_s: Number(loadS.toFixed(2)),
-    run_s: Number(runS.toFixed(2)),
-    max_rss_mib: Math.round(mib(maxRssBytes)),
-    sampled_rss_peak_mib: Math.round(mib(sampledRssPeakBytes)),
-    sampled_heap_used_peak_mib: Math.round(mib(sampledHeapUsedPeakBytes)),
-    sim_events: result.counts.simEvents,
+    ...timingFields(timed),
     sim_events_per_s: Math.round(result.counts.simEvents / runS),
     sim_s_per_wall_s: Number((simS / runS).toFixed(1)),
     requests_per_wall_s: Math.round(requestsSent / runS),

@@ -57,3 +57,18 @@ export function timedRun(file: string, path: string, stepUs: number): TimedRun {
     sampledHeapUsedPeakBytes: peakHeap,
   };
 }
+
+const mib = (bytes: number) => Math.round(bytes / 1024 ** 2);
+
+/** The fields every whole-run benchmark reports of its timing and memory (results/bench rows). */
+export function timingFields(t: TimedRun) {
+  return {
+    wall_s: Number(t.wallS.toFixed(2)),
+    load_s: Number(t.loadS.toFixed(2)),
+    run_s: Number(t.runS.toFixed(2)),
+    max_rss_mib: mib(t.maxRssBytes),
+    sampled_rss_peak_mib: mib(t.sampledRssPeakBytes),
+    sampled_heap_used_peak_mib: mib(t.sampledHeapUsedPeakBytes),
+    sim_events: t.result.counts.simEvents,
+  };
+}

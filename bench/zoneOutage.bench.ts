@@ -25,7 +25,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { US_PER_S } from "../src/engine/simulation.js";
 import { writeBenchResults } from "./benchResults.js";
-import { timedRun } from "./timedRun.js";
+import { timedRun, timingFields } from "./timedRun.js";
 
 const STEP_US = 60 * US_PER_S;
 const REPLICAS = 110_000;
@@ -55,10 +55,10 @@ function scenarioPath(): string {
 
 const API_COUNTS = ["requests", "ok", "conflict_409", "throttled_429", "server_error_5xx", "connection_failed"];
 
-const mib = (bytes: number) => bytes / 1024 ** 2;
 
 function main(): void {
-  const { run, result, loadS, runS, wallS, maxRssBytes, sampledRssPeakBytes, sampledHeapUsedPeakBytes } = timedRun("bench/zone-outage-5000.yaml", scenarioPath(), STEP_US);
+  const timed = timedRun("bench/zone-outage-5000.yaml", scenarioPath(), STEP_US);
+  const { run, result, wallS, maxRssBytes } = timed;
 
   // When the Deployment's first 110,000 pods all existed (replacements come later).
   const created = result.pods.filter((p) => p.owner === DEPLOYMENT_OWNER).map((p) => p.created_s);
@@ -90,13 +90,7 @@ function main(): void {
     nodes: run.spec.nodes.length,
     replicas: REPLICAS,
     sim_duration_s: run.spec.durationUs / US_PER_S,
-    wall_s: Number(wallS.toFixed(2)),
-    load_s: Number(loadS.toFixed(2)),
-    run_s: Number(runS.toFixed(2)),
-    max_rss_mib: Math.round(mib(maxRssBytes)),
-    sampled_rss_peak_mib: Math.round(mib(sampledRssPeakBytes)),
-    sampled_heap_used_peak_mib: Math.round(mib(sampledHeapUsedPeakBytes)),
-    sim_events: result.counts.simEvents,
+    ...timingFields(timed),
     sim_events_per_s: Math.round(result.counts.simEvents / wallS),
     pods: result.counts.pods,
     all_replicas_created_s: allReplicasCreatedS,

@@ -26,8 +26,12 @@ export function ensureBuiltCli(): void {
   }
 }
 
-/** Run `kubesim <args>` in `cwd`; KUBESIM_DEBUG is cleared so errors are the user's one line. */
-export function kubesim(args: string[], cwd = process.cwd()): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, KUBESIM_DEBUG: "" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Run `kubesim <args>` in `cwd`; KUBESIM_DEBUG is cleared so errors are the user's one
+ * line. `env` adds variables (JOB_COMPLETION_INDEX, ...); `timeoutMs` kills a run that
+ * hangs, so the test fails instead of stalling.
+ */
+export function kubesim(args: string[], cwd = process.cwd(), o: { env?: Record<string, string>; timeoutMs?: number } = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", timeout: o.timeoutMs, env: { ...process.env, KUBESIM_DEBUG: "", ...o.env } });
+  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }

@@ -5,19 +5,18 @@
  * hang fails the test instead of stalling it). And the outputs: default folders differ
  * when only the overrides differ; warnings go to stderr once and into manifest.json.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuiltCli, kubesim as run } from "./builtCli.js";
 
-const MAIN = join(process.cwd(), "dist/src/cli/main.js");
 /** Long enough for any refusal; a read of /dev/zero or a FIFO never finishes. */
 const TIMEOUT_MS = 30_000;
 
 function kubesim(args: string[], cwd = process.cwd()) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: "utf8", timeout: TIMEOUT_MS, env: { ...process.env, KUBESIM_DEBUG: "" } });
-  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  return run(args, cwd, { timeoutMs: TIMEOUT_MS });
 }
 
 /** Exit 2 and exactly one line on stderr, nothing on stdout; returns the line. */
@@ -26,15 +25,6 @@ function oneLine(r: { code: number | null; stdout: string; stderr: string }): st
   const lines = r.stderr.split("\n").filter((l) => l !== "");
   expect(lines).toHaveLength(1);
   return lines[0];
-}
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
 }
 
 const SMALL = `name: small
@@ -58,9 +48,7 @@ faults:
 
 let dir: string;
 beforeAll(() => {
-  if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < newestSource("src")) {
-    spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { encoding: "utf8" });
-  }
+  ensureBuiltCli();
   dir = mkdtempSync(join(tmpdir(), "kubesim-hard-"));
   writeFileSync(join(dir, "small.yaml"), SMALL);
   writeFileSync(join(dir, "pod.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n");

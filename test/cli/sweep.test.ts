@@ -6,22 +6,18 @@
  * virtual time (--set duration=2m) to keep the test fast; the faults at 20 and 35 min
  * are then not reached.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ensureBuiltCli, kubesim, MAIN } from "./builtCli.js";
+import { ensureBuiltCli, kubesim } from "./builtCli.js";
 
 beforeAll(ensureBuiltCli, 120_000);
 
 const QUICKSTART = join(process.cwd(), "scenarios/quickstart.yaml");
 const GRID = ["--param", "nodePools[0].count=200,240,280", "--param", "workloads[2].rate=1..3", "--seeds", "5", "--set", "duration=2m"];
 
-function kubesimEnv(args: string[], env: Record<string, string>): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", env: { ...process.env, KUBESIM_DEBUG: "", ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const kubesimEnv = (args: string[], env: Record<string, string>) => kubesim(args, process.cwd(), { env });
 
 const tmp = () => mkdtempSync(join(tmpdir(), "kubesim-sweep-"));
 const read = (dir: string, file: string) => readFileSync(join(dir, file), "utf8");

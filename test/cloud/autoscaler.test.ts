@@ -8,17 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../src/index.js";
 import { standardTables } from "../../src/metrics/files.js";
+import { m5Group, web } from "./helpers.js";
 
-const web = (replicas: number, cpu = "1500m") => ({
-  apiVersion: "apps/v1",
-  kind: "Deployment",
-  metadata: { name: "web" },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: "web" } },
-    template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx", resources: { requests: { cpu, memory: "1Gi" } } }] } },
-  },
-});
 
 function scenario(over: Record<string, unknown> = {}, pool: Record<string, unknown> = {}) {
   return {
@@ -26,15 +17,7 @@ function scenario(over: Record<string, unknown> = {}, pool: Record<string, unkno
     duration: "40m",
     sampleInterval: "30s",
     nodePools: [
-      {
-        name: "general",
-        count: 1,
-        allocatable: { cpu: "4", memory: "16Gi", pods: 110 },
-        instanceType: { name: "m5.xlarge", pricePerHour: 0.192 },
-        autoscaling: { minSize: 1, maxSize: 5 },
-        provisioningDelay: "45s",
-        ...pool,
-      },
+      m5Group(pool),
     ],
     cloudControllerManager: {},
     clusterAutoscaler: {},

@@ -20,6 +20,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ClusterRun, prepareScenario, simulate, type RunResult } from "../../src/index.js";
+import { m5Group, web as webOf } from "./helpers.js";
 
 const LEASE_DURATION_S = 15;
 const RETRY_PERIOD_S = 2;
@@ -29,16 +30,7 @@ const TAKEOVER_MAX_S = LEASE_DURATION_S + 2 * JITTERED_RETRY_MAX_S + 0.1; // 23.
 const UNINITIALIZED = "node.cloudprovider.kubernetes.io/uninitialized:NoSchedule";
 const NEW_NODES = ["general-1", "general-2"];
 
-const web = {
-  apiVersion: "apps/v1",
-  kind: "Deployment",
-  metadata: { name: "web" },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: "web" } },
-    template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx", resources: { requests: { cpu: "1500m", memory: "1Gi" } } }] } },
-  },
-};
+const web = webOf(2);
 
 function scenario(over: { faults?: unknown[]; actions?: unknown[]; ccm?: boolean } = {}) {
   return {
@@ -47,14 +39,7 @@ function scenario(over: { faults?: unknown[]; actions?: unknown[]; ccm?: boolean
     duration: "5m",
     sampleInterval: "10s",
     nodePools: [
-      {
-        name: "general",
-        count: 1,
-        allocatable: { cpu: "4", memory: "16Gi", pods: 110 },
-        instanceType: { name: "m5.xlarge", pricePerHour: 0.192 },
-        autoscaling: { minSize: 1, maxSize: 5 },
-        provisioningDelay: "45s",
-      },
+      m5Group(),
     ],
     ...(over.ccm === false ? {} : { cloudControllerManager: {} }),
     clusterAutoscaler: { scaleDownEnabled: false },

@@ -7,28 +7,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { prepareScenario, simulate } from "../../src/index.js";
+import { m5Group, web } from "./helpers.js";
 
-const web = (replicas: number) => ({
-  apiVersion: "apps/v1",
-  kind: "Deployment",
-  metadata: { name: "web" },
-  spec: {
-    replicas,
-    selector: { matchLabels: { app: "web" } },
-    template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx", resources: { requests: { cpu: "1500m", memory: "1Gi" } } }] } },
-  },
-});
-
-const pool = (name: string, zone: string, over: Record<string, unknown> = {}) => ({
-  name,
-  count: 1,
-  zones: [zone],
-  allocatable: { cpu: "4", memory: "16Gi", pods: 110 },
-  instanceType: { name: "m5.xlarge", pricePerHour: 0.192 },
-  autoscaling: { minSize: 1, maxSize: 5 },
-  provisioningDelay: "45s",
-  ...over,
-});
+const pool = (name: string, zone: string, over: Record<string, unknown> = {}) => m5Group({ name, zones: [zone], ...over });
 
 /** Pools a (zone z-a, preferred by the priority expander) and b (zone z-b); 2 pods of 1.5 cpu per 4-cpu node. */
 function scenario(over: Record<string, unknown> = {}, a: Record<string, unknown> = {}, b: Record<string, unknown> = {}) {

@@ -16,8 +16,7 @@
  * are any int64). On main, the exception ended the run as "kubesim: internal error:
  * boom in score" (exit 1) and an out-of-range score left every pod Pending (exit 0).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +28,7 @@ import { loadPluginModule } from "../../src/scheduler/custom/loadPlugin.js";
 import { PluginError } from "../../src/scheduler/custom/pluginError.js";
 import { buildProfile } from "../../src/scheduler/registry.js";
 import { cluster, pod } from "./helpers.js";
+import { ensureBuiltCli, kubesim as run } from "../cli/builtCli.js";
 
 const DIR = mkdtempSync(join(tmpdir(), "kubesim-plugins-"));
 
@@ -181,25 +181,14 @@ describe("in a run", () => {
   });
 });
 
-const MAIN = "dist/src/cli/main.js";
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 function kubesim(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [join(process.cwd(), MAIN), ...args], { cwd: DIR, encoding: "utf8", env: { ...process.env, KUBESIM_DEBUG: "", ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return run(args, DIR, { env });
 }
 
 describe("the CLI", () => {
   beforeAll(() => {
-    if (!existsSync(MAIN) || statSync(MAIN).mtimeMs < newestSource("src")) spawnSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "."], { encoding: "utf8" });
+    ensureBuiltCli();
   }, 120_000);
 
   it("kubesim run: one line, exit status 3, no results folder", () => {
